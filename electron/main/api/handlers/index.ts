@@ -1,0 +1,44 @@
+/** Thin handlers: the router validated the arguments; each one calls a service. */
+import type { Handlers } from '../router';
+import type { EngineConnection } from '../../engine/engine-connection';
+import type { ContainersService } from '../../services/containers';
+import type { ImagesService } from '../../services/images';
+import type { VolumesService } from '../../services/volumes';
+import type { NetworksService } from '../../services/networks';
+
+export interface Services {
+  engine: EngineConnection;
+  containers: ContainersService;
+  images: ImagesService;
+  volumes: VolumesService;
+  networks: NetworksService;
+}
+
+export function createHandlers(s: Services): Handlers {
+  return {
+    'engine.status': async () => s.engine.getStatus(),
+
+    'containers.list': () => s.containers.list(),
+    'containers.inspect': ({ id }) => s.containers.inspect(id),
+    'containers.action': ({ ids, action }) => s.containers.action(ids, action),
+    'containers.remove': ({ ids, force, volumes }) => s.containers.remove(ids, { force, volumes }),
+
+    'images.list': () => s.images.list(),
+    'images.inspect': ({ id }) => s.images.inspect(id),
+    'images.remove': ({ ids, force }) => s.images.remove(ids, force),
+
+    'volumes.list': () => s.volumes.list(),
+    'volumes.inspect': ({ name }) => s.volumes.inspect(name),
+    'volumes.create': (args) => s.volumes.create(args),
+    'volumes.remove': ({ names, force }) => s.volumes.remove(names, force),
+    'volumes.prune': () => s.volumes.prune(),
+
+    'networks.list': () => s.networks.list(),
+    'networks.inspect': ({ id }) => s.networks.inspect(id),
+    'networks.create': (args) => s.networks.create(args),
+    'networks.remove': ({ ids }) => s.networks.remove(ids),
+    'networks.connect': ({ network, container }) => s.networks.connect(network, container),
+    'networks.disconnect': ({ network, container, force }) => s.networks.disconnect(network, container, force),
+    'networks.prune': () => s.networks.prune(),
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * The part of the composition root both shells share (Electron and browser mode): engine
+ * connection, services, router and the push-event hub, with one disposer for all of it.
+ */
+import { createHandlers } from './api/handlers';
+import { createRouter, type Router } from './api/router';
+import { EngineConnection, type EngineConnectionOptions } from './engine/engine-connection';
+import { parseDockerHost } from './engine/endpoint';
+import { toBerthError } from './engine/engine-errors';
+import { EventHub } from './event-hub';
+import { ContainersService } from './services/containers';
+import { ImagesService } from './services/images';
+import { NetworksService } from './services/networks';
+import { VolumesService } from './services/volumes';
+
+export interface Core {
+  hub: EventHub;
+  engine: EngineConnection;
+  router: Router;
+  dispose(): void;
+}
+
+export function createCore(opts: { dockerHost: string; engine?: EngineConnectionOptions }): Core {
+  const hub = new EventHub();
+  const engine = new EngineConnection(parseDockerHost(opts.dockerHost), hub, opts.engine);
+  const docker = engine.docker;
+  const handlers = createHandlers({
+    engine,
+    containers: new ContainersService(docker),
+    images: new ImagesService(docker),
+    volumes: new VolumesService(docker),
+    networks: new NetworksService(docker),
+  });
+  const router = createRouter(handlers, {
+    mapError: toBerthError,
+    onError: (e) => {
+      if (e.code === 'ENGINE_UNREACHABLE') engine.nudge();
+    },
+  });
+  engine.start();
+  return { hub, engine, router, dispose: () => engine.dispose() };
+}

@@ -1,0 +1,41 @@
+/** Turns whatever dockerode / docker-modem throws into a typed BerthError with the engine's reason. */
+import { BerthError, type ErrorCode } from '../../shared/errors';
+
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOENT', 'EPIPE', 'ECONNRESET', 'EACCES', 'ETIMEDOUT', 'EHOSTUNREACH']);
+
+interface ModemError {
+  statusCode?: number;
+  json?: { message?: string } | string | null;
+  reason?: string;
+  code?: string;
+  message?: string;
+}
+
+/** The engine's own sentence, without docker-modem's "(HTTP code 409) unexpected - " prefix. */
+export function engineMessage(err: ModemError): string {
+  if (err.json && typeof err.json === 'object' && typeof err.json.message === 'string') return err.json.message;
+  if (typeof err.json === 'string' && err.json.trim()) return err.json.trim();
+  const msg = err.message ?? String(err);
+  return msg.replace(/^\(HTTP code \d+\)\s*[^-]*-\s*/, '').trim() || err.reason || 'Unknown engine error';
+}
+
+function codeFor(status: number, message: string): ErrorCode {
+  const inUse = /in use|is using|being used|active endpoints|has active/i.test(message);
+  if (status === 400) return 'INVALID_ARGUMENT';
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 403 || status === 409) return inUse ? 'IN_USE' : 'CONFLICT';
+  return 'ENGINE_ERROR';
+}
+
+export function toBerthError(e: unknown): BerthError {
+  if (e instanceof BerthError) return e;
+  const err = (e ?? {}) as ModemError;
+  if (err.code && UNREACHABLE_CODES.has(err.code)) {
+    return new BerthError('ENGINE_UNREACHABLE', `Cannot reach the engine (${err.code}): ${err.message ?? ''}`.trim());
+  }
+  if (typeof err.statusCode === 'number') {
+    const message = engineMessage(err);
+    return new BerthError(codeFor(err.statusCode, message), message);
+  }
+  return new BerthError('INTERNAL', err.message ?? String(e));
+}

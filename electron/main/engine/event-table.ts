@@ -1,0 +1,67 @@
+/**
+ * Docker /events -> which resource lists changed. One lookup table, no branching spread around.
+ * A container's create/destroy also changes image usage counts and volume/network membership.
+ */
+import type { ResourceKind } from '../../shared/models';
+
+export interface DockerEvent {
+  Type?: string;
+  Action?: string;
+  Actor?: { ID?: string; Attributes?: Record<string, string> };
+}
+
+type ActionTable = { [action: string]: readonly ResourceKind[] } & { '*': readonly ResourceKind[] };
+
+const CONTAINER_AND_USAGE = ['containers', 'images', 'volumes', 'networks'] as const;
+
+export const EVENT_TABLE: Record<string, ActionTable> = {
+  container: { create: CONTAINER_AND_USAGE, destroy: CONTAINER_AND_USAGE, commit: ['containers', 'images'], '*': ['containers'] },
+  image: { '*': ['images'] },
+  volume: { '*': ['volumes'] },
+  network: { connect: ['networks', 'containers'], disconnect: ['networks', 'containers'], '*': ['networks'] },
+};
+
+/** Actions that change nothing a list shows (and can be very frequent). */
+const NOISE = /^(exec_|attach|detach|resize|top|archive-path|extract-to-dir|export|health_status|copy)/;
+
+export function kindsForEvent(ev: DockerEvent): readonly ResourceKind[] {
+  const table = ev.Type ? EVENT_TABLE[ev.Type] : undefined;
+  const action = ev.Action ?? '';
+  if (!table || NOISE.test(action)) return [];
+  return table[action] ?? table['*'];
+}
+
+/**
+ * Collects changed ids per kind and flushes them at most once per `delayMs`, so a burst of
+ * engine events (100 containers started at once) becomes one push per list.
+ */
+export class ChangeCoalescer {
+  private pending = new Map<ResourceKind, Set<string>>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly flush: (kind: ResourceKind, ids: string[]) => void,
+    private readonly delayMs = 100,
+  ) {}
+
+  add(kind: ResourceKind, id?: string): void {
+    let ids = this.pending.get(kind);
+    if (!ids) this.pending.set(kind, (ids = new Set()));
+    if (id) ids.add(id);
+    this.timer ??= setTimeout(() => this.drain(), this.delayMs);
+  }
+
+  drain(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const pending = this.pending;
+    this.pending = new Map();
+    for (const [kind, ids] of pending) this.flush(kind, [...ids]);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,11 @@
+/** Every file Berth keeps on disk is named here. BERTH_HOME moves them all (tests, portable installs). */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.BERTH_HOME || join(homedir(), '.berth');
+}
+
+export const paths = {
+  settings: (env?: NodeJS.ProcessEnv) => join(dataDir(env), 'settings.json'),
+};

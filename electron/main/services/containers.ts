@@ -1,0 +1,68 @@
+import type Dockerode from 'dockerode';
+import type { BulkResult, ContainerAction } from '../../shared/api-contract';
+import type { ContainerState, ContainerSummary, PortMapping } from '../../shared/models';
+import { bulk } from './bulk';
+
+const STATES: readonly ContainerState[] = ['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead'];
+
+export function toContainerSummary(c: Dockerode.ContainerInfo): ContainerSummary {
+  const labels = c.Labels ?? {};
+  const seen = new Set<string>();
+  const ports: PortMapping[] = [];
+  for (const p of c.Ports ?? []) {
+    // The engine lists a published port once per address family (0.0.0.0 and ::); show it once.
+    const key = `${p.PrivatePort}/${p.Type}/${p.PublicPort ?? ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    ports.push({ privatePort: p.PrivatePort, publicPort: p.PublicPort || undefined, ip: p.IP || undefined, type: p.Type as PortMapping['type'] });
+  }
+  ports.sort((a, b) => a.privatePort - b.privatePort);
+  const state = (STATES as readonly string[]).includes(c.State) ? (c.State as ContainerState) : 'dead';
+  return {
+    id: c.Id,
+    name: (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, ''),
+    image: c.Image,
+    command: c.Command,
+    state,
+    status: c.Status,
+    created: c.Created * 1000,
+    ports,
+    labels,
+    ...(labels['com.docker.compose.project'] ? { composeProject: labels['com.docker.compose.project'] } : {}),
+  };
+}
+
+const ACTIONS: Record<ContainerAction, (c: Dockerode.Container) => Promise<unknown>> = {
+  start: (c) => c.start(),
+  stop: (c) => c.stop(),
+  restart: (c) => c.restart(),
+  pause: (c) => c.pause(),
+  unpause: (c) => c.unpause(),
+  kill: (c) => c.kill(),
+};
+
+/** Docker answers 304 when the container is already in the asked-for state: that is success. */
+function ignoreNotModified(e: unknown): void {
+  if ((e as { statusCode?: number }).statusCode !== 304) throw e;
+}
+
+export class ContainersService {
+  constructor(private readonly docker: Dockerode) {}
+
+  async list(): Promise<ContainerSummary[]> {
+    const list = await this.docker.listContainers({ all: true });
+    return list.map(toContainerSummary);
+  }
+
+  inspect(id: string): Promise<unknown> {
+    return this.docker.getContainer(id).inspect();
+  }
+
+  action(ids: string[], action: ContainerAction): Promise<BulkResult[]> {
+    return bulk(ids, (id) => ACTIONS[action](this.docker.getContainer(id)).catch(ignoreNotModified));
+  }
+
+  remove(ids: string[], opts: { force: boolean; volumes: boolean }): Promise<BulkResult[]> {
+    return bulk(ids, (id) => this.docker.getContainer(id).remove({ force: opts.force, v: opts.volumes }));
+  }
+}

@@ -1,0 +1,40 @@
+/** Settings: validated on load (a broken file never stops the app), written atomically. */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+
+export const settingsSchema = z.object({
+  engine: z.object({ host: z.string().min(1).max(1024).optional() }).default({}),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export interface LoadedSettings {
+  settings: Settings;
+  /** Why the file was ignored, if it was. */
+  warning?: string;
+}
+
+export async function loadSettings(file: string): Promise<LoadedSettings> {
+  let raw: string;
+  try {
+    raw = await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { settings: settingsSchema.parse({}) };
+    throw e;
+  }
+  try {
+    const parsed = settingsSchema.safeParse(JSON.parse(raw));
+    if (parsed.success) return { settings: parsed.data };
+    return { settings: settingsSchema.parse({}), warning: `${file} is invalid (${parsed.error.issues[0]?.message}); using defaults` };
+  } catch {
+    return { settings: settingsSchema.parse({}), warning: `${file} is not valid JSON; using defaults` };
+  }
+}
+
+export async function saveSettings(file: string, settings: Settings): Promise<void> {
+  const valid = settingsSchema.parse(settings);
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(valid, null, 2) + '\n', { mode: 0o600 });
+  await rename(tmp, file);
+}

@@ -1,0 +1,83 @@
+import type Dockerode from 'dockerode';
+import type { BulkResult } from '../../shared/api-contract';
+import type { PruneReport, VolumeSummary } from '../../shared/models';
+import { bulk } from './bulk';
+
+interface EngineVolume {
+  Name: string;
+  Driver: string;
+  Mountpoint: string;
+  CreatedAt?: string;
+  Labels?: Record<string, string> | null;
+}
+
+/** volume name -> names of the containers that mount it */
+export type VolumeUsage = Map<string, string[]>;
+
+export function volumeUsage(containers: Dockerode.ContainerInfo[]): VolumeUsage {
+  const usage: VolumeUsage = new Map();
+  for (const c of containers) {
+    const name = (c.Names?.[0] ?? c.Id).replace(/^\//, '');
+    for (const m of c.Mounts ?? []) {
+      if (m.Type !== 'volume' || !m.Name) continue;
+      usage.set(m.Name, [...(usage.get(m.Name) ?? []), name]);
+    }
+  }
+  return usage;
+}
+
+export function toVolumeSummary(v: EngineVolume, usage: VolumeUsage): VolumeSummary {
+  const usedBy = usage.get(v.Name) ?? [];
+  const created = v.CreatedAt ? Date.parse(v.CreatedAt) : NaN;
+  return {
+    name: v.Name,
+    driver: v.Driver,
+    mountpoint: v.Mountpoint,
+    ...(Number.isFinite(created) ? { created } : {}),
+    labels: v.Labels ?? {},
+    inUse: usedBy.length > 0,
+    usedBy,
+  };
+}
+
+export class VolumesService {
+  constructor(private readonly docker: Dockerode) {}
+
+  async list(): Promise<VolumeSummary[]> {
+    const [res, containers] = await Promise.all([this.docker.listVolumes(), this.docker.listContainers({ all: true })]);
+    const usage = volumeUsage(containers);
+    return ((res.Volumes ?? []) as EngineVolume[]).map((v) => toVolumeSummary(v, usage));
+  }
+
+  inspect(name: string): Promise<unknown> {
+    return this.docker.getVolume(name).inspect();
+  }
+
+  async create(opts: { name?: string; driver: string; labels: Record<string, string> }): Promise<VolumeSummary> {
+    if (opts.name) await this.refuseExisting(opts.name);
+    const v = (await this.docker.createVolume({ Name: opts.name, Driver: opts.driver, Labels: opts.labels })) as unknown as EngineVolume;
+    return toVolumeSummary(v, new Map());
+  }
+
+  remove(names: string[], force: boolean): Promise<BulkResult[]> {
+    return bulk(names, (name) => this.docker.getVolume(name).remove({ force }));
+  }
+
+  async prune(): Promise<PruneReport> {
+    const r = await this.docker.pruneVolumes();
+    return { removed: r.VolumesDeleted ?? [], spaceReclaimed: r.SpaceReclaimed ?? 0 };
+  }
+
+  /** The engine silently returns an existing volume on create; a user asking for a new one must hear it exists. */
+  private async refuseExisting(name: string): Promise<void> {
+    const exists = await this.docker
+      .getVolume(name)
+      .inspect()
+      .then(() => true)
+      .catch((e: { statusCode?: number }) => {
+        if (e.statusCode === 404) return false;
+        throw e;
+      });
+    if (exists) throw Object.assign(new Error(`volume "${name}" already exists`), { statusCode: 409 });
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * THE map of Berth's API: every request with its argument schema and result type, and every push
+ * event with its payload. Adding a call = one line here + one handler; the compiler finds the rest.
+ * Schemas are checked by the router in the main process; the renderer only imports types.
+ */
+import { z } from 'zod';
+import type { ErrorPayload } from './errors';
+import type {
+  ContainerSummary,
+  EngineStatus,
+  ImageSummary,
+  NetworkSummary,
+  PruneReport,
+  ResourceKind,
+  VolumeSummary,
+} from './models';
+
+/** Declares a request: `request<Result>()(argsSchema)`. Curried so the args type is inferred. */
+const request =
+  <R>() =>
+  <A extends z.ZodType>(args: A) => ({ args, result: undefined as unknown as R });
+
+const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+/** Container / volume / network name as Docker accepts it. */
+export const resourceName = z
+  .string()
+  .max(128)
+  .regex(NAME_RE, 'must start with a letter or digit and use only letters, digits, "_", "." and "-"');
+/** A container, volume or network id or name. */
+const ref = z.string().min(1).max(256).regex(NAME_RE, 'is not a valid id or name');
+/** An image id (sha256:...) or reference (registry/repo:tag@digest). */
+const imageRef = z
+  .string()
+  .min(1)
+  .max(512)
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.:/@-]*$/, 'is not a valid image reference')
+  .refine((s) => !s.includes('..'), 'is not a valid image reference');
+const ids = (item: z.ZodType<string>) => z.array(item).min(1).max(1000);
+
+const CIDR_V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+export const cidr = z.string().refine((s) => {
+  const m = CIDR_V4.exec(s);
+  if (m) return m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
+  const [addr, bits, ...rest] = s.split('/');
+  return rest.length === 0 && /^[0-9a-fA-F:]+$/.test(addr ?? '') && addr!.includes(':') && /^\d{1,3}$/.test(bits ?? '') && Number(bits) <= 128;
+}, 'must be a subnet in CIDR form, e.g. 172.30.0.0/16');
+
+const none = z.object({}).strict();
+const labels = z.record(z.string().min(1).max(256), z.string().max(4096));
+
+export const CONTAINER_ACTIONS = ['start', 'stop', 'restart', 'pause', 'unpause', 'kill'] as const;
+export type ContainerAction = (typeof CONTAINER_ACTIONS)[number];
+
+/** Outcome of an action over several resources: each one succeeds or fails on its own. */
+export type BulkResult = { id: string; ok: true } | { id: string; ok: false; error: ErrorPayload };
+
+export const requests = {
+  'engine.status': request<EngineStatus>()(none),
+
+  'containers.list': request<ContainerSummary[]>()(none),
+  'containers.inspect': request<unknown>()(z.object({ id: ref }).strict()),
+  'containers.action': request<BulkResult[]>()(
+    z.object({ ids: ids(ref), action: z.enum(CONTAINER_ACTIONS) }).strict(),
+  ),
+  'containers.remove': request<BulkResult[]>()(
+    z.object({ ids: ids(ref), force: z.boolean().default(false), volumes: z.boolean().default(false) }).strict(),
+  ),
+
+  'images.list': request<ImageSummary[]>()(none),
+  'images.inspect': request<unknown>()(z.object({ id: imageRef }).strict()),
+  'images.remove': request<BulkResult[]>()(
+    z.object({ ids: ids(imageRef), force: z.boolean().default(false) }).strict(),
+  ),
+
+  'volumes.list': request<VolumeSummary[]>()(none),
+  'volumes.inspect': request<unknown>()(z.object({ name: ref }).strict()),
+  'volumes.create': request<VolumeSummary>()(
+    z.object({ name: resourceName.min(2).optional(), driver: z.string().min(1).max(64).default('local'), labels: labels.default({}) }).strict(),
+  ),
+  'volumes.remove': request<BulkResult[]>()(z.object({ names: ids(ref), force: z.boolean().default(false) }).strict()),
+  'volumes.prune': request<PruneReport>()(none),
+
+  'networks.list': request<NetworkSummary[]>()(none),
+  'networks.inspect': request<unknown>()(z.object({ id: ref }).strict()),
+  'networks.create': request<NetworkSummary>()(
+    z
+      .object({
+        name: resourceName.min(1),
+        driver: z.enum(['bridge']).default('bridge'),
+        subnet: cidr.optional(),
+        internal: z.boolean().default(false),
+        labels: labels.default({}),
+      })
+      .strict(),
+  ),
+  'networks.remove': request<BulkResult[]>()(z.object({ ids: ids(ref) }).strict()),
+  'networks.connect': request<void>()(z.object({ network: ref, container: ref }).strict()),
+  'networks.disconnect': request<void>()(
+    z.object({ network: ref, container: ref, force: z.boolean().default(false) }).strict(),
+  ),
+  'networks.prune': request<PruneReport>()(none),
+} as const;
+
+export type Requests = typeof requests;
+export type Method = keyof Requests;
+/** What a caller passes (defaults may be left out). */
+export type ArgsOf<M extends Method> = z.input<Requests[M]['args']>;
+/** What a handler receives (validated, defaults filled in). */
+export type ParsedArgsOf<M extends Method> = z.output<Requests[M]['args']>;
+export type ResultOf<M extends Method> = Requests[M]['result'];
+/** Methods whose arguments may be omitted entirely. */
+export type NoArgMethod = { [M in Method]: {} extends ArgsOf<M> ? M : never }[Method];
+
+/** Push events: main -> renderer. `<kind>:changed` carries the ids the engine reported. */
+export interface Events {
+  'engine:status': EngineStatus;
+  'containers:changed': { ids: string[] };
+  'images:changed': { ids: string[] };
+  'volumes:changed': { ids: string[] };
+  'networks:changed': { ids: string[] };
+}
+export type EventName = keyof Events;
+export const changedEvent = (kind: ResourceKind) => `${kind}:changed` as const;

@@ -1,0 +1,69 @@
+/**
+ * Typed errors shared by main and renderer. The router encodes them as
+ * `{ ok: false, error: { code, message, hint } }`; the renderer client rebuilds a BerthError.
+ * User-facing wording for a code lives in `hintFor` so every view says the same thing.
+ */
+export const ERROR_CODES = [
+  'INVALID_ARGUMENT', // the request itself is malformed (schema failed, bad name, ...)
+  'UNKNOWN_METHOD', // no such API call
+  'NOT_FOUND', // the resource does not exist (any more)
+  'CONFLICT', // the resource is in a state that forbids the action (running, name taken, ...)
+  'IN_USE', // the resource is used by something else (volume by a container, ...)
+  'ENGINE_UNREACHABLE', // the docker engine cannot be reached
+  'ENGINE_ERROR', // the engine answered with an internal error
+  'DISCONNECTED', // the renderer lost its connection to Berth's backend
+  'UNAUTHORIZED', // browser mode: missing/wrong token or foreign origin
+  'INTERNAL', // a bug in Berth
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ErrorPayload {
+  code: ErrorCode;
+  message: string;
+  hint?: string;
+}
+
+const HINTS: Partial<Record<ErrorCode, string>> = {
+  INVALID_ARGUMENT: 'Check the values you entered.',
+  NOT_FOUND: 'It may have been removed meanwhile; the list refreshes by itself.',
+  CONFLICT: 'Stop it first, or use force.',
+  IN_USE: 'Remove or disconnect what uses it first.',
+  ENGINE_UNREACHABLE: 'Is the engine running? Berth reconnects by itself when it is back.',
+  ENGINE_ERROR: 'The engine refused the action; its reason is above.',
+  DISCONNECTED: 'Berth reconnects by itself; if it does not, restart Berth.',
+  UNAUTHORIZED: 'Open the dashboard with the URL Berth printed (it carries the access token).',
+  INTERNAL: 'This is a bug in Berth; please report it.',
+};
+
+export function hintFor(code: ErrorCode): string | undefined {
+  return HINTS[code];
+}
+
+export class BerthError extends Error {
+  readonly code: ErrorCode;
+  readonly hint?: string;
+  /** fatal: the app cannot go on talking to this engine (not the case for a refused action). */
+  readonly fatal: boolean;
+
+  constructor(code: ErrorCode, message: string, opts: { hint?: string; fatal?: boolean } = {}) {
+    super(message);
+    this.name = 'BerthError';
+    this.code = code;
+    this.hint = opts.hint ?? hintFor(code);
+    this.fatal = opts.fatal ?? code === 'ENGINE_UNREACHABLE';
+  }
+
+  toPayload(): ErrorPayload {
+    return { code: this.code, message: this.message, ...(this.hint ? { hint: this.hint } : {}) };
+  }
+
+  static fromPayload(p: ErrorPayload): BerthError {
+    const code = (ERROR_CODES as readonly string[]).includes(p.code) ? p.code : 'INTERNAL';
+    return new BerthError(code, String(p.message ?? 'Unknown error'), { hint: p.hint });
+  }
+}
+
+export function isBerthError(e: unknown): e is BerthError {
+  return e instanceof BerthError;
+}

@@ -1,0 +1,79 @@
+/** UI-facing DTOs: what the API returns, flattened from Docker's shapes. */
+
+export type ContainerState =
+  | 'created'
+  | 'running'
+  | 'paused'
+  | 'restarting'
+  | 'removing'
+  | 'exited'
+  | 'dead';
+
+export interface PortMapping {
+  privatePort: number;
+  publicPort?: number;
+  ip?: string;
+  type: 'tcp' | 'udp' | 'sctp';
+}
+
+export interface ContainerSummary {
+  id: string;
+  name: string;
+  image: string;
+  command: string;
+  state: ContainerState;
+  status: string; // engine's human text, e.g. "Up 3 minutes"
+  created: number; // unix ms
+  ports: PortMapping[];
+  labels: Record<string, string>;
+  composeProject?: string;
+}
+
+export interface ImageSummary {
+  id: string;
+  tags: string[]; // repo:tag, empty when dangling
+  digests: string[];
+  size: number; // bytes
+  created: number; // unix ms
+  containers: number; // number of containers using it, -1 when unknown
+  dangling: boolean;
+}
+
+export interface VolumeSummary {
+  name: string;
+  driver: string;
+  mountpoint: string;
+  created?: number; // unix ms
+  labels: Record<string, string>;
+  inUse: boolean; // referenced by at least one container (running or not)
+  usedBy: string[]; // container names
+}
+
+export interface NetworkSummary {
+  id: string;
+  name: string;
+  driver: string;
+  scope: string;
+  subnets: string[];
+  internal: boolean;
+  builtin: boolean; // bridge, host, none: cannot be removed
+  created?: number;
+  containers: { id: string; name: string }[];
+}
+
+export type EngineState = 'connecting' | 'up' | 'unreachable';
+
+export interface EngineStatus {
+  state: EngineState;
+  endpoint: string;
+  version?: string;
+  reason?: string; // why unreachable
+  since: number; // unix ms of the last state change
+}
+
+export interface PruneReport {
+  removed: string[];
+  spaceReclaimed: number;
+}
+
+export type ResourceKind = 'containers' | 'images' | 'volumes' | 'networks';

@@ -1,0 +1,110 @@
+import { useEffect } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { ResourceKind } from '../electron/shared/models';
+import { ConfirmDialog } from './components/ConfirmDialog';
+import { Toasts } from './components/Toasts';
+import { ContainersView } from './features/containers/ContainersView';
+import { ImagesView } from './features/images/ImagesView';
+import { ConnectDialog, CreateNetworkDialog, NetworksView } from './features/networks/NetworksView';
+import { CreateVolumeDialog, VolumesView } from './features/volumes/VolumesView';
+import { relativeTime } from './lib/format';
+import { useEngine } from './stores/engine';
+import { containers, images, networks, volumes } from './stores/resources';
+import { answerConfirm, dismissToast, setTheme, setView, useUi, type Theme } from './stores/ui';
+
+const NAV: { id: ResourceKind; label: string; count: () => number }[] = [
+  { id: 'containers', label: 'Containers', count: () => containers.use((s) => s.items.filter((c) => c.state === 'running').length) },
+  { id: 'images', label: 'Images', count: () => images.use((s) => s.items.length) },
+  { id: 'volumes', label: 'Volumes', count: () => volumes.use((s) => s.items.length) },
+  { id: 'networks', label: 'Networks', count: () => networks.use((s) => s.items.length) },
+];
+
+const VIEWS = { containers: ContainersView, images: ImagesView, volumes: VolumesView, networks: NetworksView };
+
+function NavItem({ item, active }: { item: (typeof NAV)[number]; active: boolean }) {
+  const count = item.count();
+  return (
+    <button className={`nav-item${active ? ' active' : ''}`} aria-current={active ? 'page' : undefined} onClick={() => setView(item.id)}>
+      <span>{item.label}</span>
+      <span className="nav-count">{count}</span>
+    </button>
+  );
+}
+
+function EngineBanner() {
+  const { status, connected } = useEngine(useShallow((s) => ({ status: s.status, connected: s.connected })));
+  if (!connected) {
+    return (
+      <div className="banner banner-bad" role="alert">
+        <strong>Disconnected from Berth.</strong> Reconnecting…
+      </div>
+    );
+  }
+  if (!status || status.state === 'up') return null;
+  return (
+    <div className={`banner ${status.state === 'unreachable' ? 'banner-bad' : 'banner-info'}`} role="alert" data-engine-state={status.state}>
+      {status.state === 'connecting' ? (
+        <>Connecting to the engine at {status.endpoint}…</>
+      ) : (
+        <>
+          <strong>Engine unreachable</strong> at <span className="mono">{status.endpoint}</span>: {status.reason}. Berth reconnects by itself (since {relativeTime(status.since)}).
+        </>
+      )}
+    </div>
+  );
+}
+
+function EngineFooter() {
+  const status = useEngine((s) => s.status);
+  const state = status?.state ?? 'connecting';
+  return (
+    <div className="engine-footer" title={status?.endpoint}>
+      <span className={`dot dot-${state}`} />
+      {state === 'up' ? `Engine ${status?.version ?? ''}` : state === 'connecting' ? 'Connecting…' : 'Engine unreachable'}
+    </div>
+  );
+}
+
+export function App() {
+  const { view, theme, toasts, confirm, dialog } = useUi(useShallow((s) => ({ view: s.view, theme: s.theme, toasts: s.toasts, confirm: s.confirm, dialog: s.dialog })));
+  const engineUp = useEngine((s) => s.connected && s.status?.state === 'up');
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+  const View = VIEWS[view];
+  return (
+    <div className="app">
+      <nav className="sidebar" aria-label="Sections">
+        <div className="brand">
+          <span className="logo" aria-hidden>
+            ⚓
+          </span>{' '}
+          Berth
+        </div>
+        {NAV.map((item) => (
+          <NavItem key={item.id} item={item} active={view === item.id} />
+        ))}
+        <div className="sidebar-bottom">
+          <label className="theme-pick">
+            Theme
+            <select aria-label="Theme" value={theme} onChange={(e) => setTheme(e.target.value as Theme)}>
+              <option value="system">System</option>
+              <option value="light">Light</option>
+              <option value="dark">Dark</option>
+            </select>
+          </label>
+          <EngineFooter />
+        </div>
+      </nav>
+      <main>
+        <EngineBanner />
+        <View stale={!engineUp} />
+      </main>
+      {dialog?.kind === 'volume-create' && <CreateVolumeDialog />}
+      {dialog?.kind === 'network-create' && <CreateNetworkDialog />}
+      {dialog?.kind === 'network-connect' && <ConnectDialog networkId={dialog.networkId} networkName={dialog.networkName} />}
+      {confirm && <ConfirmDialog request={confirm} onAnswer={answerConfirm} />}
+      <Toasts toasts={toasts} onDismiss={dismissToast} />
+    </div>
+  );
+}

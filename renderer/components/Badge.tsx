@@ -1,0 +1,16 @@
+const TONE: Record<string, string> = {
+  running: 'ok',
+  paused: 'warn',
+  restarting: 'warn',
+  created: 'muted',
+  exited: 'muted',
+  removing: 'warn',
+  dead: 'bad',
+  'in use': 'ok',
+  unused: 'muted',
+  dangling: 'warn',
+};
+
+export function Badge({ label }: { label: string }) {
+  return <span className={`badge badge-${TONE[label] ?? 'muted'}`}>{label}</span>;
+}

@@ -1,0 +1,141 @@
+import { useShallow } from 'zustand/react/shallow';
+import type { ContainerAction } from '../../../electron/shared/api-contract';
+import type { ContainerSummary } from '../../../electron/shared/models';
+import { Badge } from '../../components/Badge';
+import { Table, type Column } from '../../components/Table';
+import { Toolbar } from '../../components/Toolbar';
+import { relativeTime, shortId } from '../../lib/format';
+import { containerAction, removeContainers } from '../../stores/actions';
+import { containers } from '../../stores/resources';
+import { useVisibleRows } from '../../stores/list-store';
+
+const nameOf = (id: string) => containers.use.getState().items.find((c) => c.id === id)?.name ?? shortId(id);
+
+function Ports({ c }: { c: ContainerSummary }) {
+  return (
+    <span className="ports">
+      {c.ports.map((p) =>
+        p.publicPort ? (
+          <a key={`${p.privatePort}/${p.type}`} href={`http://127.0.0.1:${p.publicPort}`} target="_blank" rel="noreferrer">
+            {p.publicPort}:{p.privatePort}
+            {p.type === 'tcp' ? '' : `/${p.type}`}
+          </a>
+        ) : (
+          <span key={`${p.privatePort}/${p.type}`} className="muted">
+            {p.privatePort}/{p.type}
+          </span>
+        ),
+      )}
+    </span>
+  );
+}
+
+function RowActions({ c }: { c: ContainerSummary }) {
+  const act = (a: ContainerAction) => () => void containerAction([c.id], a, nameOf);
+  const running = c.state === 'running';
+  return (
+    <span className="row-actions">
+      {running || c.state === 'paused' || c.state === 'restarting' ? (
+        <button onClick={act('stop')} title="Stop">Stop</button>
+      ) : (
+        <button onClick={act('start')} title="Start">Start</button>
+      )}
+      {running && <button onClick={act('pause')}>Pause</button>}
+      {c.state === 'paused' && <button onClick={act('unpause')}>Resume</button>}
+      <button onClick={act('restart')}>Restart</button>
+      <button className="danger" onClick={() => void removeContainers([c.id], nameOf)}>
+        Remove
+      </button>
+    </span>
+  );
+}
+
+const columns: Column<ContainerSummary>[] = [
+  {
+    id: 'name',
+    title: 'Name',
+    sortKey: 'name',
+    render: (c) => (
+      <div className="name-cell">
+        <strong>{c.name}</strong>
+        <span className="muted mono">
+          {shortId(c.id)}
+          {c.composeProject ? ` · ${c.composeProject}` : ''}
+        </span>
+      </div>
+    ),
+  },
+  { id: 'image', title: 'Image', sortKey: 'image', render: (c) => <span className="mono">{c.image}</span> },
+  {
+    id: 'state',
+    title: 'State',
+    sortKey: 'state',
+    render: (c) => (
+      <div className="name-cell">
+        <Badge label={c.state} />
+        <span className="muted">{c.status}</span>
+      </div>
+    ),
+  },
+  { id: 'ports', title: 'Ports', render: (c) => <Ports c={c} /> },
+  { id: 'created', title: 'Created', sortKey: 'created', render: (c) => <span title={new Date(c.created).toLocaleString()}>{relativeTime(c.created)}</span> },
+  { id: 'actions', title: '', className: 'col-actions', render: (c) => <RowActions c={c} /> },
+];
+
+const BULK: { action: ContainerAction; label: string }[] = [
+  { action: 'start', label: 'Start' },
+  { action: 'stop', label: 'Stop' },
+  { action: 'restart', label: 'Restart' },
+  { action: 'pause', label: 'Pause' },
+  { action: 'unpause', label: 'Resume' },
+  { action: 'kill', label: 'Kill' },
+];
+
+export function ContainersView({ stale }: { stale: boolean }) {
+  const s = containers.use(useShallow((st) => ({ query: st.query, filter: st.filter, sort: st.sort, selected: st.selected, total: st.items.length, loaded: st.loaded, error: st.error })));
+  const rows = useVisibleRows(containers);
+  return (
+    <section className="view">
+      <Toolbar
+        title="Containers"
+        count={s.total}
+        query={s.query}
+        onQuery={containers.setQuery}
+        filters={[
+          { id: 'running', label: 'Running' },
+          { id: 'stopped', label: 'Stopped' },
+        ]}
+        filter={s.filter}
+        onFilter={containers.setFilter}
+      >
+        {s.selected.length > 0 && (
+          <div className="bulk" aria-label="Selected containers">
+            <span className="muted">{s.selected.length} selected</span>
+            {BULK.map((b) => (
+              <button key={b.action} onClick={() => void containerAction(s.selected, b.action, nameOf)}>
+                {b.label}
+              </button>
+            ))}
+            <button className="danger" onClick={() => void removeContainers(s.selected, nameOf)}>
+              Remove
+            </button>
+          </div>
+        )}
+      </Toolbar>
+      {s.error && <p className="list-error">Could not load containers: {s.error}</p>}
+      <Table
+        label="Containers"
+        rows={rows}
+        columns={columns}
+        rowKey={containers.spec.key}
+        sort={s.sort}
+        onSort={containers.sortBy}
+        selected={s.selected}
+        onToggle={containers.toggle}
+        onSelectAll={containers.selectAll}
+        stale={stale}
+        empty={!s.loaded ? 'Loading…' : s.total ? 'No container matches.' : 'No containers yet. Run one with `docker run` and it shows up here.'}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,156 @@
+import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { NetworkSummary } from '../../../electron/shared/models';
+import { Dialog } from '../../components/Dialog';
+import { Table, type Column } from '../../components/Table';
+import { Toolbar } from '../../components/Toolbar';
+import { relativeTime, shortId } from '../../lib/format';
+import { connectNetwork, createNetwork, disconnectNetwork, pruneNetworks, removeNetworks } from '../../stores/actions';
+import { containers, networks } from '../../stores/resources';
+import { useVisibleRows } from '../../stores/list-store';
+import { closeDialog, openDialog } from '../../stores/ui';
+import { useSubmit } from '../use-submit';
+
+const nameOf = (id: string) => networks.use.getState().items.find((n) => n.id === id)?.name ?? shortId(id);
+
+const columns: Column<NetworkSummary>[] = [
+  {
+    id: 'name',
+    title: 'Name',
+    sortKey: 'name',
+    render: (n) => (
+      <div className="name-cell">
+        <strong>{n.name}</strong>
+        <span className="muted mono">
+          {shortId(n.id)}
+          {n.builtin ? ' · built-in' : ''}
+          {n.internal ? ' · internal' : ''}
+        </span>
+      </div>
+    ),
+  },
+  { id: 'driver', title: 'Driver', sortKey: 'driver', render: (n) => n.driver },
+  { id: 'subnet', title: 'Subnet', render: (n) => <span className="mono">{n.subnets.join(', ') || '—'}</span> },
+  {
+    id: 'containers',
+    title: 'Containers',
+    sortKey: 'containers',
+    render: (n) => (
+      <span className="chips">
+        {n.containers.map((c) => (
+          <span className="chip" key={c.id}>
+            {c.name}
+            <button className="icon" aria-label={`Disconnect ${c.name} from ${n.name}`} title="Disconnect" onClick={() => void disconnectNetwork(n.id, c.id, c.name)}>
+              ×
+            </button>
+          </span>
+        ))}
+      </span>
+    ),
+  },
+  { id: 'created', title: 'Created', sortKey: 'created', render: (n) => relativeTime(n.created) },
+  {
+    id: 'actions',
+    title: '',
+    className: 'col-actions',
+    render: (n) =>
+      n.builtin ? null : (
+        <span className="row-actions">
+          <button onClick={() => openDialog({ kind: 'network-connect', networkId: n.id, networkName: n.name })}>Connect…</button>
+          <button className="danger" onClick={() => void removeNetworks([n.id], nameOf)}>
+            Remove
+          </button>
+        </span>
+      ),
+  },
+];
+
+export function CreateNetworkDialog() {
+  const [name, setName] = useState('');
+  const [subnet, setSubnet] = useState('');
+  const [internal, setInternal] = useState(false);
+  const { busy, error, submit } = useSubmit(() => createNetwork({ name: name.trim(), internal, ...(subnet.trim() ? { subnet: subnet.trim() } : {}) }));
+  return (
+    <Dialog title="Create network" submitLabel="Create" onClose={closeDialog} onSubmit={submit} busy={busy} error={error}>
+      <label>
+        Name
+        <input name="name" value={name} onChange={(e) => setName(e.target.value)} placeholder="my-net" autoComplete="off" />
+      </label>
+      <label>
+        Driver
+        <select name="driver" value="bridge" disabled>
+          <option value="bridge">bridge</option>
+        </select>
+      </label>
+      <label>
+        Subnet <span className="muted">(optional, CIDR)</span>
+        <input name="subnet" value={subnet} onChange={(e) => setSubnet(e.target.value)} placeholder="172.30.0.0/16" autoComplete="off" />
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={internal} onChange={(e) => setInternal(e.target.checked)} /> Internal (no outside access)
+      </label>
+    </Dialog>
+  );
+}
+
+export function ConnectDialog({ networkId, networkName }: { networkId: string; networkName: string }) {
+  const attached = networks.use(useShallow((s) => s.items.find((n) => n.id === networkId)?.containers.map((c) => c.id) ?? []));
+  const candidates = containers.use(useShallow((s) => s.items.filter((c) => !attached.includes(c.id)).map((c) => c.name)));
+  const [container, setContainer] = useState('');
+  const chosen = container || candidates[0] || '';
+  const { busy, error, submit } = useSubmit(() => connectNetwork(networkId, chosen));
+  return (
+    <Dialog title={`Connect a container to ${networkName}`} submitLabel="Connect" onClose={closeDialog} onSubmit={submit} busy={busy || !chosen} error={error}>
+      {candidates.length ? (
+        <label>
+          Container
+          <select name="container" value={chosen} onChange={(e) => setContainer(e.target.value)}>
+            {candidates.map((c) => (
+              <option key={c}>{c}</option>
+            ))}
+          </select>
+        </label>
+      ) : (
+        <p className="muted">Every container is already connected to this network.</p>
+      )}
+    </Dialog>
+  );
+}
+
+export function NetworksView({ stale }: { stale: boolean }) {
+  const s = networks.use(useShallow((st) => ({ query: st.query, sort: st.sort, selected: st.selected, total: st.items.length, loaded: st.loaded, error: st.error })));
+  const rows = useVisibleRows(networks);
+  return (
+    <section className="view">
+      <Toolbar title="Networks" count={s.total} query={s.query} onQuery={networks.setQuery}>
+        {s.selected.length > 0 && (
+          <div className="bulk">
+            <span className="muted">{s.selected.length} selected</span>
+            <button className="danger" onClick={() => void removeNetworks(s.selected, nameOf)}>
+              Remove
+            </button>
+          </div>
+        )}
+        <button onClick={() => void pruneNetworks()}>Prune unused</button>
+        <button className="primary" onClick={() => openDialog({ kind: 'network-create' })}>
+          Create network
+        </button>
+      </Toolbar>
+      {s.error && <p className="list-error">Could not load networks: {s.error}</p>}
+      <Table
+        label="Networks"
+        rows={rows}
+        columns={columns}
+        rowKey={networks.spec.key}
+        sort={s.sort}
+        onSort={networks.sortBy}
+        selected={s.selected}
+        onToggle={networks.toggle}
+        onSelectAll={networks.selectAll}
+        isSelectable={(n) => !n.builtin}
+        stale={stale}
+        empty={!s.loaded ? 'Loading…' : 'No network matches.'}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,39 @@
+/** Display helpers: pure, shared by every view. */
+
+const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
+
+/** Decimal units, as `docker` prints them. */
+export function formatBytes(n: number): string {
+  if (!Number.isFinite(n) || n < 0) return '—';
+  let i = 0;
+  let v = n;
+  while (v >= 1000 && i < UNITS.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${i === 0 ? v : v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0)} ${UNITS[i]}`;
+}
+
+const STEPS: [number, string][] = [
+  [60, 'second'],
+  [60, 'minute'],
+  [24, 'hour'],
+  [30, 'day'],
+  [12, 'month'],
+  [Infinity, 'year'],
+];
+
+export function relativeTime(ms: number | undefined, now = Date.now()): string {
+  if (ms === undefined || !Number.isFinite(ms)) return '—';
+  let v = Math.max(0, Math.round((now - ms) / 1000));
+  if (v < 5) return 'just now';
+  for (const [size, unit] of STEPS) {
+    if (v < size) return `${v} ${unit}${v === 1 ? '' : 's'} ago`;
+    v = Math.floor(v / size);
+  }
+  return '—';
+}
+
+export function shortId(id: string): string {
+  return id.replace(/^sha256:/, '').slice(0, 12);
+}

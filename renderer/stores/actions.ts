@@ -1,0 +1,167 @@
+/**
+ * What the user can do, as module-level actions. Each calls the API, reports the outcome as
+ * toasts (with the engine's reason on failure) and leaves list refreshes to the pushed events.
+ * Form actions return the error text instead, so the dialog stays open with the input kept.
+ */
+import { requests, type ArgsOf, type BulkResult, type ContainerAction } from '../../electron/shared/api-contract';
+import { BerthError } from '../../electron/shared/errors';
+import { api } from '../api';
+import { formatIssues } from '../../electron/shared/validation';
+import { closeDialog, confirm, toast } from './ui';
+
+const PAST: Record<ContainerAction, string> = {
+  start: 'Started',
+  stop: 'Stopped',
+  restart: 'Restarted',
+  pause: 'Paused',
+  unpause: 'Resumed',
+  kill: 'Killed',
+};
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+function errorToast(title: string, e: unknown): void {
+  const err = e instanceof BerthError ? e : new BerthError('INTERNAL', String((e as Error)?.message ?? e));
+  toast({ kind: 'error', title, message: err.message, hint: err.hint });
+}
+
+/** One toast for what worked, one per distinct failure. Returns how many succeeded. */
+export function reportBulk(results: BulkResult[], done: string, failed: string, noun: string, label: (id: string) => string = (id) => id): number {
+  const ok = results.filter((r) => r.ok).length;
+  if (ok) toast({ kind: 'success', title: `${done} ${plural(ok, noun)}` });
+  for (const r of results) {
+    if (!r.ok) toast({ kind: 'error', title: `${failed} ${label(r.id)}`, message: r.error.message, hint: r.error.hint });
+  }
+  return ok;
+}
+
+async function attempt<T>(title: string, fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (e) {
+    errorToast(title, e);
+    return undefined;
+  }
+}
+
+const short = (id: string) => (id.length > 20 ? id.replace('sha256:', '').slice(0, 12) : id);
+
+// ---- containers
+export async function containerAction(ids: string[], action: ContainerAction, names: (id: string) => string = short): Promise<void> {
+  const res = await attempt(`Could not ${action}`, () => api().call('containers.action', { ids, action }));
+  if (res) reportBulk(res, PAST[action], `Could not ${action}`, 'container', names);
+}
+
+export async function removeContainers(ids: string[], names: (id: string) => string = short): Promise<void> {
+  const answer = await confirm({
+    title: `Remove ${plural(ids.length, 'container')}?`,
+    body: `${ids.map(names).join(', ')} will be deleted with their writable layers. This cannot be undone.`,
+    confirmLabel: 'Remove',
+    danger: true,
+    option: { label: 'Force: stop running containers first', initial: false },
+  });
+  if (!answer.ok) return;
+  const res = await attempt('Could not remove', () => api().call('containers.remove', { ids, force: answer.option }));
+  if (res) reportBulk(res, 'Removed', 'Could not remove', 'container', names);
+}
+
+// ---- images
+export async function removeImages(ids: string[], labels: (id: string) => string = short, inUse = false): Promise<void> {
+  const answer = await confirm({
+    title: `Remove ${plural(ids.length, 'image')}?`,
+    body: `${ids.map(labels).join(', ')} will be untagged and deleted.${inUse ? ' Some are used by containers.' : ''}`,
+    confirmLabel: 'Remove',
+    danger: true,
+    option: { label: 'Force: also when containers use it', initial: false },
+  });
+  if (!answer.ok) return;
+  const res = await attempt('Could not remove', () => api().call('images.remove', { ids, force: answer.option }));
+  if (res) reportBulk(res, 'Removed', 'Could not remove', 'image', labels);
+}
+
+// ---- volumes
+/** Validates against the contract's own schema first, so the form shows the same reason the router would. */
+function check<M extends keyof typeof requests>(method: M, args: ArgsOf<M>): string | undefined {
+  const r = requests[method].args.safeParse(args);
+  return r.success ? undefined : formatIssues(r.error);
+}
+
+export async function createVolume(args: ArgsOf<'volumes.create'>): Promise<string | undefined> {
+  const invalid = check('volumes.create', args);
+  if (invalid) return invalid;
+  try {
+    const v = await api().call('volumes.create', args);
+    toast({ kind: 'success', title: `Created volume ${v.name}` });
+    closeDialog();
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+export async function removeVolumes(names: string[]): Promise<void> {
+  const answer = await confirm({
+    title: `Remove ${plural(names.length, 'volume')}?`,
+    body: `${names.join(', ')} and all data in ${names.length === 1 ? 'it' : 'them'} will be deleted. This cannot be undone.`,
+    confirmLabel: 'Remove',
+    danger: true,
+  });
+  if (!answer.ok) return;
+  const res = await attempt('Could not remove', () => api().call('volumes.remove', { names }));
+  if (res) reportBulk(res, 'Removed', 'Could not remove', 'volume');
+}
+
+export async function pruneVolumes(): Promise<void> {
+  const answer = await confirm({ title: 'Remove unused volumes?', body: 'Every volume no container uses will be deleted with its data.', confirmLabel: 'Prune', danger: true });
+  if (!answer.ok) return;
+  const r = await attempt('Could not prune volumes', () => api().call('volumes.prune'));
+  if (r) toast({ kind: 'success', title: `Removed ${plural(r.removed.length, 'unused volume')}` });
+}
+
+// ---- networks
+export async function createNetwork(args: ArgsOf<'networks.create'>): Promise<string | undefined> {
+  const invalid = check('networks.create', args);
+  if (invalid) return invalid;
+  try {
+    const n = await api().call('networks.create', args);
+    toast({ kind: 'success', title: `Created network ${n.name}`, message: n.subnets.join(', ') || undefined });
+    closeDialog();
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+export async function removeNetworks(ids: string[], names: (id: string) => string = short): Promise<void> {
+  const answer = await confirm({ title: `Remove ${plural(ids.length, 'network')}?`, body: `${ids.map(names).join(', ')} will be deleted.`, confirmLabel: 'Remove', danger: true });
+  if (!answer.ok) return;
+  const res = await attempt('Could not remove', () => api().call('networks.remove', { ids }));
+  if (res) reportBulk(res, 'Removed', 'Could not remove', 'network', names);
+}
+
+export async function connectNetwork(network: string, container: string): Promise<string | undefined> {
+  try {
+    await api().call('networks.connect', { network, container });
+    toast({ kind: 'success', title: `Connected ${container}` });
+    closeDialog();
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+export async function disconnectNetwork(network: string, container: string, label = container): Promise<void> {
+  try {
+    await api().call('networks.disconnect', { network, container });
+    toast({ kind: 'success', title: `Disconnected ${label}` });
+  } catch (e) {
+    errorToast(`Could not disconnect ${label}`, e);
+  }
+}
+
+export async function pruneNetworks(): Promise<void> {
+  const answer = await confirm({ title: 'Remove unused networks?', body: 'Every user network no container is connected to will be deleted.', confirmLabel: 'Prune', danger: true });
+  if (!answer.ok) return;
+  const r = await attempt('Could not prune networks', () => api().call('networks.prune'));
+  if (r) toast({ kind: 'success', title: `Removed ${plural(r.removed.length, 'unused network')}` });
+}

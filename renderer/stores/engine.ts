@@ -1,0 +1,24 @@
+/** Engine status (pushed by the main process) and whether the UI is connected to Berth at all. */
+import { create } from 'zustand';
+import type { EngineStatus } from '../../electron/shared/models';
+import { whenConnected } from '../api';
+
+export interface EngineStoreState {
+  status?: EngineStatus;
+  connected: boolean;
+}
+
+export const useEngine = create<EngineStoreState>(() => ({ connected: false }));
+
+whenConnected((client) => {
+  client.on('engine:status', (status) => useEngine.setState({ status }));
+  client.onConnection((connected) => {
+    useEngine.setState({ connected });
+    if (connected) {
+      client.call('engine.status').then(
+        (status) => useEngine.setState({ status }),
+        () => undefined, // the next push will tell
+      );
+    }
+  });
+});

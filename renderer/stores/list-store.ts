@@ -1,0 +1,89 @@
+/**
+ * One store per resource list. It loads through the API, refreshes when the main process pushes
+ * `<kind>:changed` (never on a timer), and keeps the view's query/sort/filter/selection.
+ */
+import { useMemo } from 'react';
+import { create, type StoreApi, type UseBoundStore } from 'zustand';
+import { useShallow } from 'zustand/react/shallow';
+import { changedEvent } from '../../electron/shared/api-contract';
+import type { ResourceKind } from '../../electron/shared/models';
+import { api, whenConnected } from '../api';
+import { nextSort, visibleRows, type SortState, type TableSpec } from '../lib/table';
+
+export interface ListState<T> {
+  items: T[];
+  loaded: boolean;
+  loading: boolean;
+  error?: string;
+  query: string;
+  filter: string;
+  sort: SortState;
+  selected: string[];
+}
+
+export interface ListStore<T> {
+  use: UseBoundStore<StoreApi<ListState<T>>>;
+  spec: TableSpec<T>;
+  refresh(): Promise<void>;
+  setQuery(query: string): void;
+  setFilter(filter: string): void;
+  sortBy(key: string): void;
+  toggle(key: string): void;
+  selectAll(keys: string[]): void;
+  clearSelection(): void;
+}
+
+type ListMethod = 'containers.list' | 'images.list' | 'volumes.list' | 'networks.list';
+
+export function createListStore<T>(kind: ResourceKind, method: ListMethod, spec: TableSpec<T>, sort: SortState): ListStore<T> {
+  const use = create<ListState<T>>(() => ({ items: [], loaded: false, loading: false, query: '', filter: 'all', sort, selected: [] }));
+  let inFlight = false;
+  let again = false;
+
+  async function refresh(): Promise<void> {
+    if (inFlight) {
+      again = true; // coalesce: one more load after this one, not one per push
+      return;
+    }
+    inFlight = true;
+    use.setState({ loading: true });
+    try {
+      const items = (await api().call(method)) as T[];
+      const keys = new Set(items.map(spec.key));
+      use.setState((s) => ({ items, loaded: true, error: undefined, selected: s.selected.filter((k) => keys.has(k)) }));
+    } catch (e) {
+      use.setState({ error: (e as Error).message });
+    } finally {
+      inFlight = false;
+      use.setState({ loading: false });
+    }
+    if (again) {
+      again = false;
+      await refresh();
+    }
+  }
+
+  whenConnected((client) => {
+    client.on(changedEvent(kind), () => void refresh());
+    client.onConnection((up) => up && void refresh());
+  });
+
+  return {
+    use,
+    spec,
+    refresh,
+    setQuery: (query) => use.setState({ query }),
+    setFilter: (filter) => use.setState({ filter }),
+    sortBy: (key) => use.setState((s) => ({ sort: nextSort(s.sort, key) })),
+    toggle: (key) =>
+      use.setState((s) => ({ selected: s.selected.includes(key) ? s.selected.filter((k) => k !== key) : [...s.selected, key] })),
+    selectAll: (keys) => use.setState({ selected: keys }),
+    clearSelection: () => use.setState({ selected: [] }),
+  };
+}
+
+/** The rows a view shows: filtered, searched and sorted, recomputed only when those inputs change. */
+export function useVisibleRows<T>(store: ListStore<T>): T[] {
+  const { items, query, sort, filter } = store.use(useShallow((s) => ({ items: s.items, query: s.query, sort: s.sort, filter: s.filter })));
+  return useMemo(() => visibleRows(items, store.spec, { query, sort, filter }), [items, query, sort, filter, store.spec]);
+}

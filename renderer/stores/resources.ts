@@ -1,0 +1,50 @@
+/** The four resource lists and how each is searched, sorted and filtered. */
+import type { ContainerSummary, ImageSummary, NetworkSummary, VolumeSummary } from '../../electron/shared/models';
+import { createListStore } from './list-store';
+
+export const containers = createListStore<ContainerSummary>(
+  'containers',
+  'containers.list',
+  {
+    key: (c) => c.id,
+    searchText: (c) => `${c.name} ${c.image} ${c.id.slice(0, 12)} ${c.state} ${c.composeProject ?? ''} ${c.ports.map((p) => p.publicPort ?? p.privatePort).join(' ')}`,
+    sortValues: { name: (c) => c.name, image: (c) => c.image, state: (c) => c.state, created: (c) => c.created },
+    filters: { running: (c) => c.state === 'running' || c.state === 'paused' || c.state === 'restarting', stopped: (c) => c.state === 'exited' || c.state === 'created' || c.state === 'dead' },
+  },
+  { key: 'created', dir: 'desc' },
+);
+
+export const images = createListStore<ImageSummary>(
+  'images',
+  'images.list',
+  {
+    key: (i) => i.id,
+    searchText: (i) => `${i.tags.join(' ')} ${i.id.replace('sha256:', '').slice(0, 12)}`,
+    sortValues: { tag: (i) => i.tags[0] ?? '~', size: (i) => i.size, created: (i) => i.created, containers: (i) => i.containers },
+    filters: { dangling: (i) => i.dangling, unused: (i) => i.containers === 0 },
+  },
+  { key: 'created', dir: 'desc' },
+);
+
+export const volumes = createListStore<VolumeSummary>(
+  'volumes',
+  'volumes.list',
+  {
+    key: (v) => v.name,
+    searchText: (v) => `${v.name} ${v.driver} ${v.usedBy.join(' ')}`,
+    sortValues: { name: (v) => v.name, driver: (v) => v.driver, created: (v) => v.created ?? 0, inUse: (v) => v.usedBy.length },
+    filters: { 'in-use': (v) => v.inUse, unused: (v) => !v.inUse },
+  },
+  { key: 'name', dir: 'asc' },
+);
+
+export const networks = createListStore<NetworkSummary>(
+  'networks',
+  'networks.list',
+  {
+    key: (n) => n.id,
+    searchText: (n) => `${n.name} ${n.driver} ${n.subnets.join(' ')} ${n.containers.map((c) => c.name).join(' ')}`,
+    sortValues: { name: (n) => n.name, driver: (n) => n.driver, created: (n) => n.created ?? 0, containers: (n) => n.containers.length },
+  },
+  { key: 'name', dir: 'asc' },
+);

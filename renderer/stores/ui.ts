@@ -1,0 +1,80 @@
+/** UI state: the current view, theme, toasts, the confirm prompt and which form dialog is open. */
+import { create } from 'zustand';
+import type { ResourceKind } from '../../electron/shared/models';
+
+export type Theme = 'system' | 'light' | 'dark';
+
+export interface Toast {
+  id: number;
+  kind: 'error' | 'success' | 'info';
+  title: string;
+  message?: string;
+  hint?: string;
+}
+
+export interface ConfirmRequest {
+  title: string;
+  body: string;
+  confirmLabel: string;
+  danger?: boolean;
+  /** An extra option such as "Force"; its value is returned with the answer. */
+  option?: { label: string; initial: boolean };
+}
+export interface ConfirmAnswer {
+  ok: boolean;
+  option: boolean;
+}
+
+export type DialogState =
+  | { kind: 'volume-create' }
+  | { kind: 'network-create' }
+  | { kind: 'network-connect'; networkId: string; networkName: string };
+
+interface UiState {
+  view: ResourceKind;
+  theme: Theme;
+  toasts: Toast[];
+  confirm?: ConfirmRequest & { resolve: (a: ConfirmAnswer) => void };
+  dialog?: DialogState;
+}
+
+const THEME_KEY = 'berth.theme';
+const storedTheme = (): Theme => {
+  const t = globalThis.localStorage?.getItem(THEME_KEY);
+  return t === 'light' || t === 'dark' ? t : 'system';
+};
+
+export const useUi = create<UiState>(() => ({ view: 'containers', theme: storedTheme(), toasts: [] }));
+
+export const setView = (view: ResourceKind) => useUi.setState({ view });
+
+export function setTheme(theme: Theme): void {
+  globalThis.localStorage?.setItem(THEME_KEY, theme);
+  useUi.setState({ theme });
+}
+
+const TOAST_MS = { success: 4000, info: 5000, error: 10000 } as const;
+let toastId = 0;
+
+export function toast(t: Omit<Toast, 'id'>): number {
+  const id = ++toastId;
+  useUi.setState((s) => ({ toasts: [...s.toasts.slice(-4), { ...t, id }] }));
+  setTimeout(() => dismissToast(id), TOAST_MS[t.kind]);
+  return id;
+}
+
+export const dismissToast = (id: number) => useUi.setState((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) }));
+
+export function confirm(req: ConfirmRequest): Promise<ConfirmAnswer> {
+  useUi.getState().confirm?.resolve({ ok: false, option: false });
+  return new Promise((resolve) => useUi.setState({ confirm: { ...req, resolve } }));
+}
+
+export function answerConfirm(answer: ConfirmAnswer): void {
+  const c = useUi.getState().confirm;
+  useUi.setState({ confirm: undefined });
+  c?.resolve(answer);
+}
+
+export const openDialog = (dialog: DialogState) => useUi.setState({ dialog });
+export const closeDialog = () => useUi.setState({ dialog: undefined });
