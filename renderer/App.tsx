@@ -13,7 +13,7 @@ import { containers, images, networks, volumes } from './stores/resources';
 import { answerConfirm, dismissToast, setTheme, setView, useUi, type Theme } from './stores/ui';
 
 const NAV: { id: ResourceKind; label: string; count: () => number }[] = [
-  { id: 'containers', label: 'Containers', count: () => containers.use((s) => s.items.filter((c) => c.state === 'running').length) },
+  { id: 'containers', label: 'Containers', count: () => containers.use((s) => s.items.length) },
   { id: 'images', label: 'Images', count: () => images.use((s) => s.items.length) },
   { id: 'volumes', label: 'Volumes', count: () => volumes.use((s) => s.items.length) },
   { id: 'networks', label: 'Networks', count: () => networks.use((s) => s.items.length) },

@@ -18,7 +18,7 @@ export interface RouterOptions {
 }
 
 export interface Router {
-  handle(method: unknown, args: unknown): Promise<Reply>;
+  handle(method: unknown, args?: unknown): Promise<Reply>;
 }
 
 export function createRouter(handlers: Handlers, opts: RouterOptions = {}): Router {

@@ -113,7 +113,7 @@ export class EngineConnection {
       this.markDown(why);
       this.scheduleRetry();
     };
-    stream.on('error', (e) => lost(describe(e)));
+    stream.on('error', (e) => lost(`the engine closed its event stream (${describe(e)})`));
     stream.on('close', () => lost('the engine closed its event stream'));
     stream.on('end', () => lost('the engine closed its event stream'));
   }

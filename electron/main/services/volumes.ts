@@ -55,8 +55,8 @@ export class VolumesService {
 
   async create(opts: { name?: string; driver: string; labels: Record<string, string> }): Promise<VolumeSummary> {
     if (opts.name) await this.refuseExisting(opts.name);
-    const v = (await this.docker.createVolume({ Name: opts.name, Driver: opts.driver, Labels: opts.labels })) as unknown as EngineVolume;
-    return toVolumeSummary(v, new Map());
+    const volume = await this.docker.createVolume({ Name: opts.name, Driver: opts.driver, Labels: opts.labels });
+    return toVolumeSummary((await volume.inspect()) as EngineVolume, new Map());
   }
 
   remove(names: string[], force: boolean): Promise<BulkResult[]> {

@@ -83,7 +83,9 @@ export function CreateNetworkDialog() {
         </select>
       </label>
       <label>
-        Subnet <span className="muted">(optional, CIDR)</span>
+        <span>
+          Subnet <span className="muted">(optional, CIDR)</span>
+        </span>
         <input name="subnet" value={subnet} onChange={(e) => setSubnet(e.target.value)} placeholder="172.30.0.0/16" autoComplete="off" />
       </label>
       <label className="check">

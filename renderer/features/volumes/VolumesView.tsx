@@ -42,7 +42,9 @@ export function CreateVolumeDialog() {
   return (
     <Dialog title="Create volume" submitLabel="Create" onClose={closeDialog} onSubmit={submit} busy={busy} error={error}>
       <label>
-        Name <span className="muted">(empty: the engine picks one)</span>
+        <span>
+          Name <span className="muted">(empty: the engine picks one)</span>
+        </span>
         <input name="name" value={name} onChange={(e) => setName(e.target.value)} placeholder="my-data" autoComplete="off" />
       </label>
     </Dialog>

@@ -1,0 +1,112 @@
+/**
+ * A private Docker engine for tests: Debian's dockerd with its own data-root, exec-root, pidfile
+ * and socket under one temp dir, so it never touches a system engine. Needs root (as CI has).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Dockerode from 'dockerode';
+
+export class PrivateDockerd {
+  constructor(readonly dir: string) {}
+
+  get socket(): string {
+    return join(this.dir, 'docker.sock');
+  }
+  get dockerHost(): string {
+    return `unix://${this.socket}`;
+  }
+  get pidFile(): string {
+    return join(this.dir, 'dockerd.pid');
+  }
+  get logFile(): string {
+    return join(this.dir, 'dockerd.log');
+  }
+
+  static assertAvailable(): void {
+    const r = spawnSync('dockerd', ['--version'], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error('dockerd not found: install Debian\'s docker.io (apt-get install docker.io); .ci/run does.');
+    if (process.getuid?.() !== 0) throw new Error('the private dockerd needs root');
+  }
+
+  async start(timeoutMs = 30_000): Promise<void> {
+    for (const d of ['data', 'exec']) mkdirSync(join(this.dir, d), { recursive: true });
+    const log = openSync(this.logFile, 'a');
+    const child = spawn(
+      'dockerd',
+      ['--data-root', join(this.dir, 'data'), '--exec-root', join(this.dir, 'exec'), '--pidfile', this.pidFile, '--host', this.dockerHost],
+      { stdio: ['ignore', log, log], detached: true },
+    );
+    child.unref();
+    let exited: number | null = null;
+    child.on('exit', (code) => (exited = code ?? -1));
+    const docker = new Dockerode({ socketPath: this.socket });
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (exited !== null) throw new Error(`dockerd exited (${exited}) while starting; see ${this.logFile}:\n${this.tail()}`);
+      if (existsSync(this.socket) && (await docker.ping().then(() => true, () => false))) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`dockerd did not answer within ${timeoutMs} ms; see ${this.logFile}:\n${this.tail()}`);
+  }
+
+  pid(): number | undefined {
+    try {
+      return Number(readFileSync(this.pidFile, 'utf8').trim()) || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** SIGTERM and wait for the process to be gone (SIGKILL after `graceMs`). */
+  async stop(graceMs = 20_000): Promise<void> {
+    const pid = this.pid();
+    if (!pid || !alive(pid)) return;
+    process.kill(pid, 'SIGTERM');
+    const deadline = Date.now() + graceMs;
+    while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    if (alive(pid)) process.kill(pid, 'SIGKILL');
+    while (alive(pid)) await new Promise((r) => setTimeout(r, 50));
+  }
+
+  /** Runs the docker CLI against this engine. */
+  cli(args: string[], input?: Buffer | string): string {
+    const r = spawnSync('docker', ['-H', this.dockerHost, ...args], { input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    if (r.status !== 0) throw new Error(`docker ${args.join(' ')} failed: ${r.stderr || r.stdout}`);
+    return r.stdout.trim();
+  }
+
+  /** Like cli() but returns the exit status instead of throwing. */
+  try(args: string[]): { status: number; out: string } {
+    const r = spawnSync('docker', ['-H', this.dockerHost, ...args], { encoding: 'utf8' });
+    return { status: r.status ?? -1, out: (r.stdout + r.stderr).trim() };
+  }
+
+  /** Deletes everything, after unmounting what dockerd left mounted under the dir (it bind-mounts its data-root). */
+  remove(): void {
+    const mounts = readFileSync('/proc/self/mounts', 'utf8')
+      .split('\n')
+      .map((l) => l.split(' ')[1] ?? '')
+      .filter((m) => m === this.dir || m.startsWith(this.dir + '/'))
+      .sort((a, b) => b.length - a.length);
+    for (const m of mounts) spawnSync('umount', ['-l', m]);
+    rmSync(this.dir, { recursive: true, force: true, maxRetries: 3 });
+  }
+
+  private tail(): string {
+    try {
+      return readFileSync(this.logFile, 'utf8').split('\n').slice(-15).join('\n');
+    } catch {
+      return '(no log)';
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,43 @@
+/** What a test file uses: the shared private engine and a Berth core connected to it. */
+import { inject } from 'vitest';
+import { createCore, type Core } from '../../electron/main/core';
+import type { EventName, Events } from '../../electron/shared/api-contract';
+import { PrivateDockerd } from './dockerd';
+
+export const engine = () => new PrivateDockerd(inject('dockerdDir'));
+
+/** A core with a fast retry, for tests that stop and start the engine. */
+export function testCore(dockerHost = engine().dockerHost): Core {
+  return createCore({ dockerHost, engine: { retryMinMs: 100, retryMaxMs: 500, coalesceMs: 50 } });
+}
+
+/** Resolves with the first push of `name` that satisfies `pred`, or rejects after `ms`. */
+export function nextEvent<E extends EventName>(core: Core, name: E, pred: (p: Events[E]) => boolean = () => true, ms = 5000): Promise<Events[E]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`no ${name} event within ${ms} ms`));
+    }, ms);
+    const off = core.hub.on((n, p) => {
+      if ((n as EventName) === name && pred(p as Events[E])) {
+        clearTimeout(timer);
+        off();
+        resolve(p as Events[E]);
+      }
+    });
+  });
+}
+
+export async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A name unique to this test run, so tests never collide over leftovers. */
+let n = 0;
+export const uniq = (prefix: string) => `${prefix}-${process.pid}-${++n}`;
