@@ -31,7 +31,7 @@ export function visibleRows<T>(rows: readonly T[], spec: TableSpec<T>, q: { quer
       const x = value(a);
       const y = value(b);
       const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
-      return c * sign || spec.key(a).localeCompare(spec.key(b));
+      return (c || spec.key(a).localeCompare(spec.key(b))) * sign; // descending is the exact reverse
     });
   }
   return out;

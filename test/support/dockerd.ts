@@ -34,7 +34,7 @@ export class PrivateDockerd {
     const log = openSync(this.logFile, 'a');
     const child = spawn(
       'dockerd',
-      ['--data-root', join(this.dir, 'data'), '--exec-root', join(this.dir, 'exec'), '--pidfile', this.pidFile, '--host', this.dockerHost],
+      ['--shutdown-timeout', '2', '--data-root', join(this.dir, 'data'), '--exec-root', join(this.dir, 'exec'), '--pidfile', this.pidFile, '--host', this.dockerHost],
       { stdio: ['ignore', log, log], detached: true },
     );
     child.unref();

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_DOCKER_HOST, formatEndpoint, parseDockerHost, resolveDockerHost } from './endpoint';
+
+describe('engine endpoint', () => {
+  it('parses unix sockets and tcp addresses', () => {
+    expect(parseDockerHost('unix:///var/run/docker.sock')).toEqual({ kind: 'unix', socketPath: '/var/run/docker.sock' });
+    expect(parseDockerHost('/tmp/d.sock')).toEqual({ kind: 'unix', socketPath: '/tmp/d.sock' });
+    expect(parseDockerHost('tcp://127.0.0.1:2375')).toEqual({ kind: 'tcp', host: '127.0.0.1', port: 2375 });
+    expect(formatEndpoint(parseDockerHost('tcp://h:1/'))).toBe('tcp://h:1');
+  });
+
+  it.each(['unix://relative.sock', 'ssh://me@host', 'tcp://h:0', 'tcp://h:99999', 'nonsense'])('refuses %s with a hint', (v) => {
+    expect(() => parseDockerHost(v)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', hint: expect.stringMatching(/unix:\/\/\/path/) }));
+  });
+
+  it('prefers BERTH_DOCKER_HOST, then DOCKER_HOST, then settings, then the default', () => {
+    expect(resolveDockerHost({ BERTH_DOCKER_HOST: 'a', DOCKER_HOST: 'b' }, 'c')).toBe('a');
+    expect(resolveDockerHost({ DOCKER_HOST: 'b' }, 'c')).toBe('b');
+    expect(resolveDockerHost({}, 'c')).toBe('c');
+    expect(resolveDockerHost({})).toBe(DEFAULT_DOCKER_HOST);
+  });
+});

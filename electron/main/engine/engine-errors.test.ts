@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { BerthError } from '../../shared/errors';
+import { engineMessage, toBerthError } from './engine-errors';
+
+const modem = (statusCode: number, message: string) => ({ statusCode, json: { message }, message: `(HTTP code ${statusCode}) unexpected - ${message} ` });
+
+describe('engine error mapping', () => {
+  it.each([
+    [modem(404, 'No such container: x'), 'NOT_FOUND'],
+    [modem(400, 'invalid reference format'), 'INVALID_ARGUMENT'],
+    [modem(409, 'You cannot remove a running container abc. Stop the container before attempting removal or force remove'), 'CONFLICT'],
+    [modem(409, 'remove v1: volume is in use - [abc]'), 'IN_USE'],
+    [modem(409, 'conflict: unable to remove repository reference "x" (must force) - container abc is using its referenced image def'), 'IN_USE'],
+    [modem(403, 'error while removing network: network n id 1 has active endpoints'), 'IN_USE'],
+    [modem(403, 'bridge is a pre-defined network and cannot be removed'), 'CONFLICT'],
+    [modem(500, 'driver failed'), 'ENGINE_ERROR'],
+  ])('%# maps to %s with the engine reason', (err, code) => {
+    const e = toBerthError(err);
+    expect(e.code).toBe(code);
+    expect(e.message).toBe(err.json.message);
+  });
+
+  it.each(['ECONNREFUSED', 'ENOENT', 'EPIPE', 'ECONNRESET'])('%s means the engine is unreachable', (code) => {
+    const e = toBerthError(Object.assign(new Error(`connect ${code} /x.sock`), { code }));
+    expect(e.code).toBe('ENGINE_UNREACHABLE');
+    expect(e.fatal).toBe(true);
+    expect(e.hint).toMatch(/reconnect/i);
+  });
+
+  it('keeps BerthErrors and calls anything else INTERNAL', () => {
+    const b = new BerthError('CONFLICT', 'x');
+    expect(toBerthError(b)).toBe(b);
+    expect(toBerthError(new Error('weird')).code).toBe('INTERNAL');
+    expect(toBerthError(undefined).code).toBe('INTERNAL');
+  });
+
+  it('strips docker-modem\'s prefix when the body is not JSON', () => {
+    expect(engineMessage({ statusCode: 409, message: '(HTTP code 409) unexpected - name taken ' })).toBe('name taken');
+    expect(engineMessage({ statusCode: 500, json: 'plain text body\n' })).toBe('plain text body');
+  });
+});

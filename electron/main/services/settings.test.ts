@@ -1,0 +1,37 @@
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadSettings, saveSettings } from './settings';
+
+const file = () => join(mkdtempSync(join(tmpdir(), 'berth-settings-')), 'sub', 'settings.json');
+
+describe('settings', () => {
+  it('defaults when there is no file', async () => {
+    expect(await loadSettings(file())).toEqual({ settings: { engine: {} } });
+  });
+
+  it('round-trips atomically with mode 0600 and leaves no temp file', async () => {
+    const f = file();
+    await saveSettings(f, { engine: { host: 'unix:///x.sock' } });
+    expect((await loadSettings(f)).settings.engine.host).toBe('unix:///x.sock');
+    expect(statSync(f).mode & 0o777).toBe(0o600);
+    expect(readdirSync(join(f, '..'))).toEqual(['settings.json']);
+  });
+
+  it('ignores a broken or invalid file with a warning instead of failing', async () => {
+    const f = file();
+    await saveSettings(f, { engine: {} });
+    writeFileSync(f, '{ not json');
+    expect(await loadSettings(f)).toMatchObject({ settings: { engine: {} }, warning: expect.stringMatching(/not valid JSON/) });
+    writeFileSync(f, JSON.stringify({ engine: { host: 42 } }));
+    expect(await loadSettings(f)).toMatchObject({ settings: { engine: {} }, warning: expect.stringMatching(/invalid/) });
+  });
+
+  it('refuses to save invalid settings and keeps the old file', async () => {
+    const f = file();
+    await saveSettings(f, { engine: { host: 'unix:///a.sock' } });
+    await expect(saveSettings(f, { engine: { host: '' } })).rejects.toThrow();
+    expect(JSON.parse(readFileSync(f, 'utf8')).engine.host).toBe('unix:///a.sock');
+  });
+});

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { cidr, resourceName } from './api-contract';
+
+describe('contract validators', () => {
+  it.each(['172.30.0.0/16', '10.0.0.0/8', '192.168.1.0/24', '0.0.0.0/0', 'fd00::/64', '2001:db8::/32'])('accepts subnet %s', (s) => {
+    expect(cidr.safeParse(s).success).toBe(true);
+  });
+  it.each(['10.0.0.0', '256.0.0.0/8', '10.0.0.0/33', '10.0.0/8', 'fd00::/129', 'abc/8', '10.0.0.0/8/8', ''])('refuses subnet %s', (s) => {
+    expect(cidr.safeParse(s).success).toBe(false);
+  });
+  it.each(['web', 'my_app.1', 'A-b', '9lives'])('accepts name %s', (n) => {
+    expect(resourceName.safeParse(n).success).toBe(true);
+  });
+  it.each(['', '-x', '.x', 'a b', 'a/b', 'x'.repeat(129), 'ümlaut'])('refuses name %s', (n) => {
+    expect(resourceName.min(1).safeParse(n).success).toBe(false);
+  });
+});

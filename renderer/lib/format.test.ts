@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { formatBytes, relativeTime, shortId } from './format';
+
+describe('format', () => {
+  it.each([
+    [0, '0 B'],
+    [999, '999 B'],
+    [1000, '1.00 kB'],
+    [1_980_000, '1.98 MB'],
+    [72_500_000, '72.5 MB'],
+    [1.5e12, '1.50 TB'],
+    [-1, '—'],
+    [NaN, '—'],
+  ])('formatBytes(%d) = %s', (n, s) => expect(formatBytes(n)).toBe(s));
+
+  it.each([
+    [0, 'just now'],
+    [30_000, '30 seconds ago'],
+    [60_000, '1 minute ago'],
+    [3 * 3600_000, '3 hours ago'],
+    [2 * 86400_000, '2 days ago'],
+    [400 * 86400_000, '1 year ago'],
+  ])('relativeTime(now - %d) = %s', (ago, s) => expect(relativeTime(1e12 - ago, 1e12)).toBe(s));
+
+  it('handles missing times and future clocks', () => {
+    expect(relativeTime(undefined)).toBe('—');
+    expect(relativeTime(2e12, 1e12)).toBe('just now');
+  });
+
+  it('shortens ids like docker does', () => {
+    expect(shortId('sha256:0123456789abcdef')).toBe('0123456789ab');
+  });
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { Reply } from '../../electron/shared/wire';
+import { fakeTransport } from '../api/fake-transport';
+
+interface V { name: string }
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+/** Fresh modules per test: stores register with the module-level API client for good. */
+async function setup(answer: () => Reply | Promise<Reply>) {
+  vi.resetModules();
+  const { connectApi } = await import('../api');
+  const { createListStore } = await import('./list-store');
+  const t = fakeTransport(answer);
+  const store = createListStore<V>('volumes', 'volumes.list', { key: (v) => v.name, searchText: (v) => v.name, sortValues: {} }, { key: 'name', dir: 'asc' });
+  connectApi(t);
+  return { t, store };
+}
+
+describe('list store', () => {
+  it('loads when connected and again on each push of its kind only', async () => {
+    let items: V[] = [{ name: 'a' }];
+    const { t, store } = await setup(() => ({ ok: true, value: items }));
+    t.setConnected(true);
+    await tick();
+    expect(store.use.getState()).toMatchObject({ items: [{ name: 'a' }], loaded: true, loading: false });
+    items = [{ name: 'a' }, { name: 'b' }];
+    t.push('images:changed', { ids: [] });
+    await tick();
+    expect(store.use.getState().items).toHaveLength(1);
+    t.push('volumes:changed', { ids: ['b'] });
+    await tick();
+    expect(store.use.getState().items).toEqual(items);
+  });
+
+  it('coalesces pushes that arrive during a load into one more load', async () => {
+    const releases: (() => void)[] = [];
+    const { t, store } = await setup(() => new Promise<Reply>((resolve) => releases.push(() => resolve({ ok: true, value: [] }))));
+    void store.refresh();
+    for (let i = 0; i < 10; i++) t.push('volumes:changed', { ids: [] });
+    await tick();
+    expect(t.calls).toHaveLength(1);
+    releases[0]!();
+    await tick();
+    await tick();
+    expect(t.calls).toHaveLength(2);
+    releases[1]!();
+  });
+
+  it('keeps the last items and shows the reason when a load fails', async () => {
+    let fail = false;
+    const { store } = await setup(() => (fail ? { ok: false, error: { code: 'ENGINE_UNREACHABLE', message: 'engine gone' } } : { ok: true, value: [{ name: 'a' }] }));
+    await store.refresh();
+    fail = true;
+    await store.refresh();
+    expect(store.use.getState()).toMatchObject({ items: [{ name: 'a' }], error: 'engine gone', loading: false });
+  });
+
+  it('drops selected keys that no longer exist after a refresh', async () => {
+    let items: V[] = [{ name: 'a' }, { name: 'b' }];
+    const { store } = await setup(() => ({ ok: true, value: items }));
+    await store.refresh();
+    store.selectAll(['a', 'b']);
+    store.toggle('a');
+    expect(store.use.getState().selected).toEqual(['b']);
+    store.toggle('a');
+    items = [{ name: 'a' }];
+    await store.refresh();
+    expect(store.use.getState().selected).toEqual(['a']);
+  });
+});
