@@ -20,4 +20,7 @@ await esbuild({
   sourcemap: true,
   logLevel: 'warning',
 });
+if (process.argv.includes('--bench')) {
+  await esbuild({ absWorkingDir: root, entryPoints: ['bench/index.ts'], outdir: 'dist/bench', outExtension: { '.js': '.cjs' }, bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', logLevel: 'warning' });
+}
 console.log('built dist/renderer and dist/main');

@@ -23,30 +23,47 @@ describe('ChangeCoalescer', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('flushes a burst once per kind, with every id, after the delay', () => {
+  it('pushes a lone change at once', () => {
+    const flush = vi.fn();
+    new ChangeCoalescer(flush, 100).add('volumes', 'v');
+    expect(flush).toHaveBeenCalledWith('volumes', ['v']);
+  });
+
+  it('collects a burst inside the window into one push per kind, with every id', () => {
     const flush = vi.fn();
     const c = new ChangeCoalescer(flush, 100);
     for (let i = 0; i < 50; i++) c.add('containers', `c${i}`);
     c.add('volumes', 'v');
-    c.add('containers', 'c0');
-    expect(flush).not.toHaveBeenCalled();
-    vi.advanceTimersByTime(100);
-    expect(flush).toHaveBeenCalledTimes(2);
-    expect(flush).toHaveBeenCalledWith('containers', Array.from({ length: 50 }, (_, i) => `c${i}`));
+    c.add('containers', 'c1');
+    expect(flush.mock.calls).toEqual([['containers', ['c0']]]);
+    vi.advanceTimersByTime(99);
+    expect(flush).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(1);
+    expect(flush).toHaveBeenCalledTimes(3);
+    expect(flush).toHaveBeenCalledWith('containers', Array.from({ length: 49 }, (_, i) => `c${i + 1}`));
     expect(flush).toHaveBeenCalledWith('volumes', ['v']);
   });
 
-  it('starts a new window after a flush, and dispose drops what is pending', () => {
+  it('keeps a window open while changes keep coming, and closes it when they stop', () => {
+    const flush = vi.fn();
+    const c = new ChangeCoalescer(flush, 100);
+    c.add('images', 'a'); // at once
+    c.add('images', 'b');
+    vi.advanceTimersByTime(100); // b, and a new window
+    c.add('images', 'c');
+    vi.advanceTimersByTime(100); // c
+    vi.advanceTimersByTime(100); // nothing pending: the window closes
+    c.add('images', 'd'); // a lone change again: at once
+    expect(flush.mock.calls).toEqual([['images', ['a']], ['images', ['b']], ['images', ['c']], ['images', ['d']]]);
+  });
+
+  it('dispose drops what is pending', () => {
     const flush = vi.fn();
     const c = new ChangeCoalescer(flush, 100);
     c.add('images', 'a');
-    vi.advanceTimersByTime(100);
     c.add('images', 'b');
-    vi.advanceTimersByTime(100);
-    expect(flush.mock.calls).toEqual([['images', ['a']], ['images', ['b']]]);
-    c.add('images', 'c');
     c.dispose();
     vi.advanceTimersByTime(1000);
-    expect(flush).toHaveBeenCalledTimes(2);
+    expect(flush).toHaveBeenCalledTimes(1);
   });
 });

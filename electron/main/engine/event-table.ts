@@ -32,8 +32,9 @@ export function kindsForEvent(ev: DockerEvent): readonly ResourceKind[] {
 }
 
 /**
- * Collects changed ids per kind and flushes them at most once per `delayMs`, so a burst of
- * engine events (100 containers started at once) becomes one push per list.
+ * Collects changed ids per kind. A change outside a window is pushed at once (leading edge) and
+ * opens a window of `delayMs`; changes inside it are pushed together when it closes. So a single
+ * change costs no delay, and a burst (100 containers started at once) is a few pushes per list.
  */
 export class ChangeCoalescer {
   private pending = new Map<ResourceKind, Set<string>>();
@@ -48,20 +49,29 @@ export class ChangeCoalescer {
     let ids = this.pending.get(kind);
     if (!ids) this.pending.set(kind, (ids = new Set()));
     if (id) ids.add(id);
-    this.timer ??= setTimeout(() => this.drain(), this.delayMs);
-  }
-
-  drain(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const pending = this.pending;
-    this.pending = new Map();
-    for (const [kind, ids] of pending) this.flush(kind, [...ids]);
+    if (this.timer) return; // inside a window: goes out when it closes
+    this.drain();
+    this.openWindow();
   }
 
   dispose(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.pending.clear();
+  }
+
+  private openWindow(): void {
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (!this.pending.size) return;
+      this.drain();
+      this.openWindow();
+    }, this.delayMs);
+  }
+
+  private drain(): void {
+    const pending = this.pending;
+    this.pending = new Map();
+    for (const [kind, ids] of pending) this.flush(kind, [...ids]);
   }
 }

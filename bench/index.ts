@@ -1,0 +1,120 @@
+/**
+ * `npm run bench`: Berth's figures next to a named baseline measured in the same run, against a
+ * private dockerd (as the tests use). Prints a table and writes bench/results/latest.json.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { createCore, type Core } from '../electron/main/core';
+import { PrivateDockerd } from '../test/support/dockerd';
+import { buildTestImage, TEST_IMAGE } from '../test/support/test-image';
+
+interface Row {
+  name: string;
+  unit: string;
+  berth: number;
+  baselineName: string;
+  baseline: number;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+function withDeadline<T>(p: Promise<T>, limitMs: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout>;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no ${what} within ${limitMs} ms`)), limitMs)));
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
+
+/**
+ * A lone engine change -> Berth push, vs the same change -> `docker events` line. Changes are
+ * 250 ms apart, as a person makes them (a burst is coalesced instead: see ChangeCoalescer).
+ */
+async function pushLatency(core: Core, engine: PrivateDockerd, rounds: number): Promise<Row> {
+  const events = spawn('docker', ['-H', engine.dockerHost, 'events', '--format', '{{.Actor.ID}}', '--filter', 'type=volume', '--filter', 'event=create']);
+  const cliSeen = new Map<string, () => void>();
+  createInterface({ input: events.stdout }).on('line', (line) => cliSeen.get(line.trim())?.());
+  await new Promise((r) => setTimeout(r, 500)); // let `docker events` subscribe
+  const berth: number[] = [];
+  const cli: number[] = [];
+  try {
+    for (let i = 0; i < rounds; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      const name = `bench-push-${process.pid}-${i}`;
+      const t0 = process.hrtime.bigint();
+      const viaCli = new Promise<number>((resolve) => cliSeen.set(name, () => resolve(ms(t0))));
+      const viaBerth = new Promise<number>((resolve) => {
+        const off = core.hub.on((n, p) => {
+          if (n === 'volumes:changed' && (p as { ids: string[] }).ids.includes(name)) {
+            off();
+            resolve(ms(t0));
+          }
+        });
+      });
+      await core.engine.docker.createVolume({ Name: name });
+      const [b, c] = await withDeadline(Promise.all([viaBerth, viaCli]), 10_000, `push for ${name}`);
+      berth.push(b);
+      cli.push(c);
+    }
+  } finally {
+    events.kill();
+  }
+  return { name: `lone engine change -> UI push (median of ${rounds})`, unit: 'ms', berth: median(berth), baselineName: 'docker events', baseline: median(cli) };
+}
+
+/** First full list of N containers: Berth's API (mapped DTOs) vs the docker CLI. */
+async function listContainers(core: Core, engine: PrivateDockerd, count: number, rounds: number): Promise<Row> {
+  const existing = (await core.engine.docker.listContainers({ all: true })).length;
+  const docker = core.engine.docker;
+  const todo = Array.from({ length: Math.max(0, count - existing) }, (_, i) => i);
+  const workers = Array.from({ length: 8 }, async () => {
+    for (let i = todo.shift(); i !== undefined; i = todo.shift()) await docker.createContainer({ Image: TEST_IMAGE, name: `bench-list-${i}`, Cmd: ['true'] });
+  });
+  await Promise.all(workers);
+  const berth: number[] = [];
+  const cli: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    let t0 = process.hrtime.bigint();
+    const reply = await core.router.handle('containers.list');
+    berth.push(ms(t0));
+    if (!reply.ok || (reply.value as unknown[]).length < count) throw new Error('list incomplete');
+    t0 = process.hrtime.bigint();
+    const out = spawnSync('docker', ['-H', engine.dockerHost, 'ps', '-a', '--format', 'json'], { maxBuffer: 64 << 20 });
+    cli.push(ms(t0));
+    if (out.status !== 0) throw new Error(String(out.stderr));
+  }
+  return { name: `list ${count} containers (median of ${rounds})`, unit: 'ms', berth: median(berth), baselineName: 'docker ps -a --format json', baseline: median(cli) };
+}
+
+async function main(): Promise<void> {
+  PrivateDockerd.assertAvailable();
+  const engine = new PrivateDockerd(mkdtempSync('/tmp/berth-b-'));
+  await engine.start();
+  const core = createCore({ dockerHost: engine.dockerHost });
+  try {
+    buildTestImage(engine);
+    while (core.engine.getStatus().state !== 'up') await new Promise((r) => setTimeout(r, 50));
+    const rows = [await pushLatency(core, engine, 20), await listContainers(core, engine, Number(process.env.BENCH_CONTAINERS ?? 1000), 5)];
+    const table = rows.map((r) => ({
+      measure: r.name,
+      berth: `${r.berth.toFixed(1)} ${r.unit}`,
+      baseline: `${r.baseline.toFixed(1)} ${r.unit} (${r.baselineName})`,
+      'berth/baseline': (r.berth / r.baseline).toFixed(2),
+    }));
+    console.table(table);
+    mkdirSync('bench/results', { recursive: true });
+    writeFileSync('bench/results/latest.json', JSON.stringify({ when: new Date().toISOString(), engine: core.engine.getStatus().version, rows }, null, 2) + '\n');
+    console.log('written to bench/results/latest.json');
+  } finally {
+    core.dispose();
+    await engine.stop();
+    engine.remove();
+  }
+}
+
+main().catch((e: Error) => {
+  console.error(`bench: ${e.message}`);
+  process.exit(1);
+});
