@@ -10,7 +10,7 @@ import { CreateVolumeDialog, VolumesView } from './features/volumes/VolumesView'
 import { relativeTime } from './lib/format';
 import { useEngine } from './stores/engine';
 import { containers, images, networks, volumes } from './stores/resources';
-import { answerConfirm, dismissToast, setTheme, setView, useUi, type Theme } from './stores/ui';
+import { answerConfirm, dismissToast, resolveTheme, setTheme, setView, useUi, type Theme } from './stores/ui';
 
 const NAV: { id: ResourceKind; label: string; count: () => number }[] = [
   { id: 'containers', label: 'Containers', count: () => containers.use((s) => s.items.length) },
@@ -69,7 +69,11 @@ export function App() {
   const { view, theme, toasts, confirm, dialog } = useUi(useShallow((s) => ({ view: s.view, theme: s.theme, toasts: s.toasts, confirm: s.confirm, dialog: s.dialog })));
   const engineUp = useEngine((s) => s.connected && s.status?.state === 'up');
   useEffect(() => {
-    document.documentElement.dataset.theme = theme;
+    const dark = window.matchMedia('(prefers-color-scheme: dark)');
+    const apply = () => (document.documentElement.dataset.theme = resolveTheme(theme, dark.matches));
+    apply();
+    dark.addEventListener('change', apply);
+    return () => dark.removeEventListener('change', apply);
   }, [theme]);
   const View = VIEWS[view];
   return (

@@ -7,7 +7,7 @@ import { requests, type ArgsOf, type BulkResult, type ContainerAction } from '..
 import { BerthError } from '../../electron/shared/errors';
 import { api } from '../api';
 import { formatIssues } from '../../electron/shared/validation';
-import { closeDialog, confirm, toast } from './ui';
+import { closeDialog, confirm, toast, type Toast } from './ui';
 
 const PAST: Record<ContainerAction, string> = {
   start: 'Started',
@@ -86,17 +86,21 @@ function check<M extends keyof typeof requests>(method: M, args: ArgsOf<M>): str
   return r.success ? undefined : formatIssues(r.error);
 }
 
-export async function createVolume(args: ArgsOf<'volumes.create'>): Promise<string | undefined> {
-  const invalid = check('volumes.create', args);
-  if (invalid) return invalid;
+/** A dialog's submit: on success say so and close the dialog; on failure return the reason to show in it. */
+async function submit<T>(run: () => Promise<T>, done: (value: T) => Omit<Toast, 'id' | 'kind'>): Promise<string | undefined> {
   try {
-    const v = await api().call('volumes.create', args);
-    toast({ kind: 'success', title: `Created volume ${v.name}` });
+    toast({ kind: 'success', ...done(await run()) });
     closeDialog();
     return undefined;
   } catch (e) {
     return (e as Error).message;
   }
+}
+
+export function createVolume(args: ArgsOf<'volumes.create'>): Promise<string | undefined> {
+  const invalid = check('volumes.create', args);
+  if (invalid) return Promise.resolve(invalid);
+  return submit(() => api().call('volumes.create', args), (v) => ({ title: `Created volume ${v.name}` }));
 }
 
 export async function removeVolumes(names: string[]): Promise<void> {
@@ -119,17 +123,10 @@ export async function pruneVolumes(): Promise<void> {
 }
 
 // ---- networks
-export async function createNetwork(args: ArgsOf<'networks.create'>): Promise<string | undefined> {
+export function createNetwork(args: ArgsOf<'networks.create'>): Promise<string | undefined> {
   const invalid = check('networks.create', args);
-  if (invalid) return invalid;
-  try {
-    const n = await api().call('networks.create', args);
-    toast({ kind: 'success', title: `Created network ${n.name}`, message: n.subnets.join(', ') || undefined });
-    closeDialog();
-    return undefined;
-  } catch (e) {
-    return (e as Error).message;
-  }
+  if (invalid) return Promise.resolve(invalid);
+  return submit(() => api().call('networks.create', args), (n) => ({ title: `Created network ${n.name}`, message: n.subnets.join(', ') || undefined }));
 }
 
 export async function removeNetworks(ids: string[], names: (id: string) => string = short): Promise<void> {
@@ -139,15 +136,8 @@ export async function removeNetworks(ids: string[], names: (id: string) => strin
   if (res) reportBulk(res, 'Removed', 'Could not remove', 'network', names);
 }
 
-export async function connectNetwork(network: string, container: string): Promise<string | undefined> {
-  try {
-    await api().call('networks.connect', { network, container });
-    toast({ kind: 'success', title: `Connected ${container}` });
-    closeDialog();
-    return undefined;
-  } catch (e) {
-    return (e as Error).message;
-  }
+export function connectNetwork(network: string, container: string): Promise<string | undefined> {
+  return submit(() => api().call('networks.connect', { network, container }), () => ({ title: `Connected ${container}` }));
 }
 
 export async function disconnectNetwork(network: string, container: string, label = container): Promise<void> {

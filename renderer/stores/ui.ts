@@ -48,6 +48,11 @@ export const useUi = create<UiState>(() => ({ view: 'containers', theme: storedT
 
 export const setView = (view: ResourceKind) => useUi.setState({ view });
 
+/** What the page shows: "system" follows the OS preference. */
+export function resolveTheme(theme: Theme, systemPrefersDark: boolean): 'light' | 'dark' {
+  return theme === 'system' ? (systemPrefersDark ? 'dark' : 'light') : theme;
+}
+
 export function setTheme(theme: Theme): void {
   globalThis.localStorage?.setItem(THEME_KEY, theme);
   useUi.setState({ theme });

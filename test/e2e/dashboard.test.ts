@@ -139,6 +139,12 @@ describe('dashboard in Chromium', () => {
     await nav('Images').click();
     await row(TEST_IMAGE).waitFor();
     expect(await row(TEST_IMAGE).textContent()).toMatch(/\d+(\.\d+)? MB/);
+    const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+    expect(await page.getByLabel('Theme').inputValue()).toBe('system');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await poll(theme).toBe('dark'); // follows the OS while set to System
+    await page.emulateMedia({ colorScheme: 'light' });
+    await poll(theme).toBe('light');
     await page.getByLabel('Theme').selectOption('dark');
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);

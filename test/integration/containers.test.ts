@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ContainerSummary } from '../../electron/shared/models';
-import { engine, testCore, uniq, waitFor } from '../support/engine';
+import { connectedCore, engine, uniq } from '../support/engine';
 import { TEST_IMAGE } from '../support/test-image';
-import type { Core } from '../../electron/main/core';
 
 const docker = engine();
-let core: Core;
-const call = (method: string, args?: unknown) => core.router.handle(method, args);
+const { call } = connectedCore();
 const state = (name: string) => docker.cli(['inspect', '-f', '{{.State.Status}}', name]);
 const run = (name: string, ...extra: string[]) => docker.cli(['run', '-d', '--name', name, ...extra, TEST_IMAGE, 'sleep', '600']);
-
-beforeAll(async () => {
-  core = testCore();
-  await waitFor(() => core.engine.getStatus().state === 'up', 10_000, 'engine up');
-});
-afterAll(() => core.dispose());
 
 describe('containers through the API', () => {
   it('lists what `docker ps -a` lists, with state, image, ports and labels', async () => {

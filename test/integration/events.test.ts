@@ -1,17 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/main/core';
-import { engine, nextEvent, testCore, uniq, waitFor } from '../support/engine';
+import { connectedCore, engine, nextEvent, uniq, waitFor } from '../support/engine';
 import { TEST_IMAGE } from '../support/test-image';
 
 const docker = engine();
+const t = connectedCore();
 let core: Core;
 
 beforeAll(async () => {
-  core = testCore();
-  await waitFor(() => core.engine.getStatus().state === 'up', 10_000, 'engine up');
+  core = t.core;
   await new Promise((r) => setTimeout(r, 200)); // let the resync pushes that follow "up" pass
 });
-afterAll(() => core.dispose());
 
 /** A change made with the docker CLI is pushed, naming what changed (latency: bench/). */
 describe('engine events become pushes', () => {

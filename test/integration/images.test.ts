@@ -1,19 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Core } from '../../electron/main/core';
+import { describe, expect, it } from 'vitest';
 import type { ImageSummary } from '../../electron/shared/models';
-import { engine, testCore, uniq, waitFor } from '../support/engine';
+import { connectedCore, engine, uniq } from '../support/engine';
 import { TEST_IMAGE } from '../support/test-image';
 
 const docker = engine();
-let core: Core;
-const call = (method: string, args?: unknown) => core.router.handle(method, args);
+const { call } = connectedCore();
 const images = async () => ((await call('images.list')) as { value: ImageSummary[] }).value;
-
-beforeAll(async () => {
-  core = testCore();
-  await waitFor(() => core.engine.getStatus().state === 'up', 10_000, 'engine up');
-});
-afterAll(() => core.dispose());
 
 describe('images through the API', () => {
   it('lists the images `docker images` shows, with tags, size and usage', async () => {

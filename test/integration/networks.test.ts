@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Core } from '../../electron/main/core';
+import { describe, expect, it } from 'vitest';
 import type { NetworkSummary } from '../../electron/shared/models';
-import { engine, testCore, uniq, waitFor } from '../support/engine';
+import { connectedCore, engine, uniq } from '../support/engine';
 import { TEST_IMAGE } from '../support/test-image';
 
 const docker = engine();
-let core: Core;
-const call = (method: string, args?: unknown) => core.router.handle(method, args);
+const { call } = connectedCore();
 const cliNetworks = () => docker.cli(['network', 'ls', '--format', '{{.Name}}']).split('\n');
 const networksOf = (c: string) => Object.keys(JSON.parse(docker.cli(['inspect', '-f', '{{json .NetworkSettings.Networks}}', c])) as object);
-
-beforeAll(async () => {
-  core = testCore();
-  await waitFor(() => core.engine.getStatus().state === 'up', 10_000, 'engine up');
-});
-afterAll(() => core.dispose());
 
 describe('networks through the API', () => {
   it('creates a bridge network with a subnet the CLI sees', async () => {

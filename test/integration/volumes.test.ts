@@ -1,19 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Core } from '../../electron/main/core';
+import { describe, expect, it } from 'vitest';
 import type { VolumeSummary } from '../../electron/shared/models';
-import { engine, testCore, uniq, waitFor } from '../support/engine';
+import { connectedCore, engine, uniq } from '../support/engine';
 import { TEST_IMAGE } from '../support/test-image';
 
 const docker = engine();
-let core: Core;
-const call = (method: string, args?: unknown) => core.router.handle(method, args);
+const { call } = connectedCore();
 const cliVolumes = () => docker.cli(['volume', 'ls', '-q']).split('\n').filter(Boolean);
-
-beforeAll(async () => {
-  core = testCore();
-  await waitFor(() => core.engine.getStatus().state === 'up', 10_000, 'engine up');
-});
-afterAll(() => core.dispose());
 
 describe('volumes through the API', () => {
   it('creates a named volume the CLI sees, and lists it with its users', async () => {

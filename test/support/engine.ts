@@ -1,5 +1,5 @@
 /** What a test file uses: the shared private engine and a Berth core connected to it. */
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { createCore, type Core } from '../../electron/main/core';
 import type { EventName, Events } from '../../electron/shared/api-contract';
 import { PrivateDockerd } from './dockerd';
@@ -9,6 +9,23 @@ export const engine = () => new PrivateDockerd(inject('dockerdDir'));
 /** A core with a fast retry, for tests that stop and start the engine. */
 export function testCore(dockerHost = engine().dockerHost): Core {
   return createCore({ dockerHost, engine: { retryMinMs: 100, retryMaxMs: 500, coalesceMs: 50 } });
+}
+
+/** For a test file: a core connected to the shared engine before its tests, disposed after. */
+export function connectedCore(): { readonly core: Core; call: (method: string, args?: unknown) => ReturnType<Core['router']['handle']> } {
+  let core: Core | undefined;
+  beforeAll(async () => {
+    core = testCore();
+    await waitFor(() => core!.engine.getStatus().state === 'up', 10_000, 'engine up');
+  });
+  afterAll(() => core?.dispose());
+  return {
+    get core() {
+      if (!core) throw new Error('core used outside a test');
+      return core;
+    },
+    call: (method, args) => core!.router.handle(method, args),
+  };
 }
 
 /** Resolves with the first push of `name` that satisfies `pred`, or rejects after `ms`. */

@@ -1,13 +1,11 @@
-import { useShallow } from 'zustand/react/shallow';
 import type { ContainerAction } from '../../../electron/shared/api-contract';
 import type { ContainerSummary } from '../../../electron/shared/models';
 import { Badge } from '../../components/Badge';
 import { Table, type Column } from '../../components/Table';
-import { Toolbar } from '../../components/Toolbar';
 import { relativeTime, shortId } from '../../lib/format';
 import { containerAction, removeContainers } from '../../stores/actions';
 import { containers } from '../../stores/resources';
-import { useVisibleRows } from '../../stores/list-store';
+import { ResourceList } from '../ResourceList';
 
 const nameOf = (id: string) => containers.use.getState().items.find((c) => c.id === id)?.name ?? shortId(id);
 
@@ -92,50 +90,30 @@ const BULK: { action: ContainerAction; label: string }[] = [
 ];
 
 export function ContainersView({ stale }: { stale: boolean }) {
-  const s = containers.use(useShallow((st) => ({ query: st.query, filter: st.filter, sort: st.sort, selected: st.selected, total: st.items.length, loaded: st.loaded, error: st.error })));
-  const rows = useVisibleRows(containers);
   return (
-    <section className="view">
-      <Toolbar
-        title="Containers"
-        count={s.total}
-        query={s.query}
-        onQuery={containers.setQuery}
-        filters={[
-          { id: 'running', label: 'Running' },
-          { id: 'stopped', label: 'Stopped' },
-        ]}
-        filter={s.filter}
-        onFilter={containers.setFilter}
-      >
-        {s.selected.length > 0 && (
-          <div className="bulk" aria-label="Selected containers">
-            <span className="muted">{s.selected.length} selected</span>
-            {BULK.map((b) => (
-              <button key={b.action} onClick={() => void containerAction(s.selected, b.action, nameOf)}>
-                {b.label}
-              </button>
-            ))}
-            <button className="danger" onClick={() => void removeContainers(s.selected, nameOf)}>
-              Remove
+    <ResourceList
+      store={containers}
+      title="Containers"
+      noun="container"
+      columns={columns}
+      filters={[
+        { id: 'running', label: 'Running' },
+        { id: 'stopped', label: 'Stopped' },
+      ]}
+      bulk={(selected) => (
+        <>
+          {BULK.map((b) => (
+            <button key={b.action} onClick={() => void containerAction(selected, b.action, nameOf)}>
+              {b.label}
             </button>
-          </div>
-        )}
-      </Toolbar>
-      {s.error && <p className="list-error">Could not load containers: {s.error}</p>}
-      <Table
-        label="Containers"
-        rows={rows}
-        columns={columns}
-        rowKey={containers.spec.key}
-        sort={s.sort}
-        onSort={containers.sortBy}
-        selected={s.selected}
-        onToggle={containers.toggle}
-        onSelectAll={containers.selectAll}
-        stale={stale}
-        empty={!s.loaded ? 'Loading…' : s.total ? 'No container matches.' : 'No containers yet. Run one with `docker run` and it shows up here.'}
-      />
-    </section>
+          ))}
+          <button className="danger" onClick={() => void removeContainers(selected, nameOf)}>
+            Remove
+          </button>
+        </>
+      )}
+      emptyHint="No containers yet. Run one with `docker run` and it shows up here."
+      stale={stale}
+    />
   );
 }

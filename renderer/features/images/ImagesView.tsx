@@ -1,12 +1,10 @@
-import { useShallow } from 'zustand/react/shallow';
 import type { ImageSummary } from '../../../electron/shared/models';
 import { Badge } from '../../components/Badge';
 import { Table, type Column } from '../../components/Table';
-import { Toolbar } from '../../components/Toolbar';
 import { formatBytes, relativeTime, shortId } from '../../lib/format';
 import { removeImages } from '../../stores/actions';
 import { images } from '../../stores/resources';
-import { useVisibleRows } from '../../stores/list-store';
+import { ResourceList } from '../ResourceList';
 
 const labelOf = (id: string) => {
   const i = images.use.getState().items.find((x) => x.id === id);
@@ -44,45 +42,23 @@ const columns: Column<ImageSummary>[] = [
 ];
 
 export function ImagesView({ stale }: { stale: boolean }) {
-  const s = images.use(useShallow((st) => ({ query: st.query, filter: st.filter, sort: st.sort, selected: st.selected, total: st.items.length, loaded: st.loaded, error: st.error })));
-  const rows = useVisibleRows(images);
   return (
-    <section className="view">
-      <Toolbar
-        title="Images"
-        count={s.total}
-        query={s.query}
-        onQuery={images.setQuery}
-        filters={[
-          { id: 'unused', label: 'Unused' },
-          { id: 'dangling', label: 'Dangling' },
-        ]}
-        filter={s.filter}
-        onFilter={images.setFilter}
-      >
-        {s.selected.length > 0 && (
-          <div className="bulk">
-            <span className="muted">{s.selected.length} selected</span>
-            <button className="danger" onClick={() => void removeImages(s.selected, labelOf, anyUsed(s.selected))}>
-              Remove
-            </button>
-          </div>
-        )}
-      </Toolbar>
-      {s.error && <p className="list-error">Could not load images: {s.error}</p>}
-      <Table
-        label="Images"
-        rows={rows}
-        columns={columns}
-        rowKey={images.spec.key}
-        sort={s.sort}
-        onSort={images.sortBy}
-        selected={s.selected}
-        onToggle={images.toggle}
-        onSelectAll={images.selectAll}
-        stale={stale}
-        empty={!s.loaded ? 'Loading…' : s.total ? 'No image matches.' : 'No images yet.'}
-      />
-    </section>
+    <ResourceList
+      store={images}
+      title="Images"
+      noun="image"
+      columns={columns}
+      filters={[
+        { id: 'unused', label: 'Unused' },
+        { id: 'dangling', label: 'Dangling' },
+      ]}
+      bulk={(selected) => (
+        <button className="danger" onClick={() => void removeImages(selected, labelOf, anyUsed(selected))}>
+          Remove
+        </button>
+      )}
+      emptyHint="No images yet."
+      stale={stale}
+    />
   );
 }

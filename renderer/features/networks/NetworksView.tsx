@@ -3,11 +3,10 @@ import { useShallow } from 'zustand/react/shallow';
 import type { NetworkSummary } from '../../../electron/shared/models';
 import { Dialog } from '../../components/Dialog';
 import { Table, type Column } from '../../components/Table';
-import { Toolbar } from '../../components/Toolbar';
 import { relativeTime, shortId } from '../../lib/format';
 import { connectNetwork, createNetwork, disconnectNetwork, pruneNetworks, removeNetworks } from '../../stores/actions';
 import { containers, networks } from '../../stores/resources';
-import { useVisibleRows } from '../../stores/list-store';
+import { ResourceList } from '../ResourceList';
 import { closeDialog, openDialog } from '../../stores/ui';
 import { useSubmit } from '../use-submit';
 
@@ -120,39 +119,28 @@ export function ConnectDialog({ networkId, networkName }: { networkId: string; n
 }
 
 export function NetworksView({ stale }: { stale: boolean }) {
-  const s = networks.use(useShallow((st) => ({ query: st.query, sort: st.sort, selected: st.selected, total: st.items.length, loaded: st.loaded, error: st.error })));
-  const rows = useVisibleRows(networks);
   return (
-    <section className="view">
-      <Toolbar title="Networks" count={s.total} query={s.query} onQuery={networks.setQuery}>
-        {s.selected.length > 0 && (
-          <div className="bulk">
-            <span className="muted">{s.selected.length} selected</span>
-            <button className="danger" onClick={() => void removeNetworks(s.selected, nameOf)}>
-              Remove
-            </button>
-          </div>
-        )}
-        <button onClick={() => void pruneNetworks()}>Prune unused</button>
-        <button className="primary" onClick={() => openDialog({ kind: 'network-create' })}>
-          Create network
+    <ResourceList
+      store={networks}
+      title="Networks"
+      noun="network"
+      columns={columns}
+      bulk={(selected) => (
+        <button className="danger" onClick={() => void removeNetworks(selected, nameOf)}>
+          Remove
         </button>
-      </Toolbar>
-      {s.error && <p className="list-error">Could not load networks: {s.error}</p>}
-      <Table
-        label="Networks"
-        rows={rows}
-        columns={columns}
-        rowKey={networks.spec.key}
-        sort={s.sort}
-        onSort={networks.sortBy}
-        selected={s.selected}
-        onToggle={networks.toggle}
-        onSelectAll={networks.selectAll}
-        isSelectable={(n) => !n.builtin}
-        stale={stale}
-        empty={!s.loaded ? 'Loading…' : 'No network matches.'}
-      />
-    </section>
+      )}
+      actions={
+        <>
+          <button onClick={() => void pruneNetworks()}>Prune unused</button>
+          <button className="primary" onClick={() => openDialog({ kind: 'network-create' })}>
+            Create network
+          </button>
+        </>
+      }
+      isSelectable={(n) => !n.builtin}
+      emptyHint="No networks."
+      stale={stale}
+    />
   );
 }

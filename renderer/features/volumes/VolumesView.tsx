@@ -1,14 +1,12 @@
 import { useState } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import type { VolumeSummary } from '../../../electron/shared/models';
 import { Badge } from '../../components/Badge';
 import { Dialog } from '../../components/Dialog';
 import { Table, type Column } from '../../components/Table';
-import { Toolbar } from '../../components/Toolbar';
 import { relativeTime } from '../../lib/format';
 import { createVolume, pruneVolumes, removeVolumes } from '../../stores/actions';
 import { volumes } from '../../stores/resources';
-import { useVisibleRows } from '../../stores/list-store';
+import { ResourceList } from '../ResourceList';
 import { closeDialog, openDialog } from '../../stores/ui';
 import { useSubmit } from '../use-submit';
 
@@ -52,49 +50,31 @@ export function CreateVolumeDialog() {
 }
 
 export function VolumesView({ stale }: { stale: boolean }) {
-  const s = volumes.use(useShallow((st) => ({ query: st.query, filter: st.filter, sort: st.sort, selected: st.selected, total: st.items.length, loaded: st.loaded, error: st.error })));
-  const rows = useVisibleRows(volumes);
   return (
-    <section className="view">
-      <Toolbar
-        title="Volumes"
-        count={s.total}
-        query={s.query}
-        onQuery={volumes.setQuery}
-        filters={[
-          { id: 'in-use', label: 'In use' },
-          { id: 'unused', label: 'Unused' },
-        ]}
-        filter={s.filter}
-        onFilter={volumes.setFilter}
-      >
-        {s.selected.length > 0 && (
-          <div className="bulk">
-            <span className="muted">{s.selected.length} selected</span>
-            <button className="danger" onClick={() => void removeVolumes(s.selected)}>
-              Remove
-            </button>
-          </div>
-        )}
-        <button onClick={() => void pruneVolumes()}>Prune unused</button>
-        <button className="primary" onClick={() => openDialog({ kind: 'volume-create' })}>
-          Create volume
+    <ResourceList
+      store={volumes}
+      title="Volumes"
+      noun="volume"
+      columns={columns}
+      filters={[
+        { id: 'in-use', label: 'In use' },
+        { id: 'unused', label: 'Unused' },
+      ]}
+      bulk={(selected) => (
+        <button className="danger" onClick={() => void removeVolumes(selected)}>
+          Remove
         </button>
-      </Toolbar>
-      {s.error && <p className="list-error">Could not load volumes: {s.error}</p>}
-      <Table
-        label="Volumes"
-        rows={rows}
-        columns={columns}
-        rowKey={volumes.spec.key}
-        sort={s.sort}
-        onSort={volumes.sortBy}
-        selected={s.selected}
-        onToggle={volumes.toggle}
-        onSelectAll={volumes.selectAll}
-        stale={stale}
-        empty={!s.loaded ? 'Loading…' : s.total ? 'No volume matches.' : 'No volumes yet.'}
-      />
-    </section>
+      )}
+      actions={
+        <>
+          <button onClick={() => void pruneVolumes()}>Prune unused</button>
+          <button className="primary" onClick={() => openDialog({ kind: 'volume-create' })}>
+            Create volume
+          </button>
+        </>
+      }
+      emptyHint="No volumes yet."
+      stale={stale}
+    />
   );
 }
