@@ -63,7 +63,7 @@ const columns: Column<ContainerSummary>[] = [
       </div>
     ),
   },
-  { id: 'image', title: 'Image', sortKey: 'image', render: (c) => <span className="mono">{c.image}</span> },
+  { id: 'image', title: 'Image', sortKey: 'image', className: 'nowrap', render: (c) => <span className="mono">{c.image}</span> },
   {
     id: 'state',
     title: 'State',
@@ -76,7 +76,7 @@ const columns: Column<ContainerSummary>[] = [
     ),
   },
   { id: 'ports', title: 'Ports', render: (c) => <Ports c={c} /> },
-  { id: 'created', title: 'Created', sortKey: 'created', render: (c) => <span title={new Date(c.created).toLocaleString()}>{relativeTime(c.created)}</span> },
+  { id: 'created', title: 'Created', sortKey: 'created', className: 'nowrap', render: (c) => <span title={new Date(c.created).toLocaleString()}>{relativeTime(c.created)}</span> },
   { id: 'actions', title: '', className: 'col-actions', render: (c) => <RowActions c={c} /> },
 ];
 

@@ -26,7 +26,7 @@ const columns: Column<ImageSummary>[] = [
   },
   { id: 'size', title: 'Size', sortKey: 'size', className: 'num', render: (i) => formatBytes(i.size) },
   { id: 'containers', title: 'Used by', sortKey: 'containers', render: (i) => (i.containers > 0 ? `${i.containers} container${i.containers === 1 ? '' : 's'}` : <span className="muted">unused</span>) },
-  { id: 'created', title: 'Created', sortKey: 'created', render: (i) => <span title={new Date(i.created).toLocaleString()}>{relativeTime(i.created)}</span> },
+  { id: 'created', title: 'Created', sortKey: 'created', className: 'nowrap', render: (i) => <span title={new Date(i.created).toLocaleString()}>{relativeTime(i.created)}</span> },
   {
     id: 'actions',
     title: '',

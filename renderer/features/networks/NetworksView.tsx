@@ -47,7 +47,7 @@ const columns: Column<NetworkSummary>[] = [
       </span>
     ),
   },
-  { id: 'created', title: 'Created', sortKey: 'created', render: (n) => relativeTime(n.created) },
+  { id: 'created', title: 'Created', sortKey: 'created', className: 'nowrap', render: (n) => relativeTime(n.created) },
   {
     id: 'actions',
     title: '',

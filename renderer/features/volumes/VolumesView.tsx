@@ -19,7 +19,7 @@ const columns: Column<VolumeSummary>[] = [
     sortKey: 'inUse',
     render: (v) => (v.inUse ? <span title={v.usedBy.join(', ')}>{v.usedBy.join(', ')}</span> : <Badge label="unused" />),
   },
-  { id: 'created', title: 'Created', sortKey: 'created', render: (v) => relativeTime(v.created) },
+  { id: 'created', title: 'Created', sortKey: 'created', className: 'nowrap', render: (v) => relativeTime(v.created) },
   {
     id: 'actions',
     title: '',
