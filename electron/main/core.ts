@@ -2,7 +2,7 @@
  * The part of the composition root both shells share (Electron and browser mode): engine
  * connection, services, router and the push-event hub, with one disposer for all of it.
  */
-import { createHandlers } from './api/handlers';
+import { createHandlers, createStreamHandlers } from './api/handlers';
 import { createRouter, type Router } from './api/router';
 import { EngineConnection, type EngineConnectionOptions } from './engine/engine-connection';
 import { parseDockerHost } from './engine/endpoint';
@@ -24,14 +24,14 @@ export function createCore(opts: { dockerHost: string; engine?: EngineConnection
   const hub = new EventHub();
   const engine = new EngineConnection(parseDockerHost(opts.dockerHost), hub, opts.engine);
   const docker = engine.docker;
-  const handlers = createHandlers({
+  const services = {
     engine,
     containers: new ContainersService(docker),
     images: new ImagesService(docker),
     volumes: new VolumesService(docker),
     networks: new NetworksService(docker),
-  });
-  const router = createRouter(handlers, {
+  };
+  const router = createRouter(createHandlers(services), createStreamHandlers(services), {
     mapError: toBerthError,
     onError: (e) => {
       if (e.code === 'ENGINE_UNREACHABLE') engine.nudge();

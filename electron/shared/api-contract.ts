@@ -9,6 +9,7 @@ import type {
   ContainerSummary,
   EngineStatus,
   ImageSummary,
+  LogLine,
   NetworkSummary,
   PruneReport,
   ResourceKind,
@@ -110,6 +111,31 @@ export type ParsedArgsOf<M extends Method> = z.output<Requests[M]['args']>;
 export type ResultOf<M extends Method> = Requests[M]['result'];
 /** Methods whose arguments may be omitted entirely. */
 export type NoArgMethod = { [M in Method]: {} extends ArgsOf<M> ? M : never }[Method];
+
+/** Declares a stream: `stream<Chunk>()(argsSchema)`. Streams go start -> chunk* -> end (or error), cancellable. */
+const stream =
+  <C>() =>
+  <A extends z.ZodType>(args: A) => ({ args, chunk: undefined as unknown as C });
+
+export const streams = {
+  /** The container's log from `tail` lines back, following new output while `follow` is set. */
+  'containers.logs': stream<LogLine[]>()(
+    z
+      .object({
+        id: ref,
+        follow: z.boolean().default(true),
+        tail: z.union([z.literal('all'), z.number().int().min(0).max(10_000_000)]).default(1000),
+        since: z.number().int().min(0).optional(), // unix seconds
+      })
+      .strict(),
+  ),
+} as const;
+
+export type Streams = typeof streams;
+export type StreamName = keyof Streams;
+export type StreamArgsOf<S extends StreamName> = z.input<Streams[S]['args']>;
+export type ParsedStreamArgsOf<S extends StreamName> = z.output<Streams[S]['args']>;
+export type ChunkOf<S extends StreamName> = Streams[S]['chunk'];
 
 /** Push events: main -> renderer. `<kind>:changed` carries the ids the engine reported. */
 export interface Events {

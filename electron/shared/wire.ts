@@ -9,6 +9,34 @@ export interface RequestMessage {
   args?: unknown;
 }
 
+/** Opens a stream; the server answers with chunk* then end. */
+export interface StreamStartMessage {
+  t: 'stream';
+  id: number;
+  name: string;
+  args?: unknown;
+}
+
+export interface StreamCancelMessage {
+  t: 'cancel';
+  id: number;
+}
+
+export type ClientMessage = RequestMessage | StreamStartMessage | StreamCancelMessage;
+
+export interface ChunkMessage {
+  t: 'chunk';
+  id: number;
+  data: unknown;
+}
+
+/** A stream is over: `error` says why when it did not end normally (cancelled streams end quietly). */
+export interface EndMessage {
+  t: 'end';
+  id: number;
+  error?: ErrorPayload;
+}
+
 export type Reply<T = unknown> = { ok: true; value: T } | { ok: false; error: ErrorPayload };
 
 export type ResponseMessage = { t: 'res'; id: number } & Reply;
@@ -19,7 +47,7 @@ export interface EventMessage<E extends EventName = EventName> {
   payload: Events[E];
 }
 
-export type ServerMessage = ResponseMessage | EventMessage;
+export type ServerMessage = ResponseMessage | EventMessage | ChunkMessage | EndMessage;
 
 /** Largest request a client may send; larger frames are refused before parsing. */
 export const MAX_REQUEST_BYTES = 256 * 1024;

@@ -46,3 +46,35 @@ describe('api client', () => {
     expect(conn).toHaveBeenCalledWith(false);
   });
 });
+
+describe('api client streams', () => {
+  it('routes chunks to their stream, ends with the typed error, and cancels over the wire', () => {
+    const t = fakeTransport(() => undefined);
+    const c = createClient(t);
+    const a = { onData: vi.fn(), onEnd: vi.fn() };
+    const b = { onData: vi.fn(), onEnd: vi.fn() };
+    c.stream('containers.logs', { id: 'a' }, a);
+    const cancelB = c.stream('containers.logs', { id: 'b', tail: 5 }, b);
+    const [startA, startB] = t.streamMessages as { id: number; name: string; args: unknown }[];
+    expect(startB).toMatchObject({ t: 'stream', name: 'containers.logs', args: { id: 'b', tail: 5 } });
+    t.deliver({ t: 'chunk', id: startA!.id, data: [{ text: 'one' }] });
+    t.deliver({ t: 'end', id: startA!.id, error: { code: 'NOT_FOUND', message: 'no such container' } });
+    t.deliver({ t: 'chunk', id: startA!.id, data: [{ text: 'late' }] }); // after the end: dropped
+    expect(a.onData.mock.calls).toEqual([[[{ text: 'one' }]]]);
+    expect(a.onEnd.mock.calls[0]![0]).toMatchObject({ code: 'NOT_FOUND' });
+    cancelB();
+    cancelB(); // twice is harmless
+    expect(t.streamMessages.filter((m) => m.t === 'cancel')).toEqual([{ t: 'cancel', id: startB!.id }]);
+    t.deliver({ t: 'chunk', id: startB!.id, data: [] });
+    expect(b.onData).not.toHaveBeenCalled();
+  });
+
+  it('ends open streams with DISCONNECTED when the connection drops', () => {
+    const t = fakeTransport(() => undefined);
+    const c = createClient(t);
+    const on = { onData: vi.fn(), onEnd: vi.fn() };
+    c.stream('containers.logs', { id: 'a' }, on);
+    t.setConnected(false);
+    expect(on.onEnd.mock.calls[0]![0]).toMatchObject({ code: 'DISCONNECTED' });
+  });
+});

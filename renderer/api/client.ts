@@ -3,12 +3,12 @@
  * browser mode, IPC in Electron); the client adds typing, ids and error rebuilding.
  * Only stores import this.
  */
-import type { ArgsOf, EventName, Events, Method, NoArgMethod, ResultOf } from '../../electron/shared/api-contract';
+import type { ArgsOf, ChunkOf, EventName, Events, Method, NoArgMethod, ResultOf, StreamArgsOf, StreamName } from '../../electron/shared/api-contract';
 import { BerthError } from '../../electron/shared/errors';
-import type { Reply, ServerMessage } from '../../electron/shared/wire';
+import type { ClientMessage, Reply, ServerMessage } from '../../electron/shared/wire';
 
 export interface Transport {
-  send(id: number, method: string, args: unknown): void;
+  send(message: ClientMessage): void;
   /** Receives every reply and event; returns a disposer. */
   listen(onMessage: (m: ServerMessage) => void, onConnection: (connected: boolean) => void): () => void;
 }
@@ -19,7 +19,14 @@ export interface ApiClient {
   call<M extends Method>(method: M, ...args: CallArgs<M>): Promise<ResultOf<M>>;
   on<E extends EventName>(name: E, fn: (payload: Events[E]) => void): () => void;
   onConnection(fn: (connected: boolean) => void): () => void;
+  /** Opens a stream; returns its cancel. `onEnd` gets the error when it did not end normally. */
+  stream<S extends StreamName>(name: S, args: StreamArgsOf<S>, on: StreamCallbacks<ChunkOf<S>>): () => void;
   dispose(): void;
+}
+
+export interface StreamCallbacks<C> {
+  onData(chunk: C): void;
+  onEnd(error?: BerthError): void;
 }
 
 export function createClient(transport: Transport): ApiClient {
@@ -27,6 +34,7 @@ export function createClient(transport: Transport): ApiClient {
   const pending = new Map<number, { resolve: (r: Reply) => void }>();
   const eventListeners = new Map<string, Set<(p: unknown) => void>>();
   const connectionListeners = new Set<(c: boolean) => void>();
+  const streams = new Map<number, StreamCallbacks<unknown>>();
 
   const stop = transport.listen(
     (m) => {
@@ -36,6 +44,12 @@ export function createClient(transport: Transport): ApiClient {
         p?.resolve(m);
       } else if (m.t === 'event') {
         for (const fn of eventListeners.get(m.name) ?? []) fn(m.payload);
+      } else if (m.t === 'chunk') {
+        streams.get(m.id)?.onData(m.data);
+      } else if (m.t === 'end') {
+        const s = streams.get(m.id);
+        streams.delete(m.id);
+        s?.onEnd(m.error ? BerthError.fromPayload(m.error) : undefined);
       }
     },
     (connected) => {
@@ -44,6 +58,10 @@ export function createClient(transport: Transport): ApiClient {
         for (const [id, p] of pending) {
           pending.delete(id);
           p.resolve({ ok: false, error: { code: 'DISCONNECTED', message: 'Lost the connection to Berth' } });
+        }
+        for (const [id, s] of streams) {
+          streams.delete(id);
+          s.onEnd(new BerthError('DISCONNECTED', 'Lost the connection to Berth'));
         }
       }
       for (const fn of connectionListeners) fn(connected);
@@ -55,7 +73,7 @@ export function createClient(transport: Transport): ApiClient {
       const id = nextId++;
       const reply = await new Promise<Reply>((resolve) => {
         pending.set(id, { resolve });
-        transport.send(id, method, args[0] ?? {});
+        transport.send({ t: 'req', id, method, args: args[0] ?? {} });
       });
       if (!reply.ok) throw BerthError.fromPayload(reply.error);
       return reply.value as never;
@@ -69,6 +87,14 @@ export function createClient(transport: Transport): ApiClient {
     onConnection(fn) {
       connectionListeners.add(fn);
       return () => connectionListeners.delete(fn);
+    },
+    stream(name, args, on) {
+      const id = nextId++;
+      streams.set(id, on as StreamCallbacks<unknown>);
+      transport.send({ t: 'stream', id, name, args });
+      return () => {
+        if (streams.delete(id)) transport.send({ t: 'cancel', id });
+      };
     },
     dispose: stop,
   };

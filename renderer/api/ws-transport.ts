@@ -38,8 +38,8 @@ export function createWsTransport(url: string): Transport {
   };
 
   return {
-    send(id, method, args) {
-      const m = JSON.stringify({ t: 'req', id, method, args });
+    send(message) {
+      const m = JSON.stringify(message);
       if (ws?.readyState === WebSocket.OPEN) ws.send(m);
       else queue.push(m);
     },

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Core } from '../../electron/main/core';
 import { startServer, type RunningServer } from '../../electron/main/server/server';
-import { engine, testCore, waitFor } from '../support/engine';
+import { engine, testCore, uniq, waitFor } from '../support/engine';
+import { TEST_IMAGE } from '../support/test-image';
 
 let core: Core;
 let server: RunningServer;
@@ -113,5 +114,67 @@ describe('browser-mode server', () => {
     const again = await connect({ token: server.token });
     expect(await rpc(again, { t: 'req', id: 6, method: 'engine.status' })).toMatchObject({ ok: true });
     again.close();
+  });
+
+  it('streams logs over the socket: chunks then end; bad arguments end with the reason', async () => {
+    const name = uniq('ws-logs');
+    engine().cli(['run', '--name', name, TEST_IMAGE, 'sh', '-c', 'echo hello; echo oops >&2']);
+    const ws = await connect({ token: server.token });
+    const got: Record<string, unknown>[] = [];
+    ws.on('message', (d) => got.push(JSON.parse(d.toString()) as Record<string, unknown>));
+    ws.send(JSON.stringify({ t: 'stream', id: 7, name: 'containers.logs', args: { id: name, follow: false, tail: 'all' } }));
+    ws.send(JSON.stringify({ t: 'stream', id: 8, name: 'containers.logs', args: { id: name, tail: 'lots' } }));
+    await waitFor(() => got.filter((m) => m.t === 'end').length === 2, 5000, 'both streams to end');
+    const texts = got.filter((m) => m.t === 'chunk' && m.id === 7).flatMap((m) => (m.data as { text: string }[]).map((l) => l.text));
+    expect(texts.sort()).toEqual(['hello', 'oops']);
+    expect(got.find((m) => m.t === 'end' && m.id === 7)).toEqual({ t: 'end', id: 7 });
+    expect(got.find((m) => m.t === 'end' && m.id === 8)).toMatchObject({ error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/tail/) } });
+    ws.close();
+  });
+
+  it('cancels a followed stream on request', async () => {
+    const name = uniq('ws-follow');
+    engine().cli(['run', '-d', '--name', name, TEST_IMAGE, 'sh', '-c', 'while true; do echo x; sleep 0.05; done']);
+    const ws = await connect({ token: server.token });
+    const got: Record<string, unknown>[] = [];
+    ws.on('message', (d) => got.push(JSON.parse(d.toString()) as Record<string, unknown>));
+    ws.send(JSON.stringify({ t: 'stream', id: 1, name: 'containers.logs', args: { id: name, tail: 0 } }));
+    await waitFor(() => got.some((m) => m.t === 'chunk'), 5000, 'first chunk');
+    ws.send(JSON.stringify({ t: 'cancel', id: 1 }));
+    await waitFor(() => got.some((m) => m.t === 'end' && m.id === 1), 5000, 'end after cancel');
+    expect(got.find((m) => m.t === 'end')).toEqual({ t: 'end', id: 1 });
+
+    ws.close();
+  });
+
+  it('ends every stream of a client that goes away', async () => {
+    const name = uniq('ws-gone');
+    engine().cli(['run', '-d', '--name', name, TEST_IMAGE, 'sh', '-c', 'while true; do echo x; sleep 0.05; done']);
+    let ended = 0;
+    const tracked = await startServer({
+      hub: core.hub,
+      staticDir: 'dist/renderer',
+      router: {
+        handle: core.router.handle,
+        openStream: (n, a, w) => {
+          const s = core.router.openStream(n, a, w);
+          void s.done.then(() => ended++);
+          return s;
+        },
+      },
+    });
+    try {
+      const ws = new WebSocket(`ws://127.0.0.1:${tracked.port}/api?token=${tracked.token}`, { origin: tracked.origin });
+      await new Promise((r) => ws.once('open', r));
+      let chunks = 0;
+      ws.on('message', (d) => (JSON.parse(d.toString()) as { t: string }).t === 'chunk' && chunks++);
+      for (const id of [1, 2]) ws.send(JSON.stringify({ t: 'stream', id, name: 'containers.logs', args: { id: name, tail: 0 } }));
+      await waitFor(() => chunks >= 2, 5000, 'chunks from both streams');
+      expect(ended).toBe(0);
+      ws.terminate();
+      await waitFor(() => ended === 2, 5000, 'both streams to end after the client left');
+    } finally {
+      await tracked.close();
+    }
   });
 });

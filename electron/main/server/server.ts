@@ -5,10 +5,10 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Router } from '../api/router';
 import type { EventHub } from '../event-hub';
-import { MAX_REQUEST_BYTES, type RequestMessage, type ServerMessage } from '../../shared/wire';
+import { MAX_REQUEST_BYTES, type ClientMessage, type ServerMessage } from '../../shared/wire';
 import { checkRequest, cookieName, newToken } from './auth';
 
 export interface ServerOptions {
@@ -103,24 +103,34 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   });
 
   function onClient(ws: WebSocket): void {
-    const send = (m: ServerMessage) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
-    };
-    const off = opts.hub.on((name, payload) => send({ t: 'event', name, payload }));
-    ws.on('close', off);
+    const out = new Outbox(ws);
+    const off = opts.hub.on((name, payload) => void out.send({ t: 'event', name, payload }));
+    const open = new Map<number, () => void>(); // stream id -> cancel
+    ws.on('close', () => {
+      off();
+      for (const cancel of open.values()) cancel();
+      open.clear();
+      out.close();
+    });
     ws.on('error', () => ws.terminate());
     ws.on('message', async (data, isBinary) => {
-      let msg: Partial<RequestMessage>;
-      try {
-        if (isBinary) throw new Error('binary');
-        msg = JSON.parse(data.toString()) as Partial<RequestMessage>;
-        if (typeof msg !== 'object' || msg === null || msg.t !== 'req' || !Number.isSafeInteger(msg.id)) throw new Error('shape');
-      } catch {
-        send({ t: 'res', id: -1, ok: false, error: { code: 'INVALID_ARGUMENT', message: 'Malformed request message' } });
+      const msg = parseClientMessage(data, isBinary);
+      if (!msg) {
+        void out.send({ t: 'res', id: -1, ok: false, error: { code: 'INVALID_ARGUMENT', message: 'Malformed request message' } });
         return;
       }
-      const reply = await opts.router.handle(msg.method, msg.args);
-      send({ t: 'res', id: msg.id!, ...reply });
+      if (msg.t === 'req') {
+        const reply = await opts.router.handle(msg.method, msg.args);
+        void out.send({ t: 'res', id: msg.id, ...reply });
+      } else if (msg.t === 'cancel') {
+        open.get(msg.id)?.();
+      } else if (!open.has(msg.id)) {
+        const stream = opts.router.openStream(msg.name, msg.args, (data) => out.send({ t: 'chunk', id: msg.id, data }));
+        open.set(msg.id, stream.cancel);
+        const error = await stream.done;
+        open.delete(msg.id);
+        void out.send({ t: 'end', id: msg.id, ...(error ? { error } : {}) });
+      }
     });
   }
 
@@ -144,4 +154,51 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         http.close(() => ok());
       }),
   };
+}
+
+function parseClientMessage(data: RawData, isBinary: boolean): ClientMessage | undefined {
+  if (isBinary) return undefined;
+  let m: Partial<ClientMessage>;
+  try {
+    m = JSON.parse(data.toString()) as Partial<ClientMessage>;
+  } catch {
+    return undefined;
+  }
+  if (typeof m !== 'object' || m === null || !Number.isSafeInteger(m.id)) return undefined;
+  return m.t === 'req' || m.t === 'stream' || m.t === 'cancel' ? (m as ClientMessage) : undefined;
+}
+
+/**
+ * Sends to one client and tracks bytes the socket has not flushed yet. `send` resolves at once
+ * while that is under HIGH; above it, it resolves when the backlog drains below LOW, so a stream
+ * that awaits it reads its source no faster than the client takes it (memory stays bounded).
+ */
+export class Outbox {
+  static readonly HIGH = 4 * 1024 * 1024;
+  static readonly LOW = 1024 * 1024;
+  private backlog = 0;
+  private waiters: (() => void)[] = [];
+
+  constructor(private readonly ws: WebSocket) {}
+
+  send(m: ServerMessage): Promise<void> {
+    if (this.ws.readyState !== this.ws.OPEN) return Promise.resolve();
+    const data = JSON.stringify(m);
+    this.backlog += data.length;
+    this.ws.send(data, () => {
+      this.backlog -= data.length;
+      if (this.backlog < Outbox.LOW) this.wake();
+    });
+    return this.backlog > Outbox.HIGH ? new Promise((resolve) => this.waiters.push(resolve)) : Promise.resolve();
+  }
+
+  close(): void {
+    this.wake();
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const resolve of w) resolve();
+  }
 }

@@ -1,6 +1,9 @@
 import type Dockerode from 'dockerode';
 import type { BulkResult, ContainerAction } from '../../shared/api-contract';
 import type { ContainerState, ContainerSummary, PortMapping } from '../../shared/models';
+import type { LogLine } from '../../shared/models';
+import type { StreamSink } from '../api/router';
+import { LogDecoder, openLogStream, type LogOptions } from '../engine/log-stream';
 import { bulk } from './bulk';
 
 const STATES: readonly ContainerState[] = ['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead'];
@@ -60,6 +63,27 @@ export class ContainersService {
 
   action(ids: string[], action: ContainerAction): Promise<BulkResult[]> {
     return bulk(ids, (id) => ACTIONS[action](this.docker.getContainer(id)).catch(ignoreNotModified));
+  }
+
+  /** Streams the log in batches; reading pauses while the consumer is behind (bounded memory). */
+  async logs(id: string, opts: LogOptions, sink: StreamSink<LogLine[]>): Promise<void> {
+    const { tty, stream } = await openLogStream(this.docker, id, opts);
+    const stop = () => stream.destroy();
+    sink.signal.addEventListener('abort', stop, { once: true });
+    try {
+      const decoder = new LogDecoder(tty);
+      for await (const data of stream) {
+        const lines = decoder.push(data as Buffer);
+        if (lines.length) await sink.write(lines);
+      }
+      const rest = decoder.flush();
+      if (rest.length) await sink.write(rest);
+    } catch (e) {
+      if (!sink.signal.aborted) throw e;
+    } finally {
+      sink.signal.removeEventListener('abort', stop);
+      stream.destroy();
+    }
   }
 
   remove(ids: string[], opts: { force: boolean; volumes: boolean }): Promise<BulkResult[]> {

@@ -61,6 +61,13 @@ export interface NetworkSummary {
   containers: { id: string; name: string }[];
 }
 
+/** One log line; the engine's timestamp split off so the UI can show or hide it without reloading. */
+export interface LogLine {
+  text: string;
+  time?: string; // RFC 3339 with nanoseconds, as the engine writes it
+  err?: true; // written to stderr
+}
+
 export type EngineState = 'connecting' | 'up' | 'unreachable';
 
 export interface EngineStatus {

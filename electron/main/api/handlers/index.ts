@@ -1,5 +1,5 @@
 /** Thin handlers: the router validated the arguments; each one calls a service. */
-import type { Handlers } from '../router';
+import type { Handlers, StreamHandlers } from '../router';
 import type { EngineConnection } from '../../engine/engine-connection';
 import type { ContainersService } from '../../services/containers';
 import type { ImagesService } from '../../services/images';
@@ -40,5 +40,11 @@ export function createHandlers(s: Services): Handlers {
     'networks.connect': ({ network, container }) => s.networks.connect(network, container),
     'networks.disconnect': ({ network, container, force }) => s.networks.disconnect(network, container, force),
     'networks.prune': () => s.networks.prune(),
+  };
+}
+
+export function createStreamHandlers(s: Services): StreamHandlers {
+  return {
+    'containers.logs': ({ id, ...opts }, sink) => s.containers.logs(id, opts, sink),
   };
 }
