@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { ResourceKind } from '../electron/shared/models';
 import { ConfirmDialog } from './components/ConfirmDialog';
 import { Toasts } from './components/Toasts';
+import { ContainerDetail } from './features/containers/ContainerDetail';
 import { ContainersView } from './features/containers/ContainersView';
 import { ImagesView } from './features/images/ImagesView';
 import { ConnectDialog, CreateNetworkDialog, NetworksView } from './features/networks/NetworksView';
@@ -66,7 +67,7 @@ function EngineFooter() {
 }
 
 export function App() {
-  const { view, theme, toasts, confirm, dialog } = useUi(useShallow((s) => ({ view: s.view, theme: s.theme, toasts: s.toasts, confirm: s.confirm, dialog: s.dialog })));
+  const { view, detail, theme, toasts, confirm, dialog } = useUi(useShallow((s) => ({ view: s.view, detail: s.detail, theme: s.theme, toasts: s.toasts, confirm: s.confirm, dialog: s.dialog })));
   const engineUp = useEngine((s) => s.connected && s.status?.state === 'up');
   useEffect(() => {
     const dark = window.matchMedia('(prefers-color-scheme: dark)');
@@ -102,7 +103,7 @@ export function App() {
       </nav>
       <main>
         <EngineBanner />
-        <View stale={!engineUp} />
+        {detail ? <ContainerDetail id={detail} /> : <View stale={!engineUp} />}
       </main>
       {dialog?.kind === 'volume-create' && <CreateVolumeDialog />}
       {dialog?.kind === 'network-create' && <CreateNetworkDialog />}

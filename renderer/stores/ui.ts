@@ -32,6 +32,8 @@ export type DialogState =
 
 interface UiState {
   view: ResourceKind;
+  /** The container whose detail page is open (in the containers section). */
+  detail?: string;
   theme: Theme;
   toasts: Toast[];
   confirm?: ConfirmRequest & { resolve: (a: ConfirmAnswer) => void };
@@ -46,7 +48,9 @@ const storedTheme = (): Theme => {
 
 export const useUi = create<UiState>(() => ({ view: 'containers', theme: storedTheme(), toasts: [] }));
 
-export const setView = (view: ResourceKind) => useUi.setState({ view });
+export const setView = (view: ResourceKind) => useUi.setState({ view, detail: undefined });
+export const openContainer = (id: string) => useUi.setState({ view: 'containers', detail: id });
+export const closeContainer = () => useUi.setState({ detail: undefined });
 
 /** What the page shows: "system" follows the OS preference. */
 export function resolveTheme(theme: Theme, systemPrefersDark: boolean): 'light' | 'dark' {

@@ -5,6 +5,7 @@ import { Table, type Column } from '../../components/Table';
 import { relativeTime, shortId } from '../../lib/format';
 import { containerAction, removeContainers } from '../../stores/actions';
 import { containers } from '../../stores/resources';
+import { openContainer } from '../../stores/ui';
 import { ResourceList } from '../ResourceList';
 
 const nameOf = (id: string) => containers.use.getState().items.find((c) => c.id === id)?.name ?? shortId(id);
@@ -55,7 +56,9 @@ const columns: Column<ContainerSummary>[] = [
     sortKey: 'name',
     render: (c) => (
       <div className="name-cell">
-        <strong>{c.name}</strong>
+        <button className="link" onClick={() => openContainer(c.id)} title="Logs and details">
+          {c.name}
+        </button>
         <span className="muted mono">
           {shortId(c.id)}
           {c.composeProject ? ` · ${c.composeProject}` : ''}

@@ -1,0 +1,174 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { Badge } from '../../components/Badge';
+import { Highlight } from '../../components/Highlight';
+import { LogView } from '../../components/LogView';
+import { shortId } from '../../lib/format';
+import { containerAction, removeContainers } from '../../stores/actions';
+import { loadInspect, useInspect } from '../../stores/inspect';
+import {
+  clearLogView,
+  closeLogs,
+  LOG_CAPACITY,
+  logLine,
+  logsAsText,
+  openLogs,
+  setFollow,
+  setLogQuery,
+  setTail,
+  setTimestamps,
+  stepMatch,
+  useLogs,
+  type TailOption,
+} from '../../stores/logs';
+import { containers } from '../../stores/resources';
+import { closeContainer } from '../../stores/ui';
+
+type Tab = 'logs' | 'inspect';
+
+function download(name: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
+  const a = Object.assign(document.createElement('a'), { href: url, download: `${name}.log` });
+  a.click();
+  URL.revokeObjectURL(url);
+}
+
+function LogsTab({ id, name }: { id: string; name: string }) {
+  const s = useLogs(useShallow((st) => ({ ...st })));
+  useEffect(() => {
+    openLogs(id);
+    return closeLogs;
+  }, [id]);
+  const active = s.current >= 0 ? s.matches[s.current] : undefined;
+  return (
+    <div className="logs-tab">
+      <div className="log-toolbar">
+        <input type="search" className="search" placeholder="Search log" aria-label="Search log" value={s.query} onChange={(e) => setLogQuery(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && stepMatch(e.shiftKey ? -1 : 1)} />
+        <span className="muted match-count" aria-label="Matches">
+          {s.query ? (s.matches.length ? `${s.current + 1} / ${s.matches.length}` : 'no match') : ''}
+        </span>
+        <button onClick={() => stepMatch(-1)} disabled={!s.matches.length} aria-label="Previous match">
+          ↑
+        </button>
+        <button onClick={() => stepMatch(1)} disabled={!s.matches.length} aria-label="Next match">
+          ↓
+        </button>
+        <label className="check">
+          <input type="checkbox" checked={s.timestamps} onChange={(e) => setTimestamps(e.target.checked)} /> Timestamps
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={s.follow} onChange={(e) => setFollow(e.target.checked)} /> Follow
+        </label>
+        <select aria-label="Lines to load" value={String(s.tail)} onChange={(e) => setTail((e.target.value === 'all' ? 'all' : Number(e.target.value)) as TailOption)}>
+          <option value="1000">Last 1,000 lines</option>
+          <option value="10000">Last 10,000 lines</option>
+          <option value="all">All lines</option>
+        </select>
+        <span className="toolbar-actions">
+          <button onClick={() => void navigator.clipboard.writeText(logsAsText())}>Copy</button>
+          <button onClick={() => download(name, logsAsText())}>Download</button>
+          <button onClick={clearLogView}>Clear</button>
+        </span>
+      </div>
+      {s.status === 'error' && <p className="list-error">Log stream failed: {s.error}</p>}
+      {s.dropped > 0 && <p className="muted small">Showing the last {LOG_CAPACITY.toLocaleString()} lines; {s.dropped.toLocaleString()} older lines are not kept.</p>}
+      <LogView length={s.length} version={s.version} lineAt={logLine} timestamps={s.timestamps} query={s.query} activeLine={active} follow={s.follow} onFollowChange={setFollow} />
+      <div className="log-status muted">
+        {s.length.toLocaleString()} lines{s.status === 'streaming' ? ' · live' : s.status === 'ended' ? ' · stream ended' : ''}
+      </div>
+    </div>
+  );
+}
+
+interface Inspected {
+  Config?: { Image?: string; Cmd?: string[]; Entrypoint?: string[]; Env?: string[]; WorkingDir?: string; User?: string };
+  Mounts?: { Type: string; Name?: string; Source: string; Destination: string; RW: boolean }[];
+  NetworkSettings?: { Ports?: Record<string, { HostIp: string; HostPort: string }[] | null>; Networks?: Record<string, { IPAddress?: string }> };
+  HostConfig?: { RestartPolicy?: { Name?: string } };
+}
+
+function InspectTab({ id }: { id: string }) {
+  const { data, error } = useInspect(useShallow((s) => ({ data: s.data, error: s.error })));
+  const [query, setQuery] = useState('');
+  useEffect(() => {
+    void loadInspect(id);
+  }, [id]);
+  const json = useMemo(() => (data ? JSON.stringify(data, null, 2).split('\n') : []), [data]);
+  const pre = useRef<HTMLPreElement>(null);
+  useEffect(() => {
+    pre.current?.querySelector('mark')?.scrollIntoView({ block: 'center' });
+  }, [query]);
+  if (error) return <p className="list-error">Could not inspect: {error}</p>;
+  if (!data) return <p className="muted">Loading…</p>;
+  const d = data as Inspected;
+  const cmd = [...(d.Config?.Entrypoint ?? []), ...(d.Config?.Cmd ?? [])].join(' ');
+  const matches = query ? json.filter((l) => l.toLowerCase().includes(query.toLowerCase())).length : 0;
+  const summary: [string, string[]][] = [
+    ['Image', [d.Config?.Image ?? '']],
+    ['Command', [cmd || '—']],
+    ['Environment', d.Config?.Env ?? []],
+    ['Mounts', (d.Mounts ?? []).map((m) => `${m.Type === 'volume' ? m.Name : m.Source} → ${m.Destination}${m.RW ? '' : ' (read-only)'}`)],
+    ['Ports', Object.entries(d.NetworkSettings?.Ports ?? {}).map(([p, b]) => (b?.length ? `${b.map((x) => `${x.HostIp || '0.0.0.0'}:${x.HostPort}`).join(', ')} → ${p}` : p))],
+    ['Networks', Object.entries(d.NetworkSettings?.Networks ?? {}).map(([n, v]) => `${n}${v.IPAddress ? ` (${v.IPAddress})` : ''}`)],
+    ['Restart', [d.HostConfig?.RestartPolicy?.Name || 'no']],
+  ];
+  return (
+    <div className="inspect-tab">
+      <dl className="summary" aria-label="Summary">
+        {summary.map(([k, vs]) => (
+          <div key={k}>
+            <dt>{k}</dt>
+            <dd className="mono">{vs.length ? vs.map((v) => <div key={v}>{v}</div>) : '—'}</dd>
+          </div>
+        ))}
+      </dl>
+      <div className="log-toolbar">
+        <input type="search" className="search" placeholder="Search JSON" aria-label="Search JSON" value={query} onChange={(e) => setQuery(e.target.value)} />
+        <span className="muted">{query ? `${matches} matching line${matches === 1 ? '' : 's'}` : ''}</span>
+      </div>
+      <pre className="json" aria-label="Inspect JSON" ref={pre}>
+        {json.map((l, i) => (
+          <div key={i}>
+            <Highlight text={l} query={query} />
+          </div>
+        ))}
+      </pre>
+    </div>
+  );
+}
+
+export function ContainerDetail({ id }: { id: string }) {
+  const c = containers.use((s) => s.items.find((x) => x.id === id));
+  const [tab, setTab] = useState<Tab>('logs');
+  const name = c?.name ?? shortId(id);
+  const running = c?.state === 'running' || c?.state === 'paused' || c?.state === 'restarting';
+  return (
+    <section className="view detail">
+      <header className="toolbar">
+        <button onClick={closeContainer} aria-label="Back to containers">
+          ← Containers
+        </button>
+        <h1>{name}</h1>
+        {c ? <Badge label={c.state} /> : <span className="muted">removed</span>}
+        <span className="muted mono">{c?.image}</span>
+        {c && (
+          <span className="toolbar-actions">
+            <button onClick={() => void containerAction([id], running ? 'stop' : 'start')}>{running ? 'Stop' : 'Start'}</button>
+            <button onClick={() => void containerAction([id], 'restart')}>Restart</button>
+            <button className="danger" onClick={() => void removeContainers([id], () => name)}>
+              Remove
+            </button>
+          </span>
+        )}
+      </header>
+      <div className="tabs" role="tablist">
+        {(['logs', 'inspect'] as const).map((t) => (
+          <button key={t} role="tab" aria-selected={tab === t} onClick={() => setTab(t)}>
+            {t === 'logs' ? 'Logs' : 'Inspect'}
+          </button>
+        ))}
+      </div>
+      {tab === 'logs' ? <LogsTab id={id} name={name} /> : <InspectTab id={id} />}
+    </section>
+  );
+}

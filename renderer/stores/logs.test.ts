@@ -1,0 +1,87 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ChunkMessage, EndMessage } from '../../electron/shared/wire';
+import { connectApi } from '../api';
+import { fakeTransport, type FakeTransport } from '../api/fake-transport';
+import { clearLogView, closeLogs, LOG_CAPACITY, logLine, logsAsText, openLogs, setLogQuery, setTimestamps, stepMatch, useLogs } from './logs';
+
+let t: FakeTransport;
+const streamId = () => (t.streamMessages.filter((m) => m.t === 'stream').at(-1) as { id: number }).id;
+const send = (m: Omit<ChunkMessage, 'id'> | Omit<EndMessage, 'id'>) => t.deliver({ ...m, id: streamId() } as ChunkMessage | EndMessage);
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  t = fakeTransport(() => undefined);
+  connectApi(t);
+  setLogQuery('');
+});
+
+describe('logs store', () => {
+  it('streams lines in, publishing a batch at a time', () => {
+    openLogs('web');
+    expect(t.streamMessages.at(-1)).toMatchObject({ t: 'stream', name: 'containers.logs', args: { id: 'web', follow: true, tail: 10_000 } });
+    const v = useLogs.getState().version;
+    for (let i = 0; i < 100; i++) send({ t: 'chunk', data: [{ text: `line ${i}` }] });
+    expect(useLogs.getState().version).toBe(v); // not yet: batched
+    vi.advanceTimersByTime(50);
+    expect(useLogs.getState()).toMatchObject({ version: v + 1, length: 100, status: 'streaming' });
+    expect(logLine(99)).toEqual({ text: 'line 99' });
+    send({ t: 'end' });
+    expect(useLogs.getState().status).toBe('ended');
+  });
+
+  it('stays within LOG_CAPACITY lines and counts the dropped ones', () => {
+    openLogs('big');
+    const batch = Array.from({ length: 10_000 }, (_, i) => ({ text: String(i) }));
+    for (let i = 0; i < 25; i++) send({ t: 'chunk', data: batch });
+    vi.advanceTimersByTime(50);
+    expect(useLogs.getState()).toMatchObject({ length: LOG_CAPACITY, dropped: 250_000 - LOG_CAPACITY });
+  });
+
+  it('finds matches ignoring case and colours, and steps through them with wrap-around', () => {
+    openLogs('web');
+    send({ t: 'chunk', data: [{ text: 'ok' }, { text: '\x1b[31mERROR\x1b[0m one' }, { text: 'fine' }, { text: 'error two' }] });
+    vi.advanceTimersByTime(50);
+    setLogQuery('error');
+    expect(useLogs.getState()).toMatchObject({ matches: [1, 3], current: 1, follow: false });
+    stepMatch(1);
+    expect(useLogs.getState().current).toBe(0);
+    stepMatch(-1);
+    expect(useLogs.getState().current).toBe(1);
+    send({ t: 'chunk', data: [{ text: 'another error' }] });
+    vi.advanceTimersByTime(50);
+    expect(useLogs.getState().matches).toEqual([1, 3, 4]);
+  });
+
+  it('copies plain text with or without timestamps, and clears the view only', () => {
+    openLogs('web');
+    send({ t: 'chunk', data: [{ text: '\x1b[1mhi\x1b[0m', time: '2024-01-01T00:00:00Z' }, { text: 'oops', err: true }] });
+    vi.advanceTimersByTime(50);
+    expect(logsAsText()).toBe('hi\noops');
+    setTimestamps(true);
+    expect(logsAsText()).toBe('2024-01-01T00:00:00Z hi\noops');
+    clearLogView();
+    expect(useLogs.getState().length).toBe(0);
+    expect(t.streamMessages.filter((m) => m.t === 'cancel')).toEqual([]);
+    setTimestamps(false);
+  });
+
+  it('opening another container starts fresh: following, no search', () => {
+    openLogs('a');
+    setLogQuery('x');
+    expect(useLogs.getState()).toMatchObject({ follow: false, query: 'x' });
+    openLogs('a'); // same container again (e.g. another tail): kept
+    expect(useLogs.getState()).toMatchObject({ follow: false, query: 'x' });
+    openLogs('b');
+    expect(useLogs.getState()).toMatchObject({ follow: true, query: '' });
+  });
+
+  it('a stream error is shown; closing cancels the stream', () => {
+    openLogs('gone');
+    send({ t: 'end', error: { code: 'NOT_FOUND', message: 'No such container: gone' } });
+    expect(useLogs.getState()).toMatchObject({ status: 'error', error: 'No such container: gone' });
+    openLogs('web');
+    const id = streamId();
+    closeLogs();
+    expect(t.streamMessages.at(-1)).toEqual({ t: 'cancel', id });
+  });
+});

@@ -1,0 +1,147 @@
+/**
+ * The log view of one container. Lines stream in from `containers.logs` and are kept in a ring
+ * buffer of LOG_CAPACITY lines: memory stays bounded however long the log (older lines are dropped
+ * and the view says how many). The store publishes a new `version` at most every UPDATE_MS, so a
+ * flood of lines costs a few renders a second, not one per chunk.
+ */
+import { create } from 'zustand';
+import type { LogLine } from '../../electron/shared/models';
+import { api } from '../api';
+import { stripAnsi } from '../lib/ansi';
+import { RingBuffer } from '../lib/ring-buffer';
+
+export const LOG_CAPACITY = 200_000; // lines, ~40 MB at worst for 200-byte lines
+const UPDATE_MS = 50;
+
+export type TailOption = 1000 | 10_000 | 'all';
+
+export interface LogsState {
+  containerId?: string;
+  status: 'idle' | 'streaming' | 'ended' | 'error';
+  error?: string;
+  version: number;
+  length: number;
+  dropped: number;
+  tail: TailOption;
+  timestamps: boolean;
+  follow: boolean;
+  query: string;
+  /** Indices (into the buffer) of lines matching the query. */
+  matches: number[];
+  /** Position in `matches` of the current match, -1 when none. */
+  current: number;
+}
+
+const buffer = new RingBuffer<LogLine>(LOG_CAPACITY);
+let cancel: (() => void) | undefined;
+let timer: ReturnType<typeof setTimeout> | undefined;
+
+export const useLogs = create<LogsState>(() => ({
+  status: 'idle',
+  version: 0,
+  length: 0,
+  dropped: 0,
+  tail: 10_000,
+  timestamps: false,
+  follow: true,
+  query: '',
+  matches: [],
+  current: -1,
+}));
+
+export const logLine = (i: number): LogLine | undefined => buffer.at(i);
+
+export function lineText(l: LogLine, timestamps: boolean): string {
+  const text = stripAnsi(l.text);
+  return timestamps && l.time ? `${l.time} ${text}` : text;
+}
+
+function findMatches(query: string): number[] {
+  const q = query.toLowerCase();
+  if (!q) return [];
+  const out: number[] = [];
+  for (let i = 0; i < buffer.length; i++) if (stripAnsi(buffer.at(i)!.text).toLowerCase().includes(q)) out.push(i);
+  return out;
+}
+
+function publish(): void {
+  clearTimeout(timer);
+  timer = undefined;
+  useLogs.setState((s) => {
+    const matches = findMatches(s.query);
+    return { version: s.version + 1, length: buffer.length, dropped: buffer.dropped, matches, current: Math.min(s.current, matches.length - 1) };
+  });
+}
+
+function schedulePublish(): void {
+  timer ??= setTimeout(publish, UPDATE_MS);
+}
+
+export function openLogs(containerId: string): void {
+  closeLogs();
+  buffer.clear();
+  const { tail } = useLogs.getState();
+  // Another container: a fresh view that follows. The same one again (new tail): keep how it is viewed.
+  const fresh = useLogs.getState().containerId !== containerId;
+  useLogs.setState({ containerId, status: 'streaming', error: undefined, matches: [], current: -1, ...(fresh ? { follow: true, query: '' } : {}) });
+  publish();
+  cancel = api().stream(
+    'containers.logs',
+    { id: containerId, follow: true, tail },
+    {
+      onData: (lines) => {
+        buffer.push(lines);
+        schedulePublish();
+      },
+      onEnd: (error) => {
+        cancel = undefined;
+        useLogs.setState({ status: error ? 'error' : 'ended', error: error?.message });
+        publish();
+      },
+    },
+  );
+}
+
+export function closeLogs(): void {
+  cancel?.();
+  cancel = undefined;
+  clearTimeout(timer);
+  timer = undefined;
+  useLogs.setState({ status: 'idle' });
+}
+
+export function setTail(tail: TailOption): void {
+  useLogs.setState({ tail });
+  const id = useLogs.getState().containerId;
+  if (id) openLogs(id);
+}
+
+export const setTimestamps = (timestamps: boolean) => useLogs.setState({ timestamps });
+export const setFollow = (follow: boolean) => useLogs.setState({ follow });
+
+export function setLogQuery(query: string): void {
+  const matches = findMatches(query);
+  useLogs.setState({ query, matches, current: matches.length ? matches.length - 1 : -1, follow: query ? false : useLogs.getState().follow });
+}
+
+/** Moves to the next (+1) or previous (-1) match, wrapping around. */
+export function stepMatch(dir: 1 | -1): void {
+  const { matches, current } = useLogs.getState();
+  if (!matches.length) return;
+  useLogs.setState({ current: (current + dir + matches.length) % matches.length, follow: false });
+}
+
+/** Empties the view; the stream goes on and new lines appear. */
+export function clearLogView(): void {
+  buffer.clear();
+  publish();
+}
+
+/** The kept lines as plain text (for copy and download). */
+export function logsAsText(): string {
+  const { timestamps } = useLogs.getState();
+  return buffer
+    .toArray()
+    .map((l) => lineText(l, timestamps))
+    .join('\n');
+}
