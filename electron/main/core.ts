@@ -11,6 +11,7 @@ import { EventHub } from './event-hub';
 import { ContainersService } from './services/containers';
 import { ImagesService } from './services/images';
 import { NetworksService } from './services/networks';
+import { RunService } from './services/run';
 import { VolumesService } from './services/volumes';
 
 export interface Core {
@@ -22,7 +23,8 @@ export interface Core {
 
 export function createCore(opts: { dockerHost: string; engine?: EngineConnectionOptions }): Core {
   const hub = new EventHub();
-  const engine = new EngineConnection(parseDockerHost(opts.dockerHost), hub, opts.engine);
+  const endpoint = parseDockerHost(opts.dockerHost);
+  const engine = new EngineConnection(endpoint, hub, opts.engine);
   const docker = engine.docker;
   const services = {
     engine,
@@ -30,6 +32,7 @@ export function createCore(opts: { dockerHost: string; engine?: EngineConnection
     images: new ImagesService(docker),
     volumes: new VolumesService(docker),
     networks: new NetworksService(docker),
+    run: new RunService(docker, endpoint.kind === 'unix'),
   };
   const router = createRouter(createHandlers(services), createStreamHandlers(services), {
     mapError: toBerthError,

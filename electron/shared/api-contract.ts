@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { ErrorPayload } from './errors';
+import { runSpec } from './run-spec';
 import type {
   ContainerSummary,
   EngineStatus,
@@ -63,6 +64,8 @@ export const requests = {
   'containers.action': request<BulkResult[]>()(
     z.object({ ids: ids(ref), action: z.enum(CONTAINER_ACTIONS) }).strict(),
   ),
+  /** Create and start; nothing is left behind when either fails. */
+  'containers.run': request<{ id: string; name: string }>()(runSpec),
   'containers.remove': request<BulkResult[]>()(
     z.object({ ids: ids(ref), force: z.boolean().default(false), volumes: z.boolean().default(false) }).strict(),
   ),

@@ -13,6 +13,7 @@ describe('engine error mapping', () => {
     [modem(409, 'conflict: unable to remove repository reference "x" (must force) - container abc is using its referenced image def'), 'IN_USE'],
     [modem(403, 'error while removing network: network n id 1 has active endpoints'), 'IN_USE'],
     [modem(403, 'bridge is a pre-defined network and cannot be removed'), 'CONFLICT'],
+    [modem(409, 'Conflict. The container name "/web" is already in use by container "abc". You have to remove (or rename) that container to be able to reuse that name.'), 'CONFLICT'],
     [modem(500, 'driver failed'), 'ENGINE_ERROR'],
   ])('%# maps to %s with the engine reason', (err, code) => {
     const e = toBerthError(err);

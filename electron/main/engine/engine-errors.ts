@@ -20,7 +20,9 @@ export function engineMessage(err: ModemError): string {
 }
 
 function codeFor(status: number, message: string): ErrorCode {
-  const inUse = /in use|is using|being used|active endpoints|has active/i.test(message);
+  // "volume is in use", "container x is using its referenced image", "has active endpoints"; but a
+  // name "is already in use by container" is a name conflict, not a resource in use.
+  const inUse = /(?<!already )in use|is using|being used|has active endpoints/i.test(message);
   if (status === 400) return 'INVALID_ARGUMENT';
   if (status === 404) return 'NOT_FOUND';
   if (status === 403 || status === 409) return inUse ? 'IN_USE' : 'CONFLICT';

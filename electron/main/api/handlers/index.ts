@@ -5,6 +5,7 @@ import type { ContainersService } from '../../services/containers';
 import type { ImagesService } from '../../services/images';
 import type { VolumesService } from '../../services/volumes';
 import type { NetworksService } from '../../services/networks';
+import type { RunService } from '../../services/run';
 
 export interface Services {
   engine: EngineConnection;
@@ -12,6 +13,7 @@ export interface Services {
   images: ImagesService;
   volumes: VolumesService;
   networks: NetworksService;
+  run: RunService;
 }
 
 export function createHandlers(s: Services): Handlers {
@@ -21,6 +23,7 @@ export function createHandlers(s: Services): Handlers {
     'containers.list': () => s.containers.list(),
     'containers.inspect': ({ id }) => s.containers.inspect(id),
     'containers.action': ({ ids, action }) => s.containers.action(ids, action),
+    'containers.run': (spec) => s.run.run(spec),
     'containers.remove': ({ ids, force, volumes }) => s.containers.remove(ids, { force, volumes }),
 
     'images.list': () => s.images.list(),

@@ -1,0 +1,136 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { connectedCore, engine, uniq, waitFor } from '../support/engine';
+import { TEST_IMAGE } from '../support/test-image';
+
+const docker = engine();
+const { call } = connectedCore();
+const inspect = (name: string) => JSON.parse(docker.cli(['inspect', name]))[0];
+const allContainers = () => docker.cli(['ps', '-aq', '--no-trunc']).split('\n').filter(Boolean).sort();
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+describe('run a container through the API', () => {
+  it('applies every flag (checked with docker inspect) and serves on the published port', async () => {
+    const name = uniq('run-all');
+    const net = uniq('run-net');
+    const vol = uniq('run-vol');
+    docker.cli(['network', 'create', net]);
+    const dir = mkdtempSync(join(tmpdir(), 'berth-bind-'));
+    writeFileSync(join(dir, 'index.html'), 'hello from the host\n');
+    const port = await freePort();
+    const reply = await call('containers.run', {
+      image: TEST_IMAGE,
+      name,
+      entrypoint: ['/bin/httpd'],
+      command: ['-f', '-p', '8080', '-h', '/www'],
+      ports: [{ hostPort: port, containerPort: 8080 }, { containerPort: 9999, protocol: 'udp' }],
+      mounts: [
+        { type: 'bind', source: dir, target: '/www', readOnly: true },
+        { type: 'volume', source: vol, target: '/data' },
+        { type: 'volume', target: '/anon' },
+        { type: 'tmpfs', target: '/scratch', sizeBytes: 1048576 },
+      ],
+      env: [{ key: 'GREETING', value: 'hello world' }],
+      network: net,
+      restart: 'on-failure',
+      maxRetries: 3,
+      interactive: true,
+      tty: true,
+      cpus: 0.5,
+      memoryBytes: 64 * 1024 * 1024,
+      user: '0:0',
+      workdir: '/tmp',
+      labels: { team: 'berth' },
+      readOnly: true,
+      capAdd: ['NET_ADMIN'],
+      capDrop: ['MKNOD'],
+      init: true,
+    });
+    expect(reply).toMatchObject({ ok: true, value: { name } });
+    const c = inspect(name);
+    expect(c.State.Status).toBe('running');
+    expect(c.Config.Entrypoint).toEqual(['/bin/httpd']);
+    expect(c.Config.Cmd).toEqual(['-f', '-p', '8080', '-h', '/www']);
+    expect(c.Config.Env).toContain('GREETING=hello world');
+    expect([c.Config.Tty, c.Config.OpenStdin, c.Config.User, c.Config.WorkingDir]).toEqual([true, true, '0:0', '/tmp']);
+    expect(c.Config.Labels).toMatchObject({ team: 'berth' });
+    expect(c.HostConfig.PortBindings).toEqual({ '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }], '9999/udp': [{ HostIp: '127.0.0.1', HostPort: '' }] });
+    expect(c.HostConfig.RestartPolicy).toEqual({ Name: 'on-failure', MaximumRetryCount: 3 });
+    expect([c.HostConfig.NanoCpus, c.HostConfig.Memory, c.HostConfig.ReadonlyRootfs, c.HostConfig.Init, c.HostConfig.AutoRemove]).toEqual([5e8, 64 * 1024 * 1024, true, true, false]);
+    expect(c.HostConfig.CapAdd).toEqual(['NET_ADMIN']);
+    expect(c.HostConfig.CapDrop).toEqual(['MKNOD']);
+    expect(c.HostConfig.NetworkMode).toBe(net);
+    const mounts = Object.fromEntries(c.Mounts.map((m: { Destination: string }) => [m.Destination, m]));
+    expect(mounts['/www']).toMatchObject({ Type: 'bind', Source: dir, RW: false });
+    expect(mounts['/data']).toMatchObject({ Type: 'volume', Name: vol, RW: true });
+    expect(mounts['/anon']).toMatchObject({ Type: 'volume', RW: true });
+    expect(c.HostConfig.Mounts.find((m: { Target: string }) => m.Target === '/scratch')).toMatchObject({ Type: 'tmpfs', TmpfsOptions: { SizeBytes: 1048576 } });
+    expect(docker.try(['exec', name, 'touch', '/www/x']).status).not.toBe(0); // read-only bind
+    expect(docker.try(['exec', name, 'touch', '/etc/x']).status).not.toBe(0); // read-only rootfs
+    const body = await waitFor(() => fetch(`http://127.0.0.1:${port}/index.html`).then((r) => r.text(), () => undefined), 10_000, 'httpd on the published port');
+    expect(body).toBe('hello from the host\n');
+  });
+
+  it('--rm and restart policies reach the engine', async () => {
+    const gone = uniq('run-rm');
+    expect(await call('containers.run', { image: TEST_IMAGE, name: gone, autoRemove: true, command: ['true'] })).toMatchObject({ ok: true });
+    await waitFor(() => docker.try(['inspect', gone]).status !== 0, 10_000, '--rm container to go');
+    const kept = uniq('run-always');
+    expect(await call('containers.run', { image: TEST_IMAGE, name: kept, restart: 'unless-stopped', command: ['sleep', '600'] })).toMatchObject({ ok: true });
+    expect(inspect(kept).HostConfig.RestartPolicy.Name).toBe('unless-stopped');
+  });
+
+  it('refuses a taken host port before creating anything', async () => {
+    const holder: Server = await new Promise((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const port = (holder.address() as { port: number }).port;
+    const before = allContainers();
+    try {
+      const reply = await call('containers.run', { image: TEST_IMAGE, name: uniq('run-taken'), ports: [{ hostPort: port, containerPort: 80 }], command: ['sleep', '60'] });
+      expect(reply).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: `Host port 127.0.0.1:${port}/tcp is already in use`, hint: expect.stringMatching(/another host port/) } });
+    } finally {
+      holder.close();
+    }
+    expect(allContainers()).toEqual(before);
+  });
+
+  it('an unknown image, a missing network or a failing start leave no container behind', async () => {
+    const before = allContainers();
+    expect(await call('containers.run', { image: 'berth-test/no-such-image:1', name: uniq('run-noimg') })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: expect.stringMatching(/no such image/i), hint: expect.stringMatching(/Pull it first/) },
+    });
+    expect(await call('containers.run', { image: TEST_IMAGE, network: 'no-such-network', command: ['true'] })).toMatchObject({ ok: false });
+    const failing = await call('containers.run', { image: TEST_IMAGE, name: uniq('run-nostart'), command: ['/no/such/binary'] });
+    expect(failing).toMatchObject({ ok: false, error: { message: expect.stringMatching(/could not start, so it was removed/) } });
+    expect(allContainers()).toEqual(before);
+  });
+
+  it('rejects invalid specs with the reason and creates nothing', async () => {
+    const before = allContainers();
+    for (const [spec, reason] of [
+      [{ image: TEST_IMAGE, name: 'bad name' }, /name: must start/],
+      [{ image: TEST_IMAGE, ports: [{ containerPort: 70000 }] }, /ports\.0\.containerPort/],
+      [{ image: TEST_IMAGE, mounts: [{ type: 'bind', source: 'relative', target: '/x' }] }, /absolute path/],
+      [{ image: TEST_IMAGE, autoRemove: true, restart: 'always' }, /--rm cannot be combined/],
+    ] as const) {
+      expect(await call('containers.run', spec)).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(reason) } });
+    }
+    const taken = uniq('run-dup');
+    docker.cli(['create', '--name', taken, TEST_IMAGE]);
+    expect(await call('containers.run', { image: TEST_IMAGE, name: taken })).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringMatching(/already in use/) } });
+    expect(allContainers()).toEqual([...before, docker.cli(['inspect', '-f', '{{.Id}}', taken])].sort());
+  });
+});
