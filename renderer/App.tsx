@@ -5,6 +5,7 @@ import { ConfirmDialog } from './components/ConfirmDialog';
 import { Toasts } from './components/Toasts';
 import { ContainerDetail } from './features/containers/ContainerDetail';
 import { ContainersView } from './features/containers/ContainersView';
+import { RunDialog } from './features/containers/RunDialog';
 import { ImagesView } from './features/images/ImagesView';
 import { ConnectDialog, CreateNetworkDialog, NetworksView } from './features/networks/NetworksView';
 import { CreateVolumeDialog, VolumesView } from './features/volumes/VolumesView';
@@ -105,6 +106,7 @@ export function App() {
         <EngineBanner />
         {detail ? <ContainerDetail id={detail} /> : <View stale={!engineUp} />}
       </main>
+      {dialog?.kind === 'run' && <RunDialog />}
       {dialog?.kind === 'volume-create' && <CreateVolumeDialog />}
       {dialog?.kind === 'network-create' && <CreateNetworkDialog />}
       {dialog?.kind === 'network-connect' && <ConnectDialog networkId={dialog.networkId} networkName={dialog.networkName} />}

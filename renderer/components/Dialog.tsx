@@ -7,6 +7,7 @@ interface Props {
   submitLabel?: string;
   danger?: boolean;
   busy?: boolean;
+  wide?: boolean;
   error?: string;
   children: ReactNode;
 }
@@ -26,7 +27,7 @@ export function Dialog(p: Props) {
   };
   return (
     <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && p.onClose()}>
-      <form ref={ref} className="dialog" role="dialog" aria-modal="true" aria-label={p.title} onSubmit={submit}>
+      <form ref={ref} className={`dialog${p.wide ? ' wide' : ''}`} role="dialog" aria-modal="true" aria-label={p.title} onSubmit={submit}>
         <h2>{p.title}</h2>
         <div className="dialog-body">{p.children}</div>
         {p.error && (

@@ -26,6 +26,7 @@ export interface ConfirmAnswer {
 }
 
 export type DialogState =
+  | { kind: 'run' }
   | { kind: 'volume-create' }
   | { kind: 'network-create' }
   | { kind: 'network-connect'; networkId: string; networkName: string };

@@ -113,7 +113,7 @@ describe('dashboard in Chromium', () => {
 
   it('creates a network with a subnet, connects a container, and shows it', async () => {
     await nav('Networks').click();
-    await row('bridge').waitFor();
+    await page.getByRole('table', { name: 'Networks' }).locator('tbody tr').first().waitFor(); // loaded
     const net = uniq('e2e-net');
     await page.getByRole('button', { name: 'Create network' }).click();
     const dialog = page.getByRole('dialog');

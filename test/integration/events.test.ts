@@ -57,4 +57,31 @@ describe('engine events become pushes', () => {
     off();
     expect(pushes).toBeLessThan(20);
   });
+
+  it('a list refreshed on each push converges after network connect/disconnect (events can precede the state)', async () => {
+    const net = uniq('conv');
+    const c = uniq('convc');
+    docker.cli(['network', 'create', net]);
+    docker.cli(['run', '-d', '--name', c, TEST_IMAGE, 'sleep', '600']);
+    let members: string[] = [];
+    let pushes = 0;
+    const off = core.hub.on((name) => {
+      if (name !== 'networks:changed') return;
+      const seq = ++pushes;
+      void core.router.handle('networks.list').then((r) => {
+        if (seq !== pushes || !r.ok) return; // only the newest refresh counts, as in the list store
+        members = (r.value as { name: string; containers: { name: string }[] }[]).find((n) => n.name === net)?.containers.map((m) => m.name) ?? [];
+      });
+    });
+    try {
+      for (let round = 0; round < 5; round++) {
+        docker.cli(['network', 'connect', net, c]);
+        await waitFor(() => members.includes(c), 3000, `round ${round}: member shown after connect`);
+        docker.cli(['network', 'disconnect', net, c]);
+        await waitFor(() => !members.includes(c), 3000, `round ${round}: member gone after disconnect`);
+      }
+    } finally {
+      off();
+    }
+  });
 });

@@ -29,12 +29,13 @@ export class PrivateDockerd {
     if (process.getuid?.() !== 0) throw new Error('the private dockerd needs root');
   }
 
+  /** Own address pool: 256 /24 networks (docker's defaults allow ~30), clear of common host ranges. */
   async start(timeoutMs = 30_000): Promise<void> {
     for (const d of ['data', 'exec']) mkdirSync(join(this.dir, d), { recursive: true });
     const log = openSync(this.logFile, 'a');
     const child = spawn(
       'dockerd',
-      ['--shutdown-timeout', '2', '--data-root', join(this.dir, 'data'), '--exec-root', join(this.dir, 'exec'), '--pidfile', this.pidFile, '--host', this.dockerHost],
+      ['--shutdown-timeout', '2', '--default-address-pool', 'base=10.213.0.0/16,size=24', '--data-root', join(this.dir, 'data'), '--exec-root', join(this.dir, 'exec'), '--pidfile', this.pidFile, '--host', this.dockerHost],
       { stdio: ['ignore', log, log], detached: true },
     );
     child.unref();

@@ -23,10 +23,14 @@ describe('ChangeCoalescer', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('pushes a lone change at once', () => {
+  it('pushes a lone change at once, then settles it once a window later', () => {
     const flush = vi.fn();
     new ChangeCoalescer(flush, 100).add('volumes', 'v');
-    expect(flush).toHaveBeenCalledWith('volumes', ['v']);
+    expect(flush.mock.calls).toEqual([['volumes', ['v']]]);
+    vi.advanceTimersByTime(100);
+    expect(flush.mock.calls).toEqual([['volumes', ['v']], ['volumes', []]]);
+    vi.advanceTimersByTime(1000);
+    expect(flush).toHaveBeenCalledTimes(2); // and then nothing: no timer left running
   });
 
   it('collects a burst inside the window into one push per kind, with every id', () => {
@@ -39,25 +43,33 @@ describe('ChangeCoalescer', () => {
     vi.advanceTimersByTime(99);
     expect(flush).toHaveBeenCalledTimes(1);
     vi.advanceTimersByTime(1);
-    expect(flush).toHaveBeenCalledTimes(3);
-    expect(flush).toHaveBeenCalledWith('containers', Array.from({ length: 49 }, (_, i) => `c${i + 1}`));
-    expect(flush).toHaveBeenCalledWith('volumes', ['v']);
+    expect(flush.mock.calls.slice(1)).toEqual([
+      ['containers', Array.from({ length: 49 }, (_, i) => `c${i + 1}`)],
+      ['volumes', ['v']],
+    ]);
+    vi.advanceTimersByTime(100); // quiet: one settling push per kind
+    expect(flush.mock.calls.slice(3)).toEqual([
+      ['containers', []],
+      ['volumes', []],
+    ]);
+    vi.advanceTimersByTime(1000);
+    expect(flush).toHaveBeenCalledTimes(5);
   });
 
-  it('keeps a window open while changes keep coming, and closes it when they stop', () => {
+  it('keeps the window open while changes keep coming, and a later lone change is at once again', () => {
     const flush = vi.fn();
     const c = new ChangeCoalescer(flush, 100);
     c.add('images', 'a'); // at once
     c.add('images', 'b');
-    vi.advanceTimersByTime(100); // b, and a new window
+    vi.advanceTimersByTime(100); // b
     c.add('images', 'c');
     vi.advanceTimersByTime(100); // c
-    vi.advanceTimersByTime(100); // nothing pending: the window closes
-    c.add('images', 'd'); // a lone change again: at once
-    expect(flush.mock.calls).toEqual([['images', ['a']], ['images', ['b']], ['images', ['c']], ['images', ['d']]]);
+    vi.advanceTimersByTime(100); // quiet: settle
+    c.add('images', 'd'); // at once
+    expect(flush.mock.calls).toEqual([['images', ['a']], ['images', ['b']], ['images', ['c']], ['images', []], ['images', ['d']]]);
   });
 
-  it('dispose drops what is pending', () => {
+  it('dispose drops what is pending and stops the timer', () => {
     const flush = vi.fn();
     const c = new ChangeCoalescer(flush, 100);
     c.add('images', 'a');

@@ -35,9 +35,14 @@ export function kindsForEvent(ev: DockerEvent): readonly ResourceKind[] {
  * Collects changed ids per kind. A change outside a window is pushed at once (leading edge) and
  * opens a window of `delayMs`; changes inside it are pushed together when it closes. So a single
  * change costs no delay, and a burst (100 containers started at once) is a few pushes per list.
+ *
+ * When a window closes quietly, the kinds pushed last are pushed once more (no ids): the engine
+ * sometimes emits an event before the state its lists show is updated (network connect is logged
+ * before the container's settings are saved), and this settling push makes every list converge.
  */
 export class ChangeCoalescer {
   private pending = new Map<ResourceKind, Set<string>>();
+  private settle = new Set<ResourceKind>();
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -49,29 +54,29 @@ export class ChangeCoalescer {
     let ids = this.pending.get(kind);
     if (!ids) this.pending.set(kind, (ids = new Set()));
     if (id) ids.add(id);
-    if (this.timer) return; // inside a window: goes out when it closes
-    this.drain();
-    this.openWindow();
+    if (!this.timer) this.flushPending(); // outside a window: at once
   }
 
   dispose(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.pending.clear();
+    this.settle.clear();
   }
 
-  private openWindow(): void {
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      if (!this.pending.size) return;
-      this.drain();
-      this.openWindow();
-    }, this.delayMs);
-  }
-
-  private drain(): void {
+  private flushPending(): void {
     const pending = this.pending;
     this.pending = new Map();
     for (const [kind, ids] of pending) this.flush(kind, [...ids]);
+    for (const kind of pending.keys()) this.settle.add(kind);
+    this.timer = setTimeout(() => this.windowEnd(), this.delayMs);
+  }
+
+  private windowEnd(): void {
+    this.timer = undefined;
+    if (this.pending.size) return this.flushPending();
+    const settle = this.settle;
+    this.settle = new Set();
+    for (const kind of settle) this.flush(kind, []);
   }
 }

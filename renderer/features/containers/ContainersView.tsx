@@ -6,6 +6,7 @@ import { relativeTime, shortId } from '../../lib/format';
 import { containerAction, removeContainers } from '../../stores/actions';
 import { containers } from '../../stores/resources';
 import { openContainer } from '../../stores/ui';
+import { openRunDialog } from '../../stores/run-form';
 import { ResourceList } from '../ResourceList';
 
 const nameOf = (id: string) => containers.use.getState().items.find((c) => c.id === id)?.name ?? shortId(id);
@@ -115,7 +116,12 @@ export function ContainersView({ stale }: { stale: boolean }) {
           </button>
         </>
       )}
-      emptyHint="No containers yet. Run one with `docker run` and it shows up here."
+      actions={
+        <button className="primary" onClick={() => openRunDialog()}>
+          Run…
+        </button>
+      }
+      emptyHint="No containers yet. Run one here or with `docker run`, and it shows up."
       stale={stale}
     />
   );

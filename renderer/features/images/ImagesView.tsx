@@ -4,6 +4,7 @@ import { Table, type Column } from '../../components/Table';
 import { formatBytes, relativeTime, shortId } from '../../lib/format';
 import { removeImages } from '../../stores/actions';
 import { images } from '../../stores/resources';
+import { openRunDialog } from '../../stores/run-form';
 import { ResourceList } from '../ResourceList';
 
 const labelOf = (id: string) => {
@@ -33,6 +34,7 @@ const columns: Column<ImageSummary>[] = [
     className: 'col-actions',
     render: (i) => (
       <span className="row-actions">
+        <button onClick={() => openRunDialog(i.tags[0] ?? i.id)}>Run…</button>
         <button className="danger" onClick={() => void removeImages([i.id], labelOf, i.containers > 0)}>
           Remove
         </button>
