@@ -12,6 +12,7 @@ import { ContainersService } from './services/containers';
 import { ImagesService } from './services/images';
 import { NetworksService } from './services/networks';
 import { RunService } from './services/run';
+import { ExecService } from './services/exec';
 import { VolumesService } from './services/volumes';
 
 export interface Core {
@@ -33,6 +34,7 @@ export function createCore(opts: { dockerHost: string; engine?: EngineConnection
     volumes: new VolumesService(docker),
     networks: new NetworksService(docker),
     run: new RunService(docker, endpoint.kind === 'unix'),
+    exec: new ExecService(docker),
   };
   const router = createRouter(createHandlers(services), createStreamHandlers(services), {
     mapError: toBerthError,

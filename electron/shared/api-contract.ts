@@ -118,7 +118,15 @@ export type NoArgMethod = { [M in Method]: {} extends ArgsOf<M> ? M : never }[Me
 /** Declares a stream: `stream<Chunk>()(argsSchema)`. Streams go start -> chunk* -> end (or error), cancellable. */
 const stream =
   <C>() =>
-  <A extends z.ZodType>(args: A) => ({ args, chunk: undefined as unknown as C });
+  <A extends z.ZodType, I extends z.ZodType = z.ZodNever>(args: A, input?: I) => ({ args, input: input ?? (z.never() as unknown as I), chunk: undefined as unknown as C });
+
+/** What a terminal sends: keystrokes, a new size, or how many output chars it has rendered. */
+export const terminalInput = z.union([
+  z.object({ data: z.string().max(65536) }).strict(),
+  z.object({ resize: z.object({ cols: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(1000) }).strict() }).strict(),
+  z.object({ ack: z.number().int().min(0).max(1e9) }).strict(),
+]);
+export type TerminalInput = z.infer<typeof terminalInput>;
 
 export const streams = {
   /** The container's log from `tail` lines back, following new output while `follow` is set. */
@@ -132,6 +140,11 @@ export const streams = {
       })
       .strict(),
   ),
+  /** A shell in the container over the engine's exec API with a TTY (bash when there, else sh). */
+  'containers.exec': stream<string>()(
+    z.object({ id: ref, cols: z.number().int().min(1).max(1000).default(80), rows: z.number().int().min(1).max(1000).default(24) }).strict(),
+    terminalInput,
+  ),
 } as const;
 
 export type Streams = typeof streams;
@@ -139,6 +152,7 @@ export type StreamName = keyof Streams;
 export type StreamArgsOf<S extends StreamName> = z.input<Streams[S]['args']>;
 export type ParsedStreamArgsOf<S extends StreamName> = z.output<Streams[S]['args']>;
 export type ChunkOf<S extends StreamName> = Streams[S]['chunk'];
+export type InputOf<S extends StreamName> = z.output<Streams[S]['input']>;
 
 /** Push events: main -> renderer. `<kind>:changed` carries the ids the engine reported. */
 export interface Events {

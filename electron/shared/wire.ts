@@ -22,7 +22,14 @@ export interface StreamCancelMessage {
   id: number;
 }
 
-export type ClientMessage = RequestMessage | StreamStartMessage | StreamCancelMessage;
+/** Input to an open stream (a terminal's keystrokes, resize, acks), checked against its schema. */
+export interface StreamInputMessage {
+  t: 'input';
+  id: number;
+  data: unknown;
+}
+
+export type ClientMessage = RequestMessage | StreamStartMessage | StreamCancelMessage | StreamInputMessage;
 
 export interface ChunkMessage {
   t: 'chunk';

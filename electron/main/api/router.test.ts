@@ -66,7 +66,8 @@ describe('router', () => {
 });
 
 describe('router streams', () => {
-  const logs = (impl: StreamHandlers['containers.logs']) => createRouter(handlers(), { 'containers.logs': impl });
+  const noExec: StreamHandlers['containers.exec'] = async () => {};
+  const logs = (impl: StreamHandlers['containers.logs']) => createRouter(handlers(), { 'containers.logs': impl, 'containers.exec': noExec });
 
   it('validates stream arguments before starting the handler', async () => {
     const impl = vi.fn(async () => {});
@@ -88,7 +89,7 @@ describe('router streams', () => {
   });
 
   it('reports a failing handler as a typed error', async () => {
-    const r = createRouter(handlers(), { 'containers.logs': async () => Promise.reject(new BerthError('NOT_FOUND', 'no such container')) });
+    const r = createRouter(handlers(), { 'containers.logs': async () => Promise.reject(new BerthError('NOT_FOUND', 'no such container')), 'containers.exec': noExec });
     expect(await r.openStream('containers.logs', { id: 'gone' }, async () => {}).done).toMatchObject({ code: 'NOT_FOUND', message: 'no such container' });
   });
 
@@ -108,5 +109,43 @@ describe('router streams', () => {
     expect(await s.done).toBeUndefined();
     expect(signal?.aborted).toBe(true);
     expect(got).toEqual([[{ text: 'first' }]]);
+  });
+
+  it('validates input against the stream\'s schema and hands it to the handler', async () => {
+    const got: unknown[] = [];
+    const r = createRouter(handlers(), {
+      'containers.logs': async () => {},
+      'containers.exec': async (_a, sink) => {
+        sink.onInput((i) => got.push(i));
+        await new Promise((resolve) => sink.signal.addEventListener('abort', resolve));
+      },
+    });
+    const s = r.openStream('containers.exec', { id: 'web' }, async () => {});
+    expect(s.input({ data: 'ls\r' })).toBeUndefined();
+    expect(s.input({ resize: { cols: 100, rows: 40 } })).toBeUndefined();
+    expect(s.input({ resize: { cols: 0, rows: 40 } })).toMatch(/cols/);
+    expect(s.input({ rm: '-rf' })).toBeDefined();
+    expect(r.openStream('containers.logs', { id: 'web' }, async () => {}).input({ data: 'x' })).toBeDefined(); // logs take no input
+    s.cancel();
+    await s.done;
+    expect(got).toEqual([{ data: 'ls\r' }, { resize: { cols: 100, rows: 40 } }]);
+  });
+
+  it('keeps input that arrives before the handler listens, in order', async () => {
+    const got: unknown[] = [];
+    let listen!: () => void;
+    const r = createRouter(handlers(), {
+      'containers.logs': async () => {},
+      'containers.exec': async (_a, sink) => {
+        await new Promise<void>((resolve) => (listen = resolve)); // e.g. creating the exec
+        sink.onInput((i) => got.push(i));
+      },
+    });
+    const s = r.openStream('containers.exec', { id: 'web' }, async () => {});
+    s.input({ data: 'a' });
+    s.input({ data: 'b' });
+    listen();
+    await s.done;
+    expect(got).toEqual([{ data: 'a' }, { data: 'b' }]);
   });
 });

@@ -7,6 +7,7 @@ import {
   requests,
   streams,
   type ChunkOf,
+  type InputOf,
   type Method,
   type ParsedArgsOf,
   type ParsedStreamArgsOf,
@@ -23,16 +24,20 @@ export type Handlers = { [M in Method]: (args: ParsedArgsOf<M>) => Promise<Resul
  * Where a stream handler sends its chunks. `write` resolves when the consumer can take more
  * (backpressure: await it before reading more from the source). `signal` aborts on cancel.
  */
-export interface StreamSink<C> {
+export interface StreamSink<C, I = never> {
   write(chunk: C): Promise<void>;
   signal: AbortSignal;
+  /** Registers the listener for the client's (validated) input. */
+  onInput(listener: (input: I) => void): void;
 }
 
 /** A stream handler resolves when its stream is over and rejects when it failed. */
-export type StreamHandlers = { [S in StreamName]: (args: ParsedStreamArgsOf<S>, sink: StreamSink<ChunkOf<S>>) => Promise<void> };
+export type StreamHandlers = { [S in StreamName]: (args: ParsedStreamArgsOf<S>, sink: StreamSink<ChunkOf<S>, InputOf<S>>) => Promise<void> };
 
 export interface OpenStream {
   cancel(): void;
+  /** Hands client input to the stream; returns the reason when it is not valid input for it. */
+  input(data: unknown): string | undefined;
   /** Resolves when the stream is over: with the error if it failed, undefined if it ended or was cancelled. */
   done: Promise<ErrorPayload | undefined>;
 }
@@ -59,7 +64,7 @@ export function createRouter(handlers: Handlers, streamHandlers: StreamHandlers,
   };
   return {
     openStream(name, args, write) {
-      const closed = (error?: BerthError): OpenStream => ({ cancel: () => {}, done: Promise.resolve(error?.toPayload()) });
+      const closed = (error?: BerthError): OpenStream => ({ cancel: () => {}, input: () => 'stream is closed', done: Promise.resolve(error?.toPayload()) });
       if (typeof name !== 'string' || !Object.hasOwn(streams, name)) {
         return closed(new BerthError('UNKNOWN_METHOD', `Unknown stream: ${String(name).slice(0, 100)}`));
       }
@@ -67,12 +72,32 @@ export function createRouter(handlers: Handlers, streamHandlers: StreamHandlers,
       const parsed = streams[s].args.safeParse(args ?? {});
       if (!parsed.success) return closed(new BerthError('INVALID_ARGUMENT', formatIssues(parsed.error)));
       const abort = new AbortController();
-      const handler = streamHandlers[s] as (a: unknown, sink: StreamSink<unknown>) => Promise<void>;
-      const done = handler(parsed.data, { write: (c) => (abort.signal.aborted ? Promise.resolve() : write(c)), signal: abort.signal }).then(
+      let onInput: ((i: unknown) => void) | undefined;
+      const early: unknown[] = []; // input that came before the handler listened (a terminal typed into at once)
+      const handler = streamHandlers[s] as (a: unknown, sink: StreamSink<unknown, unknown>) => Promise<void>;
+      const sink: StreamSink<unknown, unknown> = {
+        write: (c) => (abort.signal.aborted ? Promise.resolve() : write(c)),
+        signal: abort.signal,
+        onInput: (l) => {
+          onInput = l;
+          for (const i of early.splice(0)) l(i);
+        },
+      };
+      const done = handler(parsed.data, sink).then(
         () => undefined,
         (e: unknown) => (abort.signal.aborted ? undefined : failure(e, s).toPayload()),
       );
-      return { cancel: () => abort.abort(), done };
+      return {
+        cancel: () => abort.abort(),
+        input: (data) => {
+          const r = streams[s].input.safeParse(data);
+          if (!r.success) return formatIssues(r.error);
+          if (onInput) onInput(r.data);
+          else if (early.length < 1000) early.push(r.data);
+          return undefined;
+        },
+        done,
+      };
     },
     async handle(method, args) {
       if (typeof method !== 'string' || !Object.hasOwn(requests, method)) {

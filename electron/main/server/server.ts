@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { Router } from '../api/router';
+import type { OpenStream, Router } from '../api/router';
 import type { EventHub } from '../event-hub';
 import { MAX_REQUEST_BYTES, type ClientMessage, type ServerMessage } from '../../shared/wire';
 import { checkRequest, cookieName, newToken } from './auth';
@@ -105,10 +105,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   function onClient(ws: WebSocket): void {
     const out = new Outbox(ws);
     const off = opts.hub.on((name, payload) => void out.send({ t: 'event', name, payload }));
-    const open = new Map<number, () => void>(); // stream id -> cancel
+    const open = new Map<number, OpenStream>();
     ws.on('close', () => {
       off();
-      for (const cancel of open.values()) cancel();
+      for (const s of open.values()) s.cancel();
       open.clear();
       out.close();
     });
@@ -123,10 +123,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         const reply = await opts.router.handle(msg.method, msg.args);
         void out.send({ t: 'res', id: msg.id, ...reply });
       } else if (msg.t === 'cancel') {
-        open.get(msg.id)?.();
+        open.get(msg.id)?.cancel();
+      } else if (msg.t === 'input') {
+        const invalid = open.get(msg.id)?.input(msg.data);
+        if (invalid) void out.send({ t: 'res', id: -1, ok: false, error: { code: 'INVALID_ARGUMENT', message: `Stream input: ${invalid}` } });
       } else if (!open.has(msg.id)) {
         const stream = opts.router.openStream(msg.name, msg.args, (data) => out.send({ t: 'chunk', id: msg.id, data }));
-        open.set(msg.id, stream.cancel);
+        open.set(msg.id, stream);
         const error = await stream.done;
         open.delete(msg.id);
         void out.send({ t: 'end', id: msg.id, ...(error ? { error } : {}) });
@@ -165,7 +168,7 @@ function parseClientMessage(data: RawData, isBinary: boolean): ClientMessage | u
     return undefined;
   }
   if (typeof m !== 'object' || m === null || !Number.isSafeInteger(m.id)) return undefined;
-  return m.t === 'req' || m.t === 'stream' || m.t === 'cancel' ? (m as ClientMessage) : undefined;
+  return m.t === 'req' || m.t === 'stream' || m.t === 'cancel' || m.t === 'input' ? (m as ClientMessage) : undefined;
 }
 
 /**

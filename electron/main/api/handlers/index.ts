@@ -6,6 +6,7 @@ import type { ImagesService } from '../../services/images';
 import type { VolumesService } from '../../services/volumes';
 import type { NetworksService } from '../../services/networks';
 import type { RunService } from '../../services/run';
+import type { ExecService } from '../../services/exec';
 
 export interface Services {
   engine: EngineConnection;
@@ -14,6 +15,7 @@ export interface Services {
   volumes: VolumesService;
   networks: NetworksService;
   run: RunService;
+  exec: ExecService;
 }
 
 export function createHandlers(s: Services): Handlers {
@@ -49,5 +51,6 @@ export function createHandlers(s: Services): Handlers {
 export function createStreamHandlers(s: Services): StreamHandlers {
   return {
     'containers.logs': ({ id, ...opts }, sink) => s.containers.logs(id, opts, sink),
+    'containers.exec': ({ id, cols, rows }, sink) => s.exec.shell(id, { cols, rows }, sink),
   };
 }
