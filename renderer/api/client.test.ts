@@ -54,7 +54,7 @@ describe('api client streams', () => {
     const a = { onData: vi.fn(), onEnd: vi.fn() };
     const b = { onData: vi.fn(), onEnd: vi.fn() };
     c.stream('containers.logs', { id: 'a' }, a);
-    const cancelB = c.stream('containers.logs', { id: 'b', tail: 5 }, b);
+    const cancelB = c.stream('containers.logs', { id: 'b', tail: 5 }, b).cancel;
     const [startA, startB] = t.streamMessages as { id: number; name: string; args: unknown }[];
     expect(startB).toMatchObject({ t: 'stream', name: 'containers.logs', args: { id: 'b', tail: 5 } });
     t.deliver({ t: 'chunk', id: startA!.id, data: [{ text: 'one' }] });
@@ -76,5 +76,16 @@ describe('api client streams', () => {
     c.stream('containers.logs', { id: 'a' }, on);
     t.setConnected(false);
     expect(on.onEnd.mock.calls[0]![0]).toMatchObject({ code: 'DISCONNECTED' });
+  });
+
+  it('sends input to an open stream only', () => {
+    const t = fakeTransport(() => undefined);
+    const c = createClient(t);
+    const h = c.stream('containers.exec', { id: 'a' }, { onData: vi.fn(), onEnd: vi.fn() });
+    const id = (t.streamMessages[0] as { id: number }).id;
+    h.send({ data: 'ls\r' });
+    t.deliver({ t: 'end', id });
+    h.send({ data: 'too late' });
+    expect(t.streamMessages.filter((m) => m.t === 'input')).toEqual([{ t: 'input', id, data: { data: 'ls\r' } }]);
   });
 });

@@ -3,7 +3,7 @@
  * browser mode, IPC in Electron); the client adds typing, ids and error rebuilding.
  * Only stores import this.
  */
-import type { ArgsOf, ChunkOf, EventName, Events, Method, NoArgMethod, ResultOf, StreamArgsOf, StreamName } from '../../electron/shared/api-contract';
+import type { ArgsOf, ChunkOf, EventName, Events, InputOf, Method, NoArgMethod, ResultOf, StreamArgsOf, StreamName } from '../../electron/shared/api-contract';
 import { BerthError } from '../../electron/shared/errors';
 import type { ClientMessage, Reply, ServerMessage } from '../../electron/shared/wire';
 
@@ -19,9 +19,15 @@ export interface ApiClient {
   call<M extends Method>(method: M, ...args: CallArgs<M>): Promise<ResultOf<M>>;
   on<E extends EventName>(name: E, fn: (payload: Events[E]) => void): () => void;
   onConnection(fn: (connected: boolean) => void): () => void;
-  /** Opens a stream; returns its cancel. `onEnd` gets the error when it did not end normally. */
-  stream<S extends StreamName>(name: S, args: StreamArgsOf<S>, on: StreamCallbacks<ChunkOf<S>>): () => void;
+  /** Opens a stream. `onEnd` gets the error when it did not end normally. */
+  stream<S extends StreamName>(name: S, args: StreamArgsOf<S>, on: StreamCallbacks<ChunkOf<S>>): StreamHandle<InputOf<S>>;
   dispose(): void;
+}
+
+export interface StreamHandle<I> {
+  cancel(): void;
+  /** Input for the stream (a terminal's keystrokes, resize, acks); dropped once it has ended. */
+  send(input: I): void;
 }
 
 export interface StreamCallbacks<C> {
@@ -92,8 +98,13 @@ export function createClient(transport: Transport): ApiClient {
       const id = nextId++;
       streams.set(id, on as StreamCallbacks<unknown>);
       transport.send({ t: 'stream', id, name, args });
-      return () => {
-        if (streams.delete(id)) transport.send({ t: 'cancel', id });
+      return {
+        cancel: () => {
+          if (streams.delete(id)) transport.send({ t: 'cancel', id });
+        },
+        send: (data) => {
+          if (streams.has(id)) transport.send({ t: 'input', id, data });
+        },
       };
     },
     dispose: stop,

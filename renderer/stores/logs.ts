@@ -33,7 +33,7 @@ export interface LogsState {
 }
 
 const buffer = new RingBuffer<LogLine>(LOG_CAPACITY);
-let cancel: (() => void) | undefined;
+let stream: { cancel(): void } | undefined;
 let timer: ReturnType<typeof setTimeout> | undefined;
 
 export const useLogs = create<LogsState>(() => ({
@@ -85,7 +85,7 @@ export function openLogs(containerId: string): void {
   const fresh = useLogs.getState().containerId !== containerId;
   useLogs.setState({ containerId, status: 'streaming', error: undefined, matches: [], current: -1, ...(fresh ? { follow: true, query: '' } : {}) });
   publish();
-  cancel = api().stream(
+  stream = api().stream(
     'containers.logs',
     { id: containerId, follow: true, tail },
     {
@@ -94,7 +94,7 @@ export function openLogs(containerId: string): void {
         schedulePublish();
       },
       onEnd: (error) => {
-        cancel = undefined;
+        stream = undefined;
         useLogs.setState({ status: error ? 'error' : 'ended', error: error?.message });
         publish();
       },
@@ -103,8 +103,8 @@ export function openLogs(containerId: string): void {
 }
 
 export function closeLogs(): void {
-  cancel?.();
-  cancel = undefined;
+  stream?.cancel();
+  stream = undefined;
   clearTimeout(timer);
   timer = undefined;
   useLogs.setState({ status: 'idle' });

@@ -23,8 +23,43 @@ import {
 } from '../../stores/logs';
 import { containers } from '../../stores/resources';
 import { closeContainer } from '../../stores/ui';
+import { attachTerminal, closeTerminal, hasTerminal, terminalInput, terminalResize, useTerminals } from '../../stores/terminals';
+import { TerminalView } from '../../components/TerminalView';
 
-type Tab = 'logs' | 'inspect';
+type Tab = 'logs' | 'terminal' | 'inspect';
+const TABS: { id: Tab; label: string }[] = [
+  { id: 'logs', label: 'Logs' },
+  { id: 'terminal', label: 'Terminal' },
+  { id: 'inspect', label: 'Inspect' },
+];
+
+function TerminalTab({ id, running }: { id: string; running: boolean }) {
+  const status = useTerminals((s) => s.status[id]);
+  const [generation, setGeneration] = useState(0);
+  if (!running && !hasTerminal(id)) return <p className="muted">Start the container to open a shell in it.</p>;
+  const ended = status && status.state !== 'open';
+  return (
+    <div className="terminal-tab">
+      <div className="log-toolbar">
+        <span className="muted">{ended ? status.message : 'Shell in the container (bash when the image has it, else sh).'}</span>
+        <span className="toolbar-actions">
+          {ended ? (
+            <button onClick={() => setGeneration((g) => g + 1)}>New session</button>
+          ) : (
+            <button onClick={() => closeTerminal(id)}>End session</button>
+          )}
+        </span>
+      </div>
+      {/* stays mounted after the shell ends, so its last output stays readable; a new key starts a new shell */}
+      <TerminalView
+        sessionKey={`${id}:${generation}`}
+        attach={(write, size) => attachTerminal(id, write, size)}
+        onInput={(d) => terminalInput(id, d)}
+        onResize={(c, r) => terminalResize(id, c, r)}
+      />
+    </div>
+  );
+}
 
 function download(name: string, text: string): void {
   const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
@@ -162,13 +197,15 @@ export function ContainerDetail({ id }: { id: string }) {
         )}
       </header>
       <div className="tabs" role="tablist">
-        {(['logs', 'inspect'] as const).map((t) => (
-          <button key={t} role="tab" aria-selected={tab === t} onClick={() => setTab(t)}>
-            {t === 'logs' ? 'Logs' : 'Inspect'}
+        {TABS.map((t) => (
+          <button key={t.id} role="tab" aria-selected={tab === t.id} onClick={() => setTab(t.id)}>
+            {t.label}
           </button>
         ))}
       </div>
-      {tab === 'logs' ? <LogsTab id={id} name={name} /> : <InspectTab id={id} />}
+      {tab === 'logs' && <LogsTab id={id} name={name} />}
+      {tab === 'terminal' && <TerminalTab id={id} running={c?.state === 'running'} />}
+      {tab === 'inspect' && <InspectTab id={id} />}
     </section>
   );
 }
