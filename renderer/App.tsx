@@ -1,6 +1,5 @@
-import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { ResourceKind } from '../electron/shared/models';
+import { useEffect, type ReactNode } from 'react';
 import { ConfirmDialog } from './components/ConfirmDialog';
 import { Toasts } from './components/Toasts';
 import { ContainerDetail } from './features/containers/ContainerDetail';
@@ -12,23 +11,34 @@ import { CreateVolumeDialog, VolumesView } from './features/volumes/VolumesView'
 import { relativeTime } from './lib/format';
 import { useEngine } from './stores/engine';
 import { containers, images, networks, volumes } from './stores/resources';
-import { answerConfirm, dismissToast, resolveTheme, setTheme, setView, useUi, type Theme } from './stores/ui';
+import { answerConfirm, dismissToast, resolveTheme, setTheme, setView, useUi, type Theme, type View } from './stores/ui';
+import { HostTerminalView } from './features/terminal/HostTerminalView';
 
-const NAV: { id: ResourceKind; label: string; count: () => number }[] = [
+const NAV: { id: View; label: string; count?: () => number }[] = [
   { id: 'containers', label: 'Containers', count: () => containers.use((s) => s.items.length) },
   { id: 'images', label: 'Images', count: () => images.use((s) => s.items.length) },
   { id: 'volumes', label: 'Volumes', count: () => volumes.use((s) => s.items.length) },
   { id: 'networks', label: 'Networks', count: () => networks.use((s) => s.items.length) },
+  { id: 'terminal', label: 'Terminal' },
 ];
 
-const VIEWS = { containers: ContainersView, images: ImagesView, volumes: VolumesView, networks: NetworksView };
+const VIEWS: Record<View, (p: { stale: boolean }) => ReactNode> = {
+  containers: ContainersView,
+  images: ImagesView,
+  volumes: VolumesView,
+  networks: NetworksView,
+  terminal: HostTerminalView,
+};
+
+function Count({ of }: { of: () => number }) {
+  return <span className="nav-count">{of()}</span>;
+}
 
 function NavItem({ item, active }: { item: (typeof NAV)[number]; active: boolean }) {
-  const count = item.count();
   return (
     <button className={`nav-item${active ? ' active' : ''}`} aria-current={active ? 'page' : undefined} onClick={() => setView(item.id)}>
       <span>{item.label}</span>
-      <span className="nav-count">{count}</span>
+      {item.count && <Count of={item.count} />}
     </button>
   );
 }

@@ -5,14 +5,16 @@
 import { createHandlers, createStreamHandlers } from './api/handlers';
 import { createRouter, type Router } from './api/router';
 import { EngineConnection, type EngineConnectionOptions } from './engine/engine-connection';
-import { parseDockerHost } from './engine/endpoint';
+import { formatEndpoint, parseDockerHost } from './engine/endpoint';
 import { toBerthError } from './engine/engine-errors';
 import { EventHub } from './event-hub';
 import { ContainersService } from './services/containers';
 import { ImagesService } from './services/images';
 import { NetworksService } from './services/networks';
 import { RunService } from './services/run';
-import { ExecService } from './services/exec';
+import { spawn as spawnPty } from 'node-pty';
+import { ExecService } from './terminal/exec';
+import { HostShellService } from './terminal/host-shell';
 import { VolumesService } from './services/volumes';
 
 export interface Core {
@@ -35,6 +37,7 @@ export function createCore(opts: { dockerHost: string; engine?: EngineConnection
     networks: new NetworksService(docker),
     run: new RunService(docker, endpoint.kind === 'unix'),
     exec: new ExecService(docker),
+    hostShell: new HostShellService(formatEndpoint(endpoint), spawnPty),
   };
   const router = createRouter(createHandlers(services), createStreamHandlers(services), {
     mapError: toBerthError,

@@ -145,6 +145,11 @@ export const streams = {
     z.object({ id: ref, cols: z.number().int().min(1).max(1000).default(80), rows: z.number().int().min(1).max(1000).default(24) }).strict(),
     terminalInput,
   ),
+  /** A shell on this machine with DOCKER_HOST set to the engine Berth uses. */
+  'host.shell': stream<string>()(
+    z.object({ cols: z.number().int().min(1).max(1000).default(80), rows: z.number().int().min(1).max(1000).default(24) }).strict(),
+    terminalInput,
+  ),
 } as const;
 
 export type Streams = typeof streams;

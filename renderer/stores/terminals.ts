@@ -1,5 +1,5 @@
 /**
- * Exec terminals: one shell session per container, kept while the user switches tabs or
+ * Terminals: one shell session per target (a container's exec shell, or the host shell), kept while the user switches tabs or
  * containers. Output also goes into a replay buffer of TERMINAL_REPLAY_CHARS chars, so a
  * reattached xterm shows the screen again. Output is acknowledged once xterm has rendered it
  * (flow control: the engine side pauses past 100k unacknowledged chars); while no view is
@@ -26,15 +26,21 @@ export interface TerminalStatus {
   message?: string;
 }
 
+export type TerminalTarget = { kind: 'container'; id: string } | { kind: 'host' };
+const keyOf = (t: TerminalTarget) => (t.kind === 'host' ? 'host' : `container:${t.id}`);
+
 const sessions = new Map<string, Session>();
+/** Status per target key; read it with `terminalStatus`. */
 export const useTerminals = create<{ status: Record<string, TerminalStatus> }>(() => ({ status: {} }));
+export const terminalStatus = (t: TerminalTarget) => (s: { status: Record<string, TerminalStatus> }) => s.status[keyOf(t)];
 
-const setStatus = (id: string, s: TerminalStatus) => useTerminals.setState((st) => ({ status: { ...st.status, [id]: s } }));
+const setStatus = (key: string, s: TerminalStatus) => useTerminals.setState((st) => ({ status: { ...st.status, [key]: s } }));
 
-function start(id: string, cols: number, rows: number): Session {
+function start(target: TerminalTarget, cols: number, rows: number): Session {
+  const key = keyOf(target);
   const session: Session = { chunks: [], size: 0, handle: undefined as unknown as StreamHandle<TerminalInput> };
-  session.handle = api().stream('containers.exec', { id, cols, rows }, {
-    onData: (text) => {
+  const callbacks = {
+    onData: (text: string) => {
       session.chunks.push(text);
       session.size += text.length;
       while (session.size > TERMINAL_REPLAY_CHARS && session.chunks.length > 1) session.size -= session.chunks.shift()!.length;
@@ -42,24 +48,25 @@ function start(id: string, cols: number, rows: number): Session {
       if (session.writer) session.writer(text, ack);
       else ack();
     },
-    onEnd: (error) => {
-      if (sessions.get(id) === session) sessions.delete(id);
-      setStatus(id, error ? { state: 'error', message: error.message } : { state: 'ended', message: 'The shell exited.' });
+    onEnd: (error?: Error) => {
+      if (sessions.get(key) === session) sessions.delete(key);
+      setStatus(key, error ? { state: 'error', message: error.message } : { state: 'ended', message: 'The shell exited.' });
     },
-  });
-  sessions.set(id, session);
-  setStatus(id, { state: 'open' });
+  };
+  session.handle = target.kind === 'host' ? api().stream('host.shell', { cols, rows }, callbacks) : api().stream('containers.exec', { id: target.id, cols, rows }, callbacks);
+  sessions.set(key, session);
+  setStatus(key, { state: 'open' });
   return session;
 }
 
-/** Shows container `id`'s shell in a view (starting one if needed); returns the detach. */
-export function attachTerminal(id: string, writer: Writer, size: { cols: number; rows: number }): () => void {
-  let session = sessions.get(id);
+/** Shows the target's shell in a view (starting one if needed); returns the detach. */
+export function attachTerminal(target: TerminalTarget, writer: Writer, size: { cols: number; rows: number }): () => void {
+  let session = sessions.get(keyOf(target));
   if (session) {
     writer(session.chunks.join(''), () => {}); // replay: already acknowledged
     session.handle.send({ resize: size });
   } else {
-    session = start(id, size.cols, size.rows);
+    session = start(target, size.cols, size.rows);
   }
   session.writer = writer;
   const s = session;
@@ -68,15 +75,16 @@ export function attachTerminal(id: string, writer: Writer, size: { cols: number;
   };
 }
 
-export const terminalInput = (id: string, data: string) => sessions.get(id)?.handle.send({ data });
-export const terminalResize = (id: string, cols: number, rows: number) => sessions.get(id)?.handle.send({ resize: { cols, rows } });
+export const terminalInput = (t: TerminalTarget, data: string) => sessions.get(keyOf(t))?.handle.send({ data });
+export const terminalResize = (t: TerminalTarget, cols: number, rows: number) => sessions.get(keyOf(t))?.handle.send({ resize: { cols, rows } });
 
-/** Ends the shell of container `id`. */
-export function closeTerminal(id: string): void {
-  const s = sessions.get(id);
-  sessions.delete(id);
+/** Ends the target's shell. */
+export function closeTerminal(t: TerminalTarget): void {
+  const key = keyOf(t);
+  const s = sessions.get(key);
+  sessions.delete(key);
   s?.handle.cancel();
-  setStatus(id, { state: 'ended', message: 'Session closed.' });
+  setStatus(key, { state: 'ended', message: 'Session closed.' });
 }
 
-export const hasTerminal = (id: string) => sessions.has(id);
+export const hasTerminal = (t: TerminalTarget) => sessions.has(keyOf(t));

@@ -31,8 +31,10 @@ export type DialogState =
   | { kind: 'network-create' }
   | { kind: 'network-connect'; networkId: string; networkName: string };
 
+export type View = ResourceKind | 'terminal';
+
 interface UiState {
-  view: ResourceKind;
+  view: View;
   /** The container whose detail page is open (in the containers section). */
   detail?: string;
   theme: Theme;
@@ -49,7 +51,7 @@ const storedTheme = (): Theme => {
 
 export const useUi = create<UiState>(() => ({ view: 'containers', theme: storedTheme(), toasts: [] }));
 
-export const setView = (view: ResourceKind) => useUi.setState({ view, detail: undefined });
+export const setView = (view: View) => useUi.setState({ view, detail: undefined });
 export const openContainer = (id: string) => useUi.setState({ view: 'containers', detail: id });
 export const closeContainer = () => useUi.setState({ detail: undefined });
 

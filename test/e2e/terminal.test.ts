@@ -98,6 +98,21 @@ describe('exec terminal in Chromium', () => {
     await poll(screen).toContain(a); // a's session was still there
   });
 
+  it('the host terminal runs the docker CLI against the same engine', async () => {
+    const name = uniq('e2e-hostcli');
+    docker.cli(['create', '--name', name, TEST_IMAGE]);
+    await page.locator('nav').getByRole('button', { name: 'Terminal' }).click();
+    await page.locator('.xterm-rows').waitFor();
+    await page.locator('.xterm').click();
+    await page.keyboard.type("docker ps -a --format 'name={{.Names}}'");
+    await page.keyboard.press('Enter');
+    await poll(screen).toContain(`name=${name}`);
+    await page.keyboard.type('echo "engine=$DOCKER_HOST"');
+    await page.keyboard.press('Enter');
+    await poll(screen).toContain(`engine=${docker.dockerHost}`);
+    await page.screenshot({ path: `${ARTIFACTS}/e2e-host-terminal.png` });
+  });
+
   it('raised no errors in the page', () => {
     expect(pageErrors).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FLOW_HIGH } from '../../electron/main/services/exec';
+import { FLOW_HIGH } from '../../electron/main/terminal/flow';
 import { connectedCore, engine, uniq, waitFor } from '../support/engine';
 import { TEST_IMAGE } from '../support/test-image';
 

@@ -8,6 +8,8 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
 }
 
 const noStreams = {} as StreamHandlers;
+/** Stream handlers that do nothing, but for the ones a test gives. */
+const streamsWith = (over: Partial<StreamHandlers>): StreamHandlers => ({ 'containers.logs': async () => {}, 'containers.exec': async () => {}, 'host.shell': async () => {}, ...over });
 
 describe('router', () => {
   it('validates arguments, fills defaults and passes them to the handler', async () => {
@@ -66,8 +68,7 @@ describe('router', () => {
 });
 
 describe('router streams', () => {
-  const noExec: StreamHandlers['containers.exec'] = async () => {};
-  const logs = (impl: StreamHandlers['containers.logs']) => createRouter(handlers(), { 'containers.logs': impl, 'containers.exec': noExec });
+  const logs = (impl: StreamHandlers['containers.logs']) => createRouter(handlers(), streamsWith({ 'containers.logs': impl }));
 
   it('validates stream arguments before starting the handler', async () => {
     const impl = vi.fn(async () => {});
@@ -89,7 +90,7 @@ describe('router streams', () => {
   });
 
   it('reports a failing handler as a typed error', async () => {
-    const r = createRouter(handlers(), { 'containers.logs': async () => Promise.reject(new BerthError('NOT_FOUND', 'no such container')), 'containers.exec': noExec });
+    const r = createRouter(handlers(), streamsWith({ 'containers.logs': async () => Promise.reject(new BerthError('NOT_FOUND', 'no such container')) }));
     expect(await r.openStream('containers.logs', { id: 'gone' }, async () => {}).done).toMatchObject({ code: 'NOT_FOUND', message: 'no such container' });
   });
 
@@ -113,13 +114,12 @@ describe('router streams', () => {
 
   it('validates input against the stream\'s schema and hands it to the handler', async () => {
     const got: unknown[] = [];
-    const r = createRouter(handlers(), {
-      'containers.logs': async () => {},
+    const r = createRouter(handlers(), streamsWith({
       'containers.exec': async (_a, sink) => {
         sink.onInput((i) => got.push(i));
         await new Promise((resolve) => sink.signal.addEventListener('abort', resolve));
       },
-    });
+    }));
     const s = r.openStream('containers.exec', { id: 'web' }, async () => {});
     expect(s.input({ data: 'ls\r' })).toBeUndefined();
     expect(s.input({ resize: { cols: 100, rows: 40 } })).toBeUndefined();
@@ -134,13 +134,12 @@ describe('router streams', () => {
   it('keeps input that arrives before the handler listens, in order', async () => {
     const got: unknown[] = [];
     let listen!: () => void;
-    const r = createRouter(handlers(), {
-      'containers.logs': async () => {},
+    const r = createRouter(handlers(), streamsWith({
       'containers.exec': async (_a, sink) => {
         await new Promise<void>((resolve) => (listen = resolve)); // e.g. creating the exec
         sink.onInput((i) => got.push(i));
       },
-    });
+    }));
     const s = r.openStream('containers.exec', { id: 'web' }, async () => {});
     s.input({ data: 'a' });
     s.input({ data: 'b' });

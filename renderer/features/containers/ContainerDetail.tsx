@@ -23,8 +23,8 @@ import {
 } from '../../stores/logs';
 import { containers } from '../../stores/resources';
 import { closeContainer } from '../../stores/ui';
-import { attachTerminal, closeTerminal, hasTerminal, terminalInput, terminalResize, useTerminals } from '../../stores/terminals';
-import { TerminalView } from '../../components/TerminalView';
+import { hasTerminal } from '../../stores/terminals';
+import { TerminalPanel } from '../terminal/TerminalPanel';
 
 type Tab = 'logs' | 'terminal' | 'inspect';
 const TABS: { id: Tab; label: string }[] = [
@@ -34,31 +34,9 @@ const TABS: { id: Tab; label: string }[] = [
 ];
 
 function TerminalTab({ id, running }: { id: string; running: boolean }) {
-  const status = useTerminals((s) => s.status[id]);
-  const [generation, setGeneration] = useState(0);
-  if (!running && !hasTerminal(id)) return <p className="muted">Start the container to open a shell in it.</p>;
-  const ended = status && status.state !== 'open';
-  return (
-    <div className="terminal-tab">
-      <div className="log-toolbar">
-        <span className="muted">{ended ? status.message : 'Shell in the container (bash when the image has it, else sh).'}</span>
-        <span className="toolbar-actions">
-          {ended ? (
-            <button onClick={() => setGeneration((g) => g + 1)}>New session</button>
-          ) : (
-            <button onClick={() => closeTerminal(id)}>End session</button>
-          )}
-        </span>
-      </div>
-      {/* stays mounted after the shell ends, so its last output stays readable; a new key starts a new shell */}
-      <TerminalView
-        sessionKey={`${id}:${generation}`}
-        attach={(write, size) => attachTerminal(id, write, size)}
-        onInput={(d) => terminalInput(id, d)}
-        onResize={(c, r) => terminalResize(id, c, r)}
-      />
-    </div>
-  );
+  const target = useMemo(() => ({ kind: 'container' as const, id }), [id]);
+  if (!running && !hasTerminal(target)) return <p className="muted">Start the container to open a shell in it.</p>;
+  return <TerminalPanel target={target} intro="Shell in the container (bash when the image has it, else sh)." />;
 }
 
 function download(name: string, text: string): void {

@@ -6,7 +6,8 @@ import type { ImagesService } from '../../services/images';
 import type { VolumesService } from '../../services/volumes';
 import type { NetworksService } from '../../services/networks';
 import type { RunService } from '../../services/run';
-import type { ExecService } from '../../services/exec';
+import type { ExecService } from '../../terminal/exec';
+import type { HostShellService } from '../../terminal/host-shell';
 
 export interface Services {
   engine: EngineConnection;
@@ -16,6 +17,7 @@ export interface Services {
   networks: NetworksService;
   run: RunService;
   exec: ExecService;
+  hostShell: HostShellService;
 }
 
 export function createHandlers(s: Services): Handlers {
@@ -52,5 +54,6 @@ export function createStreamHandlers(s: Services): StreamHandlers {
   return {
     'containers.logs': ({ id, ...opts }, sink) => s.containers.logs(id, opts, sink),
     'containers.exec': ({ id, cols, rows }, sink) => s.exec.shell(id, { cols, rows }, sink),
+    'host.shell': (size, sink) => s.hostShell.shell(size, sink),
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FlowControl } from './exec';
+import { FlowControl } from './flow';
 
 describe('terminal flow control', () => {
   it('pauses once past the high mark and resumes only below the low mark', () => {
@@ -13,5 +13,14 @@ describe('terminal flow control', () => {
     expect(f.acked(1000)).toBe(false); // over-acknowledging never goes negative
     expect(f.sent(100)).toBe(false);
     expect(f.sent(1)).toBe(true);
+  });
+});
+
+describe('hostShell', () => {
+  it('prefers $SHELL, then bash, zsh, sh', async () => {
+    const { hostShell } = await import('./host-shell');
+    expect(hostShell({ SHELL: '/usr/bin/fish' }, (p) => p === '/usr/bin/fish')).toBe('/usr/bin/fish');
+    expect(hostShell({ SHELL: '/gone' }, (p) => p === '/bin/zsh')).toBe('/bin/zsh');
+    expect(hostShell({}, () => false)).toBe('/bin/sh');
   });
 });

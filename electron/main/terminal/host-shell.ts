@@ -1,0 +1,50 @@
+/**
+ * The host terminal: the user's shell in a pty (node-pty) with DOCKER_HOST pointing at the
+ * engine Berth is connected to, so `docker ...` typed there talks to the same engine.
+ */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import type { IPty } from 'node-pty';
+import type { TerminalInput } from '../../shared/api-contract';
+import type { StreamSink } from '../api/router';
+import { pipeTerminal } from './flow';
+
+export type SpawnPty = (file: string, args: string[], opts: { cols: number; rows: number; cwd: string; env: Record<string, string>; name: string }) => IPty;
+
+export function hostShell(env: NodeJS.ProcessEnv, exists: (p: string) => boolean = existsSync): string {
+  if (env.SHELL && exists(env.SHELL)) return env.SHELL;
+  return ['/bin/bash', '/bin/zsh', '/bin/sh'].find(exists) ?? '/bin/sh';
+}
+
+export class HostShellService {
+  constructor(
+    private readonly dockerHost: string,
+    private readonly spawn: SpawnPty,
+  ) {}
+
+  async shell(size: { cols: number; rows: number }, sink: StreamSink<string, TerminalInput>): Promise<void> {
+    const env = { ...(process.env as Record<string, string>), DOCKER_HOST: this.dockerHost, TERM: 'xterm-256color' };
+    const pty = this.spawn(hostShell(process.env), [], { ...size, cwd: homedir(), env, name: 'xterm-256color' });
+    let exited = false;
+    await pipeTerminal(
+      {
+        write: (d) => pty.write(d),
+        resize: (cols, rows) => !exited && pty.resize(cols, rows),
+        pause: () => pty.pause(),
+        resume: () => pty.resume(),
+        start: (onData, end) => {
+          pty.onData(onData);
+          pty.onExit(() => {
+            exited = true;
+            end();
+          });
+        },
+        kill: () => {
+          if (!exited) pty.kill();
+          exited = true;
+        },
+      },
+      sink,
+    );
+  }
+}
