@@ -12,6 +12,7 @@ import type {
   ImageSummary,
   LogLine,
   NetworkSummary,
+  StatsSample,
   PruneReport,
   ResourceKind,
   VolumeSummary,
@@ -145,6 +146,8 @@ export const streams = {
     z.object({ id: ref, cols: z.number().int().min(1).max(1000).default(80), rows: z.number().int().min(1).max(1000).default(24) }).strict(),
     terminalInput,
   ),
+  /** Live resource use of a running container, about once a second. */
+  'containers.stats': stream<StatsSample>()(z.object({ id: ref }).strict()),
   /** A shell on this machine with DOCKER_HOST set to the engine Berth uses. */
   'host.shell': stream<string>()(
     z.object({ cols: z.number().int().min(1).max(1000).default(80), rows: z.number().int().min(1).max(1000).default(24) }).strict(),

@@ -9,7 +9,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
 
 const noStreams = {} as StreamHandlers;
 /** Stream handlers that do nothing, but for the ones a test gives. */
-const streamsWith = (over: Partial<StreamHandlers>): StreamHandlers => ({ 'containers.logs': async () => {}, 'containers.exec': async () => {}, 'host.shell': async () => {}, ...over });
+const streamsWith = (over: Partial<StreamHandlers>): StreamHandlers => ({ 'containers.logs': async () => {}, 'containers.exec': async () => {}, 'containers.stats': async () => {}, 'host.shell': async () => {}, ...over });
 
 describe('router', () => {
   it('validates arguments, fills defaults and passes them to the handler', async () => {

@@ -1,7 +1,9 @@
 import type Dockerode from 'dockerode';
 import type { BulkResult, ContainerAction } from '../../shared/api-contract';
 import type { ContainerState, ContainerSummary, PortMapping } from '../../shared/models';
-import type { LogLine } from '../../shared/models';
+import type { Readable } from 'node:stream';
+import type { LogLine, StatsSample } from '../../shared/models';
+import { toStatsSample, type EngineStats } from '../engine/stats';
 import type { StreamSink } from '../api/router';
 import { LogDecoder, openLogStream, type LogOptions } from '../engine/log-stream';
 import { bulk } from './bulk';
@@ -78,6 +80,30 @@ export class ContainersService {
       }
       const rest = decoder.flush();
       if (rest.length) await sink.write(rest);
+    } catch (e) {
+      if (!sink.signal.aborted) throw e;
+    } finally {
+      sink.signal.removeEventListener('abort', stop);
+      stream.destroy();
+    }
+  }
+
+  /** Streams the engine's stats (about one a second) as samples until cancelled or the container stops. */
+  async stats(id: string, sink: StreamSink<StatsSample>): Promise<void> {
+    const stream = (await this.docker.getContainer(id).stats({ stream: true })) as unknown as Readable;
+    const stop = () => stream.destroy();
+    sink.signal.addEventListener('abort', stop, { once: true });
+    let buffer = '';
+    try {
+      for await (const chunk of stream) {
+        buffer += (chunk as Buffer).toString('utf8');
+        let nl: number;
+        while ((nl = buffer.indexOf('\n')) >= 0) {
+          const line = buffer.slice(0, nl).trim();
+          buffer = buffer.slice(nl + 1);
+          if (line) await sink.write(toStatsSample(JSON.parse(line) as EngineStats));
+        }
+      }
     } catch (e) {
       if (!sink.signal.aborted) throw e;
     } finally {

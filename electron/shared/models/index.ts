@@ -68,6 +68,19 @@ export interface LogLine {
   err?: true; // written to stderr
 }
 
+/** One stats reading, computed as `docker stats` computes it. Byte counters are cumulative. */
+export interface StatsSample {
+  time: number; // unix ms
+  cpuPercent: number; // 100 = one full core
+  memUsage: number; // bytes, page cache excluded
+  memLimit: number; // bytes
+  netRx: number;
+  netTx: number;
+  blkRead: number;
+  blkWrite: number;
+  pids: number;
+}
+
 export type EngineState = 'connecting' | 'up' | 'unreachable';
 
 export interface EngineStatus {

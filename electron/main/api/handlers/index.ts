@@ -54,6 +54,7 @@ export function createStreamHandlers(s: Services): StreamHandlers {
   return {
     'containers.logs': ({ id, ...opts }, sink) => s.containers.logs(id, opts, sink),
     'containers.exec': ({ id, cols, rows }, sink) => s.exec.shell(id, { cols, rows }, sink),
+    'containers.stats': ({ id }, sink) => s.containers.stats(id, sink),
     'host.shell': (size, sink) => s.hostShell.shell(size, sink),
   };
 }

@@ -1,4 +1,4 @@
-/** Container detail in Chromium: logs (colour, stderr, search, timestamps, follow, 1M lines) and inspect. */
+/** Container detail in Chromium: logs (colour, stderr, search, timestamps, follow, 1M lines), stats and inspect. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../electron/main/server/server';
@@ -35,7 +35,7 @@ async function openDetail(name: string): Promise<void> {
 
 const logRows = () => page.getByRole('log').locator('.log-row');
 
-describe('container logs and inspect in Chromium', () => {
+describe('container detail in Chromium', () => {
   it('shows coloured stdout and marked stderr, searches, shows timestamps and follows new lines', async () => {
     const name = uniq('e2e-logs');
     const script = `printf '\\033[31mred alert\\033[0m\\n'; echo 'error on stderr' >&2; echo plain; i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.3; done`;
@@ -76,6 +76,19 @@ describe('container logs and inspect in Chromium', () => {
     await page.getByLabel('Search JSON').fill('hello=');
     await poll(() => page.getByLabel('Inspect JSON').locator('mark').count()).toBeGreaterThan(0);
     await page.screenshot({ path: `${ARTIFACTS}/e2e-inspect.png` });
+  });
+
+  it('charts live stats while the tab is visible', async () => {
+    const name = uniq('e2e-stats');
+    docker.cli(['run', '-d', '--name', name, '--memory', '64m', TEST_IMAGE, 'sh', '-c', 'while :; do :; done']);
+    await openDetail(name);
+    await page.getByRole('tab', { name: 'Stats' }).click();
+    const cpu = page.getByLabel('CPU', { exact: true });
+    await poll(() => cpu.locator('.stat-value').textContent()).toMatch(/^\d+\.\d %$/);
+    await poll(async () => parseFloat((await cpu.locator('.stat-value').textContent()) ?? '0')).toBeGreaterThan(20);
+    expect(await page.getByLabel('Memory', { exact: true }).locator('.stat-value').textContent()).toMatch(/ \/ 67\.1 MB$/); // the 64 MiB limit
+    await poll(() => cpu.locator('polyline').getAttribute('points')).toMatch(/ /); // a line of several points
+    await page.screenshot({ path: `${ARTIFACTS}/e2e-stats.png` });
   });
 
   it('stays bounded and renders only the visible rows with 1,000,000 lines', async () => {
