@@ -15,6 +15,8 @@ interface Props<T> {
   bulk?: (selected: string[]) => ReactNode;
   /** Buttons always in the toolbar (create, prune, ...). */
   actions?: ReactNode;
+  /** Shown between the toolbar and the table (e.g. compose projects). */
+  above?: ReactNode;
   isSelectable?: (row: T) => boolean;
   emptyHint: string;
   stale: boolean;
@@ -36,6 +38,7 @@ export function ResourceList<T>(p: Props<T>) {
         )}
         {p.actions}
       </Toolbar>
+      {p.above}
       {s.error && (
         <p className="list-error">
           Could not load {p.title.toLowerCase()}: {s.error}

@@ -88,6 +88,20 @@ describe('dashboard in Chromium', () => {
     expect(docker.try(['inspect', a]).status).not.toBe(0);
   });
 
+  it('groups compose projects and acts on the whole project', async () => {
+    const project = uniq('shop');
+    const names = [uniq('shop-web'), uniq('shop-db')];
+    for (const n of names) docker.cli(['run', '-d', '--name', n, '--stop-timeout', '1', '--label', `com.docker.compose.project=${project}`, TEST_IMAGE, 'sleep', '600']);
+    const card = page.getByLabel(`Project ${project}`);
+    await poll(() => card.textContent()).toContain('2/2 running');
+    await card.getByRole('button', { name: 'Stop' }).click();
+    await poll(() => card.textContent(), 15_000).toContain('0/2 running');
+    for (const n of names) expect(docker.cli(['inspect', '-f', '{{.State.Status}}', n])).toBe('exited');
+    await card.getByRole('button', { name: project }).click();
+    await poll(() => page.locator('tbody tr').count()).toBe(2);
+    await page.getByLabel('Search containers').fill('');
+  });
+
   it('creates a volume from the dialog, rejecting a bad name first, and refuses removing one in use', async () => {
     await nav('Volumes').click();
     await page.getByRole('button', { name: 'Create volume' }).click();

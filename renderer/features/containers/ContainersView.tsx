@@ -7,6 +7,7 @@ import { containerAction, removeContainers } from '../../stores/actions';
 import { containers } from '../../stores/resources';
 import { openContainer } from '../../stores/ui';
 import { openRunDialog } from '../../stores/run-form';
+import { ComposeProjects } from './ComposeProjects';
 import { ResourceList } from '../ResourceList';
 
 const nameOf = (id: string) => containers.use.getState().items.find((c) => c.id === id)?.name ?? shortId(id);
@@ -116,6 +117,7 @@ export function ContainersView({ stale }: { stale: boolean }) {
           </button>
         </>
       )}
+      above={<ComposeProjects />}
       actions={
         <button className="primary" onClick={() => openRunDialog()}>
           Run…

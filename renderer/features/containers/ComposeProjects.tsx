@@ -1,0 +1,35 @@
+import { useMemo } from 'react';
+import { composeProjects } from '../../lib/compose';
+import { containerAction, removeContainers } from '../../stores/actions';
+import { containers } from '../../stores/resources';
+
+const nameOf = (id: string) => containers.use.getState().items.find((c) => c.id === id)?.name ?? id.slice(0, 12);
+
+/** Compose projects (by label) with actions on all their containers; a click filters the list to one. */
+export function ComposeProjects() {
+  const items = containers.use((s) => s.items);
+  const projects = useMemo(() => composeProjects(items), [items]);
+  if (!projects.length) return null;
+  return (
+    <div className="projects" aria-label="Compose projects">
+      {projects.map((p) => (
+        <div className="project" key={p.name} aria-label={`Project ${p.name}`}>
+          <button className="link" title="Show only this project" onClick={() => containers.setQuery(p.name)}>
+            {p.name}
+          </button>
+          <span className="muted">
+            {p.running}/{p.total} running
+          </span>
+          <span className="row-actions">
+            {p.running < p.total && <button onClick={() => void containerAction(p.ids, 'start', nameOf)}>Start</button>}
+            {p.running > 0 && <button onClick={() => void containerAction(p.ids, 'stop', nameOf)}>Stop</button>}
+            <button onClick={() => void containerAction(p.ids, 'restart', nameOf)}>Restart</button>
+            <button className="danger" onClick={() => void removeContainers(p.ids, nameOf)}>
+              Remove
+            </button>
+          </span>
+        </div>
+      ))}
+    </div>
+  );
+}
