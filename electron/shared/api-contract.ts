@@ -128,6 +128,7 @@ export const terminalInput = z.union([
   z.object({ ack: z.number().int().min(0).max(1e9) }).strict(),
 ]);
 export type TerminalInput = z.infer<typeof terminalInput>;
+const terminalSize = { cols: z.number().int().min(1).max(1000).default(80), rows: z.number().int().min(1).max(1000).default(24) };
 
 export const streams = {
   /** The container's log from `tail` lines back, following new output while `follow` is set. */
@@ -143,14 +144,14 @@ export const streams = {
   ),
   /** A shell in the container over the engine's exec API with a TTY (bash when there, else sh). */
   'containers.exec': stream<string>()(
-    z.object({ id: ref, cols: z.number().int().min(1).max(1000).default(80), rows: z.number().int().min(1).max(1000).default(24) }).strict(),
+    z.object({ id: ref, ...terminalSize }).strict(),
     terminalInput,
   ),
   /** Live resource use of a running container, about once a second. */
   'containers.stats': stream<StatsSample>()(z.object({ id: ref }).strict()),
   /** A shell on this machine with DOCKER_HOST set to the engine Berth uses. */
   'host.shell': stream<string>()(
-    z.object({ cols: z.number().int().min(1).max(1000).default(80), rows: z.number().int().min(1).max(1000).default(24) }).strict(),
+    z.object(terminalSize).strict(),
     terminalInput,
   ),
 } as const;

@@ -1,39 +1,21 @@
 /** Container detail in Chromium: logs (colour, stderr, search, timestamps, follow, 1M lines), stats and inspect. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startServer, type RunningServer } from '../../electron/main/server/server';
-import { ARTIFACTS, launchChromium } from '../support/browser';
-import { connectedCore, engine, uniq, waitFor } from '../support/engine';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, openDashboard } from '../support/browser';
+import { engine, uniq, waitFor } from '../support/engine';
 import { TEST_IMAGE } from '../support/test-image';
 
 const docker = engine();
-const t = connectedCore();
-let server: RunningServer;
-let browser: Browser;
-let page: Page;
-const pageErrors: string[] = [];
+const ui = openDashboard({ width: 1280, height: 800 });
+const pageErrors = ui.pageErrors;
 const poll = (fn: () => Promise<unknown>, timeout = 10_000) => expect.poll(fn, { timeout, interval: 100 });
 
-beforeAll(async () => {
-  server = await startServer({ router: t.core.router, hub: t.core.hub, staticDir: 'dist/renderer' });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(server.url);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 async function openDetail(name: string): Promise<void> {
-  await page.locator('nav').getByRole('button', { name: /^Containers/ }).click();
-  await page.getByRole('button', { name, exact: true }).click();
-  await page.getByRole('heading', { name }).waitFor();
+  await ui.page.locator('nav').getByRole('button', { name: /^Containers/ }).click();
+  await ui.page.getByRole('button', { name, exact: true }).click();
+  await ui.page.getByRole('heading', { name }).waitFor();
 }
 
-const logRows = () => page.getByRole('log').locator('.log-row');
+const logRows = () => ui.page.getByRole('log').locator('.log-row');
 
 describe('container detail in Chromium', () => {
   it('shows coloured stdout and marked stderr, searches, shows timestamps and follows new lines', async () => {
@@ -43,68 +25,68 @@ describe('container detail in Chromium', () => {
     await waitFor(() => docker.cli(['logs', name]).includes('tick 1'), 10_000, 'container output');
     await openDetail(name);
 
-    await page.getByRole('log').getByText('red alert').waitFor();
-    expect(await page.getByRole('log').getByText('red alert').evaluate((el) => getComputedStyle(el).color)).not.toBe(
-      await page.getByRole('log').getByText('plain').evaluate((el) => getComputedStyle(el).color),
+    await ui.page.getByRole('log').getByText('red alert').waitFor();
+    expect(await ui.page.getByRole('log').getByText('red alert').evaluate((el) => getComputedStyle(el).color)).not.toBe(
+      await ui.page.getByRole('log').getByText('plain').evaluate((el) => getComputedStyle(el).color),
     );
     expect(await logRows().filter({ hasText: 'error on stderr' }).getAttribute('class')).toContain('err');
 
     const count = await logRows().filter({ hasText: /^tick/ }).count();
     await poll(() => logRows().filter({ hasText: /^tick/ }).count()).toBeGreaterThan(count); // follows
 
-    await page.getByLabel('Search log').fill('R'); // "red alert" and "error on stderr"
-    await poll(() => page.getByLabel('Matches').textContent()).toMatch(/^\d+ \/ \d+$/);
-    expect(await page.getByRole('log').locator('mark').first().textContent()).toBe('r');
-    const before = await page.getByLabel('Matches').textContent();
-    await page.getByRole('button', { name: 'Next match' }).click();
-    expect(await page.getByLabel('Matches').textContent()).not.toBe(before);
-    await page.getByLabel('Search log').fill('');
+    await ui.page.getByLabel('Search log').fill('R'); // "red alert" and "error on stderr"
+    await poll(() => ui.page.getByLabel('Matches').textContent()).toMatch(/^\d+ \/ \d+$/);
+    expect(await ui.page.getByRole('log').locator('mark').first().textContent()).toBe('r');
+    const before = await ui.page.getByLabel('Matches').textContent();
+    await ui.page.getByRole('button', { name: 'Next match' }).click();
+    expect(await ui.page.getByLabel('Matches').textContent()).not.toBe(before);
+    await ui.page.getByLabel('Search log').fill('');
 
-    await page.getByLabel('Timestamps').check();
-    await poll(() => page.getByRole('log').locator('.log-time').first().textContent()).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/);
-    await page.screenshot({ path: `${ARTIFACTS}/e2e-logs.png` });
+    await ui.page.getByLabel('Timestamps').check();
+    await poll(() => ui.page.getByRole('log').locator('.log-time').first().textContent()).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/);
+    await ui.page.screenshot({ path: `${ARTIFACTS}/e2e-logs.png` });
   });
 
   it('summarises and searches the inspect JSON', async () => {
     const name = uniq('e2e-insp');
     docker.cli(['run', '-d', '--name', name, '-e', 'HELLO=world', '-v', `${uniq('vol')}:/data`, TEST_IMAGE, 'sleep', '600']);
     await openDetail(name);
-    await page.getByRole('tab', { name: 'Inspect' }).click();
-    const summary = page.getByLabel('Summary');
+    await ui.page.getByRole('tab', { name: 'Inspect' }).click();
+    const summary = ui.page.getByLabel('Summary');
     await summary.getByText('HELLO=world').waitFor();
     expect(await summary.textContent()).toContain('→ /data');
-    await page.getByLabel('Search JSON').fill('hello=');
-    await poll(() => page.getByLabel('Inspect JSON').locator('mark').count()).toBeGreaterThan(0);
-    await page.screenshot({ path: `${ARTIFACTS}/e2e-inspect.png` });
+    await ui.page.getByLabel('Search JSON').fill('hello=');
+    await poll(() => ui.page.getByLabel('Inspect JSON').locator('mark').count()).toBeGreaterThan(0);
+    await ui.page.screenshot({ path: `${ARTIFACTS}/e2e-inspect.png` });
   });
 
   it('charts live stats while the tab is visible', async () => {
     const name = uniq('e2e-stats');
     docker.cli(['run', '-d', '--name', name, '--memory', '64m', TEST_IMAGE, 'sh', '-c', 'while :; do :; done']);
     await openDetail(name);
-    await page.getByRole('tab', { name: 'Stats' }).click();
-    const cpu = page.getByLabel('CPU', { exact: true });
+    await ui.page.getByRole('tab', { name: 'Stats' }).click();
+    const cpu = ui.page.getByLabel('CPU', { exact: true });
     await poll(() => cpu.locator('.stat-value').textContent()).toMatch(/^\d+\.\d %$/);
     await poll(async () => parseFloat((await cpu.locator('.stat-value').textContent()) ?? '0')).toBeGreaterThan(20);
-    expect(await page.getByLabel('Memory', { exact: true }).locator('.stat-value').textContent()).toMatch(/ \/ 67\.1 MB$/); // the 64 MiB limit
+    expect(await ui.page.getByLabel('Memory', { exact: true }).locator('.stat-value').textContent()).toMatch(/ \/ 67\.1 MB$/); // the 64 MiB limit
     await poll(() => cpu.locator('polyline').getAttribute('points')).toMatch(/ /); // a line of several points
-    await page.screenshot({ path: `${ARTIFACTS}/e2e-stats.png` });
+    await ui.page.screenshot({ path: `${ARTIFACTS}/e2e-stats.png` });
   });
 
   it('stays bounded and renders only the visible rows with 1,000,000 lines', async () => {
     const name = uniq('e2e-million');
     docker.cli(['run', '--name', name, TEST_IMAGE, 'seq', '1', '1000000']);
     await openDetail(name);
-    await page.getByLabel('Timestamps').uncheck(); // a view preference: it stays as the first test left it
-    await page.getByLabel('Lines to load').selectOption('all');
-    await page.getByText(/older lines are not kept/).waitFor({ timeout: 90_000 });
-    await poll(() => page.locator('.log-status').textContent(), 90_000).toMatch(/^200,000 lines · stream ended/);
-    expect(await page.getByText(/older lines are not kept/).textContent()).toContain('800,000 older lines');
+    await ui.page.getByLabel('Timestamps').uncheck(); // a view preference: it stays as the first test left it
+    await ui.page.getByLabel('Lines to load').selectOption('all');
+    await ui.page.getByText(/older lines are not kept/).waitFor({ timeout: 90_000 });
+    await poll(() => ui.page.locator('.log-status').textContent(), 90_000).toMatch(/^200,000 lines · stream ended/);
+    expect(await ui.page.getByText(/older lines are not kept/).textContent()).toContain('800,000 older lines');
     expect(await logRows().count()).toBeLessThan(200); // virtualized
     expect(await logRows().last().textContent()).toBe('1000000'); // following: at the end
-    await page.getByLabel('Search log').fill('999999');
-    await poll(() => page.getByLabel('Matches').textContent()).toBe('1 / 1');
-    await page.getByRole('log').getByText('999999', { exact: true }).waitFor();
+    await ui.page.getByLabel('Search log').fill('999999');
+    await poll(() => ui.page.getByLabel('Matches').textContent()).toBe('1 / 1');
+    await ui.page.getByRole('log').getByText('999999', { exact: true }).waitFor();
   }, 120_000);
 
   it('raised no errors in the page', () => {

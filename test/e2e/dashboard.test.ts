@@ -3,43 +3,19 @@
  * each view, run actions, see the lists change (also for changes made with the docker CLI), see
  * errors explained, and save screenshots under test-results/.
  */
-import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { Core } from '../../electron/main/core';
-import { startServer, type RunningServer } from '../../electron/main/server/server';
-import { ARTIFACTS, launchChromium } from '../support/browser';
-import { engine, testCore, uniq, waitFor } from '../support/engine';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, openDashboard } from '../support/browser';
+import { engine, uniq } from '../support/engine';
 import { TEST_IMAGE } from '../support/test-image';
 
 const docker = engine();
-let core: Core;
-let server: RunningServer;
-let browser: Browser;
-let page: Page;
-const pageErrors: string[] = [];
+const ui = openDashboard({ width: 1280, height: 760 });
+const pageErrors = ui.pageErrors;
 
-const row = (text: string) => page.locator('tbody tr', { hasText: text });
-const nav = (label: string) => page.locator('nav').getByRole('button', { name: new RegExp(`^${label}`) });
-const shot = (name: string) => page.screenshot({ path: `${ARTIFACTS}/e2e-${name}.png` });
+const row = (text: string) => ui.page.locator('tbody tr', { hasText: text });
+const nav = (label: string) => ui.page.locator('nav').getByRole('button', { name: new RegExp(`^${label}`) });
+const shot = (name: string) => ui.page.screenshot({ path: `${ARTIFACTS}/e2e-${name}.png` });
 const poll = (fn: () => Promise<unknown>, timeout = 5000) => expect.poll(fn, { timeout, interval: 50 });
-
-beforeAll(async () => {
-  if (!existsSync('dist/renderer/index.html')) throw new Error('renderer build missing: run `npm run build` (npm test does)');
-  core = testCore();
-  await waitFor(() => core.engine.getStatus().state === 'up', 10_000, 'engine up');
-  server = await startServer({ router: core.router, hub: core.hub, staticDir: 'dist/renderer' });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(server.url);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  core?.dispose();
-});
 
 describe('dashboard in Chromium', () => {
   it('lists containers and follows actions and CLI changes live', async () => {
@@ -52,18 +28,18 @@ describe('dashboard in Chromium', () => {
     await row(name).getByRole('button', { name: 'Stop' }).click();
     await poll(() => row(name).locator('.badge').textContent(), 15_000).toBe('exited');
     expect(docker.cli(['inspect', '-f', '{{.State.Status}}', name])).toBe('exited');
-    await page.getByRole('status').filter({ hasText: 'Stopped 1 container' }).waitFor();
+    await ui.page.getByRole('status').filter({ hasText: 'Stopped 1 container' }).waitFor();
 
     docker.cli(['start', name]); // a change made outside Berth
     await poll(() => row(name).locator('.badge').textContent()).toBe('running');
 
     // search and filter
-    await page.getByLabel('Search containers').fill(name);
-    await poll(() => page.locator('tbody tr').count()).toBe(1);
-    await page.getByRole('button', { name: 'Stopped', exact: true }).click();
-    await poll(() => page.locator('tbody tr').count()).toBe(0);
-    await page.getByRole('button', { name: 'All', exact: true }).click();
-    await page.getByLabel('Search containers').fill('');
+    await ui.page.getByLabel('Search containers').fill(name);
+    await poll(() => ui.page.locator('tbody tr').count()).toBe(1);
+    await ui.page.getByRole('button', { name: 'Stopped', exact: true }).click();
+    await poll(() => ui.page.locator('tbody tr').count()).toBe(0);
+    await ui.page.getByRole('button', { name: 'All', exact: true }).click();
+    await ui.page.getByLabel('Search containers').fill('');
   });
 
   it('explains a refused removal and keeps the container; bulk-removes with force', async () => {
@@ -73,14 +49,14 @@ describe('dashboard in Chromium', () => {
     await row(b).waitFor();
 
     await row(a).getByRole('button', { name: 'Remove' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
-    await page.getByRole('alert').filter({ hasText: /running container/i }).first().waitFor();
+    await ui.page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+    await ui.page.getByRole('alert').filter({ hasText: /running container/i }).first().waitFor();
     expect(docker.cli(['inspect', '-f', '{{.State.Status}}', a])).toBe('running');
 
     await row(a).getByRole('checkbox').check();
     await row(b).getByRole('checkbox').check();
-    await page.getByLabel('Selected containers').getByRole('button', { name: 'Remove' }).click();
-    const dialog = page.getByRole('dialog');
+    await ui.page.getByLabel('Selected containers').getByRole('button', { name: 'Remove' }).click();
+    const dialog = ui.page.getByRole('dialog');
     await dialog.getByRole('checkbox').check(); // force
     await dialog.getByRole('button', { name: 'Remove' }).click();
     await poll(() => row(a).count()).toBe(0);
@@ -92,20 +68,20 @@ describe('dashboard in Chromium', () => {
     const project = uniq('shop');
     const names = [uniq('shop-web'), uniq('shop-db')];
     for (const n of names) docker.cli(['run', '-d', '--name', n, '--stop-timeout', '1', '--label', `com.docker.compose.project=${project}`, TEST_IMAGE, 'sleep', '600']);
-    const card = page.getByLabel(`Project ${project}`);
+    const card = ui.page.getByLabel(`Project ${project}`);
     await poll(() => card.textContent()).toContain('2/2 running');
     await card.getByRole('button', { name: 'Stop' }).click();
     await poll(() => card.textContent(), 15_000).toContain('0/2 running');
     for (const n of names) expect(docker.cli(['inspect', '-f', '{{.State.Status}}', n])).toBe('exited');
     await card.getByRole('button', { name: project }).click();
-    await poll(() => page.locator('tbody tr').count()).toBe(2);
-    await page.getByLabel('Search containers').fill('');
+    await poll(() => ui.page.locator('tbody tr').count()).toBe(2);
+    await ui.page.getByLabel('Search containers').fill('');
   });
 
   it('creates a volume from the dialog, rejecting a bad name first, and refuses removing one in use', async () => {
     await nav('Volumes').click();
-    await page.getByRole('button', { name: 'Create volume' }).click();
-    const dialog = page.getByRole('dialog');
+    await ui.page.getByRole('button', { name: 'Create volume' }).click();
+    const dialog = ui.page.getByRole('dialog');
     await dialog.getByLabel(/Name/).fill('bad name!');
     await dialog.getByRole('button', { name: 'Create' }).click();
     await dialog.getByRole('alert').filter({ hasText: /must start with a letter or digit/ }).waitFor();
@@ -120,17 +96,17 @@ describe('dashboard in Chromium', () => {
     docker.cli(['create', '--name', uniq('e2e-holder'), '-v', `${vol}:/data`, TEST_IMAGE]);
     await poll(() => row(vol).textContent()).toContain('e2e-holder');
     await row(vol).getByRole('button', { name: 'Remove' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
-    await page.getByRole('alert').filter({ hasText: /in use/ }).first().waitFor();
+    await ui.page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+    await ui.page.getByRole('alert').filter({ hasText: /in use/ }).first().waitFor();
     expect(docker.cli(['volume', 'ls', '-q'])).toContain(vol);
   });
 
   it('creates a network with a subnet, connects a container, and shows it', async () => {
     await nav('Networks').click();
-    await page.getByRole('table', { name: 'Networks' }).locator('tbody tr').first().waitFor(); // loaded
+    await ui.page.getByRole('table', { name: 'Networks' }).locator('tbody tr').first().waitFor(); // loaded
     const net = uniq('e2e-net');
-    await page.getByRole('button', { name: 'Create network' }).click();
-    const dialog = page.getByRole('dialog');
+    await ui.page.getByRole('button', { name: 'Create network' }).click();
+    const dialog = ui.page.getByRole('dialog');
     await dialog.getByLabel(/^Name/).fill(net);
     await dialog.getByLabel(/Subnet/).fill('10.123.0.0/33');
     await dialog.getByRole('button', { name: 'Create' }).click();
@@ -142,8 +118,8 @@ describe('dashboard in Chromium', () => {
     const c = uniq('e2e-member');
     docker.cli(['run', '-d', '--name', c, TEST_IMAGE, 'sleep', '600']);
     await row(net).getByRole('button', { name: 'Connect…' }).click();
-    await page.getByRole('dialog').getByLabel('Container').selectOption(c);
-    await page.getByRole('dialog').getByRole('button', { name: 'Connect' }).click();
+    await ui.page.getByRole('dialog').getByLabel('Container').selectOption(c);
+    await ui.page.getByRole('dialog').getByRole('button', { name: 'Connect' }).click();
     await poll(() => row(net).textContent()).toContain(c);
     expect(docker.cli(['inspect', '-f', '{{json .NetworkSettings.Networks}}', c])).toContain(net);
     await shot('networks');
@@ -153,19 +129,19 @@ describe('dashboard in Chromium', () => {
     await nav('Images').click();
     await row(TEST_IMAGE).waitFor();
     expect(await row(TEST_IMAGE).textContent()).toMatch(/\d+(\.\d+)? MB/);
-    const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
-    expect(await page.getByLabel('Theme').inputValue()).toBe('system');
-    await page.emulateMedia({ colorScheme: 'dark' });
+    const theme = () => ui.page.evaluate(() => document.documentElement.dataset.theme);
+    expect(await ui.page.getByLabel('Theme').inputValue()).toBe('system');
+    await ui.page.emulateMedia({ colorScheme: 'dark' });
     await poll(theme).toBe('dark'); // follows the OS while set to System
-    await page.emulateMedia({ colorScheme: 'light' });
+    await ui.page.emulateMedia({ colorScheme: 'light' });
     await poll(theme).toBe('light');
-    await page.getByLabel('Theme').selectOption('dark');
-    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
-    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await ui.page.getByLabel('Theme').selectOption('dark');
+    expect(await ui.page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    const bg = await ui.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(bg).toBe('rgb(20, 22, 27)');
     await shot('images-dark');
-    await page.reload();
-    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark'); // remembered
+    await ui.page.reload();
+    expect(await ui.page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark'); // remembered
   });
 
   it('raised no errors in the page', () => {

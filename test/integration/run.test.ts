@@ -4,21 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { connectedCore, engine, uniq, waitFor } from '../support/engine';
+import { freePort } from '../support/ports';
 import { TEST_IMAGE } from '../support/test-image';
 
 const docker = engine();
 const { call } = connectedCore();
 const inspect = (name: string) => JSON.parse(docker.cli(['inspect', name]))[0];
 const allContainers = () => docker.cli(['ps', '-aq', '--no-trunc']).split('\n').filter(Boolean).sort();
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('run a container through the API', () => {
   it('applies every flag (checked with docker inspect) and serves on the published port', async () => {

@@ -26,6 +26,19 @@ const Remove = ({ onClick, what }: { onClick: () => void; what: string }) => (
   </button>
 );
 
+/** NAME=value rows (environment variables, labels). */
+function KeyValueRows({ list, noun, keyPlaceholder }: { list: 'env' | 'labels'; noun: string; keyPlaceholder: string }) {
+  const rows = useRunForm((s) => s.form[list]);
+  return rows.map((r, i) => (
+    <div className="row" key={i}>
+      <input aria-label={`${noun} ${i + 1} ${list === 'env' ? 'name' : 'key'}`} placeholder={keyPlaceholder} value={r.key} onChange={(e) => setRow(list, i, { key: e.target.value })} />
+      <span>=</span>
+      <input aria-label={`${noun} ${i + 1} value`} placeholder="value" value={r.value} onChange={(e) => setRow(list, i, { value: e.target.value })} />
+      <Remove what={`${noun.toLowerCase()} ${i + 1}`} onClick={() => removeRow(list, i)} />
+    </div>
+  ));
+}
+
 function text(label: string, key: keyof RunForm, form: RunForm, placeholder = '') {
   return (
     <label>
@@ -98,14 +111,7 @@ export function RunDialog() {
       </Section>
 
       <Section title="Environment" onAdd={() => addRow('env')} addLabel="Variable">
-        {form.env.map((e, i) => (
-          <div className="row" key={i}>
-            <input aria-label={`Variable ${i + 1} name`} placeholder="NAME" value={e.key} onChange={(ev) => setRow('env', i, { key: ev.target.value })} />
-            <span>=</span>
-            <input aria-label={`Variable ${i + 1} value`} placeholder="value" value={e.value} onChange={(ev) => setRow('env', i, { value: ev.target.value })} />
-            <Remove what={`variable ${i + 1}`} onClick={() => removeRow('env', i)} />
-          </div>
-        ))}
+        <KeyValueRows list="env" noun="Variable" keyPlaceholder="NAME" />
         <label className="file">
           Load .env file
           <input type="file" aria-label="Env file" onChange={(e) => void e.target.files?.[0]?.text().then(loadEnvFile)} />
@@ -147,14 +153,7 @@ export function RunDialog() {
       </div>
 
       <Section title="Labels" onAdd={() => addRow('labels')} addLabel="Label">
-        {form.labels.map((l, i) => (
-          <div className="row" key={i}>
-            <input aria-label={`Label ${i + 1} key`} placeholder="key" value={l.key} onChange={(e) => setRow('labels', i, { key: e.target.value })} />
-            <span>=</span>
-            <input aria-label={`Label ${i + 1} value`} placeholder="value" value={l.value} onChange={(e) => setRow('labels', i, { value: e.target.value })} />
-            <Remove what={`label ${i + 1}`} onClick={() => removeRow('labels', i)} />
-          </div>
-        ))}
+        <KeyValueRows list="labels" noun="Label" keyPlaceholder="key" />
       </Section>
 
       <div className="preview" aria-label="Equivalent command">
