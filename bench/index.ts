@@ -3,7 +3,7 @@
  * private dockerd (as the tests use). Prints a table and writes bench/results/latest.json.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createCore, type Core } from '../electron/main/core';
 import { PrivateDockerd } from '../test/support/dockerd';
@@ -88,6 +88,35 @@ async function listContainers(core: Core, engine: PrivateDockerd, count: number,
   return { name: `list ${count} containers (median of ${rounds})`, unit: 'ms', berth: median(berth), baselineName: 'docker ps -a --format json', baseline: median(cli) };
 }
 
+/** A 1,000,000-line log through Berth's stream (engine -> decoded lines) vs `docker logs` to /dev/null, with Berth's peak memory. */
+async function logStream(core: Core, engine: PrivateDockerd): Promise<Row[]> {
+  const name = `bench-logs-${process.pid}`;
+  engine.cli(['run', '--name', name, TEST_IMAGE, 'seq', '1', '1000000']);
+  let lines = 0;
+  const rss0 = process.memoryUsage().rss;
+  let peak = rss0;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  let t0 = process.hrtime.bigint();
+  const error = await core.router.openStream('containers.logs', { id: name, follow: false, tail: 'all' }, async (chunk) => {
+    lines += (chunk as unknown[]).length;
+  }).done;
+  const berth = ms(t0);
+  clearInterval(sampler);
+  if (error || lines !== 1_000_000) throw new Error(`log stream delivered ${lines} lines (${error?.message ?? 'no error'})`);
+  t0 = process.hrtime.bigint();
+  const cli = spawnSync('docker', ['-H', engine.dockerHost, 'logs', name], { stdio: ['ignore', 'ignore', 'ignore'] });
+  const baseline = ms(t0);
+  if (cli.status !== 0) throw new Error('docker logs failed');
+  return [
+    { name: 'log of 1,000,000 lines, all delivered', unit: 'ms', berth, baselineName: 'docker logs > /dev/null', baseline },
+    { name: 'memory growth while streaming it', unit: 'MB', berth: (peak - rss0) / 1e6, baselineName: 'the log itself', baseline: logBytes(engine, name) / 1e6 },
+  ];
+}
+
+function logBytes(engine: PrivateDockerd, name: string): number {
+  return statSync(engine.cli(['inspect', '-f', '{{.LogPath}}', name])).size;
+}
+
 async function main(): Promise<void> {
   PrivateDockerd.assertAvailable();
   const engine = new PrivateDockerd(mkdtempSync('/tmp/berth-b-'));
@@ -96,7 +125,7 @@ async function main(): Promise<void> {
   try {
     buildTestImage(engine);
     while (core.engine.getStatus().state !== 'up') await new Promise((r) => setTimeout(r, 50));
-    const rows = [await pushLatency(core, engine, 20), await listContainers(core, engine, Number(process.env.BENCH_CONTAINERS ?? 1000), 5)];
+    const rows = [await pushLatency(core, engine, 20), await listContainers(core, engine, Number(process.env.BENCH_CONTAINERS ?? 1000), 5), ...(await logStream(core, engine))];
     const table = rows.map((r) => ({
       measure: r.name,
       berth: `${r.berth.toFixed(1)} ${r.unit}`,
