@@ -39,7 +39,7 @@ export function ResourceList<T>(p: Props<T>) {
         {p.actions}
       </Toolbar>
       {p.above}
-      {s.error && (
+      {s.error && !p.stale && ( // while the engine is away the banner says why
         <p className="list-error">
           Could not load {p.title.toLowerCase()}: {s.error}
         </p>

@@ -144,6 +144,26 @@ describe('dashboard in Chromium', () => {
     expect(await ui.page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark'); // remembered
   });
 
+  it('shows the engine going away with the reason, and recovers by itself', async () => {
+    await nav('Containers').click();
+    const name = uniq('e2e-survivor');
+    docker.cli(['create', '--name', name, TEST_IMAGE]);
+    await row(name).waitFor();
+    try {
+      await docker.stop();
+      const banner = ui.page.getByRole('alert').filter({ hasText: 'Engine unreachable' });
+      await banner.waitFor({ timeout: 30_000 });
+      expect(await banner.textContent()).toMatch(/closed|refused|socket/);
+      expect(await row(name).count()).toBe(1); // the last list stays, dimmed
+      await shot('engine-down');
+    } finally {
+      await docker.start();
+    }
+    await ui.page.getByRole('alert').filter({ hasText: 'Engine unreachable' }).waitFor({ state: 'detached', timeout: 30_000 });
+    await row(name).waitFor();
+    expect(await ui.page.locator('.table-wrap.stale').count()).toBe(0);
+  });
+
   it('raised no errors in the page', () => {
     expect(pageErrors).toEqual([]);
   });
