@@ -56,7 +56,7 @@ export function ResourceList<T>(p: Props<T>) {
         onSelectAll={store.selectAll}
         isSelectable={p.isSelectable}
         stale={p.stale}
-        empty={!s.loaded ? 'Loading…' : s.total ? `No ${p.noun} matches.` : p.emptyHint}
+        empty={!s.loaded ? (p.stale ? 'Nothing to show until the engine is reachable.' : 'Loading…') : s.total ? `No ${p.noun} matches.` : p.emptyHint}
       />
     </section>
   );
