@@ -63,7 +63,3 @@ export class BerthError extends Error {
     return new BerthError(code, String(p.message ?? 'Unknown error'), { hint: p.hint });
   }
 }
-
-export function isBerthError(e: unknown): e is BerthError {
-  return e instanceof BerthError;
-}

@@ -7,6 +7,7 @@ import { requests, type ArgsOf, type BulkResult, type ContainerAction } from '..
 import { BerthError } from '../../electron/shared/errors';
 import { api } from '../api';
 import { formatIssues } from '../../electron/shared/validation';
+import { containers, images, networks } from './resources';
 import { closeDialog, confirm, toast, type Toast } from './ui';
 
 const PAST: Record<ContainerAction, string> = {
@@ -25,14 +26,13 @@ function errorToast(title: string, e: unknown): void {
   toast({ kind: 'error', title, message: err.message, hint: err.hint });
 }
 
-/** One toast for what worked, one per distinct failure. Returns how many succeeded. */
-export function reportBulk(results: BulkResult[], done: string, failed: string, noun: string, label: (id: string) => string = (id) => id): number {
+/** One toast for what worked, one per failure with the engine's reason. */
+export function reportBulk(results: BulkResult[], done: string, failed: string, noun: string, label: (id: string) => string): void {
   const ok = results.filter((r) => r.ok).length;
   if (ok) toast({ kind: 'success', title: `${done} ${plural(ok, noun)}` });
   for (const r of results) {
     if (!r.ok) toast({ kind: 'error', title: `${failed} ${label(r.id)}`, message: r.error.message, hint: r.error.hint });
   }
-  return ok;
 }
 
 async function attempt<T>(title: string, fn: () => Promise<T>): Promise<T | undefined> {
@@ -44,15 +44,14 @@ async function attempt<T>(title: string, fn: () => Promise<T>): Promise<T | unde
   }
 }
 
-const short = (id: string) => (id.length > 20 ? id.replace('sha256:', '').slice(0, 12) : id);
-
 // ---- containers
-export async function containerAction(ids: string[], action: ContainerAction, names: (id: string) => string = short): Promise<void> {
+export async function containerAction(ids: string[], action: ContainerAction): Promise<void> {
   const res = await attempt(`Could not ${action}`, () => api().call('containers.action', { ids, action }));
-  if (res) reportBulk(res, PAST[action], `Could not ${action}`, 'container', names);
+  if (res) reportBulk(res, PAST[action], `Could not ${action}`, 'container', containers.label);
 }
 
-export async function removeContainers(ids: string[], names: (id: string) => string = short): Promise<void> {
+export async function removeContainers(ids: string[]): Promise<void> {
+  const names = containers.label;
   const answer = await confirm({
     title: `Remove ${plural(ids.length, 'container')}?`,
     body: `${ids.map(names).join(', ')} will be deleted with their writable layers. This cannot be undone.`,
@@ -66,7 +65,9 @@ export async function removeContainers(ids: string[], names: (id: string) => str
 }
 
 // ---- images
-export async function removeImages(ids: string[], labels: (id: string) => string = short, inUse = false): Promise<void> {
+export async function removeImages(ids: string[]): Promise<void> {
+  const labels = images.label;
+  const inUse = images.use.getState().items.some((i) => ids.includes(i.id) && i.containers > 0);
   const answer = await confirm({
     title: `Remove ${plural(ids.length, 'image')}?`,
     body: `${ids.map(labels).join(', ')} will be untagged and deleted.${inUse ? ' Some are used by containers.' : ''}`,
@@ -112,7 +113,7 @@ export async function removeVolumes(names: string[]): Promise<void> {
   });
   if (!answer.ok) return;
   const res = await attempt('Could not remove', () => api().call('volumes.remove', { names }));
-  if (res) reportBulk(res, 'Removed', 'Could not remove', 'volume');
+  if (res) reportBulk(res, 'Removed', 'Could not remove', 'volume', (name) => name);
 }
 
 export async function pruneVolumes(): Promise<void> {
@@ -129,7 +130,8 @@ export function createNetwork(args: ArgsOf<'networks.create'>): Promise<string |
   return submit(() => api().call('networks.create', args), (n) => ({ title: `Created network ${n.name}`, message: n.subnets.join(', ') || undefined }));
 }
 
-export async function removeNetworks(ids: string[], names: (id: string) => string = short): Promise<void> {
+export async function removeNetworks(ids: string[]): Promise<void> {
+  const names = networks.label;
   const answer = await confirm({ title: `Remove ${plural(ids.length, 'network')}?`, body: `${ids.map(names).join(', ')} will be deleted.`, confirmLabel: 'Remove', danger: true });
   if (!answer.ok) return;
   const res = await attempt('Could not remove', () => api().call('networks.remove', { ids }));

@@ -11,7 +11,7 @@ async function setup(answer: () => Reply | Promise<Reply>) {
   const { connectApi } = await import('../api');
   const { createListStore } = await import('./list-store');
   const t = fakeTransport(answer);
-  const store = createListStore<V>('volumes', 'volumes.list', { key: (v) => v.name, searchText: (v) => v.name, sortValues: {} }, { key: 'name', dir: 'asc' });
+  const store = createListStore<V>('volumes', 'volumes.list', { key: (v) => v.name, label: (v) => v.name, searchText: (v) => v.name, sortValues: {} }, { key: 'name', dir: 'asc' });
   connectApi(t);
   return { t, store };
 }

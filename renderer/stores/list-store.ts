@@ -8,6 +8,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { changedEvent } from '../../electron/shared/api-contract';
 import type { ResourceKind } from '../../electron/shared/models';
 import { api, whenConnected } from '../api';
+import { shortId } from '../lib/format';
 import { nextSort, visibleRows, type SortState, type TableSpec } from '../lib/table';
 
 export interface ListState<T> {
@@ -24,6 +25,8 @@ export interface ListState<T> {
 export interface ListStore<T> {
   use: UseBoundStore<StoreApi<ListState<T>>>;
   spec: TableSpec<T>;
+  /** How messages name the item with this key (its short id when it is not in the list). */
+  label(key: string): string;
   refresh(): Promise<void>;
   setQuery(query: string): void;
   setFilter(filter: string): void;
@@ -35,7 +38,7 @@ export interface ListStore<T> {
 
 type ListMethod = 'containers.list' | 'images.list' | 'volumes.list' | 'networks.list';
 
-export function createListStore<T>(kind: ResourceKind, method: ListMethod, spec: TableSpec<T>, sort: SortState): ListStore<T> {
+export function createListStore<T>(kind: ResourceKind, method: ListMethod, spec: TableSpec<T> & { label: (row: T) => string }, sort: SortState): ListStore<T> {
   const use = create<ListState<T>>(() => ({ items: [], loaded: false, loading: false, query: '', filter: 'all', sort, selected: [] }));
   let inFlight = false;
   let again = false;
@@ -71,6 +74,10 @@ export function createListStore<T>(kind: ResourceKind, method: ListMethod, spec:
   return {
     use,
     spec,
+    label: (key) => {
+      const row = use.getState().items.find((r) => spec.key(r) === key);
+      return row ? spec.label(row) : shortId(key);
+    },
     refresh,
     setQuery: (query) => use.setState({ query }),
     setFilter: (filter) => use.setState({ filter }),

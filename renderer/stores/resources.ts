@@ -1,5 +1,6 @@
 /** The four resource lists and how each is searched, sorted and filtered. */
 import type { ContainerSummary, ImageSummary, NetworkSummary, VolumeSummary } from '../../electron/shared/models';
+import { shortId } from '../lib/format';
 import { createListStore } from './list-store';
 
 export const containers = createListStore<ContainerSummary>(
@@ -7,6 +8,7 @@ export const containers = createListStore<ContainerSummary>(
   'containers.list',
   {
     key: (c) => c.id,
+    label: (c) => c.name,
     searchText: (c) => `${c.name} ${c.image} ${c.id.slice(0, 12)} ${c.state} ${c.composeProject ?? ''} ${c.ports.map((p) => p.publicPort ?? p.privatePort).join(' ')}`,
     sortValues: { name: (c) => c.name, image: (c) => c.image, state: (c) => c.state, created: (c) => c.created },
     filters: { running: (c) => c.state === 'running' || c.state === 'paused' || c.state === 'restarting', stopped: (c) => c.state === 'exited' || c.state === 'created' || c.state === 'dead' },
@@ -19,6 +21,7 @@ export const images = createListStore<ImageSummary>(
   'images.list',
   {
     key: (i) => i.id,
+    label: (i) => i.tags[0] ?? shortId(i.id),
     searchText: (i) => `${i.tags.join(' ')} ${i.id.replace('sha256:', '').slice(0, 12)}`,
     sortValues: { tag: (i) => i.tags[0] ?? '~', size: (i) => i.size, created: (i) => i.created, containers: (i) => i.containers },
     filters: { dangling: (i) => i.dangling, unused: (i) => i.containers === 0 },
@@ -31,6 +34,7 @@ export const volumes = createListStore<VolumeSummary>(
   'volumes.list',
   {
     key: (v) => v.name,
+    label: (v) => v.name,
     searchText: (v) => `${v.name} ${v.driver} ${v.usedBy.join(' ')}`,
     sortValues: { name: (v) => v.name, driver: (v) => v.driver, created: (v) => v.created ?? 0, inUse: (v) => v.usedBy.length },
     filters: { 'in-use': (v) => v.inUse, unused: (v) => !v.inUse },
@@ -43,6 +47,7 @@ export const networks = createListStore<NetworkSummary>(
   'networks.list',
   {
     key: (n) => n.id,
+    label: (n) => n.name,
     searchText: (n) => `${n.name} ${n.driver} ${n.subnets.join(' ')} ${n.containers.map((c) => c.name).join(' ')}`,
     sortValues: { name: (n) => n.name, driver: (n) => n.driver, created: (n) => n.created ?? 0, containers: (n) => n.containers.length },
   },

@@ -3,8 +3,6 @@ import { composeProjects } from '../../lib/compose';
 import { containerAction, removeContainers } from '../../stores/actions';
 import { containers } from '../../stores/resources';
 
-const nameOf = (id: string) => containers.use.getState().items.find((c) => c.id === id)?.name ?? id.slice(0, 12);
-
 /** Compose projects (by label) with actions on all their containers; a click filters the list to one. */
 export function ComposeProjects() {
   const items = containers.use((s) => s.items);
@@ -21,10 +19,10 @@ export function ComposeProjects() {
             {p.running}/{p.total} running
           </span>
           <span className="row-actions">
-            {p.running < p.total && <button onClick={() => void containerAction(p.ids, 'start', nameOf)}>Start</button>}
-            {p.running > 0 && <button onClick={() => void containerAction(p.ids, 'stop', nameOf)}>Stop</button>}
-            <button onClick={() => void containerAction(p.ids, 'restart', nameOf)}>Restart</button>
-            <button className="danger" onClick={() => void removeContainers(p.ids, nameOf)}>
+            {p.running < p.total && <button onClick={() => void containerAction(p.ids, 'start')}>Start</button>}
+            {p.running > 0 && <button onClick={() => void containerAction(p.ids, 'stop')}>Stop</button>}
+            <button onClick={() => void containerAction(p.ids, 'restart')}>Restart</button>
+            <button className="danger" onClick={() => void removeContainers(p.ids)}>
               Remove
             </button>
           </span>

@@ -209,7 +209,7 @@ export function ContainerDetail({ id }: { id: string }) {
           <span className="toolbar-actions">
             <button onClick={() => void containerAction([id], running ? 'stop' : 'start')}>{running ? 'Stop' : 'Start'}</button>
             <button onClick={() => void containerAction([id], 'restart')}>Restart</button>
-            <button className="danger" onClick={() => void removeContainers([id], () => name)}>
+            <button className="danger" onClick={() => void removeContainers([id])}>
               Remove
             </button>
           </span>

@@ -1,7 +1,7 @@
 import type { ContainerAction } from '../../../electron/shared/api-contract';
 import type { ContainerSummary } from '../../../electron/shared/models';
 import { Badge } from '../../components/Badge';
-import { Table, type Column } from '../../components/Table';
+import type { Column } from '../../components/Table';
 import { relativeTime, shortId } from '../../lib/format';
 import { containerAction, removeContainers } from '../../stores/actions';
 import { containers } from '../../stores/resources';
@@ -9,8 +9,6 @@ import { openContainer } from '../../stores/ui';
 import { openRunDialog } from '../../stores/run-form';
 import { ComposeProjects } from './ComposeProjects';
 import { ResourceList } from '../ResourceList';
-
-const nameOf = (id: string) => containers.use.getState().items.find((c) => c.id === id)?.name ?? shortId(id);
 
 function Ports({ c }: { c: ContainerSummary }) {
   return (
@@ -32,7 +30,7 @@ function Ports({ c }: { c: ContainerSummary }) {
 }
 
 function RowActions({ c }: { c: ContainerSummary }) {
-  const act = (a: ContainerAction) => () => void containerAction([c.id], a, nameOf);
+  const act = (a: ContainerAction) => () => void containerAction([c.id], a);
   const running = c.state === 'running';
   return (
     <span className="row-actions">
@@ -44,7 +42,7 @@ function RowActions({ c }: { c: ContainerSummary }) {
       {running && <button onClick={act('pause')}>Pause</button>}
       {c.state === 'paused' && <button onClick={act('unpause')}>Resume</button>}
       <button onClick={act('restart')}>Restart</button>
-      <button className="danger" onClick={() => void removeContainers([c.id], nameOf)}>
+      <button className="danger" onClick={() => void removeContainers([c.id])}>
         Remove
       </button>
     </span>
@@ -108,11 +106,11 @@ export function ContainersView({ stale }: { stale: boolean }) {
       bulk={(selected) => (
         <>
           {BULK.map((b) => (
-            <button key={b.action} onClick={() => void containerAction(selected, b.action, nameOf)}>
+            <button key={b.action} onClick={() => void containerAction(selected, b.action)}>
               {b.label}
             </button>
           ))}
-          <button className="danger" onClick={() => void removeContainers(selected, nameOf)}>
+          <button className="danger" onClick={() => void removeContainers(selected)}>
             Remove
           </button>
         </>

@@ -1,17 +1,11 @@
 import type { ImageSummary } from '../../../electron/shared/models';
 import { Badge } from '../../components/Badge';
-import { Table, type Column } from '../../components/Table';
+import type { Column } from '../../components/Table';
 import { formatBytes, relativeTime, shortId } from '../../lib/format';
 import { removeImages } from '../../stores/actions';
 import { images } from '../../stores/resources';
 import { openRunDialog } from '../../stores/run-form';
 import { ResourceList } from '../ResourceList';
-
-const labelOf = (id: string) => {
-  const i = images.use.getState().items.find((x) => x.id === id);
-  return i?.tags[0] ?? shortId(id);
-};
-const anyUsed = (ids: string[]) => images.use.getState().items.some((i) => ids.includes(i.id) && i.containers > 0);
 
 const columns: Column<ImageSummary>[] = [
   {
@@ -35,7 +29,7 @@ const columns: Column<ImageSummary>[] = [
     render: (i) => (
       <span className="row-actions">
         <button onClick={() => openRunDialog(i.tags[0] ?? i.id)}>Run…</button>
-        <button className="danger" onClick={() => void removeImages([i.id], labelOf, i.containers > 0)}>
+        <button className="danger" onClick={() => void removeImages([i.id])}>
           Remove
         </button>
       </span>
@@ -55,7 +49,7 @@ export function ImagesView({ stale }: { stale: boolean }) {
         { id: 'dangling', label: 'Dangling' },
       ]}
       bulk={(selected) => (
-        <button className="danger" onClick={() => void removeImages(selected, labelOf, anyUsed(selected))}>
+        <button className="danger" onClick={() => void removeImages(selected)}>
           Remove
         </button>
       )}

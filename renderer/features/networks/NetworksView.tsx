@@ -2,15 +2,13 @@ import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { NetworkSummary } from '../../../electron/shared/models';
 import { Dialog } from '../../components/Dialog';
-import { Table, type Column } from '../../components/Table';
+import type { Column } from '../../components/Table';
 import { relativeTime, shortId } from '../../lib/format';
 import { connectNetwork, createNetwork, disconnectNetwork, pruneNetworks, removeNetworks } from '../../stores/actions';
 import { containers, networks } from '../../stores/resources';
 import { ResourceList } from '../ResourceList';
 import { closeDialog, openDialog } from '../../stores/ui';
 import { useSubmit } from '../use-submit';
-
-const nameOf = (id: string) => networks.use.getState().items.find((n) => n.id === id)?.name ?? shortId(id);
 
 const columns: Column<NetworkSummary>[] = [
   {
@@ -56,7 +54,7 @@ const columns: Column<NetworkSummary>[] = [
       n.builtin ? null : (
         <span className="row-actions">
           <button onClick={() => openDialog({ kind: 'network-connect', networkId: n.id, networkName: n.name })}>Connect…</button>
-          <button className="danger" onClick={() => void removeNetworks([n.id], nameOf)}>
+          <button className="danger" onClick={() => void removeNetworks([n.id])}>
             Remove
           </button>
         </span>
@@ -126,7 +124,7 @@ export function NetworksView({ stale }: { stale: boolean }) {
       noun="network"
       columns={columns}
       bulk={(selected) => (
-        <button className="danger" onClick={() => void removeNetworks(selected, nameOf)}>
+        <button className="danger" onClick={() => void removeNetworks(selected)}>
           Remove
         </button>
       )}

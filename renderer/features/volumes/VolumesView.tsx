@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { VolumeSummary } from '../../../electron/shared/models';
 import { Badge } from '../../components/Badge';
 import { Dialog } from '../../components/Dialog';
-import { Table, type Column } from '../../components/Table';
+import type { Column } from '../../components/Table';
 import { relativeTime } from '../../lib/format';
 import { createVolume, pruneVolumes, removeVolumes } from '../../stores/actions';
 import { volumes } from '../../stores/resources';
