@@ -52,6 +52,25 @@ describe('logs store', () => {
     expect(useLogs.getState().matches).toEqual([1, 3, 4]);
   });
 
+  it('keeps match positions right as old lines drop out of the buffer', () => {
+    openLogs('big');
+    const batch = (from: number) => Array.from({ length: 10_000 }, (_, i) => ({ text: String(from + i) }));
+    for (let b = 0; b < 25; b++) send({ t: 'chunk', data: batch(b * 10_000) }); // 250,000 lines, 50,000 dropped
+    vi.advanceTimersByTime(50);
+    setLogQuery('249999');
+    expect(useLogs.getState().matches).toEqual([LOG_CAPACITY - 1]);
+    expect(logLine(LOG_CAPACITY - 1)?.text).toBe('249999');
+    send({ t: 'chunk', data: [...batch(900_000), { text: 'x249999x' }] }); // 10,001 more: the match moves up
+    vi.advanceTimersByTime(50);
+    const { matches } = useLogs.getState();
+    expect(matches).toEqual([LOG_CAPACITY - 10_002, LOG_CAPACITY - 1]);
+    expect(matches.map((i) => logLine(i)?.text)).toEqual(['249999', 'x249999x']);
+    for (let b = 0; b < 19; b++) send({ t: 'chunk', data: batch(1_000_000 + b * 10_000) }); // 190,000 more: the first match drops out, the second stays
+    vi.advanceTimersByTime(50);
+    expect(useLogs.getState().matches.map((i) => logLine(i)?.text)).toEqual(['x249999x']);
+    setLogQuery('');
+  });
+
   it('copies plain text with or without timestamps, and clears the view only', () => {
     openLogs('web');
     send({ t: 'chunk', data: [{ text: '\x1b[1mhi\x1b[0m', time: '2024-01-01T00:00:00Z' }, { text: 'oops', err: true }] });

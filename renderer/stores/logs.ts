@@ -56,19 +56,41 @@ export function lineText(l: LogLine, timestamps: boolean): string {
   return timestamps && l.time ? `${l.time} ${text}` : text;
 }
 
-function findMatches(query: string): number[] {
+/*
+ * Search is incremental: matches are kept as absolute line numbers (dropped + index), and each
+ * publish only searches the lines that came in since, so a flooding log with an active search
+ * costs the new lines, not the whole buffer, every UPDATE_MS.
+ */
+let searched = 0; // absolute number of the first line not searched yet
+let found: number[] = []; // absolute numbers of matching lines
+
+function searchNew(query: string): number[] {
   const q = query.toLowerCase();
-  if (!q) return [];
-  const out: number[] = [];
-  for (let i = 0; i < buffer.length; i++) if (stripAnsi(buffer.at(i)!.text).toLowerCase().includes(q)) out.push(i);
-  return out;
+  const total = buffer.dropped + buffer.length;
+  if (!q) {
+    found = [];
+  } else {
+    for (let abs = Math.max(searched, buffer.dropped); abs < total; abs++) {
+      if (stripAnsi(buffer.at(abs - buffer.dropped)!.text).toLowerCase().includes(q)) found.push(abs);
+    }
+    if (found.length && found[0]! < buffer.dropped) found = found.filter((abs) => abs >= buffer.dropped);
+  }
+  searched = total;
+  return found.map((abs) => abs - buffer.dropped);
+}
+
+/** Searches everything kept again (a new query, or a cleared buffer). */
+function searchAll(query: string): number[] {
+  searched = buffer.dropped;
+  found = [];
+  return searchNew(query);
 }
 
 function publish(): void {
   clearTimeout(timer);
   timer = undefined;
   useLogs.setState((s) => {
-    const matches = findMatches(s.query);
+    const matches = searchNew(s.query);
     return { version: s.version + 1, length: buffer.length, dropped: buffer.dropped, matches, current: Math.min(s.current, matches.length - 1) };
   });
 }
@@ -80,6 +102,7 @@ function schedulePublish(): void {
 export function openLogs(containerId: string): void {
   closeLogs();
   buffer.clear();
+  searchAll('');
   const { tail } = useLogs.getState();
   // Another container: a fresh view that follows. The same one again (new tail): keep how it is viewed.
   const fresh = useLogs.getState().containerId !== containerId;
@@ -120,7 +143,7 @@ export const setTimestamps = (timestamps: boolean) => useLogs.setState({ timesta
 export const setFollow = (follow: boolean) => useLogs.setState({ follow });
 
 export function setLogQuery(query: string): void {
-  const matches = findMatches(query);
+  const matches = searchAll(query);
   useLogs.setState({ query, matches, current: matches.length ? matches.length - 1 : -1, follow: query ? false : useLogs.getState().follow });
 }
 
@@ -134,6 +157,7 @@ export function stepMatch(dir: 1 | -1): void {
 /** Empties the view; the stream goes on and new lines appear. */
 export function clearLogView(): void {
   buffer.clear();
+  searchAll('');
   publish();
 }
 
