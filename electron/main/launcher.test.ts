@@ -1,5 +1,5 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tempDir } from '../../test/support/temp';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findElectronBinary, planLaunch, type LaunchProbe } from './launcher';
@@ -26,7 +26,7 @@ describe('launch plan', () => {
 
 describe('findElectronBinary', () => {
   const pkg = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'berth-electron-'));
+    const dir = tempDir('electron');
     writeFileSync(join(dir, 'package.json'), '{}');
     return dir;
   };

@@ -1,6 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { tempDir } from '../support/temp';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { connectedCore, engine, uniq, waitFor } from '../support/engine';
@@ -18,7 +18,7 @@ describe('run a container through the API', () => {
     const net = uniq('run-net');
     const vol = uniq('run-vol');
     docker.cli(['network', 'create', net]);
-    const dir = mkdtempSync(join(tmpdir(), 'berth-bind-'));
+    const dir = tempDir('bind');
     writeFileSync(join(dir, 'index.html'), 'hello from the host\n');
     const port = await freePort();
     const reply = await call('containers.run', {

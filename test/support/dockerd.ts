@@ -70,16 +70,21 @@ export class PrivateDockerd {
     while (alive(pid)) await new Promise((r) => setTimeout(r, 50));
   }
 
-  /** Runs the docker CLI against this engine. */
+  /**
+   * Runs the docker CLI against this engine. It blocks the event loop, so never call it while this
+   * process has a request in flight that the engine waits on (an upload body, say): that deadlocks.
+   * The timeout turns such a deadlock into a failure instead of a hung suite.
+   */
   cli(args: string[], input?: Buffer | string): string {
-    const r = spawnSync('docker', ['-H', this.dockerHost, ...args], { input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const r = spawnSync('docker', ['-H', this.dockerHost, ...args], { input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 60_000 });
+    if (r.error) throw new Error(`docker ${args.join(' ')}: ${r.error.message}`);
     if (r.status !== 0) throw new Error(`docker ${args.join(' ')} failed: ${r.stderr || r.stdout}`);
     return r.stdout.trim();
   }
 
   /** Like cli() but returns the exit status instead of throwing. */
   try(args: string[]): { status: number; out: string } {
-    const r = spawnSync('docker', ['-H', this.dockerHost, ...args], { encoding: 'utf8' });
+    const r = spawnSync('docker', ['-H', this.dockerHost, ...args], { encoding: 'utf8', timeout: 60_000 });
     return { status: r.status ?? -1, out: (r.stdout + r.stderr).trim() };
   }
 

@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../../../test/support/temp';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSettings, saveSettings } from './settings';
 
-const file = () => join(mkdtempSync(join(tmpdir(), 'berth-settings-')), 'sub', 'settings.json');
+const file = () => join(tempDir('settings'), 'sub', 'settings.json');
 
 describe('settings', () => {
   it('defaults when there is no file', async () => {
