@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createCore, type Core } from '../electron/main/core';
 import { PrivateDockerd } from '../test/support/dockerd';
-import { buildTestImage, TEST_IMAGE } from '../test/support/test-image';
+import { buildTestImages, TEST_IMAGE } from '../test/support/test-image';
 
 interface Row {
   name: string;
@@ -123,7 +123,7 @@ async function main(): Promise<void> {
   await engine.start();
   const core = createCore({ dockerHost: engine.dockerHost });
   try {
-    buildTestImage(engine);
+    buildTestImages(engine);
     while (core.engine.getStatus().state !== 'up') await new Promise((r) => setTimeout(r, 50));
     const rows = [await pushLatency(core, engine, 20), await listContainers(core, engine, Number(process.env.BENCH_CONTAINERS ?? 1000), 5), ...(await logStream(core, engine))];
     const table = rows.map((r) => ({

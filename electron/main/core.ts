@@ -9,6 +9,7 @@ import { formatEndpoint, parseDockerHost } from './engine/endpoint';
 import { toBerthError } from './engine/engine-errors';
 import { EventHub } from './event-hub';
 import { ContainersService } from './services/containers';
+import { FilesService } from './services/files';
 import { ImagesService } from './services/images';
 import { NetworksService } from './services/networks';
 import { RunService } from './services/run';
@@ -37,6 +38,7 @@ export function createCore(opts: { dockerHost: string; engine?: EngineConnection
     networks: new NetworksService(docker),
     run: new RunService(docker, endpoint.kind === 'unix'),
     exec: new ExecService(docker),
+    files: new FilesService(docker),
     hostShell: new HostShellService(formatEndpoint(endpoint), spawnPty),
   };
   const router = createRouter(createHandlers(services), createStreamHandlers(services), {

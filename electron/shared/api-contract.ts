@@ -5,15 +5,18 @@
  */
 import { z } from 'zod';
 import type { ErrorPayload } from './errors';
+import { UPLOAD_PIECE } from './transfer';
 import { runSpec } from './run-spec';
 import type {
   ContainerSummary,
   EngineStatus,
+  FolderListing,
   ImageSummary,
   LogLine,
   NetworkSummary,
   StatsSample,
   PruneReport,
+  TransferProgress,
   ResourceKind,
   VolumeSummary,
 } from './models';
@@ -49,6 +52,19 @@ export const cidr = z.string().refine((s) => {
 }, 'must be a subnet in CIDR form, e.g. 172.30.0.0/16');
 
 const none = z.object({}).strict();
+/** An absolute path inside a container. */
+const containerPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => p.startsWith('/'), 'must be an absolute path (starting with "/")')
+  .refine((p) => !p.includes('\0'), 'must not contain NUL');
+/** One file name: no slashes, not "." or "..". */
+const fileName = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine((n) => !/[/\0]/.test(n) && n !== '.' && n !== '..', 'must be a file name without "/"');
 const labels = z.record(z.string().min(1).max(256), z.string().max(4096));
 
 export const CONTAINER_ACTIONS = ['start', 'stop', 'restart', 'pause', 'unpause', 'kill'] as const;
@@ -70,6 +86,8 @@ export const requests = {
   'containers.remove': request<BulkResult[]>()(
     z.object({ ids: ids(ref), force: z.boolean().default(false), volumes: z.boolean().default(false) }).strict(),
   ),
+  /** The first level of a folder in the container's filesystem. */
+  'containers.files.list': request<FolderListing>()(z.object({ id: ref, path: containerPath }).strict()),
 
   'images.list': request<ImageSummary[]>()(none),
   'images.inspect': request<unknown>()(z.object({ id: imageRef }).strict()),
@@ -149,6 +167,16 @@ export const streams = {
   ),
   /** Live resource use of a running container, about once a second. */
   'containers.stats': stream<StatsSample>()(z.object({ id: ref }).strict()),
+  /** A tar of a file or folder in the container, in base64 pieces. */
+  'containers.files.download': stream<string>()(z.object({ id: ref, path: containerPath }).strict()),
+  /**
+   * Writes one file into a folder of the container. Input: the content in base64 pieces; each
+   * chunk acknowledges the bytes the engine has taken (send the next pieces on those acks).
+   */
+  'containers.files.upload': stream<TransferProgress>()(
+    z.object({ id: ref, dir: containerPath, name: fileName, size: z.number().int().min(0).max(2 ** 40) }).strict(),
+    z.object({ data: z.string().max(Math.ceil((UPLOAD_PIECE * 4) / 3) + 4).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64') }).strict(),
+  ),
   /** A shell on this machine with DOCKER_HOST set to the engine Berth uses. */
   'host.shell': stream<string>()(
     z.object(terminalSize).strict(),

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { PrivateDockerd } from './dockerd';
-import { buildTestImage } from './test-image';
+import { buildTestImages } from './test-image';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,7 +16,7 @@ export default async function setup(project: TestProject) {
   // Short path: the engine's unix sockets live under it.
   const engine = new PrivateDockerd(mkdtempSync(join('/tmp', 'berth-e-')));
   await engine.start();
-  buildTestImage(engine);
+  buildTestImages(engine);
   project.provide('dockerdDir', engine.dir);
   return async () => {
     await engine.stop();

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { streams } from '../../shared/api-contract';
 import { BerthError } from '../../shared/errors';
 import { createRouter, type Handlers, type StreamHandlers } from './router';
 
@@ -9,7 +10,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
 
 const noStreams = {} as StreamHandlers;
 /** Stream handlers that do nothing, but for the ones a test gives. */
-const streamsWith = (over: Partial<StreamHandlers>): StreamHandlers => ({ 'containers.logs': async () => {}, 'containers.exec': async () => {}, 'containers.stats': async () => {}, 'host.shell': async () => {}, ...over });
+const streamsWith = (over: Partial<StreamHandlers>): StreamHandlers => ({ ...(Object.fromEntries(Object.keys(streams).map((k) => [k, async () => {}])) as unknown as StreamHandlers), ...over });
 
 describe('router', () => {
   it('validates arguments, fills defaults and passes them to the handler', async () => {

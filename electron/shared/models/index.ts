@@ -81,6 +81,33 @@ export interface StatsSample {
   pids: number;
 }
 
+/** One entry of a folder inside a container. */
+export interface FileEntry {
+  name: string;
+  type: 'dir' | 'file' | 'link' | 'other';
+  size: number; // bytes
+  mode: string; // permissions as `ls -l` shows them, e.g. "rwxr-xr-x"
+  mtime: number; // unix ms
+  target?: string; // where a symlink points
+  /** A symlink that leads to a folder (so opening it browses into it). */
+  dirLink?: boolean;
+}
+
+export interface FolderListing {
+  path: string; // absolute, normalised
+  entries: FileEntry[];
+  /**
+   * How it was read: `exec` runs a tiny POSIX script in the running container; `archive` reads the
+   * engine's tar of the folder (works for stopped containers and images without a shell).
+   */
+  via: 'exec' | 'archive';
+}
+
+/** Progress of a file download or upload. */
+export interface TransferProgress {
+  bytes: number;
+}
+
 export type EngineState = 'connecting' | 'up' | 'unreachable';
 
 export interface EngineStatus {

@@ -27,11 +27,13 @@ import { containers } from '../../stores/resources';
 import { closeContainer } from '../../stores/ui';
 import { hasTerminal } from '../../stores/terminals';
 import { TerminalPanel } from '../terminal/TerminalPanel';
+import { FilesTab } from './FilesTab';
 
-type Tab = 'logs' | 'terminal' | 'stats' | 'inspect';
+type Tab = 'logs' | 'terminal' | 'files' | 'stats' | 'inspect';
 const TABS: { id: Tab; label: string }[] = [
   { id: 'logs', label: 'Logs' },
   { id: 'terminal', label: 'Terminal' },
+  { id: 'files', label: 'Files' },
   { id: 'stats', label: 'Stats' },
   { id: 'inspect', label: 'Inspect' },
 ];
@@ -224,6 +226,7 @@ export function ContainerDetail({ id }: { id: string }) {
       </div>
       {tab === 'logs' && <LogsTab id={id} name={name} />}
       {tab === 'terminal' && <TerminalTab id={id} running={c?.state === 'running'} />}
+      {tab === 'files' && <FilesTab id={id} />}
       {tab === 'stats' && <StatsTab id={id} running={c?.state === 'running'} />}
       {tab === 'inspect' && <InspectTab id={id} />}
     </section>

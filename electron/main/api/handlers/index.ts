@@ -6,6 +6,7 @@ import type { ImagesService } from '../../services/images';
 import type { VolumesService } from '../../services/volumes';
 import type { NetworksService } from '../../services/networks';
 import type { RunService } from '../../services/run';
+import type { FilesService } from '../../services/files';
 import type { ExecService } from '../../terminal/exec';
 import type { HostShellService } from '../../terminal/host-shell';
 
@@ -17,6 +18,7 @@ export interface Services {
   networks: NetworksService;
   run: RunService;
   exec: ExecService;
+  files: FilesService;
   hostShell: HostShellService;
 }
 
@@ -29,6 +31,7 @@ export function createHandlers(s: Services): Handlers {
     'containers.action': ({ ids, action }) => s.containers.action(ids, action),
     'containers.run': (spec) => s.run.run(spec),
     'containers.remove': ({ ids, force, volumes }) => s.containers.remove(ids, { force, volumes }),
+    'containers.files.list': ({ id, path }) => s.files.list(id, path),
 
     'images.list': () => s.images.list(),
     'images.inspect': ({ id }) => s.images.inspect(id),
@@ -55,6 +58,8 @@ export function createStreamHandlers(s: Services): StreamHandlers {
     'containers.logs': ({ id, ...opts }, sink) => s.containers.logs(id, opts, sink),
     'containers.exec': ({ id, cols, rows }, sink) => s.exec.shell(id, { cols, rows }, sink),
     'containers.stats': ({ id }, sink) => s.containers.stats(id, sink),
+    'containers.files.download': ({ id, path }, sink) => s.files.download(id, path, sink),
+    'containers.files.upload': ({ id, ...file }, sink) => s.files.upload(id, file, sink),
     'host.shell': (size, sink) => s.hostShell.shell(size, sink),
   };
 }
