@@ -4,6 +4,7 @@ import { ConfirmDialog } from './components/ConfirmDialog';
 import { Toasts } from './components/Toasts';
 import { ContainerDetail } from './features/containers/ContainerDetail';
 import { ContainersView } from './features/containers/ContainersView';
+import { ComposeUpDialog } from './features/containers/ComposeUpDialog';
 import { RunDialog } from './features/containers/RunDialog';
 import { ImagesView } from './features/images/ImagesView';
 import { ConnectDialog, CreateNetworkDialog, NetworksView } from './features/networks/NetworksView';
@@ -117,6 +118,7 @@ export function App() {
         {detail ? <ContainerDetail id={detail} /> : <View stale={!engineUp} />}
       </main>
       {dialog?.kind === 'run' && <RunDialog />}
+      {dialog?.kind === 'compose-up' && <ComposeUpDialog />}
       {dialog?.kind === 'volume-create' && <CreateVolumeDialog />}
       {dialog?.kind === 'network-create' && <CreateNetworkDialog />}
       {dialog?.kind === 'network-connect' && <ConnectDialog networkId={dialog.networkId} networkName={dialog.networkName} />}

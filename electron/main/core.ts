@@ -9,6 +9,7 @@ import { formatEndpoint, parseDockerHost } from './engine/endpoint';
 import { toBerthError } from './engine/engine-errors';
 import { EventHub } from './event-hub';
 import { ContainersService } from './services/containers';
+import { ComposeService } from './services/compose';
 import { FilesService } from './services/files';
 import { ImagesService } from './services/images';
 import { NetworksService } from './services/networks';
@@ -39,6 +40,7 @@ export function createCore(opts: { dockerHost: string; engine?: EngineConnection
     run: new RunService(docker, endpoint.kind === 'unix'),
     exec: new ExecService(docker),
     files: new FilesService(docker),
+    compose: new ComposeService(docker, { dockerHost: formatEndpoint(endpoint) }),
     hostShell: new HostShellService(formatEndpoint(endpoint), spawnPty),
   };
   const router = createRouter(createHandlers(services), createStreamHandlers(services), {

@@ -9,6 +9,7 @@ import { UPLOAD_PIECE } from './transfer';
 import { runSpec } from './run-spec';
 import type {
   ContainerSummary,
+  ComposeStatus,
   EngineStatus,
   FolderListing,
   ImageSummary,
@@ -59,6 +60,15 @@ const containerPath = z
   .max(4096)
   .refine((p) => p.startsWith('/'), 'must be an absolute path (starting with "/")')
   .refine((p) => !p.includes('\0'), 'must not contain NUL');
+/** A path on the machine Berth runs on: absolute, or starting at the home folder (~). */
+const hostPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => /^(\/|~(\/|$)|[A-Za-z]:[\\/])/.test(p), 'must be an absolute path (or start with ~/)')
+  .refine((p) => !p.includes('\0'), 'must not contain NUL');
+/** A Compose project name, by Compose's own rule. */
+export const projectName = z.string().min(1).max(128).regex(/^[a-z0-9][a-z0-9_-]*$/, 'must use lowercase letters, digits, "-" and "_", starting with a letter or digit');
 /** One file name: no slashes, not "." or "..". */
 const fileName = z
   .string()
@@ -88,6 +98,9 @@ export const requests = {
   ),
   /** The first level of a folder in the container's filesystem. */
   'containers.files.list': request<FolderListing>()(z.object({ id: ref, path: containerPath }).strict()),
+
+  /** Whether a Compose v2 CLI is there to run `compose up`/`down`; `recheck` looks for it again. */
+  'compose.status': request<ComposeStatus>()(z.object({ recheck: z.boolean().default(false) }).strict()),
 
   'images.list': request<ImageSummary[]>()(none),
   'images.inspect': request<unknown>()(z.object({ id: imageRef }).strict()),
@@ -177,6 +190,10 @@ export const streams = {
     z.object({ id: ref, dir: containerPath, name: fileName, size: z.number().int().min(0).max(2 ** 40) }).strict(),
     z.object({ data: z.string().max(Math.ceil((UPLOAD_PIECE * 4) / 3) + 4).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64') }).strict(),
   ),
+  /** `compose up -d` of a compose file (or a folder holding one), streaming Compose's output lines. */
+  'compose.up': stream<string>()(z.object({ file: hostPath, project: projectName.optional() }).strict()),
+  /** `compose down` of a project by name; named volumes are removed only with `removeVolumes`. */
+  'compose.down': stream<string>()(z.object({ project: projectName, removeVolumes: z.boolean().default(false) }).strict()),
   /** A shell on this machine with DOCKER_HOST set to the engine Berth uses. */
   'host.shell': stream<string>()(
     z.object(terminalSize).strict(),

@@ -7,6 +7,8 @@ interface Props {
   submitLabel?: string;
   danger?: boolean;
   busy?: boolean;
+  /** The submit button is off (e.g. a required tool is missing). */
+  submitDisabled?: boolean;
   wide?: boolean;
   error?: string;
   children: ReactNode;
@@ -39,7 +41,7 @@ export function Dialog(p: Props) {
           <button type="button" onClick={p.onClose}>
             Cancel
           </button>
-          <button type="submit" className={p.danger ? 'danger' : 'primary'} disabled={p.busy}>
+          <button type="submit" className={p.danger ? 'danger' : 'primary'} disabled={p.busy || p.submitDisabled}>
             {p.busy ? 'Working…' : (p.submitLabel ?? 'OK')}
           </button>
         </footer>

@@ -27,6 +27,7 @@ export interface ConfirmAnswer {
 
 export type DialogState =
   | { kind: 'run' }
+  | { kind: 'compose-up' }
   | { kind: 'volume-create' }
   | { kind: 'network-create' }
   | { kind: 'network-connect'; networkId: string; networkName: string };

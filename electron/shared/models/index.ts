@@ -108,6 +108,14 @@ export interface TransferProgress {
   bytes: number;
 }
 
+/** Whether Berth can run `compose up`/`down`, and with what. */
+export interface ComposeStatus {
+  available: boolean;
+  command?: string; // e.g. "docker compose"
+  version?: string;
+  reason?: string; // why not, and what to install
+}
+
 export type EngineState = 'connecting' | 'up' | 'unreachable';
 
 export interface EngineStatus {

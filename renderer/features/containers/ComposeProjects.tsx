@@ -1,13 +1,19 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { composeProjects } from '../../lib/compose';
 import { containerAction, removeContainers } from '../../stores/actions';
+import { composeDown, loadComposeStatus, useCompose } from '../../stores/compose';
 import { containers } from '../../stores/resources';
 
 /** Compose projects (by label) with actions on all their containers; a click filters the list to one. */
 export function ComposeProjects() {
   const items = containers.use((s) => s.items);
   const projects = useMemo(() => composeProjects(items), [items]);
-  if (!projects.length) return null;
+  const canDown = useCompose((s) => s.status?.available === true && !s.running);
+  const hasProjects = projects.length > 0;
+  useEffect(() => {
+    if (hasProjects && !useCompose.getState().status) void loadComposeStatus();
+  }, [hasProjects]);
+  if (!hasProjects) return null;
   return (
     <div className="projects" aria-label="Compose projects">
       {projects.map((p) => (
@@ -25,6 +31,11 @@ export function ComposeProjects() {
             <button className="danger" onClick={() => void removeContainers(p.ids)}>
               Remove
             </button>
+            {canDown && (
+              <button className="danger" title="compose down: containers and networks" onClick={() => void composeDown(p.name)}>
+                Down
+              </button>
+            )}
           </span>
         </div>
       ))}

@@ -5,7 +5,7 @@ import type { Column } from '../../components/Table';
 import { relativeTime, shortId } from '../../lib/format';
 import { containerAction, removeContainers } from '../../stores/actions';
 import { containers } from '../../stores/resources';
-import { openContainer } from '../../stores/ui';
+import { openContainer, openDialog } from '../../stores/ui';
 import { openRunDialog } from '../../stores/run-form';
 import { ComposeProjects } from './ComposeProjects';
 import { ResourceList } from '../ResourceList';
@@ -117,9 +117,12 @@ export function ContainersView({ stale }: { stale: boolean }) {
       )}
       above={<ComposeProjects />}
       actions={
-        <button className="primary" onClick={() => openRunDialog()}>
-          Run…
-        </button>
+        <>
+          <button onClick={() => openDialog({ kind: 'compose-up' })}>Compose up…</button>
+          <button className="primary" onClick={() => openRunDialog()}>
+            Run…
+          </button>
+        </>
       }
       emptyHint="No containers yet. Run one here or with `docker run`, and it shows up."
       stale={stale}

@@ -6,6 +6,7 @@ import type { ImagesService } from '../../services/images';
 import type { VolumesService } from '../../services/volumes';
 import type { NetworksService } from '../../services/networks';
 import type { RunService } from '../../services/run';
+import type { ComposeService } from '../../services/compose';
 import type { FilesService } from '../../services/files';
 import type { ExecService } from '../../terminal/exec';
 import type { HostShellService } from '../../terminal/host-shell';
@@ -19,6 +20,7 @@ export interface Services {
   run: RunService;
   exec: ExecService;
   files: FilesService;
+  compose: ComposeService;
   hostShell: HostShellService;
 }
 
@@ -32,6 +34,8 @@ export function createHandlers(s: Services): Handlers {
     'containers.run': (spec) => s.run.run(spec),
     'containers.remove': ({ ids, force, volumes }) => s.containers.remove(ids, { force, volumes }),
     'containers.files.list': ({ id, path }) => s.files.list(id, path),
+
+    'compose.status': ({ recheck }) => s.compose.status(recheck),
 
     'images.list': () => s.images.list(),
     'images.inspect': ({ id }) => s.images.inspect(id),
@@ -60,6 +64,8 @@ export function createStreamHandlers(s: Services): StreamHandlers {
     'containers.stats': ({ id }, sink) => s.containers.stats(id, sink),
     'containers.files.download': ({ id, path }, sink) => s.files.download(id, path, sink),
     'containers.files.upload': ({ id, ...file }, sink) => s.files.upload(id, file, sink),
+    'compose.up': (args, sink) => s.compose.up(args, sink),
+    'compose.down': (args, sink) => s.compose.down(args, sink),
     'host.shell': (size, sink) => s.hostShell.shell(size, sink),
   };
 }
