@@ -11,7 +11,11 @@ import { EventHub } from './event-hub';
 import { ContainersService } from './services/containers';
 import { ComposeService } from './services/compose';
 import { FilesService } from './services/files';
-import { ImagesService } from './services/images';
+import { DiskService } from './services/disk';
+import { ImageTransferService } from './services/image-transfer';
+import { ImagesService, RegistriesService } from './services/images';
+import { RegistryLogins } from './services/registry-logins';
+import { paths } from './paths';
 import { NetworksService } from './services/networks';
 import { RunService } from './services/run';
 import { spawn as spawnPty } from 'node-pty';
@@ -26,15 +30,20 @@ export interface Core {
   dispose(): void;
 }
 
-export function createCore(opts: { dockerHost: string; engine?: EngineConnectionOptions }): Core {
+/** `registriesFile`: where registry logins are kept (default: in Berth's data folder). */
+export function createCore(opts: { dockerHost: string; engine?: EngineConnectionOptions; registriesFile?: string }): Core {
   const hub = new EventHub();
   const endpoint = parseDockerHost(opts.dockerHost);
   const engine = new EngineConnection(endpoint, hub, opts.engine);
   const docker = engine.docker;
+  const logins = new RegistryLogins(opts.registriesFile ?? paths.registries());
   const services = {
     engine,
     containers: new ContainersService(docker),
     images: new ImagesService(docker),
+    imageTransfer: new ImageTransferService(docker, logins),
+    registries: new RegistriesService(docker, logins),
+    disk: new DiskService(docker),
     volumes: new VolumesService(docker),
     networks: new NetworksService(docker),
     run: new RunService(docker, endpoint.kind === 'unix'),

@@ -8,4 +8,6 @@ export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
 
 export const paths = {
   settings: (env?: NodeJS.ProcessEnv) => join(dataDir(env), 'settings.json'),
+  /** Registry logins, mode 0600. */
+  registries: (env?: NodeJS.ProcessEnv) => join(dataDir(env), 'registries.json'),
 };

@@ -5,11 +5,19 @@
  */
 import { z } from 'zod';
 import type { ErrorPayload } from './errors';
+import { checkReference } from './image-ref';
 import { UPLOAD_PIECE } from './transfer';
 import { runSpec } from './run-spec';
 import type {
   ContainerSummary,
+  BuildEvent,
+  CleanupKind,
+  CleanupPlan,
   ComposeStatus,
+  DiskUsage,
+  HistoryLayer,
+  LayerProgress,
+  RegistryLogin,
   EngineStatus,
   FolderListing,
   ImageSummary,
@@ -42,6 +50,12 @@ const imageRef = z
   .max(512)
   .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.:/@-]*$/, 'is not a valid image reference')
   .refine((s) => !s.includes('..'), 'is not a valid image reference');
+/** A reference to pull, push or tag as, checked by Docker's grammar with the reason in words. */
+const reference = z.string().superRefine((s, ctx) => {
+  const r = checkReference(s);
+  if (typeof r === 'string') ctx.addIssue({ code: 'custom', message: r });
+});
+const CLEANUP_KINDS = ['containers', 'dangling-images', 'unused-images', 'volumes', 'build-cache'] as const satisfies readonly CleanupKind[];
 const ids = (item: z.ZodType<string>) => z.array(item).min(1).max(1000);
 
 const CIDR_V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
@@ -107,6 +121,25 @@ export const requests = {
   'images.remove': request<BulkResult[]>()(
     z.object({ ids: ids(imageRef), force: z.boolean().default(false) }).strict(),
   ),
+  /** Adds a tag (repository[:tag]) to an image. */
+  'images.tag': request<void>()(z.object({ id: imageRef, tag: reference }).strict()),
+  /** The layers, newest first, with the instruction that made each. */
+  'images.history': request<HistoryLayer[]>()(z.object({ id: imageRef }).strict()),
+
+  /** Registries Berth keeps a login for (never the password). */
+  'registries.list': request<RegistryLogin[]>()(none),
+  /** Checks the credentials with the registry (through the engine), then keeps them. */
+  'registries.login': request<void>()(
+    z.object({ server: z.string().min(1).max(256).regex(/^[a-zA-Z0-9.:[\]-]+$/, 'must be a registry host, e.g. registry.example.com:5000'), username: z.string().min(1).max(256), password: z.string().min(1).max(4096) }).strict(),
+  ),
+  'registries.logout': request<void>()(z.object({ server: z.string().min(1).max(256) }).strict()),
+
+  /** `docker system df`, with what each cleanup would reclaim. */
+  'disk.usage': request<DiskUsage>()(none),
+  /** What a cleanup would remove, item by item. */
+  'disk.preview': request<CleanupPlan>()(z.object({ kind: z.enum(CLEANUP_KINDS) }).strict()),
+  /** Runs the cleanup; returns what it removed. */
+  'disk.cleanup': request<CleanupPlan>()(z.object({ kind: z.enum(CLEANUP_KINDS) }).strict()),
 
   'volumes.list': request<VolumeSummary[]>()(none),
   'volumes.inspect': request<unknown>()(z.object({ name: ref }).strict()),
@@ -152,6 +185,9 @@ const stream =
   <C>() =>
   <A extends z.ZodType, I extends z.ZodType = z.ZodNever>(args: A, input?: I) => ({ args, input: input ?? (z.never() as unknown as I), chunk: undefined as unknown as C });
 
+/** One piece of an upload, base64. */
+const uploadPiece = z.object({ data: z.string().max(Math.ceil((UPLOAD_PIECE * 4) / 3) + 4).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64') }).strict();
+
 /** What a terminal sends: keystrokes, a new size, or how many output chars it has rendered. */
 export const terminalInput = z.union([
   z.object({ data: z.string().max(65536) }).strict(),
@@ -188,12 +224,36 @@ export const streams = {
    */
   'containers.files.upload': stream<TransferProgress>()(
     z.object({ id: ref, dir: containerPath, name: fileName, size: z.number().int().min(0).max(2 ** 40) }).strict(),
-    z.object({ data: z.string().max(Math.ceil((UPLOAD_PIECE * 4) / 3) + 4).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64') }).strict(),
+    uploadPiece,
   ),
   /** `compose up -d` of a compose file (or a folder holding one), streaming Compose's output lines. */
   'compose.up': stream<string>()(z.object({ file: hostPath, project: projectName.optional() }).strict()),
   /** `compose down` of a project by name; named volumes are removed only with `removeVolumes`. */
   'compose.down': stream<string>()(z.object({ project: projectName, removeVolumes: z.boolean().default(false) }).strict()),
+  /** Pulls an image (":latest" when no tag), per-layer progress as it goes. */
+  'images.pull': stream<LayerProgress[]>()(z.object({ ref: reference }).strict()),
+  /** Pushes a tag to its registry (with the login Berth keeps for it), per-layer progress. */
+  'images.push': stream<LayerProgress[]>()(z.object({ ref: reference }).strict()),
+  /** Builds from a folder on this machine (.dockerignore honoured); output lines, then the image id. */
+  'images.build': stream<BuildEvent>()(
+    z
+      .object({
+        context: hostPath,
+        dockerfile: z.string().min(1).max(1024).refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'must be a path inside the folder').optional(),
+        tags: z.array(reference).max(20).default([]),
+        buildArgs: z.record(z.string().min(1).max(256).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a variable name'), z.string().max(65536)).default({}),
+        target: z.string().min(1).max(128).regex(/^[A-Za-z0-9_.-]+$/, 'must be a stage name').optional(),
+        noCache: z.boolean().default(false),
+      })
+      .strict(),
+  ),
+  /** `docker save` of images as one tar, in base64 pieces. */
+  'images.save': stream<string>()(z.object({ ids: ids(imageRef).max(100) }).strict()),
+  /** `docker load` of a tar the client sends in base64 pieces (acknowledged like an upload); the last chunk lists what was loaded. */
+  'images.load': stream<TransferProgress & { loaded?: string[] }>()(
+    z.object({ size: z.number().int().min(1).max(2 ** 40) }).strict(),
+    uploadPiece,
+  ),
   /** A shell on this machine with DOCKER_HOST set to the engine Berth uses. */
   'host.shell': stream<string>()(
     z.object(terminalSize).strict(),

@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'IN_USE', // the resource is used by something else (volume by a container, ...)
   'ENGINE_UNREACHABLE', // the docker engine cannot be reached
   'ENGINE_ERROR', // the engine answered with an internal error
+  'REGISTRY_AUTH', // a registry refused the credentials (or wants some)
   'UNAVAILABLE', // a tool Berth relies on is not installed here (a Compose CLI, ...)
   'COMMAND_FAILED', // a tool Berth ran (compose, ...) failed; its own words are in the message
   'DISCONNECTED', // the renderer lost its connection to Berth's backend
@@ -33,6 +34,7 @@ const HINTS: Partial<Record<ErrorCode, string>> = {
   IN_USE: 'Remove or disconnect what uses it first.',
   ENGINE_UNREACHABLE: 'Is the engine running? Berth reconnects by itself when it is back.',
   ENGINE_ERROR: 'The engine refused the action; its reason is above.',
+  REGISTRY_AUTH: 'Log in to the registry (Images → Registries) and try again.',
   UNAVAILABLE: 'Install it and try again; Berth looks for it again each time.',
   COMMAND_FAILED: 'The output above says what went wrong.',
   DISCONNECTED: 'Berth reconnects by itself; if it does not, restart Berth.',

@@ -1,4 +1,7 @@
 /** What a test file uses: the shared private engine and a Berth core connected to it. */
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { createCore, type Core } from '../../electron/main/core';
 import type { EventName, Events } from '../../electron/shared/api-contract';
@@ -6,9 +9,12 @@ import { PrivateDockerd } from './dockerd';
 
 export const engine = () => new PrivateDockerd(inject('dockerdDir'));
 
+/** Registry logins of test cores go to a per-process file, never to the user's data folder. */
+export const TEST_REGISTRIES_FILE = join(tmpdir(), `berth-registries-${process.pid}.json`);
+
 /** A core with a fast retry, for tests that stop and start the engine. */
 export function testCore(dockerHost = engine().dockerHost): Core {
-  return createCore({ dockerHost, engine: { retryMinMs: 100, retryMaxMs: 500, coalesceMs: 50 } });
+  return createCore({ dockerHost, engine: { retryMinMs: 100, retryMaxMs: 500, coalesceMs: 50 }, registriesFile: TEST_REGISTRIES_FILE });
 }
 
 /** For a test file: a core connected to the shared engine before its tests, disposed after. */
@@ -18,7 +24,10 @@ export function connectedCore(): { readonly core: Core; call: (method: string, a
     core = testCore();
     await waitFor(() => core!.engine.getStatus().state === 'up', 10_000, 'engine up');
   });
-  afterAll(() => core?.dispose());
+  afterAll(() => {
+    core?.dispose();
+    rmSync(TEST_REGISTRIES_FILE, { force: true });
+  });
   return {
     get core() {
       if (!core) throw new Error('core used outside a test');

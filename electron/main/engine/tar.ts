@@ -128,36 +128,66 @@ function octal(buf: Buffer, off: number, len: number, value: number): void {
   buf.write(value.toString(8).padStart(len - 1, '0') + '\0', off, len, 'ascii');
 }
 
-/** The 512-byte header of a regular file (a PAX record first when the name is too long for ustar). */
-export function fileHeader(name: string, size: number, mode = 0o644, mtime = Math.floor(Date.now() / 1000)): Buffer {
+export interface EntryInfo {
+  type: 'file' | 'dir' | 'link';
+  size?: number; // files only
+  mode?: number;
+  mtime?: number; // unix seconds
+  linkname?: string; // links only
+}
+
+const FLAG = { file: '0', dir: '5', link: '2' } as const;
+
+/** The header(s) of one entry: a PAX record first when a name or link target is too long for ustar. */
+export function entryHeader(name: string, e: EntryInfo): Buffer {
+  const mtime = e.mtime ?? Math.floor(Date.now() / 1000);
+  const mode = e.mode ?? (e.type === 'dir' ? 0o755 : 0o644);
+  const linkname = e.linkname ?? '';
+  const records: [string, string][] = [];
+  if (Buffer.byteLength(name) > 100) records.push(['path', name]);
+  if (Buffer.byteLength(linkname) > 100) records.push(['linkpath', linkname]);
   const blocks: Buffer[] = [];
-  const nameBytes = Buffer.byteLength(name);
-  if (nameBytes > 100) {
-    const rec = (len: number) => `${len} path=${name}\n`;
-    let len = Buffer.byteLength(rec(0));
-    while (Buffer.byteLength(rec(len)) !== len) len = Buffer.byteLength(rec(len));
-    const body = Buffer.from(rec(len));
-    blocks.push(rawHeader('PaxHeader', body.length, 0o644, mtime, 'x'), body, Buffer.alloc(padding(body.length)));
+  if (records.length) {
+    const body = Buffer.from(records.map(([k, v]) => paxRecord(k, v)).join(''));
+    blocks.push(rawHeader('PaxHeader', { size: body.length, mode: 0o644, mtime, flag: 'x' }), body, Buffer.alloc(padding(body.length)));
   }
-  blocks.push(rawHeader(nameBytes > 100 ? Buffer.from(name).subarray(0, 100).toString('utf8') : name, size, mode, mtime, '0'));
+  blocks.push(rawHeader(name, { size: e.type === 'file' ? (e.size ?? 0) : 0, mode, mtime, flag: FLAG[e.type], linkname }));
   return Buffer.concat(blocks);
 }
 
-function rawHeader(name: string, size: number, mode: number, mtime: number, flag: string): Buffer {
-  const h = Buffer.alloc(BLOCK);
-  h.write(name, 0, 100, 'utf8');
-  octal(h, 100, 8, mode);
-  octal(h, 108, 8, 0);
-  octal(h, 116, 8, 0);
-  octal(h, 124, 12, size);
-  octal(h, 136, 12, mtime);
-  h.write(flag, 156, 1, 'ascii');
-  h.write('ustar\u000000', 257, 8, 'ascii');
-  h.fill(0x20, 148, 156); // checksum is computed with its own field as spaces
+/** "<len> key=value\n" where len counts the whole record, itself included. */
+function paxRecord(key: string, value: string): string {
+  const rec = (len: number) => `${len} ${key}=${value}\n`;
+  let len = Buffer.byteLength(rec(0));
+  while (Buffer.byteLength(rec(len)) !== len) len = Buffer.byteLength(rec(len));
+  return rec(len);
+}
+
+/** The 512-byte header of a regular file. */
+export function fileHeader(name: string, size: number, mode = 0o644, mtime = Math.floor(Date.now() / 1000)): Buffer {
+  return entryHeader(name, { type: 'file', size, mode, mtime });
+}
+
+function truncate(s: string): string {
+  return Buffer.byteLength(s) > 100 ? Buffer.from(s).subarray(0, 100).toString('utf8') : s;
+}
+
+function rawHeader(name: string, h: { size: number; mode: number; mtime: number; flag: string; linkname?: string }): Buffer {
+  const b = Buffer.alloc(BLOCK);
+  b.write(truncate(name), 0, 100, 'utf8');
+  octal(b, 100, 8, h.mode);
+  octal(b, 108, 8, 0);
+  octal(b, 116, 8, 0);
+  octal(b, 124, 12, h.size);
+  octal(b, 136, 12, h.mtime);
+  b.write(h.flag, 156, 1, 'ascii');
+  if (h.linkname) b.write(truncate(h.linkname), 157, 100, 'utf8');
+  b.write('ustar\u000000', 257, 8, 'ascii');
+  b.fill(0x20, 148, 156); // checksum is computed with its own field as spaces
   let sum = 0;
-  for (const b of h) sum += b;
-  h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 8, 'ascii');
-  return h;
+  for (const x of b) sum += x;
+  b.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 8, 'ascii');
+  return b;
 }
 
 /** Zero bytes that round a file's content up to whole blocks. */

@@ -7,7 +7,7 @@
  *   is read instead: it tars the whole subtree, so we keep only the headers of the first level.
  * Transfers are streamed in base64 pieces through the contract, with backpressure both ways.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
@@ -18,6 +18,7 @@ import type { FileEntry, FolderListing, TransferProgress } from '../../shared/mo
 import type { StreamSink } from '../api/router';
 import { FrameDemuxer } from '../engine/log-stream';
 import { END_OF_ARCHIVE, fileHeader, padding, TarHeaderReader } from '../engine/tar';
+import { receiveToFile, sendFile, withStream } from './transfer';
 
 /**
  * Lists "$1": one `stat` line per entry, then the symlinks with where they point and whether that
@@ -30,8 +31,6 @@ stat -c '%f %s %Y %n' -- "$@" || [ $? -ne 127 ] || exit 127
 echo '//links'
 for f; do if [ -L "$f" ]; then if [ -d "$f" ]; then d=d; else d=-; fi; printf '%s %s/%s\\n' "$d" "$f" "$(readlink -- "$f")"; fi; done`;
 
-/** A download piece before base64. */
-const DOWNLOAD_PIECE = 128 * 1024;
 
 const S_IFMT = 0o170000;
 const TYPE_OF: Record<number, FileEntry['type']> = { 0o040000: 'dir', 0o100000: 'file', 0o120000: 'link' };
@@ -176,29 +175,7 @@ export class FilesService {
   async download(id: string, rawPath: string, sink: StreamSink<string>): Promise<void> {
     const path = normalisePath(rawPath);
     const stream = (await this.docker.getContainer(id).getArchive({ path })) as unknown as Readable;
-    const stop = () => stream.destroy();
-    sink.signal.addEventListener('abort', stop, { once: true });
-    let pending: Buffer[] = [];
-    let size = 0;
-    const flush = async () => {
-      const piece = Buffer.concat(pending);
-      pending = [];
-      size = 0;
-      await sink.write(piece.toString('base64'));
-    };
-    try {
-      for await (const data of stream) {
-        pending.push(data as Buffer);
-        size += (data as Buffer).length;
-        if (size >= DOWNLOAD_PIECE) await flush();
-      }
-      if (size) await flush();
-    } catch (e) {
-      if (!sink.signal.aborted) throw e;
-    } finally {
-      sink.signal.removeEventListener('abort', stop);
-      stream.destroy();
-    }
+    await withStream(stream, sink.signal, () => sendFile(stream, sink));
   }
 
   /**
@@ -216,7 +193,7 @@ export class FilesService {
     const tmp = await mkdtemp(join(tmpdir(), 'berth-upload-'));
     const file = join(tmp, 'content');
     try {
-      await receive(file, args.size, sink);
+      await receiveToFile(file, args.size, sink);
       if (sink.signal.aborted) return;
       async function* archive() {
         yield fileHeader(args.name, args.size);
@@ -239,35 +216,4 @@ export class FilesService {
     if (st.linkTarget === '' && !(st.mode & GO_DIR)) throw new BerthError('INVALID_ARGUMENT', `${path} is a file, not a folder.`);
     return path;
   }
-}
-
-/** Writes the client's pieces to `file` until `size` bytes came (or the stream was cancelled). */
-function receive(file: string, size: number, sink: StreamSink<TransferProgress, { data: string }>): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const out = createWriteStream(file);
-    let received = 0;
-    const finish = (e?: Error) => {
-      sink.signal.removeEventListener('abort', onAbort);
-      if (e) {
-        out.destroy();
-        reject(e);
-      } else out.end(() => resolve());
-    };
-    const onAbort = () => {
-      out.destroy();
-      resolve();
-    };
-    sink.signal.addEventListener('abort', onAbort, { once: true });
-    out.on('error', (e) => finish(e));
-    sink.onInput(({ data }) => {
-      if (out.destroyed || out.writableEnded) return;
-      const bytes = Buffer.from(data, 'base64');
-      if (received + bytes.length > size) return finish(new BerthError('INVALID_ARGUMENT', `More data than the announced ${size} bytes.`));
-      received += bytes.length;
-      const at = received;
-      out.write(bytes, () => void sink.write({ bytes: at }));
-      if (received === size) finish();
-    });
-    if (size === 0) finish();
-  });
 }

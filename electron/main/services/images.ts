@@ -1,6 +1,10 @@
 import type Dockerode from 'dockerode';
 import type { BulkResult } from '../../shared/api-contract';
-import type { ImageSummary } from '../../shared/models';
+import { BerthError } from '../../shared/errors';
+import { checkReference, repository } from '../../shared/image-ref';
+import type { HistoryLayer, ImageSummary } from '../../shared/models';
+import { registryError } from '../engine/json-stream';
+import { normaliseServer, type RegistryLogins } from './registry-logins';
 import { bulk } from './bulk';
 
 const NONE = '<none>:<none>';
@@ -35,5 +39,64 @@ export class ImagesService {
 
   remove(ids: string[], force: boolean): Promise<BulkResult[]> {
     return bulk(ids, (id) => this.docker.getImage(id).remove({ force }));
+  }
+
+  async tag(id: string, ref: string): Promise<void> {
+    const r = checkReference(ref);
+    if (typeof r === 'string') throw new BerthError('INVALID_ARGUMENT', r);
+    if (r.digest) throw new BerthError('INVALID_ARGUMENT', 'A tag cannot carry a digest.');
+    await this.docker.getImage(id).tag({ repo: repository(r), tag: r.tag ?? 'latest' });
+  }
+
+  async history(id: string): Promise<HistoryLayer[]> {
+    const layers = (await this.docker.getImage(id).history()) as { Id: string; Created: number; CreatedBy: string; Size: number; Tags: string[] | null; Comment: string }[];
+    return layers.map((l) => ({
+      id: l.Id,
+      created: l.Created * 1000,
+      createdBy: instruction(l.CreatedBy),
+      size: l.Size,
+      tags: l.Tags ?? [],
+      comment: l.Comment,
+    }));
+  }
+}
+
+/**
+ * The Dockerfile line behind a history entry. The classic builder writes "/bin/sh -c #(nop) "
+ * before non-RUN instructions, "/bin/sh -c " for RUN, and "|<n> K=V ... " first when build args
+ * were in effect (shown after the command here).
+ */
+export function instruction(createdBy: string): string {
+  const args = /^\|(\d+) (.*?)(?=\/bin\/sh -c )/.exec(createdBy);
+  const rest = args ? createdBy.slice(args[0].length) : createdBy;
+  const line = rest.replace(/^\/bin\/sh -c #\(nop\)\s*/, '').replace(/^\/bin\/sh -c /, 'RUN ').trim();
+  return args ? `${line}   # ${args[2]!.trim()}` : line;
+}
+
+/** Registry logins: checked with the registry through the engine before they are kept. */
+export class RegistriesService {
+  constructor(
+    private readonly docker: Dockerode,
+    private readonly logins: RegistryLogins,
+  ) {}
+
+  list() {
+    return this.logins.list();
+  }
+
+  async login(server: string, username: string, password: string): Promise<void> {
+    const key = normaliseServer(server);
+    try {
+      await this.docker.checkAuth({ username, password, serveraddress: key === 'docker.io' ? 'https://index.docker.io/v1/' : key });
+    } catch (e) {
+      const status = (e as { statusCode?: number }).statusCode;
+      const msg = (e as { json?: { message?: string } }).json?.message ?? (e as Error).message;
+      throw status === 401 ? new BerthError('REGISTRY_AUTH', `${key} refused the login: ${msg}`) : registryError(msg);
+    }
+    await this.logins.save(key, username, password);
+  }
+
+  async logout(server: string): Promise<void> {
+    if (!(await this.logins.remove(server))) throw new BerthError('NOT_FOUND', `Berth has no login for ${normaliseServer(server)}.`);
   }
 }

@@ -108,6 +108,53 @@ export interface TransferProgress {
   bytes: number;
 }
 
+/** One line of pull/push progress: per layer (`id`) or for the whole image (no `id`). */
+export interface LayerProgress {
+  id?: string;
+  status: string; // "Downloading", "Pull complete", "Pushed", ...
+  current?: number; // bytes
+  total?: number;
+}
+
+/** Build output: text lines while it runs, the image id at the end. */
+export interface BuildEvent {
+  text?: string;
+  imageId?: string;
+}
+
+/** One layer of an image's history, newest first (as `docker history`). */
+export interface HistoryLayer {
+  id: string; // "<missing>" for layers built elsewhere
+  created: number; // unix ms
+  createdBy: string; // the instruction
+  size: number;
+  tags: string[];
+  comment: string;
+}
+
+/** A registry Berth has credentials for (the password never leaves the main process). */
+export interface RegistryLogin {
+  server: string;
+  username: string;
+}
+
+/** `docker system df`, with what a cleanup would reclaim. */
+export interface DiskUsage {
+  images: { count: number; size: number; reclaimable: number };
+  containers: { count: number; size: number; reclaimable: number };
+  volumes: { count: number; size: number; reclaimable: number };
+  buildCache: { count: number; size: number; reclaimable: number };
+}
+
+export type CleanupKind = 'containers' | 'dangling-images' | 'unused-images' | 'volumes' | 'build-cache';
+
+/** What a cleanup would remove (preview) or removed (result). */
+export interface CleanupPlan {
+  kind: CleanupKind;
+  items: { id: string; name: string; size: number }[];
+  size: number;
+}
+
 /** Whether Berth can run `compose up`/`down`, and with what. */
 export interface ComposeStatus {
   available: boolean;

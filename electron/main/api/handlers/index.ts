@@ -2,7 +2,9 @@
 import type { Handlers, StreamHandlers } from '../router';
 import type { EngineConnection } from '../../engine/engine-connection';
 import type { ContainersService } from '../../services/containers';
-import type { ImagesService } from '../../services/images';
+import type { ImagesService, RegistriesService } from '../../services/images';
+import type { ImageTransferService } from '../../services/image-transfer';
+import type { DiskService } from '../../services/disk';
 import type { VolumesService } from '../../services/volumes';
 import type { NetworksService } from '../../services/networks';
 import type { RunService } from '../../services/run';
@@ -15,6 +17,9 @@ export interface Services {
   engine: EngineConnection;
   containers: ContainersService;
   images: ImagesService;
+  imageTransfer: ImageTransferService;
+  registries: RegistriesService;
+  disk: DiskService;
   volumes: VolumesService;
   networks: NetworksService;
   run: RunService;
@@ -40,6 +45,16 @@ export function createHandlers(s: Services): Handlers {
     'images.list': () => s.images.list(),
     'images.inspect': ({ id }) => s.images.inspect(id),
     'images.remove': ({ ids, force }) => s.images.remove(ids, force),
+    'images.tag': ({ id, tag }) => s.images.tag(id, tag),
+    'images.history': ({ id }) => s.images.history(id),
+
+    'registries.list': () => s.registries.list(),
+    'registries.login': ({ server, username, password }) => s.registries.login(server, username, password),
+    'registries.logout': ({ server }) => s.registries.logout(server),
+
+    'disk.usage': () => s.disk.usage(),
+    'disk.preview': ({ kind }) => s.disk.preview(kind),
+    'disk.cleanup': ({ kind }) => s.disk.cleanup(kind),
 
     'volumes.list': () => s.volumes.list(),
     'volumes.inspect': ({ name }) => s.volumes.inspect(name),
@@ -66,6 +81,11 @@ export function createStreamHandlers(s: Services): StreamHandlers {
     'containers.files.upload': ({ id, ...file }, sink) => s.files.upload(id, file, sink),
     'compose.up': (args, sink) => s.compose.up(args, sink),
     'compose.down': (args, sink) => s.compose.down(args, sink),
+    'images.pull': ({ ref }, sink) => s.imageTransfer.pull(ref, sink),
+    'images.push': ({ ref }, sink) => s.imageTransfer.push(ref, sink),
+    'images.build': (args, sink) => s.imageTransfer.build(args, sink),
+    'images.save': ({ ids }, sink) => s.imageTransfer.save(ids, sink),
+    'images.load': ({ size }, sink) => s.imageTransfer.load(size, sink),
     'host.shell': (size, sink) => s.hostShell.shell(size, sink),
   };
 }

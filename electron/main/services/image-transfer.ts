@@ -1,0 +1,149 @@
+/**
+ * Moving images: pull and push with per-layer progress, build from a folder, save to and load
+ * from a tar. Every one streams through the contract and stops when the client cancels (closing
+ * the engine request makes the engine abort a pull, push or build).
+ */
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import type Dockerode from 'dockerode';
+import { BerthError } from '../../shared/errors';
+import { checkReference, repository } from '../../shared/image-ref';
+import type { BuildEvent, LayerProgress, TransferProgress } from '../../shared/models';
+import type { StreamSink } from '../api/router';
+import { contextEntries, contextTar } from '../engine/build-context';
+import { engineMessage } from '../engine/engine-errors';
+import { readJsonStream, registryError, toLayerProgress, type EngineMessage } from '../engine/json-stream';
+import { receiveToFile, sendFile, withStream } from './transfer';
+import { serverOf, type RegistryLogins } from './registry-logins';
+
+function parsed(ref: string) {
+  const r = checkReference(ref);
+  if (typeof r === 'string') throw new BerthError('INVALID_ARGUMENT', r);
+  return r;
+}
+
+export interface BuildArgs {
+  context: string;
+  dockerfile?: string;
+  tags: string[];
+  buildArgs: Record<string, string>;
+  target?: string;
+  noCache: boolean;
+}
+
+export class ImageTransferService {
+  constructor(
+    private readonly docker: Dockerode,
+    private readonly logins: RegistryLogins,
+  ) {}
+
+  private async authFor(ref: string): Promise<Record<string, string> | undefined> {
+    return (await this.logins.auth(serverOf(parsed(ref).domain))) as Record<string, string> | undefined;
+  }
+
+  /** Pulls `ref` (":latest" when no tag or digest), streaming layer progress. */
+  async pull(ref: string, sink: StreamSink<LayerProgress[]>): Promise<void> {
+    const r = parsed(ref);
+    const full = r.tag || r.digest ? ref : `${ref}:latest`;
+    const authconfig = await this.authFor(ref);
+    const stream = (await this.docker.pull(full, authconfig ? { authconfig } : {}).catch(asRegistryError)) as Readable;
+    await withStream(stream, sink.signal, () => readJsonStream(stream, (ms) => sendProgress(ms, sink)));
+  }
+
+  /** Pushes a tagged image to its registry, streaming layer progress. */
+  async push(ref: string, sink: StreamSink<LayerProgress[]>): Promise<void> {
+    const r = parsed(ref);
+    if (r.digest) throw new BerthError('INVALID_ARGUMENT', 'Push a tag, not a digest.');
+    const authconfig = (await this.authFor(ref)) ?? {}; // the engine wants the header even when empty
+    const image = this.docker.getImage(repository(r));
+    const stream = (await image.push({ tag: r.tag ?? 'latest', authconfig }).catch(asRegistryError)) as unknown as Readable;
+    await withStream(stream, sink.signal, () => readJsonStream(stream, (ms) => sendProgress(ms, sink)));
+  }
+
+  /** Builds from a folder on this machine; streams the output; the last chunk carries the image id. */
+  async build(args: BuildArgs, sink: StreamSink<BuildEvent>): Promise<void> {
+    const dockerfile = args.dockerfile ?? 'Dockerfile';
+    const st = await stat(args.context).catch(() => undefined);
+    if (!st?.isDirectory()) throw new BerthError('NOT_FOUND', `There is no folder ${args.context} on this machine.`);
+    if (!(await stat(join(args.context, dockerfile)).catch(() => undefined))?.isFile()) {
+      throw new BerthError('NOT_FOUND', `${args.context} has no ${dockerfile}.`);
+    }
+    for (const t of args.tags) parsed(t);
+    const entries = await contextEntries(args.context, dockerfile);
+    const options = {
+      t: args.tags, // several t= parameters: the engine tags the result with each
+      dockerfile,
+      buildargs: args.buildArgs,
+      ...(args.target ? { target: args.target } : {}),
+      nocache: args.noCache,
+      rm: true,
+      forcerm: true, // failed steps leave no intermediate containers behind
+    } as unknown as Dockerode.ImageBuildOptions;
+    const context = Readable.from(contextTar(args.context, entries)) as unknown as NodeJS.ReadableStream;
+    const stream = (await this.docker.buildImage(context, options)) as unknown as Readable;
+    let imageId: string | undefined;
+    await withStream(stream, sink.signal, () =>
+      readJsonStream(
+        stream,
+        async (ms) => {
+          for (const m of ms) {
+            if (m.aux?.ID) imageId = m.aux.ID;
+            const text = m.stream ?? (m.status ? `${m.id ? `${m.id}: ` : ''}${m.status}\n` : undefined);
+            if (text) await sink.write({ text });
+          }
+        },
+        (message) => new BerthError('COMMAND_FAILED', message),
+      ),
+    );
+    if (imageId && !sink.signal.aborted) await sink.write({ imageId });
+  }
+
+  /** `docker save` of the images as a tar, base64 in pieces. */
+  async save(refs: string[], sink: StreamSink<string>): Promise<void> {
+    // dockerode has GET /images/get (several images in one tar) but does not declare it
+    const docker = this.docker as unknown as { getImages(o: { names: string[] }): Promise<Readable> };
+    const stream = await docker.getImages({ names: refs });
+    await withStream(stream, sink.signal, () => sendFile(stream, sink));
+  }
+
+  /** `docker load` of a tar the client uploads (staged first: a cancelled upload loads nothing). */
+  async load(size: number, sink: StreamSink<TransferProgress & { loaded?: string[] }, { data: string }>): Promise<void> {
+    const tmp = await mkdtemp(join(tmpdir(), 'berth-load-'));
+    try {
+      const file = join(tmp, 'images.tar');
+      await receiveToFile(file, size, sink);
+      if (sink.signal.aborted) return;
+      const stream = (await this.docker.loadImage(createReadStream(file), { quiet: true })) as unknown as Readable;
+      const loaded: string[] = [];
+      await withStream(stream, sink.signal, () =>
+        readJsonStream(
+          stream,
+          async (ms) => {
+            for (const m of ms) {
+              const hit = /Loaded image(?: ID)?: (\S+)/.exec(m.stream ?? '');
+              if (hit) loaded.push(hit[1]!);
+            }
+          },
+          (message) => new BerthError('INVALID_ARGUMENT', `Not an image archive: ${message}`),
+        ),
+      );
+      await sink.write({ bytes: size, loaded });
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  }
+}
+
+/** A registry refusal can also come as the engine's HTTP answer, before any progress. */
+function asRegistryError(e: unknown): never {
+  if (typeof (e as { statusCode?: unknown }).statusCode === 'number') throw registryError(engineMessage(e as Parameters<typeof engineMessage>[0]));
+  throw e;
+}
+
+async function sendProgress(ms: EngineMessage[], sink: StreamSink<LayerProgress[]>): Promise<void> {
+  const batch = ms.map(toLayerProgress).filter((p): p is LayerProgress => p !== undefined);
+  if (batch.length) await sink.write(batch);
+}

@@ -1,0 +1,56 @@
+/**
+ * Docker image references (distribution/reference grammar): [domain[:port]/]path[:tag][@digest].
+ * `checkReference` says in words what is wrong, so a typo gets a clear message before any pull.
+ */
+const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const DOMAIN = /^(?:localhost|[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::\d{1,5})?$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+export interface ImageReference {
+  domain?: string;
+  path: string;
+  tag?: string;
+  digest?: string;
+}
+
+/** The parsed reference, or the reason it is not one. */
+export function checkReference(ref: string): ImageReference | string {
+  if (!ref) return 'An image reference is required.';
+  if (ref.length > 512) return 'The image reference is too long.';
+  if (/\s/.test(ref)) return 'An image reference has no spaces.';
+  let rest = ref;
+  let digest: string | undefined;
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    if (!DIGEST.test(digest)) return `"${digest}" is not a digest (sha256: and 64 hex digits).`;
+  }
+  let tag: string | undefined;
+  const colon = rest.lastIndexOf(':');
+  if (colon > rest.lastIndexOf('/')) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+    if (!TAG.test(tag)) return `"${tag}" is not a valid tag (letters, digits, "_", "." and "-", up to 128).`;
+  }
+  const parts = rest.split('/');
+  let domain: string | undefined;
+  if (parts.length > 1 && (parts[0]!.includes('.') || parts[0]!.includes(':') || parts[0] === 'localhost' || parts[0] !== parts[0]!.toLowerCase())) {
+    domain = parts.shift()!;
+    if (!DOMAIN.test(domain)) return `"${domain}" is not a valid registry address.`;
+  }
+  for (const p of parts) {
+    if (!p) return 'The image name has an empty part ("//" or a "/" at an end).';
+    if (p !== p.toLowerCase()) return `Image names must be lowercase: "${p}".`;
+    if (!COMPONENT.test(p)) return `"${p}" is not a valid name part (lowercase letters and digits, separated by ".", "_", "__" or "-").`;
+  }
+  const path = parts.join('/');
+  if (!path) return 'The image name is missing.';
+  return { ...(domain ? { domain } : {}), path, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
+}
+
+/** The repository part (domain and path) of a reference, as the engine names it. */
+export function repository(r: ImageReference): string {
+  return r.domain ? `${r.domain}/${r.path}` : r.path;
+}
