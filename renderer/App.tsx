@@ -5,6 +5,8 @@ import { Toasts } from './components/Toasts';
 import { ContainerDetail } from './features/containers/ContainerDetail';
 import { ContainersView } from './features/containers/ContainersView';
 import { ComposeUpDialog } from './features/containers/ComposeUpDialog';
+import { HistoryDialog, ImageJobDialog, RegistriesDialog, TagDialog } from './features/images/ImageDialogs';
+import { CleanupDialog, DiskView } from './features/disk/DiskView';
 import { RunDialog } from './features/containers/RunDialog';
 import { ImagesView } from './features/images/ImagesView';
 import { ConnectDialog, CreateNetworkDialog, NetworksView } from './features/networks/NetworksView';
@@ -20,6 +22,7 @@ const NAV: { id: View; label: string; count?: () => number }[] = [
   { id: 'images', label: 'Images', count: () => images.use((s) => s.items.length) },
   { id: 'volumes', label: 'Volumes', count: () => volumes.use((s) => s.items.length) },
   { id: 'networks', label: 'Networks', count: () => networks.use((s) => s.items.length) },
+  { id: 'disk', label: 'Disk usage' },
   { id: 'terminal', label: 'Terminal' },
 ];
 
@@ -28,6 +31,7 @@ const VIEWS: Record<View, (p: { stale: boolean }) => ReactNode> = {
   images: ImagesView,
   volumes: VolumesView,
   networks: NetworksView,
+  disk: DiskView,
   terminal: HostTerminalView,
 };
 
@@ -119,6 +123,11 @@ export function App() {
       </main>
       {dialog?.kind === 'run' && <RunDialog />}
       {dialog?.kind === 'compose-up' && <ComposeUpDialog />}
+      {dialog?.kind === 'image-job' && <ImageJobDialog kind={dialog.job} initial={dialog.initial} />}
+      {dialog?.kind === 'image-tag' && <TagDialog id={dialog.id} />}
+      {dialog?.kind === 'image-history' && <HistoryDialog id={dialog.id} />}
+      {dialog?.kind === 'registries' && <RegistriesDialog />}
+      {dialog?.kind === 'cleanup' && <CleanupDialog what={dialog.what} />}
       {dialog?.kind === 'volume-create' && <CreateVolumeDialog />}
       {dialog?.kind === 'network-create' && <CreateNetworkDialog />}
       {dialog?.kind === 'network-connect' && <ConnectDialog networkId={dialog.networkId} networkName={dialog.networkName} />}

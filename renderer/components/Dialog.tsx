@@ -14,7 +14,7 @@ interface Props {
   children: ReactNode;
 }
 
-/** A modal form. Escape or Cancel closes it; the submit button reports `busy` while it works. */
+/** A modal form. Escape or Cancel closes it; the submit button reports `busy` while it works. Without `onSubmit` it only shows information and has one Close button. */
 export function Dialog(p: Props) {
   const ref = useRef<HTMLFormElement>(null);
   useEffect(() => {
@@ -38,12 +38,20 @@ export function Dialog(p: Props) {
           </p>
         )}
         <footer>
-          <button type="button" onClick={p.onClose}>
-            Cancel
-          </button>
-          <button type="submit" className={p.danger ? 'danger' : 'primary'} disabled={p.busy || p.submitDisabled}>
-            {p.busy ? 'Working…' : (p.submitLabel ?? 'OK')}
-          </button>
+          {p.onSubmit ? (
+            <>
+              <button type="button" onClick={p.onClose}>
+                Cancel
+              </button>
+              <button type="submit" className={p.danger ? 'danger' : 'primary'} disabled={p.busy || p.submitDisabled}>
+                {p.busy ? 'Working…' : (p.submitLabel ?? 'OK')}
+              </button>
+            </>
+          ) : (
+            <button type="button" className="primary" onClick={p.onClose}>
+              Close
+            </button>
+          )}
         </footer>
       </form>
     </div>

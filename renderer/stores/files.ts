@@ -1,13 +1,11 @@
 /**
- * The Files tab: the folder shown for the open container, and the downloads and uploads in
- * flight. Uploads keep at most UPLOAD_WINDOW pieces unacknowledged, so a large file never sits in
- * memory or in the socket at once; downloads are collected as Blob parts and saved as a tar.
+ * The Files tab: the folder shown for the open container, and the downloads (saved as a tar) and
+ * uploads in flight (see api/transfers for how the bytes move).
  */
 import { create } from 'zustand';
 import type { FolderListing } from '../../electron/shared/models';
-import { UPLOAD_PIECE, UPLOAD_WINDOW } from '../../electron/shared/transfer';
 import { api } from '../api';
-import { fromBase64, toBase64 } from '../lib/base64';
+import { receiveBlob, saveBlob, sendBlob } from '../api/transfers';
 import { confirm } from './ui';
 
 export interface Transfer {
@@ -82,76 +80,31 @@ export function cancelTransfer(key: number): void {
 }
 
 /** Downloads a file or folder as `<name>.tar`; `save` hands the finished Blob to the browser. */
-export function downloadPath(id: string, path: string, save: (blob: Blob, name: string) => void = saveBlob): Promise<void> {
-  return new Promise((resolve) => {
-    const parts: Uint8Array<ArrayBuffer>[] = [];
-    let bytes = 0;
-    const key = addTransfer({ kind: 'download', label: path }, () => {
-      h.cancel();
-      resolve();
-    });
-    const h = api().stream('containers.files.download', { id, path }, {
-      onData: (b64) => {
-        const part = fromBase64(b64);
-        parts.push(part);
-        bytes += part.length;
-        updateTransfer(key, { bytes });
-      },
-      onEnd: (error) => {
-        if (error) updateTransfer(key, { status: 'failed', error: error.message });
-        else {
-          save(new Blob(parts, { type: 'application/x-tar' }), `${path.split('/').pop() || 'root'}.tar`);
-          updateTransfer(key, { status: 'done' });
-        }
-        resolve();
-      },
-    });
-  });
-}
-
-function saveBlob(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  Object.assign(document.createElement('a'), { href: url, download: name }).click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+export async function downloadPath(id: string, path: string, save: (blob: Blob, name: string) => void = saveBlob): Promise<void> {
+  const t = receiveBlob((on) => api().stream('containers.files.download', { id, path }, on), 'application/x-tar', (bytes) => updateTransfer(key, { bytes }));
+  const key = addTransfer({ kind: 'download', label: path }, t.cancel);
+  try {
+    const blob = await t.done;
+    if (!blob) return; // cancelled
+    save(blob, `${path.split('/').pop() || 'root'}.tar`);
+    updateTransfer(key, { status: 'done' });
+  } catch (e) {
+    updateTransfer(key, { status: 'failed', error: (e as Error).message });
+  }
 }
 
 /** Uploads one file into `dir`; resolves true when it is in the container, false when it failed or was cancelled. */
-export function uploadFile(id: string, dir: string, file: Blob & { name: string }): Promise<boolean> {
-  return new Promise((resolve) => {
-    let sent = 0;
-    let acked = 0;
-    let reading = false;
-    let over = false;
-    const key = addTransfer({ kind: 'upload', label: file.name, total: file.size }, () => {
-      over = true;
-      h.cancel(); // the server drops the staged file: nothing reaches the container
-      resolve(false);
-    });
-    const pump = async () => {
-      if (reading) return;
-      reading = true;
-      while (!over && sent < file.size && sent - acked < UPLOAD_WINDOW * UPLOAD_PIECE) {
-        const piece = new Uint8Array(await file.slice(sent, sent + UPLOAD_PIECE).arrayBuffer());
-        if (over) break;
-        sent += piece.length;
-        h.send({ data: toBase64(piece) });
-      }
-      reading = false;
-    };
-    const h = api().stream('containers.files.upload', { id, dir, name: file.name, size: file.size }, {
-      onData: ({ bytes }) => {
-        acked = bytes;
-        updateTransfer(key, { bytes });
-        void pump();
-      },
-      onEnd: (error) => {
-        over = true;
-        updateTransfer(key, error ? { status: 'failed', error: error.message } : { status: 'done', bytes: file.size });
-        resolve(!error);
-      },
-    });
-    void pump();
-  });
+export async function uploadFile(id: string, dir: string, file: Blob & { name: string }): Promise<boolean> {
+  const t = sendBlob((on) => api().stream('containers.files.upload', { id, dir, name: file.name, size: file.size }, on), file, ({ bytes }) => updateTransfer(key, { bytes }));
+  const key = addTransfer({ kind: 'upload', label: file.name, total: file.size }, t.cancel);
+  try {
+    if (!(await t.done)) return false; // cancelled
+    updateTransfer(key, { status: 'done', bytes: file.size });
+    return true;
+  } catch (e) {
+    updateTransfer(key, { status: 'failed', error: (e as Error).message });
+    return false;
+  }
 }
 
 /** Uploads the files one after another into the folder shown (asking before replacing any), then lists it again. */

@@ -1,6 +1,6 @@
 /** UI state: the current view, theme, toasts, the confirm prompt and which form dialog is open. */
 import { create } from 'zustand';
-import type { ResourceKind } from '../../electron/shared/models';
+import type { CleanupKind, ResourceKind } from '../../electron/shared/models';
 
 export type Theme = 'system' | 'light' | 'dark';
 
@@ -28,11 +28,16 @@ export interface ConfirmAnswer {
 export type DialogState =
   | { kind: 'run' }
   | { kind: 'compose-up' }
+  | { kind: 'image-job'; job: 'pull' | 'push' | 'build' | 'load'; initial?: string }
+  | { kind: 'image-tag'; id: string }
+  | { kind: 'image-history'; id: string }
+  | { kind: 'registries' }
+  | { kind: 'cleanup'; what: CleanupKind }
   | { kind: 'volume-create' }
   | { kind: 'network-create' }
   | { kind: 'network-connect'; networkId: string; networkName: string };
 
-export type View = ResourceKind | 'terminal';
+export type View = ResourceKind | 'disk' | 'terminal';
 
 interface UiState {
   view: View;

@@ -6,6 +6,8 @@ import { removeImages } from '../../stores/actions';
 import { images } from '../../stores/resources';
 import { openRunDialog } from '../../stores/run-form';
 import { ResourceList } from '../ResourceList';
+import { saveImage } from '../../stores/image-jobs';
+import { openDialog } from '../../stores/ui';
 
 const columns: Column<ImageSummary>[] = [
   {
@@ -29,6 +31,12 @@ const columns: Column<ImageSummary>[] = [
     render: (i) => (
       <span className="row-actions">
         <button onClick={() => openRunDialog(i.tags[0] ?? i.id)}>Run…</button>
+        <button onClick={() => openDialog({ kind: 'image-history', id: i.id })} aria-label={`History of ${i.tags[0] ?? shortId(i.id)}`}>
+          History
+        </button>
+        <button onClick={() => openDialog({ kind: 'image-tag', id: i.id })}>Tag…</button>
+        {i.tags.length > 0 && <button onClick={() => openDialog({ kind: 'image-job', job: 'push', initial: i.tags[0] })}>Push…</button>}
+        <button onClick={() => void saveImage(i.id)}>Save</button>
         <button className="danger" onClick={() => void removeImages([i.id])}>
           Remove
         </button>
@@ -53,7 +61,17 @@ export function ImagesView({ stale }: { stale: boolean }) {
           Remove
         </button>
       )}
-      emptyHint="No images yet."
+      actions={
+        <>
+          <button onClick={() => openDialog({ kind: 'registries' })}>Registries…</button>
+          <button onClick={() => openDialog({ kind: 'image-job', job: 'load' })}>Load…</button>
+          <button onClick={() => openDialog({ kind: 'image-job', job: 'build' })}>Build…</button>
+          <button className="primary" onClick={() => openDialog({ kind: 'image-job', job: 'pull' })}>
+            Pull…
+          </button>
+        </>
+      }
+      emptyHint="No images yet. Pull one, build one, or load a saved archive."
       stale={stale}
     />
   );

@@ -1,0 +1,267 @@
+/** The images section's dialogs: pull, push, build, load (one progress view), tag, history and registries. */
+import { useEffect, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { Dialog } from '../../components/Dialog';
+import { formatBytes, relativeTime, shortId } from '../../lib/format';
+import { totals } from '../../lib/progress';
+import {
+  buildImage,
+  cancelJob,
+  loadHistory,
+  loadImages,
+  loadRegistries,
+  loginRegistry,
+  logoutRegistry,
+  pullImage,
+  pushImage,
+  resetJob,
+  tagImage,
+  useHistory,
+  useJob,
+  useRegistries,
+  type JobKind,
+} from '../../stores/image-jobs';
+import { images } from '../../stores/resources';
+import { closeDialog } from '../../stores/ui';
+import { useSubmit } from '../use-submit';
+
+const TITLES: Record<JobKind, string> = { pull: 'Pull image', push: 'Push image', build: 'Build image', load: 'Load images' };
+
+function Progress() {
+  const job = useJob(useShallow((s) => ({ ...s })));
+  const pre = useRef<HTMLPreElement>(null);
+  useEffect(() => {
+    pre.current?.scrollTo({ top: pre.current.scrollHeight });
+  }, [job.output]);
+  if (job.status === 'idle') return null;
+  const t = totals(job.progress);
+  const pct = (c: number, of: number) => (of > 0 ? Math.floor((c / of) * 100) : 0);
+  return (
+    <div className="job" aria-label="Progress">
+      {job.progress.layers.length > 0 && (
+        <>
+          <div className="job-total">
+            <progress max={100} value={pct(t.current, t.total)} aria-label="Total progress" />
+            <span className="muted small">
+              {formatBytes(t.current)} of {formatBytes(t.total)} · {t.layersDone}/{job.progress.layers.length} layers
+            </span>
+          </div>
+          <ul className="layers" aria-label="Layers">
+            {job.progress.layers.map((l) => (
+              <li key={l.id}>
+                <span className="mono">{l.id}</span>
+                <span className="layer-status">{l.status}</span>
+                {l.total ? <progress max={100} value={pct(l.current ?? 0, l.total)} /> : <span />}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {job.kind === 'load' && job.total !== undefined && (
+        <div className="job-total">
+          <progress max={100} value={pct(job.bytes ?? 0, job.total)} aria-label="Upload progress" />
+          <span className="muted small">
+            {formatBytes(job.bytes ?? 0)} of {formatBytes(job.total)}
+          </span>
+        </div>
+      )}
+      {job.output.length > 0 && (
+        <pre className="compose-output" aria-label="Build output" ref={pre}>
+          {job.output.join('\n')}
+        </pre>
+      )}
+      {job.progress.messages.length > 0 && <p className="muted small mono">{job.progress.messages.at(-1)}</p>}
+      <p className={job.status === 'failed' ? 'form-error' : 'muted'} role={job.status === 'failed' ? 'alert' : 'status'}>
+        {job.status === 'running' && 'Working…'}
+        {job.status === 'done' && (job.kind === 'build' ? `Built ${shortId(job.imageId ?? '')}` : job.kind === 'load' ? `Loaded ${job.loaded?.join(', ') || 'nothing'}` : 'Done')}
+        {job.status === 'failed' && job.error}
+        {job.status === 'cancelled' && 'Cancelled'}
+      </p>
+    </div>
+  );
+}
+
+/** One dialog for the four long operations: its form, then the progress while and after it runs. */
+export function ImageJobDialog({ kind, initial }: { kind: JobKind; initial?: string }) {
+  const status = useJob((s) => (s.kind === kind ? s.status : 'idle'));
+  const [ref, setRef] = useState(initial ?? '');
+  const [context, setContext] = useState('');
+  const [dockerfile, setDockerfile] = useState('');
+  const [tags, setTags] = useState('');
+  const [buildArgs, setBuildArgs] = useState('');
+  const [target, setTarget] = useState('');
+  const [noCache, setNoCache] = useState(false);
+  const [file, setFile] = useState<File>();
+  useEffect(() => resetJob, []);
+  const running = status === 'running';
+  const { busy, submit } = useSubmit(async () => {
+    if (kind === 'pull') await pullImage(ref.trim());
+    else if (kind === 'push') await pushImage(ref.trim());
+    else if (kind === 'load' && file) await loadImages(file);
+    else if (kind === 'build') {
+      const args = Object.fromEntries(
+        buildArgs
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean)
+          .map((l) => [l.split('=')[0]!, l.slice(l.indexOf('=') + 1)]),
+      );
+      await buildImage({
+        context: context.trim(),
+        ...(dockerfile.trim() ? { dockerfile: dockerfile.trim() } : {}),
+        tags: tags.split(/[\s,]+/).filter(Boolean),
+        buildArgs: args,
+        ...(target.trim() ? { target: target.trim() } : {}),
+        noCache,
+      });
+    }
+    return undefined;
+  });
+  const close = () => {
+    if (running) cancelJob();
+    closeDialog();
+  };
+  const ready = kind === 'load' ? !!file : kind === 'build' ? !!context.trim() : !!ref.trim();
+  return (
+    <Dialog title={TITLES[kind]} submitLabel={status === 'idle' ? (kind === 'build' ? 'Build' : kind === 'load' ? 'Load' : kind === 'pull' ? 'Pull' : 'Push') : 'Again'} onClose={close} onSubmit={submit} submitDisabled={!ready || running} busy={busy} wide={kind === 'build'}>
+      {(kind === 'pull' || kind === 'push') && (
+        <label>
+          Image reference
+          <input className="mono" value={ref} onChange={(e) => setRef(e.target.value)} placeholder={kind === 'pull' ? 'alpine:3.20 or registry:5000/team/app:v1' : 'registry:5000/team/app:v1'} spellCheck={false} />
+        </label>
+      )}
+      {kind === 'load' && (
+        <label>
+          Image archive (.tar from docker save)
+          <input type="file" accept=".tar,application/x-tar" onChange={(e) => setFile(e.target.files?.[0])} />
+        </label>
+      )}
+      {kind === 'build' && (
+        <div className="run-grid">
+          <label>
+            Folder with the Dockerfile (on this machine)
+            <input className="mono" value={context} onChange={(e) => setContext(e.target.value)} placeholder="/home/me/app" spellCheck={false} />
+          </label>
+          <label>
+            Dockerfile <span className="muted">(in the folder; default Dockerfile)</span>
+            <input className="mono" value={dockerfile} onChange={(e) => setDockerfile(e.target.value)} placeholder="Dockerfile" spellCheck={false} />
+          </label>
+          <label>
+            Tags <span className="muted">(space or comma separated)</span>
+            <input className="mono" value={tags} onChange={(e) => setTags(e.target.value)} placeholder="myapp:dev" spellCheck={false} />
+          </label>
+          <label>
+            Target stage <span className="muted">(optional)</span>
+            <input className="mono" value={target} onChange={(e) => setTarget(e.target.value)} spellCheck={false} />
+          </label>
+          <label>
+            Build args <span className="muted">(KEY=value, one a line)</span>
+            <textarea className="mono" rows={2} value={buildArgs} onChange={(e) => setBuildArgs(e.target.value)} spellCheck={false} />
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={noCache} onChange={(e) => setNoCache(e.target.checked)} /> No cache
+          </label>
+        </div>
+      )}
+      {running && (
+        <button type="button" onClick={cancelJob}>
+          Cancel {kind}
+        </button>
+      )}
+      {status !== 'idle' && <Progress />}
+    </Dialog>
+  );
+}
+
+export function TagDialog({ id }: { id: string }) {
+  const [tag, setTag] = useState('');
+  const { busy, error, submit } = useSubmit(async () => {
+    const e = await tagImage(id, tag.trim());
+    if (!e) closeDialog();
+    return e;
+  });
+  return (
+    <Dialog title={`Tag ${images.label(id)}`} submitLabel="Tag" onClose={closeDialog} onSubmit={submit} submitDisabled={!tag.trim()} busy={busy} error={error}>
+      <label>
+        New tag
+        <input className="mono" value={tag} onChange={(e) => setTag(e.target.value)} placeholder="registry:5000/team/app:v1" spellCheck={false} />
+      </label>
+    </Dialog>
+  );
+}
+
+export function HistoryDialog({ id }: { id: string }) {
+  const { layers, error } = useHistory(useShallow((s) => ({ layers: s.layers, error: s.error })));
+  useEffect(() => void loadHistory(id), [id]);
+  return (
+    <Dialog title={`History of ${images.label(id)}`} onClose={closeDialog} wide>
+      {error && <p className="form-error">{error}</p>}
+      {!layers && !error && <p className="muted">Loading…</p>}
+      {layers && (
+        <div className="table-wrap">
+          <table aria-label="Layers">
+            <thead>
+              <tr>
+                <th>Instruction</th>
+                <th className="num">Size</th>
+                <th>Created</th>
+              </tr>
+            </thead>
+            <tbody>
+              {layers.map((l, i) => (
+                <tr key={i}>
+                  <td className="mono instruction">{l.createdBy || <span className="muted">(none)</span>}</td>
+                  <td className="num">{formatBytes(l.size)}</td>
+                  <td className="nowrap">{relativeTime(l.created)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Dialog>
+  );
+}
+
+export function RegistriesDialog() {
+  const { logins, error: listError } = useRegistries(useShallow((s) => ({ logins: s.logins, error: s.error })));
+  const [server, setServer] = useState('');
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  useEffect(() => void loadRegistries(), []);
+  const { busy, error, submit } = useSubmit(async () => {
+    const e = await loginRegistry(server.trim(), username, password);
+    if (!e) setPassword('');
+    return e;
+  });
+  return (
+    <Dialog title="Registries" submitLabel="Log in" onClose={closeDialog} onSubmit={submit} submitDisabled={!server.trim() || !username || !password} busy={busy} error={error ?? listError}>
+      {logins.length ? (
+        <ul className="logins" aria-label="Logins">
+          {logins.map((l) => (
+            <li key={l.server}>
+              <span className="mono">{l.server}</span> <span className="muted">as {l.username}</span>
+              <button type="button" className="small" onClick={() => void logoutRegistry(l.server)}>
+                Log out
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="muted small">No logins yet. Credentials are checked with the registry, then kept in a file only you can read.</p>
+      )}
+      <label>
+        Registry
+        <input className="mono" value={server} onChange={(e) => setServer(e.target.value)} placeholder="docker.io or registry.example.com:5000" spellCheck={false} />
+      </label>
+      <label>
+        Username
+        <input value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="username" />
+      </label>
+      <label>
+        Password or token
+        <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" />
+      </label>
+    </Dialog>
+  );
+}

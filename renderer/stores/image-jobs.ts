@@ -1,0 +1,194 @@
+/**
+ * Long image operations shown in a dialog: pull, push, build and load, one at a time, with their
+ * progress (per layer for pull/push, output lines for build). Plus the quick ones that report as
+ * toasts: tag, save, history, registry logins.
+ */
+import { create } from 'zustand';
+import type { ChunkOf, StreamArgsOf } from '../../electron/shared/api-contract';
+import type { HistoryLayer, RegistryLogin } from '../../electron/shared/models';
+import { api } from '../api';
+import { receiveBlob, saveBlob, sendBlob } from '../api/transfers';
+import { applyProgress, emptyProgress, type ProgressState } from '../lib/progress';
+import { images } from './resources';
+import { toast } from './ui';
+
+export type JobKind = 'pull' | 'push' | 'build' | 'load';
+export const BUILD_OUTPUT_LINES = 5000;
+
+export interface JobState {
+  kind?: JobKind;
+  target?: string; // the reference, folder or file it works on
+  status: 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
+  progress: ProgressState;
+  output: string[];
+  bytes?: number;
+  total?: number;
+  imageId?: string;
+  loaded?: string[];
+  error?: string;
+}
+
+const idle = (): JobState => ({ status: 'idle', progress: emptyProgress(), output: [] });
+export const useJob = create<JobState>(idle);
+
+let cancelCurrent: (() => void) | undefined;
+
+function begin(kind: JobKind, target: string): boolean {
+  if (useJob.getState().status === 'running') {
+    toast({ kind: 'error', title: 'Another image operation is running', message: 'Wait for it to finish or cancel it.' });
+    return false;
+  }
+  useJob.setState({ ...idle(), kind, target, status: 'running' });
+  return true;
+}
+
+function finish(error?: Error): void {
+  cancelCurrent = undefined;
+  if (useJob.getState().status !== 'running') return; // cancelled meanwhile
+  useJob.setState(error ? { status: 'failed', error: error.message } : { status: 'done' });
+}
+
+export function cancelJob(): void {
+  cancelCurrent?.();
+  cancelCurrent = undefined;
+  if (useJob.getState().status === 'running') useJob.setState({ status: 'cancelled' });
+}
+
+export function resetJob(): void {
+  if (useJob.getState().status !== 'running') useJob.setState(idle());
+}
+
+function progressJob(kind: 'pull' | 'push', ref: string): Promise<boolean> {
+  if (!begin(kind, ref)) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const h = api().stream(kind === 'pull' ? 'images.pull' : 'images.push', { ref }, {
+      onData: (batch) => useJob.setState((s) => ({ progress: applyProgress(s.progress, batch) })),
+      onEnd: (error) => {
+        finish(error);
+        resolve(!error);
+      },
+    });
+    cancelCurrent = () => {
+      h.cancel();
+      resolve(false);
+    };
+  });
+}
+
+export const pullImage = (ref: string) => progressJob('pull', ref);
+export const pushImage = (ref: string) => progressJob('push', ref);
+
+export function buildImage(args: StreamArgsOf<'images.build'>): Promise<boolean> {
+  if (!begin('build', args.context)) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    let carry = '';
+    const h = api().stream('images.build', args, {
+      onData: ({ text, imageId }) => {
+        if (imageId) useJob.setState({ imageId });
+        if (!text) return;
+        const lines = (carry + text).split('\n');
+        carry = lines.pop()!;
+        if (lines.length) useJob.setState((s) => ({ output: [...s.output, ...lines].slice(-BUILD_OUTPUT_LINES) }));
+      },
+      onEnd: (error) => {
+        if (carry) useJob.setState((s) => ({ output: [...s.output, carry] }));
+        finish(error);
+        resolve(!error);
+      },
+    });
+    cancelCurrent = () => {
+      h.cancel();
+      resolve(false);
+    };
+  });
+}
+
+export async function loadImages(file: Blob & { name: string }): Promise<boolean> {
+  if (!begin('load', file.name)) return false;
+  useJob.setState({ bytes: 0, total: file.size });
+  const t = sendBlob<ChunkOf<'images.load'>>((on) => api().stream('images.load', { size: file.size }, on), file, ({ bytes }) => useJob.setState({ bytes }));
+  cancelCurrent = t.cancel;
+  try {
+    const last = await t.done;
+    if (!last) return false;
+    useJob.setState({ loaded: last.loaded ?? [] });
+    finish();
+    return true;
+  } catch (e) {
+    finish(e as Error);
+    return false;
+  }
+}
+
+/** `docker save` of one image, downloaded as <name>.tar. */
+export async function saveImage(id: string, save: (b: Blob, name: string) => void = saveBlob): Promise<void> {
+  const label = images.label(id);
+  toast({ kind: 'info', title: `Saving ${label}…` });
+  try {
+    const blob = await receiveBlob((on) => api().stream('images.save', { ids: [id] }, on), 'application/x-tar', () => {}).done;
+    if (blob) save(blob, `${label.replace(/[/:]/g, '_')}.tar`);
+  } catch (e) {
+    toast({ kind: 'error', title: `Could not save ${label}`, message: (e as Error).message });
+  }
+}
+
+/** Adds a tag; returns the error text for the dialog. */
+export async function tagImage(id: string, tag: string): Promise<string | undefined> {
+  try {
+    await api().call('images.tag', { id, tag });
+    toast({ kind: 'success', title: `Tagged ${tag}` });
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+// ---- history
+export interface HistoryState {
+  id?: string;
+  layers?: HistoryLayer[];
+  error?: string;
+}
+export const useHistory = create<HistoryState>(() => ({}));
+
+export async function loadHistory(id: string): Promise<void> {
+  useHistory.setState({ id, layers: undefined, error: undefined });
+  try {
+    const layers = await api().call('images.history', { id });
+    if (useHistory.getState().id === id) useHistory.setState({ layers });
+  } catch (e) {
+    if (useHistory.getState().id === id) useHistory.setState({ error: (e as Error).message });
+  }
+}
+
+// ---- registries
+export const useRegistries = create<{ logins: RegistryLogin[]; error?: string }>(() => ({ logins: [] }));
+
+export async function loadRegistries(): Promise<void> {
+  try {
+    useRegistries.setState({ logins: await api().call('registries.list'), error: undefined });
+  } catch (e) {
+    useRegistries.setState({ error: (e as Error).message });
+  }
+}
+
+export async function loginRegistry(server: string, username: string, password: string): Promise<string | undefined> {
+  try {
+    await api().call('registries.login', { server, username, password });
+    toast({ kind: 'success', title: `Logged in to ${server}` });
+    await loadRegistries();
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+export async function logoutRegistry(server: string): Promise<void> {
+  try {
+    await api().call('registries.logout', { server });
+    toast({ kind: 'success', title: `Logged out of ${server}` });
+  } catch (e) {
+    toast({ kind: 'error', title: `Could not log out of ${server}`, message: (e as Error).message });
+  }
+  await loadRegistries();
+}
