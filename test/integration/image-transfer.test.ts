@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildEvent, CleanupKind, CleanupPlan, LayerProgress, RegistryLogin } from '../../electron/shared/models';
 import { UPLOAD_PIECE } from '../../electron/shared/transfer';
-import { connectedCore, engine, TEST_REGISTRIES_FILE, uniq } from '../support/engine';
+import { connectedCore, engine, TEST_REGISTRIES_FILE, uniq, waitFor } from '../support/engine';
 import { freePort } from '../support/ports';
 import { startRegistry, type Registry } from '../support/registry';
 import { tempDir } from '../support/temp';
@@ -94,6 +94,19 @@ describe('images through a real registry', () => {
     expect(docker.cli(['ps', '-a', '--filter', 'status=exited', '--format', '{{.Image}}'])).not.toContain(tag);
     expect((await collect('images.build', { context: join(ctx, 'nope') })).error).toMatchObject({ code: 'NOT_FOUND' });
     expect((await collect('images.build', { context: ctx, dockerfile: '../x' })).error).toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
+  it('a cancelled build stops, tags nothing and leaves no build container behind', async () => {
+    const ctx = tempDir('cancel');
+    writeFileSync(join(ctx, 'Dockerfile'), `FROM ${TEST_IMAGE}\nRUN sleep 300\n`);
+    const tag = `berth-test/cancelled:${uniq('t')}`;
+    const out: string[] = [];
+    const s = t.core.router.openStream('images.build', { context: ctx, tags: [tag] }, async (c) => void out.push((c as BuildEvent).text ?? ''));
+    await waitFor(() => out.join('').includes('Running in') || undefined, 20_000, 'the RUN step');
+    s.cancel();
+    expect(await s.done).toBeUndefined();
+    await waitFor(() => docker.cli(['ps', '-a', '--format', '{{.Command}}']).includes('sleep 300') === false || undefined, 20_000, 'build container removed');
+    expect(docker.try(['image', 'inspect', tag]).status).not.toBe(0);
   });
 
   it('save → remove → load gives the same image back', async () => {

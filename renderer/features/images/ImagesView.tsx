@@ -63,6 +63,8 @@ export function ImagesView({ stale }: { stale: boolean }) {
       )}
       actions={
         <>
+          <button onClick={() => openDialog({ kind: 'cleanup', what: 'dangling-images' })}>Prune dangling…</button>
+          <button onClick={() => openDialog({ kind: 'cleanup', what: 'unused-images' })}>Prune unused…</button>
           <button onClick={() => openDialog({ kind: 'registries' })}>Registries…</button>
           <button onClick={() => openDialog({ kind: 'image-job', job: 'load' })}>Load…</button>
           <button onClick={() => openDialog({ kind: 'image-job', job: 'build' })}>Build…</button>
