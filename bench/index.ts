@@ -8,6 +8,8 @@ import { createInterface } from 'node:readline';
 import { createCore, type Core } from '../electron/main/core';
 import { PrivateDockerd } from '../test/support/dockerd';
 import { buildTestImages, TEST_IMAGE } from '../test/support/test-image';
+import { launchChromium } from '../test/support/chromium';
+import { startServer } from '../electron/main/server/server';
 
 interface Row {
   name: string;
@@ -113,6 +115,76 @@ async function logStream(core: Core, engine: PrivateDockerd): Promise<Row[]> {
   ];
 }
 
+/**
+ * Data to pixels: the `containers.list` reply with N containers arriving in the page, to the
+ * containers table showing N rows (after the next frame), in Chromium. Baseline: the same rows
+ * built as a plain HTML table with innerHTML in the same page (the browser's own floor).
+ */
+async function uiRender(core: Core, count: number, rounds: number): Promise<Row> {
+  const server = await startServer({ router: core.router, hub: core.hub, staticDir: 'dist/renderer' });
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // Stamp the arrival of the big list reply before the app's own handler runs.
+    await page.addInitScript(() => {
+      const W = window as unknown as { __listAt?: number; __listJson?: string };
+      const Native = window.WebSocket;
+      window.WebSocket = class extends Native {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          super(url, protocols);
+          this.addEventListener('message', (e: MessageEvent) => {
+            if (typeof e.data === 'string' && e.data.length > 100_000 && e.data.includes('"t":"res"') && W.__listAt === undefined) {
+              W.__listAt = performance.now();
+              W.__listJson = e.data;
+            }
+          });
+        }
+      } as typeof WebSocket;
+    });
+    const berth: number[] = [];
+    const plain: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      await page.goto(server.url);
+      berth.push(
+        await page.evaluate(
+          (n) =>
+            new Promise<number>((resolve) => {
+              const W = window as unknown as { __listAt?: number };
+              const check = () => {
+                if (W.__listAt !== undefined && document.querySelectorAll('table[aria-label="Containers"] tbody tr').length >= n) {
+                  requestAnimationFrame(() => resolve(performance.now() - W.__listAt!));
+                } else requestAnimationFrame(check);
+              };
+              check();
+            }),
+          count,
+        ),
+      );
+      plain.push(
+        await page.evaluate(
+          () =>
+            new Promise<number>((resolve) => {
+              const t0 = performance.now();
+              const rows = (JSON.parse((window as unknown as { __listJson: string }).__listJson) as { value: { id: string; name: string; image: string; state: string; status: string }[] }).value;
+              const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+              const host = document.createElement('div');
+              host.innerHTML = `<table><tbody>${rows.map((c) => `<tr><td><input type="checkbox"></td><td>${esc(c.name)}<br>${esc(c.id.slice(0, 12))}</td><td>${esc(c.image)}</td><td>${esc(c.state)} ${esc(c.status)}</td><td></td><td><button>Start</button><button>Remove</button></td></tr>`).join('')}</tbody></table>`;
+              document.body.append(host);
+              requestAnimationFrame(() => {
+                resolve(performance.now() - t0);
+                host.remove();
+              });
+            }),
+        ),
+      );
+    }
+    return { name: `UI: list reply -> ${count} rows on screen (median of ${rounds})`, unit: 'ms', berth: median(berth), baselineName: 'plain innerHTML table', baseline: median(plain) };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
 function logBytes(engine: PrivateDockerd, name: string): number {
   return statSync(engine.cli(['inspect', '-f', '{{.LogPath}}', name])).size;
 }
@@ -125,7 +197,13 @@ async function main(): Promise<void> {
   try {
     buildTestImages(engine);
     while (core.engine.getStatus().state !== 'up') await new Promise((r) => setTimeout(r, 50));
-    const rows = [await pushLatency(core, engine, 20), await listContainers(core, engine, Number(process.env.BENCH_CONTAINERS ?? 1000), 5), ...(await logStream(core, engine))];
+    const containers = Number(process.env.BENCH_CONTAINERS ?? 1000);
+    const rows = [
+      await pushLatency(core, engine, 20),
+      await listContainers(core, engine, containers, 5),
+      await uiRender(core, containers, 5),
+      ...(await logStream(core, engine)),
+    ];
     const table = rows.map((r) => ({
       measure: r.name,
       berth: `${r.berth.toFixed(1)} ${r.unit}`,

@@ -5,7 +5,10 @@
 import { createHandlers, createStreamHandlers } from './api/handlers';
 import { createRouter, type Router } from './api/router';
 import { EngineConnection, type EngineConnectionOptions } from './engine/engine-connection';
-import { formatEndpoint, parseDockerHost } from './engine/endpoint';
+import { formatEndpoint, parseDockerHost, type EngineEndpoint } from './engine/endpoint';
+import { socketName, sshTunnelFor } from './engine/ssh-config';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { toBerthError } from './engine/engine-errors';
 import { EventHub } from './event-hub';
 import { ContainersService } from './services/containers';
@@ -30,11 +33,25 @@ export interface Core {
   dispose(): void;
 }
 
-/** `registriesFile`: where registry logins are kept (default: in Berth's data folder). */
-export function createCore(opts: { dockerHost: string; engine?: EngineConnectionOptions; registriesFile?: string }): Core {
+export interface CoreOptions {
+  dockerHost: string;
+  engine?: EngineConnectionOptions;
+  /** Where registry logins are kept (default: in Berth's data folder). */
+  registriesFile?: string;
+  /** Where local ends of SSH tunnels listen (default: Berth's data folder). */
+  runDir?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export function createCore(opts: CoreOptions): Core {
   const hub = new EventHub();
+  const env = opts.env ?? process.env;
   const endpoint = parseDockerHost(opts.dockerHost);
-  const engine = new EngineConnection(endpoint, hub, opts.engine);
+  // An ssh:// engine is reached through a local socket forwarded over SSH; the rest of Berth (and
+  // the docker CLI in the host terminal) uses that socket like any local engine.
+  const tunnel = endpoint.kind === 'ssh' ? sshTunnelFor(endpoint, join(opts.runDir ?? paths.run(env), socketName(opts.dockerHost)), env, homedir()) : undefined;
+  const local: EngineEndpoint = tunnel ? parseDockerHost(tunnel.endpoint) : endpoint;
+  const engine = new EngineConnection(local, hub, { ...opts.engine, display: formatEndpoint(endpoint), failureReason: () => tunnel?.lastError });
   const docker = engine.docker;
   const logins = new RegistryLogins(opts.registriesFile ?? paths.registries());
   const services = {
@@ -49,8 +66,8 @@ export function createCore(opts: { dockerHost: string; engine?: EngineConnection
     run: new RunService(docker, endpoint.kind === 'unix'),
     exec: new ExecService(docker),
     files: new FilesService(docker),
-    compose: new ComposeService(docker, { dockerHost: formatEndpoint(endpoint) }),
-    hostShell: new HostShellService(formatEndpoint(endpoint), spawnPty),
+    compose: new ComposeService(docker, { dockerHost: formatEndpoint(local) }),
+    hostShell: new HostShellService(formatEndpoint(local), spawnPty),
   };
   const router = createRouter(createHandlers(services), createStreamHandlers(services), {
     mapError: toBerthError,
@@ -58,6 +75,22 @@ export function createCore(opts: { dockerHost: string; engine?: EngineConnection
       if (e.code === 'ENGINE_UNREACHABLE') engine.nudge();
     },
   });
-  engine.start();
-  return { hub, engine, router, dispose: () => engine.dispose() };
+  if (tunnel) {
+    tunnel.listen().then(
+      () => engine.start(),
+      (e: Error) => {
+        tunnel.lastError = `Cannot listen on ${tunnel.endpoint}: ${e.message}`;
+        engine.start(); // reports the engine unreachable, with that reason
+      },
+    );
+  } else engine.start();
+  return {
+    hub,
+    engine,
+    router,
+    dispose: () => {
+      engine.dispose();
+      void tunnel?.close();
+    },
+  };
 }

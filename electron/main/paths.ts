@@ -10,4 +10,6 @@ export const paths = {
   settings: (env?: NodeJS.ProcessEnv) => join(dataDir(env), 'settings.json'),
   /** Registry logins, mode 0600. */
   registries: (env?: NodeJS.ProcessEnv) => join(dataDir(env), 'registries.json'),
+  /** Sockets Berth listens on (local ends of SSH tunnels), mode 0700. */
+  run: (env?: NodeJS.ProcessEnv) => join(dataDir(env), 'run'),
 };

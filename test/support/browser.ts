@@ -1,21 +1,10 @@
-/** Debian's Chromium driven by playwright-core (no browser download); flags as this machine needs. */
-import { existsSync, mkdirSync } from 'node:fs';
+/** The dashboard in Chromium for an e2e test file. */
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './chromium';
 import { startServer, type RunningServer } from '../../electron/main/server/server';
 import { connectedCore } from './engine';
-
-export const CHROMIUM = process.env.BERTH_CHROMIUM ?? '/usr/bin/chromium';
-export const ARTIFACTS = 'test-results';
-
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install chromium (.ci/run does)`);
-  mkdirSync(ARTIFACTS, { recursive: true });
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-}
 
 /**
  * For an e2e file: browser mode (a core on the shared engine + the server) and Chromium with
@@ -50,3 +39,5 @@ export function openDashboard(viewport = { width: 1280, height: 800 }) {
     pageErrors,
   };
 }
+
+export { ARTIFACTS, CHROMIUM, launchChromium } from './chromium';

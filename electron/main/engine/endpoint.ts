@@ -1,10 +1,14 @@
 /** Where the engine is: a DOCKER_HOST-style string turned into connection options. */
 import { BerthError } from '../../shared/errors';
 
-export type EngineEndpoint = { kind: 'unix'; socketPath: string } | { kind: 'tcp'; host: string; port: number };
+export type EngineEndpoint =
+  | { kind: 'unix'; socketPath: string }
+  | { kind: 'tcp'; host: string; port: number }
+  /** A remote engine over SSH: its socket (default /var/run/docker.sock) forwarded to a local one. */
+  | { kind: 'ssh'; username: string; host: string; port: number; socketPath: string };
 
 export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
-const FORMS = { hint: 'Use unix:///path/to/docker.sock or tcp://host:port.' };
+const FORMS = { hint: 'Use unix:///path/to/docker.sock, tcp://host:port or ssh://user@host[:port][/path/to/docker.sock].' };
 
 export function parseDockerHost(value: string): EngineEndpoint {
   const v = value.trim();
@@ -14,13 +18,21 @@ export function parseDockerHost(value: string): EngineEndpoint {
     return { kind: 'unix', socketPath };
   }
   if (v.startsWith('/')) return { kind: 'unix', socketPath: v };
+  const ssh = /^ssh:\/\/([a-z_][a-z0-9_.-]*)@([a-zA-Z0-9.-]+|\[[0-9a-fA-F:]+\])(?::(\d{1,5}))?(\/[^\s]*)?$/.exec(v);
+  if (ssh) {
+    const port = ssh[3] ? Number(ssh[3]) : 22;
+    if (port > 0 && port < 65536) return { kind: 'ssh', username: ssh[1]!, host: ssh[2]!.replace(/^\[|\]$/g, ''), port, socketPath: ssh[4] && ssh[4] !== '/' ? ssh[4] : '/var/run/docker.sock' };
+  }
   const m = /^tcp:\/\/([^:/]+):(\d{1,5})\/?$/.exec(v);
   if (m && Number(m[2]) > 0 && Number(m[2]) < 65536) return { kind: 'tcp', host: m[1]!, port: Number(m[2]) };
   throw new BerthError('INVALID_ARGUMENT', `Unsupported engine address "${value}"`, FORMS);
 }
 
 export function formatEndpoint(e: EngineEndpoint): string {
-  return e.kind === 'unix' ? `unix://${e.socketPath}` : `tcp://${e.host}:${e.port}`;
+  if (e.kind === 'unix') return `unix://${e.socketPath}`;
+  if (e.kind === 'tcp') return `tcp://${e.host}:${e.port}`;
+  const host = e.host.includes(':') ? `[${e.host}]` : e.host;
+  return `ssh://${e.username}@${host}${e.port === 22 ? '' : `:${e.port}`}${e.socketPath === '/var/run/docker.sock' ? '' : e.socketPath}`;
 }
 
 /** Settings/env precedence: BERTH_DOCKER_HOST, then DOCKER_HOST, then the configured value, then the default. */

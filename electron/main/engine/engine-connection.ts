@@ -17,6 +17,10 @@ export interface EngineConnectionOptions {
   retryMaxMs?: number;
   pingTimeoutMs?: number;
   coalesceMs?: number;
+  /** The address to show, when it is not the one connected to (an ssh:// engine behind its tunnel). */
+  display?: string;
+  /** A better reason than the socket's when the engine cannot be reached (the SSH tunnel's). */
+  failureReason?: () => string | undefined;
 }
 
 const ALL_KINDS = ['containers', 'images', 'volumes', 'networks'] as const;
@@ -37,13 +41,13 @@ export class EngineConnection {
     private readonly hub: EventHub,
     opts: EngineConnectionOptions = {},
   ) {
-    this.opts = { retryMinMs: 250, retryMaxMs: 5000, pingTimeoutMs: 3000, coalesceMs: 100, ...opts };
+    this.opts = { retryMinMs: 250, retryMaxMs: 5000, pingTimeoutMs: 3000, coalesceMs: 100, display: formatEndpoint(endpoint), failureReason: () => undefined, ...opts };
     this.retryDelay = this.opts.retryMinMs;
     this.docker =
       endpoint.kind === 'unix'
         ? new Dockerode({ socketPath: endpoint.socketPath })
         : new Dockerode({ host: endpoint.host, port: endpoint.port, protocol: 'http' });
-    this.status = { state: 'connecting', endpoint: formatEndpoint(endpoint), since: Date.now() };
+    this.status = { state: 'connecting', endpoint: this.opts.display, since: Date.now() };
     this.coalescer = new ChangeCoalescer((kind, ids) => this.hub.emit(changedEvent(kind), { ids }), this.opts.coalesceMs);
   }
 
@@ -86,7 +90,7 @@ export class EngineConnection {
       // Whatever happened while we were away: every list refreshes once.
       for (const kind of ALL_KINDS) this.coalescer.add(kind);
     } catch (e) {
-      this.markDown(describe(e));
+      this.markDown(this.opts.failureReason() ?? describe(e));
       this.scheduleRetry();
     } finally {
       this.connecting = false;

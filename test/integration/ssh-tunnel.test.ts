@@ -1,0 +1,101 @@
+import { statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Dockerode from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKeyPair, SshTunnel } from '../../electron/main/engine/ssh-tunnel';
+import { createCore } from '../../electron/main/core';
+import { engine, nextEvent, uniq, waitFor } from '../support/engine';
+import { TEST_IMAGE } from '../support/test-image';
+import { startSshd, type Sshd } from '../support/sshd';
+import { tempDir } from '../support/temp';
+
+const docker = engine();
+let sshd: Sshd;
+beforeAll(async () => void (sshd = await startSshd()));
+afterAll(() => sshd?.stop());
+
+function tunnel(over: Partial<ConstructorParameters<typeof SshTunnel>[0]> = {}) {
+  const t = new SshTunnel({
+    target: { host: '127.0.0.1', port: sshd.port, username: 'root', remoteSocket: docker.dockerHost.replace('unix://', '') },
+    privateKey: sshd.clientKey,
+    hostKeys: [sshd.hostKey],
+    localSocket: join(tempDir('tunnel'), 'engine.sock'),
+    ...over,
+  });
+  return t;
+}
+
+describe('SSH tunnel to an engine (real sshd on 127.0.0.1)', () => {
+  it('forwards the engine API through a 0600 local socket', async () => {
+    const t = tunnel();
+    await t.listen();
+    try {
+      expect(statSync(t.endpoint.slice('unix://'.length)).mode & 0o777).toBe(0o600);
+      const viaTunnel = new Dockerode({ socketPath: t.endpoint.slice('unix://'.length) });
+      expect((await viaTunnel.version()).ApiVersion).toBe((await new Dockerode({ socketPath: docker.dockerHost.slice(7) }).version()).ApiVersion);
+      // several requests at once, each over its own forwarded channel
+      const lists = await Promise.all(Array.from({ length: 10 }, () => viaTunnel.listImages()));
+      expect(new Set(lists.map((l) => l.length)).size).toBe(1);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('refuses a host whose key is not the pinned one, and says which key it saw', async () => {
+    const t = tunnel({ hostKeys: ['SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'] });
+    await expect(t.connect()).rejects.toThrow(`Host key of 127.0.0.1:${sshd.port} is ${sshd.hostKey}, not the pinned`);
+    await t.close();
+  });
+
+  it('says when the key is refused or nothing listens', async () => {
+    const wrongKey = tunnel({ privateKey: generateKeyPair('stranger').privateKey });
+    await expect(wrongKey.connect()).rejects.toThrow(/SSH login as root@127\.0\.0\.1:\d+ was refused/);
+    const nobody = tunnel({ target: { host: '127.0.0.1', port: 1, username: 'root', remoteSocket: '/x' } });
+    await expect(nobody.connect()).rejects.toThrow(/Cannot reach root@127\.0\.0\.1:1 over SSH: .*ECONNREFUSED/);
+  });
+});
+
+describe('an ssh:// engine in the core', () => {
+  function sshCore(env: Record<string, string>) {
+    const dir = tempDir('ssh-core');
+    writeFileSync(join(dir, 'key'), sshd.clientKey, { mode: 0o600 });
+    return createCore({
+      dockerHost: `ssh://root@127.0.0.1:${sshd.port}${docker.dockerHost.slice('unix://'.length)}`,
+      engine: { retryMinMs: 100, retryMaxMs: 500, coalesceMs: 50 },
+      runDir: join(dir, 'run'),
+      registriesFile: join(dir, 'registries.json'),
+      env: { BERTH_SSH_KEY: join(dir, 'key'), ...env },
+    });
+  }
+
+  it('lists, pushes events and opens an exec terminal through the tunnel', async () => {
+    const core = sshCore({ BERTH_SSH_HOST_KEY: sshd.hostKey });
+    try {
+      await waitFor(() => core.engine.getStatus().state === 'up' || undefined, 15_000, 'engine up over ssh');
+      expect(core.engine.getStatus().endpoint).toBe(`ssh://root@127.0.0.1:${sshd.port}${docker.dockerHost.slice('unix://'.length)}`);
+      const name = uniq('over-ssh');
+      const pushed = nextEvent(core, 'containers:changed');
+      docker.cli(['run', '-d', '--name', name, TEST_IMAGE, 'sleep', '600']);
+      await pushed;
+      const list = await core.router.handle('containers.list');
+      expect(list.ok && (list.value as { name: string }[]).map((c) => c.name)).toContain(name);
+      let out = '';
+      const sh = core.router.openStream('containers.exec', { id: name, cols: 80, rows: 24 }, async (c) => void (out += c as string));
+      sh.input({ data: 'echo over-ssh-$((6*7))\r' });
+      await waitFor(() => out.includes('over-ssh-42') || undefined, 10_000, 'exec output over ssh');
+      sh.cancel();
+    } finally {
+      core.dispose();
+    }
+  });
+
+  it('an unknown host key keeps the engine unreachable, with the reason', async () => {
+    const core = sshCore({ BERTH_SSH_HOST_KEY: 'SHA256:wrongwrongwrongwrongwrongwrongwrongwrongwro' });
+    try {
+      const status = await waitFor(() => (core.engine.getStatus().state === 'unreachable' ? core.engine.getStatus() : undefined), 15_000, 'unreachable');
+      expect(status.reason).toMatch(/^Host key of 127\.0\.0\.1:\d+ is SHA256:\S+, not the pinned SHA256:wrong/);
+    } finally {
+      core.dispose();
+    }
+  });
+});

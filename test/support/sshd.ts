@@ -1,0 +1,84 @@
+/**
+ * A real OpenSSH server on 127.0.0.1 for the SSH paths (remote engines, the VM tunnel): its own
+ * host key and authorized_keys in a temp folder, root login by key only, streamlocal forwarding on.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateKeyPair } from '../../electron/main/engine/ssh-tunnel';
+import { freePort } from './ports';
+
+export const SSHD = '/usr/sbin/sshd';
+
+export interface Sshd {
+  port: number;
+  /** The server's host key fingerprint, as `ssh-keygen -lf` prints it. */
+  hostKey: string;
+  /** A private key the server accepts for root. */
+  clientKey: string;
+  stop(): Promise<void>;
+}
+
+export async function startSshd(): Promise<Sshd> {
+  if (!existsSync(SSHD)) throw new Error(`${SSHD} not found: apt-get install openssh-server (.ci/run does)`);
+  const dir = mkdtempSync(join(tmpdir(), 'berth-sshd-'));
+  mkdirSync('/run/sshd', { recursive: true }); // privilege separation directory
+  const hostKeyFile = join(dir, 'host_ed25519');
+  const keygen = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', hostKeyFile]);
+  if (keygen.status !== 0) throw new Error(`ssh-keygen failed: ${keygen.stderr}`);
+  const hostKey = spawnSync('ssh-keygen', ['-l', '-f', `${hostKeyFile}.pub`], { encoding: 'utf8' }).stdout.split(' ')[1]!;
+  const client = generateKeyPair('berth-test');
+  writeFileSync(join(dir, 'authorized_keys'), `${client.publicKey}\n`);
+  const port = await freePort();
+  writeFileSync(
+    join(dir, 'sshd_config'),
+    [
+      `ListenAddress 127.0.0.1:${port}`,
+      `HostKey ${hostKeyFile}`,
+      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+      `PidFile ${join(dir, 'sshd.pid')}`,
+      'PermitRootLogin prohibit-password',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'UsePAM no',
+      'StrictModes no',
+      'AllowStreamLocalForwarding yes',
+    ].join('\n') + '\n',
+  );
+  const child: ChildProcess = spawn(SSHD, ['-D', '-e', '-f', join(dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+  const deadline = Date.now() + 10_000;
+  while (!(await canConnect(port))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill();
+      throw new Error(`sshd did not start: ${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    port,
+    hostKey,
+    clientKey: client.privateKey,
+    stop: async () => {
+      if (child.exitCode === null) {
+        child.kill();
+        await new Promise((r) => child.once('exit', r));
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createConnection({ host: '127.0.0.1', port }, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
