@@ -7,6 +7,8 @@ import { ContainersView } from './features/containers/ContainersView';
 import { ComposeUpDialog } from './features/containers/ComposeUpDialog';
 import { HistoryDialog, ImageJobDialog, RegistriesDialog, TagDialog } from './features/images/ImageDialogs';
 import { CleanupDialog, DiskView } from './features/disk/DiskView';
+import { SettingsView } from './features/settings/SettingsView';
+import { switchContext, useContexts } from './stores/contexts';
 import { RunDialog } from './features/containers/RunDialog';
 import { ImagesView } from './features/images/ImagesView';
 import { ConnectDialog, CreateNetworkDialog, NetworksView } from './features/networks/NetworksView';
@@ -24,6 +26,7 @@ const NAV: { id: View; label: string; count?: () => number }[] = [
   { id: 'networks', label: 'Networks', count: () => networks.use((s) => s.items.length) },
   { id: 'disk', label: 'Disk usage' },
   { id: 'terminal', label: 'Terminal' },
+  { id: 'settings', label: 'Settings' },
 ];
 
 const VIEWS: Record<View, (p: { stale: boolean }) => ReactNode> = {
@@ -33,6 +36,7 @@ const VIEWS: Record<View, (p: { stale: boolean }) => ReactNode> = {
   networks: NetworksView,
   disk: DiskView,
   terminal: HostTerminalView,
+  settings: SettingsView,
 };
 
 function Count({ of }: { of: () => number }) {
@@ -68,6 +72,24 @@ function EngineBanner() {
         </>
       )}
     </div>
+  );
+}
+
+function ContextPicker() {
+  const contexts = useContexts((s) => s.contexts);
+  const active = contexts.find((c) => c.active)?.name ?? '';
+  if (contexts.length < 2) return null;
+  return (
+    <label className="theme-pick">
+      Engine
+      <select aria-label="Engine in use" value={active} onChange={(e) => void switchContext(e.target.value)}>
+        {contexts.map((c) => (
+          <option key={c.name} value={c.name}>
+            {c.name}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 
@@ -114,6 +136,7 @@ export function App() {
               <option value="dark">Dark</option>
             </select>
           </label>
+          <ContextPicker />
           <EngineFooter />
         </div>
       </nav>

@@ -10,7 +10,7 @@ import { findElectronBinary, planLaunch } from './launcher';
 import { paths } from './paths';
 import { startServer } from './server/server';
 import { loadSettings } from './services/settings';
-import { resolveDockerHost } from './engine/endpoint';
+import { activeDockerHost } from './services/contexts';
 
 const USAGE = `usage: berth <command>
   start            open Berth (Electron window, or the dashboard in browser mode)
@@ -20,7 +20,7 @@ Environment: BERTH_DOCKER_HOST / DOCKER_HOST (engine address), BERTH_HOME (data 
 async function serve(port: number): Promise<void> {
   const { settings, warning } = await loadSettings(paths.settings());
   if (warning) console.warn(`berth: ${warning}`);
-  const core = createCore({ dockerHost: resolveDockerHost(process.env, settings.engine.host) });
+  const core = createCore({ dockerHost: activeDockerHost(settings, process.env) });
   const server = await startServer({ router: core.router, hub: core.hub, staticDir: join(__dirname, '../renderer'), port });
   console.log(`Berth dashboard (browser mode), engine ${core.engine.getStatus().endpoint}:`);
   console.log(`  ${server.url}`);

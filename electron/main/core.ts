@@ -2,7 +2,8 @@
  * The part of the composition root both shells share (Electron and browser mode): engine
  * connection, services, router and the push-event hub, with one disposer for all of it.
  */
-import { createHandlers, createStreamHandlers } from './api/handlers';
+import { createHandlers, createStreamHandlers, type Services } from './api/handlers';
+import { ContextsService } from './services/contexts';
 import { createRouter, type Router } from './api/router';
 import { EngineConnection, type EngineConnectionOptions } from './engine/engine-connection';
 import { formatEndpoint, parseDockerHost, type EngineEndpoint } from './engine/endpoint';
@@ -28,8 +29,11 @@ import { VolumesService } from './services/volumes';
 
 export interface Core {
   hub: EventHub;
-  engine: EngineConnection;
+  /** The connection to the engine in use (a new one after a context switch). */
+  readonly engine: EngineConnection;
   router: Router;
+  /** Switches every service to another engine; lists reload through the pushes that follow. */
+  use(dockerHost: string): void;
   dispose(): void;
 }
 
@@ -38,22 +42,23 @@ export interface CoreOptions {
   engine?: EngineConnectionOptions;
   /** Where registry logins are kept (default: in Berth's data folder). */
   registriesFile?: string;
+  /** Where contexts are kept (default: Berth's settings file). */
+  settingsFile?: string;
   /** Where local ends of SSH tunnels listen (default: Berth's data folder). */
   runDir?: string;
   env?: NodeJS.ProcessEnv;
 }
 
-export function createCore(opts: CoreOptions): Core {
-  const hub = new EventHub();
+/** One engine with everything that talks to it. */
+function connect(dockerHost: string, hub: EventHub, opts: CoreOptions, logins: RegistryLogins) {
   const env = opts.env ?? process.env;
-  const endpoint = parseDockerHost(opts.dockerHost);
+  const endpoint = parseDockerHost(dockerHost);
   // An ssh:// engine is reached through a local socket forwarded over SSH; the rest of Berth (and
   // the docker CLI in the host terminal) uses that socket like any local engine.
-  const tunnel = endpoint.kind === 'ssh' ? sshTunnelFor(endpoint, join(opts.runDir ?? paths.run(env), socketName(opts.dockerHost)), env, homedir()) : undefined;
+  const tunnel = endpoint.kind === 'ssh' ? sshTunnelFor(endpoint, join(opts.runDir ?? paths.run(env), socketName(dockerHost)), env, homedir()) : undefined;
   const local: EngineEndpoint = tunnel ? parseDockerHost(tunnel.endpoint) : endpoint;
   const engine = new EngineConnection(local, hub, { ...opts.engine, display: formatEndpoint(endpoint), failureReason: () => tunnel?.lastError });
   const docker = engine.docker;
-  const logins = new RegistryLogins(opts.registriesFile ?? paths.registries());
   const services = {
     engine,
     containers: new ContainersService(docker),
@@ -69,13 +74,8 @@ export function createCore(opts: CoreOptions): Core {
     compose: new ComposeService(docker, { dockerHost: formatEndpoint(local) }),
     hostShell: new HostShellService(formatEndpoint(local), spawnPty),
   };
-  const router = createRouter(createHandlers(services), createStreamHandlers(services), {
-    mapError: toBerthError,
-    onError: (e) => {
-      if (e.code === 'ENGINE_UNREACHABLE') engine.nudge();
-    },
-  });
-  if (tunnel) {
+  const start = () => {
+    if (!tunnel) return engine.start();
     tunnel.listen().then(
       () => engine.start(),
       (e: Error) => {
@@ -83,14 +83,43 @@ export function createCore(opts: CoreOptions): Core {
         engine.start(); // reports the engine unreachable, with that reason
       },
     );
-  } else engine.start();
+  };
+  const dispose = () => {
+    engine.dispose();
+    void tunnel?.close();
+  };
+  return { engine, services, start, dispose };
+}
+
+export function createCore(opts: CoreOptions): Core {
+  const hub = new EventHub();
+  const env = opts.env ?? process.env;
+  const logins = new RegistryLogins(opts.registriesFile ?? paths.registries(env));
+  let current = connect(opts.dockerHost, hub, opts, logins);
+  const use = (dockerHost: string) => {
+    const next = connect(dockerHost, hub, opts, logins); // throws on a bad address: nothing changes then
+    current.dispose();
+    current = next;
+    Object.assign(services, next.services); // the handlers read the services at call time
+    hub.emit('engine:status', next.engine.getStatus());
+    next.start();
+  };
+  // One services object for the life of the core: a switch replaces its members.
+  const services: Services = { ...current.services, contexts: new ContextsService({ settingsFile: opts.settingsFile ?? paths.settings(env), env, use, hub }) };
+  const router = createRouter(createHandlers(services), createStreamHandlers(services), {
+    mapError: toBerthError,
+    onError: (e) => {
+      if (e.code === 'ENGINE_UNREACHABLE') current.engine.nudge();
+    },
+  });
+  current.start();
   return {
     hub,
-    engine,
-    router,
-    dispose: () => {
-      engine.dispose();
-      void tunnel?.close();
+    get engine() {
+      return current.engine;
     },
+    router,
+    use,
+    dispose: () => current.dispose(),
   };
 }

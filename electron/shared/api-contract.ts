@@ -15,6 +15,7 @@ import type {
   CleanupPlan,
   ComposeStatus,
   DiskUsage,
+  EngineContext,
   HistoryLayer,
   LayerProgress,
   RegistryLogin,
@@ -91,6 +92,9 @@ const fileName = z
   .refine((n) => !/[/\0]/.test(n) && n !== '.' && n !== '..', 'must be a file name without "/"');
 const labels = z.record(z.string().min(1).max(256), z.string().max(4096));
 
+/** A context (one engine Berth can switch to) as the user names it. */
+export const contextName = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/, 'must start with a letter or digit and use letters, digits, spaces, "_", "." and "-"');
+
 export const CONTAINER_ACTIONS = ['start', 'stop', 'restart', 'pause', 'unpause', 'kill'] as const;
 export type ContainerAction = (typeof CONTAINER_ACTIONS)[number];
 
@@ -99,6 +103,13 @@ export type BulkResult = { id: string; ok: true } | { id: string; ok: false; err
 
 export const requests = {
   'engine.status': request<EngineStatus>()(none),
+
+  /** The engines Berth can switch between; "default" is the one from the environment or settings. */
+  'contexts.list': request<EngineContext[]>()(none),
+  /** Switches every view to another engine (kept in the settings). */
+  'contexts.use': request<void>()(z.object({ name: z.string().min(1).max(64) }).strict()),
+  'contexts.add': request<EngineContext[]>()(z.object({ name: contextName, host: z.string().trim().min(1).max(1024) }).strict()),
+  'contexts.remove': request<EngineContext[]>()(z.object({ name: z.string().min(1).max(64) }).strict()),
 
   'containers.list': request<ContainerSummary[]>()(none),
   'containers.inspect': request<unknown>()(z.object({ id: ref }).strict()),
@@ -271,6 +282,8 @@ export type InputOf<S extends StreamName> = z.output<Streams[S]['input']>;
 /** Push events: main -> renderer. `<kind>:changed` carries the ids the engine reported. */
 export interface Events {
   'engine:status': EngineStatus;
+  /** Another engine is in use now (every list reloads by the pushes that follow). */
+  'contexts:changed': { active: string };
   'containers:changed': { ids: string[] };
   'images:changed': { ids: string[] };
   'volumes:changed': { ids: string[] };

@@ -69,6 +69,11 @@ export function createListStore<T>(kind: ResourceKind, method: ListMethod, spec:
   whenConnected((client) => {
     client.on(changedEvent(kind), () => void refresh());
     client.onConnection((up) => up && void refresh());
+    // Another engine: nothing of the old one's list may linger (selection included).
+    client.on('contexts:changed', () => {
+      use.setState({ items: [], loaded: false, error: undefined, selected: [] });
+      void refresh();
+    });
   });
 
   return {

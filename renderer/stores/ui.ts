@@ -37,7 +37,7 @@ export type DialogState =
   | { kind: 'network-create' }
   | { kind: 'network-connect'; networkId: string; networkName: string };
 
-export type View = ResourceKind | 'disk' | 'terminal';
+export type View = ResourceKind | 'disk' | 'terminal' | 'settings';
 
 interface UiState {
   view: View;

@@ -64,6 +64,7 @@ describe('an ssh:// engine in the core', () => {
       engine: { retryMinMs: 100, retryMaxMs: 500, coalesceMs: 50 },
       runDir: join(dir, 'run'),
       registriesFile: join(dir, 'registries.json'),
+      settingsFile: join(dir, 'settings.json'),
       env: { BERTH_SSH_KEY: join(dir, 'key'), ...env },
     });
   }

@@ -9,12 +9,21 @@ import { PrivateDockerd } from './dockerd';
 
 export const engine = () => new PrivateDockerd(inject('dockerdDir'));
 
-/** Registry logins of test cores go to a per-process file, never to the user's data folder. */
-export const TEST_REGISTRIES_FILE = join(tmpdir(), `berth-registries-${process.pid}.json`);
+/** What test cores keep on disk goes to a per-process folder, never to the user's data folder. */
+export const TEST_DATA_DIR = join(tmpdir(), `berth-test-data-${process.pid}`);
+export const TEST_REGISTRIES_FILE = join(TEST_DATA_DIR, 'registries.json');
+export const TEST_SETTINGS_FILE = join(TEST_DATA_DIR, 'settings.json');
 
 /** A core with a fast retry, for tests that stop and start the engine. */
 export function testCore(dockerHost = engine().dockerHost): Core {
-  return createCore({ dockerHost, engine: { retryMinMs: 100, retryMaxMs: 500, coalesceMs: 50 }, registriesFile: TEST_REGISTRIES_FILE });
+  return createCore({
+    dockerHost,
+    engine: { retryMinMs: 100, retryMaxMs: 500, coalesceMs: 50 },
+    registriesFile: TEST_REGISTRIES_FILE,
+    settingsFile: TEST_SETTINGS_FILE,
+    runDir: join(TEST_DATA_DIR, 'run'),
+    env: { ...process.env, BERTH_DOCKER_HOST: dockerHost },
+  });
 }
 
 /** For a test file: a core connected to the shared engine before its tests, disposed after. */
@@ -26,7 +35,7 @@ export function connectedCore(): { readonly core: Core; call: (method: string, a
   });
   afterAll(() => {
     core?.dispose();
-    rmSync(TEST_REGISTRIES_FILE, { force: true });
+    rmSync(TEST_DATA_DIR, { recursive: true, force: true });
   });
   return {
     get core() {

@@ -8,12 +8,12 @@ const file = () => join(tempDir('settings'), 'sub', 'settings.json');
 
 describe('settings', () => {
   it('defaults when there is no file', async () => {
-    expect(await loadSettings(file())).toEqual({ settings: { engine: {} } });
+    expect(await loadSettings(file())).toEqual({ settings: { engine: {}, contexts: [] } });
   });
 
   it('round-trips atomically with mode 0600 and leaves no temp file', async () => {
     const f = file();
-    await saveSettings(f, { engine: { host: 'unix:///x.sock' } });
+    await saveSettings(f, { engine: { host: 'unix:///x.sock' }, contexts: [] });
     expect((await loadSettings(f)).settings.engine.host).toBe('unix:///x.sock');
     expect(statSync(f).mode & 0o777).toBe(0o600);
     expect(readdirSync(join(f, '..'))).toEqual(['settings.json']);

@@ -2,9 +2,15 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { contextName } from '../../shared/api-contract';
 
 export const settingsSchema = z.object({
+  /** The default engine's address (the "default" context), when not the platform's usual socket. */
   engine: z.object({ host: z.string().min(1).max(1024).optional() }).default({}),
+  /** More engines the user added: a name and a DOCKER_HOST-style address each. */
+  contexts: z.array(z.object({ name: contextName, host: z.string().min(1).max(1024) })).max(50).default([]),
+  /** The context in use; "default" when unset. */
+  activeContext: z.string().max(64).optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -31,7 +37,7 @@ export async function loadSettings(file: string): Promise<LoadedSettings> {
   }
 }
 
-export async function saveSettings(file: string, settings: Settings): Promise<void> {
+export async function saveSettings(file: string, settings: z.input<typeof settingsSchema>): Promise<void> {
   const valid = settingsSchema.parse(settings);
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.tmp`;

@@ -155,6 +155,15 @@ export interface CleanupPlan {
   size: number;
 }
 
+/** An engine Berth can switch to. */
+export interface EngineContext {
+  name: string;
+  host: string; // DOCKER_HOST-style address
+  active: boolean;
+  /** "default": from BERTH_DOCKER_HOST / DOCKER_HOST / settings; cannot be removed. */
+  builtIn: boolean;
+}
+
 /** Whether Berth can run `compose up`/`down`, and with what. */
 export interface ComposeStatus {
   available: boolean;

@@ -9,6 +9,7 @@ import type { VolumesService } from '../../services/volumes';
 import type { NetworksService } from '../../services/networks';
 import type { RunService } from '../../services/run';
 import type { ComposeService } from '../../services/compose';
+import type { ContextsService } from '../../services/contexts';
 import type { FilesService } from '../../services/files';
 import type { ExecService } from '../../terminal/exec';
 import type { HostShellService } from '../../terminal/host-shell';
@@ -26,12 +27,18 @@ export interface Services {
   exec: ExecService;
   files: FilesService;
   compose: ComposeService;
+  contexts: ContextsService;
   hostShell: HostShellService;
 }
 
 export function createHandlers(s: Services): Handlers {
   return {
     'engine.status': async () => s.engine.getStatus(),
+
+    'contexts.list': () => s.contexts.list(),
+    'contexts.use': ({ name }) => s.contexts.use(name),
+    'contexts.add': ({ name, host }) => s.contexts.add(name, host),
+    'contexts.remove': ({ name }) => s.contexts.remove(name),
 
     'containers.list': () => s.containers.list(),
     'containers.inspect': ({ id }) => s.containers.inspect(id),

@@ -1,0 +1,76 @@
+/**
+ * Contexts: the engines Berth can switch between. "default" is the engine from the environment
+ * (BERTH_DOCKER_HOST, DOCKER_HOST) or settings; the user adds more (local sockets, tcp, ssh://).
+ * The list and the choice live in the settings file; switching rebuilds every service on the new
+ * engine (Core.use) and tells every window.
+ */
+import { BerthError } from '../../shared/errors';
+import type { EngineContext } from '../../shared/models';
+import { parseDockerHost, resolveDockerHost } from '../engine/endpoint';
+import type { EventHub } from '../event-hub';
+import { loadSettings, saveSettings, type Settings } from './settings';
+
+export const DEFAULT_CONTEXT = 'default';
+
+/** The address of the context in use, from settings and environment. */
+export function activeDockerHost(settings: Settings, env: NodeJS.ProcessEnv): string {
+  const chosen = settings.contexts.find((c) => c.name === settings.activeContext);
+  return chosen?.host ?? resolveDockerHost(env, settings.engine.host);
+}
+
+export class ContextsService {
+  constructor(
+    private readonly opts: {
+      settingsFile: string;
+      env: NodeJS.ProcessEnv;
+      /** Switches the core to the engine at this address. */
+      use: (dockerHost: string) => void;
+      hub: EventHub;
+    },
+  ) {}
+
+  private async settings(): Promise<Settings> {
+    return (await loadSettings(this.opts.settingsFile)).settings;
+  }
+
+  private view(s: Settings): EngineContext[] {
+    const active = s.contexts.some((c) => c.name === s.activeContext) ? s.activeContext : DEFAULT_CONTEXT;
+    return [
+      { name: DEFAULT_CONTEXT, host: resolveDockerHost(this.opts.env, s.engine.host), active: active === DEFAULT_CONTEXT, builtIn: true },
+      ...s.contexts.map((c) => ({ ...c, active: c.name === active, builtIn: false })),
+    ];
+  }
+
+  async list(): Promise<EngineContext[]> {
+    return this.view(await this.settings());
+  }
+
+  async use(name: string): Promise<void> {
+    const s = await this.settings();
+    const ctx = this.view(s).find((c) => c.name === name);
+    if (!ctx) throw new BerthError('NOT_FOUND', `There is no context named "${name}".`);
+    this.opts.use(ctx.host);
+    await saveSettings(this.opts.settingsFile, { ...s, activeContext: name === DEFAULT_CONTEXT ? undefined : name });
+    this.opts.hub.emit('contexts:changed', { active: name });
+  }
+
+  async add(name: string, host: string): Promise<EngineContext[]> {
+    parseDockerHost(host); // a bad address is refused here, with the forms that work
+    const s = await this.settings();
+    if (name === DEFAULT_CONTEXT || s.contexts.some((c) => c.name === name)) throw new BerthError('CONFLICT', `A context named "${name}" exists already.`, { hint: 'Pick another name.' });
+    const next = { ...s, contexts: [...s.contexts, { name, host }] };
+    await saveSettings(this.opts.settingsFile, next);
+    return this.view(next);
+  }
+
+  async remove(name: string): Promise<EngineContext[]> {
+    const s = await this.settings();
+    const ctx = this.view(s).find((c) => c.name === name);
+    if (!ctx) throw new BerthError('NOT_FOUND', `There is no context named "${name}".`);
+    if (ctx.builtIn) throw new BerthError('CONFLICT', 'The default context cannot be removed.', { hint: 'Change its engine in settings or the environment instead.' });
+    if (ctx.active) throw new BerthError('IN_USE', `"${name}" is in use.`, { hint: 'Switch to another context first.' });
+    const next = { ...s, contexts: s.contexts.filter((c) => c.name !== name) };
+    await saveSettings(this.opts.settingsFile, next);
+    return this.view(next);
+  }
+}

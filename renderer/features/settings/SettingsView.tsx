@@ -1,0 +1,91 @@
+import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { Badge } from '../../components/Badge';
+import { addContext, removeContext, switchContext, useContexts } from '../../stores/contexts';
+import { setTheme, useUi, type Theme } from '../../stores/ui';
+import { useSubmit } from '../use-submit';
+
+/** Settings: the engines (contexts) Berth can switch between, and the theme. */
+export function SettingsView() {
+  const { contexts, error: listError } = useContexts(useShallow((s) => ({ contexts: s.contexts, error: s.error })));
+  const theme = useUi((s) => s.theme);
+  const [name, setName] = useState('');
+  const [host, setHost] = useState('');
+  const { busy, error, submit } = useSubmit(async () => {
+    const e = await addContext(name.trim(), host.trim());
+    if (!e) {
+      setName('');
+      setHost('');
+    }
+    return e;
+  });
+  return (
+    <section className="view">
+      <header className="toolbar">
+        <h1>Settings</h1>
+      </header>
+      <h2 className="section-title">Engines</h2>
+      <p className="muted small">Every view follows the engine in use. Addresses: unix:///path/to/docker.sock, tcp://host:port, or ssh://user@host[:port][/path/to/docker.sock] (the host key must be in ~/.ssh/known_hosts).</p>
+      {listError && <p className="list-error">{listError}</p>}
+      <div className="table-wrap">
+        <table aria-label="Engines">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Address</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {contexts.map((c) => (
+              <tr key={c.name}>
+                <td>
+                  <strong>{c.name}</strong> {c.active && <Badge label="in use" />}
+                </td>
+                <td className="mono">{c.host}</td>
+                <td className="col-actions">
+                  <span className="row-actions">
+                    {!c.active && <button onClick={() => void switchContext(c.name)}>Use</button>}
+                    {!c.builtIn && !c.active && (
+                      <button className="danger" onClick={() => void removeContext(c.name)}>
+                        Remove
+                      </button>
+                    )}
+                  </span>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <form
+        className="inline-form"
+        aria-label="Add engine"
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
+        }}
+      >
+        <input aria-label="Engine name" placeholder="build-server" value={name} onChange={(e) => setName(e.target.value)} />
+        <input aria-label="Engine address" className="mono grow" placeholder="ssh://me@build.example.com" value={host} onChange={(e) => setHost(e.target.value)} spellCheck={false} />
+        <button type="submit" disabled={busy || !name.trim() || !host.trim()}>
+          Add engine
+        </button>
+      </form>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <h2 className="section-title">Appearance</h2>
+      <label className="check">
+        Theme{' '}
+        <select aria-label="Theme setting" value={theme} onChange={(e) => setTheme(e.target.value as Theme)}>
+          <option value="system">System</option>
+          <option value="light">Light</option>
+          <option value="dark">Dark</option>
+        </select>
+      </label>
+    </section>
+  );
+}

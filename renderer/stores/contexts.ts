@@ -1,0 +1,50 @@
+/** The engines Berth can switch between, and switching: every view follows the active one. */
+import { create } from 'zustand';
+import type { EngineContext } from '../../electron/shared/models';
+import { api, whenConnected } from '../api';
+import { closeContainer, toast } from './ui';
+
+export const useContexts = create<{ contexts: EngineContext[]; error?: string }>(() => ({ contexts: [] }));
+
+export async function loadContexts(): Promise<void> {
+  try {
+    useContexts.setState({ contexts: await api().call('contexts.list'), error: undefined });
+  } catch (e) {
+    useContexts.setState({ error: (e as Error).message });
+  }
+}
+
+whenConnected((client) => {
+  client.onConnection((up) => up && void loadContexts());
+  client.on('contexts:changed', () => {
+    closeContainer(); // its page belongs to the engine we left
+    void loadContexts();
+  });
+});
+
+export async function switchContext(name: string): Promise<void> {
+  try {
+    await api().call('contexts.use', { name });
+    toast({ kind: 'success', title: `Using ${name}` });
+  } catch (e) {
+    toast({ kind: 'error', title: `Could not switch to ${name}`, message: (e as Error).message });
+  }
+}
+
+/** Returns the error text for the form, or undefined when added. */
+export async function addContext(name: string, host: string): Promise<string | undefined> {
+  try {
+    useContexts.setState({ contexts: await api().call('contexts.add', { name, host }) });
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+export async function removeContext(name: string): Promise<void> {
+  try {
+    useContexts.setState({ contexts: await api().call('contexts.remove', { name }) });
+  } catch (e) {
+    toast({ kind: 'error', title: `Could not remove ${name}`, message: (e as Error).message });
+  }
+}

@@ -1,0 +1,38 @@
+/** Engines in Chromium: add one in Settings, switch to it from the sidebar (every view follows), and back. */
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, openDashboard } from '../support/browser';
+import { engine, uniq } from '../support/engine';
+import { TEST_IMAGE } from '../support/test-image';
+
+const docker = engine();
+const ui = openDashboard({ width: 1280, height: 800 });
+const nav = (name: RegExp | string) => ui.page.locator('nav').getByRole('button', { name });
+
+describe('engines in Chromium', () => {
+  it('adds an engine, switches every view to it and back', async () => {
+    const name = uniq('ctx-e2e');
+    docker.cli(['create', '--name', name, TEST_IMAGE]);
+    await nav('Settings').click();
+    await ui.page.getByLabel('Engine name').fill('nowhere');
+    await ui.page.getByLabel('Engine address').fill('http://not-an-engine');
+    await ui.page.getByRole('button', { name: 'Add engine' }).click();
+    await ui.page.getByRole('alert').getByText(/Unsupported engine address/).waitFor();
+    await ui.page.getByLabel('Engine address').fill('unix:///tmp/berth-no-engine-here.sock');
+    await ui.page.getByRole('button', { name: 'Add engine' }).click();
+    await ui.page.getByRole('table', { name: 'Engines' }).getByText('unix:///tmp/berth-no-engine-here.sock').waitFor();
+
+    await ui.page.getByLabel('Engine in use').selectOption('nowhere');
+    await ui.page.getByText('Engine unreachable', { exact: true }).first().waitFor();
+    await ui.page.getByText(/at unix:\/\/\/tmp\/berth-no-engine-here\.sock/).waitFor();
+    await nav(/^Containers/).click();
+    expect(await ui.page.getByRole('button', { name, exact: true }).count()).toBe(0); // the old engine's list is gone
+    await ui.page.screenshot({ path: `${ARTIFACTS}/e2e-context-switched.png` });
+
+    await nav('Settings').click();
+    await ui.page.getByRole('row', { name: /default/ }).getByRole('button', { name: 'Use' }).click();
+    await nav(/^Containers/).click();
+    await ui.page.getByRole('button', { name, exact: true }).waitFor();
+    expect(await ui.page.getByLabel('Engine in use').inputValue()).toBe('default');
+    expect(ui.pageErrors).toEqual([]);
+  });
+});
