@@ -9,7 +9,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 await vite({ configFile: `${root}vite.config.ts`, logLevel: 'warn' });
 await esbuild({
   absWorkingDir: root,
-  entryPoints: { cli: 'electron/main/cli.ts' },
+  entryPoints: { cli: 'electron/main/cli.ts', electron: 'electron/main/shell/entry.ts', preload: 'electron/main/shell/preload.ts' },
   outdir: 'dist/main',
   outExtension: { '.js': '.cjs' },
   bundle: true,

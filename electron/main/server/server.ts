@@ -5,10 +5,11 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { OpenStream, Router } from '../api/router';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Router } from '../api/router';
+import { openSession, parseClientMessage } from '../api/session';
 import type { EventHub } from '../event-hub';
-import { MAX_REQUEST_BYTES, type ClientMessage, type ServerMessage } from '../../shared/wire';
+import { MAX_REQUEST_BYTES, type ServerMessage } from '../../shared/wire';
 import { checkRequest, cookieName, newToken } from './auth';
 
 export interface ServerOptions {
@@ -104,36 +105,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   function onClient(ws: WebSocket): void {
     const out = new Outbox(ws);
-    const off = opts.hub.on((name, payload) => void out.send({ t: 'event', name, payload }));
-    const open = new Map<number, OpenStream>();
+    const session = openSession(opts.router, opts.hub, (m) => out.send(m));
     ws.on('close', () => {
-      off();
-      for (const s of open.values()) s.cancel();
-      open.clear();
+      session.close();
       out.close();
     });
     ws.on('error', () => ws.terminate());
-    ws.on('message', async (data, isBinary) => {
-      const msg = parseClientMessage(data, isBinary);
-      if (!msg) {
-        void out.send({ t: 'res', id: -1, ok: false, error: { code: 'INVALID_ARGUMENT', message: 'Malformed request message' } });
-        return;
-      }
-      if (msg.t === 'req') {
-        const reply = await opts.router.handle(msg.method, msg.args);
-        void out.send({ t: 'res', id: msg.id, ...reply });
-      } else if (msg.t === 'cancel') {
-        open.get(msg.id)?.cancel();
-      } else if (msg.t === 'input') {
-        const invalid = open.get(msg.id)?.input(msg.data);
-        if (invalid) void out.send({ t: 'res', id: -1, ok: false, error: { code: 'INVALID_ARGUMENT', message: `Stream input: ${invalid}` } });
-      } else if (!open.has(msg.id)) {
-        const stream = opts.router.openStream(msg.name, msg.args, (data) => out.send({ t: 'chunk', id: msg.id, data }));
-        open.set(msg.id, stream);
-        const error = await stream.done;
-        open.delete(msg.id);
-        void out.send({ t: 'end', id: msg.id, ...(error ? { error } : {}) });
-      }
+    ws.on('message', (data, isBinary) => {
+      const msg = isBinary ? undefined : parseClientMessage(data.toString());
+      if (!msg) void out.send({ t: 'res', id: -1, ok: false, error: { code: 'INVALID_ARGUMENT', message: 'Malformed request message' } });
+      else void session.onMessage(msg);
     });
   }
 
@@ -157,18 +138,6 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         http.close(() => ok());
       }),
   };
-}
-
-function parseClientMessage(data: RawData, isBinary: boolean): ClientMessage | undefined {
-  if (isBinary) return undefined;
-  let m: Partial<ClientMessage>;
-  try {
-    m = JSON.parse(data.toString()) as Partial<ClientMessage>;
-  } catch {
-    return undefined;
-  }
-  if (typeof m !== 'object' || m === null || !Number.isSafeInteger(m.id)) return undefined;
-  return m.t === 'req' || m.t === 'stream' || m.t === 'cancel' || m.t === 'input' ? (m as ClientMessage) : undefined;
 }
 
 /**

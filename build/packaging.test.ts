@@ -1,0 +1,19 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+const config = JSON.parse(readFileSync('build/electron-builder.json', 'utf8'));
+
+describe('packaging config', () => {
+  it('builds dmg, nsis, AppImage and deb from the bundles, with the VM assets and tray icons', () => {
+    expect([...config.mac.target, ...config.win.target, ...config.linux.target].sort()).toEqual(['AppImage', 'deb', 'dmg', 'nsis']);
+    expect(config.extraMetadata.main).toBe('dist/main/electron.cjs');
+    expect(config.extraResources).toEqual(expect.arrayContaining([expect.objectContaining({ from: 'dist/vm', to: 'vm' }), expect.objectContaining({ from: 'build/icons', to: 'icons' })]));
+    for (const icon of ['icon.png', 'tray-running.png', 'tray-busy.png', 'tray-stopped.png', 'tray-error.png']) expect(existsSync(`build/icons/${icon}`), icon).toBe(true);
+  });
+
+  it('gives the macOS app the virtualization entitlement vfkit needs', () => {
+    const plist = readFileSync(config.mac.entitlements, 'utf8');
+    expect(plist).toMatch(/<key>com\.apple\.security\.virtualization<\/key>\s*<true\/>/);
+    expect(config.mac.hardenedRuntime).toBe(true);
+  });
+});

@@ -1,0 +1,194 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { tempDir } from '../../../test/support/temp';
+import { createRouter, type Handlers, type StreamHandlers } from '../api/router';
+import { EventHub } from '../event-hub';
+import { APP_URL, CSP, IPC_CHANNEL, runShell, serveRenderer, type ElectronModule, type ShellCore } from './main';
+
+/** Just enough of Electron for the shell, recording what the shell asked of it. */
+function fakeElectron(opts: { lock?: boolean } = {}) {
+  type Handler = (...args: any[]) => any;
+  const on = () => {
+    const handlers = new Map<string, Handler[]>();
+    return {
+      handlers,
+      on(ev: string, h: Handler) {
+        handlers.set(ev, [...(handlers.get(ev) ?? []), h]);
+        return this;
+      },
+      once(ev: string, h: Handler) {
+        return this.on(ev, h);
+      },
+      emit(ev: string, ...args: unknown[]) {
+        for (const h of handlers.get(ev) ?? []) h(...args);
+      },
+    };
+  };
+  const windows: FakeWindow[] = [];
+  let ready!: () => void;
+  const whenReady = new Promise<void>((r) => (ready = r));
+  class FakeWindow {
+    events = on();
+    shown = false;
+    hidden = false;
+    loaded?: string;
+    openHandler?: () => { action: string };
+    webContents = Object.assign(on(), {
+      id: 1,
+      sent: [] as unknown[],
+      isDestroyed: () => false,
+      send: (_ch: string, m: unknown) => this.webContents.sent.push(m),
+      setWindowOpenHandler: (h: () => { action: string }) => (this.openHandler = h),
+    });
+    constructor(public options: Record<string, unknown>) {
+      windows.push(this);
+    }
+    on(ev: string, h: (...a: unknown[]) => void) {
+      this.events.on(ev, h);
+    }
+    once(ev: string, h: (...a: unknown[]) => void) {
+      this.events.on(ev, h);
+    }
+    loadURL(u: string) {
+      this.loaded = u;
+      return Promise.resolve();
+    }
+    isDestroyed = () => false;
+    isMinimized = () => false;
+    restore() {}
+    show() {
+      this.shown = true;
+      this.hidden = false;
+    }
+    hide() {
+      this.hidden = true;
+    }
+    focus() {}
+  }
+  const app = Object.assign(on(), {
+    quit: vi.fn(),
+    requestSingleInstanceLock: () => opts.lock ?? true,
+    whenReady: () => whenReady,
+  });
+  const ipcMain = on();
+  const menus: unknown[] = [];
+  const tray = { setImage: vi.fn(), setToolTip: vi.fn(), setContextMenu: vi.fn(), on: vi.fn() };
+  const permission = { request: undefined as undefined | Handler, check: undefined as undefined | Handler };
+  const protocol = { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() };
+  const electron = {
+    app,
+    BrowserWindow: FakeWindow,
+    ipcMain,
+    Tray: class {
+      constructor() {
+        return tray;
+      }
+    },
+    Menu: { buildFromTemplate: (t: unknown) => (menus.push(t), t) },
+    nativeImage: { createFromPath: (p: string) => p },
+    protocol,
+    session: { defaultSession: { setPermissionRequestHandler: (h: Handler) => (permission.request = h), setPermissionCheckHandler: (h: Handler) => (permission.check = h) } },
+  };
+  return { electron: electron as unknown as ElectronModule, windows, app, ipcMain, menus, tray, permission, protocol, ready };
+}
+
+function fakeCore(handlers: Partial<Handlers> = {}): ShellCore & { dispose: ReturnType<typeof vi.fn<() => void>> } {
+  const all = new Proxy(handlers, { get: (t, k) => (t as Record<string | symbol, unknown>)[k] ?? (() => Promise.resolve([])) }) as Handlers;
+  return {
+    hub: new EventHub(),
+    router: createRouter(all, {} as StreamHandlers),
+    engine: { getStatus: () => ({ state: 'up', endpoint: 'unix:///x', since: 0 }) } as ShellCore['engine'],
+    dispose: vi.fn<() => void>(),
+  };
+}
+
+async function started(core = fakeCore()) {
+  const f = fakeElectron();
+  runShell(f.electron, { core, rendererDir: '/nowhere', preload: '/p/preload.cjs', iconDir: '/icons' });
+  f.ready();
+  await new Promise((r) => setTimeout(r, 0));
+  return { f, core, win: f.windows[0]! };
+}
+
+describe('Electron shell (fake electron)', () => {
+  it('opens one hardened window on the berth:// scheme', async () => {
+    const { f, win } = await started();
+    expect(f.windows).toHaveLength(1);
+    expect(win.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false, preload: '/p/preload.cjs' });
+    expect(win.loaded).toBe(APP_URL);
+    expect(f.protocol.registerSchemesAsPrivileged).toHaveBeenCalled();
+    expect(win.openHandler!()).toEqual({ action: 'deny' }); // no new windows
+    const nav = { preventDefault: vi.fn() };
+    win.webContents.emit('will-navigate', nav, 'https://evil.example/');
+    expect(nav.preventDefault).toHaveBeenCalled();
+    const inApp = { preventDefault: vi.fn() };
+    win.webContents.emit('will-navigate', inApp, 'berth://app/index.html');
+    expect(inApp.preventDefault).not.toHaveBeenCalled();
+    const granted = vi.fn();
+    f.permission.request!(null, 'media', granted);
+    expect(granted).toHaveBeenCalledWith(false);
+    expect(f.permission.check!()).toBe(false);
+  });
+
+  it('closing the window hides it in the tray; quitting closes for real and disposes the core', async () => {
+    const { f, win, core } = await started();
+    const close = { preventDefault: vi.fn() };
+    win.events.emit('close', close);
+    expect(close.preventDefault).toHaveBeenCalled();
+    expect(win.hidden).toBe(true);
+    f.app.emit('second-instance');
+    expect(win.shown).toBe(true);
+    f.app.emit('before-quit');
+    expect(core.dispose).toHaveBeenCalled();
+    const closeAgain = { preventDefault: vi.fn() };
+    win.events.emit('close', closeAgain);
+    expect(closeAgain.preventDefault).not.toHaveBeenCalled();
+  });
+
+  it('a second instance quits at once', () => {
+    const f = fakeElectron({ lock: false });
+    runShell(f.electron, { core: fakeCore(), rendererDir: '/', preload: '/p', iconDir: '/i' });
+    expect(f.app.quit).toHaveBeenCalled();
+    expect(f.windows).toHaveLength(0);
+  });
+
+  it('answers API messages from its window over IPC, pushes events, and ignores other senders', async () => {
+    const { f, win, core } = await started(fakeCore({ 'containers.list': async () => [{ id: 'a', name: 'web', state: 'running' }] as never }));
+    f.ipcMain.emit(IPC_CHANNEL, { sender: win.webContents }, { t: 'req', id: 7, method: 'containers.list', args: {} });
+    await vi.waitFor(() => expect(win.webContents.sent).toContainEqual({ t: 'res', id: 7, ok: true, value: [{ id: 'a', name: 'web', state: 'running' }] }));
+    core.hub.emit('volumes:changed', { ids: ['v'] });
+    expect(win.webContents.sent).toContainEqual({ t: 'event', name: 'volumes:changed', payload: { ids: ['v'] } });
+    const stranger = { id: 99, send: vi.fn(), isDestroyed: () => false };
+    f.ipcMain.emit(IPC_CHANNEL, { sender: stranger }, { t: 'req', id: 1, method: 'containers.list', args: {} });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(stranger.send).not.toHaveBeenCalled();
+  });
+
+  it('renders the tray from state, and its quick stop stops the container', async () => {
+    const action = vi.fn(async () => []);
+    const { f } = await started(fakeCore({ 'containers.list': async () => [{ id: 'a1', name: 'web', state: 'running' }] as never, 'containers.action': action }));
+    await vi.waitFor(() => expect(JSON.stringify(f.menus.at(-1))).toContain('Stop web'));
+    const menu = f.menus.at(-1) as { label?: string; submenu?: { label: string; click: () => void }[] }[];
+    menu.find((i) => i.label?.startsWith('Running containers'))!.submenu![0]!.click();
+    await vi.waitFor(() => expect(action).toHaveBeenCalledWith({ ids: ['a1'], action: 'stop' }));
+    expect(f.tray.setImage).toHaveBeenLastCalledWith('/icons/tray-running.png');
+  });
+});
+
+describe('berth:// files', () => {
+  it('serves the renderer build with the CSP, and nothing outside it', async () => {
+    const dir = tempDir('renderer');
+    mkdirSync(join(dir, 'assets'));
+    writeFileSync(join(dir, 'index.html'), '<html></html>');
+    writeFileSync(join(dir, 'assets', 'app.js'), 'x');
+    const index = await serveRenderer(dir, 'berth://app/');
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-security-policy')).toBe(CSP);
+    expect(index.headers.get('content-type')).toBe('text/html');
+    expect((await serveRenderer(dir, 'berth://app/assets/app.js')).headers.get('content-type')).toBe('text/javascript');
+    for (const bad of ['berth://app/../../etc/passwd', 'berth://app/%2e%2e/%2e%2e/etc/passwd', 'berth://other/index.html', 'berth://app/missing.js']) {
+      expect((await serveRenderer(dir, bad)).status, bad).toBe(404);
+    }
+  });
+});

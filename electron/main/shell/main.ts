@@ -1,0 +1,185 @@
+/**
+ * The Electron shell, kept thin: a hardened window on the berth:// scheme (files of the renderer
+ * build with a CSP), one IPC channel carrying the same messages as browser mode's WebSocket, and
+ * the tray. Electron is injected, so all of it is unit-tested with a fake (the binary cannot be
+ * downloaded everywhere); shell/entry.ts passes the real module.
+ */
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+import type * as Electron from 'electron';
+import type { ServerMessage } from '../../shared/wire';
+import type { Router } from '../api/router';
+import { openSession, parseClientMessage, type ClientSession } from '../api/session';
+import type { EngineConnection } from '../engine/engine-connection';
+import type { EventHub } from '../event-hub';
+import { trayIcon, trayMenu, type TrayAction, type TrayItem, type TrayState } from './tray-menu';
+
+export type ElectronModule = Pick<typeof Electron, 'app' | 'BrowserWindow' | 'ipcMain' | 'Tray' | 'Menu' | 'nativeImage' | 'protocol' | 'session'>;
+
+export const SCHEME = 'berth';
+export const APP_URL = `${SCHEME}://app/index.html`;
+export const IPC_CHANNEL = 'berth:msg';
+/** Only our own files run; inline styles are needed by React's style props and xterm. */
+export const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2', '.json': 'application/json' };
+
+export function windowOptions(preload: string): Electron.BrowserWindowConstructorOptions {
+  return {
+    width: 1280,
+    height: 820,
+    minWidth: 900,
+    minHeight: 560,
+    show: false,
+    title: 'Berth',
+    webPreferences: { preload, contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false, spellcheck: false },
+  };
+}
+
+/** berth://app/<path> -> a file of the renderer build, never outside it. */
+export async function serveRenderer(rendererDir: string, url: string): Promise<Response> {
+  const u = new URL(url);
+  const rel = normalize(decodeURIComponent(u.pathname)).replace(/^[/\\]+/, '') || 'index.html';
+  const file = join(rendererDir, rel);
+  if (u.host !== 'app' || !(file === rendererDir || file.startsWith(rendererDir + sep))) return new Response('Not found', { status: 404 });
+  try {
+    const body = await readFile(file);
+    return new Response(body, { headers: { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff' } });
+  } catch {
+    return new Response('Not found', { status: 404 });
+  }
+}
+
+export interface ShellCore {
+  hub: EventHub;
+  router: Router;
+  readonly engine: EngineConnection;
+  dispose(): void;
+}
+
+export interface ShellOptions {
+  core: ShellCore;
+  rendererDir: string;
+  preload: string;
+  /** Folder with tray-<running|busy|stopped|error>.png. */
+  iconDir: string;
+}
+
+/** Electron's menu template from ours: actions become click handlers. */
+export function toTemplate(items: TrayItem[], onAction: (a: TrayAction) => void): Electron.MenuItemConstructorOptions[] {
+  return items.map(({ action, submenu, ...rest }) => ({
+    ...rest,
+    ...(submenu ? { submenu: toTemplate(submenu, onAction) } : {}),
+    ...(action ? { click: () => onAction(action) } : {}),
+  }));
+}
+
+export function runShell(electron: ElectronModule, opts: ShellOptions): { quit(): void } {
+  const { app, BrowserWindow, ipcMain, Tray, Menu, nativeImage, protocol, session } = electron;
+  const { core } = opts;
+  let win: Electron.BrowserWindow | undefined;
+  let tray: Electron.Tray | undefined;
+  let quitting = false;
+  const sessions = new Map<number, ClientSession>();
+
+  protocol.registerSchemesAsPrivileged([{ scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return { quit: () => {} };
+  }
+
+  const show = () => {
+    if (!win || win.isDestroyed()) win = createWindow();
+    if (win.isMinimized()) win.restore();
+    win.show();
+    win.focus();
+  };
+
+  function createWindow(): Electron.BrowserWindow {
+    const w = new BrowserWindow(windowOptions(opts.preload));
+    const wc = w.webContents;
+    wc.setWindowOpenHandler(() => ({ action: 'deny' }));
+    wc.on('will-navigate', (e, url) => {
+      if (!url.startsWith(`${SCHEME}://app/`)) e.preventDefault();
+    });
+    wc.on('will-attach-webview', (e) => e.preventDefault());
+    wc.once('destroyed', () => {
+      sessions.get(wc.id)?.close();
+      sessions.delete(wc.id);
+    });
+    w.on('close', (e) => {
+      if (!quitting) {
+        e.preventDefault(); // closing the window keeps Berth in the tray
+        w.hide();
+      }
+    });
+    w.once('ready-to-show', () => w.show());
+    void w.loadURL(APP_URL);
+    return w;
+  }
+
+  // Only our window may talk to the API; anything else on the channel is ignored.
+  ipcMain.on(IPC_CHANNEL, (event, raw: unknown) => {
+    const wc = event.sender;
+    if (!win || win.isDestroyed() || wc.id !== win.webContents.id) return;
+    let s = sessions.get(wc.id);
+    if (!s) {
+      s = openSession(core.router, core.hub, (m: ServerMessage) => {
+        if (!wc.isDestroyed()) wc.send(IPC_CHANNEL, m);
+      });
+      sessions.set(wc.id, s);
+    }
+    const msg = parseClientMessage(raw);
+    if (msg) void s.onMessage(msg);
+  });
+
+  const running: TrayState['running'] = [];
+  const onAction = (a: TrayAction) => {
+    if (a.kind === 'open') show();
+    else if (a.kind === 'quit') app.quit();
+    else if (a.kind === 'stop-container') void core.router.handle('containers.action', { ids: [a.id], action: 'stop' });
+    // VM actions arrive with the VM backend; no VM is offered in the menu until then.
+  };
+  const renderTray = () => {
+    if (!tray) return;
+    const state: TrayState = { engine: core.engine.getStatus().state, running, quitStopsVm: false };
+    tray.setImage(nativeImage.createFromPath(join(opts.iconDir, `tray-${trayIcon(state)}.png`)));
+    tray.setToolTip(`Berth: ${trayMenu(state)[0]!.label}`);
+    tray.setContextMenu(Menu.buildFromTemplate(toTemplate(trayMenu(state), onAction)));
+  };
+  const refreshRunning = async () => {
+    const reply = await core.router.handle('containers.list');
+    running.length = 0;
+    if (reply.ok) for (const c of reply.value as { id: string; name: string; state: string }[]) if (c.state === 'running') running.push({ id: c.id, name: c.name });
+    renderTray();
+  };
+  core.hub.on((name) => {
+    if (name === 'containers:changed' || name === 'engine:status' || name === 'contexts:changed') void refreshRunning();
+  });
+
+  app.on('second-instance', show);
+  app.on('activate', show);
+  app.on('window-all-closed', () => {}); // stay in the tray
+  app.on('before-quit', () => {
+    quitting = true;
+    core.dispose();
+  });
+
+  void app.whenReady().then(() => {
+    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+    session.defaultSession.setPermissionCheckHandler(() => false);
+    protocol.handle(SCHEME, (req) => serveRenderer(opts.rendererDir, req.url));
+    tray = new Tray(nativeImage.createFromPath(join(opts.iconDir, 'tray-busy.png')));
+    tray.on('click', show);
+    renderTray();
+    void refreshRunning();
+    show();
+  });
+
+  return {
+    quit: () => {
+      quitting = true;
+      app.quit();
+    },
+  };
+}

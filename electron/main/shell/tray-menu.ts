@@ -1,0 +1,83 @@
+/**
+ * The tray menu as a pure function of state (table-tested); shell/main.ts only renders it. The
+ * VM entries appear once a VM backend drives the engine (the Berth VM); with another engine the
+ * menu shows that engine's state instead.
+ */
+import type { EngineState } from '../../shared/models';
+
+export type VmState = 'stopped' | 'starting' | 'running' | 'stopping' | 'error';
+
+export interface TrayState {
+  /** Undefined when Berth is not running a VM (a local socket, tcp or ssh engine). */
+  vm?: VmState;
+  engine: EngineState;
+  /** Running containers, for quick stop. */
+  running: { id: string; name: string }[];
+  /** Quitting stops the VM first (a setting). */
+  quitStopsVm: boolean;
+}
+
+export type TrayAction =
+  | { kind: 'open' }
+  | { kind: 'vm'; action: 'start' | 'stop' | 'restart' }
+  | { kind: 'stop-container'; id: string }
+  | { kind: 'quit' };
+
+/** Electron's MenuItemConstructorOptions, the part we use; `action` becomes the click handler. */
+export interface TrayItem {
+  label?: string;
+  type?: 'separator' | 'normal' | 'submenu';
+  enabled?: boolean;
+  action?: TrayAction;
+  submenu?: TrayItem[];
+}
+
+export const TRAY_CONTAINERS_MAX = 15;
+
+const VM_LABEL: Record<VmState, string> = {
+  stopped: 'Berth VM is stopped',
+  starting: 'Berth VM is starting…',
+  running: 'Berth VM is running',
+  stopping: 'Berth VM is stopping…',
+  error: 'Berth VM failed',
+};
+const ENGINE_LABEL: Record<EngineState, string> = { connecting: 'Connecting to the engine…', up: 'Engine is running', unreachable: 'Engine unreachable' };
+
+export function trayMenu(s: TrayState): TrayItem[] {
+  const items: TrayItem[] = [{ label: s.vm ? VM_LABEL[s.vm] : ENGINE_LABEL[s.engine], enabled: false }];
+  if (s.vm) {
+    const busy = s.vm === 'starting' || s.vm === 'stopping';
+    items.push(
+      { label: 'Start VM', enabled: s.vm === 'stopped' || s.vm === 'error', action: { kind: 'vm', action: 'start' } },
+      { label: 'Stop VM', enabled: s.vm === 'running', action: { kind: 'vm', action: 'stop' } },
+      { label: 'Restart VM', enabled: !busy && s.vm !== 'stopped', action: { kind: 'vm', action: 'restart' } },
+    );
+  }
+  items.push({ type: 'separator' }, { label: 'Open dashboard', action: { kind: 'open' } });
+  if (s.engine === 'up') {
+    const shown = s.running.slice(0, TRAY_CONTAINERS_MAX);
+    items.push({
+      label: s.running.length ? `Running containers (${s.running.length})` : 'No running containers',
+      enabled: s.running.length > 0,
+      ...(s.running.length
+        ? {
+            type: 'submenu' as const,
+            submenu: [
+              ...shown.map((c) => ({ label: `Stop ${c.name}`, action: { kind: 'stop-container' as const, id: c.id } })),
+              ...(s.running.length > shown.length ? [{ label: `…and ${s.running.length - shown.length} more (open the dashboard)`, enabled: false }] : []),
+            ],
+          }
+        : {}),
+    });
+  }
+  items.push({ type: 'separator' }, { label: s.vm && s.quitStopsVm && s.vm !== 'stopped' ? 'Quit Berth (stops the VM)' : 'Quit Berth', action: { kind: 'quit' } });
+  return items;
+}
+
+/** Which icon the tray shows. */
+export function trayIcon(s: Pick<TrayState, 'vm' | 'engine'>): 'running' | 'busy' | 'stopped' | 'error' {
+  if (s.vm === 'error' || (!s.vm && s.engine === 'unreachable')) return 'error';
+  if (s.vm === 'starting' || s.vm === 'stopping' || (!s.vm && s.engine === 'connecting')) return 'busy';
+  if (s.vm === 'stopped') return 'stopped';
+  return s.engine === 'up' ? 'running' : 'busy';
+}
