@@ -4,6 +4,7 @@
  */
 import { createHandlers, createStreamHandlers, type Services } from './api/handlers';
 import { ContextsService } from './services/contexts';
+import { PreferencesService } from './services/settings';
 import { createRouter, type Router } from './api/router';
 import { EngineConnection, type EngineConnectionOptions } from './engine/engine-connection';
 import { formatEndpoint, parseDockerHost, type EngineEndpoint } from './engine/endpoint';
@@ -105,7 +106,8 @@ export function createCore(opts: CoreOptions): Core {
     next.start();
   };
   // One services object for the life of the core: a switch replaces its members.
-  const services: Services = { ...current.services, contexts: new ContextsService({ settingsFile: opts.settingsFile ?? paths.settings(env), env, use, hub }) };
+  const settingsFile = opts.settingsFile ?? paths.settings(env);
+  const services: Services = { ...current.services, contexts: new ContextsService({ settingsFile, env, use, hub }), preferences: new PreferencesService(settingsFile, hub) };
   const router = createRouter(createHandlers(services), createStreamHandlers(services), {
     mapError: toBerthError,
     onError: (e) => {

@@ -95,6 +95,16 @@ const labels = z.record(z.string().min(1).max(256), z.string().max(4096));
 /** A context (one engine Berth can switch to) as the user names it. */
 export const contextName = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/, 'must start with a letter or digit and use letters, digits, spaces, "_", "." and "-"');
 
+/** What the Settings page edits besides engines (kept in Berth's settings file). */
+export const preferences = z
+  .object({
+    startAtLogin: z.boolean(),
+    /** Quitting Berth stops the VM cleanly first. */
+    quitStopsVm: z.boolean(),
+    theme: z.enum(['system', 'light', 'dark']),
+  })
+  .strict();
+
 export const CONTAINER_ACTIONS = ['start', 'stop', 'restart', 'pause', 'unpause', 'kill'] as const;
 export type ContainerAction = (typeof CONTAINER_ACTIONS)[number];
 
@@ -110,6 +120,10 @@ export const requests = {
   'contexts.use': request<void>()(z.object({ name: z.string().min(1).max(64) }).strict()),
   'contexts.add': request<EngineContext[]>()(z.object({ name: contextName, host: z.string().trim().min(1).max(1024) }).strict()),
   'contexts.remove': request<EngineContext[]>()(z.object({ name: z.string().min(1).max(64) }).strict()),
+
+  'preferences.get': request<z.infer<typeof preferences>>()(none),
+  /** Changes some preferences (validated, written atomically); the result is all of them. */
+  'preferences.update': request<z.infer<typeof preferences>>()(preferences.partial().strict()),
 
   'containers.list': request<ContainerSummary[]>()(none),
   'containers.inspect': request<unknown>()(z.object({ id: ref }).strict()),
@@ -284,6 +298,7 @@ export interface Events {
   'engine:status': EngineStatus;
   /** Another engine is in use now (every list reloads by the pushes that follow). */
   'contexts:changed': { active: string };
+  'preferences:changed': z.infer<typeof preferences>;
   'containers:changed': { ids: string[] };
   'images:changed': { ids: string[] };
   'volumes:changed': { ids: string[] };

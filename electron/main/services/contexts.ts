@@ -8,7 +8,7 @@ import { BerthError } from '../../shared/errors';
 import type { EngineContext } from '../../shared/models';
 import { parseDockerHost, resolveDockerHost } from '../engine/endpoint';
 import type { EventHub } from '../event-hub';
-import { loadSettings, saveSettings, type Settings } from './settings';
+import { loadSettings, updateSettings, type Settings } from './settings';
 
 export const DEFAULT_CONTEXT = 'default';
 
@@ -50,27 +50,27 @@ export class ContextsService {
     const ctx = this.view(s).find((c) => c.name === name);
     if (!ctx) throw new BerthError('NOT_FOUND', `There is no context named "${name}".`);
     this.opts.use(ctx.host);
-    await saveSettings(this.opts.settingsFile, { ...s, activeContext: name === DEFAULT_CONTEXT ? undefined : name });
+    await updateSettings(this.opts.settingsFile, (cur) => ({ ...cur, activeContext: name === DEFAULT_CONTEXT ? undefined : name }));
     this.opts.hub.emit('contexts:changed', { active: name });
   }
 
   async add(name: string, host: string): Promise<EngineContext[]> {
     parseDockerHost(host); // a bad address is refused here, with the forms that work
-    const s = await this.settings();
-    if (name === DEFAULT_CONTEXT || s.contexts.some((c) => c.name === name)) throw new BerthError('CONFLICT', `A context named "${name}" exists already.`, { hint: 'Pick another name.' });
-    const next = { ...s, contexts: [...s.contexts, { name, host }] };
-    await saveSettings(this.opts.settingsFile, next);
+    const next = await updateSettings(this.opts.settingsFile, (s) => {
+      if (name === DEFAULT_CONTEXT || s.contexts.some((c) => c.name === name)) throw new BerthError('CONFLICT', `A context named "${name}" exists already.`, { hint: 'Pick another name.' });
+      return { ...s, contexts: [...s.contexts, { name, host }] };
+    });
     return this.view(next);
   }
 
   async remove(name: string): Promise<EngineContext[]> {
-    const s = await this.settings();
-    const ctx = this.view(s).find((c) => c.name === name);
-    if (!ctx) throw new BerthError('NOT_FOUND', `There is no context named "${name}".`);
-    if (ctx.builtIn) throw new BerthError('CONFLICT', 'The default context cannot be removed.', { hint: 'Change its engine in settings or the environment instead.' });
-    if (ctx.active) throw new BerthError('IN_USE', `"${name}" is in use.`, { hint: 'Switch to another context first.' });
-    const next = { ...s, contexts: s.contexts.filter((c) => c.name !== name) };
-    await saveSettings(this.opts.settingsFile, next);
+    const next = await updateSettings(this.opts.settingsFile, (s) => {
+      const ctx = this.view(s).find((c) => c.name === name);
+      if (!ctx) throw new BerthError('NOT_FOUND', `There is no context named "${name}".`);
+      if (ctx.builtIn) throw new BerthError('CONFLICT', 'The default context cannot be removed.', { hint: 'Change its engine in settings or the environment instead.' });
+      if (ctx.active) throw new BerthError('IN_USE', `"${name}" is in use.`, { hint: 'Switch to another context first.' });
+      return { ...s, contexts: s.contexts.filter((c) => c.name !== name) };
+    });
     return this.view(next);
   }
 }

@@ -68,6 +68,7 @@ function fakeElectron(opts: { lock?: boolean } = {}) {
   }
   const app = Object.assign(on(), {
     quit: vi.fn(),
+    setLoginItemSettings: vi.fn(),
     requestSingleInstanceLock: () => opts.lock ?? true,
     whenReady: () => whenReady,
   });
@@ -144,6 +145,13 @@ describe('Electron shell (fake electron)', () => {
     const closeAgain = { preventDefault: vi.fn() };
     win.events.emit('close', closeAgain);
     expect(closeAgain.preventDefault).not.toHaveBeenCalled();
+  });
+
+  it('applies "start at login" from the preferences, at start and when it changes', async () => {
+    const { f, core } = await started(fakeCore({ 'preferences.get': async () => ({ startAtLogin: true, quitStopsVm: true, theme: 'system' }) }));
+    await vi.waitFor(() => expect(f.app.setLoginItemSettings).toHaveBeenCalledWith({ openAtLogin: true }));
+    core.hub.emit('preferences:changed', { startAtLogin: false, quitStopsVm: true, theme: 'dark' });
+    expect(f.app.setLoginItemSettings).toHaveBeenLastCalledWith({ openAtLogin: false });
   });
 
   it('a second instance quits at once', () => {

@@ -153,8 +153,10 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
     if (reply.ok) for (const c of reply.value as { id: string; name: string; state: string }[]) if (c.state === 'running') running.push({ id: c.id, name: c.name });
     renderTray();
   };
-  core.hub.on((name) => {
+  const applyLogin = (p: { startAtLogin: boolean }) => app.setLoginItemSettings({ openAtLogin: p.startAtLogin });
+  core.hub.on((name, payload) => {
     if (name === 'containers:changed' || name === 'engine:status' || name === 'contexts:changed') void refreshRunning();
+    if (name === 'preferences:changed') applyLogin(payload as { startAtLogin: boolean });
   });
 
   app.on('second-instance', show);
@@ -173,6 +175,7 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
     tray.on('click', show);
     renderTray();
     void refreshRunning();
+    void core.router.handle('preferences.get').then((r) => r.ok && applyLogin(r.value as { startAtLogin: boolean }));
     show();
   });
 

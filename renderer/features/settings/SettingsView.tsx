@@ -2,13 +2,15 @@ import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Badge } from '../../components/Badge';
 import { addContext, removeContext, switchContext, useContexts } from '../../stores/contexts';
-import { setTheme, useUi, type Theme } from '../../stores/ui';
+import { useUi, type Theme } from '../../stores/ui';
+import { chooseTheme, updatePreferences, usePreferences } from '../../stores/preferences';
 import { useSubmit } from '../use-submit';
 
 /** Settings: the engines (contexts) Berth can switch between, and the theme. */
 export function SettingsView() {
   const { contexts, error: listError } = useContexts(useShallow((s) => ({ contexts: s.contexts, error: s.error })));
   const theme = useUi((s) => s.theme);
+  const prefs = usePreferences((s) => s.prefs);
   const [name, setName] = useState('');
   const [host, setHost] = useState('');
   const { busy, error, submit } = useSubmit(async () => {
@@ -77,10 +79,15 @@ export function SettingsView() {
           {error}
         </p>
       )}
+      <h2 className="section-title">Desktop app</h2>
+      <label className="check">
+        <input type="checkbox" aria-label="Start Berth at login" checked={prefs?.startAtLogin ?? false} disabled={!prefs} onChange={(e) => void updatePreferences({ startAtLogin: e.target.checked })} /> Start Berth at login
+        <span className="muted small">(the desktop app; kept in Berth’s settings file)</span>
+      </label>
       <h2 className="section-title">Appearance</h2>
       <label className="check">
         Theme{' '}
-        <select aria-label="Theme setting" value={theme} onChange={(e) => setTheme(e.target.value as Theme)}>
+        <select aria-label="Theme setting" value={theme} onChange={(e) => chooseTheme(e.target.value as Theme)}>
           <option value="system">System</option>
           <option value="light">Light</option>
           <option value="dark">Dark</option>

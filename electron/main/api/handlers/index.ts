@@ -10,6 +10,7 @@ import type { NetworksService } from '../../services/networks';
 import type { RunService } from '../../services/run';
 import type { ComposeService } from '../../services/compose';
 import type { ContextsService } from '../../services/contexts';
+import type { PreferencesService } from '../../services/settings';
 import type { FilesService } from '../../services/files';
 import type { ExecService } from '../../terminal/exec';
 import type { HostShellService } from '../../terminal/host-shell';
@@ -28,6 +29,7 @@ export interface Services {
   files: FilesService;
   compose: ComposeService;
   contexts: ContextsService;
+  preferences: PreferencesService;
   hostShell: HostShellService;
 }
 
@@ -39,6 +41,9 @@ export function createHandlers(s: Services): Handlers {
     'contexts.use': ({ name }) => s.contexts.use(name),
     'contexts.add': ({ name, host }) => s.contexts.add(name, host),
     'contexts.remove': ({ name }) => s.contexts.remove(name),
+
+    'preferences.get': () => s.preferences.get(),
+    'preferences.update': (patch) => s.preferences.update(patch),
 
     'containers.list': () => s.containers.list(),
     'containers.inspect': ({ id }) => s.containers.inspect(id),

@@ -1,7 +1,8 @@
-/** Engines in Chromium: add one in Settings, switch to it from the sidebar (every view follows), and back. */
+/** Settings in Chromium: add an engine, switch to it from the sidebar (every view follows) and back; preferences kept. */
 import { describe, expect, it } from 'vitest';
 import { ARTIFACTS, openDashboard } from '../support/browser';
-import { engine, uniq } from '../support/engine';
+import { readFileSync } from 'node:fs';
+import { engine, TEST_SETTINGS_FILE, uniq } from '../support/engine';
 import { TEST_IMAGE } from '../support/test-image';
 
 const docker = engine();
@@ -34,5 +35,17 @@ describe('engines in Chromium', () => {
     await ui.page.getByRole('button', { name, exact: true }).waitFor();
     expect(await ui.page.getByLabel('Engine in use').inputValue()).toBe('default');
     expect(ui.pageErrors).toEqual([]);
+  });
+
+  it('keeps preferences in the settings file, across a reload', async () => {
+    await nav('Settings').click();
+    await ui.page.getByLabel('Start Berth at login').check();
+    await ui.page.getByLabel('Theme setting').selectOption('dark');
+    await expect.poll(() => JSON.parse(readFileSync(TEST_SETTINGS_FILE, 'utf8')).preferences, { timeout: 5000 }).toEqual({ startAtLogin: true, quitStopsVm: true, theme: 'dark' });
+    await ui.page.evaluate(() => localStorage.clear()); // the file, not the browser cache, is what is kept
+    await ui.page.reload();
+    await nav('Settings').click();
+    await expect.poll(() => ui.page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect(await ui.page.getByLabel('Start Berth at login').isChecked()).toBe(true);
   });
 });
