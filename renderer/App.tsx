@@ -16,8 +16,8 @@ import { CreateVolumeDialog, VolumesView } from './features/volumes/VolumesView'
 import { relativeTime } from './lib/format';
 import { useEngine } from './stores/engine';
 import { containers, images, networks, volumes } from './stores/resources';
-import { answerConfirm, dismissToast, resolveTheme, setView, useUi, type Theme, type View } from './stores/ui';
-import { chooseTheme } from './stores/preferences';
+import { answerConfirm, dismissToast, resolveTheme, setView, useUi, type View } from './stores/ui';
+import { ThemeSelect } from './components/ThemeSelect';
 import { HostTerminalView } from './features/terminal/HostTerminalView';
 
 const NAV: { id: View; label: string; count?: () => number }[] = [
@@ -131,11 +131,7 @@ export function App() {
         <div className="sidebar-bottom">
           <label className="theme-pick">
             Theme
-            <select aria-label="Theme" value={theme} onChange={(e) => chooseTheme(e.target.value as Theme)}>
-              <option value="system">System</option>
-              <option value="light">Light</option>
-              <option value="dark">Dark</option>
-            </select>
+            <ThemeSelect label="Theme" />
           </label>
           <ContextPicker />
           <EngineFooter />

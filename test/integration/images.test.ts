@@ -1,4 +1,7 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../support/temp';
 import type { ImageSummary } from '../../electron/shared/models';
 import { connectedCore, engine, uniq } from '../support/engine';
 import { TEST_IMAGE } from '../support/test-image';
@@ -27,13 +30,17 @@ describe('images through the API', () => {
     expect(await call('images.remove', { ids: [tag] })).toMatchObject({ ok: true, value: [{ ok: true }] });
     expect(docker.try(['image', 'inspect', tag]).status).not.toBe(0);
 
-    const used = docker.cli(['image', 'inspect', '-f', '{{.Id}}', TEST_IMAGE]);
+    // An image of its own, used by a container (other tests build children of the shared image)
+    const ctx = tempDir('in-use');
+    writeFileSync(join(ctx, 'Dockerfile'), `FROM ${TEST_IMAGE}\nRUN echo ${tag} > /mark\n`);
+    const used = docker.cli(['build', '-q', ctx]);
+    docker.cli(['create', '--name', uniq('user'), used]);
     const reply = await call('images.remove', { ids: [used] });
     const [r] = (reply as { value: { ok: boolean; error?: { code: string; message: string } }[] }).value;
     expect(r!.ok).toBe(false);
     expect(['IN_USE', 'CONFLICT']).toContain(r!.error!.code);
-    expect(r!.error!.message).toMatch(/container|must force|referenced/i);
-    expect(docker.try(['image', 'inspect', TEST_IMAGE]).status).toBe(0);
+    expect(r!.error!.message).toMatch(/being used by stopped container/);
+    expect(docker.try(['image', 'inspect', used]).status).toBe(0);
   });
 
   it('rejects image references that are not references', async () => {

@@ -41,6 +41,23 @@ describe('SSH tunnel to an engine (real sshd on 127.0.0.1)', () => {
     }
   });
 
+  it('connects again after the SSH connection drops', async () => {
+    const t = tunnel();
+    await t.listen();
+    try {
+      const viaTunnel = new Dockerode({ socketPath: t.endpoint.slice('unix://'.length) });
+      await viaTunnel.ping();
+      const first = await t.connect();
+      first.end(); // the link goes away under the app
+      await new Promise((r) => first.once('close', r));
+      // A kept-alive HTTP socket of the old link may fail once, as with any engine that went away.
+      expect(await waitFor(() => viaTunnel.ping().then(String, () => undefined), 10_000, 'ping through a new link')).toBe('OK');
+      expect(await t.connect()).not.toBe(first);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('refuses a host whose key is not the pinned one, and says which key it saw', async () => {
     const t = tunnel({ hostKeys: ['SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'] });
     await expect(t.connect()).rejects.toThrow(`Host key of 127.0.0.1:${sshd.port} is ${sshd.hostKey}, not the pinned`);

@@ -78,6 +78,7 @@ export class SshTunnel {
     this.connecting = new Promise<Client>((resolve, reject) => {
       const c = new Client();
       let seenKey: string | undefined;
+      let ready = false;
       const fail = (message: string) => {
         this.lastError = message;
         this.connecting = undefined;
@@ -97,12 +98,18 @@ export class SshTunnel {
         ...(this.opts.privateKey ? { privateKey: this.opts.privateKey } : { agent: this.opts.agent }),
       };
       c.once('ready', () => {
+        ready = true;
         this.client = c;
         this.connecting = undefined;
         this.lastError = undefined;
         resolve(c);
       });
-      c.once('error', (e: Error & { level?: string }) => {
+      c.on('error', (e: Error & { level?: string }) => {
+        if (ready) {
+          // A drop after the login: the next use reconnects ('close' follows and clears it).
+          this.lastError = `The SSH connection to ${where} failed: ${e.message}`;
+          return;
+        }
         if (seenKey && !this.opts.hostKeys.includes(seenKey)) {
           fail(
             this.opts.hostKeys.length
@@ -138,6 +145,9 @@ export class SshTunnel {
         return;
       }
       sock.pipe(stream).pipe(sock);
+      // Either side failing ends both; an unhandled 'error' would take the app down.
+      sock.on('error', () => stream.close());
+      stream.on('error', () => sock.destroy());
       stream.once('close', () => sock.destroy());
       sock.once('close', () => stream.close());
     });

@@ -2,14 +2,13 @@ import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Badge } from '../../components/Badge';
 import { addContext, removeContext, switchContext, useContexts } from '../../stores/contexts';
-import { useUi, type Theme } from '../../stores/ui';
-import { chooseTheme, updatePreferences, usePreferences } from '../../stores/preferences';
+import { ThemeSelect } from '../../components/ThemeSelect';
+import { updatePreferences, usePreferences } from '../../stores/preferences';
 import { useSubmit } from '../use-submit';
 
 /** Settings: the engines (contexts) Berth can switch between, and the theme. */
 export function SettingsView() {
   const { contexts, error: listError } = useContexts(useShallow((s) => ({ contexts: s.contexts, error: s.error })));
-  const theme = useUi((s) => s.theme);
   const prefs = usePreferences((s) => s.prefs);
   const [name, setName] = useState('');
   const [host, setHost] = useState('');
@@ -87,11 +86,7 @@ export function SettingsView() {
       <h2 className="section-title">Appearance</h2>
       <label className="check">
         Theme{' '}
-        <select aria-label="Theme setting" value={theme} onChange={(e) => chooseTheme(e.target.value as Theme)}>
-          <option value="system">System</option>
-          <option value="light">Light</option>
-          <option value="dark">Dark</option>
-        </select>
+        <ThemeSelect label="Theme setting" />
       </label>
     </section>
   );
