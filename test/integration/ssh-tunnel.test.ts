@@ -49,7 +49,7 @@ describe('SSH tunnel to an engine (real sshd on 127.0.0.1)', () => {
       await viaTunnel.ping();
       const first = await t.connect();
       first.end(); // the link goes away under the app
-      await new Promise((r) => first.once('close', r));
+      await new Promise<void>((r) => first.once('close', () => r()));
       // A kept-alive HTTP socket of the old link may fail once, as with any engine that went away.
       expect(await waitFor(() => viaTunnel.ping().then(String, () => undefined), 10_000, 'ping through a new link')).toBe('OK');
       expect(await t.connect()).not.toBe(first);

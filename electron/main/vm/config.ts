@@ -1,0 +1,20 @@
+/** What a VM backend boots: the same description for QEMU and vfkit. */
+export interface VmConfig {
+  cpus: number;
+  memoryMiB: number;
+  /** vm-assets output: kernel and initramfs (the root image rides in the initramfs). */
+  kernel: string;
+  initrd: string;
+  /** Kernel command line additions (console, init options). */
+  cmdline: string;
+  /** The persistent data disk (qcow2 for QEMU, raw for vfkit) that holds /var/lib/docker. */
+  dataDisk: string;
+  /** Host port (on 127.0.0.1 only) forwarded to the guest's sshd. */
+  sshPort: number;
+  /** Host folder shared into the VM at the same path (so `-v $PWD:/app` works). */
+  shareDir: string;
+  /** Where the guest's serial console is written. */
+  serialLog: string;
+  /** Files the backend may write (pid, sockets). */
+  runDir: string;
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import type { VmConfig } from './config';
+import { chooseAccel, qemuArgs, qemuBinary } from './qemu';
+import { VmStateMachine, type VmStatus } from './state';
+import { rawDisk, vfkitArgs } from './vfkit';
+
+const cfg: VmConfig = {
+  cpus: 2,
+  memoryMiB: 2048,
+  kernel: '/cache/vmlinuz',
+  initrd: '/cache/initrd.img',
+  cmdline: 'quiet berth.data=/dev/vda',
+  dataDisk: '/home/me/.berth/vm/data.qcow2',
+  sshPort: 50022,
+  shareDir: '/home/me',
+  serialLog: '/home/me/.berth/vm/serial.log',
+  runDir: '/home/me/.berth/run',
+};
+const after = (args: string[], flag: string) => args.filter((_, i) => args[i - 1] === flag);
+
+describe('VM state machine', () => {
+  it('goes through a boot and a stop, reporting each change and boot step', () => {
+    let t = 0;
+    const vm = new VmStateMachine('stopped', () => ++t);
+    const seen: VmStatus[] = [];
+    vm.on((s) => seen.push(s));
+    vm.to('starting', { step: 'Booting the kernel' });
+    vm.step('Waiting for SSH');
+    vm.to('running');
+    vm.step('ignored: not starting');
+    vm.to('stopping');
+    vm.to('stopped');
+    expect(seen.map((s) => [s.state, s.step])).toEqual([
+      ['starting', 'Booting the kernel'],
+      ['starting', 'Waiting for SSH'],
+      ['running', undefined],
+      ['stopping', undefined],
+      ['stopped', undefined],
+    ]);
+    expect(seen.at(-1)!.since).toBe(5);
+  });
+
+  it('refuses what the state forbids, in words; a crash is an error, and start works again from there', () => {
+    const vm = new VmStateMachine('running');
+    expect(() => vm.to('starting')).toThrow(expect.objectContaining({ code: 'CONFLICT', message: 'The VM is running; it cannot go to starting from there.' }));
+    vm.to('error', { reason: 'qemu exited (signal SIGKILL)' });
+    expect(vm.get()).toMatchObject({ state: 'error', reason: 'qemu exited (signal SIGKILL)' });
+    expect(vm.can('starting')).toBe(true);
+    expect(vm.can('running')).toBe(false);
+  });
+});
+
+describe('QEMU command line', () => {
+  it.each<[NodeJS.Platform, boolean, string]>([
+    ['linux', true, 'kvm'],
+    ['linux', false, 'tcg'], // /dev/kvm there but not working (as on this machine)
+    ['darwin', false, 'hvf'],
+    ['win32', false, 'whpx'],
+    ['freebsd', false, 'tcg'],
+  ])('on %s (kvm works: %s) uses %s', (platform, kvm, accel) => {
+    expect(chooseAccel(platform, kvm)).toBe(accel);
+  });
+
+  it('boots the kernel with the data disk, SSH on 127.0.0.1 only, the home folder over 9p', () => {
+    const args = qemuArgs(cfg, 'tcg');
+    expect(after(args, '-machine')).toEqual(['q35,accel=tcg']);
+    expect(after(args, '-cpu')).toEqual(['max']);
+    expect(after(args, '-m')).toEqual(['2048M']);
+    expect(after(args, '-smp')).toEqual(['2']);
+    expect(after(args, '-append')).toEqual(['console=ttyS0 quiet berth.data=/dev/vda']);
+    expect(after(args, '-netdev')).toEqual(['user,id=net0,hostfwd=tcp:127.0.0.1:50022-:22']);
+    expect(after(args, '-virtfs')).toEqual(['local,path=/home/me,mount_tag=home,security_model=none,id=home']);
+    expect(after(args, '-drive')).toEqual(['file=/home/me/.berth/vm/data.qcow2,if=virtio,format=qcow2,discard=unmap']);
+    expect(after(args, '-pidfile')).toEqual(['/home/me/.berth/run/qemu.pid']);
+    expect(args).toContain('-no-reboot');
+    expect(after(qemuArgs(cfg, 'kvm'), '-cpu')).toEqual(['host']);
+    expect(after(qemuArgs(cfg, 'hvf', 'arm64'), '-machine')).toEqual(['virt,accel=hvf']);
+    expect(qemuBinary('arm64')).toBe('qemu-system-aarch64');
+  });
+});
+
+describe('vfkit command line', () => {
+  it('boots the same VM with virtio-fs and a raw disk, quoting paths with spaces', () => {
+    const args = vfkitArgs({ ...cfg, shareDir: '/Users/Jane Doe' });
+    expect(after(args, '--bootloader')).toEqual(['linux,kernel=/cache/vmlinuz,initrd=/cache/initrd.img,cmdline="console=hvc0 quiet berth.data=/dev/vda"']);
+    expect(after(args, '--device')).toEqual([
+      'virtio-blk,path=/home/me/.berth/vm/data.img',
+      'virtio-net,nat',
+      'virtio-fs,sharedDir="/Users/Jane Doe",mountTag=home',
+      'virtio-serial,logFilePath=/home/me/.berth/vm/serial.log',
+      'virtio-rng',
+    ]);
+    expect(after(args, '--memory')).toEqual(['2048']);
+    expect(rawDisk('/x/data.qcow2')).toBe('/x/data.img');
+  });
+});
