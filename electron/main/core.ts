@@ -19,7 +19,7 @@ import { FilesService } from './services/files';
 import { DiskService } from './services/disk';
 import { ImageTransferService } from './services/image-transfer';
 import { ImagesService, RegistriesService } from './services/images';
-import { RegistryLogins } from './services/registry-logins';
+import { RegistryLogins, type SecretCodec } from './services/registry-logins';
 import { paths } from './paths';
 import { NetworksService } from './services/networks';
 import { RunService } from './services/run';
@@ -43,6 +43,8 @@ export interface CoreOptions {
   engine?: EngineConnectionOptions;
   /** Where registry logins are kept (default: in Berth's data folder). */
   registriesFile?: string;
+  /** Seals registry passwords with the OS keychain (the desktop app's safeStorage). */
+  secrets?: SecretCodec;
   /** Where contexts are kept (default: Berth's settings file). */
   settingsFile?: string;
   /** Where local ends of SSH tunnels listen (default: Berth's data folder). */
@@ -95,7 +97,7 @@ function connect(dockerHost: string, hub: EventHub, opts: CoreOptions, logins: R
 export function createCore(opts: CoreOptions): Core {
   const hub = new EventHub();
   const env = opts.env ?? process.env;
-  const logins = new RegistryLogins(opts.registriesFile ?? paths.registries(env));
+  const logins = new RegistryLogins(opts.registriesFile ?? paths.registries(env), opts.secrets);
   let current = connect(opts.dockerHost, hub, opts, logins);
   const use = (dockerHost: string) => {
     const next = connect(dockerHost, hub, opts, logins); // throws on a bad address: nothing changes then

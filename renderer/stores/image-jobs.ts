@@ -12,7 +12,7 @@ import { applyProgress, emptyProgress, type ProgressState } from '../lib/progres
 import { images } from './resources';
 import { toast } from './ui';
 
-export type JobKind = 'pull' | 'push' | 'build' | 'load';
+export type JobKind = 'pull' | 'push' | 'build' | 'load' | 'save';
 export const BUILD_OUTPUT_LINES = 5000;
 
 export interface JobState {
@@ -120,15 +120,22 @@ export async function loadImages(file: Blob & { name: string }): Promise<boolean
   }
 }
 
-/** `docker save` of one image, downloaded as <name>.tar. */
-export async function saveImage(id: string, save: (b: Blob, name: string) => void = saveBlob): Promise<void> {
+/** `docker save` of one image, downloaded as <name>.tar, with the bytes received as progress. */
+export async function saveImage(id: string, save: (b: Blob, name: string) => void = saveBlob): Promise<boolean> {
   const label = images.label(id);
-  toast({ kind: 'info', title: `Saving ${label}…` });
+  if (!begin('save', label)) return false;
+  useJob.setState({ bytes: 0 });
+  const t = receiveBlob((on) => api().stream('images.save', { ids: [id] }, on), 'application/x-tar', (bytes) => useJob.setState({ bytes }));
+  cancelCurrent = t.cancel;
   try {
-    const blob = await receiveBlob((on) => api().stream('images.save', { ids: [id] }, on), 'application/x-tar', () => {}).done;
-    if (blob) save(blob, `${label.replace(/[/:]/g, '_')}.tar`);
+    const blob = await t.done;
+    if (!blob) return false;
+    save(blob, `${label.replace(/[/:]/g, '_')}.tar`);
+    finish();
+    return true;
   } catch (e) {
-    toast({ kind: 'error', title: `Could not save ${label}`, message: (e as Error).message });
+    finish(e as Error);
+    return false;
   }
 }
 

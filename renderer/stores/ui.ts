@@ -28,7 +28,7 @@ export interface ConfirmAnswer {
 export type DialogState =
   | { kind: 'run' }
   | { kind: 'compose-up' }
-  | { kind: 'image-job'; job: 'pull' | 'push' | 'build' | 'load'; initial?: string }
+  | { kind: 'image-job'; job: 'pull' | 'push' | 'build' | 'load' | 'save'; initial?: string }
   | { kind: 'image-tag'; id: string }
   | { kind: 'image-history'; id: string }
   | { kind: 'registries' }

@@ -1,5 +1,5 @@
 /** Images in Chromium: build from a folder and read its history, push and pull through a real registry, a bad reference, disk cleanup. */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, openDashboard } from '../support/browser';
@@ -43,6 +43,15 @@ describe('images in Chromium', () => {
     await h.getByText('RUN echo "$FLAVOUR" > /flavour   # FLAVOUR=mint').waitFor();
     await ui.page.screenshot({ path: `${ARTIFACTS}/e2e-history.png` });
     await h.getByRole('button', { name: 'Close' }).click();
+
+    // docker save from the row, with the bytes shown as it goes; the tar is what docker load takes
+    await ui.page.getByRole('row', { name: new RegExp(tag) }).getByRole('button', { name: 'Save…' }).click();
+    const save = dialog('Save image');
+    const [download] = await Promise.all([ui.page.waitForEvent('download'), save.getByRole('button', { name: 'Save', exact: true }).click()]);
+    expect(download.suggestedFilename()).toBe(`${tag.replace(/[/:]/g, '_')}.tar`);
+    await save.getByText(/received$/).waitFor();
+    expect(readFileSync((await download.path())!).includes(Buffer.from('manifest.json'))).toBe(true);
+    await save.getByRole('button', { name: 'Cancel' }).click();
   });
 
   it('pushes to a registry and pulls back with layer progress; a bad reference is explained', async () => {

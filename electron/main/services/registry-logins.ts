@@ -1,15 +1,22 @@
 /**
- * Registry credentials. No OS keychain is reachable from plain Node (Electron's safeStorage comes
- * with the shell), so they live in a 0600 file in Berth's data folder, written atomically. The
- * password is only ever read to build the engine's X-Registry-Auth header; it is never returned
- * over the API or logged.
+ * Registry credentials, in a 0600 file in Berth's data folder, written atomically. In the desktop
+ * app the password is sealed with the OS keychain (Electron's safeStorage: Keychain, DPAPI,
+ * libsecret/kwallet) before it is written; in browser mode, where no keychain is reachable from
+ * plain Node, the 0600 file is the protection. The password is only ever read to build the
+ * engine's X-Registry-Auth header; it is never returned over the API or logged.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { RegistryLogin } from '../../shared/models';
 
-const fileSchema = z.record(z.string(), z.object({ username: z.string(), password: z.string() }));
+const fileSchema = z.record(z.string(), z.union([z.object({ username: z.string(), password: z.string() }), z.object({ username: z.string(), sealed: z.string() })]));
+
+/** Seals secrets with the OS keychain (the desktop app passes one built on safeStorage). */
+export interface SecretCodec {
+  seal(plain: string): string;
+  open(sealed: string): string;
+}
 
 /** Docker Hub under every name it goes by is one server; others are host[:port]. */
 export function normaliseServer(server: string): string {
@@ -29,7 +36,10 @@ export interface EngineAuth {
 }
 
 export class RegistryLogins {
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly codec?: SecretCodec,
+  ) {}
 
   private async read(): Promise<z.infer<typeof fileSchema>> {
     try {
@@ -55,12 +65,17 @@ export class RegistryLogins {
   async auth(server: string): Promise<EngineAuth | undefined> {
     const key = normaliseServer(server);
     const v = (await this.read())[key];
-    return v && { username: v.username, password: v.password, serveraddress: key === 'docker.io' ? 'https://index.docker.io/v1/' : key };
+    if (!v) return undefined;
+    let password: string;
+    if ('password' in v) password = v.password;
+    else if (this.codec) password = this.codec.open(v.sealed);
+    else return undefined; // sealed by the desktop app's keychain: not readable here
+    return { username: v.username, password, serveraddress: key === 'docker.io' ? 'https://index.docker.io/v1/' : key };
   }
 
   async save(server: string, username: string, password: string): Promise<void> {
     const data = await this.read();
-    data[normaliseServer(server)] = { username, password };
+    data[normaliseServer(server)] = this.codec ? { username, sealed: this.codec.seal(password) } : { username, password };
     await this.write(data);
   }
 

@@ -10,9 +10,16 @@ import { runShell } from './main';
 void (async () => {
   const { settings, warning } = await loadSettings(paths.settings());
   if (warning) console.warn(`berth: ${warning}`);
-  const core = createCore({ dockerHost: activeDockerHost(settings, process.env) });
   runShell(electron, {
-    core,
+    // Called once the app is ready: safeStorage (the OS keychain) works only from then on.
+    createCore: () => {
+      const { safeStorage } = electron;
+      const keychain = safeStorage.isEncryptionAvailable() && (process.platform !== 'linux' || safeStorage.getSelectedStorageBackend() !== 'basic_text');
+      return createCore({
+        dockerHost: activeDockerHost(settings, process.env),
+        ...(keychain ? { secrets: { seal: (p: string) => safeStorage.encryptString(p).toString('base64'), open: (s: string) => safeStorage.decryptString(Buffer.from(s, 'base64')) } } : {}),
+      });
+    },
     rendererDir: join(__dirname, '../renderer'),
     preload: join(__dirname, 'preload.cjs'),
     iconDir: electron.app.isPackaged ? join(process.resourcesPath, 'icons') : join(__dirname, '../../build/icons'),

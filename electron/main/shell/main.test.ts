@@ -106,7 +106,7 @@ function fakeCore(handlers: Partial<Handlers> = {}): ShellCore & { dispose: Retu
 
 async function started(core = fakeCore()) {
   const f = fakeElectron();
-  runShell(f.electron, { core, rendererDir: '/nowhere', preload: '/p/preload.cjs', iconDir: '/icons' });
+  runShell(f.electron, { createCore: () => core, rendererDir: '/nowhere', preload: '/p/preload.cjs', iconDir: '/icons' });
   f.ready();
   await new Promise((r) => setTimeout(r, 0));
   return { f, core, win: f.windows[0]! };
@@ -156,7 +156,7 @@ describe('Electron shell (fake electron)', () => {
 
   it('a second instance quits at once', () => {
     const f = fakeElectron({ lock: false });
-    runShell(f.electron, { core: fakeCore(), rendererDir: '/', preload: '/p', iconDir: '/i' });
+    runShell(f.electron, { createCore: fakeCore, rendererDir: '/', preload: '/p', iconDir: '/i' });
     expect(f.app.quit).toHaveBeenCalled();
     expect(f.windows).toHaveLength(0);
   });

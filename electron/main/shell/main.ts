@@ -58,7 +58,8 @@ export interface ShellCore {
 }
 
 export interface ShellOptions {
-  core: ShellCore;
+  /** Made once the app is ready (the keychain behind safeStorage needs that). */
+  createCore: () => ShellCore;
   rendererDir: string;
   preload: string;
   /** Folder with tray-<running|busy|stopped|error>.png. */
@@ -76,7 +77,7 @@ export function toTemplate(items: TrayItem[], onAction: (a: TrayAction) => void)
 
 export function runShell(electron: ElectronModule, opts: ShellOptions): { quit(): void } {
   const { app, BrowserWindow, ipcMain, Tray, Menu, nativeImage, protocol, session } = electron;
-  const { core } = opts;
+  let core: ShellCore | undefined;
   let win: Electron.BrowserWindow | undefined;
   let tray: Electron.Tray | undefined;
   let quitting = false;
@@ -121,7 +122,7 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
   // Only our window may talk to the API; anything else on the channel is ignored.
   ipcMain.on(IPC_CHANNEL, (event, raw: unknown) => {
     const wc = event.sender;
-    if (!win || win.isDestroyed() || wc.id !== win.webContents.id) return;
+    if (!core || !win || win.isDestroyed() || wc.id !== win.webContents.id) return;
     let s = sessions.get(wc.id);
     if (!s) {
       s = openSession(core.router, core.hub, (m: ServerMessage) => {
@@ -137,37 +138,39 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
   const onAction = (a: TrayAction) => {
     if (a.kind === 'open') show();
     else if (a.kind === 'quit') app.quit();
-    else if (a.kind === 'stop-container') void core.router.handle('containers.action', { ids: [a.id], action: 'stop' });
+    else if (a.kind === 'stop-container') void core?.router.handle('containers.action', { ids: [a.id], action: 'stop' });
     // VM actions arrive with the VM backend; no VM is offered in the menu until then.
   };
   const renderTray = () => {
-    if (!tray) return;
+    if (!tray || !core) return;
     const state: TrayState = { engine: core.engine.getStatus().state, running, quitStopsVm: false };
     tray.setImage(nativeImage.createFromPath(join(opts.iconDir, `tray-${trayIcon(state)}.png`)));
     tray.setToolTip(`Berth: ${trayMenu(state)[0]!.label}`);
     tray.setContextMenu(Menu.buildFromTemplate(toTemplate(trayMenu(state), onAction)));
   };
   const refreshRunning = async () => {
+    if (!core) return;
     const reply = await core.router.handle('containers.list');
     running.length = 0;
     if (reply.ok) for (const c of reply.value as { id: string; name: string; state: string }[]) if (c.state === 'running') running.push({ id: c.id, name: c.name });
     renderTray();
   };
   const applyLogin = (p: { startAtLogin: boolean }) => app.setLoginItemSettings({ openAtLogin: p.startAtLogin });
-  core.hub.on((name, payload) => {
-    if (name === 'containers:changed' || name === 'engine:status' || name === 'contexts:changed') void refreshRunning();
-    if (name === 'preferences:changed') applyLogin(payload as { startAtLogin: boolean });
-  });
 
   app.on('second-instance', show);
   app.on('activate', show);
   app.on('window-all-closed', () => {}); // stay in the tray
   app.on('before-quit', () => {
     quitting = true;
-    core.dispose();
+    core?.dispose();
   });
 
   void app.whenReady().then(() => {
+    core = opts.createCore();
+    core.hub.on((name, payload) => {
+      if (name === 'containers:changed' || name === 'engine:status' || name === 'contexts:changed') void refreshRunning();
+      if (name === 'preferences:changed') applyLogin(payload as { startAtLogin: boolean });
+    });
     session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
     session.defaultSession.setPermissionCheckHandler(() => false);
     protocol.handle(SCHEME, (req) => serveRenderer(opts.rendererDir, req.url));

@@ -15,6 +15,7 @@ import {
   pullImage,
   pushImage,
   resetJob,
+  saveImage,
   tagImage,
   useHistory,
   useJob,
@@ -25,7 +26,8 @@ import { images } from '../../stores/resources';
 import { closeDialog } from '../../stores/ui';
 import { useSubmit } from '../use-submit';
 
-const TITLES: Record<JobKind, string> = { pull: 'Pull image', push: 'Push image', build: 'Build image', load: 'Load images' };
+const TITLES: Record<JobKind, string> = { pull: 'Pull image', push: 'Push image', build: 'Build image', load: 'Load images', save: 'Save image' };
+const ACTION: Record<JobKind, string> = { pull: 'Pull', push: 'Push', build: 'Build', load: 'Load', save: 'Save' };
 
 function Progress() {
   const job = useJob(useShallow((s) => ({ ...s })));
@@ -57,6 +59,7 @@ function Progress() {
           </ul>
         </>
       )}
+      {job.kind === 'save' && job.bytes !== undefined && <p className="muted small">{formatBytes(job.bytes)} received</p>}
       {job.kind === 'load' && job.total !== undefined && (
         <div className="job-total">
           <progress max={100} value={pct(job.bytes ?? 0, job.total)} aria-label="Upload progress" />
@@ -73,7 +76,7 @@ function Progress() {
       {job.progress.messages.length > 0 && <p className="muted small mono">{job.progress.messages.at(-1)}</p>}
       <p className={job.status === 'failed' ? 'form-error' : 'muted'} role={job.status === 'failed' ? 'alert' : 'status'}>
         {job.status === 'running' && 'Working…'}
-        {job.status === 'done' && (job.kind === 'build' ? `Built ${shortId(job.imageId ?? '')}` : job.kind === 'load' ? `Loaded ${job.loaded?.join(', ') || 'nothing'}` : 'Done')}
+        {job.status === 'done' && (job.kind === 'build' ? `Built ${shortId(job.imageId ?? '')}` : job.kind === 'load' ? `Loaded ${job.loaded?.join(', ') || 'nothing'}` : job.kind === 'save' ? 'Saved: the download has started' : 'Done')}
         {job.status === 'failed' && job.error}
         {job.status === 'cancelled' && 'Cancelled'}
       </p>
@@ -98,6 +101,7 @@ export function ImageJobDialog({ kind, initial }: { kind: JobKind; initial?: str
     if (kind === 'pull') await pullImage(ref.trim());
     else if (kind === 'push') await pushImage(ref.trim());
     else if (kind === 'load' && file) await loadImages(file);
+    else if (kind === 'save') await saveImage(ref);
     else if (kind === 'build') {
       const args = Object.fromEntries(
         buildArgs
@@ -123,13 +127,14 @@ export function ImageJobDialog({ kind, initial }: { kind: JobKind; initial?: str
   };
   const ready = kind === 'load' ? !!file : kind === 'build' ? !!context.trim() : !!ref.trim();
   return (
-    <Dialog title={TITLES[kind]} submitLabel={status === 'idle' ? (kind === 'build' ? 'Build' : kind === 'load' ? 'Load' : kind === 'pull' ? 'Pull' : 'Push') : 'Again'} onClose={close} onSubmit={submit} submitDisabled={!ready || running} busy={busy} wide={kind === 'build'}>
+    <Dialog title={TITLES[kind]} submitLabel={status === 'idle' ? ACTION[kind] : 'Again'} onClose={close} onSubmit={submit} submitDisabled={!ready || running} busy={busy} wide={kind === 'build'}>
       {(kind === 'pull' || kind === 'push') && (
         <label>
           Image reference
           <input className="mono" value={ref} onChange={(e) => setRef(e.target.value)} placeholder={kind === 'pull' ? 'alpine:3.20 or registry:5000/team/app:v1' : 'registry:5000/team/app:v1'} spellCheck={false} />
         </label>
       )}
+      {kind === 'save' && <p>Saves {images.label(ref)} with its layers as a tar archive (docker save), for `docker load` or Load… elsewhere.</p>}
       {kind === 'load' && (
         <label>
           Image archive (.tar from docker save)

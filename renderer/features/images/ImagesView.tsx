@@ -6,7 +6,6 @@ import { removeImages } from '../../stores/actions';
 import { images } from '../../stores/resources';
 import { openRunDialog } from '../../stores/run-form';
 import { ResourceList } from '../ResourceList';
-import { saveImage } from '../../stores/image-jobs';
 import { openDialog } from '../../stores/ui';
 
 const columns: Column<ImageSummary>[] = [
@@ -36,7 +35,7 @@ const columns: Column<ImageSummary>[] = [
         </button>
         <button onClick={() => openDialog({ kind: 'image-tag', id: i.id })}>Tag…</button>
         {i.tags.length > 0 && <button onClick={() => openDialog({ kind: 'image-job', job: 'push', initial: i.tags[0] })}>Push…</button>}
-        <button onClick={() => void saveImage(i.id)}>Save</button>
+        <button onClick={() => openDialog({ kind: 'image-job', job: 'save', initial: i.id })}>Save…</button>
         <button className="danger" onClick={() => void removeImages([i.id])}>
           Remove
         </button>
