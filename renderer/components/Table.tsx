@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
 import type { SortState } from '../lib/table';
 
 export interface Column<T> {
@@ -25,12 +25,76 @@ interface Props<T> {
   stale?: boolean;
 }
 
-export function Table<T>(p: Props<T>) {
-  const selectable = p.rows.filter((r) => p.isSelectable?.(r) ?? true).map(p.rowKey);
-  const allSelected = selectable.length > 0 && selectable.every((k) => p.selected?.includes(k));
+/** Above this many rows only the rows in view (plus some) are in the DOM. */
+export const WINDOW_FROM = 200;
+const OVERSCAN = 15;
+
+interface RowProps<T> {
+  row: T;
+  rowKey: string;
+  columns: Column<T>[];
+  selected: boolean;
+  canSelect: boolean;
+  onToggle?: (key: string) => void;
+}
+
+/** One row; it renders again only when its data (kept identical when unchanged) or selection does. */
+const Row = memo(function Row<T>(p: RowProps<T>) {
   return (
-    <div className={`table-wrap${p.stale ? ' stale' : ''}`}>
-      <table aria-label={p.label}>
+    <tr data-key={p.rowKey} className={p.selected ? 'selected' : undefined}>
+      {p.onToggle && (
+        <td className="col-check">
+          <input type="checkbox" aria-label={`Select ${p.rowKey}`} disabled={!p.canSelect} checked={p.selected} onChange={() => p.onToggle!(p.rowKey)} />
+        </td>
+      )}
+      {p.columns.map((c) => (
+        <td key={c.id} className={c.className}>
+          {c.render(p.row)}
+        </td>
+      ))}
+    </tr>
+  );
+}) as <T>(p: RowProps<T>) => ReactNode;
+
+/** Which rows of a long table are in view: measured row height, scroll position, viewport. */
+function useWindow(wrap: RefObject<HTMLDivElement | null>, count: number) {
+  const windowed = count > WINDOW_FROM;
+  const [view, setView] = useState({ top: 0, height: 900 });
+  const [rowH, setRowH] = useState(48);
+  useEffect(() => {
+    const el = wrap.current;
+    if (!windowed || !el) return;
+    const on = () => setView({ top: el.scrollTop, height: el.clientHeight || 900 });
+    on();
+    el.addEventListener('scroll', on, { passive: true });
+    window.addEventListener('resize', on);
+    return () => {
+      el.removeEventListener('scroll', on);
+      window.removeEventListener('resize', on);
+    };
+  }, [wrap, windowed]);
+  useLayoutEffect(() => {
+    const rows = windowed ? wrap.current?.querySelectorAll('tbody tr[data-key]') : undefined;
+    if (!rows?.length) return;
+    let h = 0;
+    for (const r of rows) h += r.getBoundingClientRect().height;
+    const avg = h / rows.length;
+    if (avg > 0 && Math.abs(avg - rowH) > 2) setRowH(avg);
+  }, [wrap, windowed, count, rowH]);
+  if (!windowed) return { windowed, start: 0, end: count, rowH };
+  const start = Math.max(0, Math.floor(view.top / rowH) - OVERSCAN);
+  return { windowed, start, end: Math.min(count, Math.ceil((view.top + view.height) / rowH) + OVERSCAN), rowH };
+}
+
+export function Table<T>(p: Props<T>) {
+  const wrap = useRef<HTMLDivElement>(null);
+  const w = useWindow(wrap, p.rows.length);
+  const selectable = p.rows.filter((r) => p.isSelectable?.(r) ?? true).map(p.rowKey);
+  const selected = new Set(p.selected);
+  const allSelected = selectable.length > 0 && selectable.every((k) => selected.has(k));
+  return (
+    <div className={`table-wrap${p.stale ? ' stale' : ''}${w.windowed ? ' windowed' : ''}`} ref={wrap}>
+      <table aria-label={p.label} aria-rowcount={w.windowed ? p.rows.length + 1 : undefined}>
         <thead>
           <tr>
             {p.onToggle && (
@@ -58,24 +122,12 @@ export function Table<T>(p: Props<T>) {
           </tr>
         </thead>
         <tbody>
-          {p.rows.map((r) => {
+          {w.start > 0 && <tr aria-hidden="true" style={{ height: w.start * w.rowH }} />}
+          {p.rows.slice(w.start, w.end).map((r) => {
             const key = p.rowKey(r);
-            const canSelect = p.isSelectable?.(r) ?? true;
-            return (
-              <tr key={key} data-key={key} className={p.selected?.includes(key) ? 'selected' : undefined}>
-                {p.onToggle && (
-                  <td className="col-check">
-                    <input type="checkbox" aria-label={`Select ${key}`} disabled={!canSelect} checked={p.selected?.includes(key) ?? false} onChange={() => p.onToggle!(key)} />
-                  </td>
-                )}
-                {p.columns.map((c) => (
-                  <td key={c.id} className={c.className}>
-                    {c.render(r)}
-                  </td>
-                ))}
-              </tr>
-            );
+            return <Row key={key} row={r} rowKey={key} columns={p.columns} selected={selected.has(key)} canSelect={p.isSelectable?.(r) ?? true} onToggle={p.onToggle} />;
           })}
+          {w.end < p.rows.length && <tr aria-hidden="true" style={{ height: (p.rows.length - w.end) * w.rowH }} />}
         </tbody>
       </table>
       {p.rows.length === 0 && <div className="empty">{p.empty}</div>}

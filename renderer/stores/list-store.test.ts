@@ -32,6 +32,25 @@ describe('list store', () => {
     expect(store.use.getState().items).toEqual(items);
   });
 
+  it('keeps the objects of unchanged rows across reloads (so only changed rows re-render), and empties on a context switch', async () => {
+    let items: (V & { size?: number })[] = [{ name: 'a', size: 1 }, { name: 'b', size: 1 }];
+    const { t, store } = await setup(() => ({ ok: true, value: structuredClone(items) }));
+    t.setConnected(true);
+    await tick();
+    const [a1, b1] = store.use.getState().items;
+    items = [{ name: 'a', size: 1 }, { name: 'b', size: 2 }];
+    t.push('volumes:changed', { ids: ['b'] });
+    await tick();
+    const [a2, b2] = store.use.getState().items;
+    expect(a2).toBe(a1);
+    expect(b2).not.toBe(b1);
+    expect(b2).toEqual({ name: 'b', size: 2 });
+    store.toggle('a');
+    items = [];
+    t.push('contexts:changed', { active: 'other' });
+    expect(store.use.getState()).toMatchObject({ items: [], loaded: false, selected: [] });
+  });
+
   it('coalesces pushes that arrive during a load into one more load', async () => {
     const releases: (() => void)[] = [];
     const { t, store } = await setup(() => new Promise<Reply>((resolve) => releases.push(() => resolve({ ok: true, value: [] }))));

@@ -51,7 +51,13 @@ export function createListStore<T>(kind: ResourceKind, method: ListMethod, spec:
     inFlight = true;
     use.setState({ loading: true });
     try {
-      const items = (await api().call(method)) as T[];
+      const fresh = (await api().call(method)) as T[];
+      // Rows that did not change keep their object, so the table re-renders only the ones that did.
+      const before = new Map(use.getState().items.map((r) => [spec.key(r), r]));
+      const items = fresh.map((r) => {
+        const old = before.get(spec.key(r));
+        return old !== undefined && JSON.stringify(old) === JSON.stringify(r) ? old : r;
+      });
       const keys = new Set(items.map(spec.key));
       use.setState((s) => ({ items, loaded: true, error: undefined, selected: s.selected.filter((k) => keys.has(k)) }));
     } catch (e) {
