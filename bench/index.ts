@@ -117,8 +117,8 @@ async function logStream(core: Core, engine: PrivateDockerd): Promise<Row[]> {
 
 /**
  * Data to pixels: the `containers.list` reply with N containers arriving in the page, to the
- * containers table showing N rows (after the next frame), in Chromium. Baseline: the same rows
- * built as a plain HTML table with innerHTML in the same page (the browser's own floor).
+ * containers table listing N rows with the ones in view drawn (after the next frame), in
+ * Chromium. Baseline: all N rows built as a plain HTML table with innerHTML in the same page.
  */
 async function uiRender(core: Core, count: number, rounds: number): Promise<Row> {
   const server = await startServer({ router: core.router, hub: core.hub, staticDir: 'dist/renderer' });
@@ -151,7 +151,11 @@ async function uiRender(core: Core, count: number, rounds: number): Promise<Row>
             new Promise<number>((resolve) => {
               const W = window as unknown as { __listAt?: number };
               const check = () => {
-                if (W.__listAt !== undefined && document.querySelectorAll('table[aria-label="Containers"] tbody tr').length >= n) {
+                const table = document.querySelector('table[aria-label="Containers"]');
+                // all n rows are in the list: in the DOM, or (windowed) counted with the ones in view drawn
+                const rows = table?.querySelectorAll('tbody tr[data-key]').length ?? 0;
+                const listed = Number(table?.getAttribute('aria-rowcount') ?? rows + 1) - 1;
+                if (W.__listAt !== undefined && rows > 0 && listed >= n) {
                   requestAnimationFrame(() => resolve(performance.now() - W.__listAt!));
                 } else requestAnimationFrame(check);
               };
@@ -178,7 +182,7 @@ async function uiRender(core: Core, count: number, rounds: number): Promise<Row>
         ),
       );
     }
-    return { name: `UI: list reply -> ${count} rows on screen (median of ${rounds})`, unit: 'ms', berth: median(berth), baselineName: 'plain innerHTML table', baseline: median(plain) };
+    return { name: `UI: list reply -> table of ${count} shown (median of ${rounds})`, unit: 'ms', berth: median(berth), baselineName: 'plain innerHTML table', baseline: median(plain) };
   } finally {
     await browser.close();
     await server.close();
