@@ -78,6 +78,27 @@ describe('images through a real registry', () => {
     expect(docker.cli(['run', '--rm', `${repo}:v2`])).toBe('hello');
   });
 
+  it('a cancelled pull stops: the image does not arrive', async () => {
+    const ref = `${registry.address}/berth/big:${uniq('t')}`;
+    const ctx = tempDir('big');
+    writeFileSync(join(ctx, 'Dockerfile'), `FROM ${TEST_IMAGE}\nRUN head -c 150000000 /dev/urandom > /blob\n`);
+    docker.cli(['build', '-q', '-t', ref, ctx]);
+    docker.cli(['push', ref]);
+    docker.cli(['rmi', ref]);
+    // How long a whole pull takes here: a cancelled one must not have the image even after twice that.
+    const t0 = Date.now();
+    docker.cli(['pull', ref]);
+    const whole = Date.now() - t0;
+    docker.cli(['rmi', ref]);
+    const seen: LayerProgress[] = [];
+    const s = t.core.router.openStream('images.pull', { ref }, async (c) => void seen.push(...(c as LayerProgress[])));
+    await waitFor(() => seen.some((p) => p.status === 'Downloading') || undefined, 20_000, 'the download to start');
+    s.cancel();
+    expect(await s.done).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 2 * whole + 1000)); // had the engine gone on, it would have it by now
+    expect(docker.try(['image', 'inspect', ref]).status).not.toBe(0);
+  });
+
   it('says why a pull cannot work: bad reference, unknown tag, unreachable registry', async () => {
     expect((await collect('images.pull', { ref: 'Not/Valid' })).error).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('lowercase') });
     expect((await collect('images.pull', { ref: `${registry.address}/berth/nothing:here` })).error).toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/not found|unknown/i) });
