@@ -2,6 +2,8 @@
  * Docker image references (distribution/reference grammar): [domain[:port]/]path[:tag][@digest].
  * `checkReference` says in words what is wrong, so a typo gets a clear message before any pull.
  */
+import { BerthError } from './errors';
+
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const DOMAIN = /^(?:localhost|[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::\d{1,5})?$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
@@ -48,6 +50,13 @@ export function checkReference(ref: string): ImageReference | string {
   const path = parts.join('/');
   if (!path) return 'The image name is missing.';
   return { ...(domain ? { domain } : {}), path, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
+}
+
+/** The parsed reference; a reference Docker would refuse is an INVALID_ARGUMENT with the reason. */
+export function parseReference(ref: string): ImageReference {
+  const r = checkReference(ref);
+  if (typeof r === 'string') throw new BerthError('INVALID_ARGUMENT', r);
+  return r;
 }
 
 /** The repository part (domain and path) of a reference, as the engine names it. */

@@ -5,7 +5,8 @@
 import { create } from 'zustand';
 import type { FolderListing } from '../../electron/shared/models';
 import { api } from '../api';
-import { receiveBlob, saveBlob, sendBlob } from '../api/transfers';
+import { receiveBlob, sendBlob } from '../api/transfers';
+import { saveBlob } from '../lib/save-blob';
 import { confirm } from './ui';
 
 export interface Transfer {

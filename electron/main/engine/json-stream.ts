@@ -6,6 +6,7 @@
 import type { Readable } from 'node:stream';
 import { BerthError } from '../../shared/errors';
 import type { LayerProgress } from '../../shared/models';
+import { LineSplitter } from './log-stream';
 
 export interface EngineMessage {
   id?: string;
@@ -40,8 +41,7 @@ export function toLayerProgress(m: EngineMessage): LayerProgress | undefined {
  * (awaited: backpressure). Throws the engine's own error when a line carries one.
  */
 export async function readJsonStream(stream: Readable, onBatch: (messages: EngineMessage[]) => Promise<void>, mapError: (message: string) => BerthError = registryError): Promise<void> {
-  let carry = '';
-  const decoder = new TextDecoder('utf-8');
+  const lines = new LineSplitter();
   const parse = (lines: string[]): EngineMessage[] => {
     const out: EngineMessage[] = [];
     for (const line of lines) {
@@ -53,11 +53,9 @@ export async function readJsonStream(stream: Readable, onBatch: (messages: Engin
     return out;
   };
   for await (const data of stream) {
-    const lines = (carry + decoder.decode(data as Buffer, { stream: true })).split(/\r?\n/);
-    carry = lines.pop()!;
-    const batch = parse(lines);
+    const batch = parse(lines.push(data as Buffer));
     if (batch.length) await onBatch(batch);
   }
-  const rest = parse([carry + decoder.decode()]);
+  const rest = parse(lines.flush());
   if (rest.length) await onBatch(rest);
 }

@@ -14,6 +14,7 @@ import type Dockerode from 'dockerode';
 import { BerthError } from '../../shared/errors';
 import type { ComposeStatus } from '../../shared/models';
 import type { StreamSink } from '../api/router';
+import { LineSplitter } from '../engine/log-stream';
 
 /** The file names Compose looks for in a folder, in its order. */
 export const COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
@@ -156,14 +157,9 @@ export class ComposeService {
       sink.signal.addEventListener('abort', onAbort, { once: true });
       let chain = Promise.resolve();
       const lines = (stream: NodeJS.ReadableStream) => {
-        let carry = '';
-        stream.setEncoding('utf8');
-        stream.on('data', (text: string) => {
-          const parts = (carry + text).split(/\r?\n/);
-          carry = parts.pop()!;
-          for (const l of parts) emit(l);
-        });
-        stream.on('end', () => carry && emit(carry));
+        const split = new LineSplitter();
+        stream.on('data', (data: Buffer) => split.push(data).forEach(emit));
+        stream.on('end', () => split.flush().forEach(emit));
       };
       const emit = (line: string) => {
         tail.push(line);

@@ -5,7 +5,8 @@ import type { Readable } from 'node:stream';
 import type { LogLine, StatsSample } from '../../shared/models';
 import { toStatsSample, type EngineStats } from '../engine/stats';
 import type { StreamSink } from '../api/router';
-import { LogDecoder, openLogStream, type LogOptions } from '../engine/log-stream';
+import { LineSplitter, LogDecoder, openLogStream, type LogOptions } from '../engine/log-stream';
+import { withStream } from './transfer';
 import { bulk } from './bulk';
 
 const STATES: readonly ContainerState[] = ['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead'];
@@ -70,9 +71,7 @@ export class ContainersService {
   /** Streams the log in batches; reading pauses while the consumer is behind (bounded memory). */
   async logs(id: string, opts: LogOptions, sink: StreamSink<LogLine[]>): Promise<void> {
     const { tty, stream } = await openLogStream(this.docker, id, opts);
-    const stop = () => stream.destroy();
-    sink.signal.addEventListener('abort', stop, { once: true });
-    try {
+    await withStream(stream, sink.signal, async () => {
       const decoder = new LogDecoder(tty);
       for await (const data of stream) {
         const lines = decoder.push(data as Buffer);
@@ -80,36 +79,20 @@ export class ContainersService {
       }
       const rest = decoder.flush();
       if (rest.length) await sink.write(rest);
-    } catch (e) {
-      if (!sink.signal.aborted) throw e;
-    } finally {
-      sink.signal.removeEventListener('abort', stop);
-      stream.destroy();
-    }
+    });
   }
 
   /** Streams the engine's stats (about one a second) as samples until cancelled or the container stops. */
   async stats(id: string, sink: StreamSink<StatsSample>): Promise<void> {
     const stream = (await this.docker.getContainer(id).stats({ stream: true })) as unknown as Readable;
-    const stop = () => stream.destroy();
-    sink.signal.addEventListener('abort', stop, { once: true });
-    let buffer = '';
-    try {
+    await withStream(stream, sink.signal, async () => {
+      const lines = new LineSplitter();
       for await (const chunk of stream) {
-        buffer += (chunk as Buffer).toString('utf8');
-        let nl: number;
-        while ((nl = buffer.indexOf('\n')) >= 0) {
-          const line = buffer.slice(0, nl).trim();
-          buffer = buffer.slice(nl + 1);
-          if (line) await sink.write(toStatsSample(JSON.parse(line) as EngineStats));
+        for (const line of lines.push(chunk as Buffer)) {
+          if (line.trim()) await sink.write(toStatsSample(JSON.parse(line) as EngineStats));
         }
       }
-    } catch (e) {
-      if (!sink.signal.aborted) throw e;
-    } finally {
-      sink.signal.removeEventListener('abort', stop);
-      stream.destroy();
-    }
+    });
   }
 
   remove(ids: string[], opts: { force: boolean; volumes: boolean }): Promise<BulkResult[]> {

@@ -80,6 +80,9 @@ interface PathStat {
 }
 const GO_DIR = 2 ** 31;
 
+const noFolder = (path: string) => new BerthError('NOT_FOUND', `There is no folder ${path} in the container.`);
+const notAFolder = (path: string) => new BerthError('INVALID_ARGUMENT', `${path} is a file, not a folder.`);
+
 export function normalisePath(path: string): string {
   if (!path.startsWith('/')) throw new BerthError('INVALID_ARGUMENT', `The path must be absolute: ${path}`);
   const p = posix.normalize(path);
@@ -119,8 +122,8 @@ export class FilesService {
       return undefined;
     }
     const { ExitCode } = await exec.inspect();
-    if (ExitCode === 3) throw new BerthError('NOT_FOUND', `There is no folder ${path} in the container.`);
-    if (ExitCode === 4) throw new BerthError('INVALID_ARGUMENT', `${path} is a file, not a folder.`);
+    if (ExitCode === 3) throw noFolder(path);
+    if (ExitCode === 4) throw notAFolder(path);
     if (ExitCode === 0 || (ExitCode === 1 && result.stdout)) return parseListing(result.stdout);
     return undefined;
   }
@@ -210,10 +213,10 @@ export class FilesService {
   private async folderOrThrow(id: string, raw: string): Promise<string> {
     const path = normalisePath(raw);
     const st = await this.stat(id, path).catch((e: unknown) => {
-      if ((e as { statusCode?: number }).statusCode === 404) throw new BerthError('NOT_FOUND', `There is no folder ${path} in the container.`);
+      if ((e as { statusCode?: number }).statusCode === 404) throw noFolder(path);
       throw e;
     });
-    if (st.linkTarget === '' && !(st.mode & GO_DIR)) throw new BerthError('INVALID_ARGUMENT', `${path} is a file, not a folder.`);
+    if (st.linkTarget === '' && !(st.mode & GO_DIR)) throw notAFolder(path);
     return path;
   }
 }

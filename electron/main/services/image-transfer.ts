@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { BerthError } from '../../shared/errors';
-import { checkReference, repository } from '../../shared/image-ref';
+import { parseReference, repository } from '../../shared/image-ref';
 import type { BuildEvent, LayerProgress, TransferProgress } from '../../shared/models';
 import type { StreamSink } from '../api/router';
 import { contextEntries, contextTar } from '../engine/build-context';
@@ -18,12 +18,6 @@ import { engineMessage } from '../engine/engine-errors';
 import { readJsonStream, registryError, toLayerProgress, type EngineMessage } from '../engine/json-stream';
 import { receiveToFile, sendFile, withStream } from './transfer';
 import { serverOf, type RegistryLogins } from './registry-logins';
-
-function parsed(ref: string) {
-  const r = checkReference(ref);
-  if (typeof r === 'string') throw new BerthError('INVALID_ARGUMENT', r);
-  return r;
-}
 
 export interface BuildArgs {
   context: string;
@@ -41,12 +35,12 @@ export class ImageTransferService {
   ) {}
 
   private async authFor(ref: string): Promise<Record<string, string> | undefined> {
-    return (await this.logins.auth(serverOf(parsed(ref).domain))) as Record<string, string> | undefined;
+    return (await this.logins.auth(serverOf(parseReference(ref).domain))) as Record<string, string> | undefined;
   }
 
   /** Pulls `ref` (":latest" when no tag or digest), streaming layer progress. */
   async pull(ref: string, sink: StreamSink<LayerProgress[]>): Promise<void> {
-    const r = parsed(ref);
+    const r = parseReference(ref);
     const full = r.tag || r.digest ? ref : `${ref}:latest`;
     const authconfig = await this.authFor(ref);
     const stream = (await this.docker.pull(full, authconfig ? { authconfig } : {}).catch(asRegistryError)) as Readable;
@@ -55,7 +49,7 @@ export class ImageTransferService {
 
   /** Pushes a tagged image to its registry, streaming layer progress. */
   async push(ref: string, sink: StreamSink<LayerProgress[]>): Promise<void> {
-    const r = parsed(ref);
+    const r = parseReference(ref);
     if (r.digest) throw new BerthError('INVALID_ARGUMENT', 'Push a tag, not a digest.');
     const authconfig = (await this.authFor(ref)) ?? {}; // the engine wants the header even when empty
     const image = this.docker.getImage(repository(r));
@@ -71,7 +65,7 @@ export class ImageTransferService {
     if (!(await stat(join(args.context, dockerfile)).catch(() => undefined))?.isFile()) {
       throw new BerthError('NOT_FOUND', `${args.context} has no ${dockerfile}.`);
     }
-    for (const t of args.tags) parsed(t);
+    for (const t of args.tags) parseReference(t);
     const entries = await contextEntries(args.context, dockerfile);
     const options = {
       t: args.tags, // several t= parameters: the engine tags the result with each

@@ -1,7 +1,7 @@
 import type Dockerode from 'dockerode';
 import type { BulkResult } from '../../shared/api-contract';
 import { BerthError } from '../../shared/errors';
-import { checkReference, repository } from '../../shared/image-ref';
+import { parseReference, repository } from '../../shared/image-ref';
 import type { HistoryLayer, ImageSummary } from '../../shared/models';
 import { registryError } from '../engine/json-stream';
 import { normaliseServer, type RegistryLogins } from './registry-logins';
@@ -42,8 +42,7 @@ export class ImagesService {
   }
 
   async tag(id: string, ref: string): Promise<void> {
-    const r = checkReference(ref);
-    if (typeof r === 'string') throw new BerthError('INVALID_ARGUMENT', r);
+    const r = parseReference(ref);
     if (r.digest) throw new BerthError('INVALID_ARGUMENT', 'A tag cannot carry a digest.');
     await this.docker.getImage(id).tag({ repo: repository(r), tag: r.tag ?? 'latest' });
   }

@@ -26,6 +26,7 @@ import {
 import { containers } from '../../stores/resources';
 import { closeContainer } from '../../stores/ui';
 import { hasTerminal } from '../../stores/terminals';
+import { saveBlob } from '../../lib/save-blob';
 import { TerminalPanel } from '../terminal/TerminalPanel';
 import { FilesTab } from './FilesTab';
 
@@ -82,13 +83,6 @@ function TerminalTab({ id, running }: { id: string; running: boolean }) {
   return <TerminalPanel target={target} intro="Shell in the container (bash when the image has it, else sh)." />;
 }
 
-function download(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
-  const a = Object.assign(document.createElement('a'), { href: url, download: `${name}.log` });
-  a.click();
-  URL.revokeObjectURL(url);
-}
-
 function LogsTab({ id, name }: { id: string; name: string }) {
   const s = useLogs(useShallow((st) => ({ ...st })));
   useEffect(() => {
@@ -122,7 +116,7 @@ function LogsTab({ id, name }: { id: string; name: string }) {
         </select>
         <span className="toolbar-actions">
           <button onClick={() => void navigator.clipboard.writeText(logsAsText())}>Copy</button>
-          <button onClick={() => download(name, logsAsText())}>Download</button>
+          <button onClick={() => saveBlob(new Blob([logsAsText()], { type: 'text/plain' }), `${name}.log`)}>Download</button>
           <button onClick={clearLogView}>Clear</button>
         </span>
       </div>
