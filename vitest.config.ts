@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['electron/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'build/**/*.test.ts'] } },
+      { test: { name: 'unit', include: ['electron/**/*.test.ts', 'vm-assets/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'build/**/*.test.ts'] } },
       {
         test: {
           name: 'system',
@@ -16,6 +16,8 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      // vm: real QEMU boots (npm run test:vm, after the rest: a VM under TCG takes the CPUs).
+      { test: { name: 'vm', include: ['test/vm/**/*.test.ts'], fileParallelism: false, testTimeout: 300_000, hookTimeout: 120_000 } },
     ],
   },
 });

@@ -11,10 +11,12 @@ import { paths } from './paths';
 import { startServer } from './server/server';
 import { loadSettings } from './services/settings';
 import { activeDockerHost } from './services/contexts';
+import { VM_USAGE, vmCommand } from './vm/cli';
 
 const USAGE = `usage: berth <command>
   start            open Berth (Electron window, or the dashboard in browser mode)
   serve [--port N] serve the dashboard in browser mode on 127.0.0.1 and print its URL
+${VM_USAGE}
 Environment: BERTH_DOCKER_HOST / DOCKER_HOST (engine address), BERTH_HOME (data dir)`;
 
 async function serve(port: number): Promise<void> {
@@ -41,6 +43,9 @@ async function main(argv: string[]): Promise<void> {
   switch (cmd) {
     case 'serve':
       return serve(port);
+    case 'vm':
+      process.exitCode = await vmCommand(rest);
+      return;
     case 'start': {
       const shell = join(__dirname, 'electron.cjs');
       const plan = planLaunch({
@@ -62,7 +67,7 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).catch((e: Error) => {
-  console.error(`berth: ${e.message}`);
+main(process.argv.slice(2)).catch((e: Error & { hint?: string }) => {
+  console.error(`berth: ${e.message}${e.hint ? `\n${e.hint}` : ''}`);
   process.exit(1);
 });

@@ -105,6 +105,16 @@ export const preferences = z
   })
   .strict();
 
+/** The VM's size (applied at its next start). */
+export const vmResources = z
+  .object({
+    cpus: z.number().int().min(1).max(64),
+    memoryMiB: z.number().int().min(512).max(262144),
+    /** The data disk only grows: a smaller size than it has is refused. */
+    diskGiB: z.number().int().min(8).max(4096),
+  })
+  .strict();
+
 export const CONTAINER_ACTIONS = ['start', 'stop', 'restart', 'pause', 'unpause', 'kill'] as const;
 export type ContainerAction = (typeof CONTAINER_ACTIONS)[number];
 

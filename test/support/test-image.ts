@@ -6,7 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, copyFileSync, symlinkSync, mkdtempSync, rmSync, chmodSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PrivateDockerd } from './dockerd';
+/** What the image builders need of an engine: its CLI, with stdin. */
+export interface EngineCli {
+  cli(args: string[], input?: Buffer): string;
+}
 
 export const TEST_IMAGE = 'berth-test/busybox:latest';
 /**
@@ -16,7 +19,7 @@ export const TEST_IMAGE = 'berth-test/busybox:latest';
 export const NO_SHELL_IMAGE = 'berth-test/noshell:latest';
 const BUSYBOX = '/bin/busybox';
 
-export function buildTestImages(engine: PrivateDockerd): void {
+export function buildTestImages(engine: EngineCli): void {
   buildBusybox(engine);
   const root = mkdtempSync(join(tmpdir(), 'berth-rootfs-'));
   try {
@@ -33,13 +36,14 @@ export function buildTestImages(engine: PrivateDockerd): void {
   }
 }
 
-function importRootfs(engine: PrivateDockerd, root: string, tag: string, changes: string[]): void {
+function importRootfs(engine: EngineCli, root: string, tag: string, changes: string[]): void {
   const tar = spawnSync('tar', ['-C', root, '--numeric-owner', '--owner=0', '--group=0', '-c', '.'], { maxBuffer: 64 * 1024 * 1024 });
   if (tar.status !== 0) throw new Error(`tar failed: ${tar.stderr}`);
   engine.cli(['import', ...changes.flatMap((c) => ['--change', c]), '-', tag], tar.stdout);
 }
 
-function buildBusybox(engine: PrivateDockerd): void {
+/** TEST_IMAGE alone (the VM tests load just this one). */
+export function buildBusybox(engine: EngineCli): void {
   const list = spawnSync(BUSYBOX, ['--list'], { encoding: 'utf8' });
   if (list.status !== 0) throw new Error('busybox not found: install Debian\'s busybox-static (.ci/run does).');
   const root = mkdtempSync(join(tmpdir(), 'berth-rootfs-'));

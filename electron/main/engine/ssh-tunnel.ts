@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
-import { Client, utils, type ConnectConfig } from 'ssh2';
+import { Client, utils, type ClientChannel, type ConnectConfig } from 'ssh2';
 
 export interface SshTarget {
   host: string;
@@ -60,7 +60,7 @@ export class SshTunnel {
   async listen(): Promise<void> {
     mkdirSync(dirname(this.opts.localSocket), { recursive: true, mode: 0o700 });
     rmSync(this.opts.localSocket, { force: true }); // a stale socket from a crashed run
-    const server = createServer((sock) => void this.forward(sock));
+    const server = createServer({ allowHalfOpen: true }, (sock) => void this.forward(sock)); // docker run closes its write side and still reads
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.opts.localSocket, () => resolve());
@@ -144,12 +144,63 @@ export class SshTunnel {
         sock.destroy();
         return;
       }
-      sock.pipe(stream).pipe(sock);
-      // Either side failing ends both; an unhandled 'error' would take the app down.
-      sock.on('error', () => stream.close());
-      stream.on('error', () => sock.destroy());
-      stream.once('close', () => sock.destroy());
-      sock.once('close', () => stream.close());
+      this.join(sock, stream);
+    });
+  }
+
+  private join(sock: Socket, stream: ClientChannel): void {
+    sock.pipe(stream).pipe(sock);
+    // Either side failing ends both; an unhandled 'error' would take the app down.
+    sock.on('error', () => stream.close());
+    stream.on('error', () => sock.destroy());
+    stream.once('close', () => sock.destroy());
+    sock.once('close', () => stream.close());
+  }
+
+  /**
+   * Forwards host 127.0.0.1:`port` to the remote's 127.0.0.1:`remotePort` (a published container
+   * port). Rejects in words when the host port is taken. Resolves to a function that stops it.
+   */
+  async forwardTcp(port: number, remotePort = port): Promise<() => Promise<void>> {
+    const mine = new Set<Socket>();
+    const server = createServer({ allowHalfOpen: true }, (sock) => {
+      this.sockets.add(sock);
+      mine.add(sock);
+      sock.once('close', () => (this.sockets.delete(sock), mine.delete(sock)));
+      sock.on('error', () => sock.destroy());
+      this.connect().then(
+        (client) =>
+          client.forwardOut('127.0.0.1', 0, '127.0.0.1', remotePort, (err, stream) => {
+            if (err) return sock.destroy();
+            this.join(sock, stream);
+          }),
+        () => sock.destroy(),
+      );
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (e: NodeJS.ErrnoException) =>
+        reject(new Error(e.code === 'EADDRINUSE' ? `Port ${port} on 127.0.0.1 is already taken by another program.` : e.code === 'EACCES' ? `Port ${port} on 127.0.0.1 needs privileges Berth does not have.` : e.message)),
+      );
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    return () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const sock of mine) sock.destroy(); // open keep-alive connections would hold close() forever
+      });
+  }
+
+  /** Runs a command on the remote; resolves with its output and exit code. */
+  async exec(command: string): Promise<{ code: number | null; output: string }> {
+    const client = await this.connect();
+    return new Promise((resolve, reject) => {
+      client.exec(command, (err, stream) => {
+        if (err) return reject(err);
+        let output = '';
+        stream.on('data', (d: Buffer) => (output += d.toString()));
+        stream.stderr.on('data', (d: Buffer) => (output += d.toString()));
+        stream.once('close', (code: number | null) => resolve({ code, output }));
+      });
     });
   }
 

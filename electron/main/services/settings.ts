@@ -2,7 +2,8 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { contextName, preferences } from '../../shared/api-contract';
+import { contextName, preferences, vmResources } from '../../shared/api-contract';
+import { DEFAULT_RESOURCES } from '../vm/backend';
 import type { EventHub } from '../event-hub';
 
 export const settingsSchema = z.object({
@@ -16,6 +17,8 @@ export const settingsSchema = z.object({
   preferences: z
     .object({ startAtLogin: z.boolean().default(false), quitStopsVm: z.boolean().default(true), theme: preferences.shape.theme.default('system') })
     .default({ startAtLogin: false, quitStopsVm: true, theme: 'system' }),
+  /** The Berth VM's CPUs, memory and data disk size. */
+  vm: vmResources.default(DEFAULT_RESOURCES),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

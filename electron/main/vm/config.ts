@@ -2,9 +2,10 @@
 export interface VmConfig {
   cpus: number;
   memoryMiB: number;
-  /** vm-assets output: kernel and initramfs (the root image rides in the initramfs). */
+  /** vm-assets output: the kernel, the small initramfs and the read-only root image (squashfs). */
   kernel: string;
   initrd: string;
+  rootImage: string;
   /** Kernel command line additions (console, init options). */
   cmdline: string;
   /** The persistent data disk (qcow2 for QEMU, raw for vfkit) that holds /var/lib/docker. */
@@ -13,6 +14,8 @@ export interface VmConfig {
   sshPort: number;
   /** Host folder shared into the VM at the same path (so `-v $PWD:/app` works). */
   shareDir: string;
+  /** Host folder the guest reads its SSH keys from at boot (read-only). */
+  seedDir: string;
   /** Where the guest's serial console is written. */
   serialLog: string;
   /** Files the backend may write (pid, sockets). */

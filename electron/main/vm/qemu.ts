@@ -24,16 +24,21 @@ export function qemuArgs(cfg: VmConfig, accel: Accel, arch = 'x64'): string[] {
   const arm = arch === 'arm64';
   const console = arm ? 'ttyAMA0' : 'ttyS0';
   return [
+    '-nodefaults',
+    '-no-user-config',
     ...(arm ? ['-machine', `virt,accel=${accel}`, '-cpu', accel === 'tcg' ? 'max' : 'host'] : ['-machine', `q35,accel=${accel}`, '-cpu', accel === 'tcg' ? 'max' : 'host']),
     '-smp', String(cfg.cpus),
     '-m', `${cfg.memoryMiB}M`,
     '-kernel', cfg.kernel,
     '-initrd', cfg.initrd,
     '-append', `console=${console} ${cfg.cmdline}`.trim(),
+    // vda: the root image (read-only, shared by every boot); vdb: the data disk.
+    '-drive', `file=${cfg.rootImage},if=virtio,format=raw,readonly=on`,
     '-drive', `file=${cfg.dataDisk},if=virtio,format=qcow2,discard=unmap`,
     '-netdev', `user,id=net0,hostfwd=tcp:127.0.0.1:${cfg.sshPort}-:22`,
     '-device', 'virtio-net-pci,netdev=net0',
     '-virtfs', `local,path=${cfg.shareDir},mount_tag=home,security_model=none,id=home`,
+    '-virtfs', `local,path=${cfg.seedDir},mount_tag=seed,security_model=none,id=seed,readonly=on`,
     '-device', 'virtio-rng-pci',
     '-serial', `file:${cfg.serialLog}`,
     '-display', 'none',

@@ -14,9 +14,11 @@ export function vfkitArgs(cfg: VmConfig): string[] {
     '--cpus', String(cfg.cpus),
     '--memory', String(cfg.memoryMiB),
     '--bootloader', `linux,kernel=${q(cfg.kernel)},initrd=${q(cfg.initrd)},cmdline=${q(`console=hvc0 ${cfg.cmdline}`.trim())}`,
+    '--device', `virtio-blk,path=${q(cfg.rootImage)},readonly`,
     '--device', `virtio-blk,path=${q(rawDisk(cfg.dataDisk))}`,
     '--device', 'virtio-net,nat',
     '--device', `virtio-fs,sharedDir=${q(cfg.shareDir)},mountTag=home`,
+    '--device', `virtio-fs,sharedDir=${q(cfg.seedDir)},mountTag=seed`,
     '--device', `virtio-serial,logFilePath=${q(cfg.serialLog)}`,
     '--device', 'virtio-rng',
   ];

@@ -9,10 +9,12 @@ const cfg: VmConfig = {
   memoryMiB: 2048,
   kernel: '/cache/vmlinuz',
   initrd: '/cache/initrd.img',
+  rootImage: '/cache/root.img',
   cmdline: 'quiet berth.data=/dev/vda',
   dataDisk: '/home/me/.berth/vm/data.qcow2',
   sshPort: 50022,
   shareDir: '/home/me',
+  seedDir: '/home/me/.berth/vm/seed',
   serialLog: '/home/me/.berth/vm/serial.log',
   runDir: '/home/me/.berth/run',
 };
@@ -69,8 +71,8 @@ describe('QEMU command line', () => {
     expect(after(args, '-smp')).toEqual(['2']);
     expect(after(args, '-append')).toEqual(['console=ttyS0 quiet berth.data=/dev/vda']);
     expect(after(args, '-netdev')).toEqual(['user,id=net0,hostfwd=tcp:127.0.0.1:50022-:22']);
-    expect(after(args, '-virtfs')).toEqual(['local,path=/home/me,mount_tag=home,security_model=none,id=home']);
-    expect(after(args, '-drive')).toEqual(['file=/home/me/.berth/vm/data.qcow2,if=virtio,format=qcow2,discard=unmap']);
+    expect(after(args, '-virtfs')).toEqual(['local,path=/home/me,mount_tag=home,security_model=none,id=home', 'local,path=/home/me/.berth/vm/seed,mount_tag=seed,security_model=none,id=seed,readonly=on']);
+    expect(after(args, '-drive')).toEqual(['file=/cache/root.img,if=virtio,format=raw,readonly=on', 'file=/home/me/.berth/vm/data.qcow2,if=virtio,format=qcow2,discard=unmap']);
     expect(after(args, '-pidfile')).toEqual(['/home/me/.berth/run/qemu.pid']);
     expect(args).toContain('-no-reboot');
     expect(after(qemuArgs(cfg, 'kvm'), '-cpu')).toEqual(['host']);
@@ -84,9 +86,11 @@ describe('vfkit command line', () => {
     const args = vfkitArgs({ ...cfg, shareDir: '/Users/Jane Doe' });
     expect(after(args, '--bootloader')).toEqual(['linux,kernel=/cache/vmlinuz,initrd=/cache/initrd.img,cmdline="console=hvc0 quiet berth.data=/dev/vda"']);
     expect(after(args, '--device')).toEqual([
+      'virtio-blk,path=/cache/root.img,readonly',
       'virtio-blk,path=/home/me/.berth/vm/data.img',
       'virtio-net,nat',
       'virtio-fs,sharedDir="/Users/Jane Doe",mountTag=home',
+      'virtio-fs,sharedDir=/home/me/.berth/vm/seed,mountTag=seed',
       'virtio-serial,logFilePath=/home/me/.berth/vm/serial.log',
       'virtio-rng',
     ]);

@@ -1,0 +1,131 @@
+/**
+ * `berth vm start|stop|status|ssh|logs|daemon`: the VM from a terminal, through the same daemon
+ * the app uses.
+ */
+import { createReadStream, existsSync, readFileSync, statSync, watch } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'ssh2';
+import { fingerprint } from '../engine/ssh-tunnel';
+import { paths } from '../paths';
+import type { VmBackend } from './backend';
+import { VmClient } from './client';
+import { runVmDaemon } from './daemon';
+import type { VmInfo } from './manager';
+import { MockBackend } from './mock-backend';
+import { QemuBackend, vmKeys } from './qemu-backend';
+import type { Accel } from './qemu';
+
+export const VM_USAGE = `  vm start         boot the Berth VM (its engine: docker --context berth)
+  vm stop          stop it cleanly
+  vm status [--json]
+  vm ssh [cmd...]  a shell (or one command) in the VM
+  vm logs [-f]     the VM's console`;
+
+export function vmBackend(env: NodeJS.ProcessEnv): VmBackend {
+  if (env.BERTH_VM === 'mock') return new MockBackend(env);
+  return new QemuBackend({ env, ...(env.BERTH_VM_ACCEL ? { accel: env.BERTH_VM_ACCEL as Accel } : {}), ...(env.BERTH_VM_BUNDLED ? { bundledAssets: env.BERTH_VM_BUNDLED } : {}) });
+}
+
+export function describe(i: VmInfo): string {
+  const lines = [`${i.state}${i.step ? `: ${i.step}` : ''}${i.backend ? ` (${i.backend})` : ''}`];
+  if (i.reason) lines.push(i.reason);
+  if (i.dockerHost) lines.push(`engine: ${i.dockerHost}  (docker --context berth ...)`);
+  if (i.ports.length) lines.push(`ports on 127.0.0.1: ${i.ports.join(', ')}`);
+  for (const w of i.warnings) lines.push(`warning: ${w}`);
+  return lines.join('\n');
+}
+
+function follow(file: string): void {
+  let at = existsSync(file) ? statSync(file).size : 0;
+  watch(file, () => {
+    const size = statSync(file).size;
+    if (size < at) at = 0; // a new boot truncated it
+    if (size > at) createReadStream(file, { start: at, end: size - 1 }).pipe(process.stdout, { end: false });
+    at = size;
+  });
+}
+
+async function ssh(env: NodeJS.ProcessEnv, info: VmInfo, command: string[]): Promise<number> {
+  if (info.state !== 'running' || !info.ssh) throw new Error(`the VM is ${info.state}; start it with \`berth vm start\``);
+  const keys = vmKeys(paths.vm(env));
+  const c = new Client();
+  return new Promise((resolve, reject) => {
+    c.once('error', reject);
+    c.once('ready', () => {
+      const done = (code: number | null) => {
+        c.end();
+        resolve(code ?? 1);
+      };
+      if (command.length) {
+        c.exec(command.join(' '), (err, stream) => {
+          if (err) return reject(err);
+          process.stdin.pipe(stream);
+          stream.pipe(process.stdout);
+          stream.stderr.pipe(process.stderr);
+          stream.once('exit', (code: number | null) => done(code));
+        });
+        return;
+      }
+      const { columns = 80, rows = 24 } = process.stdout;
+      c.shell({ term: process.env.TERM || 'xterm-256color', cols: columns, rows }, (err, stream) => {
+        if (err) return reject(err);
+        if (process.stdin.isTTY) process.stdin.setRawMode(true);
+        process.stdin.pipe(stream);
+        stream.pipe(process.stdout);
+        process.stdout.on('resize', () => stream.setWindow(process.stdout.rows, process.stdout.columns, 0, 0));
+        stream.once('close', () => {
+          if (process.stdin.isTTY) process.stdin.setRawMode(false);
+          process.stdin.unpipe(stream);
+          process.stdin.pause();
+          done(0);
+        });
+      });
+    });
+    c.connect({ host: info.ssh!.host, port: info.ssh!.port, username: 'root', privateKey: keys.privateKey, hostVerifier: (key: Buffer) => fingerprint(key) === keys.hostKeyFingerprint });
+  });
+}
+
+/** Runs `berth vm <args>`; resolves to the exit code. */
+export async function vmCommand(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const [sub, ...rest] = args;
+  const client = new VmClient({ env });
+  switch (sub) {
+    case 'daemon': {
+      const { done } = await runVmDaemon(vmBackend(env), env);
+      await done;
+      return 0;
+    }
+    case 'start': {
+      let last = '';
+      const info = await client.start((i) => {
+        const line = `${i.state}${i.step ? `: ${i.step}` : ''}`;
+        if (line !== last) console.log((last = line));
+      });
+      console.log(describe(info));
+      return 0;
+    }
+    case 'stop':
+      console.log(describe(await client.stop()));
+      return 0;
+    case 'status': {
+      const info = await client.status();
+      console.log(rest.includes('--json') ? JSON.stringify(info) : describe(info));
+      return 0;
+    }
+    case 'ssh':
+      return ssh(env, await client.status(), rest);
+    case 'logs': {
+      const file = join(paths.vm(env), 'serial.log');
+      if (!existsSync(file)) throw new Error('the VM has not been started yet: no console log');
+      process.stdout.write(readFileSync(file));
+      if (rest.includes('-f') || rest.includes('--follow')) {
+        follow(file);
+        return new Promise(() => undefined); // until Ctrl-C
+      }
+      return 0;
+    }
+    default:
+      console.log(`usage: berth vm <command>\n${VM_USAGE}`);
+      return sub ? 2 : 0;
+  }
+}

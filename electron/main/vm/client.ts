@@ -1,0 +1,130 @@
+/**
+ * Talks to the VM daemon (control.ts) for the app and for `berth vm`: status, start (spawning the
+ * daemon when none runs), stop, and a watch that follows the VM across daemon restarts (the run
+ * folder is watched for the control socket: no polling).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, watch, type FSWatcher } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { basename, dirname, join } from 'node:path';
+import { BerthError } from '../../shared/errors';
+import { paths } from '../paths';
+import { controlSocket, jsonLines, type ControlMessage, type VmOp } from './control';
+import type { VmInfo } from './manager';
+
+export interface VmClientOptions {
+  env?: NodeJS.ProcessEnv;
+  /** The bundled CLI that runs `vm daemon` (dist/main/cli.cjs). */
+  cliPath?: string;
+}
+
+export const stoppedInfo = (): VmInfo => ({ state: 'stopped', since: Date.now(), backend: '', ports: [], warnings: [] });
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class VmClient {
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly socket: string;
+
+  constructor(private readonly opts: VmClientOptions = {}) {
+    this.env = opts.env ?? process.env;
+    this.socket = controlSocket(this.env);
+  }
+
+  /** One op on a fresh connection; `onInfo` sees the pushes meanwhile (boot steps). */
+  private call(op: VmOp, onInfo?: (i: VmInfo) => void): Promise<VmInfo> {
+    return new Promise((resolve, reject) => {
+      const c: Socket = connect(this.socket);
+      let answer: VmInfo | undefined;
+      c.on(
+        'data',
+        jsonLines((raw) => {
+          const m = raw as ControlMessage;
+          if (!('id' in m) || m.id === undefined) return void ('info' in m && onInfo?.(m.info));
+          if ('error' in m) return reject(new BerthError('COMMAND_FAILED', m.error.message, m.error.hint ? { hint: m.error.hint } : {}));
+          answer = m.info;
+          // After a stop the daemon exits: wait for it to let go of the socket, so a start can follow at once.
+          if (op !== 'stop') c.end();
+        }),
+      );
+      c.once('connect', () => c.write(JSON.stringify({ id: 1, op }) + '\n'));
+      c.on('error', (e: NodeJS.ErrnoException) => answer === undefined && reject(e));
+      c.once('close', () => {
+        if (answer) resolve(answer);
+        else if (op === 'stop') resolve(stoppedInfo());
+        else reject(new BerthError('UNAVAILABLE', 'The Berth VM daemon went away.', { hint: `See ${join(paths.vm(this.env), 'daemon.log')}.` }));
+      });
+    });
+  }
+
+  async status(): Promise<VmInfo> {
+    try {
+      return await this.call('status');
+    } catch (e) {
+      if (['ENOENT', 'ECONNREFUSED'].includes((e as NodeJS.ErrnoException).code ?? '')) return stoppedInfo();
+      throw e;
+    }
+  }
+
+  /** Starts the VM (and the daemon if none runs); resolves when running, rejects with the reason. */
+  async start(onInfo?: (i: VmInfo) => void): Promise<VmInfo> {
+    try {
+      return await this.call('start', onInfo);
+    } catch (e) {
+      if (!['ENOENT', 'ECONNREFUSED'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
+    }
+    this.spawnDaemon();
+    for (let i = 0; i < 100 && !existsSync(this.socket); i++) await sleep(100);
+    return this.call('start', onInfo);
+  }
+
+  async stop(): Promise<VmInfo> {
+    try {
+      return await this.call('stop');
+    } catch (e) {
+      if (['ENOENT', 'ECONNREFUSED'].includes((e as NodeJS.ErrnoException).code ?? '')) return stoppedInfo();
+      throw e;
+    }
+  }
+
+  private spawnDaemon(): void {
+    const vmDir = paths.vm(this.env);
+    mkdirSync(vmDir, { recursive: true, mode: 0o700 });
+    const log = openSync(join(vmDir, 'daemon.log'), 'a', 0o600);
+    const cli = this.opts.cliPath ?? join(__dirname, 'cli.cjs');
+    spawn(process.execPath, [cli, 'vm', 'daemon'], { detached: true, stdio: ['ignore', log, log], env: { ...this.env, ELECTRON_RUN_AS_NODE: '1' } }).unref();
+  }
+
+  /**
+   * Follows the VM: the current state now, then every change, including a daemon that appears
+   * (started elsewhere, by `berth vm start`) or goes away (stopped). Returns a disposer.
+   */
+  watch(listener: (i: VmInfo) => void): () => void {
+    let conn: Socket | undefined;
+    let closed = false;
+    const attach = () => {
+      if (closed || conn) return;
+      const c = connect(this.socket);
+      conn = c;
+      c.on('data', jsonLines((m) => 'info' in (m as object) && listener((m as { info: VmInfo }).info)));
+      c.on('error', () => undefined);
+      c.once('close', () => {
+        conn = undefined;
+        if (!closed) listener(stoppedInfo());
+      });
+    };
+    const dir = dirname(this.socket);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    let watcher: FSWatcher | undefined = watch(dir, (_, name) => {
+      if (name === basename(this.socket) && existsSync(this.socket)) attach();
+    });
+    if (existsSync(this.socket)) attach();
+    else listener(stoppedInfo());
+    return () => {
+      closed = true;
+      watcher?.close();
+      watcher = undefined;
+      conn?.destroy();
+    };
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * `berth vm daemon`: the process that owns the VM, so it outlives the window and the CLI that
+ * started it. Hosts one VmManager behind the control socket; exits once the VM is stopped by a
+ * request (or on SIGTERM/SIGINT, after a clean stop).
+ */
+import { chmodSync, mkdirSync, rmSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
+import { dirname } from 'node:path';
+import { BerthError } from '../../shared/errors';
+import { paths } from '../paths';
+import { loadSettings } from '../services/settings';
+import type { VmBackend } from './backend';
+import { controlSocket, jsonLines, type ControlMessage, type ControlRequest } from './control';
+import { VmManager } from './manager';
+
+/** Whether a daemon answers on the control socket now. */
+export function daemonAlive(socket: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const c = connect(socket);
+    c.once('connect', () => (c.destroy(), resolve(true)));
+    c.once('error', () => resolve(false));
+  });
+}
+
+export async function runVmDaemon(backend: VmBackend, env: NodeJS.ProcessEnv = process.env): Promise<{ done: Promise<void> }> {
+  const socket = controlSocket(env);
+  mkdirSync(dirname(socket), { recursive: true, mode: 0o700 });
+  if (await daemonAlive(socket)) throw new BerthError('CONFLICT', 'A Berth VM daemon is already running.');
+  rmSync(socket, { force: true });
+  const manager = new VmManager({ backend, env, resources: async () => (await loadSettings(paths.settings(env))).settings.vm });
+  const clients = new Set<Socket>();
+  const send = (c: Socket, m: ControlMessage) => c.writable && c.write(JSON.stringify(m) + '\n');
+  manager.on((info) => clients.forEach((c) => send(c, { info })));
+
+  let finish!: () => void;
+  const done = new Promise<void>((r) => (finish = r));
+  const server = createServer((c) => {
+    clients.add(c);
+    c.on('error', () => c.destroy());
+    c.once('close', () => clients.delete(c));
+    send(c, { info: manager.info() });
+    c.on(
+      'data',
+      jsonLines(async (m) => {
+        const { id, op } = m as ControlRequest;
+        if (typeof id !== 'number') return;
+        try {
+          if (op === 'start') await manager.start();
+          else if (op === 'stop') await manager.stop();
+          else if (op !== 'status') throw new Error(`unknown op ${String(op)}`);
+          send(c, { id, info: manager.info() });
+          if (op === 'stop') void exit();
+        } catch (e) {
+          const err = e as BerthError;
+          send(c, { id, error: { message: err.message, ...(err.hint ? { hint: err.hint } : {}) } });
+        }
+      }),
+    );
+  });
+  const exit = async () => {
+    await manager.stop().catch(() => undefined);
+    server.close();
+    rmSync(socket, { force: true });
+    for (const c of clients) c.end();
+    finish();
+  };
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(socket, () => resolve());
+  });
+  chmodSync(socket, 0o600);
+  process.once('SIGTERM', () => void exit());
+  process.once('SIGINT', () => void exit());
+  return { done };
+}
