@@ -8,6 +8,8 @@ import { ComposeUpDialog } from './features/containers/ComposeUpDialog';
 import { HistoryDialog, ImageJobDialog, RegistriesDialog, TagDialog } from './features/images/ImageDialogs';
 import { CleanupDialog, DiskView } from './features/disk/DiskView';
 import { SettingsView } from './features/settings/SettingsView';
+import { VmView } from './features/vm/VmView';
+import { useVm } from './stores/vm';
 import { switchContext, useContexts } from './stores/contexts';
 import { RunDialog } from './features/containers/RunDialog';
 import { ImagesView } from './features/images/ImagesView';
@@ -20,13 +22,14 @@ import { answerConfirm, dismissToast, resolveTheme, setView, useUi, type View } 
 import { ThemeSelect } from './components/ThemeSelect';
 import { HostTerminalView } from './features/terminal/HostTerminalView';
 
-const NAV: { id: View; label: string; count?: () => number }[] = [
+const NAV: { id: View; label: string; count?: () => number | string }[] = [
   { id: 'containers', label: 'Containers', count: () => containers.use((s) => s.items.length) },
   { id: 'images', label: 'Images', count: () => images.use((s) => s.items.length) },
   { id: 'volumes', label: 'Volumes', count: () => volumes.use((s) => s.items.length) },
   { id: 'networks', label: 'Networks', count: () => networks.use((s) => s.items.length) },
   { id: 'disk', label: 'Disk usage' },
   { id: 'terminal', label: 'Terminal' },
+  { id: 'vm', label: 'Berth VM', count: () => useVm((s) => s.info?.state ?? 'stopped') },
   { id: 'settings', label: 'Settings' },
 ];
 
@@ -37,10 +40,11 @@ const VIEWS: Record<View, (p: { stale: boolean }) => ReactNode> = {
   networks: NetworksView,
   disk: DiskView,
   terminal: HostTerminalView,
+  vm: VmView,
   settings: SettingsView,
 };
 
-function Count({ of }: { of: () => number }) {
+function Count({ of }: { of: () => number | string }) {
   return <span className="nav-count">{of()}</span>;
 }
 

@@ -27,6 +27,8 @@ import { spawn as spawnPty } from 'node-pty';
 import { ExecService } from './terminal/exec';
 import { HostShellService } from './terminal/host-shell';
 import { VolumesService } from './services/volumes';
+import { VmService } from './services/vm';
+import { VmClient } from './vm/client';
 
 export interface Core {
   hub: EventHub;
@@ -49,6 +51,8 @@ export interface CoreOptions {
   settingsFile?: string;
   /** Where local ends of SSH tunnels listen (default: Berth's data folder). */
   runDir?: string;
+  /** The CLI that runs the VM daemon (default: cli.cjs next to this bundle). */
+  vmCliPath?: string;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -109,7 +113,14 @@ export function createCore(opts: CoreOptions): Core {
   };
   // One services object for the life of the core: a switch replaces its members.
   const settingsFile = opts.settingsFile ?? paths.settings(env);
-  const services: Services = { ...current.services, contexts: new ContextsService({ settingsFile, env, use, hub }), preferences: new PreferencesService(settingsFile, hub) };
+  const vm = new VmService({
+    client: new VmClient({ env, ...(opts.vmCliPath ? { cliPath: opts.vmCliPath } : {}) }),
+    hub,
+    settingsFile,
+    env,
+    onEngineChange: () => current.engine.nudge(), // the VM's engine socket came or went
+  });
+  const services: Services = { ...current.services, contexts: new ContextsService({ settingsFile, env, use, hub }), preferences: new PreferencesService(settingsFile, hub), vm };
   const router = createRouter(createHandlers(services), createStreamHandlers(services), {
     mapError: toBerthError,
     onError: (e) => {
@@ -124,6 +135,9 @@ export function createCore(opts: CoreOptions): Core {
     },
     router,
     use,
-    dispose: () => current.dispose(),
+    dispose: () => {
+      vm.dispose();
+      current.dispose();
+    },
   };
 }

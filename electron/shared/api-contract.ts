@@ -29,6 +29,7 @@ import type {
   TransferProgress,
   ResourceKind,
   VolumeSummary,
+  VmInfo,
 } from './models';
 
 /** Declares a request: `request<Result>()(argsSchema)`. Curried so the args type is inferred. */
@@ -130,6 +131,15 @@ export const requests = {
   'contexts.use': request<void>()(z.object({ name: z.string().min(1).max(64) }).strict()),
   'contexts.add': request<EngineContext[]>()(z.object({ name: contextName, host: z.string().trim().min(1).max(1024) }).strict()),
   'contexts.remove': request<EngineContext[]>()(z.object({ name: z.string().min(1).max(64) }).strict()),
+
+  /** The Berth VM: state, start (resolves when running; steps arrive as vm:status), stop, console. */
+  'vm.status': request<VmInfo>()(none),
+  'vm.start': request<VmInfo>()(none),
+  'vm.stop': request<VmInfo>()(none),
+  'vm.log': request<string>()(none),
+  'vm.resources': request<z.infer<typeof vmResources>>()(none),
+  /** Applied at the VM's next start; the disk only grows. */
+  'vm.resources.update': request<z.infer<typeof vmResources>>()(vmResources.partial().strict()),
 
   'preferences.get': request<z.infer<typeof preferences>>()(none),
   /** Changes some preferences (validated, written atomically); the result is all of them. */
@@ -309,6 +319,7 @@ export interface Events {
   /** Another engine is in use now (every list reloads by the pushes that follow). */
   'contexts:changed': { active: string };
   'preferences:changed': z.infer<typeof preferences>;
+  'vm:status': VmInfo;
   'containers:changed': { ids: string[] };
   'images:changed': { ids: string[] };
   'volumes:changed': { ids: string[] };

@@ -1,5 +1,9 @@
 const TONE: Record<string, string> = {
   running: 'ok',
+  starting: 'warn',
+  stopping: 'warn',
+  stopped: 'muted',
+  error: 'bad',
   paused: 'warn',
   restarting: 'warn',
   created: 'muted',

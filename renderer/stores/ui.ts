@@ -37,7 +37,7 @@ export type DialogState =
   | { kind: 'network-create' }
   | { kind: 'network-connect'; networkId: string; networkName: string };
 
-export type View = ResourceKind | 'disk' | 'terminal' | 'settings';
+export type View = ResourceKind | 'disk' | 'terminal' | 'vm' | 'settings';
 
 interface UiState {
   view: View;

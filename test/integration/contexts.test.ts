@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { connectedCore, engine, nextEvent, TEST_SETTINGS_FILE, uniq, waitFor } from '../support/engine';
+import { connectedCore, engine, nextEvent, TEST_DATA_DIR, TEST_SETTINGS_FILE, uniq, waitFor } from '../support/engine';
 import { TEST_IMAGE } from '../support/test-image';
 
 const docker = engine();
@@ -8,7 +9,13 @@ const t = connectedCore();
 
 describe('contexts', () => {
   it('adds an engine, switches every service to it and back, and keeps the choice in the settings', async () => {
-    expect(await t.call('contexts.list')).toEqual({ ok: true, value: [{ name: 'default', host: docker.dockerHost, active: true, builtIn: true }] });
+    expect(await t.call('contexts.list')).toEqual({
+      ok: true,
+      value: [
+        { name: 'default', host: docker.dockerHost, active: true, builtIn: true },
+        { name: 'berth-vm', host: `unix://${join(TEST_DATA_DIR, 'run/docker.sock')}`, active: false, builtIn: true }, // the Berth VM's forwarded socket
+      ],
+    });
     expect(await t.call('contexts.add', { name: 'nowhere', host: 'unix:///tmp/berth-no-such-engine.sock' })).toMatchObject({ ok: true });
     expect(await t.call('contexts.add', { name: 'bad', host: 'http://x' })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', hint: expect.stringContaining('ssh://') } });
     expect(await t.call('contexts.add', { name: 'nowhere', host: 'unix:///x.sock' })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
@@ -29,7 +36,8 @@ describe('contexts', () => {
     const list = await t.call('containers.list');
     expect(list.ok && (list.value as { name: string }[]).map((c) => c.name)).toContain(name);
     expect(await t.call('contexts.remove', { name: 'default' })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
-    expect(await t.call('contexts.remove', { name: 'nowhere' })).toMatchObject({ ok: true, value: [{ name: 'default', active: true }] });
+    expect(await t.call('contexts.remove', { name: 'berth-vm' })).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: 'The "berth-vm" context is built in and cannot be removed.' } });
+    expect(await t.call('contexts.remove', { name: 'nowhere' })).toMatchObject({ ok: true, value: [{ name: 'default', active: true }, { name: 'berth-vm', active: false }] });
     expect(await t.call('contexts.use', { name: 'nowhere' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 });

@@ -22,7 +22,9 @@ export function testCore(dockerHost = engine().dockerHost): Core {
     registriesFile: TEST_REGISTRIES_FILE,
     settingsFile: TEST_SETTINGS_FILE,
     runDir: join(TEST_DATA_DIR, 'run'),
-    env: { ...process.env, BERTH_DOCKER_HOST: dockerHost },
+    // The VM is the mock one (BERTH_VM=mock) relaying to the test engine; its daemon is the built CLI.
+    env: { ...process.env, BERTH_DOCKER_HOST: dockerHost, BERTH_HOME: TEST_DATA_DIR, BERTH_VM: 'mock', BERTH_VM_MOCK_BOOT_MS: '150', DOCKER_CONFIG: join(TEST_DATA_DIR, 'docker-config') },
+    vmCliPath: join(__dirname, '../../dist/main/cli.cjs'),
   });
 }
 
@@ -54,10 +56,10 @@ export function nextEvent<E extends EventName>(core: Core, name: E, pred: (p: Ev
       reject(new Error(`no ${name} event within ${ms} ms`));
     }, ms);
     const off = core.hub.on((n, p) => {
-      if ((n as EventName) === name && pred(p as Events[E])) {
+      if ((n as EventName) === name && pred(p as unknown as Events[E])) {
         clearTimeout(timer);
         off();
-        resolve(p as Events[E]);
+        resolve(p as unknown as Events[E]);
       }
     });
   });

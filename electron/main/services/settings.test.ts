@@ -9,7 +9,7 @@ const file = () => join(tempDir('settings'), 'sub', 'settings.json');
 
 describe('settings', () => {
   it('defaults when there is no file', async () => {
-    expect(await loadSettings(file())).toEqual({ settings: { engine: {}, contexts: [], preferences: { startAtLogin: false, quitStopsVm: true, theme: 'system' } } });
+    expect(await loadSettings(file())).toEqual({ settings: { engine: {}, contexts: [], preferences: { startAtLogin: false, quitStopsVm: true, theme: 'system' }, vm: { cpus: 2, memoryMiB: 2048, diskGiB: 64 } } });
   });
 
   it('round-trips atomically with mode 0600 and leaves no temp file', async () => {

@@ -41,7 +41,7 @@ export class VmClient {
         jsonLines((raw) => {
           const m = raw as ControlMessage;
           if (!('id' in m) || m.id === undefined) return void ('info' in m && onInfo?.(m.info));
-          if ('error' in m) return reject(new BerthError('COMMAND_FAILED', m.error.message, m.error.hint ? { hint: m.error.hint } : {}));
+          if ('error' in m) return reject(new BerthError('COMMAND_FAILED', m.error.message, { hint: m.error.hint ?? 'The VM console (berth vm logs, or the VM page) shows what happened.' }));
           answer = m.info;
           // After a stop the daemon exits: wait for it to let go of the socket, so a start can follow at once.
           if (op !== 'stop') c.end();

@@ -7,18 +7,10 @@ import Docker from 'dockerode';
 import type { VmBackend, VmResources, VmRun } from './backend';
 import { writeDockerContext } from './docker-context';
 import { PortForwarder } from './port-forwarder';
-import { VmStateMachine, type VmStatus } from './state';
+import type { VmInfo } from '../../shared/models';
+import { VmStateMachine } from './state';
 
-export interface VmInfo extends VmStatus {
-  backend: string;
-  /** While running: the engine on the host (`unix://...`). */
-  dockerHost?: string;
-  ssh?: { host: string; port: number };
-  /** Host ports forwarded into the VM right now. */
-  ports: number[];
-  /** Published ports that could not be forwarded, in words. */
-  warnings: string[];
-}
+export type { VmInfo };
 
 export interface VmManagerOptions {
   backend: VmBackend;

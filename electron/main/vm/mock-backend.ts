@@ -1,9 +1,15 @@
 /**
  * BERTH_VM=mock: a VM that is not one, for UI tests and for working on the UI without QEMU. It
  * "boots" through the same steps (BERTH_VM_MOCK_BOOT_MS apart) and serves the engine at
- * BERTH_VM_MOCK_ENGINE (else BERTH_DOCKER_HOST); ports are already on the host, so forwarding is
- * a no-op. BERTH_VM_MOCK_FAIL makes the boot fail with that text.
+ * BERTH_VM_MOCK_ENGINE (else BERTH_DOCKER_HOST) on the same host socket a real VM would use, by
+ * a plain socket relay; ports are already on the host, so forwarding is a no-op.
+ * BERTH_VM_MOCK_FAIL makes the boot fail with that text.
  */
+import { appendFileSync, chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { parseDockerHost } from '../engine/endpoint';
+import { paths } from '../paths';
 import type { VmBackend, VmRun } from './backend';
 
 export class MockBackend implements VmBackend {
@@ -12,14 +18,45 @@ export class MockBackend implements VmBackend {
 
   async boot(_: unknown, step: (words: string) => void): Promise<VmRun> {
     const ms = Number(this.env.BERTH_VM_MOCK_BOOT_MS ?? 300);
+    mkdirSync(paths.vm(this.env), { recursive: true, mode: 0o700 });
+    const console = join(paths.vm(this.env), 'serial.log');
+    writeFileSync(console, ''); // a new boot, a new console, as with QEMU
     for (const s of ['Starting the mock VM', 'Booting Linux and connecting over SSH', 'Waiting for dockerd']) {
       step(s);
+      appendFileSync(console, `mock: ${s}\n`);
       await new Promise((r) => setTimeout(r, ms));
     }
     if (this.env.BERTH_VM_MOCK_FAIL) throw new Error(this.env.BERTH_VM_MOCK_FAIL);
-    const dockerHost = this.env.BERTH_VM_MOCK_ENGINE || this.env.BERTH_DOCKER_HOST || 'unix:///var/run/docker.sock';
+    const target = parseDockerHost(this.env.BERTH_VM_MOCK_ENGINE || this.env.BERTH_DOCKER_HOST || 'unix:///var/run/docker.sock');
+    const runDir = paths.run(this.env);
+    mkdirSync(runDir, { recursive: true, mode: 0o700 });
+    const socket = join(runDir, 'docker.sock');
+    rmSync(socket, { force: true });
+    const open = new Set<Socket>();
+    if (target.kind === 'ssh') throw new Error('The mock VM serves a local engine (unix:// or tcp://), not ssh://.');
+    const server = createServer({ allowHalfOpen: true }, (a) => {
+      const b = target.kind === 'unix' ? connect({ path: target.socketPath, allowHalfOpen: true }) : connect({ host: target.host, port: target.port, allowHalfOpen: true });
+      open.add(a).add(b);
+      a.pipe(b).pipe(a);
+      for (const [x, y] of [[a, b], [b, a]] as const) {
+        x.on('error', () => y.destroy());
+        x.once('close', () => (open.delete(x), y.destroy()));
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+    chmodSync(socket, 0o600);
     let end!: (e: { expected: boolean }) => void;
     const exited = new Promise<{ expected: boolean }>((r) => (end = r));
-    return { dockerHost, forwardPort: async () => async () => undefined, exited, stop: async () => end({ expected: true }) };
+    return {
+      dockerHost: `unix://${socket}`,
+      forwardPort: async () => async () => undefined,
+      exited,
+      stop: async () => {
+        for (const s of open) s.destroy();
+        await new Promise<void>((r) => server.close(() => r()));
+        rmSync(socket, { force: true });
+        end({ expected: true });
+      },
+    };
   }
 }

@@ -5,17 +5,9 @@
  * Asking for what the current state forbids (start while stopping, ...) is a CONFLICT in words.
  */
 import { BerthError } from '../../shared/errors';
+import type { VmState, VmStatus } from '../../shared/models';
 
-export type VmState = 'stopped' | 'starting' | 'running' | 'stopping' | 'error';
-
-export interface VmStatus {
-  state: VmState;
-  /** While starting: the boot step in words ("Booting the kernel", "Waiting for SSH", ...). */
-  step?: string;
-  /** Why it is in error. */
-  reason?: string;
-  since: number; // unix ms of the last change
-}
+export type { VmState, VmStatus };
 
 type Listener = (s: VmStatus) => void;
 

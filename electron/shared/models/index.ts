@@ -188,3 +188,27 @@ export interface PruneReport {
 }
 
 export type ResourceKind = 'containers' | 'images' | 'volumes' | 'networks';
+
+export type VmState = 'stopped' | 'starting' | 'running' | 'stopping' | 'error';
+
+export interface VmStatus {
+  state: VmState;
+  /** While starting: the boot step in words ("Booting Linux and connecting over SSH", ...). */
+  step?: string;
+  /** Why it is in error. */
+  reason?: string;
+  since: number; // unix ms of the last change
+}
+
+/** The Berth VM as the app, the tray and `berth vm status` see it. */
+export interface VmInfo extends VmStatus {
+  /** qemu, vfkit or mock; empty when no VM daemon runs. */
+  backend: string;
+  /** While running: the engine on the host (`unix://...`). */
+  dockerHost?: string;
+  ssh?: { host: string; port: number };
+  /** Host ports (127.0.0.1) forwarded into the VM right now. */
+  ports: number[];
+  /** Published ports that could not be forwarded, in words. */
+  warnings: string[];
+}

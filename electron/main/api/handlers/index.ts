@@ -11,6 +11,7 @@ import type { RunService } from '../../services/run';
 import type { ComposeService } from '../../services/compose';
 import type { ContextsService } from '../../services/contexts';
 import type { PreferencesService } from '../../services/settings';
+import type { VmService } from '../../services/vm';
 import type { FilesService } from '../../services/files';
 import type { ExecService } from '../../terminal/exec';
 import type { HostShellService } from '../../terminal/host-shell';
@@ -30,6 +31,7 @@ export interface Services {
   compose: ComposeService;
   contexts: ContextsService;
   preferences: PreferencesService;
+  vm: VmService;
   hostShell: HostShellService;
 }
 
@@ -42,6 +44,12 @@ export function createHandlers(s: Services): Handlers {
     'contexts.add': ({ name, host }) => s.contexts.add(name, host),
     'contexts.remove': ({ name }) => s.contexts.remove(name),
 
+    'vm.status': async () => s.vm.status(),
+    'vm.start': () => s.vm.start(),
+    'vm.stop': () => s.vm.stop(),
+    'vm.log': () => s.vm.log(),
+    'vm.resources': () => s.vm.resources(),
+    'vm.resources.update': (patch) => s.vm.updateResources(patch),
     'preferences.get': () => s.preferences.get(),
     'preferences.update': (patch) => s.preferences.update(patch),
 
