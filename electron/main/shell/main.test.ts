@@ -154,6 +154,32 @@ describe('Electron shell (fake electron)', () => {
     expect(f.app.setLoginItemSettings).toHaveBeenLastCalledWith({ openAtLogin: false });
   });
 
+  it('offers the VM in the tray by its state; Start VM starts it; quitting stops a running VM first', async () => {
+    const vmStart = vi.fn(async () => ({ state: 'running' }) as never);
+    const vmStop = vi.fn(async () => ({ state: 'stopped' }) as never);
+    const { f, core } = await started(
+      fakeCore({ 'vm.status': async () => ({ state: 'stopped', since: 0, backend: '', ports: [], warnings: [] }), 'vm.start': vmStart, 'vm.stop': vmStop, 'preferences.get': async () => ({ startAtLogin: false, quitStopsVm: true, theme: 'system' }) }),
+    );
+    type Item = { label?: string; enabled?: boolean; click?: () => void };
+    const item = (label: string) => (f.menus.at(-1) as Item[]).find((i) => i.label === label)!;
+    await vi.waitFor(() => expect(item('Start VM').enabled).toBe(true));
+    item('Start VM').click!();
+    await vi.waitFor(() => expect(vmStart).toHaveBeenCalled());
+
+    core.hub.emit('vm:status', { state: 'running', since: 1, backend: 'qemu', ports: [], warnings: [] });
+    expect(item('Stop VM').enabled).toBe(true);
+    expect(item('Quit Berth (stops the VM)')).toBeDefined();
+    expect(f.tray.setImage).toHaveBeenLastCalledWith('/icons/tray-running.png');
+    const quit = { preventDefault: vi.fn() };
+    f.app.emit('before-quit', quit);
+    expect(quit.preventDefault).toHaveBeenCalled(); // not yet: the VM stops first
+    expect(core.dispose).not.toHaveBeenCalled();
+    await vi.waitFor(() => expect(f.app.quit).toHaveBeenCalled());
+    expect(vmStop).toHaveBeenCalledTimes(1);
+    f.app.emit('before-quit', { preventDefault: vi.fn() }); // the real quit
+    expect(core.dispose).toHaveBeenCalled();
+  });
+
   it('a second instance quits at once', () => {
     const f = fakeElectron({ lock: false });
     runShell(f.electron, { createCore: fakeCore, rendererDir: '/', preload: '/p', iconDir: '/i' });

@@ -12,7 +12,10 @@ import type { Router } from '../api/router';
 import { openSession, parseClientMessage, type ClientSession } from '../api/session';
 import type { EngineConnection } from '../engine/engine-connection';
 import type { EventHub } from '../event-hub';
+import type { VmInfo, VmState } from '../../shared/models';
 import { trayIcon, trayMenu, type TrayAction, type TrayItem, type TrayState } from './tray-menu';
+
+type Preferences = { startAtLogin: boolean; quitStopsVm: boolean };
 
 export type ElectronModule = Pick<typeof Electron, 'app' | 'BrowserWindow' | 'ipcMain' | 'Tray' | 'Menu' | 'nativeImage' | 'protocol' | 'session'>;
 
@@ -135,16 +138,22 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
   });
 
   const running: TrayState['running'] = [];
+  let vm: VmState = 'stopped';
+  let quitStopsVm = true;
   const onAction = (a: TrayAction) => {
     if (a.kind === 'open') show();
     else if (a.kind === 'quit') app.quit();
     else if (a.kind === 'stop-container') void core?.router.handle('containers.action', { ids: [a.id], action: 'stop' });
-    // VM actions arrive with the VM backend; no VM is offered in the menu until then.
+    else if (a.kind === 'vm' && core) {
+      const r = core.router;
+      void (a.action === 'start' ? r.handle('vm.start') : a.action === 'stop' ? r.handle('vm.stop') : r.handle('vm.stop').then(() => r.handle('vm.start')));
+    }
   };
   const renderTray = () => {
     if (!tray || !core) return;
-    const state: TrayState = { engine: core.engine.getStatus().state, running, quitStopsVm: false };
-    tray.setImage(nativeImage.createFromPath(join(opts.iconDir, `tray-${trayIcon(state)}.png`)));
+    const state: TrayState = { vm, engine: core.engine.getStatus().state, running, quitStopsVm };
+    // The icon follows the VM once it is not stopped, else the engine in use.
+    tray.setImage(nativeImage.createFromPath(join(opts.iconDir, `tray-${trayIcon({ engine: state.engine, ...(vm === 'stopped' ? {} : { vm }) })}.png`)));
     tray.setToolTip(`Berth: ${trayMenu(state)[0]!.label}`);
     tray.setContextMenu(Menu.buildFromTemplate(toTemplate(trayMenu(state), onAction)));
   };
@@ -155,12 +164,24 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
     if (reply.ok) for (const c of reply.value as { id: string; name: string; state: string }[]) if (c.state === 'running') running.push({ id: c.id, name: c.name });
     renderTray();
   };
-  const applyLogin = (p: { startAtLogin: boolean }) => app.setLoginItemSettings({ openAtLogin: p.startAtLogin });
+  const applyPrefs = (p: { startAtLogin: boolean; quitStopsVm: boolean }) => {
+    app.setLoginItemSettings({ openAtLogin: p.startAtLogin });
+    quitStopsVm = p.quitStopsVm;
+    renderTray();
+  };
 
   app.on('second-instance', show);
   app.on('activate', show);
   app.on('window-all-closed', () => {}); // stay in the tray
-  app.on('before-quit', () => {
+  let vmStoppedForQuit = false;
+  app.on('before-quit', (e) => {
+    if (core && quitStopsVm && vm !== 'stopped' && !vmStoppedForQuit) {
+      // Stop the VM cleanly first (the setting), then quit for real.
+      e.preventDefault();
+      vmStoppedForQuit = true;
+      void core.router.handle('vm.stop').finally(() => app.quit());
+      return;
+    }
     quitting = true;
     core?.dispose();
   });
@@ -169,7 +190,11 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
     core = opts.createCore();
     core.hub.on((name, payload) => {
       if (name === 'containers:changed' || name === 'engine:status' || name === 'contexts:changed') void refreshRunning();
-      if (name === 'preferences:changed') applyLogin(payload as { startAtLogin: boolean });
+      if (name === 'preferences:changed') applyPrefs(payload as Preferences);
+      if (name === 'vm:status') {
+        vm = (payload as VmInfo).state;
+        renderTray();
+      }
     });
     session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
     session.defaultSession.setPermissionCheckHandler(() => false);
@@ -178,7 +203,11 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
     tray.on('click', show);
     renderTray();
     void refreshRunning();
-    void core.router.handle('preferences.get').then((r) => r.ok && applyLogin(r.value as { startAtLogin: boolean }));
+    void core.router.handle('preferences.get').then((r) => r.ok && applyPrefs(r.value as Preferences));
+    void core.router.handle('vm.status').then((r) => {
+      if (r.ok) vm = (r.value as VmInfo | undefined)?.state ?? 'stopped';
+      renderTray();
+    });
     show();
   });
 

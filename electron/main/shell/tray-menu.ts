@@ -1,11 +1,10 @@
 /**
  * The tray menu as a pure function of state (table-tested); shell/main.ts only renders it. The
- * VM entries appear once a VM backend drives the engine (the Berth VM); with another engine the
- * menu shows that engine's state instead.
+ * VM entries show when the shell passes the VM's state (it always does in the desktop app).
  */
-import type { EngineState } from '../../shared/models';
+import type { EngineState, VmState } from '../../shared/models';
 
-export type VmState = 'stopped' | 'starting' | 'running' | 'stopping' | 'error';
+export type { VmState };
 
 export interface TrayState {
   /** Undefined when Berth is not running a VM (a local socket, tcp or ssh engine). */
