@@ -4,25 +4,16 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createCore, type Core } from '../electron/main/core';
 import { PrivateDockerd } from '../test/support/dockerd';
 import { buildTestImages, TEST_IMAGE } from '../test/support/test-image';
 import { launchChromium } from '../test/support/chromium';
 import { startServer } from '../electron/main/server/server';
+import { median, type Row } from './row';
+import { vmRows } from './vm';
 
-interface Row {
-  name: string;
-  unit: string;
-  berth: number;
-  baselineName: string;
-  baseline: number;
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 function withDeadline<T>(p: Promise<T>, limitMs: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout>;
   const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no ${what} within ${limitMs} ms`)), limitMs)));
@@ -207,6 +198,7 @@ async function main(): Promise<void> {
       await listContainers(core, engine, containers, 5),
       await uiRender(core, containers, 5),
       ...(await logStream(core, engine)),
+      ...(process.env.BENCH_VM === '0' ? [] : await vmRows(engine, join(__dirname, '../main/cli.cjs'))),
     ];
     const table = rows.map((r) => ({
       measure: r.name,

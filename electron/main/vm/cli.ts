@@ -46,7 +46,8 @@ function follow(file: string): void {
 }
 
 async function ssh(env: NodeJS.ProcessEnv, info: VmInfo, command: string[]): Promise<number> {
-  if (info.state !== 'running' || !info.ssh) throw new Error(`the VM is ${info.state}; start it with \`berth vm start\``);
+  if (info.state !== 'running') throw new Error(`the VM is ${info.state}; start it with \`berth vm start\``);
+  if (!info.ssh) throw new Error(`the VM is running but has no SSH (the ${info.backend} backend)`);
   const keys = vmKeys(paths.vm(env));
   const c = new Client();
   return new Promise((resolve, reject) => {
@@ -93,7 +94,7 @@ export async function vmCommand(args: string[], env: NodeJS.ProcessEnv = process
     case 'daemon': {
       const { done } = await runVmDaemon(vmBackend(env), env);
       await done;
-      return 0;
+      process.exit(0); // the VM is stopped; idle keep-alive sockets must not keep the daemon around
     }
     case 'start': {
       let last = '';

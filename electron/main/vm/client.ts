@@ -21,6 +21,8 @@ export interface VmClientOptions {
 export const stoppedInfo = (): VmInfo => ({ state: 'stopped', since: Date.now(), backend: '', ports: [], warnings: [] });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Nothing listens on the control socket: no daemon, so no VM. */
+const noDaemon = (e: unknown) => ['ENOENT', 'ECONNREFUSED'].includes((e as NodeJS.ErrnoException).code ?? '');
 
 export class VmClient {
   private readonly env: NodeJS.ProcessEnv;
@@ -57,34 +59,35 @@ export class VmClient {
     });
   }
 
-  async status(): Promise<VmInfo> {
+  /** The op, or `none` when no daemon answers (no VM runs). */
+  private async orNoDaemon(op: VmOp, none: () => Promise<VmInfo>, onInfo?: (i: VmInfo) => void): Promise<VmInfo> {
     try {
-      return await this.call('status');
+      return await this.call(op, onInfo);
     } catch (e) {
-      if (['ENOENT', 'ECONNREFUSED'].includes((e as NodeJS.ErrnoException).code ?? '')) return stoppedInfo();
+      if (noDaemon(e)) return none();
       throw e;
     }
+  }
+
+  status(): Promise<VmInfo> {
+    return this.orNoDaemon('status', async () => stoppedInfo());
   }
 
   /** Starts the VM (and the daemon if none runs); resolves when running, rejects with the reason. */
-  async start(onInfo?: (i: VmInfo) => void): Promise<VmInfo> {
-    try {
-      return await this.call('start', onInfo);
-    } catch (e) {
-      if (!['ENOENT', 'ECONNREFUSED'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
-    }
-    this.spawnDaemon();
-    for (let i = 0; i < 100 && !existsSync(this.socket); i++) await sleep(100);
-    return this.call('start', onInfo);
+  start(onInfo?: (i: VmInfo) => void): Promise<VmInfo> {
+    return this.orNoDaemon(
+      'start',
+      async () => {
+        this.spawnDaemon();
+        for (let i = 0; i < 100 && !existsSync(this.socket); i++) await sleep(100);
+        return this.call('start', onInfo);
+      },
+      onInfo,
+    );
   }
 
-  async stop(): Promise<VmInfo> {
-    try {
-      return await this.call('stop');
-    } catch (e) {
-      if (['ENOENT', 'ECONNREFUSED'].includes((e as NodeJS.ErrnoException).code ?? '')) return stoppedInfo();
-      throw e;
-    }
+  stop(): Promise<VmInfo> {
+    return this.orNoDaemon('stop', async () => stoppedInfo());
   }
 
   private spawnDaemon(): void {
