@@ -3,10 +3,12 @@
  * measured in the same run: launch -> engine ready, API latency through the SSH tunnel, a
  * published port's throughput, and idle CPU over a quiet minute.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { findAssets } from '../electron/main/vm/assets';
 import { VmClient } from '../electron/main/vm/client';
 import type { PrivateDockerd } from '../test/support/dockerd';
@@ -47,6 +49,46 @@ function daemonPid(home: string): number | undefined {
   return pids.find((p) => readFileSync(`/proc/${p}/environ`, 'utf8').includes(`BERTH_HOME=${home}`));
 }
 
+/** Whether something accepts connections on 127.0.0.1:port now. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const c = connect(port, '127.0.0.1');
+    c.once('connect', () => (c.destroy(), resolve(true)));
+    c.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * `docker start` of a container publishing a port -> the port open on the host's 127.0.0.1,
+ * vs the same start -> its `start` event at a `docker events` client (the event Berth acts on).
+ */
+async function forwardLatency(dockerHost: string, docker: (args: string[]) => string, rounds: number): Promise<Row> {
+  const events = spawn('docker', ['-H', dockerHost, 'events', '--format', '{{.Actor.Attributes.name}}', '--filter', 'event=start']);
+  const seen = new Map<string, () => void>();
+  createInterface({ input: events.stdout }).on('line', (l) => seen.get(l.trim())?.());
+  await sleep(500);
+  const berth: number[] = [];
+  const cli: number[] = [];
+  try {
+    for (let i = 0; i < rounds; i++) {
+      const name = `bench-fwd-${i}`;
+      const port = 18100 + i;
+      docker(['create', '--name', name, '-p', `${port}:8080`, TEST_IMAGE, 'httpd', '-f', '-p', '8080']);
+      const t0 = process.hrtime.bigint();
+      const event = new Promise<number>((resolve) => seen.set(name, () => resolve(Number(process.hrtime.bigint() - t0) / 1e6)));
+      // Not spawnSync: the event's line must be read as it comes.
+      await new Promise((resolve) => spawn('docker', ['-H', dockerHost, 'start', name], { stdio: 'ignore' }).once('exit', resolve));
+      while (!(await accepts(port))) await sleep(5);
+      berth.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      cli.push(await event);
+      docker(['rm', '-f', name]);
+    }
+  } finally {
+    events.kill();
+  }
+  return { name: `docker start -> published port open on the host (median of ${rounds})`, unit: 'ms', berth: median(berth), baselineName: 'start event at docker events', baseline: median(cli) };
+}
+
 export async function vmRows(engine: PrivateDockerd, cliPath: string): Promise<Row[]> {
   try {
     findAssets();
@@ -84,6 +126,8 @@ export async function vmRows(engine: PrivateDockerd, cliPath: string): Promise<R
     };
     buildBusybox({ cli: docker });
     docker(['run', '-d', '--name', 'bench-web', '-p', '18090:8080', TEST_IMAGE, 'sh', '-c', 'mkdir -p /www && head -c 33554432 /dev/zero > /www/big && exec httpd -f -p 8080 -h /www']);
+    rows.push(await forwardLatency(info.dockerHost!, docker, 5));
+
     const body = Buffer.alloc(32 << 20);
     big = createServer((_, res) => res.end(body)).listen(18091, '127.0.0.1');
     for (let i = 0; i < 100; i++) {

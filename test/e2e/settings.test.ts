@@ -41,6 +41,11 @@ describe('engines in Chromium', () => {
     await nav('Settings').click();
     await ui.page.getByLabel('Start Berth at login').check();
     await ui.page.getByLabel('Theme setting').selectOption('dark');
+    const vm = ui.page.getByRole('form', { name: 'VM resources' }); // the same form as on the VM page
+    await vm.getByLabel('Memory (MiB)').fill('3072');
+    await vm.getByRole('button', { name: 'Save' }).click();
+    await vm.getByText('Saved: applied at the next start.').waitFor();
+    expect(JSON.parse(readFileSync(TEST_SETTINGS_FILE, 'utf8')).vm.memoryMiB).toBe(3072);
     await expect.poll(() => JSON.parse(readFileSync(TEST_SETTINGS_FILE, 'utf8')).preferences, { timeout: 5000 }).toEqual({ startAtLogin: true, quitStopsVm: true, theme: 'dark' });
     await ui.page.evaluate(() => localStorage.clear()); // the file, not the browser cache, is what is kept
     await ui.page.reload();

@@ -46,7 +46,7 @@ describe('the VM page', () => {
     await form.getByLabel('CPUs').fill('3');
     await form.getByRole('button', { name: 'Save' }).click();
     await form.getByText('Saved: applied at the next start.').waitFor();
-    expect(JSON.parse(readFileSync(TEST_SETTINGS_FILE, 'utf8')).vm).toEqual({ cpus: 3, memoryMiB: 2048, diskGiB: 80 });
+    expect(JSON.parse(readFileSync(TEST_SETTINGS_FILE, 'utf8')).vm).toMatchObject({ cpus: 3, diskGiB: 80 });
 
     await ui.page.getByRole('button', { name: 'Stop', exact: true }).click();
     await ui.page.locator('[data-vm-state="stopped"]').waitFor({ state: 'attached', timeout: 15_000 });

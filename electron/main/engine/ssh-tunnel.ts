@@ -99,6 +99,7 @@ export class SshTunnel {
       };
       c.once('ready', () => {
         ready = true;
+        c.setNoDelay(true); // API calls are small writes: no Nagle delay on them
         this.client = c;
         this.connecting = undefined;
         this.lastError = undefined;
@@ -155,39 +156,6 @@ export class SshTunnel {
     stream.on('error', () => sock.destroy());
     stream.once('close', () => sock.destroy());
     sock.once('close', () => stream.close());
-  }
-
-  /**
-   * Forwards host 127.0.0.1:`port` to the remote's 127.0.0.1:`remotePort` (a published container
-   * port). Rejects in words when the host port is taken. Resolves to a function that stops it.
-   */
-  async forwardTcp(port: number, remotePort = port): Promise<() => Promise<void>> {
-    const mine = new Set<Socket>();
-    const server = createServer({ allowHalfOpen: true }, (sock) => {
-      this.sockets.add(sock);
-      mine.add(sock);
-      sock.once('close', () => (this.sockets.delete(sock), mine.delete(sock)));
-      sock.on('error', () => sock.destroy());
-      this.connect().then(
-        (client) =>
-          client.forwardOut('127.0.0.1', 0, '127.0.0.1', remotePort, (err, stream) => {
-            if (err) return sock.destroy();
-            this.join(sock, stream);
-          }),
-        () => sock.destroy(),
-      );
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (e: NodeJS.ErrnoException) =>
-        reject(new Error(e.code === 'EADDRINUSE' ? `Port ${port} on 127.0.0.1 is already taken by another program.` : e.code === 'EACCES' ? `Port ${port} on 127.0.0.1 needs privileges Berth does not have.` : e.message)),
-      );
-      server.listen(port, '127.0.0.1', () => resolve());
-    });
-    return () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const sock of mine) sock.destroy(); // open keep-alive connections would hold close() forever
-      });
   }
 
   /** Runs a command on the remote; resolves with its output and exit code. */

@@ -56,7 +56,8 @@ export class VmManager {
       run = await this.opts.backend.boot(await this.opts.resources(), (s) => this.sm.step(s));
     } catch (e) {
       if (this.sm.get().state === 'stopping') return this.sm.to('stopped');
-      this.sm.to('error', { reason: (e as Error).message });
+      const { message, hint } = e as Error & { hint?: string };
+      this.sm.to('error', { reason: hint ? `${message} ${hint}` : message });
       throw e;
     }
     if (this.sm.get().state === 'stopping') {

@@ -1,7 +1,8 @@
 /**
  * The QEMU backend: boots the vm-assets image with the data disk, waits for the guest's sshd
  * (host key pinned: Berth made it), forwards the guest's docker.sock to a 0600 host socket over
- * ssh2, and waits for the engine to answer. Stop asks the guest to shut down cleanly over SSH
+ * ssh2, and waits for the engine to answer. Published ports are forwarded by QEMU's own user
+ * network (hostfwd over QMP). Stop asks the guest to shut down cleanly over SSH
  * (`kill -TERM 1`: berth-init stops dockerd, syncs and unmounts), then forces after a timeout.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -11,11 +12,13 @@ import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { utils } from 'ssh2';
+import { BerthError } from '../../shared/errors';
 import { fingerprint, generateKeyPair, SshTunnel } from '../engine/ssh-tunnel';
 import { paths } from '../paths';
 import { findAssets } from './assets';
 import type { VmBackend, VmResources, VmRun } from './backend';
 import { chooseAccel, qemuArgs, qemuBinary, type Accel } from './qemu';
+import { QmpClient } from './qmp';
 
 export interface QemuBackendOptions {
   env?: NodeJS.ProcessEnv;
@@ -84,6 +87,18 @@ export function serialTail(file: string, lines = 15): string {
   }
 }
 
+const QEMU_MISSING = { hint: 'Install QEMU (on Debian: apt-get install qemu-system-x86 qemu-utils) and start again.' };
+
+function qemuImg(args: string[]): string {
+  try {
+    return execFileSync('qemu-img', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException & { stderr?: string };
+    if (err.code === 'ENOENT') throw new BerthError('UNAVAILABLE', 'QEMU is not installed here (no qemu-img).', QEMU_MISSING);
+    throw new BerthError('COMMAND_FAILED', `qemu-img ${args[0]} failed: ${(err.stderr ?? err.message).trim()}`);
+  }
+}
+
 export class QemuBackend implements VmBackend {
   readonly kind = 'qemu';
   private accel: Accel | undefined; // probed once per process
@@ -102,9 +117,9 @@ export class QemuBackend implements VmBackend {
 
     const dataDisk = join(vmDir, 'data.qcow2');
     const size = `${resources.diskGiB}G`;
-    if (!existsSync(dataDisk)) execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', dataDisk, size]);
-    else if (JSON.parse(execFileSync('qemu-img', ['info', '--output=json', '-U', dataDisk], { encoding: 'utf8' }))['virtual-size'] < resources.diskGiB * 2 ** 30) {
-      execFileSync('qemu-img', ['resize', '-q', dataDisk, size]); // the guest grows the filesystem at boot
+    if (!existsSync(dataDisk)) qemuImg(['create', '-q', '-f', 'qcow2', dataDisk, size]);
+    else if (JSON.parse(qemuImg(['info', '--output=json', '-U', dataDisk]))['virtual-size'] < resources.diskGiB * 2 ** 30) {
+      qemuImg(['resize', '-q', dataDisk, size]); // the guest grows the filesystem at boot
     }
 
     const stale = join(runDir, 'qemu.pid');
@@ -135,7 +150,7 @@ export class QemuBackend implements VmBackend {
         const tail = serialTail(serialLog, 5);
         resolve(stopping ? { expected: true } : { expected: false, reason: `${reason}${stderr.trim() ? `: ${stderr.trim()}` : ''}${tail ? `\nLast console lines:\n${tail}` : ''}` });
       };
-      qemu.once('error', (e) => done(`QEMU could not start (${e.message}); install qemu-system-x86 and qemu-utils`));
+      qemu.once('error', (e) => done(`QEMU could not start (${e.message}). ${QEMU_MISSING.hint}`));
       qemu.once('exit', (code, signal) => done(signal ? `QEMU was ended by ${signal}` : `QEMU exited with code ${code}`));
     });
 
@@ -144,7 +159,7 @@ export class QemuBackend implements VmBackend {
       privateKey: keys.privateKey,
       hostKeys: [keys.hostKeyFingerprint],
       localSocket: join(runDir, 'docker.sock'),
-      readyTimeoutMs: 5000,
+      readyTimeoutMs: 2000, // while booting, an attempt before the guest's network is up hangs until this
     });
     const kill = (why: string) => {
       stopping = true;
@@ -168,10 +183,17 @@ export class QemuBackend implements VmBackend {
     const socket = join(runDir, 'docker.sock');
     await until('Waiting for dockerd', () => ping(socket));
 
+    const qmp = new QmpClient(join(runDir, 'qmp.sock'));
+    void exited.then(() => qmp.close());
     return {
       dockerHost: `unix://${socket}`,
       ssh: { host: '127.0.0.1', port: sshPort },
-      forwardPort: (port) => tunnel.forwardTcp(port),
+      forwardPort: async (port) => {
+        const rule = `tcp:127.0.0.1:${port}`;
+        const out = (await qmp.hmp(`hostfwd_add net0 ${rule}-:${port}`)).trim();
+        if (out) throw new Error(/could not set up host forwarding/i.test(out) ? `Port ${port} on 127.0.0.1 is already taken by another program.` : `QEMU refused to forward port ${port}: ${out}`);
+        return async () => void (await qmp.hmp(`hostfwd_remove net0 ${rule}`).catch(() => undefined));
+      },
       exited: exited.then(async (e) => {
         await tunnel.close();
         return e;

@@ -43,6 +43,7 @@ export function qemuArgs(cfg: VmConfig, accel: Accel, arch = 'x64'): string[] {
     '-serial', `file:${cfg.serialLog}`,
     '-display', 'none',
     '-monitor', 'none',
+    '-qmp', `unix:${join(cfg.runDir, 'qmp.sock')},server=on,wait=off`,
     '-no-reboot',
     '-pidfile', join(cfg.runDir, 'qemu.pid'),
   ];

@@ -74,6 +74,7 @@ describe('QEMU command line', () => {
     expect(after(args, '-virtfs')).toEqual(['local,path=/home/me,mount_tag=home,security_model=none,id=home', 'local,path=/home/me/.berth/vm/seed,mount_tag=seed,security_model=none,id=seed,readonly=on']);
     expect(after(args, '-drive')).toEqual(['file=/cache/root.img,if=virtio,format=raw,readonly=on', 'file=/home/me/.berth/vm/data.qcow2,if=virtio,format=qcow2,discard=unmap']);
     expect(after(args, '-pidfile')).toEqual(['/home/me/.berth/run/qemu.pid']);
+    expect(after(args, '-qmp')).toEqual(['unix:/home/me/.berth/run/qmp.sock,server=on,wait=off']); // port forwards while it runs
     expect(args).toContain('-no-reboot');
     expect(after(qemuArgs(cfg, 'kvm'), '-cpu')).toEqual(['host']);
     expect(after(qemuArgs(cfg, 'hvf', 'arm64'), '-machine')).toEqual(['virt,accel=hvf']);

@@ -5,8 +5,9 @@ import { addContext, removeContext, switchContext, useContexts } from '../../sto
 import { ThemeSelect } from '../../components/ThemeSelect';
 import { updatePreferences, usePreferences } from '../../stores/preferences';
 import { useSubmit } from '../use-submit';
+import { ResourcesForm } from '../vm/VmView';
 
-/** Settings: the engines (contexts) Berth can switch between, and the theme. */
+/** Settings: the engines (contexts) Berth can switch between, the VM's resources, the desktop app, the theme. */
 export function SettingsView() {
   const { contexts, error: listError } = useContexts(useShallow((s) => ({ contexts: s.contexts, error: s.error })));
   const prefs = usePreferences((s) => s.prefs);
@@ -78,6 +79,7 @@ export function SettingsView() {
           {error}
         </p>
       )}
+      <ResourcesForm title="Berth VM resources" />
       <h2 className="section-title">Desktop app</h2>
       <label className="check">
         <input type="checkbox" aria-label="Start Berth at login" checked={prefs?.startAtLogin ?? false} disabled={!prefs} onChange={(e) => void updatePreferences({ startAtLogin: e.target.checked })} /> Start Berth at login

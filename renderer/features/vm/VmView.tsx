@@ -63,7 +63,8 @@ export function VmView() {
   );
 }
 
-function ResourcesForm() {
+/** CPUs, memory and disk of the VM (also on the Settings page). */
+export function ResourcesForm({ title = 'Resources' }: { title?: string }) {
   const resources = useVm((s) => s.resources);
   const [draft, setDraft] = useState<VmResources | undefined>(resources);
   const [saved, setSaved] = useState(false);
@@ -91,7 +92,7 @@ function ResourcesForm() {
   );
   return (
     <>
-      <h2 className="section-title">Resources</h2>
+      <h2 className="section-title">{title}</h2>
       <form
         className="inline-form"
         aria-label="VM resources"
