@@ -160,6 +160,8 @@ async function main(): Promise<void> {
   rmSync(work, { recursive: true, force: true });
   rmSync(current, { force: true });
   symlinkSync(hash, current);
+  // Older builds go (about 190 MB each); a VM running from one keeps its open files until it stops.
+  for (const old of readdirSync(cache)) if (/^[0-9a-f]{16}(\.work)?$/.test(old) && old !== hash) rmSync(join(cache, old), { recursive: true, force: true });
   log(`built ${out} in ${Math.round((Date.now() - started) / 1000)} s (root.img ${(files['root.img']!.bytes / 2 ** 20).toFixed(0)} MiB)`);
 }
 

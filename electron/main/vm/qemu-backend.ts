@@ -127,9 +127,10 @@ export class QemuBackend implements VmBackend {
       // A QEMU left running by a crashed Berth still holds the data disk: end it first.
       const pid = Number(readFileSync(stale, 'utf8'));
       try {
-        if (pid > 0) process.kill(pid, 'SIGKILL');
+        // Only if that pid is still a QEMU: pids are reused.
+        if (pid > 0 && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('qemu-system')) process.kill(pid, 'SIGKILL');
       } catch {
-        /* already gone */
+        /* already gone (or no /proc: QEMU's own lock on the disk will say so) */
       }
       rmSync(stale, { force: true });
     }
@@ -178,10 +179,15 @@ export class QemuBackend implements VmBackend {
         await sleep(200);
       }
     };
-    await until('Booting Linux and connecting over SSH', () => tunnel.connect().then(() => true, () => false));
-    await tunnel.listen();
     const socket = join(runDir, 'docker.sock');
-    await until('Waiting for dockerd', () => ping(socket));
+    try {
+      await until('Booting Linux and connecting over SSH', () => tunnel.connect().then(() => true, () => false));
+      await tunnel.listen();
+      await until('Waiting for dockerd', () => ping(socket));
+    } catch (e) {
+      kill(''); // a boot that failed leaves no QEMU behind
+      throw e;
+    }
 
     const qmp = new QmpClient(join(runDir, 'qmp.sock'));
     void exited.then(() => qmp.close());
