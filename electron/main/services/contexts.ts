@@ -1,14 +1,14 @@
 /**
  * Contexts: the engines Berth can switch between. "default" is the engine from the environment
- * (BERTH_DOCKER_HOST, DOCKER_HOST) or settings; the user adds more (local sockets, tcp, ssh://).
- * The list and the choice live in the settings file; switching rebuilds every service on the new
- * engine (Core.use) and tells every window.
+ * (BERTH_DOCKER_HOST, DOCKER_HOST) or settings; "berth-vm" is the Berth VM's forwarded socket; the
+ * user adds more (local sockets, tcp, ssh://). The list and the choice live in the settings file;
+ * switching rebuilds every service on the new engine (Core.use) and tells every window.
  */
+import { join } from 'node:path';
 import { BerthError } from '../../shared/errors';
 import type { EngineContext } from '../../shared/models';
 import { parseDockerHost, resolveDockerHost } from '../engine/endpoint';
 import type { EventHub } from '../event-hub';
-import { join } from 'node:path';
 import { paths } from '../paths';
 import { loadSettings, updateSettings, type Settings } from './settings';
 
