@@ -17,7 +17,7 @@ export default defineConfig({
         },
       },
       // vm: real QEMU boots (npm run test:vm, after the rest: a VM under TCG takes the CPUs).
-      { test: { name: 'vm', include: ['test/vm/**/*.test.ts'], fileParallelism: false, testTimeout: 300_000, hookTimeout: 120_000 } },
+      { test: { name: 'vm', include: ['test/vm/**/*.test.ts'], fileParallelism: false, testTimeout: 600_000, hookTimeout: 120_000 } },
     ],
   },
 });

@@ -63,7 +63,7 @@ function watcher() {
   return { seen, next, stop };
 }
 
-describe('the Berth VM (QEMU)', { timeout: 300_000 }, () => {
+describe('the Berth VM (QEMU)', { timeout: 600_000 }, () => {
   beforeAll(() => {
     findAssets(env); // a clear failure when the image was not built
   });
