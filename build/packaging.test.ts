@@ -8,6 +8,8 @@ describe('packaging config', () => {
     expect([...config.mac.target, ...config.win.target, ...config.linux.target].sort()).toEqual(['AppImage', 'deb', 'dmg', 'nsis']);
     expect(config.extraMetadata.main).toBe('dist/main/electron.cjs');
     expect(config.extraResources).toEqual(expect.arrayContaining([expect.objectContaining({ from: 'dist/vm', to: 'vm' }), expect.objectContaining({ from: 'build/icons', to: 'icons' })]));
+    // `npm run dist` stages the built VM image where extraResources picks it up (the app passes resources/vm to the VM daemon).
+    expect(JSON.parse(readFileSync('package.json', 'utf8')).scripts.dist).toContain('npm run vm:build -- --stage dist/vm');
     for (const icon of ['icon.png', 'tray-running.png', 'tray-busy.png', 'tray-stopped.png', 'tray-error.png']) expect(existsSync(`build/icons/${icon}`), icon).toBe(true);
   });
 

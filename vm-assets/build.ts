@@ -7,7 +7,7 @@
  *   manifest.json  versions and sha256 of each file
  * into <cache>/<input hash>/, and points <cache>/current at it. When the inputs (spec.json,
  * guest/, this recipe) are unchanged the build is skipped. Needs root and Debian's debootstrap,
- * squashfs-tools and kmod. `--force` rebuilds anyway.
+ * squashfs-tools and kmod. `--force` rebuilds anyway; `--stage DIR` also copies the image there.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -114,6 +114,18 @@ function initramfs(spec: VmSpec, kernel: { tree: string; version: string }, root
   ]);
 }
 
+/** `--stage DIR`: copies the image into DIR too (`npm run dist` bundles dist/vm with the app). */
+function stage(from: string): void {
+  const i = process.argv.indexOf('--stage');
+  if (i < 0) return;
+  const to = process.argv[i + 1];
+  if (!to) throw new Error('--stage needs a folder');
+  rmSync(to, { recursive: true, force: true });
+  mkdirSync(to, { recursive: true });
+  for (const f of ['vmlinuz', 'initrd.img', 'root.img', 'manifest.json']) copyFileSync(join(from, f), join(to, f));
+  log(`staged in ${to}`);
+}
+
 async function main(): Promise<void> {
   const force = process.argv.includes('--force');
   const spec = checkSpec(JSON.parse(readFileSync(join(here, 'spec.json'), 'utf8')));
@@ -125,7 +137,7 @@ async function main(): Promise<void> {
     rmSync(current, { force: true });
     symlinkSync(hash, current);
     log(`up to date: ${out}`);
-    return;
+    return stage(out);
   }
   requireTools();
   const started = Date.now();
@@ -162,6 +174,7 @@ async function main(): Promise<void> {
   symlinkSync(hash, current);
   // Older builds go (about 190 MB each); a VM running from one keeps its open files until it stops.
   for (const old of readdirSync(cache)) if (/^[0-9a-f]{16}(\.work)?$/.test(old) && old !== hash) rmSync(join(cache, old), { recursive: true, force: true });
+  stage(out);
   log(`built ${out} in ${Math.round((Date.now() - started) / 1000)} s (root.img ${(files['root.img']!.bytes / 2 ** 20).toFixed(0)} MiB)`);
 }
 

@@ -7,6 +7,9 @@ import { activeDockerHost } from '../services/contexts';
 import { loadSettings } from '../services/settings';
 import { runShell } from './main';
 
+// The packaged app carries the VM image (resources/vm); the VM daemon finds it through this.
+if (electron.app.isPackaged) process.env.BERTH_VM_BUNDLED ??= join(process.resourcesPath, 'vm');
+
 void (async () => {
   const { settings, warning } = await loadSettings(paths.settings());
   if (warning) console.warn(`berth: ${warning}`);
