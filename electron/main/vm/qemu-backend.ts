@@ -113,7 +113,8 @@ export class QemuBackend implements VmBackend {
     const keys = vmKeys(vmDir);
     const seedDir = join(vmDir, 'seed');
     mkdirSync(seedDir, { recursive: true, mode: 0o700 });
-    for (const [name, body] of Object.entries(keys.seed)) writeFileSync(join(seedDir, name), body, { mode: 0o600 });
+    const home = env.BERTH_VM_SHARE || homedir();
+    for (const [name, body] of Object.entries({ ...keys.seed, home })) writeFileSync(join(seedDir, name), body, { mode: 0o600 });
 
     const dataDisk = join(vmDir, 'data.qcow2');
     const size = `${resources.diskGiB}G`;
@@ -137,8 +138,7 @@ export class QemuBackend implements VmBackend {
 
     const sshPort = await freePort();
     const serialLog = join(vmDir, 'serial.log');
-    const home = env.BERTH_VM_SHARE || homedir();
-    const cfg = { cpus: resources.cpus, memoryMiB: resources.memoryMiB, kernel: assets.kernel, initrd: assets.initrd, rootImage: assets.rootImage, cmdline: `quiet berth.home=${home}`, dataDisk, sshPort, shareDir: home, seedDir, serialLog, runDir };
+    const cfg = { cpus: resources.cpus, memoryMiB: resources.memoryMiB, kernel: assets.kernel, initrd: assets.initrd, rootImage: assets.rootImage, cmdline: 'quiet', dataDisk, sshPort, shareDir: home, seedDir, serialLog, runDir };
     const accel = (this.accel ??= this.opts.accel ?? chooseAccel(process.platform, kvmWorks(runDir)));
     step(`Starting QEMU (${accel === 'tcg' ? 'software emulation' : accel})`);
     const qemu = spawn(qemuBinary(process.arch), qemuArgs(cfg, accel, process.arch), { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -20,6 +20,9 @@ export function qemuBinary(arch: string): string {
   return arch === 'arm64' ? 'qemu-system-aarch64' : 'qemu-system-x86_64';
 }
 
+/** A path inside a QEMU option list (`file=...,if=...`): commas are doubled. */
+const opt = (path: string) => path.replace(/,/g, ',,');
+
 export function qemuArgs(cfg: VmConfig, accel: Accel, arch = 'x64'): string[] {
   const arm = arch === 'arm64';
   const console = arm ? 'ttyAMA0' : 'ttyS0';
@@ -33,17 +36,17 @@ export function qemuArgs(cfg: VmConfig, accel: Accel, arch = 'x64'): string[] {
     '-initrd', cfg.initrd,
     '-append', `console=${console} ${cfg.cmdline}`.trim(),
     // vda: the root image (read-only, shared by every boot); vdb: the data disk.
-    '-drive', `file=${cfg.rootImage},if=virtio,format=raw,readonly=on`,
-    '-drive', `file=${cfg.dataDisk},if=virtio,format=qcow2,discard=unmap`,
+    '-drive', `file=${opt(cfg.rootImage)},if=virtio,format=raw,readonly=on`,
+    '-drive', `file=${opt(cfg.dataDisk)},if=virtio,format=qcow2,discard=unmap`,
     '-netdev', `user,id=net0,hostfwd=tcp:127.0.0.1:${cfg.sshPort}-:22`,
     '-device', 'virtio-net-pci,netdev=net0',
-    '-virtfs', `local,path=${cfg.shareDir},mount_tag=home,security_model=none,id=home`,
-    '-virtfs', `local,path=${cfg.seedDir},mount_tag=seed,security_model=none,id=seed,readonly=on`,
+    '-virtfs', `local,path=${opt(cfg.shareDir)},mount_tag=home,security_model=none,id=home`,
+    '-virtfs', `local,path=${opt(cfg.seedDir)},mount_tag=seed,security_model=none,id=seed,readonly=on`,
     '-device', 'virtio-rng-pci',
-    '-serial', `file:${cfg.serialLog}`,
+    '-serial', `file:${opt(cfg.serialLog)}`,
     '-display', 'none',
     '-monitor', 'none',
-    '-qmp', `unix:${join(cfg.runDir, 'qmp.sock')},server=on,wait=off`,
+    '-qmp', `unix:${opt(join(cfg.runDir, 'qmp.sock'))},server=on,wait=off`,
     '-no-reboot',
     '-pidfile', join(cfg.runDir, 'qemu.pid'),
   ];

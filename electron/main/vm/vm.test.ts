@@ -79,6 +79,8 @@ describe('QEMU command line', () => {
     expect(after(qemuArgs(cfg, 'kvm'), '-cpu')).toEqual(['host']);
     expect(after(qemuArgs(cfg, 'hvf', 'arm64'), '-machine')).toEqual(['virt,accel=hvf']);
     expect(qemuBinary('arm64')).toBe('qemu-system-aarch64');
+    // A comma in a path would split QEMU's option list: doubled, as QEMU wants.
+    expect(after(qemuArgs({ ...cfg, shareDir: '/home/a,b' }, 'tcg'), '-virtfs')[0]).toBe('local,path=/home/a,,b,mount_tag=home,security_model=none,id=home');
   });
 });
 
