@@ -84,6 +84,9 @@ describe('the Berth VM (QEMU)', { timeout: 600_000 }, () => {
     // The forwarded socket is the user's own: 0600, and the docker CLI reaches it by context.
     expect(spawnSync('stat', ['-c', '%a', join(home, 'run/docker.sock')], { encoding: 'utf8' }).stdout.trim()).toBe('600');
     expect(docker(['version', '--format', '{{.Server.Os}}'])).toBe('linux');
+    // `berth vm ssh` runs a command in the VM (pinned host key, per-install key).
+    const ssh = spawnSync(process.execPath, [cliPath, 'vm', 'ssh', 'cat', '/etc/hostname'], { env, encoding: 'utf8', timeout: 30_000 });
+    expect({ status: ssh.status, out: ssh.stdout.trim() }).toEqual({ status: 0, out: 'berth' });
     buildBusybox({ cli: (args, input) => docker(args, input) });
 
     // A published port is on the host's 127.0.0.1, driven by the start event.
