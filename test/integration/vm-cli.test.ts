@@ -14,24 +14,28 @@ describe('berth vm (mock VM)', () => {
     const env = { ...process.env, BERTH_HOME: home, BERTH_VM: 'mock', BERTH_VM_MOCK_BOOT_MS: '50', BERTH_DOCKER_HOST: docker.dockerHost, DOCKER_CONFIG: join(home, 'docker') };
     const berth = (...args: string[]) => spawnSync(process.execPath, ['dist/main/cli.cjs', 'vm', ...args], { env, encoding: 'utf8', timeout: 30_000 });
 
-    expect(berth('status').stdout.trim()).toBe('stopped');
-    expect(berth('logs')).toMatchObject({ status: 1, stderr: expect.stringContaining('the VM has not been started yet') });
+    try {
+      expect(berth('status').stdout.trim()).toBe('stopped');
+      expect(berth('logs')).toMatchObject({ status: 1, stderr: expect.stringContaining('the VM has not been started yet') });
 
-    const started = berth('start');
-    expect(started.status).toBe(0);
-    expect(started.stdout).toContain('starting: Waiting for dockerd');
-    expect(started.stdout).toContain(`running (mock)\nengine: unix://${join(home, 'run/docker.sock')}  (docker --context berth ...)`);
-    // (ports: whatever the shared test engine's running containers publish; the mock forwards none itself)
-    expect(JSON.parse(berth('status', '--json').stdout)).toMatchObject({ state: 'running', backend: 'mock', ports: expect.any(Array), warnings: [] });
-    expect(berth('logs').stdout).toContain('mock: Booting Linux and connecting over SSH');
-    // The user's docker CLI, through the context Berth wrote, reaches the engine.
-    expect(spawnSync('docker', ['--context', 'berth', 'version', '--format', '{{.Server.Os}}'], { env: { ...env, DOCKER_HOST: '' }, encoding: 'utf8' }).stdout.trim()).toBe('linux');
-    expect(berth('ssh', 'true')).toMatchObject({ status: 1, stderr: expect.stringContaining('the VM is running but has no SSH') });
+      const started = berth('start');
+      expect(started.status).toBe(0);
+      expect(started.stdout).toContain('starting: Waiting for dockerd');
+      expect(started.stdout).toContain(`running (mock)\nengine: unix://${join(home, 'run/docker.sock')}  (docker --context berth ...)`);
+      // (ports: whatever the shared test engine's running containers publish; the mock forwards none itself)
+      expect(JSON.parse(berth('status', '--json').stdout)).toMatchObject({ state: 'running', backend: 'mock', ports: expect.any(Array), warnings: [] });
+      expect(berth('logs').stdout).toContain('mock: Booting Linux and connecting over SSH');
+      // The user's docker CLI, through the context Berth wrote, reaches the engine.
+      expect(spawnSync('docker', ['--context', 'berth', 'version', '--format', '{{.Server.Os}}'], { env: { ...env, DOCKER_HOST: '' }, encoding: 'utf8' }).stdout.trim()).toBe('linux');
+      expect(berth('ssh', 'true')).toMatchObject({ status: 1, stderr: expect.stringContaining('the VM is running but has no SSH') });
 
-    expect(berth('stop').stdout.trim()).toBe('stopped (mock)');
-    expect(existsSync(join(home, 'run/vm.sock'))).toBe(false);
-    expect(spawnSync('pgrep', ['-f', 'vm daemon'], { encoding: 'utf8' }).stdout.split('\n').filter((p) => p && spawnSync('grep', ['-qz', `BERTH_HOME=${home}`, `/proc/${p}/environ`]).status === 0)).toEqual([]);
-    expect(berth('status').stdout.trim()).toBe('stopped');
-    expect(berth('bogus')).toMatchObject({ status: 2, stdout: expect.stringContaining('usage: berth vm <command>') });
+      expect(berth('stop').stdout.trim()).toBe('stopped (mock)');
+      expect(existsSync(join(home, 'run/vm.sock'))).toBe(false);
+      expect(spawnSync('pgrep', ['-f', 'vm daemon'], { encoding: 'utf8' }).stdout.split('\n').filter((p) => p && spawnSync('grep', ['-qz', `BERTH_HOME=${home}`, `/proc/${p}/environ`]).status === 0)).toEqual([]);
+      expect(berth('status').stdout.trim()).toBe('stopped');
+      expect(berth('bogus')).toMatchObject({ status: 2, stdout: expect.stringContaining('usage: berth vm <command>') });
+    } finally {
+      berth('stop'); // a failed assertion must not leave the daemon running (its folder is removed next)
+    }
   });
 });
