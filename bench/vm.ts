@@ -9,6 +9,7 @@ import { createServer, request, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { findAssets } from '../electron/main/vm/assets';
 import { VmClient } from '../electron/main/vm/client';
 import type { PrivateDockerd } from '../test/support/dockerd';
@@ -16,7 +17,6 @@ import { buildBusybox, TEST_IMAGE } from '../test/support/test-image';
 import type { Row } from './row';
 import { median } from './row';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function get(socketPath: string | undefined, port: number | undefined, path: string): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paths } from '../../electron/main/paths';
 import { findAssets } from '../../electron/main/vm/assets';
@@ -28,7 +29,6 @@ function docker(args: string[], input?: Buffer): string {
   return r.stdout.toString().trim();
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function eventually<T>(what: string, fn: () => T | Promise<T>, ms = 15_000): Promise<T> {
   const until = Date.now() + ms;
   for (;;) {

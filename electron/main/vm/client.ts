@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, watch, type FSWatcher } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { basename, dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { BerthError } from '../../shared/errors';
 import { paths } from '../paths';
 import { controlSocket, jsonLines, type ControlMessage, type VmOp } from './control';
@@ -20,7 +21,6 @@ export interface VmClientOptions {
 
 export const stoppedInfo = (): VmInfo => ({ state: 'stopped', since: Date.now(), backend: '', ports: [], warnings: [] });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Nothing listens on the control socket: no daemon, so no VM. */
 const noDaemon = (e: unknown) => ['ENOENT', 'ECONNREFUSED'].includes((e as NodeJS.ErrnoException).code ?? '');
 

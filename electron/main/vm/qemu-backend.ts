@@ -8,12 +8,13 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
-import { createServer } from 'node:net';
 import { homedir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { utils } from 'ssh2';
 import { BerthError } from '../../shared/errors';
 import { fingerprint, generateKeyPair, SshTunnel } from '../engine/ssh-tunnel';
+import { freePort } from '../free-port';
 import { paths } from '../paths';
 import { findAssets } from './assets';
 import type { VmBackend, VmResources, VmRun } from './backend';
@@ -29,7 +30,6 @@ export interface QemuBackendOptions {
   bootTimeoutMs?: number;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The per-install client key and the guest's host key: made once, kept in the VM folder (0600). */
 export function vmKeys(vmDir: string): { privateKey: string; hostKeyFingerprint: string; seed: Record<string, string> } {
@@ -53,17 +53,6 @@ export function vmKeys(vmDir: string): { privateKey: string; hostKeyFingerprint:
     hostKeyFingerprint: fingerprint(hostKey.getPublicSSH()),
     seed: { authorized_keys: client.publicKey, ssh_host_ed25519_key: host.privateKey },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 function ping(socketPath: string): Promise<boolean> {
