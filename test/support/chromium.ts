@@ -6,7 +6,7 @@ export const CHROMIUM = process.env.BERTH_CHROMIUM ?? '/usr/bin/chromium';
 export const ARTIFACTS = 'test-results';
 
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install chromium (.ci/run does)`);
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install chromium (npm test does: node build/system-packages.mjs test)`);
   mkdirSync(ARTIFACTS, { recursive: true });
   return chromium.launch({
     executablePath: CHROMIUM,

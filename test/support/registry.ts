@@ -19,7 +19,7 @@ export interface Registry {
 }
 
 export async function startRegistry(auth?: { username: string; password: string }): Promise<Registry> {
-  if (!existsSync(REGISTRY_BIN)) throw new Error(`${REGISTRY_BIN} not found: apt-get install docker-registry (.ci/run does)`);
+  if (!existsSync(REGISTRY_BIN)) throw new Error(`${REGISTRY_BIN} not found: apt-get install docker-registry (npm test does: node build/system-packages.mjs test)`);
   const dir = mkdtempSync(join(tmpdir(), 'berth-registry-'));
   const port = await freePort();
   const config = [

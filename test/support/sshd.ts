@@ -22,7 +22,7 @@ export interface Sshd {
 }
 
 export async function startSshd(): Promise<Sshd> {
-  if (!existsSync(SSHD)) throw new Error(`${SSHD} not found: apt-get install openssh-server (.ci/run does)`);
+  if (!existsSync(SSHD)) throw new Error(`${SSHD} not found: apt-get install openssh-server (npm test does: node build/system-packages.mjs test)`);
   const dir = mkdtempSync(join(tmpdir(), 'berth-sshd-'));
   mkdirSync('/run/sshd', { recursive: true }); // privilege separation directory
   const hostKeyFile = join(dir, 'host_ed25519');
