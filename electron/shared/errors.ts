@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'CONFLICT', // the resource is in a state that forbids the action (running, name taken, ...)
   'IN_USE', // the resource is used by something else (volume by a container, ...)
   'ENGINE_UNREACHABLE', // the docker engine cannot be reached
+  'ENGINE_TIMEOUT', // the engine took a request but did not answer in time (hung or overloaded)
   'ENGINE_ERROR', // the engine answered with an internal error
   'REGISTRY_AUTH', // a registry refused the credentials (or wants some)
   'UNAVAILABLE', // a tool Berth relies on is not installed here (a Compose CLI, ...)
@@ -30,9 +31,10 @@ export interface ErrorPayload {
 const HINTS: Partial<Record<ErrorCode, string>> = {
   INVALID_ARGUMENT: 'Check the values you entered.',
   NOT_FOUND: 'It may have been removed meanwhile; the list refreshes by itself.',
-  CONFLICT: 'Stop it first, or use force.',
+  CONFLICT: 'It clashes with something that exists; the reason above says what.',
   IN_USE: 'Remove or disconnect what uses it first.',
   ENGINE_UNREACHABLE: 'Is the engine running? Berth reconnects by itself when it is back.',
+  ENGINE_TIMEOUT: 'The engine may be hung or overloaded. Berth keeps checking and recovers by itself when it answers again.',
   ENGINE_ERROR: 'The engine refused the action; its reason is above.',
   REGISTRY_AUTH: 'Log in to the registry (Images → Registries) and try again.',
   UNAVAILABLE: 'Install it and try again; Berth looks for it again each time.',
@@ -57,7 +59,7 @@ export class BerthError extends Error {
     this.name = 'BerthError';
     this.code = code;
     this.hint = opts.hint ?? hintFor(code);
-    this.fatal = opts.fatal ?? code === 'ENGINE_UNREACHABLE';
+    this.fatal = opts.fatal ?? (code === 'ENGINE_UNREACHABLE' || code === 'ENGINE_TIMEOUT');
   }
 
   toPayload(): ErrorPayload {
@@ -67,5 +69,17 @@ export class BerthError extends Error {
   static fromPayload(p: ErrorPayload): BerthError {
     const code = (ERROR_CODES as readonly string[]).includes(p.code) ? p.code : 'INTERNAL';
     return new BerthError(code, String(p.message ?? 'Unknown error'), { hint: p.hint });
+  }
+
+  /** Any thrown value as a BerthError: itself if it is one, else an INTERNAL with its message. */
+  static from(e: unknown): BerthError {
+    if (e instanceof BerthError) return e;
+    let message: string;
+    try {
+      message = String((e as Error | undefined)?.message ?? e);
+    } catch {
+      message = 'Unknown error'; // e.g. a Symbol, or an object whose toString throws
+    }
+    return new BerthError('INTERNAL', message);
   }
 }

@@ -31,8 +31,6 @@ function get(path: string, headers: Record<string, string> = {}): Promise<{ stat
   });
 }
 
-const cookie = () => `berth_token_${server.port}=${server.token}`;
-
 function connect(opts: { origin?: string; token?: string | null; cookie?: string } = {}): Promise<WebSocket> {
   const url = `ws://127.0.0.1:${server.port}/api${opts.token ? `?token=${opts.token}` : ''}`;
   const ws = new WebSocket(url, { origin: opts.origin ?? server.origin, headers: opts.cookie ? { cookie: opts.cookie } : {} });
@@ -61,35 +59,41 @@ describe('browser-mode server', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{32}$/);
   });
 
-  it('refuses pages without the token, trades the token for a cookie, then serves the app', async () => {
-    expect((await get('/')).status).toBe(401);
-    expect((await get('/?token=wrong')).status).toBe(401);
-    const first = await get(`/?token=${server.token}`);
-    expect(first.status).toBe(302);
-    expect(String(first.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
-    const page = await get('/', { cookie: cookie() });
-    expect(page.status).toBe(200);
-    expect(page.body).toContain('<div id="root">');
-    expect(page.headers['content-security-policy']).toMatch(/default-src 'self'/);
+  it('serves the app (no secret in it) without setting any cookie; a token of another run is refused in words', async () => {
+    for (const path of ['/', `/?token=${server.token}`, '/containers']) {
+      const page = await get(path);
+      expect(page.status).toBe(200);
+      expect(page.body).toContain('<div id="root">');
+      expect(page.body).not.toContain(server.token);
+      expect(page.headers['set-cookie']).toBeUndefined();
+      expect(page.headers['content-security-policy']).toMatch(/default-src 'self'/);
+    }
+    const stale = await get('/?token=wrong');
+    expect(stale.status).toBe(401);
+    expect(stale.body).toMatch(/earlier run of Berth/);
   });
 
-  it('refuses a foreign Host header (DNS rebinding) even with the token', async () => {
-    expect((await get('/', { cookie: cookie(), host: `evil.example:${server.port}` })).status).toBe(403);
+  it('refuses a foreign Host header (DNS rebinding), with or without the token', async () => {
+    expect((await get('/', { host: `evil.example:${server.port}` })).status).toBe(403);
+    expect((await get(`/?token=${server.token}`, { host: `evil.example:${server.port}` })).status).toBe(403);
   });
 
   it('does not serve files outside the renderer build', async () => {
-    const r = await get('/..%2f..%2fpackage.json', { cookie: cookie() });
-    expect(r.body).not.toContain('"name": "berth"');
+    // decoded, the path climbs out of the build: refused, not the index.html fallback
+    const r = await get('/..%2f..%2fpackage.json');
+    expect(r.status).toBe(403);
+    expect(r.body).toBe('');
   });
 
-  it('refuses WebSockets without the token or from a foreign Origin', async () => {
+  it('refuses WebSockets without the token (a cookie counts for nothing) or from a foreign Origin', async () => {
     await expect(connect({})).rejects.toThrow(/401/);
-    await expect(connect({ cookie: cookie(), origin: 'http://evil.example' })).rejects.toThrow(/403/);
+    await expect(connect({ cookie: `berth_token_${server.port}=${server.token}` })).rejects.toThrow(/401/);
+    await expect(connect({ token: server.token, origin: 'http://evil.example' })).rejects.toThrow(/403/);
     await expect(connect({ token: server.token, origin: 'null' })).rejects.toThrow(/403/);
   });
 
   it('answers API calls and pushes events over an authorised WebSocket', async () => {
-    const ws = await connect({ cookie: cookie() });
+    const ws = await connect({ token: server.token });
     const events: string[] = [];
     ws.on('message', (d) => {
       const m = JSON.parse(d.toString()) as { t: string; name?: string };
