@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { ErrorPayload } from './errors';
-import { checkReference } from './image-ref';
+import { imageIdOrReference, imageReference } from './validation';
 import { UPLOAD_PIECE } from './transfer';
 import { runSpec } from './run-spec';
 import type {
@@ -15,6 +15,7 @@ import type {
   CleanupPlan,
   ComposeStatus,
   DiskUsage,
+  ContextProbe,
   EngineContext,
   HistoryLayer,
   LayerProgress,
@@ -30,6 +31,8 @@ import type {
   ResourceKind,
   VolumeSummary,
   VmInfo,
+  VmDiskCompaction,
+  VmDiskInfo,
 } from './models';
 
 /** Declares a request: `request<Result>()(argsSchema)`. Curried so the args type is inferred. */
@@ -45,18 +48,10 @@ export const resourceName = z
   .regex(NAME_RE, 'must start with a letter or digit and use only letters, digits, "_", "." and "-"');
 /** A container, volume or network id or name. */
 const ref = z.string().min(1).max(256).regex(NAME_RE, 'is not a valid id or name');
-/** An image id (sha256:...) or reference (registry/repo:tag@digest). */
-const imageRef = z
-  .string()
-  .min(1)
-  .max(512)
-  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.:/@-]*$/, 'is not a valid image reference')
-  .refine((s) => !s.includes('..'), 'is not a valid image reference');
+/** An image id (sha256:...) or reference (registry/repo:tag@digest), by Docker's grammar with the reason in words. */
+const imageRef = imageIdOrReference;
 /** A reference to pull, push or tag as, checked by Docker's grammar with the reason in words. */
-const reference = z.string().superRefine((s, ctx) => {
-  const r = checkReference(s);
-  if (typeof r === 'string') ctx.addIssue({ code: 'custom', message: r });
-});
+const reference = imageReference;
 const CLEANUP_KINDS = ['containers', 'dangling-images', 'unused-images', 'volumes', 'build-cache'] as const satisfies readonly CleanupKind[];
 const ids = (item: z.ZodType<string>) => z.array(item).min(1).max(1000);
 
@@ -102,9 +97,23 @@ export const preferences = z
     startAtLogin: z.boolean(),
     /** Quitting Berth stops the VM cleanly first. */
     quitStopsVm: z.boolean(),
+    /** Berth starts its VM at launch when the VM is the engine in use. */
+    startVm: z.boolean(),
+    /** The user's docker CLI uses Berth's engine (currentContext "berth" in their docker config). */
+    dockerCli: z.boolean(),
+    /** A port a VM container publishes on all addresses is on all of this computer's addresses too (0.0.0.0: reachable from the network); off: 127.0.0.1 only. */
+    portsOnAllAddresses: z.boolean().optional(),
     theme: z.enum(['system', 'light', 'dark']),
   })
   .strict();
+
+/** Values the settings file held that Berth dropped on load (each a sentence naming the field). */
+export interface SettingsProblems {
+  file: string;
+  warnings: string[];
+  /** Where the file as it was is kept (settings.json.bad-<time>). */
+  copy?: string;
+}
 
 /** The VM's size (applied at its next start). */
 export const vmResources = z
@@ -113,6 +122,11 @@ export const vmResources = z
     memoryMiB: z.number().int().min(512).max(262144),
     /** The data disk only grows: a smaller size than it has is refused. */
     diskGiB: z.number().int().min(8).max(4096),
+    /** Minutes with no running container and no API call before the VM is paused (0: never). The page offers whole minutes; the bench sets 0.05 (3 s), the least there is: less would pause and wake the VM all the time. */
+    autoPauseMinutes: z
+      .number()
+      .max(1440)
+      .refine((m) => m === 0 || m >= 0.05, 'Pause after 0.05 minutes (3 s) or more, or 0 for never.'),
   })
   .strict();
 
@@ -124,6 +138,8 @@ export type BulkResult = { id: string; ok: true } | { id: string; ok: false; err
 
 export const requests = {
   'engine.status': request<EngineStatus>()(none),
+  /** Looks for the engine in use again now, instead of at the next retry; resolves with the outcome. */
+  'engine.retry': request<EngineStatus>()(none),
 
   /** The engines Berth can switch between; "default" is the one from the environment or settings. */
   'contexts.list': request<EngineContext[]>()(none),
@@ -131,6 +147,8 @@ export const requests = {
   'contexts.use': request<void>()(z.object({ name: z.string().min(1).max(64) }).strict()),
   'contexts.add': request<EngineContext[]>()(z.object({ name: contextName, host: z.string().trim().min(1).max(1024) }).strict()),
   'contexts.remove': request<EngineContext[]>()(z.object({ name: z.string().min(1).max(64) }).strict()),
+  /** Which engines answer now (a ping each, 1.5 s at most): what the unreachable banner offers. */
+  'contexts.probe': request<ContextProbe[]>()(none),
 
   /** The Berth VM: state, start (resolves when running; steps arrive as vm:status), stop, console. */
   'vm.status': request<VmInfo>()(none),
@@ -141,9 +159,12 @@ export const requests = {
   /** Applied at the VM's next start; the disk only grows. */
   'vm.resources.update': request<z.infer<typeof vmResources>>()(vmResources.partial().strict()),
 
-  'preferences.get': request<z.infer<typeof preferences>>()(none),
+  /** The preferences, and what Berth could not use of its settings file (dropped values, in words). */
+  'preferences.get': request<z.infer<typeof preferences> & { settingsProblems?: SettingsProblems }>()(none),
   /** Changes some preferences (validated, written atomically); the result is all of them. */
   'preferences.update': request<z.infer<typeof preferences>>()(preferences.partial().strict()),
+  /** The user's answer to "a berth docker context of yours is there": keep a copy, replace it, switch the CLI to Berth. */
+  'preferences.replaceDockerContext': request<z.infer<typeof preferences> & { replacedContextCopy?: string }>()(none),
 
   'containers.list': request<ContainerSummary[]>()(none),
   'containers.inspect': request<unknown>()(z.object({ id: ref }).strict()),
@@ -183,8 +204,15 @@ export const requests = {
   'disk.usage': request<DiskUsage>()(none),
   /** What a cleanup would remove, item by item. */
   'disk.preview': request<CleanupPlan>()(z.object({ kind: z.enum(CLEANUP_KINDS) }).strict()),
-  /** Runs the cleanup; returns what it removed. */
-  'disk.cleanup': request<CleanupPlan>()(z.object({ kind: z.enum(CLEANUP_KINDS) }).strict()),
+  /**
+   * Runs the cleanup; returns what it removed and what it kept, and why. With `ids` (the preview's
+   * items) it removes only those still unused; without, everything unused now.
+   */
+  'disk.cleanup': request<CleanupPlan>()(z.object({ kind: z.enum(CLEANUP_KINDS), ids: ids(z.string().min(1).max(256)).optional() }).strict()),
+  /** The Berth VM's data disk on the host (allocated and at most); null when the engine in use is not the VM. */
+  'disk.vm': request<VmDiskInfo | null>()(none),
+  /** Trims the VM's filesystem so the host gets its free space back; says how much it got. */
+  'disk.compact': request<VmDiskCompaction>()(none),
 
   'volumes.list': request<VolumeSummary[]>()(none),
   'volumes.inspect': request<unknown>()(z.object({ name: ref }).strict()),
@@ -230,8 +258,8 @@ const stream =
   <C>() =>
   <A extends z.ZodType, I extends z.ZodType = z.ZodNever>(args: A, input?: I) => ({ args, input: input ?? (z.never() as unknown as I), chunk: undefined as unknown as C });
 
-/** One piece of an upload, base64. */
-const uploadPiece = z.object({ data: z.string().max(Math.ceil((UPLOAD_PIECE * 4) / 3) + 4).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64') }).strict();
+/** One piece of an upload: raw bytes (a binary frame over the WebSocket, a Uint8Array over IPC). */
+const uploadPiece = z.instanceof(Uint8Array, { message: 'must be bytes' }).refine((b) => b.length <= UPLOAD_PIECE, `must be at most ${UPLOAD_PIECE} bytes`);
 
 /** What a terminal sends: keystrokes, a new size, or how many output chars it has rendered. */
 export const terminalInput = z.union([
@@ -261,10 +289,10 @@ export const streams = {
   ),
   /** Live resource use of a running container, about once a second. */
   'containers.stats': stream<StatsSample>()(z.object({ id: ref }).strict()),
-  /** A tar of a file or folder in the container, in base64 pieces. */
-  'containers.files.download': stream<string>()(z.object({ id: ref, path: containerPath }).strict()),
+  /** A tar of a file or folder in the container, in pieces of bytes. */
+  'containers.files.download': stream<Uint8Array>()(z.object({ id: ref, path: containerPath }).strict()),
   /**
-   * Writes one file into a folder of the container. Input: the content in base64 pieces; each
+   * Writes one file into a folder of the container. Input: the content in pieces of bytes; each
    * chunk acknowledges the bytes the engine has taken (send the next pieces on those acks).
    */
   'containers.files.upload': stream<TransferProgress>()(
@@ -292,9 +320,9 @@ export const streams = {
       })
       .strict(),
   ),
-  /** `docker save` of images as one tar, in base64 pieces. */
-  'images.save': stream<string>()(z.object({ ids: ids(imageRef).max(100) }).strict()),
-  /** `docker load` of a tar the client sends in base64 pieces (acknowledged like an upload); the last chunk lists what was loaded. */
+  /** `docker save` of images as one tar, in pieces of bytes. */
+  'images.save': stream<Uint8Array>()(z.object({ ids: ids(imageRef).max(100) }).strict()),
+  /** `docker load` of a tar the client sends in pieces of bytes (acknowledged like an upload); the last chunk lists what was loaded. */
   'images.load': stream<TransferProgress & { loaded?: string[] }>()(
     z.object({ size: z.number().int().min(1).max(2 ** 40) }).strict(),
     uploadPiece,

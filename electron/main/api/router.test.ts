@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { streams } from '../../shared/api-contract';
 import { BerthError } from '../../shared/errors';
-import { createRouter, type Handlers, type StreamHandlers } from './router';
+import { UPLOAD_PIECE } from '../../shared/transfer';
+import { createRouter, EARLY_INPUT_BYTES, type Handlers, type StreamHandlers } from './router';
 
 function handlers(overrides: Partial<Handlers> = {}): Handlers {
   const notUsed = () => Promise.reject(new Error('not used'));
@@ -68,8 +69,9 @@ describe('router', () => {
   });
 });
 
+const logs = (impl: StreamHandlers['containers.logs']) => createRouter(handlers(), streamsWith({ 'containers.logs': impl }));
+
 describe('router streams', () => {
-  const logs = (impl: StreamHandlers['containers.logs']) => createRouter(handlers(), streamsWith({ 'containers.logs': impl }));
 
   it('validates stream arguments before starting the handler', async () => {
     const impl = vi.fn(async () => {});
@@ -147,5 +149,110 @@ describe('router streams', () => {
     listen();
     await s.done;
     expect(got).toEqual([{ data: 'a' }, { data: 'b' }]);
+  });
+
+  it('keeps at most EARLY_INPUT_BYTES before the handler listens, then fails that stream with a typed error', async () => {
+    let listen!: () => void;
+    let got = 0;
+    const upload = async (_a: unknown, sink: Parameters<StreamHandlers['containers.files.upload']>[1]) => {
+      await new Promise<void>((resolve) => (listen = resolve)); // e.g. the engine not answering yet
+      sink.onInput(() => got++);
+    };
+    const r = createRouter(handlers(), streamsWith({ 'containers.files.upload': upload }));
+    const args = { id: 'web', dir: '/tmp', name: 'f.bin', size: 100 * UPLOAD_PIECE };
+    const piece = new Uint8Array(UPLOAD_PIECE);
+    const fits = EARLY_INPUT_BYTES / UPLOAD_PIECE;
+    expect(fits).toBe(4);
+
+    const ok = r.openStream('containers.files.upload', args, async () => {});
+    for (let i = 0; i < fits; i++) expect(ok.input(piece)).toBeUndefined(); // a full upload window fits
+    listen();
+    expect(await ok.done).toBeUndefined();
+    expect(got).toBe(fits);
+
+    got = 0;
+    const flood = r.openStream('containers.files.upload', args, async () => {});
+    for (let i = 0; i < fits; i++) expect(flood.input(piece)).toBeUndefined();
+    expect(flood.input(piece)).toMatch(/too much input/);
+    expect(flood.input(piece)).toBe('stream is closed'); // the rest is refused, not kept
+    listen();
+    expect(await flood.done).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/More than 1024 KiB of input came before/) });
+    expect(got).toBe(0); // nothing of a refused stream reaches the handler
+
+    // small inputs count for their bookkeeping too: 100,000 keystrokes are not all kept
+    const keys = r.openStream('containers.exec', { id: 'web' }, async () => {});
+    let refused = 0;
+    for (let i = 0; i < 100_000 && !refused; i++) if (keys.input({ data: 'a' })) refused = i;
+    expect(refused).toBe(EARLY_INPUT_BYTES / 64);
+    keys.cancel();
+    expect(await keys.done).toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+});
+
+describe('router as a boundary: nothing a handler or a client does escapes it', () => {
+  const quiet = () => vi.spyOn(console, 'error').mockImplementation(() => {});
+  const deep = (n: number) => JSON.parse('['.repeat(n) + ']'.repeat(n)) as unknown;
+
+  it('a handler that throws before its first await: an INTERNAL reply, not an exception', async () => {
+    const log = quiet();
+    const sync = (() => {
+      throw new TypeError('sync boom');
+    }) as unknown as Handlers['images.list'];
+    const r = createRouter(handlers({ 'images.list': sync }), streamsWith({ 'containers.logs': sync as never }));
+    expect(await r.handle('images.list')).toMatchObject({ ok: false, error: { code: 'INTERNAL', message: 'sync boom' } });
+    expect(await r.openStream('containers.logs', { id: 'web' }, async () => {}).done).toMatchObject({ code: 'INTERNAL', message: 'sync boom' });
+    expect(log).toHaveBeenCalled();
+    log.mockRestore();
+  });
+
+  it('a write that throws fails that stream with a typed error', async () => {
+    const log = quiet();
+    const r = logs(async (_a, sink) => void (await sink.write([{ text: 'a' }])));
+    const s = r.openStream('containers.logs', { id: 'web' }, () => {
+      throw new Error('transport broke');
+    });
+    expect(await s.done).toMatchObject({ code: 'INTERNAL', message: 'transport broke' });
+    log.mockRestore();
+  });
+
+  it('an input listener that throws ends the stream with the error; later input is refused', async () => {
+    const log = quiet();
+    const r = createRouter(handlers(), streamsWith({
+      'containers.exec': async (_a, sink) => {
+        sink.onInput(() => {
+          throw new Error('listener broke');
+        });
+        await new Promise((resolve) => sink.signal.addEventListener('abort', resolve));
+      },
+    }));
+    const s = r.openStream('containers.exec', { id: 'web' }, async () => {});
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(s.input({ data: 'x' })).toMatch(/failed/);
+    expect(s.input({ data: 'y' })).toMatch(/closed/);
+    expect(await s.done).toMatchObject({ code: 'INTERNAL', message: 'listener broke' });
+    log.mockRestore();
+  });
+
+  it('a mapError that throws still gives a typed reply', async () => {
+    const log = quiet();
+    const r = createRouter(handlers({ 'volumes.list': async () => Promise.reject(new Error('x')) }), noStreams, {
+      mapError: () => {
+        throw new Error('mapping broke');
+      },
+    });
+    expect(await r.handle('volumes.list')).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    log.mockRestore();
+  });
+
+  it('arguments, names and input nested 100,000 deep: typed errors', async () => {
+    const log = quiet();
+    const r = createRouter(handlers(), streamsWith({}));
+    expect(await r.handle(deep(100_000))).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD', message: 'Unknown API call: object' } });
+    expect(await r.handle('volumes.remove', { names: deep(100_000) })).toMatchObject({ ok: false, error: { code: expect.stringMatching(/INVALID_ARGUMENT|INTERNAL/) } });
+    expect(await r.openStream('containers.logs', deep(100_000), async () => {}).done).toMatchObject({ code: expect.stringMatching(/INVALID_ARGUMENT|INTERNAL/) });
+    expect(await r.openStream(deep(100_000), {}, async () => {}).done).toMatchObject({ code: 'UNKNOWN_METHOD' });
+    const s = r.openStream('containers.exec', { id: 'web' }, async () => {});
+    expect(s.input({ data: deep(100_000) })).toBeDefined();
+    log.mockRestore();
   });
 });

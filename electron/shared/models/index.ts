@@ -1,4 +1,5 @@
 /** UI-facing DTOs: what the API returns, flattened from Docker's shapes. */
+import type { ErrorCode } from '../errors';
 
 export type ContainerState =
   | 'created'
@@ -66,6 +67,7 @@ export interface LogLine {
   text: string;
   time?: string; // RFC 3339 with nanoseconds, as the engine writes it
   err?: true; // written to stderr
+  more?: true; // the line is longer than 64 KiB and goes on in the next LogLine
 }
 
 /** One stats reading, computed as `docker stats` computes it. Byte counters are cumulative. */
@@ -146,6 +148,29 @@ export interface DiskUsage {
   buildCache: { count: number; size: number; reclaimable: number };
 }
 
+/** The Berth VM's data disk as the host sees it, shown beside `system df` when the engine in use is the VM. */
+export interface VmDiskInfo {
+  /** The disk file on the host. */
+  file: string;
+  /** Whether it is there yet (the VM's first start makes it). */
+  exists: boolean;
+  /** Bytes the file takes on the host's disk now (its allocated blocks: holes take none). */
+  allocated: number;
+  /** The most it can take: the disk's size as the VM sees it. */
+  max: number;
+  /** Whether the VM runs, or is paused by the resource saver (compacting needs it; a paused VM is resumed for it). */
+  running: boolean;
+}
+
+/** What compacting the VM disk gave back to the host: its allocated bytes before and after. */
+export interface VmDiskCompaction {
+  before: number;
+  after: number;
+  /** The free space the guest trimmed (all of its free space: most of it may have been given back already). */
+  trimmed: number;
+  max: number;
+}
+
 export type CleanupKind = 'containers' | 'dangling-images' | 'unused-images' | 'volumes' | 'build-cache';
 
 /** What a cleanup would remove (preview) or removed (result). */
@@ -153,6 +178,8 @@ export interface CleanupPlan {
   kind: CleanupKind;
   items: { id: string; name: string; size: number }[];
   size: number;
+  /** In a result: previewed items left in place (in use since the preview, or refused by the engine), with the reason in words. */
+  kept?: { id: string; name: string; reason: string }[];
 }
 
 /** An engine Berth can switch to. */
@@ -162,6 +189,20 @@ export interface EngineContext {
   active: boolean;
   /** "default": from BERTH_DOCKER_HOST / DOCKER_HOST / settings; cannot be removed. */
   builtIn: boolean;
+}
+
+/** The built-in contexts: the engine the environment names, and the Berth VM's. */
+export const DEFAULT_CONTEXT = 'default';
+export const VM_CONTEXT = 'berth-vm';
+
+/** Whether a context's engine answers now; `answers` is null where Berth does not check (ssh://). */
+export interface ContextProbe {
+  name: string;
+  host: string;
+  active: boolean;
+  answers: boolean | null;
+  /** Why it does not answer, in words. */
+  reason?: string;
 }
 
 /** Whether Berth can run `compose up`/`down`, and with what. */
@@ -179,6 +220,8 @@ export interface EngineStatus {
   endpoint: string;
   version?: string;
   reason?: string; // why unreachable
+  /** Unreachable because the engine takes requests but answers none (hung or overloaded), not because it is gone. */
+  notAnswering?: boolean;
   since: number; // unix ms of the last state change
 }
 
@@ -189,15 +232,31 @@ export interface PruneReport {
 
 export type ResourceKind = 'containers' | 'images' | 'volumes' | 'networks';
 
-export type VmState = 'stopped' | 'starting' | 'running' | 'stopping' | 'error';
+/** paused: auto-paused while idle (no container running, no API call); the next call resumes it. */
+export type VmState = 'stopped' | 'starting' | 'running' | 'paused' | 'stopping' | 'error';
 
 export interface VmStatus {
   state: VmState;
   /** While starting: the boot step in words ("Booting Linux and connecting over SSH", ...). */
   step?: string;
+  /** While starting: how far the start is, 0..1, where the backend can tell. */
+  progress?: number;
+  /** While starting: when this start began (unix ms), kept across its steps. */
+  startedAt?: number;
+  /** While starting: how long the last start that reached running took (ms), when known. */
+  expectedMs?: number;
   /** Why it is in error. */
   reason?: string;
+  /** In error: the failure's code (CONFLICT: a refusal a retry does not change, such as an older engine; UNAVAILABLE: something to install first). */
+  errorCode?: ErrorCode;
   since: number; // unix ms of the last change
+}
+
+/** A container's published port as the VM forwards it to the host: 127.0.0.1, or 0.0.0.0 when the preference allows it. */
+export interface ForwardedPort {
+  protocol: 'tcp' | 'udp';
+  port: number;
+  address: '127.0.0.1' | '0.0.0.0';
 }
 
 /** The Berth VM as the app, the tray and `berth vm status` see it. */
@@ -207,8 +266,10 @@ export interface VmInfo extends VmStatus {
   /** While running: the engine on the host (`unix://...`). */
   dockerHost?: string;
   ssh?: { host: string; port: number };
-  /** Host ports (127.0.0.1) forwarded into the VM right now. */
+  /** Host ports forwarded into the VM right now (TCP or UDP). */
   ports: number[];
+  /** The same forwards, each with its protocol and the host address it is on. */
+  forwards?: ForwardedPort[];
   /** Published ports that could not be forwarded, in words. */
   warnings: string[];
 }

@@ -38,11 +38,13 @@ export interface Services {
 export function createHandlers(s: Services): Handlers {
   return {
     'engine.status': async () => s.engine.getStatus(),
+    'engine.retry': () => s.engine.retry(),
 
     'contexts.list': () => s.contexts.list(),
     'contexts.use': ({ name }) => s.contexts.use(name),
     'contexts.add': ({ name, host }) => s.contexts.add(name, host),
     'contexts.remove': ({ name }) => s.contexts.remove(name),
+    'contexts.probe': () => s.contexts.probe(),
 
     'vm.status': async () => s.vm.status(),
     'vm.start': () => s.vm.start(),
@@ -52,6 +54,7 @@ export function createHandlers(s: Services): Handlers {
     'vm.resources.update': (patch) => s.vm.updateResources(patch),
     'preferences.get': () => s.preferences.get(),
     'preferences.update': (patch) => s.preferences.update(patch),
+    'preferences.replaceDockerContext': () => s.preferences.replaceDockerContext(),
 
     'containers.list': () => s.containers.list(),
     'containers.inspect': ({ id }) => s.containers.inspect(id),
@@ -74,7 +77,9 @@ export function createHandlers(s: Services): Handlers {
 
     'disk.usage': () => s.disk.usage(),
     'disk.preview': ({ kind }) => s.disk.preview(kind),
-    'disk.cleanup': ({ kind }) => s.disk.cleanup(kind),
+    'disk.cleanup': ({ kind, ids }) => s.disk.cleanup(kind, ids),
+    'disk.vm': () => s.disk.vmDisk(),
+    'disk.compact': () => s.disk.compact(),
 
     'volumes.list': () => s.volumes.list(),
     'volumes.inspect': ({ name }) => s.volumes.inspect(name),
