@@ -1,6 +1,8 @@
 /**
  * Docker image references (distribution/reference grammar): [domain[:port]/]path[:tag][@digest].
- * `checkReference` says in words what is wrong, so a typo gets a clear message before any pull.
+ * `checkReference` says in words what is wrong, so a typo gets a clear message before any pull,
+ * and so nothing outside the grammar ever reaches the engine's URL paths (`a//b` there is answered
+ * with a redirect, `?` or `#` would change the request).
  */
 import { BerthError } from './errors';
 
@@ -8,6 +10,10 @@ const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const DOMAIN = /^(?:localhost|[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::\d{1,5})?$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
+/** An image id as the engine prints it: `sha256:` and hex digits, or a prefix of the hex. */
+const IMAGE_ID = /^sha256:[a-f0-9]{1,64}$/;
+/** distribution/reference's NameTotalLengthMax: the repository (domain and path), without tag or digest. */
+export const NAME_MAX = 255;
 
 export interface ImageReference {
   domain?: string;
@@ -19,8 +25,9 @@ export interface ImageReference {
 /** The parsed reference, or the reason it is not one. */
 export function checkReference(ref: string): ImageReference | string {
   if (!ref) return 'An image reference is required.';
-  if (ref.length > 512) return 'The image reference is too long.';
+  if (ref.length > 512) return 'The image reference is too long (more than 512 characters).';
   if (/\s/.test(ref)) return 'An image reference has no spaces.';
+  if (/[\x00-\x1f\x7f]/.test(ref)) return 'An image reference has no control characters.';
   let rest = ref;
   let digest: string | undefined;
   const at = rest.indexOf('@');
@@ -36,6 +43,7 @@ export function checkReference(ref: string): ImageReference | string {
     rest = rest.slice(0, colon);
     if (!TAG.test(tag)) return `"${tag}" is not a valid tag (letters, digits, "_", "." and "-", up to 128).`;
   }
+  if (!rest) return 'The image name is missing.';
   const parts = rest.split('/');
   let domain: string | undefined;
   if (parts.length > 1 && (parts[0]!.includes('.') || parts[0]!.includes(':') || parts[0] === 'localhost' || parts[0] !== parts[0]!.toLowerCase())) {
@@ -49,7 +57,16 @@ export function checkReference(ref: string): ImageReference | string {
   }
   const path = parts.join('/');
   if (!path) return 'The image name is missing.';
+  const name = domain ? `${domain}/${path}` : path;
+  if (name.length > NAME_MAX) return `The image name is longer than ${NAME_MAX} characters (${name.length}).`;
   return { ...(domain ? { domain } : {}), path, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
+}
+
+/** An image id (sha256:...) or a reference: undefined when it is one, else the reason it is neither. */
+export function checkImageRef(s: string): string | undefined {
+  if (IMAGE_ID.test(s)) return undefined;
+  const r = checkReference(s);
+  return typeof r === 'string' ? r : undefined;
 }
 
 /** The parsed reference; a reference Docker would refuse is an INVALID_ARGUMENT with the reason. */

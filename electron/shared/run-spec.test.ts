@@ -1,6 +1,7 @@
+import { isIP } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { parseBytes, parseEnvFile, runSpec, splitArgs, toDockerRunCommand } from './run-spec';
-import { formatIssues } from './validation';
+import { parseBytes, runSpec, shellJoin, splitArgs, toDockerRunCommand } from './run-spec';
+import { formatIssues, ipProblem } from './validation';
 
 describe('splitArgs', () => {
   it.each<[string, string[]]>([
@@ -13,19 +14,6 @@ describe('splitArgs', () => {
 
   it('refuses an unclosed quote', () => {
     expect(() => splitArgs(`echo 'oops`)).toThrow(/unclosed ' quote/);
-  });
-});
-
-describe('parseEnvFile', () => {
-  it('reads KEY=VALUE lines, skipping comments and blanks, keeping = in values', () => {
-    expect(parseEnvFile('# db\nDB_URL=postgres://u:p@h/db?a=b\n\n  EMPTY=\nFLAG\r\n')).toEqual([
-      { key: 'DB_URL', value: 'postgres://u:p@h/db?a=b' },
-      { key: 'EMPTY', value: '' },
-      { key: 'FLAG', value: '' },
-    ]);
-  });
-  it('names the bad line', () => {
-    expect(() => parseEnvFile('OK=1\n1BAD=2')).toThrow(/line 2: "1BAD"/);
   });
 });
 
@@ -53,7 +41,15 @@ describe('runSpec', () => {
   });
 
   it.each<[unknown, RegExp]>([
-    [{ image: '' }, /image: is required/],
+    [{ image: '' }, /^image: is required$/],
+    [{ image: 'a//b' }, /image: The image name has an empty part/],
+    [{ image: 'Nginx' }, /image: Image names must be lowercase/],
+    [{ image: 'x', ports: [{ containerPort: 80, hostIp: '999.1.1.1', hostPort: 18080 }] }, /ports\.0\.hostIp: "999\.1\.1\.1" is not an IPv4 address: 999 is above 255/],
+    [{ image: 'x', ports: [{ containerPort: 80, hostIp: '1.2.3' }] }, /hostIp: "1\.2\.3" is not an IPv4 address: it has 3 parts, not 4/],
+    [{ image: 'x', ports: [{ containerPort: 80, hostIp: '01.2.3.4' }] }, /hostIp: "01\.2\.3\.4" is not an IPv4 address: "01" has a leading zero/],
+    [{ image: 'x', ports: [{ containerPort: 80, hostIp: '::gg' }] }, /hostIp: "::gg" is not an IPv6 address/],
+    [{ image: 'x', ports: [{ containerPort: 80, hostIp: '[::1]' }] }, /hostIp: "\[::1\]" must be written without brackets/],
+    [{ image: 'x', ports: [{ containerPort: 80, hostIp: 'localhost' }] }, /hostIp: "localhost" is not an IPv4 address/],
     [{ image: 'x', name: 'bad name' }, /name: must start/],
     [{ image: 'x', ports: [{ containerPort: 0 }] }, /ports\.0\.containerPort: must be 1-65535/],
     [{ image: 'x', ports: [{ containerPort: 80, hostPort: 70000 }] }, /hostPort/],
@@ -62,10 +58,27 @@ describe('runSpec', () => {
     [{ image: 'x', autoRemove: true, restart: 'always' }, /--rm cannot be combined/],
     [{ image: 'x', maxRetries: 3, restart: 'always' }, /max retries needs the on-failure/],
     [{ image: 'x', ports: [{ containerPort: 80, hostPort: 8080 }, { containerPort: 81, hostPort: 8080 }] }, /published twice/],
-    [{ image: 'x', memoryBytes: 1000 }, /at least 6 MB/],
+    [{ image: 'x', memoryBytes: 1000 }, /at least 6 MiB/],
+    [{ image: 'x', mounts: [{ type: 'volume', target: '/data' }, { type: 'volume', target: '/data/' }] }, /mounts: two mounts share a container path/],
+    [{ image: 'x', mounts: [{ type: 'tmpfs', target: '/t' }, { type: 'bind', source: '/s', target: '/t' }] }, /two mounts share a container path/],
     [{ image: 'x', capAdd: ['net admin'] }, /capability name/],
     [{ image: 'x', user: 'a b' }, /user:group/],
   ])('refuses %o', (spec, reason) => expect(check(spec)).toMatch(reason));
+
+  it.each(['127.0.0.1', '0.0.0.0', '10.213.0.1', '255.255.255.255', '::1', '::', 'fe80::1', '2001:db8::8a2e:370:7334', '::ffff:127.0.0.1'])('accepts hostIp %s', (hostIp) => {
+    expect(check({ image: 'x', ports: [{ containerPort: 80, hostIp }] })).toBe('ok');
+  });
+});
+
+describe('ipProblem', () => {
+  // Berth's rule is node:net's isIP (which the shared code cannot import) without zones.
+  it.each([
+    '127.0.0.1', '0.0.0.0', '1.2.3.4', '255.255.255.255', '256.0.0.1', '999.1.1.1', '1.2.3', '1.2.3.4.5', '01.2.3.4', '1.2.3.04', '00.0.0.0', '1..2.3', '1.2.3.4 ', ' 1.2.3.4', '+1.2.3.4', '1e2.0.0.1', '0x7f.0.0.1', '',
+    '::', '::1', '::gg', '1::2::3', ':::1', '1:::2', '1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7::', '::ffff:1.2.3.4', '::ffff:999.1.1.1', 'fe80::1', '02001:db8::1', 'gggg::1', '1:2', ':1', '1:', 'fe80::1%eth0', '[::1]',
+  ])('%j as node:net isIP says', (s) => {
+    const node = isIP(s) !== 0 && !s.includes('%');
+    expect(ipProblem(s) === undefined, `${s}: ${ipProblem(s)}`).toBe(node);
+  });
 });
 
 describe('toDockerRunCommand', () => {
@@ -98,8 +111,25 @@ describe('toDockerRunCommand', () => {
     );
   });
 
+  it('brackets IPv6 host addresses, as docker run -p needs', () => {
+    expect(toDockerRunCommand({ image: 'x', ports: [{ hostIp: '::1', hostPort: 8080, containerPort: 80 }, { hostIp: '::', containerPort: 53, protocol: 'udp' }] })).toBe("docker run -d -p '[::1]:8080:80' -p '[::]::53/udp' x");
+  });
+
   it('writes restart policies with their retries', () => {
     expect(toDockerRunCommand({ image: 'x', restart: 'on-failure', maxRetries: 3 })).toBe('docker run -d --restart on-failure:3 x');
     expect(toDockerRunCommand({ image: 'x', restart: 'unless-stopped' })).toBe('docker run -d --restart unless-stopped x');
+  });
+});
+
+describe('shellJoin', () => {
+  it.each<[string[], string]>([
+    [['sh', '-c', 'exit 1'], `sh -c 'exit 1'`],
+    [['echo', "it's"], String.raw`echo 'it'\''s'`],
+    [['printf', ''], `printf ''`],
+    [['env', 'A=1', '/bin/x', '--flag=a,b'], 'env A=1 /bin/x --flag=a,b'],
+    [['sh', '-c', 'echo $HOME; ls *'], `sh -c 'echo $HOME; ls *'`],
+  ])('shellJoin(%j) = %s, and reads back as the same arguments', (args, line) => {
+    expect(shellJoin(args)).toBe(line);
+    expect(splitArgs(line)).toEqual(args);
   });
 });

@@ -1,20 +1,20 @@
 /**
  * What "run a container" means in Berth: the spec the Run dialog sends (validated by the router
- * with `runSpec`), plus the pure helpers both sides use: argument splitting, .env parsing, sizes,
+ * with `runSpec`), plus the pure helpers both sides use: argument splitting and quoting, sizes,
  * and the equivalent `docker run` command line.
  */
 import { z } from 'zod';
+import { imageIdOrReference, ipAddress } from './validation';
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const absPath = z.string().min(1).max(4096).regex(/^\//, 'must be an absolute path (start with /)');
 const port = z.number().int().min(1, 'must be 1-65535').max(65535, 'must be 1-65535');
-const ipv4 = z.string().regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/, 'must be an IPv4 address');
 const capability = z.string().regex(/^(CAP_)?[A-Z_]+$|^ALL$/, 'must be a capability name such as NET_ADMIN');
 
 export const RESTART_POLICIES = ['no', 'on-failure', 'always', 'unless-stopped'] as const;
 
 export const portSpec = z
-  .object({ hostIp: ipv4.default('127.0.0.1'), hostPort: port.optional(), containerPort: port, protocol: z.enum(['tcp', 'udp']).default('tcp') })
+  .object({ hostIp: ipAddress.default('127.0.0.1'), hostPort: port.optional(), containerPort: port, protocol: z.enum(['tcp', 'udp']).default('tcp') })
   .strict();
 
 export const mountSpec = z.discriminatedUnion('type', [
@@ -25,7 +25,7 @@ export const mountSpec = z.discriminatedUnion('type', [
 
 export const runSpec = z
   .object({
-    image: z.string().min(1, 'is required').max(512).regex(/^[a-zA-Z0-9][a-zA-Z0-9_.:/@-]*$/, 'is not a valid image reference'),
+    image: z.string().min(1, 'is required').pipe(imageIdOrReference),
     name: z.string().max(128).regex(NAME_RE, 'must start with a letter or digit and use only letters, digits, "_", "." and "-"').optional(),
     command: z.array(z.string().max(65536)).max(1024).optional(),
     entrypoint: z.array(z.string().max(65536)).max(1024).optional(),
@@ -39,7 +39,7 @@ export const runSpec = z
     interactive: z.boolean().default(false),
     tty: z.boolean().default(false),
     cpus: z.number().positive('must be more than 0').max(1024).optional(),
-    memoryBytes: z.number().int().min(6 * 1024 * 1024, 'must be at least 6 MB').optional(),
+    memoryBytes: z.number().int().min(6 * 1024 * 1024, 'must be at least 6 MiB').optional(),
     user: z.string().regex(/^[a-zA-Z0-9_.-]+(:[a-zA-Z0-9_.-]+)?$/, 'must be user, uid, or user:group').max(256).optional(),
     workdir: absPath.optional(),
     labels: z.record(z.string().min(1).max(256), z.string().max(4096)).default({}),
@@ -54,7 +54,9 @@ export const runSpec = z
   .refine((s) => new Set(s.ports.filter((p) => p.hostPort).map((p) => `${p.hostIp}:${p.hostPort}/${p.protocol}`)).size === s.ports.filter((p) => p.hostPort).length, {
     message: 'the same host port is published twice',
     path: ['ports'],
-  });
+  })
+  // The engine refuses this too, but only after it made the anonymous volumes: refuse it first.
+  .refine((s) => new Set(s.mounts.map((m) => m.target.replace(/\/+$/, '') || '/')).size === s.mounts.length, { message: 'two mounts share a container path', path: ['mounts'] });
 
 export type RunSpecInput = z.input<typeof runSpec>;
 export type RunSpec = z.output<typeof runSpec>;
@@ -94,20 +96,6 @@ export function splitArgs(line: string): string[] {
   return out;
 }
 
-/** Parses a .env file as `docker run --env-file` does: KEY=VALUE lines, # comments, blank lines. */
-export function parseEnvFile(text: string): { key: string; value: string }[] {
-  const out: { key: string; value: string }[] = [];
-  text.split(/\r?\n/).forEach((raw, n) => {
-    const line = raw.replace(/^\s+/, '');
-    if (!line || line.startsWith('#')) return;
-    const eq = line.indexOf('=');
-    const key = (eq < 0 ? line : line.slice(0, eq)).trim();
-    if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(key)) throw new Error(`line ${n + 1}: "${key}" is not a variable name`);
-    out.push({ key, value: eq < 0 ? '' : line.slice(eq + 1) });
-  });
-  return out;
-}
-
 const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
 
 /** "512m", "1g", "1.5G", "1048576" -> bytes (binary units, as docker's --memory). */
@@ -117,8 +105,14 @@ export function parseBytes(text: string): number {
   return Math.round(Number(m[1]) * SIZE_UNITS[m[2]!.toLowerCase()]!);
 }
 
-function quote(arg: string): string {
+/** One argument as a POSIX shell reads it back: bare when safe, else in single quotes. */
+export function shellQuote(arg: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A command line from its arguments, quoted so that `sh -c 'exit 1'` reads as typed (splitArgs' inverse). */
+export function shellJoin(args: readonly string[]): string {
+  return args.map(shellQuote).join(' ');
 }
 
 function formatBytesFlag(n: number): string {
@@ -135,7 +129,9 @@ export function toDockerRunCommand(s: RunSpecInput): string {
   else if (s.tty) a.push('-t');
   if (s.name) a.push('--name', s.name);
   for (const p of s.ports ?? []) {
-    const host = p.hostPort ? `${p.hostIp ?? '127.0.0.1'}:${p.hostPort}:` : `${p.hostIp ?? '127.0.0.1'}::`;
+    const ip = p.hostIp ?? '127.0.0.1';
+    const hostIp = ip.includes(':') ? `[${ip}]` : ip; // docker run -p [::1]:8080:80
+    const host = `${hostIp}:${p.hostPort ?? ''}:`;
     a.push('-p', `${host}${p.containerPort}${p.protocol === 'udp' ? '/udp' : ''}`);
   }
   for (const m of s.mounts ?? []) {
@@ -158,5 +154,5 @@ export function toDockerRunCommand(s: RunSpecInput): string {
   if (s.entrypoint?.length) a.push('--entrypoint', s.entrypoint[0]!);
   a.push(s.image);
   a.push(...(s.entrypoint?.slice(1) ?? []), ...(s.command ?? []));
-  return a.map(quote).join(' ');
+  return shellJoin(a);
 }
