@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DOCKER_HOST, formatEndpoint, parseDockerHost, resolveDockerHost } from './endpoint';
+import { formatEndpoint, parseDockerHost } from './endpoint';
 
 describe('engine endpoint', () => {
   it('parses unix sockets and tcp addresses', () => {
@@ -17,12 +17,5 @@ describe('engine endpoint', () => {
 
   it.each(['unix://relative.sock', 'ssh://host', 'ssh://me@host:0', 'tcp://h:0', 'tcp://h:99999', 'nonsense'])('refuses %s with a hint', (v) => {
     expect(() => parseDockerHost(v)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', hint: expect.stringMatching(/unix:\/\/\/path/) }));
-  });
-
-  it('prefers BERTH_DOCKER_HOST, then DOCKER_HOST, then settings, then the default', () => {
-    expect(resolveDockerHost({ BERTH_DOCKER_HOST: 'a', DOCKER_HOST: 'b' }, 'c')).toBe('a');
-    expect(resolveDockerHost({ DOCKER_HOST: 'b' }, 'c')).toBe('b');
-    expect(resolveDockerHost({}, 'c')).toBe('c');
-    expect(resolveDockerHost({})).toBe(DEFAULT_DOCKER_HOST);
   });
 });

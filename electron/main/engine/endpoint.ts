@@ -34,8 +34,3 @@ export function formatEndpoint(e: EngineEndpoint): string {
   const host = e.host.includes(':') ? `[${e.host}]` : e.host;
   return `ssh://${e.username}@${host}${e.port === 22 ? '' : `:${e.port}`}${e.socketPath === '/var/run/docker.sock' ? '' : e.socketPath}`;
 }
-
-/** Settings/env precedence: BERTH_DOCKER_HOST, then DOCKER_HOST, then the configured value, then the default. */
-export function resolveDockerHost(env: NodeJS.ProcessEnv, configured?: string): string {
-  return env.BERTH_DOCKER_HOST || env.DOCKER_HOST || configured || DEFAULT_DOCKER_HOST;
-}

@@ -21,11 +21,38 @@ describe('engine error mapping', () => {
     expect(e.message).toBe(err.json.message);
   });
 
+  it.each([
+    [modem(409, 'You cannot remove a running container abc. Stop the container before attempting removal or force remove'), 'Stop it first, or use force.'],
+    [modem(409, 'Conflict. The container name "/web" is already in use by container "abc".'), 'Pick another name, or remove the one that has it.'],
+    [modem(409, 'network with name n1 already exists'), 'Pick another name, or remove the one that has it.'],
+    [modem(403, 'bridge is a pre-defined network and cannot be removed'), 'It clashes with something that exists; the reason above says what.'],
+  ])('%# a conflict gets the hint that fits it', (err, hint) => {
+    expect(toBerthError(err).hint).toBe(hint);
+  });
+
   it.each(['ECONNREFUSED', 'ENOENT', 'EPIPE', 'ECONNRESET'])('%s means the engine is unreachable', (code) => {
     const e = toBerthError(Object.assign(new Error(`connect ${code} /x.sock`), { code }));
     expect(e.code).toBe('ENGINE_UNREACHABLE');
     expect(e.fatal).toBe(true);
     expect(e.hint).toMatch(/reconnect/i);
+  });
+
+  it.each([301, 302, 307, 308])('an HTTP %i (a redirect, never followed) is an engine error in words', (statusCode) => {
+    const e = toBerthError({ statusCode, json: null, message: `(HTTP code ${statusCode}) unexpected - ` });
+    expect(e.code).toBe('ENGINE_ERROR');
+    expect(e.message).toMatch(new RegExp(`redirect \\(HTTP ${statusCode}\\).*never follows`));
+  });
+
+  it('what the engine sent that is not JSON is an engine error, not a bug in Berth', () => {
+    let thrown: unknown;
+    try {
+      JSON.parse('{"status":"Downloading","progressDetail":{');
+    } catch (e) {
+      thrown = e;
+    }
+    const e = toBerthError(thrown);
+    expect(e.code).toBe('ENGINE_ERROR');
+    expect(e.message).toMatch(/cannot read/);
   });
 
   it('keeps BerthErrors and calls anything else INTERNAL', () => {

@@ -1,7 +1,7 @@
 /** Turns whatever dockerode / docker-modem throws into a typed BerthError with the engine's reason. */
 import { BerthError, type ErrorCode } from '../../shared/errors';
 
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOENT', 'EPIPE', 'ECONNRESET', 'EACCES', 'ETIMEDOUT', 'EHOSTUNREACH']);
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOENT', 'EPIPE', 'ECONNRESET', 'EACCES', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED']);
 
 interface ModemError {
   statusCode?: number;
@@ -29,15 +29,30 @@ function codeFor(status: number, message: string): ErrorCode {
   return 'ENGINE_ERROR';
 }
 
+/** What to do about a conflict depends on what it is: a taken name is not a running container. */
+function conflictHint(message: string): string | undefined {
+  if (/already (in use|exists)|name .* is (already )?(taken|reserved)/i.test(message)) return 'Pick another name, or remove the one that has it.';
+  if (/is (running|restarting|paused)|stop the container|cannot (remove|kill) .*running/i.test(message)) return 'Stop it first, or use force.';
+  return undefined; // the generic hint
+}
+
 export function toBerthError(e: unknown): BerthError {
   if (e instanceof BerthError) return e;
   const err = (e ?? {}) as ModemError;
   if (err.code && UNREACHABLE_CODES.has(err.code)) {
     return new BerthError('ENGINE_UNREACHABLE', `Cannot reach the engine (${err.code}): ${err.message ?? ''}`.trim());
   }
+  if (typeof err.statusCode === 'number' && err.statusCode >= 300 && err.statusCode < 400 && err.statusCode !== 304) {
+    return new BerthError('ENGINE_ERROR', `The engine answered with a redirect (HTTP ${err.statusCode}), which Berth never follows.`, {
+      hint: 'The engine did not take the name as written; check it.',
+    });
+  }
   if (typeof err.statusCode === 'number') {
     const message = engineMessage(err);
-    return new BerthError(codeFor(err.statusCode, message), message);
+    const code = codeFor(err.statusCode, message);
+    return new BerthError(code, message, code === 'CONFLICT' ? { hint: conflictHint(message) } : {});
   }
+  // JSON.parse of what the engine sent (an event, a progress line, a stats sample, a header).
+  if (e instanceof SyntaxError && /JSON/.test(e.message)) return new BerthError('ENGINE_ERROR', `The engine sent something Berth cannot read (${e.message}).`);
   return new BerthError('INTERNAL', err.message ?? String(e));
 }

@@ -14,8 +14,15 @@ describe('event table', () => {
     [{ Type: 'network', Action: 'connect' }, ['networks', 'containers']],
     [{ Type: 'plugin', Action: 'enable' }, []],
     [{}, []],
+    // Hostile names find nothing of Object's prototype; odd types are no event.
+    [{ Type: 'constructor', Action: 'start' }, []],
+    [{ Type: '__proto__', Action: 'x' }, []],
+    [{ Type: 'container', Action: 'constructor' }, ['containers']],
+    [{ Type: 'container', Action: 'toString' }, ['containers']],
+    [{ Type: 42, Action: ['start'] }, []],
+    [{ Type: 'container', Action: 42 }, ['containers']],
   ])('%o -> %o', (ev, kinds) => {
-    expect(kindsForEvent(ev)).toEqual(kinds);
+    expect(kindsForEvent(ev as never)).toEqual(kinds);
   });
 });
 

@@ -25,10 +25,11 @@ export const EVENT_TABLE: Record<string, ActionTable> = {
 const NOISE = /^(exec_|attach|detach|resize|top|archive-path|extract-to-dir|export|health_status|copy)/;
 
 export function kindsForEvent(ev: DockerEvent): readonly ResourceKind[] {
-  const table = ev.Type ? EVENT_TABLE[ev.Type] : undefined;
-  const action = ev.Action ?? '';
+  // Own keys only: an engine (or a hostile one) naming "constructor" or "__proto__" finds nothing.
+  const table = typeof ev.Type === 'string' && Object.hasOwn(EVENT_TABLE, ev.Type) ? EVENT_TABLE[ev.Type] : undefined;
+  const action = typeof ev.Action === 'string' ? ev.Action : '';
   if (!table || NOISE.test(action)) return [];
-  return table[action] ?? table['*'];
+  return (Object.hasOwn(table, action) ? table[action] : undefined) ?? table['*'] ?? [];
 }
 
 /**
