@@ -6,7 +6,7 @@
 import type { Readable } from 'node:stream';
 import { BerthError } from '../../shared/errors';
 import type { LayerProgress } from '../../shared/models';
-import { LineSplitter } from './log-stream';
+import { LineSplitter, MAX_JSON_LINE } from './log-stream';
 
 export interface EngineMessage {
   id?: string;
@@ -38,15 +38,18 @@ export function toLayerProgress(m: EngineMessage): LayerProgress | undefined {
 
 /**
  * Reads the stream to its end, handing each batch of messages (one engine read) to `onBatch`
- * (awaited: backpressure). Throws the engine's own error when a line carries one.
+ * (awaited: backpressure). Throws the engine's own error when a line carries one. A progress
+ * message is small: a line over MAX_JSON_LINE, or one that is not JSON, is an error (never held
+ * whole, never guessed at).
  */
 export async function readJsonStream(stream: Readable, onBatch: (messages: EngineMessage[]) => Promise<void>, mapError: (message: string) => BerthError = registryError): Promise<void> {
-  const lines = new LineSplitter();
-  const parse = (lines: string[]): EngineMessage[] => {
+  const lines = new LineSplitter(MAX_JSON_LINE);
+  const parse = (batch: string[]): EngineMessage[] => {
+    if (lines.skipped) throw new BerthError('ENGINE_ERROR', `The engine sent a progress message of over ${MAX_JSON_LINE / 1024 / 1024} MiB; that is no progress message, so Berth stopped reading.`);
     const out: EngineMessage[] = [];
-    for (const line of lines) {
+    for (const line of batch) {
       if (!line.trim()) continue;
-      const m = JSON.parse(line) as EngineMessage;
+      const m = parseMessage(line);
       if (m.error || m.errorDetail?.message) throw mapError((m.errorDetail?.message ?? m.error)!.trim());
       out.push(m);
     }
@@ -58,4 +61,15 @@ export async function readJsonStream(stream: Readable, onBatch: (messages: Engin
   }
   const rest = parse(lines.flush());
   if (rest.length) await onBatch(rest);
+}
+
+function parseMessage(line: string): EngineMessage {
+  let m: unknown;
+  try {
+    m = JSON.parse(line);
+  } catch {
+    m = undefined;
+  }
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new BerthError('ENGINE_ERROR', `The engine sent a progress line that is not a JSON object: ${line.slice(0, 200)}`);
+  return m as EngineMessage;
 }
