@@ -4,12 +4,19 @@
  * forwarding). The remote host key must match the pinned fingerprint, or nothing is sent. The SSH
  * connection is made on first use and again after it drops, so an engine that comes back is found
  * by the engine connection's own retries.
+ *
+ * A new connection's channel is opened before it comes (one kept ready, spare.ts): in the Berth VM
+ * under software emulation, opening one is a round trip through sshd plus dockerd accepting, about
+ * as long as a /_ping itself. The cipher is ssh2's default: aes128-gcm, chacha20-poly1305 and
+ * aes128-ctr with an etm MAC answered within 0.1 ms of each other there (a round trip is about 1 ms
+ * through sshd, the crypto a small part of it), and sshd's Nagle made no difference either.
  */
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { Client, utils, type ClientChannel, type ConnectConfig } from 'ssh2';
+import { Spare } from './spare';
 
 export interface SshTarget {
   host: string;
@@ -29,6 +36,18 @@ export interface SshTunnelOptions {
   /** Where the local end listens. */
   localSocket: string;
   readyTimeoutMs?: number;
+  /** Unanswered keepalives (one per 15 s) before the connection counts as dropped (ssh2's default: 3). */
+  keepaliveCountMax?: number;
+  /** Runs before each new local connection is forwarded (it waits; a rejection drops it): e.g. resuming a paused VM. */
+  beforeForward?: () => Promise<void> | void;
+  /** Called on the bytes of every forwarded connection, either way (an idle timer's activity). */
+  onTraffic?: () => void;
+  /** Channels to the remote engine socket kept open ahead of the next connections (default 1; 0: none). */
+  spareChannels?: number;
+  /** How long a local connection waits for its channel before it is closed (default 15 s: a hung remote must not hang every call). */
+  channelTimeoutMs?: number;
+  /** Where a dropped connection's reason goes (default: console.warn). */
+  log?: (line: string) => void;
 }
 
 /** OpenSSH's fingerprint of a public key blob: SHA256, base64 without padding. */
@@ -42,15 +61,51 @@ export function generateKeyPair(comment: string): { privateKey: string; publicKe
   return { privateKey: k.private, publicKey: k.public };
 }
 
+interface Forwarded {
+  client: Client;
+  stream: ClientChannel;
+}
+
+/** Closes a channel no one reads (what it still receives is read and dropped). */
+function closeChannel({ stream }: Forwarded): void {
+  stream.resume();
+  stream.close();
+}
+
+class ChannelTimeout extends Error {}
+
 export class SshTunnel {
   private server: Server | undefined;
   private client: Client | undefined;
   private connecting: Promise<Client> | undefined;
   private readonly sockets = new Set<Socket>();
+  private closed = false;
+  /** Counts the closes: a connection begun before one is not kept after it. */
+  private closes = 0;
+  /** Ends the connection being made (at close). */
+  private abortConnect: (() => void) | undefined;
+  /** Channels opened ahead: a new connection is forwarded without waiting a round trip for its own (spare.ts). */
+  private readonly spare: Spare<Forwarded>;
   /** Why the last SSH connection failed, in words (undefined once one succeeded). */
   lastError: string | undefined;
 
-  constructor(private readonly opts: SshTunnelOptions) {}
+  constructor(private readonly opts: SshTunnelOptions) {
+    this.spare = new Spare<Forwarded>({
+      open: () => this.openChannel(),
+      usable: ({ client, stream }) => {
+        // ssh2's own fields: 'open' until either end says EOF or close. Not there (another ssh2): not usable.
+        const state = stream as unknown as { incoming?: { state?: string }; outgoing?: { state?: string } };
+        return client === this.client && state.incoming?.state === 'open' && state.outgoing?.state === 'open';
+      },
+      discard: closeChannel,
+      // dockerd drops a connection that sent no request after 5 minutes (its ReadHeaderTimeout); one
+      // well under that is safe. Past it, the next connection opens its own (and the spares after).
+      maxAgeMs: 120_000,
+      // One: with two, back-to-back calls were 10-15% slower in the VM (each call's refill competed
+      // with the next call in the guest); calls with time between them were the same.
+      count: opts.spareChannels ?? 1,
+    });
+  }
 
   get endpoint(): string {
     return `unix://${this.opts.localSocket}`;
@@ -58,6 +113,8 @@ export class SshTunnel {
 
   /** Listens on the local socket. The SSH connection itself is made on first use. */
   async listen(): Promise<void> {
+    this.closed = false;
+    this.spare.reopen();
     mkdirSync(dirname(this.opts.localSocket), { recursive: true, mode: 0o700 });
     rmSync(this.opts.localSocket, { force: true }); // a stale socket from a crashed run
     const server = createServer({ allowHalfOpen: true }, (sock) => void this.forward(sock)); // docker run closes its write side and still reads
@@ -75,22 +132,24 @@ export class SshTunnel {
     if (this.connecting) return this.connecting;
     const { target } = this.opts;
     const where = `${target.username}@${target.host}:${target.port}`;
+    const closes = this.closes;
     this.connecting = new Promise<Client>((resolve, reject) => {
       const c = new Client();
       let seenKey: string | undefined;
       let ready = false;
       const fail = (message: string) => {
-        this.lastError = message;
-        this.connecting = undefined;
+        if (this.closes === closes) (this.lastError = message), (this.connecting = undefined); // else: a later connect's own
         c.end();
         reject(new Error(message));
       };
+      this.abortConnect = () => fail('The SSH tunnel was closed while it connected.');
       const config: ConnectConfig = {
         host: target.host,
         port: target.port,
         username: target.username,
         readyTimeout: this.opts.readyTimeoutMs ?? 10_000,
         keepaliveInterval: 15_000,
+        ...(this.opts.keepaliveCountMax !== undefined ? { keepaliveCountMax: this.opts.keepaliveCountMax } : {}),
         hostVerifier: (key: Buffer) => {
           seenKey = fingerprint(key);
           return this.opts.hostKeys.includes(seenKey);
@@ -98,7 +157,9 @@ export class SshTunnel {
         ...(this.opts.privateKey ? { privateKey: this.opts.privateKey } : { agent: this.opts.agent }),
       };
       c.once('ready', () => {
+        if (this.closes !== closes) return fail('The SSH tunnel was closed while it connected.'); // no client (and keepalive timer) left behind
         ready = true;
+        this.abortConnect = undefined;
         c.setNoDelay(true); // API calls are small writes: no Nagle delay on them
         this.client = c;
         this.connecting = undefined;
@@ -132,25 +193,81 @@ export class SshTunnel {
   private async forward(sock: Socket): Promise<void> {
     this.sockets.add(sock);
     sock.once('close', () => this.sockets.delete(sock));
-    let client: Client;
+    let channel: Forwarded;
     try {
-      client = await this.connect();
-    } catch {
+      await this.opts.beforeForward?.();
+      // Closed while it waited (a VM waking): no new SSH connection after close.
+      if (this.closed || sock.destroyed) return void sock.destroy();
+      channel = await this.withinLimit(this.spare.take());
+    } catch (e) {
+      if (e instanceof ChannelTimeout) (this.lastError = e.message), this.log(e.message);
       sock.destroy();
       return;
     }
-    client.openssh_forwardOutStreamLocal(this.opts.target.remoteSocket, (err, stream) => {
-      if (err) {
-        this.lastError = `The remote engine socket ${this.opts.target.remoteSocket} is not reachable: ${err.message}`;
-        sock.destroy();
-        return;
-      }
-      this.join(sock, stream);
+    if (sock.destroyed || this.closed) return closeChannel(channel); // the local end went away meanwhile
+    this.join(sock, channel.stream);
+    // The next connection's channel is opened once this one is answered (or ends): opened at the
+    // same time, it would slow this call's answer in a slow guest.
+    const next = () => {
+      channel.stream.off('data', next).off('close', next);
+      if (this.server) this.spare.refill(); // not once closed: that would connect again
+    };
+    channel.stream.once('data', next).once('close', next);
+  }
+
+  private log(line: string): void {
+    (this.opts.log ?? ((l: string) => console.warn(`[ssh-tunnel] ${l}`)))(line);
+  }
+
+  private get channelTimeoutMs(): number {
+    return this.opts.channelTimeoutMs ?? 15_000;
+  }
+
+  /** `p`, or a ChannelTimeout after channelTimeoutMs; a channel that comes after that is closed. */
+  private withinLimit(p: Promise<Forwarded>): Promise<Forwarded> {
+    const ms = this.channelTimeoutMs;
+    return new Promise((resolve, reject) => {
+      let late = false;
+      const timer = setTimeout(() => {
+        late = true;
+        reject(new ChannelTimeout(`No channel to the remote engine socket ${this.opts.target.remoteSocket} within ${ms / 1000} s (the remote machine does not answer): the connection was closed.`));
+      }, ms);
+      timer.unref?.();
+      p.then(
+        (ch) => (late ? closeChannel(ch) : (clearTimeout(timer), resolve(ch))),
+        (e: unknown) => (late ? undefined : (clearTimeout(timer), reject(e))),
+      );
     });
+  }
+
+  /** A channel to the remote engine socket over the current SSH connection (within the channel time limit). */
+  private openChannel(): Promise<Forwarded> {
+    return this.withinLimit(
+      this.connect().then(
+        (client) =>
+          new Promise<Forwarded>((resolve, reject) =>
+            client.openssh_forwardOutStreamLocal(this.opts.target.remoteSocket, (err, stream) => {
+              if (err) {
+                this.lastError = `The remote engine socket ${this.opts.target.remoteSocket} is not reachable: ${err.message}`;
+                return reject(err);
+              }
+              stream.on('error', () => undefined); // a spare waiting for its use must not take the app down
+              resolve({ client, stream });
+            }),
+          ),
+      ),
+    );
+  }
+
+  /** Spare channels ready and still usable (for tests: a remote end that closed is seen here). */
+  get usableSpares(): number {
+    return this.spare.usableCount;
   }
 
   private join(sock: Socket, stream: ClientChannel): void {
     sock.pipe(stream).pipe(sock);
+    const traffic = this.opts.onTraffic;
+    if (traffic) (sock.on('data', traffic), stream.on('data', traffic));
     // Either side failing ends both; an unhandled 'error' would take the app down.
     sock.on('error', () => stream.close());
     stream.on('error', () => sock.destroy());
@@ -173,11 +290,18 @@ export class SshTunnel {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    this.closes++;
+    this.abortConnect?.();
+    this.abortConnect = undefined;
+    this.connecting = undefined;
+    const server = this.server;
+    this.server = undefined;
     for (const s of this.sockets) s.destroy();
+    this.spare.close();
     this.client?.end();
     this.client = undefined;
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    this.server = undefined;
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     rmSync(this.opts.localSocket, { force: true });
   }
 }
