@@ -4,13 +4,31 @@
  * libsecret/kwallet) before it is written; in browser mode, where no keychain is reachable from
  * plain Node, the 0600 file is the protection. The password is only ever read to build the
  * engine's X-Registry-Auth header; it is never returned over the API or logged.
+ *
+ * A damaged file loses no more than its damage: each login is checked on its own, a bad one is
+ * dropped with a warning, and before a save writes over a file that had anything dropped (or was
+ * not JSON at all) the file is copied to registries.json.bad-<time>. A file that cannot be read
+ * (permissions) is never written over.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { z } from 'zod';
 import type { RegistryLogin } from '../../shared/models';
+import { keepCopy, refuseOverwrite } from '../data-file';
+import { withFileLock, writeFileAtomic } from '../data-lock';
+import { lockFor } from '../paths';
 
-const fileSchema = z.record(z.string(), z.union([z.object({ username: z.string(), password: z.string() }), z.object({ username: z.string(), sealed: z.string() })]));
+const entrySchema = z.union([z.object({ username: z.string(), password: z.string() }), z.object({ username: z.string(), sealed: z.string() })]);
+type Logins = Record<string, z.infer<typeof entrySchema>>;
+
+/** What a read found: the logins Berth can use, and what it could not. */
+interface Read {
+  data: Logins;
+  /** Something in the file was not used: keep a copy before writing over it. */
+  damaged: boolean;
+  /** The file is there but could not be read at all: never write over it. */
+  unreadable?: string;
+}
 
 /** Seals secrets with the OS keychain (the desktop app passes one built on safeStorage). */
 export interface SecretCodec {
@@ -41,30 +59,69 @@ export class RegistryLogins {
     private readonly codec?: SecretCodec,
   ) {}
 
-  private async read(): Promise<z.infer<typeof fileSchema>> {
-    try {
-      const parsed = fileSchema.safeParse(JSON.parse(await readFile(this.file, 'utf8')));
-      return parsed.success ? parsed.data : {};
-    } catch {
-      return {};
-    }
+  /** Warnings already logged, so each is said once per process. */
+  private readonly warned = new Set<string>();
+
+  private warn(text: string): void {
+    if (this.warned.has(text)) return;
+    this.warned.add(text);
+    console.warn(`[berth] ${text}`);
   }
 
-  private async write(data: z.infer<typeof fileSchema>): Promise<void> {
-    await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(data, null, 2) + '\n', { mode: 0o600 });
-    await rename(tmp, this.file);
+  private async read(): Promise<Read> {
+    let raw: string;
+    try {
+      raw = await readFile(this.file, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      return code === 'ENOENT' ? { data: {}, damaged: false } : { data: {}, damaged: false, unreadable: code ?? String(e) };
+    }
+    const name = basename(this.file);
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch (e) {
+      this.warn(`${name} is not valid JSON (${(e as Error).message.slice(0, 120)}); Berth has no registry logins from it.`);
+      return { data: {}, damaged: true };
+    }
+    if (!json || typeof json !== 'object' || Array.isArray(json)) {
+      this.warn(`${name} does not hold registry logins; Berth has none from it.`);
+      return { data: {}, damaged: true };
+    }
+    const kept: [string, z.infer<typeof entrySchema>][] = [];
+    for (const [server, v] of Object.entries(json)) {
+      const entry = entrySchema.safeParse(v);
+      if (entry.success) kept.push([server, entry.data]);
+      else this.warn(`${name}: the login for ${JSON.stringify(server.slice(0, 80))} was dropped (it is not a username with a password); the other logins were kept.`);
+    }
+    return { data: Object.fromEntries(kept), damaged: kept.length < Object.keys(json).length };
+  }
+
+  /**
+   * Read-modify-write under the data-folder lock, so a login saved by another process is not lost.
+   * A damaged file is copied first; one that cannot be read is left alone.
+   */
+  private update<T>(change: (data: Logins) => { data?: Logins; result: T }): Promise<T> {
+    return withFileLock(lockFor(this.file), async () => {
+      const r = await this.read();
+      if (r.unreadable) throw refuseOverwrite(this.file, 'registry logins file', r.unreadable);
+      const { data, result } = change(r.data);
+      if (data) {
+        if (r.damaged) this.warn(`${basename(this.file)} as it was is kept at ${await keepCopy(this.file)}.`);
+        await writeFileAtomic(this.file, JSON.stringify(data, null, 2) + '\n');
+      }
+      return result;
+    });
   }
 
   async list(): Promise<RegistryLogin[]> {
-    return Object.entries(await this.read()).map(([server, v]) => ({ server, username: v.username }));
+    return Object.entries((await this.read()).data).map(([server, v]) => ({ server, username: v.username }));
   }
 
   /** The engine's auth object for a server, when Berth has a login for it. */
   async auth(server: string): Promise<EngineAuth | undefined> {
     const key = normaliseServer(server);
-    const v = (await this.read())[key];
+    const v = (await this.read()).data[key];
     if (!v) return undefined;
     let password: string;
     if ('password' in v) password = v.password;
@@ -73,18 +130,17 @@ export class RegistryLogins {
     return { username: v.username, password, serveraddress: key === 'docker.io' ? 'https://index.docker.io/v1/' : key };
   }
 
-  async save(server: string, username: string, password: string): Promise<void> {
-    const data = await this.read();
-    data[normaliseServer(server)] = this.codec ? { username, sealed: this.codec.seal(password) } : { username, password };
-    await this.write(data);
+  save(server: string, username: string, password: string): Promise<void> {
+    const login = this.codec ? { username, sealed: this.codec.seal(password) } : { username, password };
+    return this.update((data) => ({ data: { ...data, [normaliseServer(server)]: login }, result: undefined }));
   }
 
-  async remove(server: string): Promise<boolean> {
-    const data = await this.read();
+  remove(server: string): Promise<boolean> {
     const key = normaliseServer(server);
-    if (!(key in data)) return false;
-    delete data[key];
-    await this.write(data);
-    return true;
+    return this.update((data) => {
+      if (!Object.hasOwn(data, key)) return { result: false };
+      const { [key]: _gone, ...rest } = data;
+      return { data: rest, result: true };
+    });
   }
 }
