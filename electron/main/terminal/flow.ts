@@ -46,10 +46,15 @@ export interface TerminalIO {
   resume(): void;
   /** Starts delivering output; `end` is called once, with an error if it failed. */
   start(onData: (text: string) => void, end: (error?: Error) => void): void;
-  kill(): void;
+  /** Ends the process, however far it got (called once, also after it ended by itself). */
+  kill(): void | Promise<void>;
 }
 
-/** Connects a terminal process to a stream until the process ends or the stream is cancelled. */
+/**
+ * Connects a terminal process to a stream until the process ends or the stream is cancelled,
+ * then ends the process. A cancel that came while the process was starting is not lost: the
+ * signal is looked at before anything listens to it.
+ */
 export async function pipeTerminal(io: TerminalIO, sink: StreamSink<string, TerminalInput>): Promise<void> {
   const flow = new FlowControl();
   sink.onInput((i) => {
@@ -57,20 +62,22 @@ export async function pipeTerminal(io: TerminalIO, sink: StreamSink<string, Term
     else if ('resize' in i) io.resize(i.resize.cols, i.resize.rows);
     else if (flow.acked(i.ack)) io.resume();
   });
-  const kill = () => io.kill();
-  sink.signal.addEventListener('abort', kill, { once: true });
+  let cancelled: (() => void) | undefined;
   try {
-    await new Promise<void>((resolve, reject) =>
+    if (sink.signal.aborted) return;
+    await new Promise<void>((resolve, reject) => {
+      cancelled = resolve;
+      sink.signal.addEventListener('abort', cancelled, { once: true });
       io.start(
         (text) => {
           if (flow.sent(text.length)) io.pause();
           void sink.write(text);
         },
         (error) => (error && !sink.signal.aborted ? reject(error) : resolve()),
-      ),
-    );
+      );
+    });
   } finally {
-    sink.signal.removeEventListener('abort', kill);
-    io.kill();
+    if (cancelled) sink.signal.removeEventListener('abort', cancelled);
+    await io.kill();
   }
 }

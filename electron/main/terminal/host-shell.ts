@@ -4,9 +4,11 @@
  */
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { IPty } from 'node-pty';
 import type { TerminalInput } from '../../shared/api-contract';
 import type { StreamSink } from '../api/router';
+import { HANGUP_GRACE_MS } from './exec-hangup';
 import { pipeTerminal } from './flow';
 
 export type SpawnPty = (file: string, args: string[], opts: { cols: number; rows: number; cwd: string; env: Record<string, string>; name: string }) => IPty;
@@ -23,9 +25,15 @@ export class HostShellService {
   ) {}
 
   async shell(size: { cols: number; rows: number }, sink: StreamSink<string, TerminalInput>): Promise<void> {
+    if (sink.signal.aborted) return;
     const env = { ...(process.env as Record<string, string>), DOCKER_HOST: this.dockerHost, TERM: 'xterm-256color' };
     const pty = this.spawn(hostShell(process.env), [], { ...size, cwd: homedir(), env, name: 'xterm-256color' });
     let exited = false;
+    let ended: (() => void) | undefined;
+    pty.onExit(() => {
+      exited = true;
+      ended?.();
+    });
     await pipeTerminal(
       {
         write: (d) => pty.write(d),
@@ -34,14 +42,22 @@ export class HostShellService {
         resume: () => pty.resume(),
         start: (onData, end) => {
           pty.onData(onData);
-          pty.onExit(() => {
-            exited = true;
-            end();
-          });
+          if (exited) end();
+          else ended = end;
         },
         kill: () => {
-          if (!exited) pty.kill();
-          exited = true;
+          if (exited) return;
+          // As closing a terminal window: SIGHUP to the shell (which passes it on to its jobs), and
+          // SIGKILL to its process group if it is still there after the grace time.
+          pty.kill('SIGHUP');
+          void sleep(HANGUP_GRACE_MS, undefined, { ref: false }).then(() => {
+            if (exited) return;
+            try {
+              process.kill(-pty.pid, 'SIGKILL');
+            } catch {
+              /* gone meanwhile */
+            }
+          });
         },
       },
       sink,
