@@ -14,7 +14,7 @@ import type Dockerode from 'dockerode';
 import { BerthError } from '../../shared/errors';
 import type { ComposeStatus } from '../../shared/models';
 import type { StreamSink } from '../api/router';
-import { LineSplitter } from '../engine/log-stream';
+import { LinePieces } from '../engine/log-stream';
 
 /** The file names Compose looks for in a folder, in its order. */
 export const COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
@@ -151,15 +151,17 @@ export class ComposeService {
    */
   private stream(cmd: ComposeCommand, args: string[], sink: StreamSink<string>, cwd?: string): Promise<string | undefined> {
     return new Promise((resolve) => {
+      if (sink.signal.aborted) return resolve(undefined); // cancelled before it started: run nothing
       const child = spawn(cmd[0]!, [...cmd.slice(1), ...args], { env: this.env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
       const tail: string[] = [];
       const onAbort = () => child.kill('SIGINT');
       sink.signal.addEventListener('abort', onAbort, { once: true });
       let chain = Promise.resolve();
+      // A line over MAX_LINE comes in pieces, one line each; a progress line redrawn with \r shows its latest state.
       const lines = (stream: NodeJS.ReadableStream) => {
-        const split = new LineSplitter();
-        stream.on('data', (data: Buffer) => split.push(data).forEach(emit));
-        stream.on('end', () => split.flush().forEach(emit));
+        const split = new LinePieces({ redraw: true });
+        stream.on('data', (data: Buffer) => split.push(data).forEach((p) => emit(p.text)));
+        stream.on('end', () => split.flush().forEach((p) => emit(p.text)));
       };
       const emit = (line: string) => {
         tail.push(line);

@@ -5,7 +5,7 @@
  *   (busybox and coreutils both have them) — cheap even for /usr;
  * - when the container is stopped or the image has no shell (distroless), the engine's archive API
  *   is read instead: it tars the whole subtree, so we keep only the headers of the first level.
- * Transfers are streamed in base64 pieces through the contract, with backpressure both ways.
+ * Transfers are streamed in pieces of bytes through the contract, with backpressure both ways.
  */
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -174,8 +174,8 @@ export class FilesService {
     return sortEntries(entries);
   }
 
-  /** Streams a tar of the file or folder at `path`, base64 in pieces. */
-  async download(id: string, rawPath: string, sink: StreamSink<string>): Promise<void> {
+  /** Streams a tar of the file or folder at `path`, in pieces. */
+  async download(id: string, rawPath: string, sink: StreamSink<Uint8Array>): Promise<void> {
     const path = normalisePath(rawPath);
     const stream = (await this.docker.getContainer(id).getArchive({ path })) as unknown as Readable;
     await withStream(stream, sink.signal, () => sendFile(stream, sink));
@@ -183,18 +183,19 @@ export class FilesService {
 
   /**
    * Writes one file of `size` bytes named `name` into the folder `dir`. The client sends the content
-   * in base64 pieces; each is acknowledged with the byte count once it is on disk here, so the
+   * in pieces; each is acknowledged with the byte count once it is on disk here, so the
    * client keeps only a few in flight. The file is staged in a temp file and handed to the engine
    * only when complete: a cancelled or failed upload leaves nothing in the container.
    */
   async upload(
     id: string,
     args: { dir: string; name: string; size: number },
-    sink: StreamSink<TransferProgress, { data: string }>,
+    sink: StreamSink<TransferProgress, Uint8Array>,
   ): Promise<void> {
     const dir = await this.folderOrThrow(id, args.dir);
     const tmp = await mkdtemp(join(tmpdir(), 'berth-upload-'));
     const file = join(tmp, 'content');
+    let tar: Readable | undefined;
     try {
       await receiveToFile(file, args.size, sink);
       if (sink.signal.aborted) return;
@@ -203,9 +204,11 @@ export class FilesService {
         yield* createReadStream(file);
         yield Buffer.concat([Buffer.alloc(padding(args.size)), END_OF_ARCHIVE]);
       }
-      await this.docker.getContainer(id).putArchive(Readable.from(archive()), { path: dir });
+      tar = Readable.from(archive());
+      await this.docker.getContainer(id).putArchive(tar, { path: dir });
       await sink.write({ bytes: args.size });
     } finally {
+      tar?.destroy(); // a failed hand-over leaves the staged file open otherwise
       await rm(tmp, { recursive: true, force: true });
     }
   }

@@ -95,22 +95,24 @@ export class ImageTransferService {
     if (imageId && !sink.signal.aborted) await sink.write({ imageId });
   }
 
-  /** `docker save` of the images as a tar, base64 in pieces. */
-  async save(refs: string[], sink: StreamSink<string>): Promise<void> {
+  /** `docker save` of the images as a tar, in pieces. */
+  async save(refs: string[], sink: StreamSink<Uint8Array>): Promise<void> {
     // dockerode has GET /images/get (several images in one tar) but does not declare it
     const docker = this.docker as unknown as { getImages(o: { names: string[] }): Promise<Readable> };
-    const stream = await docker.getImages({ names: refs });
+    const stream = await docker.getImages({ names: await namesToSave(this.docker, refs) });
     await withStream(stream, sink.signal, () => sendFile(stream, sink));
   }
 
   /** `docker load` of a tar the client uploads (staged first: a cancelled upload loads nothing). */
-  async load(size: number, sink: StreamSink<TransferProgress & { loaded?: string[] }, { data: string }>): Promise<void> {
+  async load(size: number, sink: StreamSink<TransferProgress & { loaded?: string[] }, Uint8Array>): Promise<void> {
     const tmp = await mkdtemp(join(tmpdir(), 'berth-load-'));
+    let tar: Readable | undefined;
     try {
       const file = join(tmp, 'images.tar');
       await receiveToFile(file, size, sink);
       if (sink.signal.aborted) return;
-      const stream = (await this.docker.loadImage(createReadStream(file), { quiet: true })) as unknown as Readable;
+      tar = createReadStream(file);
+      const stream = (await this.docker.loadImage(tar, { quiet: true })) as unknown as Readable;
       const loaded: string[] = [];
       await withStream(stream, sink.signal, () =>
         readJsonStream(
@@ -126,9 +128,29 @@ export class ImageTransferService {
       );
       await sink.write({ bytes: size, loaded });
     } finally {
+      tar?.destroy(); // the engine may stop reading it (a cancel, a refusal): close it here
       await rm(tmp, { recursive: true, force: true });
     }
   }
+}
+
+/**
+ * What to ask the engine to save, as `docker save` names it: a reference as picked (that tag
+ * alone), and an image id (a row of the images list) by every tag the image has. The tar's
+ * manifest lists the names it was asked for, so `docker load` gives back those tags; saved by its
+ * id alone it lists none ("RepoTags": null) and loads as <none>:<none>, which is all an image
+ * without tags can be.
+ */
+async function namesToSave(docker: Dockerode, refs: string[]): Promise<string[]> {
+  const names = new Set<string>();
+  for (const ref of refs) {
+    const hex = /^(?:sha256:)?([0-9a-f]{1,64})$/.exec(ref)?.[1];
+    const image = hex ? ((await docker.getImage(ref).inspect()) as { Id: string; RepoTags?: string[] | null }) : undefined;
+    const isId = image !== undefined && image.Id.startsWith(`sha256:${hex}`) && !image.RepoTags?.includes(`${ref}:latest`);
+    const tags = isId ? (image.RepoTags ?? []).filter((t) => t !== '<none>:<none>') : [];
+    for (const name of tags.length ? tags : [ref]) names.add(name);
+  }
+  return [...names];
 }
 
 /** A registry refusal can also come as the engine's HTTP answer, before any progress. */

@@ -2,7 +2,7 @@
  * Run = create + start, all or nothing: if start fails, the created container is removed again,
  * so a failed run never leaves a half-made container behind.
  */
-import { createServer } from 'node:net';
+import { createServer, isIPv6 } from 'node:net';
 import { createSocket } from 'node:dgram';
 import type Dockerode from 'dockerode';
 import { BerthError } from '../../shared/errors';
@@ -48,13 +48,13 @@ export function toCreateOptions(s: RunSpec): Dockerode.ContainerCreateOptions {
 /** Resolves when the host port is free to bind, rejects with a clear CONFLICT when it is taken. */
 function checkHostPort(ip: string, port: number, protocol: 'tcp' | 'udp'): Promise<void> {
   const taken = () =>
-    new BerthError('CONFLICT', `Host port ${ip}:${port}/${protocol} is already in use`, {
+    new BerthError('CONFLICT', `Host port ${isIPv6(ip) ? `[${ip}]` : ip}:${port}/${protocol} is already in use`, {
       hint: 'Choose another host port, or leave it empty to let the engine pick a free one.',
     });
   return new Promise((resolve, reject) => {
     const onError = (e: NodeJS.ErrnoException) => (e.code === 'EADDRINUSE' ? reject(taken()) : resolve()); // anything else: the engine decides
     if (protocol === 'udp') {
-      const s = createSocket('udp4');
+      const s = createSocket(isIPv6(ip) ? 'udp6' : 'udp4');
       s.once('error', (e) => (s.close(), onError(e)));
       s.bind(port, ip, () => s.close(() => resolve()));
     } else {

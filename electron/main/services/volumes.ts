@@ -40,6 +40,13 @@ export function toVolumeSummary(v: EngineVolume, usage: VolumeUsage): VolumeSumm
   };
 }
 
+/** "1.45" >= "1.42", compared as numbers. */
+export function apiAtLeast(version: string, min: string): boolean {
+  const [a = 0, b = 0] = version.split('.').map(Number);
+  const [c = 0, d = 0] = min.split('.').map(Number);
+  return a !== c ? a > c : b >= d;
+}
+
 export class VolumesService {
   constructor(private readonly docker: Dockerode) {}
 
@@ -63,8 +70,15 @@ export class VolumesService {
     return bulk(names, (name) => this.docker.getVolume(name).remove({ force }));
   }
 
+  /**
+   * Removes every volume no container uses, named ones too. From API 1.42 (Engine 23) the engine's
+   * prune takes only anonymous volumes unless told `all`, a filter older engines refuse; the version
+   * that counts is the one requests are made in (the engine's own, unless the client pins one).
+   */
   async prune(): Promise<PruneReport> {
-    const r = await this.docker.pruneVolumes();
+    const pinned = (this.docker.modem as { version?: string }).version?.replace(/^v/, '');
+    const api = pinned ?? (await this.docker.version()).ApiVersion;
+    const r = await this.docker.pruneVolumes(apiAtLeast(api, '1.42') ? { filters: { all: ['true'] } } : {});
     return { removed: r.VolumesDeleted ?? [], spaceReclaimed: r.SpaceReclaimed ?? 0 };
   }
 
