@@ -1,25 +1,28 @@
 /**
- * The QEMU backend: boots the vm-assets image with the data disk, waits for the guest's sshd
- * (host key pinned: Berth made it), forwards the guest's docker.sock to a 0600 host socket over
- * ssh2, and waits for the engine to answer. Published ports are forwarded by QEMU's own user
- * network (hostfwd over QMP). Stop asks the guest to shut down cleanly over SSH
- * (`kill -TERM 1`: berth-init stops dockerd, syncs and unmounts), then forces after a timeout.
+ * The QEMU backend: boots the vm-assets image with the data disk (or restores the VM's state saved
+ * at the last stop, when that is safe: saved-state.ts), reaches it over SSH (host key pinned: Berth
+ * made it), forwards the guest's docker.sock to a 0600 host socket over ssh2, and waits for the
+ * engine to answer (qemu-run.ts). Published ports are forwarded by QEMU's own user network (hostfwd
+ * over QMP). A stop saves the VM's state; where it cannot, it asks the guest to shut down cleanly
+ * over SSH (`kill -TERM 1`: berth-init stops dockerd, syncs and unmounts), then forces after a timeout.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { get } from 'node:http';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { utils } from 'ssh2';
-import { BerthError } from '../../shared/errors';
-import { fingerprint, generateKeyPair, SshTunnel } from '../engine/ssh-tunnel';
+import { fingerprint, generateKeyPair } from '../engine/ssh-tunnel';
 import { freePort } from '../free-port';
 import { paths } from '../paths';
-import { findAssets } from './assets';
+import { kvmWorks } from './accel';
+import { verifyOnce } from './assets';
 import type { VmBackend, VmResources, VmRun } from './backend';
-import { chooseAccel, qemuArgs, qemuBinary, type Accel } from './qemu';
-import { QmpClient } from './qmp';
+import { checkEngine, recordEngine } from './engine-record';
+import { ensureImage } from './image';
+import { bootKernel } from './kernel';
+import { chooseAccel, kernelCmdline, qemuArgs, type Accel, type LaunchMode } from './qemu';
+import { findQemu, launchQemu, qemuImg, QEMU_MISSING_HINT, type QemuTools } from './qemu-launch';
+import { QemuRun } from './qemu-run';
+import { dropState, now, readRecord, stateBytes, diskStamp, whyCold, writeRecord, type StateNeeds } from './saved-state';
 
 export interface QemuBackendOptions {
   env?: NodeJS.ProcessEnv;
@@ -28,6 +31,8 @@ export interface QemuBackendOptions {
   /** The accelerator, when not chosen per host (BERTH_VM_ACCEL). */
   accel?: Accel;
   bootTimeoutMs?: number;
+  /** What runs the image builder when there is no image (default: this CLI's `vm build --json`). */
+  builder?: { command: string; args: string[] };
 }
 
 
@@ -55,18 +60,6 @@ export function vmKeys(vmDir: string): { privateKey: string; hostKeyFingerprint:
   };
 }
 
-function ping(socketPath: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = get({ socketPath, path: '/_ping', timeout: 2000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
-    req.once('error', () => resolve(false));
-    req.once('close', () => resolve(false)); // after a response this changes nothing
-    req.once('timeout', () => req.destroy());
-  });
-}
-
 /** The last lines QEMU's serial console printed: what a user needs when a boot fails. */
 export function serialTail(file: string, lines = 15): string {
   try {
@@ -76,147 +69,121 @@ export function serialTail(file: string, lines = 15): string {
   }
 }
 
-const QEMU_MISSING = { hint: 'Install QEMU (on Debian: apt-get install qemu-system-x86 qemu-utils) and start again.' };
+const BOOT_FAILED_HINT = 'The console lines above show how far it got (`berth vm logs` has all of them). Start again; if it fails the same way, rebuild the image with `berth vm build --force`.';
 
-function qemuImg(args: string[]): string {
-  try {
-    return execFileSync('qemu-img', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException & { stderr?: string };
-    if (err.code === 'ENOENT') throw new BerthError('UNAVAILABLE', 'QEMU is not installed here (no qemu-img).', QEMU_MISSING);
-    throw new BerthError('COMMAND_FAILED', `qemu-img ${args[0]} failed: ${(err.stderr ?? err.message).trim()}`);
+/** The data disk at the size the settings ask for (made on first start; only ever grown). */
+function prepareDataDisk(tools: QemuTools, dataDisk: string, diskGiB: number): void {
+  const size = `${diskGiB}G`;
+  if (!existsSync(dataDisk)) qemuImg(tools, ['create', '-q', '-f', 'qcow2', dataDisk, size], dataDisk);
+  else if (JSON.parse(qemuImg(tools, ['info', '--output=json', '-U', dataDisk], dataDisk))['virtual-size'] < diskGiB * 2 ** 30) {
+    qemuImg(tools, ['resize', '-q', dataDisk, size], dataDisk); // the guest grows the filesystem at boot
   }
+}
+
+/** A QEMU left running by a crashed Berth still holds the data disk: ended first (only if that pid is still a QEMU: pids are reused). */
+function endStaleQemu(pidFile: string): void {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  try {
+    if (pid > 0 && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('qemu-system')) process.kill(pid, 'SIGKILL');
+  } catch {
+    /* already gone (or no /proc: QEMU's own lock on the disk will say so) */
+  }
+  rmSync(pidFile, { force: true });
+}
+
+/** The QEMU binary as it is: a stream saved by one QEMU is restored by the same one only. */
+function qemuStamp(binary: string): string {
+  const st = statSync(binary);
+  return `${binary}:${st.size}:${Math.round(st.mtimeMs)}`;
 }
 
 export class QemuBackend implements VmBackend {
   readonly kind = 'qemu';
-  private accel: Accel | undefined; // probed once per process
+  private accel: Accel | undefined; // probed once per process (and per host boot: accel.ts)
   constructor(private readonly opts: QemuBackendOptions = {}) {}
 
-  async boot(resources: VmResources, step: (words: string) => void): Promise<VmRun> {
+  async boot(resources: VmResources, say: (words: string, progress?: number) => void): Promise<VmRun> {
     const env = this.opts.env ?? process.env;
-    const assets = findAssets(env, this.opts.bundledAssets);
+    let high = 0; // progress only goes forward, also when a warm start falls back to a cold boot
+    const step = (words: string, progress?: number) => say(words, progress === undefined ? undefined : (high = Math.max(high, progress)));
+    // Every check that can refuse the start comes before anything is made or touched.
+    const tools = findQemu(env);
+    const image = await ensureImage({ env, step, ...(this.opts.bundledAssets ? { bundled: this.opts.bundledAssets } : {}), ...(this.opts.builder ? { builder: this.opts.builder } : {}) });
+    const { assets } = image;
+    const at = (f: number) => image.progress + f * (1 - image.progress); // the boot's own share of the start
+    await verifyOnce(assets, env, () => step('Checking the VM image (once per image)', at(0)));
     const vmDir = paths.vm(env);
     const runDir = paths.run(env);
+    const dataDisk = join(vmDir, 'data.qcow2');
+    if (existsSync(dataDisk)) checkEngine(env, assets.manifest, dataDisk);
+
     mkdirSync(runDir, { recursive: true, mode: 0o700 });
     const keys = vmKeys(vmDir);
     const seedDir = join(vmDir, 'seed');
     mkdirSync(seedDir, { recursive: true, mode: 0o700 });
     const home = env.BERTH_VM_SHARE || homedir();
     for (const [name, body] of Object.entries({ ...keys.seed, home })) writeFileSync(join(seedDir, name), body, { mode: 0o600 });
-
-    const dataDisk = join(vmDir, 'data.qcow2');
-    const size = `${resources.diskGiB}G`;
-    if (!existsSync(dataDisk)) qemuImg(['create', '-q', '-f', 'qcow2', dataDisk, size]);
-    else if (JSON.parse(qemuImg(['info', '--output=json', '-U', dataDisk]))['virtual-size'] < resources.diskGiB * 2 ** 30) {
-      qemuImg(['resize', '-q', dataDisk, size]); // the guest grows the filesystem at boot
-    }
-
     const stale = join(runDir, 'qemu.pid');
-    if (existsSync(stale)) {
-      // A QEMU left running by a crashed Berth still holds the data disk: end it first.
-      const pid = Number(readFileSync(stale, 'utf8'));
-      try {
-        // Only if that pid is still a QEMU: pids are reused.
-        if (pid > 0 && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('qemu-system')) process.kill(pid, 'SIGKILL');
-      } catch {
-        /* already gone (or no /proc: QEMU's own lock on the disk will say so) */
-      }
-      rmSync(stale, { force: true });
-    }
+    endStaleQemu(stale);
+    const accel = (this.accel ??= this.opts.accel ?? chooseAccel(process.platform, kvmWorks(env, runDir, tools.system)));
+    const kernel = bootKernel(assets, env, () => step('Unpacking the kernel for a quicker boot (once per kernel)', at(0)));
+    const f = assets.manifest.files;
+    const needs: StateNeeds = { image: assets.manifest.inputs, files: [f.vmlinuz.sha256, f['initrd.img'].sha256, f['root.img'].sha256].join(','), boot: kernel === assets.kernel ? 'bzimage' : 'pvh', cpus: resources.cpus, memoryMiB: resources.memoryMiB, diskGiB: resources.diskGiB, accel, qemu: qemuStamp(tools.system) };
+    let cold = whyCold(readRecord(env), needs, diskStamp(dataDisk), stateBytes(env));
 
-    const sshPort = await freePort();
     const serialLog = join(vmDir, 'serial.log');
-    const cfg = { cpus: resources.cpus, memoryMiB: resources.memoryMiB, kernel: assets.kernel, initrd: assets.initrd, rootImage: assets.rootImage, cmdline: 'quiet', dataDisk, sshPort, shareDir: home, seedDir, serialLog, runDir };
-    const accel = (this.accel ??= this.opts.accel ?? chooseAccel(process.platform, kvmWorks(runDir)));
-    step(`Starting QEMU (${accel === 'tcg' ? 'software emulation' : accel})`);
-    const qemu = spawn(qemuBinary(process.arch), qemuArgs(cfg, accel, process.arch), { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    qemu.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-    let stopping = false;
-    const exited = new Promise<{ expected: boolean; reason?: string }>((resolve) => {
-      const done = (reason: string) => {
-        rmSync(stale, { force: true });
+    const cfg = (sshPort: number) => ({ cpus: resources.cpus, memoryMiB: resources.memoryMiB, kernel, initrd: assets.initrd, rootImage: assets.rootImage, cmdline: kernelCmdline(accel), dataDisk, sshPort, shareDir: home, seedDir, serialLog, runDir });
+    const timeoutMs = this.opts.bootTimeoutMs ?? 180_000;
+    const ctx = { env, runDir, serialLog, dataDisk, home, needs, keys, step, at, timeoutMs, hint: BOOT_FAILED_HINT, tail: (n?: number) => serialTail(serialLog, n) };
+    const launch = async (mode: LaunchMode): Promise<QemuRun> => {
+      step(`Starting QEMU (${accel === 'tcg' ? 'software emulation' : accel})`, at(0.01));
+      const undoRecord = recordEngine(env, assets.manifest);
+      const q = await launchQemu({
+        binary: tools.system,
+        args: (port) => qemuArgs(cfg(port), accel, process.arch, mode),
+        qmpSocket: join(runDir, 'qmp.sock'),
+        dataDisk,
+        pickPort: freePort,
+        ...(env.BERTH_VM_SSH_PORT ? { firstPort: Number(env.BERTH_VM_SSH_PORT) } : {}),
+        onRetry: (words) => step(words, at(0.02)),
+      }).catch((e: unknown) => {
+        undoRecord(); // QEMU never got to the disk
+        throw e;
+      });
+      void q.exited.then(() => rmSync(stale, { force: true }));
+      // From here on a crash (or a kill in the middle of a restore) leaves no state to restore.
+      writeRecord(env, { phase: mode.incoming ? 'restoring' : 'running', at: now() });
+      return new QemuRun(ctx, q, ({ code, signal, error }) => {
+        const reason = error ? `QEMU could not start (${error.message}). ${QEMU_MISSING_HINT}` : signal ? `QEMU was ended by ${signal}` : `QEMU exited with code ${code}`;
+        const said = q.stderr().trim();
         const tail = serialTail(serialLog, 5);
-        resolve(stopping ? { expected: true } : { expected: false, reason: `${reason}${stderr.trim() ? `: ${stderr.trim()}` : ''}${tail ? `\nLast console lines:\n${tail}` : ''}` });
-      };
-      qemu.once('error', (e) => done(`QEMU could not start (${e.message}). ${QEMU_MISSING.hint}`));
-      qemu.once('exit', (code, signal) => done(signal ? `QEMU was ended by ${signal}` : `QEMU exited with code ${code}`));
-    });
+        return `${reason}${said ? `: ${said}` : ''}${tail ? `\nLast console lines:\n${tail}` : ''}`;
+      });
+    };
 
-    const tunnel = new SshTunnel({
-      target: { host: '127.0.0.1', port: sshPort, username: 'root', remoteSocket: '/var/run/docker.sock' },
-      privateKey: keys.privateKey,
-      hostKeys: [keys.hostKeyFingerprint],
-      localSocket: join(runDir, 'docker.sock'),
-      readyTimeoutMs: 2000, // while booting, an attempt before the guest's network is up hangs until this
-    });
-    const kill = (why: string) => {
-      stopping = true;
-      qemu.kill('SIGKILL');
-      void tunnel.close();
-      return new Error(why);
-    };
-    const deadline = Date.now() + (this.opts.bootTimeoutMs ?? 180_000);
-    let gone: string | undefined;
-    void exited.then((e) => (gone = e.reason ?? 'QEMU exited'));
-    const until = async (what: string, check: () => Promise<boolean>) => {
-      step(what);
-      while (!(await check())) {
-        if (gone) throw new Error(`The VM stopped while booting. ${gone}`);
-        if (Date.now() > deadline) throw kill(`The VM did not finish booting (${what.toLowerCase()}) in ${Math.round((this.opts.bootTimeoutMs ?? 180_000) / 1000)} s.\n${serialTail(serialLog)}`);
-        await sleep(200);
+    if (cold === undefined) {
+      // A warm start; a restore that fails for any reason leaves a cold boot to do, with the reason said.
+      let run: QemuRun | undefined;
+      try {
+        run = await launch({ incoming: true, appendConsole: true });
+        await run.warmStart();
+        return run;
+      } catch (e) {
+        await run?.kill();
+        cold = `restoring the saved state failed (${(e as Error).message})`;
       }
-    };
-    const socket = join(runDir, 'docker.sock');
+    }
+    if (cold !== 'quiet') step(`Cold boot: ${cold}`, at(0));
+    dropState(env);
+    prepareDataDisk(tools, dataDisk, resources.diskGiB);
+    const run = await launch({});
     try {
-      await until('Booting Linux and connecting over SSH', () => tunnel.connect().then(() => true, () => false));
-      await tunnel.listen();
-      await until('Waiting for dockerd', () => ping(socket));
+      await run.coldBoot();
     } catch (e) {
-      kill(''); // a boot that failed leaves no QEMU behind
+      await run.kill(); // a boot that failed leaves no QEMU behind
       throw e;
     }
-
-    const qmp = new QmpClient(join(runDir, 'qmp.sock'));
-    void exited.then(() => qmp.close());
-    return {
-      dockerHost: `unix://${socket}`,
-      ssh: { host: '127.0.0.1', port: sshPort },
-      forwardPort: async (port) => {
-        const rule = `tcp:127.0.0.1:${port}`;
-        const out = (await qmp.hmp(`hostfwd_add net0 ${rule}-:${port}`)).trim();
-        if (out) throw new Error(/could not set up host forwarding/i.test(out) ? `Port ${port} on 127.0.0.1 is already taken by another program.` : `QEMU refused to forward port ${port}: ${out}`);
-        return async () => void (await qmp.hmp(`hostfwd_remove net0 ${rule}`).catch(() => undefined));
-      },
-      exited: exited.then(async (e) => {
-        await tunnel.close();
-        return e;
-      }),
-      stop: async () => {
-        stopping = true;
-        await tunnel.exec('kill -TERM 1').catch(() => undefined);
-        const timeout = sleep(60_000).then(() => 'timeout' as const);
-        if ((await Promise.race([exited, timeout])) === 'timeout') qemu.kill('SIGKILL');
-        await exited;
-        await tunnel.close();
-      },
-    };
+    return run;
   }
-}
-
-/**
- * Whether KVM really works here: a /dev/kvm that opens is not enough (on some hosts a guest under
- * KVM never runs). Boots a 512-byte boot sector that writes to QEMU's debug-exit port; working KVM
- * does that in well under a second. BERTH_VM_ACCEL (kvm, tcg, ...) skips the probe.
- */
-export function kvmWorks(runDir: string): boolean {
-  if (process.platform !== 'linux' || !existsSync('/dev/kvm')) return false;
-  const probe = join(runDir, 'kvm-probe.img');
-  const sector = Buffer.alloc(512);
-  Buffer.from([0xb0, 0x01, 0xe6, 0xf4, 0xf4, 0xeb, 0xfe]).copy(sector); // mov al,1; out 0xf4,al; hlt
-  sector.writeUInt16LE(0xaa55, 510);
-  writeFileSync(probe, sector);
-  const r = spawnSync(qemuBinary(process.arch), ['-nodefaults', '-no-user-config', '-machine', 'pc,accel=kvm', '-display', 'none', '-monitor', 'none', '-serial', 'none', '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04', '-drive', `file=${probe},format=raw,if=floppy`], { timeout: 1500, stdio: 'ignore' });
-  return r.status === 3; // (1 << 1) | 1: the sector ran
 }
