@@ -3,9 +3,10 @@ import { useShallow } from 'zustand/react/shallow';
 import type { CleanupKind, DiskUsage } from '../../../electron/shared/models';
 import { Dialog } from '../../components/Dialog';
 import { formatBytes } from '../../lib/format';
-import { CLEANUP_LABELS, loadPreview, loadUsage, runCleanup, showUsage, useDisk } from '../../stores/disk';
+import { CLEANUP_LABELS, loadUsage, runCleanup, showPreview, showUsage, useDisk } from '../../stores/disk';
 import { closeDialog, openDialog } from '../../stores/ui';
 import { useSubmit } from '../use-submit';
+import { VmDiskCard } from './VmDiskCard';
 
 const CARDS: { key: keyof DiskUsage; title: string; cleanups: CleanupKind[] }[] = [
   { key: 'images', title: 'Images', cleanups: ['dangling-images', 'unused-images'] },
@@ -25,8 +26,9 @@ export function DiskView({ stale }: { stale: boolean }) {
           <button onClick={() => void loadUsage()}>Refresh</button>
         </span>
       </header>
-      {error && <p className="list-error">{error}</p>}
+      {error && !stale && <p className="list-error">{error}</p>}
       <div className={`stats-grid${stale ? ' stale' : ''}`}>
+        <VmDiskCard />
         {CARDS.map((c) => {
           const u = usage?.[c.key];
           return (
@@ -35,7 +37,7 @@ export function DiskView({ stale }: { stale: boolean }) {
                 <span className="muted">{c.title}</span>
                 <strong className="stat-value">{u ? formatBytes(u.size) : '—'}</strong>
               </div>
-              <span className="muted small">{u ? `${u.count} in all · ${formatBytes(u.reclaimable)} reclaimable` : 'Loading…'}</span>
+              <span className="muted small">{u ? `${u.count} in all · ${formatBytes(u.reclaimable)} reclaimable` : stale ? 'Shown once the engine answers: the banner above says why.' : 'Loading…'}</span>
               <span className="row-actions">
                 {c.cleanups.map((k) => (
                   <button key={k} onClick={() => openDialog({ kind: 'cleanup', what: k })}>
@@ -54,11 +56,11 @@ export function DiskView({ stale }: { stale: boolean }) {
 /** Shows exactly what a cleanup removes before it runs. */
 export function CleanupDialog({ what }: { what: CleanupKind }) {
   const { preview, previewError } = useDisk(useShallow((s) => ({ preview: s.preview, previewError: s.previewError })));
-  useEffect(() => void loadPreview(what), [what]);
-  const { busy, error, submit } = useSubmit(() => runCleanup(what));
+  useEffect(() => showPreview(what), [what]);
+  const { busy, error, hint, errorKey, submit } = useSubmit(() => runCleanup(what));
   const empty = preview && preview.items.length === 0;
   return (
-    <Dialog title={`Clean up ${CLEANUP_LABELS[what]}`} submitLabel="Remove" danger onClose={closeDialog} onSubmit={submit} submitDisabled={!preview || empty} busy={busy} error={error ?? previewError}>
+    <Dialog title={`Clean up ${CLEANUP_LABELS[what]}`} submitLabel="Remove" danger onClose={closeDialog} onSubmit={submit} submitDisabled={!preview || empty} busy={busy} error={error ?? previewError} hint={hint} errorKey={errorKey}>
       {!preview && !previewError && <p className="muted">Working out what would go…</p>}
       {empty && <p className="muted">Nothing to clean up.</p>}
       {preview && !empty && (
