@@ -35,7 +35,9 @@ export class VmService {
       const was = this.current.state;
       this.current = info;
       opts.hub.emit('vm:status', info);
-      if ((was === 'running') !== (info.state === 'running')) opts.onEngineChange?.();
+      // Paused (auto-pause) is up for the engine: its socket answers, the first call resumes the VM.
+      const up = (s: VmInfo['state']) => s === 'running' || s === 'paused';
+      if (up(was) !== up(info.state)) opts.onEngineChange?.();
     });
   }
 

@@ -1,12 +1,15 @@
 /**
- * `berth vm start|stop|status|ssh|logs|daemon`: the VM from a terminal, through the same daemon
- * the app uses.
+ * `berth vm start|stop|status|ssh|logs|verify|build|daemon`: the VM from a terminal, through the
+ * same daemon the app uses (`build` runs the image builder here, as a start does when there is no image).
  */
 import { createReadStream, existsSync, readFileSync, statSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'ssh2';
+import { buildCommand } from '../../../vm-assets/build-command';
+import { forwardsInWords } from '../../shared/forwarded-ports';
 import { fingerprint } from '../engine/ssh-tunnel';
 import { paths } from '../paths';
+import { locateAssets, verifyAssets } from './assets';
 import type { VmBackend } from './backend';
 import { VmClient } from './client';
 import { runVmDaemon } from './daemon';
@@ -19,7 +22,9 @@ export const VM_USAGE = `  vm start         boot the Berth VM (its engine: docke
   vm stop          stop it cleanly
   vm status [--json]
   vm ssh [cmd...]  a shell (or one command) in the VM
-  vm logs [-f]     the VM's console`;
+  vm logs [-f]     the VM's console
+  vm verify [--json]  check the VM image's files against its manifest (sha256)
+  vm build [--force] [--stage DIR]  build the VM image here (Linux, as root; a start does it when there is none)`;
 
 export function vmBackend(env: NodeJS.ProcessEnv): VmBackend {
   if (env.BERTH_VM === 'mock') return new MockBackend(env);
@@ -30,7 +35,8 @@ export function describe(i: VmInfo): string {
   const lines = [`${i.state}${i.step ? `: ${i.step}` : ''}${i.backend ? ` (${i.backend})` : ''}`];
   if (i.reason) lines.push(i.reason);
   if (i.dockerHost) lines.push(`engine: ${i.dockerHost}  (docker --context berth ...)`);
-  if (i.ports.length) lines.push(`ports on 127.0.0.1: ${i.ports.join(', ')}`);
+  if (i.forwards?.length) lines.push(`ports: ${forwardsInWords(i.forwards)}`);
+  else if (i.ports.length) lines.push(`ports on 127.0.0.1: ${i.ports.join(', ')}`);
   for (const w of i.warnings) lines.push(`warning: ${w}`);
   return lines.join('\n');
 }
@@ -113,8 +119,17 @@ export async function vmCommand(args: string[], env: NodeJS.ProcessEnv = process
       console.log(rest.includes('--json') ? JSON.stringify(info) : describe(info));
       return 0;
     }
-    case 'ssh':
-      return ssh(env, await client.status(), rest);
+    case 'ssh': {
+      // The session goes over QEMU's port 22, not the engine's socket: its typing is no activity to
+      // auto-pause, so the VM is held awake until it ends.
+      const release = await client.hold();
+      try {
+        const info = await client.status();
+        return await ssh(env, info.state === 'paused' ? await client.start() : info, rest); // a start resumes a paused VM
+      } finally {
+        release?.();
+      }
+    }
     case 'logs': {
       const file = join(paths.vm(env), 'serial.log');
       if (!existsSync(file)) throw new Error('the VM has not been started yet: no console log');
@@ -124,6 +139,19 @@ export async function vmCommand(args: string[], env: NodeJS.ProcessEnv = process
         return new Promise(() => undefined); // until Ctrl-C
       }
       return 0;
+    }
+    case 'build':
+      return buildCommand(rest, env);
+    case 'verify': {
+      const assets = locateAssets(env, env.BERTH_VM_BUNDLED);
+      const files = await verifyAssets(assets);
+      const bad = files.filter((f) => !f.ok);
+      if (rest.includes('--json')) console.log(JSON.stringify({ dir: assets.dir, ok: !bad.length, files }));
+      else {
+        for (const f of files) console.log(`${f.ok ? 'ok' : 'DAMAGED'}  ${f.name}${f.problem ? `: ${f.problem}` : ''}`);
+        console.log(bad.length ? `The VM image in ${assets.dir} is damaged. Rebuild it with \`npm run vm:build -- --force\`.` : `The VM image in ${assets.dir} matches its manifest.`);
+      }
+      return bad.length ? 1 : 0;
     }
     default:
       console.log(`usage: berth vm <command>\n${VM_USAGE}`);

@@ -35,16 +35,21 @@ export class VmClient {
 
   /** One op on a fresh connection; `onInfo` sees the pushes meanwhile (boot steps). */
   private call(op: VmOp, onInfo?: (i: VmInfo) => void): Promise<VmInfo> {
+    return this.answer(op, onInfo).then((a) => a.info);
+  }
+
+  /** The daemon's whole answer to one op. */
+  private answer(op: VmOp, onInfo?: (i: VmInfo) => void): Promise<{ info: VmInfo; trimmed?: number }> {
     return new Promise((resolve, reject) => {
       const c: Socket = connect(this.socket);
-      let answer: VmInfo | undefined;
+      let answer: { info: VmInfo; trimmed?: number } | undefined;
       c.on(
         'data',
         jsonLines((raw) => {
           const m = raw as ControlMessage;
           if (!('id' in m) || m.id === undefined) return void ('info' in m && onInfo?.(m.info));
-          if ('error' in m) return reject(new BerthError('COMMAND_FAILED', m.error.message, { hint: m.error.hint ?? 'The VM console (berth vm logs, or the VM page) shows what happened.' }));
-          answer = m.info;
+          if ('error' in m) return reject(BerthError.fromPayload({ ...m.error, hint: m.error.hint ?? 'The VM console (berth vm logs, or the VM page) shows what happened.' }));
+          answer = { info: m.info, ...(m.trimmed !== undefined ? { trimmed: m.trimmed } : {}) };
           // After a stop the daemon exits: wait for it to let go of the socket, so a start can follow at once.
           if (op !== 'stop') c.end();
         }),
@@ -53,7 +58,7 @@ export class VmClient {
       c.on('error', (e: NodeJS.ErrnoException) => answer === undefined && reject(e));
       c.once('close', () => {
         if (answer) resolve(answer);
-        else if (op === 'stop') resolve(stoppedInfo());
+        else if (op === 'stop') resolve({ info: stoppedInfo() });
         else reject(new BerthError('UNAVAILABLE', 'The Berth VM daemon went away.', { hint: `See ${join(paths.vm(this.env), 'daemon.log')}.` }));
       });
     });
@@ -79,8 +84,17 @@ export class VmClient {
       'start',
       async () => {
         this.spawnDaemon();
-        for (let i = 0; i < 100 && !existsSync(this.socket); i++) await sleep(100);
-        return this.call('start', onInfo);
+        // The socket's file is there from the daemon's bind, a moment before it listens (a connect
+        // then is refused): ask again until it answers, for ten seconds at most.
+        for (let i = 0; ; i++) {
+          try {
+            if (existsSync(this.socket) || i >= 100) return await this.call('start', onInfo);
+          } catch (e) {
+            if (!noDaemon(e)) throw e;
+            if (i >= 100) throw new BerthError('UNAVAILABLE', 'The Berth VM daemon did not start.', { hint: `See ${join(paths.vm(this.env), 'daemon.log')}.` });
+          }
+          await sleep(100);
+        }
       },
       onInfo,
     );
@@ -88,6 +102,40 @@ export class VmClient {
 
   stop(): Promise<VmInfo> {
     return this.orNoDaemon('stop', async () => stoppedInfo());
+  }
+
+  /** Trims the VM's data disk (the host gets its free blocks back); resolves to the bytes the guest trimmed. */
+  async trim(): Promise<number> {
+    try {
+      return (await this.answer('trim')).trimmed ?? 0;
+    } catch (e) {
+      if (noDaemon(e)) throw new BerthError('CONFLICT', 'The Berth VM is not running, so its disk cannot be compacted now.', { hint: 'Start the VM (the VM page, or `berth vm start`), then compact again.' });
+      throw e;
+    }
+  }
+
+  /**
+   * Keeps the VM from auto-pausing until the returned release is called (a `berth vm ssh` session);
+   * wakes nothing by itself. Undefined when no daemon runs (no VM to hold).
+   */
+  hold(): Promise<(() => void) | undefined> {
+    return new Promise((resolve, reject) => {
+      const c: Socket = connect(this.socket);
+      let held = false;
+      c.on(
+        'data',
+        jsonLines((raw) => {
+          const m = raw as ControlMessage;
+          if (held || !('id' in m) || m.id === undefined) return;
+          if ('error' in m) return c.destroy(), reject(BerthError.fromPayload(m.error));
+          held = true;
+          resolve(() => void c.end());
+        }),
+      );
+      c.once('connect', () => c.write(JSON.stringify({ id: 1, op: 'hold' }) + '\n'));
+      c.on('error', (e: NodeJS.ErrnoException) => !held && (noDaemon(e) ? resolve(undefined) : reject(e)));
+      c.once('close', () => !held && reject(new BerthError('UNAVAILABLE', 'The Berth VM daemon went away.', { hint: `See ${join(paths.vm(this.env), 'daemon.log')}.` })));
+    });
   }
 
   private spawnDaemon(): void {

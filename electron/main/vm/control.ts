@@ -1,25 +1,28 @@
 /**
  * The VM daemon's control socket (run/vm.sock, 0600): newline-delimited JSON. A client sends
- * `{id, op}` (op: status | start | stop) and gets `{id, info}` or `{id, error}` when the op is
- * done; every state change is pushed to every client as `{info}`.
+ * `{id, op}` (op: status | start | stop | trim | hold) and gets `{id, info}` (a trim adds `trimmed`,
+ * its bytes) or `{id, error}` (a BerthError's code, message and hint) when the op is done; every
+ * state change is pushed to every client as `{info}`. A hold keeps the VM from auto-pausing for as
+ * long as its connection stays open (`berth vm ssh`: its typing never goes through the engine's socket).
  */
 import { join } from 'node:path';
-import { LineSplitter } from '../engine/log-stream';
+import { LineSplitter, MAX_JSON_LINE } from '../engine/log-stream';
 import { paths } from '../paths';
+import type { ErrorPayload } from '../../shared/errors';
 import type { VmInfo } from './manager';
 
-export type VmOp = 'status' | 'start' | 'stop';
+export type VmOp = 'status' | 'start' | 'stop' | 'trim' | 'hold';
 export interface ControlRequest {
   id: number;
   op: VmOp;
 }
-export type ControlMessage = { id?: number; info: VmInfo } | { id: number; error: { message: string; hint?: string } };
+export type ControlMessage = { id?: number; info: VmInfo; trimmed?: number } | { id: number; error: ErrorPayload };
 
 export const controlSocket = (env?: NodeJS.ProcessEnv) => join(paths.run(env), 'vm.sock');
 
-/** Splits a byte stream into JSON messages, one per line; a line that is not JSON is dropped. */
+/** Splits a byte stream into JSON messages, one per line; a line that is not JSON (or over MAX_JSON_LINE) is dropped. */
 export function jsonLines(onMessage: (m: unknown) => void): (chunk: Buffer) => void {
-  const lines = new LineSplitter();
+  const lines = new LineSplitter(MAX_JSON_LINE);
   return (chunk) => {
     for (const line of lines.push(chunk)) {
       if (!line.trim()) continue;

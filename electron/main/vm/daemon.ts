@@ -12,6 +12,7 @@ import { loadSettings } from '../services/settings';
 import type { VmBackend } from './backend';
 import { controlSocket, jsonLines, type ControlMessage, type ControlRequest } from './control';
 import { VmManager } from './manager';
+import { watchSettings } from './port-preference';
 
 /** Whether a daemon answers on the control socket now. */
 export function daemonAlive(socket: string): Promise<boolean> {
@@ -27,7 +28,11 @@ export async function runVmDaemon(backend: VmBackend, env: NodeJS.ProcessEnv = p
   mkdirSync(dirname(socket), { recursive: true, mode: 0o700 });
   if (await daemonAlive(socket)) throw new BerthError('CONFLICT', 'A Berth VM daemon is already running.');
   rmSync(socket, { force: true });
-  const manager = new VmManager({ backend, env, resources: async () => (await loadSettings(paths.settings(env))).settings.vm });
+  const settingsFile = paths.settings(env);
+  const manager = new VmManager({ backend, env, resources: async () => (await loadSettings(settingsFile)).settings.vm });
+  // The auto-pause preference applies at once (the rest of the VM's settings at its next start).
+  const reload = () => void loadSettings(settingsFile).then(({ settings }) => manager.setAutoPauseMinutes(settings.vm.autoPauseMinutes), () => undefined);
+  const unwatchSettings = watchSettings(env, reload); // where nothing can be watched, it applies at the next start
   const clients = new Set<Socket>();
   const send = (c: Socket, m: ControlMessage) => c.writable && c.write(JSON.stringify(m) + '\n');
   manager.on((info) => clients.forEach((c) => send(c, { info })));
@@ -45,20 +50,29 @@ export async function runVmDaemon(backend: VmBackend, env: NodeJS.ProcessEnv = p
         const { id, op } = m as ControlRequest;
         if (typeof id !== 'number') return;
         try {
+          let trimmed: number | undefined;
           if (op === 'start') await manager.start();
           else if (op === 'stop') await manager.stop();
+          else if (op === 'trim') trimmed = await manager.trim();
+          else if (op === 'hold') {
+            const release = manager.hold(); // until this connection closes
+            if (c.destroyed) release();
+            else c.once('close', release);
+          }
           else if (op !== 'status') throw new Error(`unknown op ${String(op)}`);
-          send(c, { id, info: manager.info() });
+          send(c, { id, info: manager.info(), ...(trimmed !== undefined ? { trimmed } : {}) });
           if (op === 'stop') void exit();
         } catch (e) {
-          const err = e as BerthError;
-          send(c, { id, error: { message: err.message, ...(err.hint ? { hint: err.hint } : {}) } });
+          // Typed across the socket: a CONFLICT stays a CONFLICT; anything else failed as a command.
+          const err = e instanceof BerthError ? e : new BerthError('COMMAND_FAILED', (e as Error).message, { hint: (e as { hint?: string }).hint });
+          send(c, { id, error: err.toPayload() });
         }
       }),
     );
   });
   const exit = async () => {
     await manager.stop().catch(() => undefined);
+    unwatchSettings();
     server.close();
     rmSync(socket, { force: true });
     for (const c of clients) c.end();

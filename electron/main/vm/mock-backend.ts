@@ -3,9 +3,10 @@
  * "boots" through the same steps (BERTH_VM_MOCK_BOOT_MS apart) and serves the engine at
  * BERTH_VM_MOCK_ENGINE (else BERTH_DOCKER_HOST) on the same host socket a real VM would use, by
  * a plain socket relay; ports are already on the host, so forwarding is a no-op.
- * BERTH_VM_MOCK_FAIL makes the boot fail with that text.
+ * BERTH_VM_MOCK_FAIL makes the boot fail with that text. Its trim acts on a data disk file a test
+ * made (paths.vmDataDisk) as QEMU does on a real one: everything after the first 64 KiB a hole.
  */
-import { appendFileSync, chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { parseDockerHost } from '../engine/endpoint';
@@ -16,7 +17,7 @@ export class MockBackend implements VmBackend {
   readonly kind = 'mock';
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
-  async boot(_: unknown, step: (words: string) => void): Promise<VmRun> {
+  async boot(_: unknown, step: (words: string) => void, signal?: AbortSignal): Promise<VmRun> {
     const ms = Number(this.env.BERTH_VM_MOCK_BOOT_MS ?? 300);
     mkdirSync(paths.vm(this.env), { recursive: true, mode: 0o700 });
     const console = join(paths.vm(this.env), 'serial.log');
@@ -25,6 +26,7 @@ export class MockBackend implements VmBackend {
       step(s);
       appendFileSync(console, `mock: ${s}\n`);
       await new Promise((r) => setTimeout(r, ms));
+      if (signal?.aborted) throw new Error('The VM was asked to stop while booting.');
     }
     if (this.env.BERTH_VM_MOCK_FAIL) throw new Error(this.env.BERTH_VM_MOCK_FAIL);
     const target = parseDockerHost(this.env.BERTH_VM_MOCK_ENGINE || this.env.BERTH_DOCKER_HOST || 'unix:///var/run/docker.sock');
@@ -50,6 +52,14 @@ export class MockBackend implements VmBackend {
     return {
       dockerHost: `unix://${socket}`,
       forwardPort: async () => async () => undefined,
+      trim: async () => {
+        const disk = paths.vmDataDisk(this.env);
+        if (!existsSync(disk)) throw new Error('fstrim: /var/lib/docker: not mounted (the mock VM has no data disk)');
+        const { size } = statSync(disk);
+        truncateSync(disk, Math.min(size, 64 * 1024));
+        truncateSync(disk, size);
+        return Math.max(0, size - 64 * 1024);
+      },
       exited,
       stop: async () => {
         for (const s of open) s.destroy();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VmConfig } from './config';
-import { chooseAccel, qemuArgs, qemuBinary } from './qemu';
+import { chooseAccel, kernelCmdline, qemuArgs, qemuBinary } from './qemu';
 import { VmStateMachine, type VmStatus } from './state';
 import { rawDisk, vfkitArgs } from './vfkit';
 
@@ -72,7 +72,7 @@ describe('QEMU command line', () => {
     expect(after(args, '-append')).toEqual(['console=ttyS0 quiet berth.data=/dev/vda']);
     expect(after(args, '-netdev')).toEqual(['user,id=net0,hostfwd=tcp:127.0.0.1:50022-:22']);
     expect(after(args, '-virtfs')).toEqual(['local,path=/home/me,mount_tag=home,security_model=none,id=home', 'local,path=/home/me/.berth/vm/seed,mount_tag=seed,security_model=none,id=seed,readonly=on']);
-    expect(after(args, '-drive')).toEqual(['file=/cache/root.img,if=virtio,format=raw,readonly=on', 'file=/home/me/.berth/vm/data.qcow2,if=virtio,format=qcow2,discard=unmap']);
+    expect(after(args, '-drive')).toEqual(['file=/cache/root.img,if=virtio,format=raw,readonly=on', 'file=/home/me/.berth/vm/data.qcow2,if=virtio,format=qcow2,discard=unmap,detect-zeroes=unmap']);
     expect(after(args, '-pidfile')).toEqual(['/home/me/.berth/run/qemu.pid']);
     expect(after(args, '-qmp')).toEqual(['unix:/home/me/.berth/run/qmp.sock,server=on,wait=off']); // port forwards while it runs
     expect(args).toContain('-no-reboot');
@@ -81,6 +81,13 @@ describe('QEMU command line', () => {
     expect(qemuBinary('arm64')).toBe('qemu-system-aarch64');
     // A comma in a path would split QEMU's option list: doubled, as QEMU wants.
     expect(after(qemuArgs({ ...cfg, shareDir: '/home/a,b' }, 'tcg'), '-virtfs')[0]).toBe('local,path=/home/a,,b,mount_tag=home,security_model=none,id=home');
+  });
+});
+
+describe('kernel command line', () => {
+  it('under TCG: no address randomization and the TSC as the clock; with KVM neither', () => {
+    expect(kernelCmdline('tcg').split(' ')).toEqual(expect.arrayContaining(['norandmaps', 'tsc=reliable', 'cryptomgr.notests']));
+    expect(kernelCmdline('kvm')).not.toMatch(/norandmaps|tsc=/);
   });
 });
 
