@@ -5,12 +5,17 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { BerthError } from '../shared/errors';
 import { createCore } from './core';
+import { claimInstance } from './instance-lock';
 import { findElectronBinary, planLaunch } from './launcher';
-import { paths } from './paths';
+import { dataDir, paths } from './paths';
+import { installProcessGuard } from './process-guard';
 import { startServer } from './server/server';
-import { loadSettings } from './services/settings';
-import { activeDockerHost } from './services/contexts';
+import { loadSettings, settingsReport } from './services/settings';
+import { activeDockerHost, vmDockerHost } from './services/contexts';
+import type { VmInfo } from '../shared/models';
+import type { Core } from './core';
 import { VM_USAGE, vmCommand } from './vm/cli';
 
 const USAGE = `usage: berth <command>
@@ -19,16 +24,53 @@ const USAGE = `usage: berth <command>
 ${VM_USAGE}
 Environment: BERTH_DOCKER_HOST / DOCKER_HOST (engine address), BERTH_HOME (data dir)`;
 
+/** The VM is the engine: its boot in the terminal too, one line per step, and the outcome. */
+function logVmSteps(core: Core, starting: boolean): () => void {
+  console.log(starting ? 'berth: the Berth VM is the engine in use; starting it (follow it in the dashboard, or here).' : 'berth: the Berth VM is the engine in use; start it from the dashboard ("Start the VM with Berth" is off).');
+  let last = '';
+  return core.hub.on((name, payload) => {
+    if (name !== 'vm:status') return;
+    const i = payload as VmInfo;
+    const line = i.state === 'starting' ? `VM: ${i.step ?? 'starting'}` : i.state === 'error' ? `VM failed: ${i.reason ?? 'no reason given'}` : `VM: ${i.state}`;
+    if (line !== last) console.log(`berth: ${(last = line)}`);
+  });
+}
+
 async function serve(port: number): Promise<void> {
-  const { settings, warning } = await loadSettings(paths.settings());
-  if (warning) console.warn(`berth: ${warning}`);
-  const core = createCore({ dockerHost: activeDockerHost(settings, process.env) });
-  const server = await startServer({ router: core.router, hub: core.hub, staticDir: join(__dirname, '../renderer'), port });
+  let dashboardUp!: (url: string) => void;
+  const dashboard = new Promise<string>((r) => (dashboardUp = r));
+  const instance = await claimInstance({ onShow: async () => ({ url: await dashboard }) });
+  if (!instance.first) {
+    const { pid, url } = instance.reply;
+    console.log(`berth: Berth is already running for ${dataDir()} (process ${pid}), so this one stops here.`);
+    console.log(url ? `Its dashboard (browser mode):\n  ${url}` : 'It is the desktop app; its window is in front now.');
+    return;
+  }
+  const loaded = await loadSettings(paths.settings());
+  for (const line of settingsReport(loaded)) console.warn(`berth: ${line}`);
+  const dockerHost = activeDockerHost(loaded.settings, process.env);
+  const core = createCore({ dockerHost, startVm: loaded.settings.preferences.startVm });
+  const stopLogging = dockerHost === vmDockerHost(process.env) ? logVmSteps(core, loaded.settings.preferences.startVm) : () => undefined;
+  const server = await startServer({ router: core.router, hub: core.hub, staticDir: join(__dirname, '../renderer'), port }).catch(async (e: unknown) => {
+    core.dispose();
+    await instance.release(); // the next Berth need not take over a stale socket
+    throw e;
+  });
+  dashboardUp(server.url);
   console.log(`Berth dashboard (browser mode), engine ${core.engine.getStatus().endpoint}:`);
   console.log(`  ${server.url}`);
   const stop = async () => {
+    // As quitting the desktop app does: the VM stops cleanly first when the preference says so.
+    const [prefs, vm] = await Promise.all([core.router.handle('preferences.get'), core.router.handle('vm.status')]);
+    const quitStopsVm = prefs.ok && (prefs.value as { quitStopsVm: boolean }).quitStopsVm;
+    if (quitStopsVm && vm.ok && (vm.value as VmInfo).state !== 'stopped') {
+      console.log('berth: stopping the Berth VM first ("Quit stops the VM" is on; Ctrl-C again quits at once, and the VM still stops)');
+      await core.router.handle('vm.stop');
+    }
+    stopLogging();
     core.dispose();
     await server.close();
+    await instance.release();
     process.exit(0);
   };
   process.once('SIGINT', stop);
@@ -37,9 +79,11 @@ async function serve(port: number): Promise<void> {
 
 async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
+  // The processes that stay up (browser mode, the VM daemon) log what nothing caught and keep going.
+  if (cmd === 'serve' || cmd === 'start' || (cmd === 'vm' && rest[0] === 'daemon')) installProcessGuard();
   const portArg = rest.indexOf('--port');
   const port = portArg >= 0 ? Number(rest[portArg + 1]) : Number(process.env.BERTH_PORT ?? 0);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${rest[portArg + 1]}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new BerthError('INVALID_ARGUMENT', `Invalid port: ${rest[portArg + 1]}.`, { hint: 'Give a number from 0 to 65535 (0 picks a free one).' });
   switch (cmd) {
     case 'serve':
       return serve(port);

@@ -3,7 +3,7 @@
  * connection, services, router and the push-event hub, with one disposer for all of it.
  */
 import { createHandlers, createStreamHandlers, type Services } from './api/handlers';
-import { ContextsService } from './services/contexts';
+import { ContextsService, vmDockerHost } from './services/contexts';
 import { PreferencesService } from './services/settings';
 import { createRouter, type Router } from './api/router';
 import { EngineConnection, type EngineConnectionOptions } from './engine/engine-connection';
@@ -14,9 +14,11 @@ import { join } from 'node:path';
 import { toBerthError } from './engine/engine-errors';
 import { EventHub } from './event-hub';
 import { ContainersService } from './services/containers';
+import { DockerCliService } from './services/docker-cli';
 import { ComposeService } from './services/compose';
 import { FilesService } from './services/files';
 import { DiskService } from './services/disk';
+import { VmDiskService } from './services/vm-disk';
 import { ImageTransferService } from './services/image-transfer';
 import { ImagesService, RegistriesService } from './services/images';
 import { RegistryLogins, type SecretCodec } from './services/registry-logins';
@@ -28,7 +30,8 @@ import { ExecService } from './terminal/exec';
 import { HostShellService } from './terminal/host-shell';
 import { VolumesService } from './services/volumes';
 import { VmService } from './services/vm';
-import { VmClient } from './vm/client';
+import { stoppedInfo, VmClient } from './vm/client';
+import type { VmInfo } from '../shared/models';
 
 export interface Core {
   hub: EventHub;
@@ -53,18 +56,30 @@ export interface CoreOptions {
   runDir?: string;
   /** The CLI that runs the VM daemon (default: cli.cjs next to this bundle). */
   vmCliPath?: string;
+  /** Boot the Berth VM now when it is the engine in use (the "Start the VM with Berth" preference). */
+  startVm?: boolean;
   env?: NodeJS.ProcessEnv;
 }
 
+/** What an engine's services need of the Berth VM. */
+interface VmLink {
+  running: () => boolean;
+  status: () => VmInfo;
+  trim: () => Promise<number>;
+}
+
 /** One engine with everything that talks to it. */
-function connect(dockerHost: string, hub: EventHub, opts: CoreOptions, logins: RegistryLogins) {
+function connect(dockerHost: string, hub: EventHub, opts: CoreOptions, logins: RegistryLogins, vm: VmLink) {
   const env = opts.env ?? process.env;
   const endpoint = parseDockerHost(dockerHost);
   // An ssh:// engine is reached through a local socket forwarded over SSH; the rest of Berth (and
   // the docker CLI in the host terminal) uses that socket like any local engine.
   const tunnel = endpoint.kind === 'ssh' ? sshTunnelFor(endpoint, join(opts.runDir ?? paths.run(env), socketName(dockerHost)), env, homedir()) : undefined;
   const local: EngineEndpoint = tunnel ? parseDockerHost(tunnel.endpoint) : endpoint;
-  const engine = new EngineConnection(local, hub, { ...opts.engine, display: formatEndpoint(endpoint), failureReason: () => tunnel?.lastError });
+  // The VM's engine is there only while the VM runs: no retries while it is not (its changes nudge).
+  const isVm = dockerHost === vmDockerHost(env);
+  const holdRetries = isVm ? () => !vm.running() : () => false;
+  const engine = new EngineConnection(local, hub, { ...opts.engine, display: formatEndpoint(endpoint), failureReason: () => tunnel?.lastError, holdRetries });
   const docker = engine.docker;
   const services = {
     engine,
@@ -72,7 +87,8 @@ function connect(dockerHost: string, hub: EventHub, opts: CoreOptions, logins: R
     images: new ImagesService(docker),
     imageTransfer: new ImageTransferService(docker, logins),
     registries: new RegistriesService(docker, logins),
-    disk: new DiskService(docker),
+    // The Berth VM's disk is shown (and compacted) beside df only when the VM is the engine in use.
+    disk: new DiskService(docker, isVm ? new VmDiskService({ file: paths.vmDataDisk(env), status: vm.status, trim: vm.trim, wake: () => docker.ping() }) : undefined),
     volumes: new VolumesService(docker),
     networks: new NetworksService(docker),
     run: new RunService(docker, endpoint.kind === 'unix'),
@@ -102,9 +118,13 @@ export function createCore(opts: CoreOptions): Core {
   const hub = new EventHub();
   const env = opts.env ?? process.env;
   const logins = new RegistryLogins(opts.registriesFile ?? paths.registries(env), opts.secrets);
-  let current = connect(opts.dockerHost, hub, opts, logins);
+  let vm: VmService | undefined;
+  const vmClient = new VmClient({ env, ...(opts.vmCliPath ? { cliPath: opts.vmCliPath } : {}) });
+  // Paused (auto-pause) counts as running: the engine's socket is there and a call resumes the VM.
+  const vmLink: VmLink = { running: () => ['running', 'paused'].includes(vm?.status().state ?? ''), status: () => vm?.status() ?? stoppedInfo(), trim: () => vmClient.trim() };
+  let current = connect(opts.dockerHost, hub, opts, logins, vmLink);
   const use = (dockerHost: string) => {
-    const next = connect(dockerHost, hub, opts, logins); // throws on a bad address: nothing changes then
+    const next = connect(dockerHost, hub, opts, logins, vmLink); // throws on a bad address: nothing changes then
     current.dispose();
     current = next;
     Object.assign(services, next.services); // the handlers read the services at call time
@@ -113,14 +133,14 @@ export function createCore(opts: CoreOptions): Core {
   };
   // One services object for the life of the core: a switch replaces its members.
   const settingsFile = opts.settingsFile ?? paths.settings(env);
-  const vm = new VmService({
-    client: new VmClient({ env, ...(opts.vmCliPath ? { cliPath: opts.vmCliPath } : {}) }),
+  vm = new VmService({
+    client: vmClient,
     hub,
     settingsFile,
     env,
     onEngineChange: () => current.engine.nudge(), // the VM's engine socket came or went
   });
-  const services: Services = { ...current.services, contexts: new ContextsService({ settingsFile, env, use, hub }), preferences: new PreferencesService(settingsFile, hub), vm };
+  const services: Services = { ...current.services, contexts: new ContextsService({ settingsFile, env, use, hub }), preferences: new PreferencesService(settingsFile, hub, new DockerCliService({ settingsFile, env })), vm };
   const router = createRouter(createHandlers(services), createStreamHandlers(services), {
     mapError: toBerthError,
     onError: (e) => {
@@ -128,6 +148,8 @@ export function createCore(opts: CoreOptions): Core {
     },
   });
   current.start();
+  // Its progress and any failure reach every window as vm:status; the engine follows once it answers.
+  if (opts.startVm && opts.dockerHost === vmDockerHost(env)) vm.start().catch(() => undefined);
   return {
     hub,
     get engine() {

@@ -2,29 +2,38 @@
 import * as electron from 'electron';
 import { join } from 'node:path';
 import { createCore } from '../core';
+import { claimInstance } from '../instance-lock';
 import { paths } from '../paths';
+import { installProcessGuard } from '../process-guard';
 import { activeDockerHost } from '../services/contexts';
-import { loadSettings } from '../services/settings';
-import { runShell } from './main';
+import { loadSettings, settingsReport } from '../services/settings';
+import { HIDDEN_ARG, runShell } from './main';
+
+// What nothing caught is logged, and the app keeps running (instead of Electron's error dialog and exit).
+installProcessGuard();
 
 // The packaged app carries the VM image (resources/vm); the VM daemon finds it through this.
 if (electron.app.isPackaged) process.env.BERTH_VM_BUNDLED ??= join(process.resourcesPath, 'vm');
 
 void (async () => {
-  const { settings, warning } = await loadSettings(paths.settings());
-  if (warning) console.warn(`berth: ${warning}`);
+  const loaded = await loadSettings(paths.settings());
+  for (const line of settingsReport(loaded)) console.warn(`berth: ${line}`);
   runShell(electron, {
     // Called once the app is ready: safeStorage (the OS keychain) works only from then on.
     createCore: () => {
       const { safeStorage } = electron;
       const keychain = safeStorage.isEncryptionAvailable() && (process.platform !== 'linux' || safeStorage.getSelectedStorageBackend() !== 'basic_text');
       return createCore({
-        dockerHost: activeDockerHost(settings, process.env),
+        dockerHost: activeDockerHost(loaded.settings, process.env),
+        startVm: loaded.settings.preferences.startVm,
         ...(keychain ? { secrets: { seal: (p: string) => safeStorage.encryptString(p).toString('base64'), open: (s: string) => safeStorage.decryptString(Buffer.from(s, 'base64')) } } : {}),
       });
     },
     rendererDir: join(__dirname, '../renderer'),
     preload: join(__dirname, 'preload.cjs'),
     iconDir: electron.app.isPackaged ? join(process.resourcesPath, 'icons') : join(__dirname, '../../build/icons'),
+    claimDataFolder: (onShow) => claimInstance({ onShow }),
+    // Opened at login: only the tray, the VM booting behind it.
+    hidden: process.argv.includes(HIDDEN_ARG) || electron.app.getLoginItemSettings().wasOpenedAtLogin,
   });
 })();

@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { tempDir } from '../../../test/support/temp';
@@ -69,6 +70,8 @@ function fakeElectron(opts: { lock?: boolean } = {}) {
   const app = Object.assign(on(), {
     quit: vi.fn(),
     setLoginItemSettings: vi.fn(),
+    isPackaged: false,
+    getAppPath: () => '/opt/berth-app',
     requestSingleInstanceLock: () => opts.lock ?? true,
     whenReady: () => whenReady,
   });
@@ -90,8 +93,9 @@ function fakeElectron(opts: { lock?: boolean } = {}) {
     nativeImage: { createFromPath: (p: string) => p },
     protocol,
     session: { defaultSession: { setPermissionRequestHandler: (h: Handler) => (permission.request = h), setPermissionCheckHandler: (h: Handler) => (permission.check = h) } },
+    shell: { openExternal: vi.fn(async () => undefined) },
   };
-  return { electron: electron as unknown as ElectronModule, windows, app, ipcMain, menus, tray, permission, protocol, ready };
+  return { electron: electron as unknown as ElectronModule, windows, app, ipcMain, menus, tray, permission, protocol, ready, shell: electron.shell };
 }
 
 function fakeCore(handlers: Partial<Handlers> = {}): ShellCore & { dispose: ReturnType<typeof vi.fn<() => void>> } {
@@ -104,9 +108,9 @@ function fakeCore(handlers: Partial<Handlers> = {}): ShellCore & { dispose: Retu
   };
 }
 
-async function started(core = fakeCore()) {
+async function started(core = fakeCore(), more: Partial<Parameters<typeof runShell>[1]> = {}) {
   const f = fakeElectron();
-  runShell(f.electron, { createCore: () => core, rendererDir: '/nowhere', preload: '/p/preload.cjs', iconDir: '/icons' });
+  runShell(f.electron, { createCore: () => core, rendererDir: '/nowhere', preload: '/p/preload.cjs', iconDir: '/icons', platform: 'darwin', ...more });
   f.ready();
   await new Promise((r) => setTimeout(r, 0));
   return { f, core, win: f.windows[0]! };
@@ -148,17 +152,41 @@ describe('Electron shell (fake electron)', () => {
   });
 
   it('applies "start at login" from the preferences, at start and when it changes', async () => {
-    const { f, core } = await started(fakeCore({ 'preferences.get': async () => ({ startAtLogin: true, quitStopsVm: true, theme: 'system' }) }));
-    await vi.waitFor(() => expect(f.app.setLoginItemSettings).toHaveBeenCalledWith({ openAtLogin: true }));
-    core.hub.emit('preferences:changed', { startAtLogin: false, quitStopsVm: true, theme: 'dark' });
-    expect(f.app.setLoginItemSettings).toHaveBeenLastCalledWith({ openAtLogin: false });
+    const { f, core } = await started(fakeCore({ 'preferences.get': async () => ({ startAtLogin: true, quitStopsVm: true, startVm: true, dockerCli: false, theme: 'system' }) }));
+    await vi.waitFor(() => expect(f.app.setLoginItemSettings).toHaveBeenCalledWith({ openAtLogin: true, args: ['--hidden'] }));
+    core.hub.emit('preferences:changed', { startAtLogin: false, quitStopsVm: true, startVm: true, dockerCli: false, theme: 'dark' });
+    expect(f.app.setLoginItemSettings).toHaveBeenLastCalledWith({ openAtLogin: false, args: ['--hidden'] });
+  });
+
+  it('on Linux, start at login is an XDG autostart entry that starts Berth hidden; off removes it', async () => {
+    const config = mkdtempSync(join(tmpdir(), 'berth-autostart-'));
+    const prefs = { startAtLogin: true, quitStopsVm: true, startVm: true, dockerCli: false, theme: 'system' as const };
+    const { f, core } = await started(fakeCore({ 'preferences.get': async () => prefs }), { platform: 'linux', env: { XDG_CONFIG_HOME: config } });
+    const entry = join(config, 'autostart', 'berth.desktop');
+    await vi.waitFor(() => expect(existsSync(entry)).toBe(true));
+    expect(readFileSync(entry, 'utf8')).toMatch(/^\[Desktop Entry\]\nType=Application\nName=Berth\n[\s\S]*\nExec="[^"]+" .*"--hidden"\n/);
+    expect(f.app.setLoginItemSettings).not.toHaveBeenCalled();
+    core.hub.emit('preferences:changed', { ...prefs, startAtLogin: false });
+    expect(existsSync(entry)).toBe(false);
+    rmSync(config, { recursive: true, force: true });
+  });
+
+  it('opened at login (hidden), it starts in the tray only; the tray opens the window', async () => {
+    const f = fakeElectron();
+    runShell(f.electron, { createCore: () => fakeCore(), rendererDir: '/nowhere', preload: '/p/preload.cjs', iconDir: '/icons', hidden: true, platform: 'darwin' });
+    f.ready();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(f.windows).toHaveLength(0);
+    expect(f.tray.setContextMenu).toHaveBeenCalled(); // the tray is there, with its menu
+    f.app.emit('second-instance');
+    expect(f.windows).toHaveLength(1);
   });
 
   it('offers the VM in the tray by its state; Start VM starts it; quitting stops a running VM first', async () => {
     const vmStart = vi.fn(async () => ({ state: 'running' }) as never);
     const vmStop = vi.fn(async () => ({ state: 'stopped' }) as never);
     const { f, core } = await started(
-      fakeCore({ 'vm.status': async () => ({ state: 'stopped', since: 0, backend: '', ports: [], warnings: [] }), 'vm.start': vmStart, 'vm.stop': vmStop, 'preferences.get': async () => ({ startAtLogin: false, quitStopsVm: true, theme: 'system' }) }),
+      fakeCore({ 'vm.status': async () => ({ state: 'stopped', since: 0, backend: '', ports: [], warnings: [] }), 'vm.start': vmStart, 'vm.stop': vmStop, 'preferences.get': async () => ({ startAtLogin: false, quitStopsVm: true, startVm: true, dockerCli: false, theme: 'system' }) }),
     );
     type Item = { label?: string; enabled?: boolean; click?: () => void };
     const item = (label: string) => (f.menus.at(-1) as Item[]).find((i) => i.label === label)!;
@@ -182,9 +210,59 @@ describe('Electron shell (fake electron)', () => {
 
   it('a second instance quits at once', () => {
     const f = fakeElectron({ lock: false });
-    runShell(f.electron, { createCore: fakeCore, rendererDir: '/', preload: '/p', iconDir: '/i' });
+    runShell(f.electron, { createCore: fakeCore, rendererDir: '/', preload: '/p', iconDir: '/i', platform: 'darwin' });
     expect(f.app.quit).toHaveBeenCalled();
     expect(f.windows).toHaveLength(0);
+  });
+
+  it('holds the data folder beneath the single-instance lock: a second Berth asking brings the window to the front; quitting releases it', async () => {
+    const f = fakeElectron();
+    const release = vi.fn(async () => undefined);
+    let onShow: (() => { window: true }) | undefined;
+    const core = fakeCore();
+    runShell(f.electron, { createCore: () => core, rendererDir: '/', preload: '/p', iconDir: '/i', platform: 'darwin', claimDataFolder: async (show) => ((onShow = show), { first: true, release }) });
+    f.ready();
+    await vi.waitFor(() => expect(f.windows).toHaveLength(1));
+    const win = f.windows[0]!;
+    win.events.emit('close', { preventDefault: vi.fn() });
+    expect(win.hidden).toBe(true);
+    expect(onShow!()).toEqual({ window: true });
+    expect(win.shown && !win.hidden).toBe(true);
+    f.app.emit('before-quit', { preventDefault: vi.fn() });
+    expect(release).toHaveBeenCalledTimes(1);
+  });
+
+  it('hands over to a Berth in browser mode on the same data folder: opens its dashboard and quits, with no window or core', async () => {
+    const f = fakeElectron();
+    const createCore = vi.fn(fakeCore);
+    const said = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      runShell(f.electron, { createCore, rendererDir: '/', preload: '/p', iconDir: '/i', platform: 'darwin', claimDataFolder: async () => ({ first: false, reply: { pid: 42, url: 'http://127.0.0.1:5173/?token=s3cret#x' } }) });
+      f.ready();
+      await vi.waitFor(() => expect(f.app.quit).toHaveBeenCalled());
+      expect(f.shell.openExternal).toHaveBeenCalledWith('http://127.0.0.1:5173/?token=s3cret#x');
+      // What it prints may land in system logs: the dashboard's address, never its token.
+      const out = said.mock.calls.flat().join('\n');
+      expect(out).toContain('process 42');
+      expect(out).toContain('http://127.0.0.1:5173/');
+      expect(out).not.toContain('s3cret');
+      expect(f.windows).toHaveLength(0);
+      expect(createCore).not.toHaveBeenCalled();
+    } finally {
+      said.mockRestore();
+    }
+  });
+
+  it('quits without a core when the data folder cannot be claimed, and opens nothing that is not a local dashboard', async () => {
+    for (const claim of [() => Promise.reject(new Error('locked')), async () => ({ first: false as const, reply: { pid: 1, url: 'https://evil.example/' } })]) {
+      const f = fakeElectron();
+      const createCore = vi.fn(fakeCore);
+      runShell(f.electron, { createCore, rendererDir: '/', preload: '/p', iconDir: '/i', platform: 'darwin', claimDataFolder: claim });
+      f.ready();
+      await vi.waitFor(() => expect(f.app.quit).toHaveBeenCalled());
+      expect(createCore).not.toHaveBeenCalled();
+      expect(f.shell.openExternal).not.toHaveBeenCalled();
+    }
   });
 
   it('answers API messages from its window over IPC, pushes events, and ignores other senders', async () => {

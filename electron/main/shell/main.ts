@@ -13,11 +13,13 @@ import { openSession, parseClientMessage, type ClientSession } from '../api/sess
 import type { EngineConnection } from '../engine/engine-connection';
 import type { EventHub } from '../event-hub';
 import type { VmInfo, VmState } from '../../shared/models';
+import type { InstanceClaim, ShowReply } from '../instance-lock';
+import { applyLoginItem } from './login-item';
 import { trayIcon, trayMenu, type TrayAction, type TrayItem, type TrayState } from './tray-menu';
 
 type Preferences = { startAtLogin: boolean; quitStopsVm: boolean };
 
-export type ElectronModule = Pick<typeof Electron, 'app' | 'BrowserWindow' | 'ipcMain' | 'Tray' | 'Menu' | 'nativeImage' | 'protocol' | 'session'>;
+export type ElectronModule = Pick<typeof Electron, 'app' | 'BrowserWindow' | 'ipcMain' | 'Tray' | 'Menu' | 'nativeImage' | 'protocol' | 'session' | 'shell'>;
 
 export const SCHEME = 'berth';
 export const APP_URL = `${SCHEME}://app/index.html`;
@@ -67,6 +69,32 @@ export interface ShellOptions {
   preload: string;
   /** Folder with tray-<running|busy|stopped|error>.png. */
   iconDir: string;
+  /**
+   * Takes the data-folder lock beneath Electron's single-instance lock (a Berth in browser mode may
+   * hold the folder): instance-lock.ts's claimInstance. `onShow` brings this window to the front.
+   */
+  claimDataFolder?: (onShow: () => { window: true }) => Promise<InstanceClaim>;
+  /** Started at login: the tray only, no window until asked. */
+  hidden?: boolean;
+  /** For tests: the platform and environment the login item is made for. */
+  platform?: NodeJS.Platform;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** How this app is started again: the packaged binary, or Electron with the app's path. */
+const loginCommand = (electron: ElectronModule) => (electron.app.isPackaged ? [process.execPath] : [process.execPath, electron.app.getAppPath()]);
+
+/** The argument the login item starts Berth with: start in the tray, without a window. */
+export const HIDDEN_ARG = '--hidden';
+
+/** The dashboard's address without its access token (or anything after the path), fit for a log. */
+const withoutToken = (url: string): string => url.replace(/[?#].*$/s, '');
+
+/** A second Berth on a data folder held by another: say where the first is, open its dashboard, quit. */
+function handOver(electron: ElectronModule, reply: ShowReply): void {
+  console.log(`berth: Berth is already running for this data folder (process ${reply.pid}); ${reply.url ? `opening its dashboard at ${withoutToken(reply.url)}` : 'its window is in front now'}.`);
+  if (reply.url && /^http:\/\/127\.0\.0\.1:\d+\//.test(reply.url)) void electron.shell.openExternal(reply.url);
+  electron.app.quit();
 }
 
 /** Electron's menu template from ours: actions become click handlers. */
@@ -84,6 +112,7 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
   let win: Electron.BrowserWindow | undefined;
   let tray: Electron.Tray | undefined;
   let quitting = false;
+  let releaseDataFolder: (() => Promise<void>) | undefined;
   const sessions = new Map<number, ClientSession>();
 
   protocol.registerSchemesAsPrivileged([{ scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
@@ -151,7 +180,8 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
   };
   const renderTray = () => {
     if (!tray || !core) return;
-    const state: TrayState = { vm, engine: core.engine.getStatus().state, running, quitStopsVm };
+    const engine = core.engine.getStatus();
+    const state: TrayState = { vm, engine: engine.state, ...(engine.notAnswering ? { notAnswering: true } : {}), running, quitStopsVm };
     // The icon follows the VM once it is not stopped, else the engine in use.
     tray.setImage(nativeImage.createFromPath(join(opts.iconDir, `tray-${trayIcon({ engine: state.engine, ...(vm === 'stopped' ? {} : { vm }) })}.png`)));
     tray.setToolTip(`Berth: ${trayMenu(state)[0]!.label}`);
@@ -165,7 +195,11 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
     renderTray();
   };
   const applyPrefs = (p: { startAtLogin: boolean; quitStopsVm: boolean }) => {
-    app.setLoginItemSettings({ openAtLogin: p.startAtLogin });
+    try {
+      applyLoginItem({ platform: opts.platform ?? process.platform, env: opts.env ?? process.env, command: loginCommand(electron), setLoginItemSettings: (s) => app.setLoginItemSettings(s) }, p.startAtLogin, HIDDEN_ARG);
+    } catch (e) {
+      console.warn(`berth: could not change the login item: ${(e as Error).message}`);
+    }
     quitStopsVm = p.quitStopsVm;
     renderTray();
   };
@@ -184,9 +218,19 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
     }
     quitting = true;
     core?.dispose();
+    void releaseDataFolder?.();
   });
 
-  void app.whenReady().then(() => {
+  void app.whenReady().then(async () => {
+    let claim: InstanceClaim | undefined;
+    try {
+      claim = await opts.claimDataFolder?.(() => (core && show(), { window: true }));
+    } catch (e) {
+      console.error(`berth: ${(e as Error).message}${(e as { hint?: string }).hint ? ` ${(e as { hint?: string }).hint}` : ''}`);
+      return app.quit();
+    }
+    if (claim && !claim.first) return handOver(electron, claim.reply);
+    releaseDataFolder = claim?.release;
     core = opts.createCore();
     core.hub.on((name, payload) => {
       if (name === 'containers:changed' || name === 'engine:status' || name === 'contexts:changed') void refreshRunning();
@@ -208,7 +252,7 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
       if (r.ok) vm = (r.value as VmInfo | undefined)?.state ?? 'stopped';
       renderTray();
     });
-    show();
+    if (!opts.hidden) show();
   });
 
   return {

@@ -20,6 +20,17 @@ describe('tray menu', () => {
     expect(trayIcon({ vm, engine: vm === 'running' ? 'up' : 'unreachable' })).toBe(want.icon);
   });
 
+  it('VM paused (resource saver): said, resumable, stoppable and restartable; the engine is still there', () => {
+    const items = trayMenu({ ...base, vm: 'paused' });
+    expect(items[0]!.label).toBe('Berth VM is paused (resource saver)');
+    expect(find(items, 'Start VM')).toBeUndefined();
+    expect(find(items, 'Resume VM')).toMatchObject({ enabled: true, action: { kind: 'vm', action: 'start' } });
+    expect(find(items, 'Stop VM')?.enabled).toBe(true);
+    expect(find(items, 'Restart VM')?.enabled).toBe(true);
+    expect(find(items, /^Quit/)?.label).toBe('Quit Berth (stops the VM)');
+    expect(trayIcon({ vm: 'paused', engine: 'up' })).toBe('running');
+  });
+
   it('without a VM: the engine state, no VM entries, a plain quit', () => {
     const items = trayMenu({ ...base, engine: 'unreachable' });
     expect(items[0]!.label).toBe('Engine unreachable');
@@ -28,6 +39,7 @@ describe('tray menu', () => {
     expect(find(items, /^Quit/)?.label).toBe('Quit Berth');
     expect(trayIcon({ engine: 'unreachable' })).toBe('error');
     expect(trayIcon({ engine: 'up' })).toBe('running');
+    expect(trayMenu({ ...base, engine: 'unreachable', notAnswering: true })[0]!.label).toBe('Engine not answering'); // hung, not gone
   });
 
   it('lists running containers for quick stop, capped, with the rest counted', () => {

@@ -10,6 +10,8 @@ export interface TrayState {
   /** Undefined when Berth is not running a VM (a local socket, tcp or ssh engine). */
   vm?: VmState;
   engine: EngineState;
+  /** The engine is there but does not answer (hung), rather than gone. */
+  notAnswering?: boolean;
   /** Running containers, for quick stop. */
   running: { id: string; name: string }[];
   /** Quitting stops the VM first (a setting). */
@@ -37,18 +39,22 @@ const VM_LABEL: Record<VmState, string> = {
   stopped: 'Berth VM is stopped',
   starting: 'Berth VM is starting…',
   running: 'Berth VM is running',
+  paused: 'Berth VM is paused (resource saver)',
   stopping: 'Berth VM is stopping…',
   error: 'Berth VM failed',
 };
 const ENGINE_LABEL: Record<EngineState, string> = { connecting: 'Connecting to the engine…', up: 'Engine is running', unreachable: 'Engine unreachable' };
 
 export function trayMenu(s: TrayState): TrayItem[] {
-  const items: TrayItem[] = [{ label: s.vm ? VM_LABEL[s.vm] : ENGINE_LABEL[s.engine], enabled: false }];
+  const engineLabel = s.engine === 'unreachable' && s.notAnswering ? 'Engine not answering' : ENGINE_LABEL[s.engine];
+  const items: TrayItem[] = [{ label: s.vm ? VM_LABEL[s.vm] : engineLabel, enabled: false }];
   if (s.vm) {
     const busy = s.vm === 'starting' || s.vm === 'stopping';
     items.push(
-      { label: 'Start VM', enabled: s.vm === 'stopped' || s.vm === 'error', action: { kind: 'vm', action: 'start' } },
-      { label: 'Stop VM', enabled: s.vm === 'running', action: { kind: 'vm', action: 'stop' } },
+      s.vm === 'paused'
+        ? { label: 'Resume VM', enabled: true, action: { kind: 'vm', action: 'start' } } // any call resumes it too
+        : { label: 'Start VM', enabled: s.vm === 'stopped' || s.vm === 'error', action: { kind: 'vm', action: 'start' } },
+      { label: 'Stop VM', enabled: s.vm === 'running' || s.vm === 'paused', action: { kind: 'vm', action: 'stop' } },
       { label: 'Restart VM', enabled: !busy && s.vm !== 'stopped', action: { kind: 'vm', action: 'restart' } },
     );
   }
