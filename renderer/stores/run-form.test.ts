@@ -2,10 +2,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Reply } from '../../electron/shared/wire';
 import { connectApi } from '../api';
 import { fakeTransport, type FakeTransport } from '../api/fake-transport';
-import { addRow, commandPreview, emptyForm, formToSpec, loadEnvFile, openRunDialog, setRow, submitRun, updateForm, useRunForm } from './run-form';
+import { addRow, commandPreview, emptyForm, formToSpec, openRunDialog, pickEnvFile, removeEnvFile, removeRow, setRow, submitRun, updateForm, useRunForm } from './run-form';
 import { useUi } from './ui';
 
 let t: FakeTransport;
+const bytes = (s: string) => new TextEncoder().encode(s);
+
 let answer: () => Reply;
 beforeEach(() => {
   answer = () => ({ ok: true, value: { id: 'c1', name: 'web' } });
@@ -47,17 +49,32 @@ describe('run form -> spec', () => {
     });
   });
 
-  it.each<[Partial<ReturnType<typeof emptyForm>>, RegExp]>([
-    [{ image: '' }, /image: is required/],
-    [{ command: `echo 'x` }, /Command: unclosed ' quote/],
-    [{ cpus: 'two' }, /CPUs must be a number/],
-    [{ memory: 'lots' }, /not a size/],
-    [{ ports: [{ hostIp: '', hostPort: '80a', containerPort: '80', protocol: 'tcp' }] }, /Port 1: host port must be a number/],
-    [{ ports: [{ hostIp: '', hostPort: '8080', containerPort: '', protocol: 'tcp' }] }, /ports\.0\.containerPort/],
-    [{ mounts: [{ type: 'volume', source: 'data', target: '', readOnly: false, size: '' }] }, /Volume 1: the container path is required/],
-    [{ name: 'my app' }, /name: must start/],
-  ])('explains %o', (patch, reason) => {
-    expect(formToSpec({ ...emptyForm('nginx'), ...patch })).toEqual({ error: expect.stringMatching(reason) });
+  const port = (hostPort: string, containerPort: string, hostIp = '') => ({ hostIp, hostPort, containerPort, protocol: 'tcp' as const });
+  const blankPort = port('', '');
+  it.each<[Partial<ReturnType<typeof emptyForm>>, RegExp, string | undefined]>([
+    [{ image: '' }, /^Image: is required$/, 'image'],
+    [{ command: `echo 'x` }, /^Command: unclosed ' quote$/, 'command'],
+    [{ cpus: 'two' }, /^CPUs: must be a number$/, 'cpus'],
+    [{ memory: 'lots' }, /^Memory: "lots" is not a size/, 'memory'],
+    [{ memory: '1k' }, /^Memory: must be at least/, 'memory'],
+    [{ ports: [port('80a', '80')] }, /^Port 1 host port: must be a number$/, 'ports.0.hostPort'],
+    [{ ports: [port('8080', '')] }, /^Port 1 container port: is required$/, 'ports.0.containerPort'],
+    // blank rows are skipped, yet the field named is the row the user sees
+    [{ ports: [blankPort, port('8080', '99999')] }, /^Port 2 container port: must be 1-65535$/, 'ports.1.containerPort'],
+    [{ ports: [port('8080', '80', '999.1.1.1')] }, /^Port 1 host IP: /, 'ports.0.hostIp'],
+    [{ ports: [port('8080', '80'), blankPort, port('8080', '81')] }, /^Port 3 host port: the same host port is published twice$/, 'ports.2.hostPort'],
+    [{ mounts: [{ type: 'volume', source: 'data', target: '', readOnly: false, size: '' }] }, /^Volume 1 container path: is required$/, 'mounts.0.target'],
+    [{ mounts: [{ type: 'bind', source: 'rel/path', target: '/x', readOnly: false, size: '' }] }, /^Volume 1 source: must be an absolute path/, 'mounts.0.source'],
+    [{ mounts: [{ type: 'tmpfs', source: '', target: '/t', readOnly: false, size: 'big' }] }, /^Volume 1 size: "big" is not a size/, 'mounts.0.size'],
+    [{ mounts: [{ type: 'volume', source: '', target: '/data', readOnly: false, size: '' }, { type: 'bind', source: '/s', target: '/data/', readOnly: false, size: '' }] }, /^Volume 2 container path: two mounts share a container path$/, 'mounts.1.target'],
+    [{ env: [{ key: 'OK', value: '1' }, { key: '', value: '' }, { key: '1BAD', value: 'x' }] }, /^Variable 3 name: must be a variable name$/, 'env.2.key'],
+    [{ name: 'my app' }, /^Name: must start/, 'name'],
+    [{ workdir: 'relative' }, /^Working directory: must be an absolute path/, 'workdir'],
+    [{ autoRemove: true, restart: 'always' }, /^Restart: --rm cannot be combined/, 'restart'],
+    [{ capAdd: 'net admin' }, /^Add capabilities: must be a capability name/, 'capAdd'],
+  ])('explains %o at its field', (patch, reason, field) => {
+    const r = formToSpec({ ...emptyForm('nginx'), ...patch });
+    expect(r).toEqual(field ? { error: expect.stringMatching(reason), field } : { error: expect.stringMatching(reason) });
   });
 
   it('previews the docker run command once the form is valid', () => {
@@ -67,30 +84,85 @@ describe('run form -> spec', () => {
 });
 
 describe('run form actions', () => {
-  it('rows are added, edited and env files merged by key', () => {
+  it('rows are added, edited and a good env file merged by key', () => {
     openRunDialog('nginx');
     expect(useUi.getState().dialog).toEqual({ kind: 'run' });
     addRow('env');
     setRow('env', 0, { key: 'A', value: 'old' });
-    loadEnvFile('# comment\nA=new\nB=2\n');
-    expect(useRunForm.getState().form.env).toEqual([{ key: 'A', value: 'new' }, { key: 'B', value: '2' }]);
-    loadEnvFile('1BAD=x');
-    expect(useRunForm.getState().error).toMatch(/Env file: line 1/);
+    pickEnvFile('app.env', bytes('# comment\nA=new\nB=2\n'));
+    expect(useRunForm.getState()).toMatchObject({ form: { env: [{ key: 'A', value: 'new' }, { key: 'B', value: '2' }] }, envFile: { name: 'app.env', added: 2, problems: [] }, error: undefined });
+  });
+
+  it('a bad env file adds nothing, names its lines, and holds Run back until it is removed', async () => {
+    openRunDialog('nginx');
+    pickEnvFile('bad.env', bytes('GOOD=1\nexport X=1\nFLAG\n'));
+    const s = useRunForm.getState();
+    expect(s.form.env).toEqual([]);
+    expect(s.envFile?.problems).toEqual([expect.stringMatching(/^line 2: "export X=1"/), expect.stringMatching(/^line 3: "FLAG" has no "="/)]);
+    expect(s.error).toMatchObject({ field: 'envFile', message: 'bad.env was not loaded: none of its variables were added.' });
+
+    const seq = useRunForm.getState().errorSeq;
+    await submitRun();
+    expect(t.calls).toEqual([]); // refused before anything is sent
+    expect(useRunForm.getState().error).toMatchObject({ field: 'envFile', message: expect.stringMatching(/^bad\.env has errors/), hint: expect.stringMatching(/pick the file again, or remove it/) });
+    expect(useRunForm.getState().errorSeq).toBe(seq + 1); // a new refusal, focused again
+
+    pickEnvFile('bad.env', new Uint8Array([0x41, 0x3d, 0, 0xff]));
+    expect(useRunForm.getState().envFile?.problems).toEqual([expect.stringMatching(/not a text file/)]);
+
+    removeEnvFile();
+    expect(useRunForm.getState()).toMatchObject({ envFile: undefined, error: undefined });
+    await submitRun();
+    expect(t.calls).toEqual([expect.objectContaining({ method: 'containers.run' })]);
+  });
+
+  it('editing the field a refusal is about takes it away; editing another keeps it', async () => {
+    openRunDialog('nginx');
+    addRow('ports');
+    addRow('ports');
+    setRow('ports', 1, { hostPort: 'x', containerPort: '80' });
+    await submitRun();
+    expect(useRunForm.getState().error?.field).toBe('ports.1.hostPort');
+    updateForm({ name: 'web' });
+    setRow('ports', 0, { containerPort: '81' });
+    expect(useRunForm.getState().error?.field).toBe('ports.1.hostPort');
+    setRow('ports', 1, { hostPort: '8080' });
+    expect(useRunForm.getState().error).toBeUndefined();
+    updateForm({ memory: 'x' });
+    await submitRun();
+    updateForm({ memory: '64m' });
+    expect(useRunForm.getState().error).toBeUndefined();
+    setRow('ports', 1, { hostPort: 'y' });
+    await submitRun();
+    removeRow('ports', 0); // the row moved up: its refusal no longer points at it
+    expect(useRunForm.getState().error).toBeUndefined();
   });
 
   it('an invalid form is explained without calling the API', async () => {
     openRunDialog('');
     await submitRun();
-    expect(useRunForm.getState().error).toMatch(/image: is required/);
+    expect(useRunForm.getState().error).toEqual({ message: 'Image: is required', field: 'image' });
     expect(t.calls).toEqual([]);
   });
 
   it('a refused run keeps the dialog and the input; a good one closes it', async () => {
     openRunDialog('nginx');
     updateForm({ name: 'web' });
-    answer = () => ({ ok: false, error: { code: 'CONFLICT', message: 'Host port 127.0.0.1:8080/tcp is already in use' } });
+    addRow('ports');
+    setRow('ports', 0, { hostPort: '8080', containerPort: '80' });
+    answer = () => ({ ok: false, error: { code: 'CONFLICT', message: 'Host port 127.0.0.1:8080/tcp is already in use', hint: 'Choose another host port.' } });
     await submitRun();
-    expect(useRunForm.getState()).toMatchObject({ busy: false, error: 'Host port 127.0.0.1:8080/tcp is already in use', form: { image: 'nginx', name: 'web' } });
+    expect(useRunForm.getState()).toMatchObject({
+      busy: false,
+      error: { message: 'Host port 127.0.0.1:8080/tcp is already in use', hint: 'Choose another host port, or leave it empty to let the engine pick a free one.', field: 'ports.0.hostPort' },
+      form: { image: 'nginx', name: 'web' },
+    });
+    answer = () => ({ ok: false, error: { code: 'CONFLICT', message: 'Conflict. The container name "/web" is already in use by container "abc".', hint: 'Pick another name, or remove the one that has it.' } });
+    await submitRun();
+    expect(useRunForm.getState().error).toEqual({ message: expect.stringMatching(/already in use/), hint: 'Choose another name, or leave it empty to get a generated one.', field: 'name' }); // the field's own hint
+    answer = () => ({ ok: false, error: { code: 'ENGINE_ERROR', message: 'OCI runtime create failed: something odd' } });
+    await submitRun();
+    expect(useRunForm.getState().error).toEqual({ message: 'OCI runtime create failed: something odd', hint: expect.stringMatching(/engine refused/) }); // no field: beside Run
     expect(useUi.getState().dialog).toEqual({ kind: 'run' });
     answer = () => ({ ok: true, value: { id: 'c1', name: 'web' } });
     await submitRun();

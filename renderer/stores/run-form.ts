@@ -1,13 +1,18 @@
 /**
  * The Run dialog's state and logic. The form holds what the user typed (strings); formToSpec
  * turns it into a RunSpec, saying which field is wrong; the contract's own schema then checks the
- * spec, so the dialog refuses exactly what the router would. Blank rows are ignored.
+ * spec, so the dialog refuses exactly what the router would. Blank rows are ignored. A refusal
+ * (the form's, or the engine's after Run) names its field when there is one, so the dialog can
+ * show it there; a picked .env file with problems holds Run back until it is fixed or removed.
  */
 import { create } from 'zustand';
 import { requests } from '../../electron/shared/api-contract';
-import { parseBytes, parseEnvFile, splitArgs, toDockerRunCommand, type RunSpecInput, RESTART_POLICIES } from '../../electron/shared/run-spec';
+import { BerthError } from '../../electron/shared/errors';
+import { parseBytes, splitArgs, toDockerRunCommand, type RunSpecInput, RESTART_POLICIES } from '../../electron/shared/run-spec';
 import { formatIssues } from '../../electron/shared/validation';
 import { api } from '../api';
+import { readEnvFile } from '../lib/env-file';
+import { fieldHint, fieldLabel, issueField, refusalField, type FieldId, type RowIndex } from './run-fields';
 import { closeDialog, openDialog, toast } from './ui';
 
 export type Restart = (typeof RESTART_POLICIES)[number];
@@ -55,51 +60,78 @@ export function emptyForm(image = ''): RunForm {
   };
 }
 
-const opt = (s: string) => (s.trim() ? s.trim() : undefined);
-const num = (s: string, what: string): number | undefined => {
-  if (!s.trim()) return undefined;
-  const n = Number(s);
-  if (!Number.isFinite(n)) throw new Error(`${what} must be a number`);
-  return n;
-};
-const words = (s: string) => s.split(/[\s,]+/).filter(Boolean);
 
-export function formToSpec(f: RunForm): { spec: RunSpecInput } | { error: string } {
+/** A refusal for the field it names (see run-fields), thrown while the form is read. */
+class FieldError extends Error {
+  constructor(
+    readonly field: FieldId,
+    reason: string,
+  ) {
+    super(`${fieldLabel(field)}: ${reason}`);
+  }
+}
+
+const opt = (s: string) => (s.trim() ? s.trim() : undefined);
+const words = (s: string) => s.split(/[\s,]+/).filter(Boolean);
+const used = <T>(rows: T[], keep: (r: T) => boolean) => rows.flatMap((r, i) => (keep(r) ? [i] : []));
+
+export function formToSpec(f: RunForm): { spec: RunSpecInput } | { error: string; field?: FieldId } {
+  const num = (s: string, field: FieldId): number | undefined => {
+    if (!s.trim()) return undefined;
+    const n = Number(s);
+    if (!Number.isFinite(n)) throw new FieldError(field, 'must be a number');
+    return n;
+  };
+  const args = (s: string, field: FieldId) => {
+    try {
+      return s.trim() ? splitArgs(s) : undefined;
+    } catch (e) {
+      throw new FieldError(field, (e as Error).message);
+    }
+  };
+  const bytes = (s: string, field: FieldId) => {
+    try {
+      return s.trim() ? parseBytes(s) : undefined;
+    } catch (e) {
+      throw new FieldError(field, (e as Error).message);
+    }
+  };
+  // Which form row each spec row came from: blank rows are left out of the spec.
+  const rows: RowIndex = {
+    ports: used(f.ports, (p) => Boolean(p.hostPort.trim() || p.containerPort.trim())),
+    mounts: used(f.mounts, (m) => Boolean(m.source.trim() || m.target.trim())),
+    env: used(f.env, (e) => Boolean(e.key.trim() || e.value)),
+  };
   try {
-    const args = (s: string, what: string) => {
-      try {
-        return s.trim() ? splitArgs(s) : undefined;
-      } catch (e) {
-        throw new Error(`${what}: ${(e as Error).message}`);
-      }
-    };
     const spec: RunSpecInput = {
       image: f.image.trim(),
       name: opt(f.name),
-      command: args(f.command, 'Command'),
-      entrypoint: args(f.entrypoint, 'Entrypoint'),
-      ports: f.ports
-        .filter((p) => p.hostPort.trim() || p.containerPort.trim())
-        .map((p, i) => ({ hostIp: p.hostIp.trim() || '127.0.0.1', hostPort: num(p.hostPort, `Port ${i + 1}: host port`), containerPort: num(p.containerPort, `Port ${i + 1}: container port`) ?? NaN, protocol: p.protocol })),
-      mounts: f.mounts
-        .filter((m) => m.source.trim() || m.target.trim())
-        .map((m, i) => {
-          const target = m.target.trim();
-          if (m.type === 'tmpfs') return { type: 'tmpfs' as const, target, ...(m.size.trim() ? { sizeBytes: parseBytes(m.size) } : {}) };
-          if (m.type === 'bind') return { type: 'bind' as const, source: m.source.trim(), target, readOnly: m.readOnly };
-          if (!target) throw new Error(`Volume ${i + 1}: the container path is required`);
-          return { type: 'volume' as const, ...(m.source.trim() ? { source: m.source.trim() } : {}), target, readOnly: m.readOnly };
-        }),
-      env: f.env.filter((e) => e.key.trim() || e.value).map((e) => ({ key: e.key.trim(), value: e.value })),
+      command: args(f.command, 'command'),
+      entrypoint: args(f.entrypoint, 'entrypoint'),
+      ports: rows.ports.map((i) => {
+        const p = f.ports[i]!;
+        const containerPort = num(p.containerPort, `ports.${i}.containerPort`);
+        if (containerPort === undefined) throw new FieldError(`ports.${i}.containerPort`, 'is required');
+        return { hostIp: p.hostIp.trim() || '127.0.0.1', hostPort: num(p.hostPort, `ports.${i}.hostPort`), containerPort, protocol: p.protocol };
+      }),
+      mounts: rows.mounts.map((i) => {
+        const m = f.mounts[i]!;
+        const target = m.target.trim();
+        if (!target) throw new FieldError(`mounts.${i}.target`, 'is required');
+        if (m.type === 'tmpfs') return { type: 'tmpfs' as const, target, ...(m.size.trim() ? { sizeBytes: bytes(m.size, `mounts.${i}.size`) } : {}) };
+        if (m.type === 'bind') return { type: 'bind' as const, source: m.source.trim(), target, readOnly: m.readOnly };
+        return { type: 'volume' as const, ...(m.source.trim() ? { source: m.source.trim() } : {}), target, readOnly: m.readOnly };
+      }),
+      env: rows.env.map((i) => ({ key: f.env[i]!.key.trim(), value: f.env[i]!.value })),
       labels: Object.fromEntries(f.labels.filter((l) => l.key.trim()).map((l) => [l.key.trim(), l.value])),
       network: opt(f.network),
       restart: f.restart,
-      maxRetries: f.restart === 'on-failure' ? num(f.maxRetries, 'Max retries') : undefined,
+      maxRetries: f.restart === 'on-failure' ? num(f.maxRetries, 'maxRetries') : undefined,
       autoRemove: f.autoRemove,
       interactive: f.interactive,
       tty: f.tty,
-      cpus: num(f.cpus, 'CPUs'),
-      memoryBytes: f.memory.trim() ? parseBytes(f.memory) : undefined,
+      cpus: num(f.cpus, 'cpus'),
+      memoryBytes: bytes(f.memory, 'memory'),
       user: opt(f.user),
       workdir: opt(f.workdir),
       readOnly: f.readOnly,
@@ -108,32 +140,66 @@ export function formToSpec(f: RunForm): { spec: RunSpecInput } | { error: string
       init: f.init,
     };
     const checked = requests['containers.run'].args.safeParse(spec);
-    return checked.success ? { spec } : { error: formatIssues(checked.error) };
+    if (checked.success) return { spec };
+    const issue = checked.error.issues[0]!;
+    const field = issueField(f, rows, issue.path);
+    return field ? { error: `${fieldLabel(field)}: ${issue.message}`, field } : { error: formatIssues(checked.error) };
   } catch (e) {
-    return { error: (e as Error).message };
+    if (e instanceof FieldError) return { error: e.message, field: e.field };
+    throw e;
   }
 }
 
 /** The equivalent docker run line, or why there is none yet. */
 export function commandPreview(f: RunForm): { command: string } | { error: string } {
   const r = formToSpec(f);
-  return 'spec' in r ? { command: toDockerRunCommand(r.spec) } : r;
+  return 'spec' in r ? { command: toDockerRunCommand(r.spec) } : { error: r.error };
+}
+
+/** Why Run did not run: the field it is about (when there is one), the reason, the engine's hint. */
+export interface RunRefusal {
+  message: string;
+  hint?: string;
+  field?: FieldId;
+}
+
+/** The .env file the user picked: added rows, or the problems that kept it out. */
+export interface EnvFilePick {
+  name: string;
+  added: number;
+  problems: string[];
 }
 
 interface RunFormState {
   form: RunForm;
   busy: boolean;
-  error?: string;
+  error?: RunRefusal;
+  /** Counts refusals, so the dialog moves focus to each new one (even with the same text). */
+  errorSeq: number;
+  envFile?: EnvFilePick;
 }
 
-export const useRunForm = create<RunFormState>(() => ({ form: emptyForm(), busy: false }));
+export const useRunForm = create<RunFormState>(() => ({ form: emptyForm(), busy: false, errorSeq: 0 }));
+
+function refuse(error: RunRefusal): void {
+  useRunForm.setState((s) => ({ error, errorSeq: s.errorSeq + 1 }));
+}
+
+/** Editing the field a refusal is about takes the refusal away. */
+function clearErrorOn(touched: (field: FieldId) => boolean): void {
+  const field = useRunForm.getState().error?.field;
+  if (field && touched(field)) useRunForm.setState({ error: undefined });
+}
 
 export function openRunDialog(image = ''): void {
-  useRunForm.setState({ form: emptyForm(image), busy: false, error: undefined });
+  useRunForm.setState({ form: emptyForm(image), busy: false, error: undefined, envFile: undefined });
   openDialog({ kind: 'run' });
 }
 
-export const updateForm = (patch: Partial<RunForm>) => useRunForm.setState((s) => ({ form: { ...s.form, ...patch } }));
+export function updateForm(patch: Partial<RunForm>): void {
+  useRunForm.setState((s) => ({ form: { ...s.form, ...patch } }));
+  clearErrorOn((field) => field in patch);
+}
 
 export function addRow<K extends keyof Rows>(list: K): void {
   useRunForm.setState((s) => ({ form: { ...s.form, [list]: [...s.form[list], blankRow[list]()] } }));
@@ -141,33 +207,55 @@ export function addRow<K extends keyof Rows>(list: K): void {
 
 export function setRow<K extends keyof Rows>(list: K, index: number, patch: Partial<Rows[K]>): void {
   useRunForm.setState((s) => ({ form: { ...s.form, [list]: (s.form[list] as Rows[K][]).map((r, i) => (i === index ? { ...r, ...patch } : r)) } }));
+  clearErrorOn((field) => field.startsWith(`${list}.${index}.`));
 }
 
 export function removeRow(list: keyof Rows, index: number): void {
   useRunForm.setState((s) => ({ form: { ...s.form, [list]: (s.form[list] as unknown[]).filter((_, i) => i !== index) } }));
+  clearErrorOn((field) => field.startsWith(`${list}.`)); // the rows after it moved up
 }
 
-/** Adds the variables of a .env file as rows (replacing rows with the same key). */
-export function loadEnvFile(text: string): void {
-  try {
-    const vars = parseEnvFile(text);
-    const keys = new Set(vars.map((v) => v.key));
-    useRunForm.setState((s) => ({ error: undefined, form: { ...s.form, env: [...s.form.env.filter((e) => e.key.trim() && !keys.has(e.key.trim())), ...vars] } }));
-  } catch (e) {
-    useRunForm.setState({ error: `Env file: ${(e as Error).message}` });
+/**
+ * A picked .env file: its variables are added as rows (replacing rows with the same name), or,
+ * when any line is wrong, nothing is added and Run is held back until the file is fixed and picked
+ * again, or removed.
+ */
+export function pickEnvFile(name: string, bytes: Uint8Array): void {
+  const r = readEnvFile(bytes);
+  clearErrorOn((field) => field === 'envFile');
+  if (!r.ok) {
+    useRunForm.setState({ envFile: { name, added: 0, problems: r.problems } });
+    return refuse({ field: 'envFile', message: `${name} was not loaded: none of its variables were added.`, hint: 'Fix these lines and pick the file again, or remove it.' });
   }
+  const keys = new Set(r.vars.map((v) => v.key));
+  useRunForm.setState((s) => ({
+    envFile: { name, added: r.vars.length, problems: [] },
+    form: { ...s.form, env: [...s.form.env.filter((e) => e.key.trim() && !keys.has(e.key.trim())), ...r.vars] },
+  }));
+}
+
+export function removeEnvFile(): void {
+  useRunForm.setState({ envFile: undefined });
+  clearErrorOn((field) => field === 'envFile');
 }
 
 export async function submitRun(): Promise<void> {
-  const r = formToSpec(useRunForm.getState().form);
-  if ('error' in r) return void useRunForm.setState({ error: r.error });
+  const { form, envFile } = useRunForm.getState();
+  if (envFile?.problems.length) {
+    return refuse({ field: 'envFile', message: `${envFile.name} has errors, so none of its variables are in the form: Run would start the container without them.`, hint: 'Fix these lines and pick the file again, or remove it.' });
+  }
+  const r = formToSpec(form);
+  if ('error' in r) return refuse({ message: r.error, field: r.field });
   useRunForm.setState({ busy: true, error: undefined });
   try {
     const { name } = await api().call('containers.run', r.spec);
     toast({ kind: 'success', title: `Started ${name}` });
     closeDialog();
   } catch (e) {
-    useRunForm.setState({ error: (e as Error).message }); // the form keeps everything the user typed
+    const err = BerthError.from(e);
+    const field = refusalField(form, err.message);
+    // At a field, its own hint (written for this form) says best what to do; else the engine's.
+    refuse({ message: err.message, hint: (field && fieldHint(field)) || err.hint, field }); // the form keeps everything the user typed
   } finally {
     useRunForm.setState({ busy: false });
   }

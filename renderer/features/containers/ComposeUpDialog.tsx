@@ -10,7 +10,7 @@ export function ComposeUpDialog() {
   const { status, running, output, recent } = useCompose(useShallow((s) => ({ status: s.status, running: s.running, output: s.output, recent: s.recent })));
   const [file, setFile] = useState(recent[0] ?? '');
   const [project, setProject] = useState('');
-  const { busy, error, submit } = useSubmit(() => composeUp(file.trim(), project.trim() || undefined));
+  const { busy, error, hint, errorKey, submit } = useSubmit(() => composeUp(file.trim(), project.trim() || undefined));
   const pre = useRef<HTMLPreElement>(null);
   useEffect(() => void loadComposeStatus(true), []);
   useEffect(() => {
@@ -22,7 +22,7 @@ export function ComposeUpDialog() {
   };
   const unavailable = status && !status.available;
   return (
-    <Dialog title="Compose up" submitLabel="Up" onClose={close} onSubmit={submit} submitDisabled={unavailable || !file.trim()} busy={busy} error={error} wide>
+    <Dialog title="Compose up" submitLabel="Up" onClose={close} onSubmit={submit} submitDisabled={unavailable || !file.trim()} busy={busy} error={error} hint={hint} errorKey={errorKey} wide>
       {unavailable ? (
         <p className="form-error" role="alert">
           {status.reason}

@@ -6,7 +6,7 @@ import { LogView } from '../../components/LogView';
 import { formatBytes, shortId } from '../../lib/format';
 import { Sparkline } from '../../components/Sparkline';
 import { unwatchStats, useStats, watchStats } from '../../stores/stats';
-import { containerAction, removeContainers } from '../../stores/actions';
+import { containerAction, removeOpenContainer } from '../../stores/actions';
 import { loadInspect, useInspect } from '../../stores/inspect';
 import {
   clearLogView,
@@ -40,6 +40,7 @@ const TABS: { id: Tab; label: string }[] = [
 ];
 
 const rate = (n: number) => `${formatBytes(n)}/s`;
+const lines = (n: number) => `${n.toLocaleString()} line${n === 1 ? '' : 's'}`;
 
 function StatsTab({ id, running }: { id: string; running: boolean }) {
   const { points, error, ended } = useStats(useShallow((s) => ({ points: s.points, error: s.error, ended: s.ended })));
@@ -121,54 +122,41 @@ function LogsTab({ id, name }: { id: string; name: string }) {
         </span>
       </div>
       {s.status === 'error' && <p className="list-error">Log stream failed: {s.error}</p>}
-      {s.dropped > 0 && <p className="muted small">Showing the last {LOG_CAPACITY.toLocaleString()} lines; {s.dropped.toLocaleString()} older lines are not kept.</p>}
+      {s.dropped > 0 && (
+        <p className="muted small">
+          Showing the last {lines(LOG_CAPACITY)}; {s.dropped === 1 ? '1 older line is' : `${s.dropped.toLocaleString()} older lines are`} not kept.
+        </p>
+      )}
       <LogView length={s.length} version={s.version} lineAt={logLine} timestamps={s.timestamps} query={s.query} activeLine={active} follow={s.follow} onFollowChange={setFollow} />
       <div className="log-status muted">
-        {s.length.toLocaleString()} lines{s.status === 'streaming' ? ' · live' : s.status === 'ended' ? ' · stream ended' : ''}
+        {lines(s.length)}{s.status === 'streaming' ? ' · live' : s.status === 'ended' ? ' · stream ended' : ''}
       </div>
     </div>
   );
 }
 
-interface Inspected {
-  Config?: { Image?: string; Cmd?: string[]; Entrypoint?: string[]; Env?: string[]; WorkingDir?: string; User?: string };
-  Mounts?: { Type: string; Name?: string; Source: string; Destination: string; RW: boolean }[];
-  NetworkSettings?: { Ports?: Record<string, { HostIp: string; HostPort: string }[] | null>; Networks?: Record<string, { IPAddress?: string }> };
-  HostConfig?: { RestartPolicy?: { Name?: string } };
-}
-
-function InspectTab({ id }: { id: string }) {
-  const { data, error } = useInspect(useShallow((s) => ({ data: s.data, error: s.error })));
+/** `state`: reloaded when the container changes state (a restart counts, a stop ends the ports). */
+function InspectTab({ id, state }: { id: string; state?: string }) {
+  const { data, summary, error } = useInspect(useShallow((s) => ({ data: s.data, summary: s.summary, error: s.error })));
   const [query, setQuery] = useState('');
   useEffect(() => {
     void loadInspect(id);
-  }, [id]);
+  }, [id, state]);
   const json = useMemo(() => (data ? JSON.stringify(data, null, 2).split('\n') : []), [data]);
   const pre = useRef<HTMLPreElement>(null);
   useEffect(() => {
     pre.current?.querySelector('mark')?.scrollIntoView({ block: 'center' });
   }, [query]);
   if (error) return <p className="list-error">Could not inspect: {error}</p>;
-  if (!data) return <p className="muted">Loading…</p>;
-  const d = data as Inspected;
-  const cmd = [...(d.Config?.Entrypoint ?? []), ...(d.Config?.Cmd ?? [])].join(' ');
+  if (!data || !summary) return <p className="muted">Loading…</p>;
   const matches = query ? json.filter((l) => l.toLowerCase().includes(query.toLowerCase())).length : 0;
-  const summary: [string, string[]][] = [
-    ['Image', [d.Config?.Image ?? '']],
-    ['Command', [cmd || '—']],
-    ['Environment', d.Config?.Env ?? []],
-    ['Mounts', (d.Mounts ?? []).map((m) => `${m.Type === 'volume' ? m.Name : m.Source} → ${m.Destination}${m.RW ? '' : ' (read-only)'}`)],
-    ['Ports', Object.entries(d.NetworkSettings?.Ports ?? {}).map(([p, b]) => (b?.length ? `${b.map((x) => `${x.HostIp || '0.0.0.0'}:${x.HostPort}`).join(', ')} → ${p}` : p))],
-    ['Networks', Object.entries(d.NetworkSettings?.Networks ?? {}).map(([n, v]) => `${n}${v.IPAddress ? ` (${v.IPAddress})` : ''}`)],
-    ['Restart', [d.HostConfig?.RestartPolicy?.Name || 'no']],
-  ];
   return (
     <div className="inspect-tab">
       <dl className="summary" aria-label="Summary">
-        {summary.map(([k, vs]) => (
-          <div key={k}>
-            <dt>{k}</dt>
-            <dd className="mono">{vs.length ? vs.map((v) => <div key={v}>{v}</div>) : '—'}</dd>
+        {summary.map((row) => (
+          <div key={row.label}>
+            <dt>{row.label}</dt>
+            <dd className="mono">{row.values.length ? row.values.map((v, i) => <div key={i}>{v}</div>) : '—'}</dd>
           </div>
         ))}
       </dl>
@@ -189,8 +177,11 @@ function InspectTab({ id }: { id: string }) {
 
 export function ContainerDetail({ id }: { id: string }) {
   const c = containers.use((s) => s.items.find((x) => x.id === id));
+  const gone = containers.use((s) => s.loaded) && !c; // removed by someone else (docker rm, --rm) while open
   const [tab, setTab] = useState<Tab>('logs');
-  const name = c?.name ?? shortId(id);
+  const lastName = useRef<string>(undefined);
+  if (c) lastName.current = c.name;
+  const name = lastName.current ?? shortId(id);
   const running = c?.state === 'running' || c?.state === 'paused' || c?.state === 'restarting';
   return (
     <section className="view detail">
@@ -199,18 +190,26 @@ export function ContainerDetail({ id }: { id: string }) {
           ← Containers
         </button>
         <h1>{name}</h1>
-        {c ? <Badge label={c.state} /> : <span className="muted">removed</span>}
+        {c && <Badge label={c.state} />}
         <span className="muted mono">{c?.image}</span>
         {c && (
           <span className="toolbar-actions">
             <button onClick={() => void containerAction([id], running ? 'stop' : 'start')}>{running ? 'Stop' : 'Start'}</button>
             <button onClick={() => void containerAction([id], 'restart')}>Restart</button>
-            <button className="danger" onClick={() => void removeContainers([id])}>
+            <button className="danger" onClick={() => void removeOpenContainer(id)}>
               Remove
             </button>
           </span>
         )}
       </header>
+      {gone && (
+        <div className="banner banner-info gone" role="status">
+          <span>
+            <strong>{name} no longer exists.</strong> It was removed outside this page (with <span className="mono">docker rm</span>, or by <span className="mono">--rm</span> when it exited). The log lines already shown stay until you leave.
+          </span>
+          <button onClick={closeContainer}>Back to containers</button>
+        </div>
+      )}
       <div className="tabs" role="tablist">
         {TABS.map((t) => (
           <button key={t.id} role="tab" aria-selected={tab === t.id} onClick={() => setTab(t.id)}>
@@ -222,7 +221,7 @@ export function ContainerDetail({ id }: { id: string }) {
       {tab === 'terminal' && <TerminalTab id={id} running={c?.state === 'running'} />}
       {tab === 'files' && <FilesTab id={id} />}
       {tab === 'stats' && <StatsTab id={id} running={c?.state === 'running'} />}
-      {tab === 'inspect' && <InspectTab id={id} />}
+      {tab === 'inspect' && <InspectTab id={id} state={c?.state} />}
     </section>
   );
 }
