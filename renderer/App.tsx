@@ -10,13 +10,13 @@ import { CleanupDialog, DiskView } from './features/disk/DiskView';
 import { SettingsView } from './features/settings/SettingsView';
 import { VmView } from './features/vm/VmView';
 import { useVm } from './stores/vm';
-import { switchContext, useContexts } from './stores/contexts';
+import { switchContext, useContexts, useVmInUse } from './stores/contexts';
 import { RunDialog } from './features/containers/RunDialog';
 import { ImagesView } from './features/images/ImagesView';
 import { ConnectDialog, CreateNetworkDialog, NetworksView } from './features/networks/NetworksView';
 import { CreateVolumeDialog, VolumesView } from './features/volumes/VolumesView';
-import { relativeTime } from './lib/format';
 import { useEngine } from './stores/engine';
+import { EngineBanner } from './features/engine/EngineBanner';
 import { containers, images, networks, volumes } from './stores/resources';
 import { answerConfirm, dismissToast, resolveTheme, setView, useUi, type View } from './stores/ui';
 import { ThemeSelect } from './components/ThemeSelect';
@@ -57,29 +57,6 @@ function NavItem({ item, active }: { item: (typeof NAV)[number]; active: boolean
   );
 }
 
-function EngineBanner() {
-  const { status, connected } = useEngine(useShallow((s) => ({ status: s.status, connected: s.connected })));
-  if (!connected) {
-    return (
-      <div className="banner banner-bad" role="alert">
-        <strong>Disconnected from Berth.</strong> Reconnecting…
-      </div>
-    );
-  }
-  if (!status || status.state === 'up') return null;
-  return (
-    <div className={`banner ${status.state === 'unreachable' ? 'banner-bad' : 'banner-info'}`} role="alert" data-engine-state={status.state}>
-      {status.state === 'connecting' ? (
-        <>Connecting to the engine at {status.endpoint}…</>
-      ) : (
-        <>
-          <strong>Engine unreachable</strong> at <span className="mono">{status.endpoint}</span>: {status.reason}. Berth reconnects by itself (since {relativeTime(status.since)}).
-        </>
-      )}
-    </div>
-  );
-}
-
 function ContextPicker() {
   const contexts = useContexts((s) => s.contexts);
   const active = contexts.find((c) => c.active)?.name ?? '';
@@ -101,10 +78,12 @@ function ContextPicker() {
 function EngineFooter() {
   const status = useEngine((s) => s.status);
   const state = status?.state ?? 'connecting';
+  const vmInUse = useVmInUse();
+  const booting = useVm((s) => s.info?.state === 'starting') && vmInUse;
   return (
     <div className="engine-footer" title={status?.endpoint}>
       <span className={`dot dot-${state}`} />
-      {state === 'up' ? `Engine ${status?.version ?? ''}` : state === 'connecting' ? 'Connecting…' : 'Engine unreachable'}
+      {state === 'up' ? `Engine ${status?.version ?? ''}` : booting ? 'VM starting…' : state === 'connecting' ? 'Connecting…' : status?.notAnswering ? 'Engine not answering' : 'Engine unreachable'}
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type FormEvent, type ReactNode } from 'react';
 
 interface Props {
   title: string;
@@ -10,19 +10,36 @@ interface Props {
   /** The submit button is off (e.g. a required tool is missing). */
   submitDisabled?: boolean;
   wide?: boolean;
+  /** Why the submit was refused: shown beside the submit button, focused and announced. */
   error?: string;
+  /** What to do about it (the engine's hint). */
+  hint?: string;
+  /** Changes with every refusal, so a repeated one (same words) is focused again. */
+  errorKey?: number;
   children: ReactNode;
 }
 
-/** A modal form. Escape or Cancel closes it; the submit button reports `busy` while it works. Without `onSubmit` it only shows information and has one Close button. */
+/**
+ * A modal form. Escape or Cancel closes it; the submit button reports `busy` while it works.
+ * A refusal sits in the footer next to the submit button (in a long, scrolled form the footer
+ * stays in view), takes the focus and is read out. Without `onSubmit` it only shows information
+ * and has one Close button.
+ */
 export function Dialog(p: Props) {
   const ref = useRef<HTMLFormElement>(null);
+  const errorRef = useRef<HTMLDivElement>(null);
+  const errorId = useId();
   useEffect(() => {
     ref.current?.querySelector<HTMLElement>('input, select, button[type=submit]')?.focus();
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && p.onClose();
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [p.onClose]);
+  useEffect(() => {
+    if (!p.error) return;
+    errorRef.current?.scrollIntoView({ block: 'nearest' });
+    errorRef.current?.focus({ preventScroll: true });
+  }, [p.error, p.errorKey]);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     p.onSubmit?.();
@@ -32,26 +49,29 @@ export function Dialog(p: Props) {
       <form ref={ref} className={`dialog${p.wide ? ' wide' : ''}`} role="dialog" aria-modal="true" aria-label={p.title} onSubmit={submit}>
         <h2>{p.title}</h2>
         <div className="dialog-body">{p.children}</div>
-        {p.error && (
-          <p className="form-error" role="alert">
-            {p.error}
-          </p>
-        )}
         <footer>
-          {p.onSubmit ? (
-            <>
-              <button type="button" onClick={p.onClose}>
-                Cancel
-              </button>
-              <button type="submit" className={p.danger ? 'danger' : 'primary'} disabled={p.busy || p.submitDisabled}>
-                {p.busy ? 'Working…' : (p.submitLabel ?? 'OK')}
-              </button>
-            </>
-          ) : (
-            <button type="button" className="primary" onClick={p.onClose}>
-              Close
-            </button>
+          {p.error && (
+            <div className="form-error" role="alert" id={errorId} tabIndex={-1} ref={errorRef}>
+              <p>{p.error}</p>
+              {p.hint && <p className="hint">{p.hint}</p>}
+            </div>
           )}
+          <div className="buttons">
+            {p.onSubmit ? (
+              <>
+                <button type="button" onClick={p.onClose}>
+                  Cancel
+                </button>
+                <button type="submit" className={p.danger ? 'danger' : 'primary'} disabled={p.busy || p.submitDisabled} aria-describedby={p.error ? errorId : undefined}>
+                  {p.busy ? 'Working…' : (p.submitLabel ?? 'OK')}
+                </button>
+              </>
+            ) : (
+              <button type="button" className="primary" onClick={p.onClose}>
+                Close
+              </button>
+            )}
+          </div>
         </footer>
       </form>
     </div>

@@ -68,9 +68,16 @@ export function LogView(p: Props) {
     const line = p.lineAt(i);
     if (!line) continue;
     const active = i === p.activeLine;
+    const continues = !!p.lineAt(i - 1)?.more; // a piece of a line over 64 KiB, after the piece before it
     rows.push(
-      <div key={i} className={`log-row${line.err ? ' err' : ''}${active ? ' active' : ''}`} style={{ top: i * ROW }} data-line={i}>
-        {p.timestamps && line.time && <span className="log-time">{line.time.replace('T', ' ').replace(/\.(\d{3})\d*Z$/, '.$1')}</span>}
+      <div key={i} className={`log-row${line.err ? ' err' : ''}${active ? ' active' : ''}`} style={{ top: i * ROW }} data-line={i} data-continues={continues || undefined}>
+        {continues ? (
+          <span className="log-time" title="Goes on from the row above: a line over 64 KiB is shown in pieces">
+            ↪
+          </span>
+        ) : (
+          p.timestamps && line.time && <span className="log-time">{line.time.replace('T', ' ').replace(/\.(\d{3})\d*Z$/, '.$1')}</span>
+        )}
         {parseAnsi(line.text).map((s, j) => (
           <SegmentSpan key={j} s={s} query={p.query} active={active} />
         ))}

@@ -2,7 +2,9 @@ import type { ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Table, type Column } from '../components/Table';
 import { Toolbar } from '../components/Toolbar';
+import { useVmInUse } from '../stores/contexts';
 import { useVisibleRows, type ListStore } from '../stores/list-store';
+import { useVm } from '../stores/vm';
 
 interface Props<T> {
   store: ListStore<T>;
@@ -24,6 +26,9 @@ interface Props<T> {
 
 /** A resource list view: toolbar with search/filters/actions, load error, and the table. */
 export function ResourceList<T>(p: Props<T>) {
+  const vmStarting = useVm((v) => v.info?.state === 'starting');
+  const booting = useVmInUse() && vmStarting;
+  const waiting = booting ? 'The Berth VM is starting: this list fills in as soon as its engine answers.' : 'Nothing to show until the engine answers: the banner above says why, with the fixes.';
   const { store } = p;
   const s = store.use(useShallow((st) => ({ query: st.query, filter: st.filter, sort: st.sort, selected: st.selected, total: st.items.length, loaded: st.loaded, error: st.error })));
   const rows = useVisibleRows(store);
@@ -56,7 +61,7 @@ export function ResourceList<T>(p: Props<T>) {
         onSelectAll={store.selectAll}
         isSelectable={p.isSelectable}
         stale={p.stale}
-        empty={!s.loaded ? (p.stale ? 'Nothing to show until the engine is reachable.' : 'Loading…') : s.total ? `No ${p.noun} matches.` : p.emptyHint}
+        empty={!s.loaded ? (p.stale ? waiting : 'Loading…') : s.total ? `No ${p.noun} matches.` : p.emptyHint}
       />
     </section>
   );

@@ -6,10 +6,15 @@ describe('format', () => {
     [0, '0 B'],
     [999, '999 B'],
     [247.77006937561944, '248 B'], // rates are fractional
-    [1000, '1.00 kB'],
-    [1_980_000, '1.98 MB'],
-    [72_500_000, '72.5 MB'],
-    [1.5e12, '1.50 TB'],
+    [1023, '1023 B'],
+    [1024, '1.00 KiB'],
+    [1536, '1.50 KiB'],
+    [64 * 1024 ** 2, '64.0 MiB'], // a --memory 64m limit reads as typed
+    [512 * 1024 ** 2, '512 MiB'],
+    [1.5 * 1024 ** 3, '1.50 GiB'],
+    [67_108_864 - 1, '64.0 MiB'],
+    [1.5 * 1024 ** 4, '1.50 TiB'],
+    [3 * 1024 ** 5, '3072 TiB'], // the largest unit keeps counting
     [-1, '—'],
     [NaN, '—'],
   ])('formatBytes(%d) = %s', (n, s) => expect(formatBytes(n)).toBe(s));

@@ -1,14 +1,17 @@
 /** Display helpers: pure, shared by every view. */
 
-const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 
-/** Decimal units, as `docker` prints them. */
+/**
+ * Binary units (1 KiB = 1024 B), as `docker stats` prints memory and as limits are typed
+ * (`--memory 64m` is 64 MiB): one unit system for every size Berth shows.
+ */
 export function formatBytes(n: number): string {
   if (!Number.isFinite(n) || n < 0) return '—';
   let i = 0;
   let v = n;
-  while (v >= 1000 && i < UNITS.length - 1) {
-    v /= 1000;
+  while (v >= 1024 && i < UNITS.length - 1) {
+    v /= 1024;
     i++;
   }
   return `${i === 0 ? Math.round(v) : v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0)} ${UNITS[i]}`;

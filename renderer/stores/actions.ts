@@ -1,14 +1,14 @@
 /**
  * What the user can do, as module-level actions. Each calls the API, reports the outcome as
  * toasts (with the engine's reason on failure) and leaves list refreshes to the pushed events.
- * Form actions return the error text instead, so the dialog stays open with the input kept.
+ * Form actions return the refusal instead (its text and hint), so the dialog stays open with the input kept.
  */
 import { requests, type ArgsOf, type BulkResult, type ContainerAction } from '../../electron/shared/api-contract';
 import { BerthError } from '../../electron/shared/errors';
 import { api } from '../api';
 import { formatIssues } from '../../electron/shared/validation';
 import { containers, images, networks } from './resources';
-import { closeDialog, confirm, toast, type Toast } from './ui';
+import { closeContainer, closeDialog, confirm, refusalOf, toast, useUi, type Refusal, type Toast } from './ui';
 
 const PAST: Record<ContainerAction, string> = {
   start: 'Started',
@@ -21,8 +21,21 @@ const PAST: Record<ContainerAction, string> = {
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
+/** The names a confirmation lists: all of a few, the first ten of many. */
+export function nameList(names: string[], max = 10): string {
+  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
+
+/**
+ * A confirmation's sentence in the right number: `one(name)` for a single item,
+ * `several("3 containers")` followed by the names for more.
+ */
+export function sentence(names: string[], noun: string, one: (name: string) => string, several: (count: string) => string): string {
+  return names.length === 1 ? one(names[0]!) : `${several(plural(names.length, noun))}: ${nameList(names)}.`;
+}
+
 function errorToast(title: string, e: unknown): void {
-  const err = e instanceof BerthError ? e : new BerthError('INTERNAL', String((e as Error)?.message ?? e));
+  const err = BerthError.from(e);
   toast({ kind: 'error', title, message: err.message, hint: err.hint });
 }
 
@@ -50,30 +63,43 @@ export async function containerAction(ids: string[], action: ContainerAction): P
   if (res) reportBulk(res, PAST[action], `Could not ${action}`, 'container', containers.label);
 }
 
-export async function removeContainers(ids: string[]): Promise<void> {
+/** Asks, removes, reports; resolves with the ids that are gone. */
+export async function removeContainers(ids: string[]): Promise<string[]> {
   const names = containers.label;
   const answer = await confirm({
     title: `Remove ${plural(ids.length, 'container')}?`,
-    body: `${ids.map(names).join(', ')} will be deleted with their writable layers. This cannot be undone.`,
+    body: `${sentence(ids.map(names), 'container', (n) => `${n} will be deleted with its writable layer.`, (n) => `${n} will be deleted with their writable layers`)} This cannot be undone.`,
     confirmLabel: 'Remove',
     danger: true,
-    option: { label: 'Force: stop running containers first', initial: false },
+    option: { label: ids.length === 1 ? 'Force: stop it first if it is running' : 'Force: stop running containers first', initial: false },
   });
-  if (!answer.ok) return;
+  if (!answer.ok) return [];
   const res = await attempt('Could not remove', () => api().call('containers.remove', { ids, force: answer.option }));
-  if (res) reportBulk(res, 'Removed', 'Could not remove', 'container', names);
+  if (!res) return [];
+  reportBulk(res, 'Removed', 'Could not remove', 'container', names);
+  return res.filter((r) => r.ok).map((r) => r.id);
+}
+
+/** Remove from the container's own page: once it is gone, back to the list (unless the user already left). */
+export async function removeOpenContainer(id: string): Promise<void> {
+  const removed = await removeContainers([id]);
+  if (removed.includes(id) && useUi.getState().detail === id) closeContainer();
 }
 
 // ---- images
 export async function removeImages(ids: string[]): Promise<void> {
   const labels = images.label;
-  const inUse = images.use.getState().items.some((i) => ids.includes(i.id) && i.containers > 0);
+  const users = images.use
+    .getState()
+    .items.filter((i) => ids.includes(i.id) && i.containers > 0)
+    .reduce((n, i) => n + i.containers, 0);
+  const inUse = !users ? '' : ids.length > 1 ? ' Some of them are used by containers.' : users === 1 ? ' A container uses it.' : ` ${users} containers use it.`;
   const answer = await confirm({
     title: `Remove ${plural(ids.length, 'image')}?`,
-    body: `${ids.map(labels).join(', ')} will be untagged and deleted.${inUse ? ' Some are used by containers.' : ''}`,
+    body: `${sentence(ids.map(labels), 'image', (n) => `${n} will be untagged and deleted.`, (n) => `${n} will be untagged and deleted`)}${inUse}`,
     confirmLabel: 'Remove',
     danger: true,
-    option: { label: 'Force: also when containers use it', initial: false },
+    option: { label: ids.length === 1 ? 'Force: even if containers use it' : 'Force: even if containers use them', initial: false },
   });
   if (!answer.ok) return;
   const res = await attempt('Could not remove', () => api().call('images.remove', { ids, force: answer.option }));
@@ -87,18 +113,18 @@ function check<M extends keyof typeof requests>(method: M, args: ArgsOf<M>): str
   return r.success ? undefined : formatIssues(r.error);
 }
 
-/** A dialog's submit: on success say so and close the dialog; on failure return the reason to show in it. */
-async function submit<T>(run: () => Promise<T>, done: (value: T) => Omit<Toast, 'id' | 'kind'>): Promise<string | undefined> {
+/** A dialog's submit: on success say so and close the dialog; on failure return the reason (and hint) to show in it. */
+async function submit<T>(run: () => Promise<T>, done: (value: T) => Omit<Toast, 'id' | 'kind'>): Promise<Refusal | undefined> {
   try {
     toast({ kind: 'success', ...done(await run()) });
     closeDialog();
     return undefined;
   } catch (e) {
-    return (e as Error).message;
+    return refusalOf(e);
   }
 }
 
-export function createVolume(args: ArgsOf<'volumes.create'>): Promise<string | undefined> {
+export function createVolume(args: ArgsOf<'volumes.create'>): Promise<string | Refusal | undefined> {
   const invalid = check('volumes.create', args);
   if (invalid) return Promise.resolve(invalid);
   return submit(() => api().call('volumes.create', args), (v) => ({ title: `Created volume ${v.name}` }));
@@ -107,7 +133,7 @@ export function createVolume(args: ArgsOf<'volumes.create'>): Promise<string | u
 export async function removeVolumes(names: string[]): Promise<void> {
   const answer = await confirm({
     title: `Remove ${plural(names.length, 'volume')}?`,
-    body: `${names.join(', ')} and all data in ${names.length === 1 ? 'it' : 'them'} will be deleted. This cannot be undone.`,
+    body: `${sentence(names, 'volume', (n) => `${n} and all data in it will be deleted.`, (n) => `${n} and all data in them will be deleted`)} This cannot be undone.`,
     confirmLabel: 'Remove',
     danger: true,
   });
@@ -124,7 +150,7 @@ export async function pruneVolumes(): Promise<void> {
 }
 
 // ---- networks
-export function createNetwork(args: ArgsOf<'networks.create'>): Promise<string | undefined> {
+export function createNetwork(args: ArgsOf<'networks.create'>): Promise<string | Refusal | undefined> {
   const invalid = check('networks.create', args);
   if (invalid) return Promise.resolve(invalid);
   return submit(() => api().call('networks.create', args), (n) => ({ title: `Created network ${n.name}`, message: n.subnets.join(', ') || undefined }));
@@ -132,13 +158,14 @@ export function createNetwork(args: ArgsOf<'networks.create'>): Promise<string |
 
 export async function removeNetworks(ids: string[]): Promise<void> {
   const names = networks.label;
-  const answer = await confirm({ title: `Remove ${plural(ids.length, 'network')}?`, body: `${ids.map(names).join(', ')} will be deleted.`, confirmLabel: 'Remove', danger: true });
+  const body = sentence(ids.map(names), 'network', (n) => `${n} will be deleted.`, (n) => `${n} will be deleted`);
+  const answer = await confirm({ title: `Remove ${plural(ids.length, 'network')}?`, body, confirmLabel: 'Remove', danger: true });
   if (!answer.ok) return;
   const res = await attempt('Could not remove', () => api().call('networks.remove', { ids }));
   if (res) reportBulk(res, 'Removed', 'Could not remove', 'network', names);
 }
 
-export function connectNetwork(network: string, container: string): Promise<string | undefined> {
+export function connectNetwork(network: string, container: string): Promise<Refusal | undefined> {
   return submit(() => api().call('networks.connect', { network, container }), () => ({ title: `Connected ${container}` }));
 }
 

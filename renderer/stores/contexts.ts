@@ -1,10 +1,25 @@
 /** The engines Berth can switch between, and switching: every view follows the active one. */
 import { create } from 'zustand';
-import type { EngineContext } from '../../electron/shared/models';
+import { VM_CONTEXT, type ContextProbe, type EngineContext } from '../../electron/shared/models';
 import { api, whenConnected } from '../api';
 import { closeContainer, toast } from './ui';
 
-export const useContexts = create<{ contexts: EngineContext[]; error?: string }>(() => ({ contexts: [] }));
+export const useContexts = create<{ contexts: EngineContext[]; error?: string; probes?: ContextProbe[]; probing?: boolean }>(() => ({ contexts: [] }));
+
+export { VM_CONTEXT };
+export const useVmInUse = () => useContexts((s) => s.contexts.some((c) => c.name === VM_CONTEXT && c.active));
+
+/** Which engines answer now: the unreachable banner offers those. */
+export async function probeContexts(): Promise<void> {
+  useContexts.setState({ probing: true });
+  try {
+    useContexts.setState({ probes: await api().call('contexts.probe') });
+  } catch {
+    useContexts.setState({ probes: [] }); // the banner then offers the VM and retry only
+  } finally {
+    useContexts.setState({ probing: false });
+  }
+}
 
 export async function loadContexts(): Promise<void> {
   try {

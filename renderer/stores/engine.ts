@@ -1,7 +1,7 @@
 /** Engine status (pushed by the main process) and whether the UI is connected to Berth at all. */
 import { create } from 'zustand';
 import type { EngineStatus } from '../../electron/shared/models';
-import { whenConnected } from '../api';
+import { api, whenConnected } from '../api';
 
 export interface EngineStoreState {
   status?: EngineStatus;
@@ -22,3 +22,10 @@ whenConnected((client) => {
     }
   });
 });
+
+/** Looks for the engine again now (the banner's Retry); the outcome arrives as engine:status. */
+export async function retryEngine(): Promise<void> {
+  await api()
+    .call('engine.retry')
+    .catch(() => undefined); // disconnected: the other banner says so
+}

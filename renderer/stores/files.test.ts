@@ -7,7 +7,7 @@ import { cancelTransfer, downloadPath, joinPath, openFolder, parentOf, uploadFil
 let t: FakeTransport;
 let answers: ((args: { path: string }) => Promise<unknown>)[];
 const streamOf = (name: string) => t.streamMessages.filter((m) => m.t === 'stream' && m.name === name).at(-1) as { id: number; args: unknown };
-const inputs = () => t.streamMessages.filter((m) => m.t === 'input').map((m) => (m as { data: { data: string } }).data.data);
+const inputs = () => t.streamMessages.filter((m) => m.t === 'input').map((m) => (m as { data: Uint8Array }).data);
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
 beforeEach(() => {
@@ -47,8 +47,10 @@ describe('files store', () => {
     await vi.waitFor(() => expect(inputs()).toHaveLength(UPLOAD_WINDOW + 2));
     t.deliver({ t: 'chunk', id, data: { bytes: size - 10 } });
     await vi.waitFor(() => expect(inputs()).toHaveLength(UPLOAD_WINDOW + 4));
-    const total = inputs().reduce((n, b64) => n + Buffer.from(b64, 'base64').length, 0);
-    expect(total).toBe(size);
+    expect(inputs().every((piece) => piece instanceof Uint8Array && piece.length <= UPLOAD_PIECE)).toBe(true); // bytes as they are, no base64
+    const sent = Buffer.concat(inputs());
+    expect(sent.length).toBe(size);
+    expect(sent.equals(Buffer.alloc(size, 7))).toBe(true);
     t.deliver({ t: 'end', id });
     expect(await done).toBe(true);
     expect(useFiles.getState().transfers[0]).toMatchObject({ kind: 'upload', status: 'done', bytes: size, total: size });
@@ -66,8 +68,8 @@ describe('files store', () => {
     const save = vi.fn();
     const done = downloadPath('c', '/etc', save);
     const id = streamOf('containers.files.download').id;
-    t.deliver({ t: 'chunk', id, data: Buffer.from('abc').toString('base64') });
-    t.deliver({ t: 'chunk', id, data: Buffer.from('def').toString('base64') });
+    t.deliver({ t: 'chunk', id, data: new TextEncoder().encode('abc') });
+    t.deliver({ t: 'chunk', id, data: new TextEncoder().encode('def') });
     t.deliver({ t: 'end', id });
     await done;
     const [blob, name] = save.mock.calls[0] as [Blob, string];
@@ -78,5 +80,16 @@ describe('files store', () => {
     await failed;
     expect(save).toHaveBeenCalledTimes(1);
     expect(useFiles.getState().transfers.at(-1)).toMatchObject({ label: '/', status: 'failed', error: 'gone' });
+  });
+
+  it('a transfer cut off by a lost connection says so in words', async () => {
+    const down = downloadPath('c', '/etc', vi.fn());
+    const up = uploadFile('c', '/tmp', Object.assign(new Blob(['x'.repeat(10)]), { name: 'a.txt' }));
+    t.setConnected(false); // the client ends its streams with DISCONNECTED
+    await down;
+    expect(await up).toBe(false);
+    const [d, u] = useFiles.getState().transfers;
+    expect(d).toMatchObject({ kind: 'download', status: 'failed', error: 'Lost the connection to Berth during the download; nothing was saved.' });
+    expect(u).toMatchObject({ kind: 'upload', status: 'failed', error: 'Lost the connection to Berth during the upload; it did not finish.' });
   });
 });

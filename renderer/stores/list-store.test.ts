@@ -6,7 +6,7 @@ interface V { name: string }
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
 /** Fresh modules per test: stores register with the module-level API client for good. */
-async function setup(answer: () => Reply | Promise<Reply>) {
+async function setup(answer: (method: string) => Reply | Promise<Reply>) {
   vi.resetModules();
   const { connectApi } = await import('../api');
   const { createListStore } = await import('./list-store');
@@ -63,6 +63,31 @@ describe('list store', () => {
     await tick();
     expect(t.calls).toHaveLength(2);
     releases[1]!();
+  });
+
+  it('drops a list the old engine sent after a switch; the new engine failing leaves it empty', async () => {
+    const releases: ((r: Reply) => void)[] = [];
+    const { t, store } = await setup(() => new Promise<Reply>((resolve) => releases.push(resolve)));
+    void store.refresh();
+    t.push('contexts:changed', { active: 'nowhere' }); // while the old engine's reply is on its way
+    releases[0]!({ ok: true, value: [{ name: 'old-engine' }] });
+    await tick();
+    await tick();
+    expect(store.use.getState().items).toEqual([]);
+    releases[1]!({ ok: false, error: { code: 'ENGINE_UNREACHABLE', message: 'engine gone' } });
+    await tick();
+    expect(store.use.getState()).toMatchObject({ items: [], loaded: false, error: 'engine gone' });
+  });
+
+  it("empties when the engine's status names another engine, before contexts:changed arrives", async () => {
+    const { t, store } = await setup((method) => ({ ok: true as const, value: method === 'engine.status' ? { state: 'up', endpoint: 'unix:///old.sock', since: 0 } : [{ name: 'a' }] }));
+    t.setConnected(true); // the engine store asks for the status: no push has come yet
+    await tick();
+    expect(store.use.getState().items).toHaveLength(1);
+    t.push('engine:status', { state: 'up', endpoint: 'unix:///old.sock', since: 1 }); // the same engine: kept
+    expect(store.use.getState().items).toHaveLength(1);
+    t.push('engine:status', { state: 'unreachable', endpoint: 'unix:///nowhere.sock', since: 2 });
+    expect(store.use.getState()).toMatchObject({ items: [], loaded: false });
   });
 
   it('keeps the last items and shows the reason when a load fails', async () => {

@@ -10,6 +10,7 @@ import type { ResourceKind } from '../../electron/shared/models';
 import { api, whenConnected } from '../api';
 import { shortId } from '../lib/format';
 import { nextSort, visibleRows, type SortState, type TableSpec } from '../lib/table';
+import { useEngine } from './engine';
 
 export interface ListState<T> {
   items: T[];
@@ -42,6 +43,19 @@ export function createListStore<T>(kind: ResourceKind, method: ListMethod, spec:
   const use = create<ListState<T>>(() => ({ items: [], loaded: false, loading: false, query: '', filter: 'all', sort, selected: [] }));
   let inFlight = false;
   let again = false;
+  /** Bumped at each switch of engine: a reply asked of the engine before it is dropped. */
+  let engineGeneration = 0;
+
+  /** Rows that did not change keep their object, so the table re-renders only the ones that did. */
+  function show(fresh: T[]): void {
+    const before = new Map(use.getState().items.map((r) => [spec.key(r), r]));
+    const items = fresh.map((r) => {
+      const old = before.get(spec.key(r));
+      return old !== undefined && JSON.stringify(old) === JSON.stringify(r) ? old : r;
+    });
+    const keys = new Set(items.map(spec.key));
+    use.setState((s) => ({ items, loaded: true, error: undefined, selected: s.selected.filter((k) => keys.has(k)) }));
+  }
 
   async function refresh(): Promise<void> {
     if (inFlight) {
@@ -50,18 +64,12 @@ export function createListStore<T>(kind: ResourceKind, method: ListMethod, spec:
     }
     inFlight = true;
     use.setState({ loading: true });
+    const asked = engineGeneration;
     try {
       const fresh = (await api().call(method)) as T[];
-      // Rows that did not change keep their object, so the table re-renders only the ones that did.
-      const before = new Map(use.getState().items.map((r) => [spec.key(r), r]));
-      const items = fresh.map((r) => {
-        const old = before.get(spec.key(r));
-        return old !== undefined && JSON.stringify(old) === JSON.stringify(r) ? old : r;
-      });
-      const keys = new Set(items.map(spec.key));
-      use.setState((s) => ({ items, loaded: true, error: undefined, selected: s.selected.filter((k) => keys.has(k)) }));
+      if (asked === engineGeneration) show(fresh); // else the old engine's list: `again` asks the new one
     } catch (e) {
-      use.setState({ error: (e as Error).message });
+      if (asked === engineGeneration) use.setState({ error: (e as Error).message });
     } finally {
       inFlight = false;
       use.setState({ loading: false });
@@ -75,11 +83,17 @@ export function createListStore<T>(kind: ResourceKind, method: ListMethod, spec:
   whenConnected((client) => {
     client.on(changedEvent(kind), () => void refresh());
     client.onConnection((up) => up && void refresh());
-    // Another engine: nothing of the old one's list may linger (selection included).
-    client.on('contexts:changed', () => {
+    // Another engine: nothing of the old one's list may linger (selection included). The new
+    // engine's status can come before contexts:changed (a missing socket fails in a moment).
+    const anotherEngine = () => {
+      engineGeneration++;
       use.setState({ items: [], loaded: false, error: undefined, selected: [] });
       void refresh();
+    };
+    useEngine.subscribe((now, before) => {
+      if (before.status && now.status && now.status.endpoint !== before.status.endpoint) anotherEngine();
     });
+    client.on('contexts:changed', anotherEngine);
   });
 
   return {

@@ -84,6 +84,18 @@ describe('logs store', () => {
     setTimestamps(false);
   });
 
+  it('copies the pieces of a line over 64 KiB as one line again', () => {
+    openLogs('long');
+    const time = '2024-01-01T00:00:00Z';
+    send({ t: 'chunk', data: [{ text: 'a'.repeat(5), time, more: true }, { text: 'b'.repeat(3), time, more: true }, { text: 'c', time }, { text: 'next', time }] });
+    vi.advanceTimersByTime(50);
+    expect(useLogs.getState().length).toBe(4);
+    expect(logsAsText()).toBe('aaaaabbbc\nnext');
+    setTimestamps(true);
+    expect(logsAsText()).toBe(`${time} aaaaabbbc\n${time} next`);
+    setTimestamps(false);
+  });
+
   it('opening another container starts fresh: following, no search', () => {
     openLogs('a');
     setLogQuery('x');

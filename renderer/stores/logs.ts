@@ -161,11 +161,15 @@ export function clearLogView(): void {
   publish();
 }
 
-/** The kept lines as plain text (for copy and download). */
+/** The kept lines as plain text (for copy and download); the pieces of a line over 64 KiB joined again. */
 export function logsAsText(): string {
   const { timestamps } = useLogs.getState();
-  return buffer
-    .toArray()
-    .map((l) => lineText(l, timestamps))
-    .join('\n');
+  const parts: string[] = [];
+  let continues = false;
+  for (const l of buffer.toArray()) {
+    parts.push(continues ? stripAnsi(l.text) : lineText(l, timestamps), l.more ? '' : '\n');
+    continues = !!l.more;
+  }
+  parts.pop();
+  return parts.join('');
 }

@@ -1,5 +1,6 @@
 /** UI state: the current view, theme, toasts, the confirm prompt and which form dialog is open. */
 import { create } from 'zustand';
+import { BerthError } from '../../electron/shared/errors';
 import type { CleanupKind, ResourceKind } from '../../electron/shared/models';
 
 export type Theme = 'system' | 'light' | 'dark';
@@ -10,6 +11,18 @@ export interface Toast {
   title: string;
   message?: string;
   hint?: string;
+}
+
+/** Why a form's submit was refused, and what to do about it (the engine's hint). */
+export interface Refusal {
+  message: string;
+  hint?: string;
+}
+
+/** A failed submit as the refusal its dialog shows: the reason and the hint. */
+export function refusalOf(e: unknown): Refusal {
+  const err = BerthError.from(e);
+  return { message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
 }
 
 export interface ConfirmRequest {

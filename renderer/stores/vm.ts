@@ -6,6 +6,7 @@ import { create } from 'zustand';
 import type { ResultOf } from '../../electron/shared/api-contract';
 import type { VmInfo } from '../../electron/shared/models';
 import { api, whenConnected } from '../api';
+import { switchContext, useContexts, VM_CONTEXT } from './contexts';
 import { toast } from './ui';
 
 export type VmResources = ResultOf<'vm.resources'>;
@@ -48,6 +49,11 @@ async function act(what: 'start' | 'stop' | 'restart'): Promise<void> {
 }
 
 export const startVm = () => act('start');
+/** The banner's fix: Berth onto the VM's engine (the boot shows at once), then boot it. */
+export async function startVmAndUse(): Promise<void> {
+  if (!useContexts.getState().contexts.some((c) => c.name === VM_CONTEXT && c.active)) await switchContext(VM_CONTEXT);
+  await act('start');
+}
 export const stopVm = () => act('stop');
 export const restartVm = () => act('restart');
 

@@ -66,9 +66,9 @@ export function CreateNetworkDialog() {
   const [name, setName] = useState('');
   const [subnet, setSubnet] = useState('');
   const [internal, setInternal] = useState(false);
-  const { busy, error, submit } = useSubmit(() => createNetwork({ name: name.trim(), internal, ...(subnet.trim() ? { subnet: subnet.trim() } : {}) }));
+  const { busy, error, hint, errorKey, submit } = useSubmit(() => createNetwork({ name: name.trim(), internal, ...(subnet.trim() ? { subnet: subnet.trim() } : {}) }));
   return (
-    <Dialog title="Create network" submitLabel="Create" onClose={closeDialog} onSubmit={submit} busy={busy} error={error}>
+    <Dialog title="Create network" submitLabel="Create" onClose={closeDialog} onSubmit={submit} busy={busy} error={error} hint={hint} errorKey={errorKey}>
       <label>
         Name
         <input name="name" value={name} onChange={(e) => setName(e.target.value)} placeholder="my-net" autoComplete="off" />
@@ -97,9 +97,9 @@ export function ConnectDialog({ networkId, networkName }: { networkId: string; n
   const candidates = containers.use(useShallow((s) => s.items.filter((c) => !attached.includes(c.id)).map((c) => c.name)));
   const [container, setContainer] = useState('');
   const chosen = container || candidates[0] || '';
-  const { busy, error, submit } = useSubmit(() => connectNetwork(networkId, chosen));
+  const { busy, error, hint, errorKey, submit } = useSubmit(() => connectNetwork(networkId, chosen));
   return (
-    <Dialog title={`Connect a container to ${networkName}`} submitLabel="Connect" onClose={closeDialog} onSubmit={submit} busy={busy || !chosen} error={error}>
+    <Dialog title={`Connect a container to ${networkName}`} submitLabel="Connect" onClose={closeDialog} onSubmit={submit} busy={busy || !chosen} error={error} hint={hint} errorKey={errorKey}>
       {candidates.length ? (
         <label>
           Container

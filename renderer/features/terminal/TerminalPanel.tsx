@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { TerminalView } from '../../components/TerminalView';
-import { attachTerminal, closeTerminal, terminalInput, terminalResize, terminalStatus, useTerminals, type TerminalTarget } from '../../stores/terminals';
+import { attachTerminal, closeTerminal, discardTerminal, terminalInput, terminalResize, terminalStatus, useTerminals, type TerminalTarget } from '../../stores/terminals';
 
 /** A terminal with its session controls; stays mounted after the shell ends so its last output stays readable. */
 export function TerminalPanel({ target, intro }: { target: TerminalTarget; intro: string }) {
@@ -12,7 +12,18 @@ export function TerminalPanel({ target, intro }: { target: TerminalTarget; intro
       <div className="log-toolbar">
         <span className="muted">{ended ? status.message : intro}</span>
         <span className="toolbar-actions">
-          {ended ? <button onClick={() => setGeneration((g) => g + 1)}>New session</button> : <button onClick={() => closeTerminal(target)}>End session</button>}
+          {ended ? (
+            <button
+              onClick={() => {
+                discardTerminal(target);
+                setGeneration((g) => g + 1);
+              }}
+            >
+              {status.reconnect ? 'Reconnect' : 'New session'}
+            </button>
+          ) : (
+            <button onClick={() => closeTerminal(target)}>End session</button>
+          )}
         </span>
       </div>
       <TerminalView

@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { forwardsInWords, forwardsReach } from '../../../electron/shared/forwarded-ports';
 import { Badge } from '../../components/Badge';
-import { switchContext, useContexts } from '../../stores/contexts';
+import { switchContext, useContexts, VM_CONTEXT } from '../../stores/contexts';
 import { refreshVmLog, restartVm, saveVmResources, startVm, stopVm, useVm, type VmResources } from '../../stores/vm';
 import { useSubmit } from '../use-submit';
 
-const VM_CONTEXT = 'berth-vm';
 
 /** The Berth VM: state and boot progress, start / stop / restart, resources, console. */
 export function VmView() {
@@ -13,6 +13,7 @@ export function VmView() {
   const vmInUse = useContexts((s) => s.contexts.some((c) => c.name === VM_CONTEXT && c.active));
   const state = info?.state ?? 'stopped';
   const moving = state === 'starting' || state === 'stopping' || !!busy;
+  const up = state === 'running' || state === 'paused';
   return (
     <section className="view">
       <header className="toolbar">
@@ -20,12 +21,12 @@ export function VmView() {
         <Badge label={state} />
         <span className="grow" />
         <button onClick={() => void startVm()} disabled={moving || state === 'running'}>
-          Start
+          {state === 'paused' ? 'Resume' : 'Start'}
         </button>
         <button onClick={() => void stopVm()} disabled={moving || state === 'stopped'}>
           Stop
         </button>
-        <button onClick={() => void restartVm()} disabled={moving || state !== 'running'}>
+        <button onClick={() => void restartVm()} disabled={moving || !up}>
           Restart
         </button>
       </header>
@@ -37,13 +38,18 @@ export function VmView() {
             {info?.reason}
           </p>
         )}
-        {state === 'running' && info && (
+        {state === 'paused' && (
+          <p role="status">Paused to save resources: no container ran and nothing asked the engine for a while, so the VM uses no CPU. Any call to the engine (this app or your docker CLI) resumes it at once.</p>
+        )}
+        {up && info && (
           <>
             <p>
               Engine at <span className="mono">{info.dockerHost}</span> ({info.backend}). Your docker CLI reaches it with <span className="mono">docker --context berth</span>.{' '}
               {!vmInUse && <button onClick={() => void switchContext(VM_CONTEXT)}>Use in Berth</button>}
             </p>
-            <p>Ports forwarded to 127.0.0.1: {info.ports.length ? <span className="mono">{info.ports.join(', ')}</span> : 'none yet (they follow the containers that publish ports)'}</p>
+            <p>
+              Ports forwarded: {info.forwards?.length ? <span className="mono">{forwardsInWords(info.forwards)}</span> : 'none yet (they follow the containers that publish ports)'}. <span className="muted">{forwardsReach(info.forwards ?? [])}</span>
+            </p>
           </>
         )}
         {info?.warnings.map((w) => (
@@ -75,13 +81,14 @@ export function ResourcesForm({ title = 'Resources' }: { title?: string }) {
     return e;
   });
   if (!draft) return null;
-  const field = (key: keyof VmResources, label: string, min: number) => (
+  const field = (key: keyof VmResources, label: string, min: number, step?: 'any') => (
     <label>
       {label}
       <input
         type="number"
         aria-label={label}
         min={min}
+        {...(step ? { step } : {})}
         value={draft[key]}
         onChange={(e) => {
           setSaved(false);
@@ -104,10 +111,11 @@ export function ResourcesForm({ title = 'Resources' }: { title?: string }) {
         {field('cpus', 'CPUs', 1)}
         {field('memoryMiB', 'Memory (MiB)', 512)}
         {field('diskGiB', 'Disk (GiB)', 8)}
+        {field('autoPauseMinutes', 'Pause when idle after (minutes, 0: never)', 0)}
         <button type="submit" disabled={busy}>
           Save
         </button>
-        {saved && <span className="muted small">Saved: applied at the next start.</span>}
+        {saved && <span className="muted small">Saved. CPUs, memory and disk apply at the next start; the auto-pause applies now.</span>}
       </form>
       {error && (
         <p className="form-error" role="alert">

@@ -36,9 +36,9 @@ const columns: Column<VolumeSummary>[] = [
 
 export function CreateVolumeDialog() {
   const [name, setName] = useState('');
-  const { busy, error, submit } = useSubmit(() => createVolume(name.trim() ? { name: name.trim() } : {}));
+  const { busy, error, hint, errorKey, submit } = useSubmit(() => createVolume(name.trim() ? { name: name.trim() } : {}));
   return (
-    <Dialog title="Create volume" submitLabel="Create" onClose={closeDialog} onSubmit={submit} busy={busy} error={error}>
+    <Dialog title="Create volume" submitLabel="Create" onClose={closeDialog} onSubmit={submit} busy={busy} error={error} hint={hint} errorKey={errorKey}>
       <label>
         <span>
           Name <span className="muted">(empty: the engine picks one)</span>
