@@ -68,7 +68,7 @@ describe('container detail in Chromium', () => {
     const cpu = ui.page.getByLabel('CPU', { exact: true });
     await poll(() => cpu.locator('.stat-value').textContent()).toMatch(/^\d+\.\d %$/);
     await poll(async () => parseFloat((await cpu.locator('.stat-value').textContent()) ?? '0')).toBeGreaterThan(20);
-    expect(await ui.page.getByLabel('Memory', { exact: true }).locator('.stat-value').textContent()).toMatch(/ \/ 67\.1 MB$/); // the 64 MiB limit
+    expect(await ui.page.getByLabel('Memory', { exact: true }).locator('.stat-value').textContent()).toMatch(/ \/ 64\.0 MiB$/); // the 64m limit, as typed
     await poll(() => cpu.locator('polyline').getAttribute('points')).toMatch(/ /); // a line of several points
     await ui.page.screenshot({ path: `${ARTIFACTS}/e2e-stats.png` });
   });

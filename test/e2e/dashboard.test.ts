@@ -128,7 +128,7 @@ describe('dashboard in Chromium', () => {
   it('shows images with tags and sizes, and switches to the dark theme', async () => {
     await nav('Images').click();
     await row(TEST_IMAGE).waitFor();
-    expect(await row(TEST_IMAGE).textContent()).toMatch(/\d+(\.\d+)? MB/);
+    expect(await row(TEST_IMAGE).textContent()).toMatch(/\d+(\.\d+)? MiB/);
     const theme = () => ui.page.evaluate(() => document.documentElement.dataset.theme);
     expect(await ui.page.getByLabel('Theme').inputValue()).toBe('system');
     await ui.page.emulateMedia({ colorScheme: 'dark' });

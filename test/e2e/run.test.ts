@@ -52,7 +52,10 @@ describe('Run dialog in Chromium', () => {
     await dialog.getByLabel('Memory', { exact: true }).fill('');
     await dialog.getByLabel('Name', { exact: true }).fill(taken);
     await dialog.getByRole('button', { name: 'Run', exact: true }).click();
-    await dialog.getByRole('alert').filter({ hasText: /already in use/ }).waitFor();
+    const refusal = dialog.getByRole('alert').filter({ hasText: /already in use/ });
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain('Choose another name'); // a hint for this field, not the generic "use force"
+    expect(await ui.page.evaluate(() => document.activeElement?.id)).toBe('run-name');
     expect(await dialog.getByLabel('Name', { exact: true }).inputValue()).toBe(taken); // nothing the user typed is lost
     expect(await dialog.getByLabel('Image', { exact: true }).inputValue()).toBe(TEST_IMAGE);
     expect(docker.cli(['ps', '-aq']).split('\n').length).toBe(before);

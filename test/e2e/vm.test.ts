@@ -23,9 +23,19 @@ describe('the VM page', () => {
     await ui.page.getByText('Nothing yet: the console of the last boot shows here.').waitFor();
     expect(await state.getAttribute('data-vm-state')).toBe('stopped');
 
+    // The steps last a few hundred ms each: a MutationObserver records every status the page shows
+    // (polling for one could miss it on a loaded machine).
+    await ui.page.evaluate(() => {
+      const seen: string[] = ((window as unknown as { seenStatus: string[] }).seenStatus = []);
+      new MutationObserver(() => {
+        for (const el of document.querySelectorAll('[role="status"]')) if (el.textContent && !seen.includes(el.textContent)) seen.push(el.textContent);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
     await ui.page.getByRole('button', { name: 'Start', exact: true }).click();
-    await ui.page.getByRole('status').getByText(/Booting Linux and connecting over SSH|Waiting for dockerd|Starting the mock VM/).waitFor();
     await ui.page.locator('[data-vm-state="running"]').waitFor({ timeout: 15_000 });
+    const seen = await ui.page.evaluate(() => (window as unknown as { seenStatus: string[] }).seenStatus);
+    expect(seen.join('\n')).toMatch(/Booting Linux and connecting over SSH/);
+    expect(seen.join('\n')).toMatch(/Waiting for dockerd/);
     await state.getByText(`unix://${join(TEST_DATA_DIR, 'run/docker.sock')}`).waitFor();
     await ui.page.getByLabel('VM console').getByText(/mock: Waiting for dockerd/).waitFor(); // the boot's console
     await ui.page.screenshot({ path: `${ARTIFACTS}/e2e-vm-running.png` });
@@ -45,7 +55,7 @@ describe('the VM page', () => {
     await form.getByLabel('Disk (GiB)').fill('80');
     await form.getByLabel('CPUs').fill('3');
     await form.getByRole('button', { name: 'Save' }).click();
-    await form.getByText('Saved: applied at the next start.').waitFor();
+    await form.getByText('Saved. CPUs, memory and disk apply at the next start; the auto-pause applies now.').waitFor();
     expect(JSON.parse(readFileSync(TEST_SETTINGS_FILE, 'utf8')).vm).toMatchObject({ cpus: 3, diskGiB: 80 });
 
     await ui.page.getByRole('button', { name: 'Stop', exact: true }).click();

@@ -134,15 +134,15 @@ describe('images through a real registry', () => {
     const tag = `berth-test/saved:${uniq('t')}`;
     docker.cli(['tag', TEST_IMAGE, tag]);
     const id = docker.cli(['image', 'inspect', '-f', '{{.Id}}', tag]);
-    const saved = await collect<string>('images.save', { ids: [tag] });
+    const saved = await collect<Uint8Array>('images.save', { ids: [tag] });
     expect(saved.error).toBeUndefined();
-    const tar = Buffer.concat(saved.chunks.map((c) => Buffer.from(c, 'base64')));
+    const tar = Buffer.concat(saved.chunks);
     expect(tar.includes(Buffer.from('manifest.json'))).toBe(true);
     docker.cli(['rmi', tag]);
     let sent = 0;
     const load = await collect<{ bytes: number; loaded?: string[] }>('images.load', { size: tar.length }, (s, acks) => {
       while (sent < tar.length && sent - (acks.at(-1)?.bytes ?? 0) < 4 * UPLOAD_PIECE) {
-        s.input({ data: tar.subarray(sent, sent + UPLOAD_PIECE).toString('base64') });
+        s.input(tar.subarray(sent, sent + UPLOAD_PIECE));
         sent = Math.min(sent + UPLOAD_PIECE, tar.length);
       }
     });
@@ -151,7 +151,7 @@ describe('images through a real registry', () => {
     expect(docker.cli(['image', 'inspect', '-f', '{{.Id}}', tag])).toBe(id);
 
     const junk = Buffer.from('this is not a tar');
-    const bad = await collect('images.load', { size: junk.length }, (s, acks) => void (acks.length === 0 && s.input({ data: junk.toString('base64') })));
+    const bad = await collect('images.load', { size: junk.length }, (s, acks) => void (acks.length === 0 && s.input(junk)));
     expect(bad.error).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('Not an image archive') });
   });
 });
@@ -208,8 +208,11 @@ describe('disk usage and cleanups', () => {
       const preview = (await ok('disk.preview', { kind })) as CleanupPlan;
       if (kind !== 'build-cache') expect(preview.items.length, kind).toBeGreaterThan(0);
       const done = (await ok('disk.cleanup', { kind })) as CleanupPlan;
-      expect(done.items.map((i) => i.id).sort(), kind).toEqual(preview.items.map((i) => i.id).sort());
-      expect(((await ok('disk.preview', { kind })) as CleanupPlan).items, `${kind} after`).toEqual([]);
+      // The engine may keep a build-cache record that an image still uses; the result says so. Nothing else is kept.
+      const kept = (done.kept ?? []).map((k) => k.id);
+      if (kind !== 'build-cache') expect(kept, kind).toEqual([]);
+      expect([...done.items.map((i) => i.id), ...kept].sort(), kind).toEqual(preview.items.map((i) => i.id).sort());
+      expect(((await ok('disk.preview', { kind })) as CleanupPlan).items.map((i) => i.id).sort(), `${kind} after`).toEqual(kept.sort());
     }
     // images in use keep every tag (the engine's own prune -a would strip all but one)
     docker.cli(['tag', TEST_IMAGE, `${tag}-extra`]);

@@ -112,14 +112,19 @@ describe('run a container through the API', () => {
 
   it('rejects invalid specs with the reason and creates nothing', async () => {
     const before = allContainers();
+    const volumes = () => docker.cli(['volume', 'ls', '-q']).split('\n').filter(Boolean).sort();
+    const volumesBefore = volumes();
     for (const [spec, reason] of [
       [{ image: TEST_IMAGE, name: 'bad name' }, /name: must start/],
       [{ image: TEST_IMAGE, ports: [{ containerPort: 70000 }] }, /ports\.0\.containerPort/],
       [{ image: TEST_IMAGE, mounts: [{ type: 'bind', source: 'relative', target: '/x' }] }, /absolute path/],
       [{ image: TEST_IMAGE, autoRemove: true, restart: 'always' }, /--rm cannot be combined/],
+      // The engine itself would make two anonymous volumes and then refuse "Duplicate mount point".
+      [{ image: TEST_IMAGE, mounts: [{ type: 'volume', target: '/data' }, { type: 'volume', target: '/data' }] }, /two mounts share a container path/],
     ] as const) {
       expect(await call('containers.run', spec)).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(reason) } });
     }
+    expect(volumes()).toEqual(volumesBefore);
     const taken = uniq('run-dup');
     docker.cli(['create', '--name', taken, TEST_IMAGE]);
     expect(await call('containers.run', { image: TEST_IMAGE, name: taken })).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringMatching(/already in use/) } });
