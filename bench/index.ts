@@ -1,9 +1,11 @@
 /**
  * `npm run bench`: Berth's figures next to a named baseline measured in the same run, against a
  * private dockerd (as the tests use). Prints a table and writes bench/results/latest.json.
+ * BENCH_ONLY=<step>,... runs only those steps (push, list, ui, logs, newline-less, vm); BENCH_VM=0
+ * leaves the VM out.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createCore, type Core } from '../electron/main/core';
@@ -11,7 +13,8 @@ import { PrivateDockerd } from '../test/support/dockerd';
 import { buildTestImages, TEST_IMAGE } from '../test/support/test-image';
 import { launchChromium } from '../test/support/chromium';
 import { startServer } from '../electron/main/server/server';
-import { median, type Row } from './row';
+import { newlineLessLog } from './newline-less';
+import { extras, median, type Row } from './row';
 import { vmRows } from './vm';
 
 function withDeadline<T>(p: Promise<T>, limitMs: number, what: string): Promise<T> {
@@ -57,15 +60,20 @@ async function pushLatency(core: Core, engine: PrivateDockerd, rounds: number): 
   return { name: `lone engine change -> UI push (median of ${rounds})`, unit: 'ms', berth: median(berth), baselineName: 'docker events', baseline: median(cli) };
 }
 
-/** First full list of N containers: Berth's API (mapped DTOs) vs the docker CLI. */
-async function listContainers(core: Core, engine: PrivateDockerd, count: number, rounds: number): Promise<Row> {
+/** At least `count` containers on the engine (the list and UI rows use them). */
+async function makeContainers(core: Core, count: number): Promise<void> {
   const existing = (await core.engine.docker.listContainers({ all: true })).length;
   const docker = core.engine.docker;
   const todo = Array.from({ length: Math.max(0, count - existing) }, (_, i) => i);
   const workers = Array.from({ length: 8 }, async () => {
-    for (let i = todo.shift(); i !== undefined; i = todo.shift()) await docker.createContainer({ Image: TEST_IMAGE, name: `bench-list-${i}`, Cmd: ['true'] });
+    for (let i = todo.shift(); i !== undefined; i = todo.shift()) await docker.createContainer({ Image: TEST_IMAGE, name: `bench-list-${existing + i}`, Cmd: ['true'] });
   });
   await Promise.all(workers);
+}
+
+/** First full list of N containers: Berth's API (mapped DTOs) vs the docker CLI. */
+async function listContainers(core: Core, engine: PrivateDockerd, count: number, rounds: number): Promise<Row> {
+  await makeContainers(core, count);
   const berth: number[] = [];
   const cli: number[] = [];
   for (let r = 0; r < rounds; r++) {
@@ -180,6 +188,25 @@ async function uiRender(core: Core, count: number, rounds: number): Promise<Row>
   }
 }
 
+/** The rows of the last run, kept for the steps BENCH_ONLY leaves out. */
+function previousRows(): Row[] {
+  try {
+    return (JSON.parse(readFileSync('bench/results/latest.json', 'utf8')) as { rows?: Row[] }).rows ?? [];
+  } catch {
+    return [];
+  }
+}
+
+/** What the last run measured beside its rows (the VM's boot timeline), kept when this run leaves that step out. */
+function previousExtras(): Record<string, unknown> {
+  try {
+    const { when: _w, engine: _e, only: _o, rows: _r, ...rest } = JSON.parse(readFileSync('bench/results/latest.json', 'utf8')) as Record<string, unknown>;
+    return rest;
+  } catch {
+    return {};
+  }
+}
+
 function logBytes(engine: PrivateDockerd, name: string): number {
   return statSync(engine.cli(['inspect', '-f', '{{.LogPath}}', name])).size;
 }
@@ -193,13 +220,20 @@ async function main(): Promise<void> {
     buildTestImages(engine);
     while (core.engine.getStatus().state !== 'up') await new Promise((r) => setTimeout(r, 50));
     const containers = Number(process.env.BENCH_CONTAINERS ?? 1000);
-    const rows = [
-      await pushLatency(core, engine, 20),
-      await listContainers(core, engine, containers, 5),
-      await uiRender(core, containers, 5),
-      ...(await logStream(core, engine)),
-      ...(process.env.BENCH_VM === '0' ? [] : await vmRows(engine, join(__dirname, '../main/cli.cjs'))),
+    // BENCH_ONLY=logs,newline-less runs only those steps (the rows of the others are kept from the last run).
+    const steps: [string, () => Promise<Row | Row[]>][] = [
+      ['push', () => pushLatency(core, engine, 20)],
+      ['list', () => listContainers(core, engine, containers, 5)],
+      ['ui', async () => (await makeContainers(core, containers), uiRender(core, containers, 5))],
+      ['logs', () => logStream(core, engine)],
+      ['newline-less', () => newlineLessLog(core, engine)],
+      ['vm', () => (process.env.BENCH_VM === '0' ? Promise.resolve([]) : vmRows(engine, join(__dirname, '../main/cli.cjs')))],
     ];
+    const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
+    const unknown = only?.filter((k) => !steps.some(([key]) => key === k));
+    if (unknown?.length) throw new Error(`BENCH_ONLY: no step ${unknown.join(', ')} (there are ${steps.map(([k]) => k).join(', ')})`);
+    const rows: Row[] = [];
+    for (const [key, run] of steps) if (!only || only.includes(key)) rows.push(...[await run()].flat());
     const table = rows.map((r) => ({
       measure: r.name,
       berth: `${r.berth.toFixed(1)} ${r.unit}`,
@@ -208,7 +242,8 @@ async function main(): Promise<void> {
     }));
     console.table(table);
     mkdirSync('bench/results', { recursive: true });
-    writeFileSync('bench/results/latest.json', JSON.stringify({ when: new Date().toISOString(), engine: core.engine.getStatus().version, rows }, null, 2) + '\n');
+    const kept = only ? previousRows().filter((r) => !rows.some((n) => n.name === r.name)) : [];
+    writeFileSync('bench/results/latest.json', JSON.stringify({ when: new Date().toISOString(), engine: core.engine.getStatus().version, ...(only ? { only } : {}), rows: [...kept, ...rows], ...previousExtras(), ...extras }, null, 2) + '\n');
     console.log('written to bench/results/latest.json');
   } finally {
     core.dispose();

@@ -3,25 +3,27 @@
  * measured in the same run: launch -> engine ready, API latency through the SSH tunnel, a
  * published port's throughput, and idle CPU over a quiet minute.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, request, type Server } from 'node:http';
-import { connect } from 'node:net';
+import { Agent, request } from 'node:http';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { findAssets } from '../electron/main/vm/assets';
 import { VmClient } from '../electron/main/vm/client';
 import type { PrivateDockerd } from '../test/support/dockerd';
-import { buildBusybox, TEST_IMAGE } from '../test/support/test-image';
-import type { Row } from './row';
-import { median } from './row';
+import { buildBusybox } from '../test/support/test-image';
+import { extras, median, type Row } from './row';
+import { bootRows } from './vm-boot';
+import { tunnelRows } from './vm-tunnel';
+import { diskRows } from './vm-disk';
+import { wakeRows } from './vm-wake';
+import { portRows } from './vm-ports';
 
 
-function get(socketPath: string | undefined, port: number | undefined, path: string): Promise<number> {
+function get(socketPath: string | undefined, port: number | undefined, path: string, agent: Agent | false = false): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
-    const req = request({ ...(socketPath ? { socketPath } : { host: '127.0.0.1', port }), path, agent: false }, (res) => {
+    const req = request({ ...(socketPath ? { socketPath } : { host: '127.0.0.1', port }), path, agent }, (res) => {
       let bytes = 0;
       res.on('data', (d: Buffer) => (bytes += d.length));
       res.on('end', () => resolve(path === '/big' ? bytes / (Number(process.hrtime.bigint() - t0) / 1e9) / 2 ** 20 : Number(process.hrtime.bigint() - t0) / 1e6));
@@ -31,9 +33,15 @@ function get(socketPath: string | undefined, port: number | undefined, path: str
   });
 }
 
-async function latency(socketPath: string, path: string, rounds: number): Promise<number> {
+/** The median of `rounds` calls, each on a connection of its own (as the docker CLI makes them), or all on one kept-alive connection. */
+async function latency(socketPath: string, path: string, rounds: number, keepAlive = false): Promise<number> {
+  const agent = keepAlive ? new Agent({ keepAlive: true, maxSockets: 1 }) : false;
   const xs: number[] = [];
-  for (let i = 0; i < rounds; i++) xs.push(await get(socketPath, undefined, path));
+  try {
+    for (let i = 0; i < rounds; i++) xs.push(await get(socketPath, undefined, path, agent));
+  } finally {
+    if (agent) agent.destroy();
+  }
   return median(xs);
 }
 
@@ -49,46 +57,6 @@ function daemonPid(home: string): number | undefined {
   return pids.find((p) => readFileSync(`/proc/${p}/environ`, 'utf8').includes(`BERTH_HOME=${home}`));
 }
 
-/** Whether something accepts connections on 127.0.0.1:port now. */
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const c = connect(port, '127.0.0.1');
-    c.once('connect', () => (c.destroy(), resolve(true)));
-    c.once('error', () => resolve(false));
-  });
-}
-
-/**
- * `docker start` of a container publishing a port -> the port open on the host's 127.0.0.1,
- * vs the same start -> its `start` event at a `docker events` client (the event Berth acts on).
- */
-async function forwardLatency(dockerHost: string, docker: (args: string[]) => string, rounds: number): Promise<Row> {
-  const events = spawn('docker', ['-H', dockerHost, 'events', '--format', '{{.Actor.Attributes.name}}', '--filter', 'event=start']);
-  const seen = new Map<string, () => void>();
-  createInterface({ input: events.stdout }).on('line', (l) => seen.get(l.trim())?.());
-  await sleep(500);
-  const berth: number[] = [];
-  const cli: number[] = [];
-  try {
-    for (let i = 0; i < rounds; i++) {
-      const name = `bench-fwd-${i}`;
-      const port = 18100 + i;
-      docker(['create', '--name', name, '-p', `${port}:8080`, TEST_IMAGE, 'httpd', '-f', '-p', '8080']);
-      const t0 = process.hrtime.bigint();
-      const event = new Promise<number>((resolve) => seen.set(name, () => resolve(Number(process.hrtime.bigint() - t0) / 1e6)));
-      // Not spawnSync: the event's line must be read as it comes.
-      await new Promise((resolve) => spawn('docker', ['-H', dockerHost, 'start', name], { stdio: 'ignore' }).once('exit', resolve));
-      while (!(await accepts(port))) await sleep(5);
-      berth.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      cli.push(await event);
-      docker(['rm', '-f', name]);
-    }
-  } finally {
-    events.kill();
-  }
-  return { name: `docker start -> published port open on the host (median of ${rounds})`, unit: 'ms', berth: median(berth), baselineName: 'start event at docker events', baseline: median(cli) };
-}
-
 export async function vmRows(engine: PrivateDockerd, cliPath: string): Promise<Row[]> {
   try {
     findAssets();
@@ -100,7 +68,6 @@ export async function vmRows(engine: PrivateDockerd, cliPath: string): Promise<R
   const env = { ...process.env, BERTH_HOME: home, DOCKER_CONFIG: join(home, 'docker'), BERTH_VM_SHARE: home };
   const client = new VmClient({ env, cliPath });
   const rows: Row[] = [];
-  let big: Server | undefined;
   try {
     // Launch -> engine ready, vs the host's own dockerd from start to its first /_ping.
     let t0 = process.hrtime.bigint();
@@ -115,33 +82,24 @@ export async function vmRows(engine: PrivateDockerd, cliPath: string): Promise<R
     const vmSock = info.dockerHost!.replace('unix://', '');
     const hostSock = engine.dockerHost.replace('unix://', '');
     for (const path of ['/_ping', '/containers/json']) {
-      rows.push({ name: `API ${path} through the VM's SSH tunnel (median of 50)`, unit: 'ms', berth: await latency(vmSock, path, 50), baselineName: 'host dockerd, direct socket', baseline: await latency(hostSock, path, 50) });
+      rows.push({ name: `API ${path} through the VM's SSH tunnel, a connection per call (median of 50)`, unit: 'ms', berth: await latency(vmSock, path, 50), baselineName: 'host dockerd, direct socket', baseline: await latency(hostSock, path, 50) });
     }
+    for (const path of ['/_ping', '/containers/json']) {
+      rows.push({ name: `API ${path} through the VM's SSH tunnel, one kept-alive connection (median of 50)`, unit: 'ms', berth: await latency(vmSock, path, 50, true), baselineName: 'host dockerd, direct socket, kept alive', baseline: await latency(hostSock, path, 50, true) });
+    }
+    rows.push(...(await tunnelRows(info, env, home)));
 
-    // A published port: 32 MiB from a container's httpd, vs the same from a server on loopback.
     const docker = (args: string[], input?: Buffer) => {
       const r = spawnSync('docker', ['-H', info.dockerHost!, ...args], { input, encoding: 'buffer', maxBuffer: 64 << 20 });
       if (r.status !== 0) throw new Error(`docker ${args[0]}: ${r.stderr.toString()}`);
       return r.stdout.toString().trim();
     };
     buildBusybox({ cli: docker });
-    docker(['run', '-d', '--name', 'bench-web', '-p', '18090:8080', TEST_IMAGE, 'sh', '-c', 'mkdir -p /www && head -c 33554432 /dev/zero > /www/big && exec httpd -f -p 8080 -h /www']);
-    rows.push(await forwardLatency(info.dockerHost!, docker, 5));
+    // Published ports: start -> open, throughput, a UDP round trip (vm-ports.ts).
+    rows.push(...(await portRows(info.dockerHost!, docker, Number(readFileSync(join(home, 'run/qemu.pid'), 'utf8')))));
 
-    const body = Buffer.alloc(32 << 20);
-    big = createServer((_, res) => res.end(body)).listen(18091, '127.0.0.1');
-    for (let i = 0; i < 100; i++) {
-      if (await get(undefined, 18090, '/big').then(() => true, () => false)) break;
-      await sleep(200);
-    }
-    const through: number[] = [];
-    const direct: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      through.push(await get(undefined, 18090, '/big'));
-      direct.push(await get(undefined, 18091, '/big'));
-    }
-    rows.push({ name: 'published port throughput, 32 MiB (median of 3)', unit: 'MiB/s', berth: median(through), baselineName: 'node server on loopback', baseline: median(direct) });
-    docker(['rm', '-f', 'bench-web']);
+    // The data disk gives the space back once a gigabyte is removed in the VM.
+    rows.push(...(await diskRows(docker, env)));
 
     // Idle: the VM (qemu) and Berth's VM daemon over a quiet minute, vs the host dockerd.
     const seconds = Number(process.env.BENCH_IDLE_S ?? 60);
@@ -154,8 +112,15 @@ export async function vmRows(engine: PrivateDockerd, cliPath: string): Promise<R
     const pct = (i: number) => ((after[i]! - before[i]!) / seconds) * 100;
     rows.push({ name: `idle CPU over ${seconds} s: the VM (qemu)`, unit: '% of a core', berth: pct(0), baselineName: 'host dockerd, same minute', baseline: Math.max(pct(2), 0.01) });
     rows.push({ name: `idle CPU over ${seconds} s: Berth's VM daemon`, unit: '% of a core', berth: pct(1), baselineName: 'host dockerd, same minute', baseline: Math.max(pct(2), 0.01) });
+
+    // Cold boot (with its timeline from the guest's logs) and warm start, each next to the host dockerd's start.
+    const boot = await bootRows(client, engine, cliPath, env);
+    rows.push(...boot.rows);
+    extras.vmBootTimeline = boot.timeline;
+
+    // Auto-pause: wake -> /_ping, vs /_ping while running; QEMU's CPU while paused.
+    rows.push(...(await wakeRows(client, env, engine.pid()!)));
   } finally {
-    big?.close();
     await client.stop().catch(() => undefined);
     rmSync(home, { recursive: true, force: true });
   }
