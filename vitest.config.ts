@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// unit: next to the source, no engine. system: integration + e2e against one private dockerd
+// unit: next to the source, no engine. system: integration, e2e and adversarial against one private dockerd
 // (test/support/global-setup.ts); files run one at a time because they share it.
 export default defineConfig({
   test: {
@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'system',
-          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/adversarial/**/*.test.ts'],
           globalSetup: ['test/support/global-setup.ts'],
           fileParallelism: false,
           testTimeout: 60_000,
