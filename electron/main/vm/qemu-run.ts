@@ -142,13 +142,14 @@ export class QemuRun implements VmRun {
   }
 
   /** Checks `check` until it holds; fails in words when QEMU ends or the boot's time is up. */
-  private async until(what: string, progress: number | undefined, check: () => Promise<boolean>, pauseMs = 200): Promise<void> {
+  private async until(what: string, progress: number | undefined, check: () => Promise<boolean>, pauseMs = 200, why: () => string | undefined = () => undefined): Promise<void> {
     if (progress !== undefined) this.c.step(what, this.c.at(progress));
     while (!(await check())) {
       if (this.gone) throw new BerthError('COMMAND_FAILED', `The VM stopped while booting (${what.toLowerCase()}). ${this.gone}`, { hint: this.c.hint });
       if (Date.now() > this.deadline) {
         const tail = this.c.tail();
-        throw new BerthError('COMMAND_FAILED', `The VM did not finish booting (${what.toLowerCase()}) in ${Math.round(this.c.timeoutMs / 1000)} s.${tail ? `\nLast console lines:\n${tail}` : ''}`, { hint: this.c.hint });
+        const last = why();
+        throw new BerthError('COMMAND_FAILED', `The VM did not finish booting (${what.toLowerCase()}) in ${Math.round(this.c.timeoutMs / 1000)} s.${last ? ` The last try: ${last}` : ''}${tail ? `\nLast console lines:\n${tail}` : ''}`, { hint: this.c.hint });
       }
       await sleep(pauseMs);
     }
@@ -163,7 +164,7 @@ export class QemuRun implements VmRun {
     await Promise.race([sshd.said, this.q.exited, sleep(this.c.timeoutMs / 2, undefined, { signal: wait.signal }).catch(() => undefined)]);
     sshd.cancel();
     wait.abort();
-    await this.until('Booting Linux and connecting over SSH', undefined, () => this.tunnel.connect().then(() => true, () => false));
+    await this.until('Booting Linux and connecting over SSH', undefined, () => this.tunnel.connect().then(() => true, () => false), 200, () => this.tunnel.lastError);
     await this.tunnel.listen();
     await this.until('Waiting for dockerd', 0.3, () => ping(this.socket, Math.max(1000, this.deadline - Date.now())));
   }
