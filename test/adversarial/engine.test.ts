@@ -5,6 +5,7 @@
  * Files run one at a time, so stopping the shared engine disturbs no other test; it is continued
  * in a finally whatever happens.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Core } from '../../electron/main/core';
 import type { EngineStatus } from '../../electron/shared/models';
@@ -18,6 +19,16 @@ let core: Core;
 
 const list = (args: string[]) => docker.cli(args).split('\n').filter(Boolean).sort();
 const inventory = () => ({ containers: list(['ps', '-aq', '--no-trunc']), images: list(['images', '-aq', '--no-trunc']), networks: list(['network', 'ls', '-q', '--no-trunc']), volumes: list(['volume', 'ls', '-q']) });
+
+/** A process's command name and state ("dockerd T": stopped), to tell what a failure met. */
+function procState(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return `${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))} ${stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0]}`;
+  } catch {
+    return '(gone)';
+  }
+}
 
 function dockerdPid(): number {
   const pid = docker.pid();
@@ -103,10 +114,13 @@ describe('a hung engine', () => {
     const pid = dockerdPid();
     let stoppedAt = 0;
     const figures: Record<string, number> = {};
+    let failed: unknown;
     try {
       process.kill(pid, 'SIGSTOP');
       stoppedAt = Date.now();
+      await waitFor(() => procState(pid) === 'dockerd T' || undefined, 2000, `the shared dockerd (pid ${pid}) to be stopped (state T)`);
       const notAnswering = nextEvent(core, 'engine:status', (s) => !!s.notAnswering, 15_000);
+      notAnswering.catch(() => undefined); // awaited below; a failure before that is the one reported
 
       // The first request notices: it fails with the watchdog's verdict, not after its own 60 s deadline.
       const first = await core.router.handle('containers.list');
@@ -138,16 +152,25 @@ describe('a hung engine', () => {
       const left = HANG_MS - (Date.now() - stoppedAt);
       if (left > 0) await new Promise((r) => setTimeout(r, left));
       expect(core.engine.getStatus()).toMatchObject({ state: 'unreachable', notAnswering: true });
+    } catch (e) {
+      failed = e;
     } finally {
       const up = nextEvent(core, 'engine:status', (s) => s.state === 'up', 30_000);
       const resync = nextEvent(core, 'networks:changed', () => true, 30_000);
       process.kill(pid, 'SIGCONT');
       const continuedAt = Date.now();
+      off();
+      // The first failure is the one that counts (with what was seen): the recovery waits below
+      // would only time out after it.
+      if (failed) {
+        await Promise.allSettled([up, resync]);
+        const seen = { stoppedFor: Date.now() - stoppedAt, statuses: statuses.map((s) => ({ ...s, since: s.since - stoppedAt })), process: procState(pid) };
+        throw Object.assign(failed as Error, { message: `${(failed as Error).message}\nwhile hung: ${JSON.stringify(seen)}` });
+      }
       const back = await up;
       figures.recoveredMs = back.since - continuedAt;
       expect(back.notAnswering).toBeUndefined();
       await resync; // every list is told to refresh after the hang
-      off();
       console.log(`[figures] hung engine: ${JSON.stringify(figures)}`);
     }
 
