@@ -19,7 +19,7 @@ describe('a hung engine in the UI', () => {
     await nav('Containers').click();
     await ui.page.locator('.engine-footer', { hasText: 'Engine ' }).waitFor();
     const pid = docker.pid();
-    if (!pid) throw new Error('the shared dockerd has no pid file');
+    if (!pid) throw new Error('the shared dockerd is not running');
     const banner = ui.page.getByRole('alert').filter({ hasText: 'is not answering' });
     try {
       process.kill(pid, 'SIGSTOP');

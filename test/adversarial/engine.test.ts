@@ -32,7 +32,7 @@ function procState(pid: number): string {
 
 function dockerdPid(): number {
   const pid = docker.pid();
-  if (!pid) throw new Error('the shared dockerd has no pid file');
+  if (!pid) throw new Error('the shared dockerd is not running');
   return pid;
 }
 

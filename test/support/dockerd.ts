@@ -69,11 +69,26 @@ export class PrivateDockerd {
     throw new Error(`dockerd did not answer within ${timeoutMs} ms; see ${this.logFile}:\n${this.tail()}`);
   }
 
+  /**
+   * The running dockerd's pid: its pidfile's when that process is this engine's dockerd (a stale
+   * file may name a process that is not), else found by its command line.
+   */
   pid(): number | undefined {
+    let listed: number | undefined;
     try {
-      return Number(readFileSync(this.pidFile, 'utf8').trim()) || undefined;
+      listed = Number(readFileSync(this.pidFile, 'utf8').trim()) || undefined;
     } catch {
-      return undefined;
+      // no pidfile: look for the process
+    }
+    if (listed && this.isDockerd(listed)) return listed;
+    return this.processes().find((p) => this.isDockerd(p));
+  }
+
+  private isDockerd(pid: number): boolean {
+    try {
+      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'dockerd' && readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(this.dockerHost);
+    } catch {
+      return false; // gone
     }
   }
 
