@@ -5,13 +5,13 @@
  * Files run one at a time, so stopping the shared engine disturbs no other test; it is continued
  * in a finally whatever happens.
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Core } from '../../electron/main/core';
 import type { EngineStatus } from '../../electron/shared/models';
 import { engine, nextEvent, testCore, uniq, waitFor } from '../support/engine';
 import { TEST_IMAGE } from '../support/test-image';
 import { engineLike, FakeEngine } from '../support/fake-engine';
+import { procStat } from '../support/proc';
 
 const docker = engine();
 const HANG_MS = 18_000;
@@ -22,12 +22,8 @@ const inventory = () => ({ containers: list(['ps', '-aq', '--no-trunc']), images
 
 /** A process's command name and state ("dockerd T": stopped), to tell what a failure met. */
 function procState(pid: number): string {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return `${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))} ${stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0]}`;
-  } catch {
-    return '(gone)';
-  }
+  const stat = procStat(pid);
+  return stat ? `${stat.name} ${stat.fields[0]}` : '(gone)';
 }
 
 function dockerdPid(): number {
@@ -160,8 +156,8 @@ describe('a hung engine', () => {
       process.kill(pid, 'SIGCONT');
       const continuedAt = Date.now();
       off();
-      // The first failure is the one that counts (with what was seen): the recovery waits below
-      // would only time out after it.
+      // The first failure is the one reported (with what was seen), not a recovery wait timing out
+      // after it; the recovery is still given its time, so the next file meets an engine that is up.
       if (failed) {
         await Promise.allSettled([up, resync]);
         const seen = { stoppedFor: Date.now() - stoppedAt, statuses: statuses.map((s) => ({ ...s, since: s.since - stoppedAt })), process: procState(pid) };

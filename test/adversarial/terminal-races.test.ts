@@ -3,11 +3,12 @@
  * host shells (node-pty) and stats streams end, leaving no process and no fd. (Exec terminals:
  * exec-leaks.test.ts; log follows and uploads over the WebSocket: stream-races.test.ts.)
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSession } from '../../electron/main/api/session';
 import type { ServerMessage } from '../../electron/shared/wire';
 import { connectedCore, engine, uniq, waitFor } from '../support/engine';
+import { procStat } from '../support/proc';
 import { TEST_IMAGE } from '../support/test-image';
 
 const docker = engine();
@@ -32,12 +33,7 @@ function children(): number[] {
   const out: number[] = [];
   for (const p of readdirSync('/proc')) {
     if (!/^\d+$/.test(p)) continue;
-    try {
-      const fields = readFileSync(`/proc/${p}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-      if (fields[1] === String(process.pid)) out.push(Number(p));
-    } catch {
-      /* gone */
-    }
+    if (procStat(Number(p))?.fields[1] === String(process.pid)) out.push(Number(p));
   }
   return out;
 }

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paths } from '../../electron/main/paths';
 import { locateAssets } from '../../electron/main/vm/assets';
 import type { VmInfo } from '../../electron/shared/models';
+import { procStat } from '../support/proc';
 import { buildBusybox, TEST_IMAGE } from '../support/test-image';
 import { berth, docker, qemuProcesses, vmHome } from './support';
 
@@ -47,8 +48,8 @@ function reach(state: VmInfo['state'], ms = IDLE_MS * 4): Promise<VmInfo> {
 
 /** QEMU's CPU time so far (ms): /proc/<pid>/stat's utime + stime, and the exact sum of its threads' run time (schedstat). */
 function cpuMs(pid: number): { stat: number; exact: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const f = procStat(pid)?.fields;
+  if (!f) throw new Error(`QEMU (pid ${pid}) is gone`);
   let exact = 0;
   for (const t of readdirSync(`/proc/${pid}/task`)) {
     try {
