@@ -2,7 +2,8 @@
  * One QMP connection for the VM's lifecycle (pause, save, restore, quit): commands with their
  * replies and the asynchronous events QEMU sends (MIGRATION, STOP, RESUME ...), which a save
  * and a restore wait on instead of asking again and again. QEMU's QMP socket takes one client
- * at a time, so a session is opened for one step and closed after it.
+ * at a time, so a session is opened for one step and closed after it (QmpClient keeps one for
+ * the port forwards while the VM runs, and gives it back before a save).
  */
 import { connect, type Socket } from 'node:net';
 import { jsonLines } from './control';
@@ -17,7 +18,8 @@ export class QmpSession {
   private readonly waiting: Array<(r: Reply) => void> = [];
   private readonly events: QmpEvent[] = [];
   private readonly watchers = new Set<(e: QmpEvent) => void>();
-  private closed: string | undefined;
+  /** Why the session ended, once it has. */
+  private ended: string | undefined;
 
   private constructor(private readonly sock: Socket) {}
 
@@ -59,14 +61,19 @@ export class QmpSession {
   }
 
   private onClose(why: string): void {
-    this.closed ??= why;
+    this.ended ??= why;
     this.waiting.splice(0).forEach((w) => w({ error: { desc: why } }));
     for (const w of this.watchers) w({ event: '__closed__' });
   }
 
+  /** Whether the socket has closed (QEMU gone, or close() called). */
+  get closed(): boolean {
+    return this.ended !== undefined || this.sock.destroyed;
+  }
+
   /** A QMP command; rejects with QEMU's own words when it refuses. */
   execute<T = unknown>(command: string, args?: Record<string, unknown>): Promise<T> {
-    if (this.closed) return Promise.reject(new Error(this.closed));
+    if (this.ended) return Promise.reject(new Error(this.ended));
     return new Promise<T>((resolve, reject) => {
       this.waiting.push((r) => (r.error ? reject(new Error(r.error.desc)) : resolve(r.return as T)));
       this.sock.write(JSON.stringify({ execute: command, ...(args ? { arguments: args } : {}) }) + '\n');
@@ -80,7 +87,7 @@ export class QmpSession {
   event(name: string, match: (data: Record<string, unknown>) => boolean = () => true, timeoutMs = 120_000): Promise<Record<string, unknown>> {
     const seen = this.events.find((e) => e.event === name && match(e.data ?? {}));
     if (seen) return Promise.resolve(seen.data ?? {});
-    if (this.closed) return Promise.reject(new Error(this.closed));
+    if (this.ended) return Promise.reject(new Error(this.ended));
     return new Promise((resolve, reject) => {
       const done = (f: () => void) => {
         clearTimeout(timer);
@@ -88,7 +95,7 @@ export class QmpSession {
         f();
       };
       const watch = (e: QmpEvent) => {
-        if (e.event === '__closed__') done(() => reject(new Error(this.closed ?? 'QEMU closed its control socket')));
+        if (e.event === '__closed__') done(() => reject(new Error(this.ended ?? 'QEMU closed its control socket')));
         else if (e.event === name && match(e.data ?? {})) done(() => resolve(e.data ?? {}));
       };
       const timer = setTimeout(() => done(() => reject(new Error(`QEMU sent no ${name} event within ${Math.round(timeoutMs / 1000)} s`))), timeoutMs);

@@ -2,65 +2,44 @@
  * QEMU's machine protocol (QMP) on a unix socket, for what only QEMU can do while the VM runs:
  * adding and removing host port forwards on its user network (`hostfwd_add` / `hostfwd_remove`),
  * which keeps published ports' bytes out of SSH (and out of the guest's emulated crypto).
+ * One QmpSession, opened at the first command and kept; commands go one at a time. close() gives
+ * the socket back (QEMU takes one client at a time: a save opens its own session); the next
+ * command opens a new one.
  */
-import { connect, type Socket } from 'node:net';
-import { jsonLines } from './control';
-
-type Reply = { return?: unknown; error?: { desc: string } };
+import { QmpSession } from './qmp-session';
 
 export class QmpClient {
-  private sock: Socket | undefined;
-  private readonly waiting: Array<(r: Reply) => void> = [];
+  private session: QmpSession | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Counts close() calls: a session that finished opening after one is closed at once. */
+  private closes = 0;
 
   constructor(private readonly path: string) {}
-
-  private async open(): Promise<Socket> {
-    if (this.sock && !this.sock.destroyed) return this.sock;
-    const sock = connect(this.path);
-    let greeted!: () => void;
-    const greeting = new Promise<void>((r) => (greeted = r));
-    sock.on(
-      'data',
-      jsonLines((m) => {
-        const msg = m as Reply & { QMP?: unknown; event?: string };
-        if (msg.QMP) return greeted();
-        if (msg.event) return;
-        this.waiting.shift()?.({ ...msg });
-      }),
-    );
-    await new Promise<void>((resolve, reject) => {
-      sock.once('connect', resolve);
-      sock.once('error', reject);
-    });
-    sock.on('error', () => undefined);
-    sock.once('close', () => this.waiting.splice(0).forEach((w) => w({ error: { desc: 'QEMU closed its control socket' } })));
-    await greeting;
-    this.sock = sock;
-    await this.send({ execute: 'qmp_capabilities' });
-    return sock;
-  }
-
-  private send(cmd: object): Promise<Reply> {
-    return new Promise((resolve) => {
-      this.waiting.push(resolve);
-      this.sock!.write(JSON.stringify(cmd) + '\n');
-    });
-  }
 
   /** A human-monitor command; resolves with what it printed (QEMU reports HMP errors as output). */
   hmp(commandLine: string): Promise<string> {
     const run = this.queue.then(async () => {
-      await this.open();
-      const r = await this.send({ execute: 'human-monitor-command', arguments: { 'command-line': commandLine } });
-      if (r.error) throw new Error(r.error.desc);
-      return String(r.return ?? '');
+      const session = await this.open();
+      return String((await session.execute('human-monitor-command', { 'command-line': commandLine })) ?? '');
     });
     this.queue = run.catch(() => undefined);
     return run;
   }
 
   close(): void {
-    this.sock?.destroy();
+    this.closes++;
+    this.session?.close();
+    this.session = undefined;
+  }
+
+  private async open(): Promise<QmpSession> {
+    if (this.session && !this.session.closed) return this.session;
+    const closes = this.closes;
+    const session = await QmpSession.open(this.path);
+    if (closes !== this.closes) {
+      session.close();
+      throw new Error('QEMU\'s control socket was given up meanwhile');
+    }
+    return (this.session = session);
   }
 }
