@@ -3,7 +3,7 @@ import type { CleanupPlan } from '../../electron/shared/models';
 import type { Reply } from '../../electron/shared/wire';
 import { connectApi } from '../api';
 import { fakeTransport, type FakeTransport } from '../api/fake-transport';
-import { compactionWords, compactVmDisk, runCleanup, showUsage, useDisk, VM_DISK_SETTLE_MS } from './disk';
+import { compactionWords, compactVmDisk, runCleanup, showPreview, showUsage, useDisk, VM_DISK_SETTLE_MS } from './disk';
 import { useUi } from './ui';
 
 let t: FakeTransport;
@@ -41,6 +41,29 @@ describe('disk cleanup', () => {
     answer = () => ({ ok: false, error: { code: 'ENGINE_TIMEOUT', message: 'The engine at x is not answering.', hint: 'It may be hung.' } });
     expect(await runCleanup('volumes')).toEqual({ message: 'The engine at x is not answering.', hint: 'It may be hung.' });
     expect(useUi.getState().dialog).toEqual({ kind: 'cleanup', what: 'volumes' });
+  });
+});
+
+describe('the cleanup preview', () => {
+  it('shows under pushes that come faster than the engine answers, and follows them', async () => {
+    let asked = 0;
+    t = fakeTransport(async (m) => {
+      if (m !== 'disk.preview') return { ok: true, value: null };
+      const n = ++asked;
+      await new Promise((r) => setTimeout(r, 20)); // a busy engine's `system df`
+      return { ok: true, value: previewOf(n) };
+    });
+    connectApi(t);
+    const stop = showPreview('volumes');
+    for (let i = 0; i < 20; i++) {
+      t.push('containers:changed', { ids: [] });
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(useDisk.getState().preview).toBeDefined(); // shown while the pushes go on
+    await new Promise((r) => setTimeout(r, 60));
+    expect(useDisk.getState().preview!.items.length).toBe(asked); // the last answer, after the last push
+    expect(asked).toBeLessThan(10); // one preview at a time, not one per push
+    stop();
   });
 });
 

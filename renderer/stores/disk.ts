@@ -5,6 +5,7 @@
 import { create } from 'zustand';
 import type { CleanupKind, CleanupPlan, DiskUsage, VmDiskCompaction, VmDiskInfo } from '../../electron/shared/models';
 import { api, whenConnected } from '../api';
+import { coalesced } from '../lib/coalesce';
 import { formatBytes } from '../lib/format';
 import { closeDialog, refusalOf, toast, type Refusal } from './ui';
 
@@ -35,26 +36,26 @@ export interface DiskState {
 
 export const useDisk = create<DiskState>(() => ({}));
 
-export async function loadUsage(): Promise<void> {
-  void loadVmDisk();
+const fetchUsage = coalesced(async () => {
   try {
     useDisk.setState({ usage: await api().call('disk.usage'), error: undefined });
   } catch (e) {
     useDisk.setState({ error: (e as Error).message });
   }
+});
+
+export async function loadUsage(): Promise<void> {
+  void loadVmDisk();
+  await fetchUsage();
 }
 
-let vmDiskSeq = 0; // only the latest answer is shown
-
-export async function loadVmDisk(): Promise<void> {
-  const seq = ++vmDiskSeq;
+export const loadVmDisk = coalesced(async () => {
   try {
-    const vmDisk = await api().call('disk.vm');
-    if (seq === vmDiskSeq) useDisk.setState({ vmDisk, vmDiskError: undefined });
+    useDisk.setState({ vmDisk: await api().call('disk.vm'), vmDiskError: undefined });
   } catch (e) {
-    if (seq === vmDiskSeq) useDisk.setState({ vmDiskError: (e as Error).message });
+    useDisk.setState({ vmDiskError: (e as Error).message });
   }
-}
+});
 
 /** What a compaction gave the host, in words for its toast. */
 export function compactionWords(r: VmDiskCompaction): { title: string; message: string } {
@@ -80,23 +81,25 @@ export async function compactVmDisk(): Promise<void> {
 }
 
 let previewing: CleanupKind | undefined; // the kind whose preview dialog is open
-let previewSeq = 0; // only the latest preview's answer is shown
 
-async function fetchPreview(kind: CleanupKind): Promise<void> {
-  const seq = ++previewSeq;
+// One preview at a time, each answer shown while its dialog is open: a busy engine's pushes come
+// faster than `system df` answers, and showing only the latest asked would show none.
+const fetchPreview = coalesced(async () => {
+  const kind = previewing;
+  if (!kind) return;
   try {
     const preview = await api().call('disk.preview', { kind });
-    if (seq === previewSeq) useDisk.setState({ preview, previewError: undefined });
+    if (previewing === kind) useDisk.setState({ preview, previewError: undefined });
   } catch (e) {
-    if (seq === previewSeq) useDisk.setState({ previewError: (e as Error).message });
+    if (previewing === kind) useDisk.setState({ previewError: (e as Error).message });
   }
-}
+});
 
 /** For the dialog's effect: loads the preview and keeps it current until the returned cleanup. */
 export function showPreview(kind: CleanupKind): () => void {
   previewing = kind;
   useDisk.setState({ preview: undefined, previewError: undefined });
-  void fetchPreview(kind);
+  void fetchPreview();
   return () => {
     if (previewing === kind) previewing = undefined;
   };
@@ -113,7 +116,7 @@ whenConnected((c) => {
   for (const e of ['containers:changed', 'images:changed', 'volumes:changed'] as const)
     c.on(e, () => {
       if (shown) void loadUsage();
-      if (previewing) void fetchPreview(previewing);
+      if (previewing) void fetchPreview();
       if (shown && useDisk.getState().vmDisk) {
         clearTimeout(settle);
         settle = setTimeout(() => shown && void loadVmDisk(), VM_DISK_SETTLE_MS);
