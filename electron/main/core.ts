@@ -81,17 +81,18 @@ function connect(dockerHost: string, hub: EventHub, opts: CoreOptions, logins: R
   const holdRetries = isVm ? () => !vm.running() : () => false;
   const engine = new EngineConnection(local, hub, { ...opts.engine, display: formatEndpoint(endpoint), failureReason: () => tunnel?.lastError, holdRetries });
   const docker = engine.docker;
+  const imageTransfer = new ImageTransferService(docker, logins);
   const services = {
     engine,
     containers: new ContainersService(docker),
     images: new ImagesService(docker),
-    imageTransfer: new ImageTransferService(docker, logins),
+    imageTransfer,
     registries: new RegistriesService(docker, logins),
     // The Berth VM's disk is shown (and compacted) beside df only when the VM is the engine in use.
     disk: new DiskService(docker, isVm ? new VmDiskService({ file: paths.vmDataDisk(env), status: vm.status, trim: vm.trim, wake: () => docker.ping() }) : undefined),
     volumes: new VolumesService(docker),
     networks: new NetworksService(docker),
-    run: new RunService(docker, endpoint.kind === 'unix'),
+    run: new RunService(docker, endpoint.kind === 'unix', (ref) => imageTransfer.pullQuietly(ref)),
     exec: new ExecService(docker),
     files: new FilesService(docker),
     compose: new ComposeService(docker, { dockerHost: formatEndpoint(local) }),

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { parseBytes, runSpec, shellJoin, splitArgs, toDockerRunCommand } from './run-spec';
+import { formatDuration, parseBytes, parseDuration, runSpec, shellJoin, splitArgs, toDockerRunCommand } from './run-spec';
 import { formatIssues, ipProblem } from './validation';
 
 describe('splitArgs', () => {
@@ -27,6 +27,34 @@ describe('parseBytes', () => {
     ['256mb', 256 * 1024 ** 2],
   ])('%s', (t, n) => expect(parseBytes(t)).toBe(n));
   it('refuses nonsense', () => expect(() => parseBytes('lots')).toThrow(/not a size/));
+});
+
+describe('durations', () => {
+  it.each<[string, number]>([
+    ['5s', 5000],
+    ['1m30s', 90_000],
+    ['500ms', 500],
+    ['1.5s', 1500],
+    ['2h', 7_200_000],
+    ['1h2m3s4ms', 3_723_004],
+    ['10', 10_000],
+    [' 3s ', 3000],
+  ])('%s', (t, ms) => expect(parseDuration(t)).toBe(ms));
+  it.each(['', 'soon', '5 s', '5x', 's', '-5s', '1m 30s', '5s5', '1e3s'])('refuses %j', (t) => {
+    expect(() => parseDuration(t)).toThrow(/not a duration/);
+  });
+  it.each<[number, string]>([
+    [5000, '5s'],
+    [90_000, '1m30s'],
+    [500, '500ms'],
+    [1500, '1500ms'],
+    [3_600_000, '1h'],
+    [3_660_000, '1h1m'],
+    [3_601_000, '1h1s'],
+  ])('%d ms is %s, and reads back', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+    expect(parseDuration(text)).toBe(ms);
+  });
 });
 
 describe('runSpec', () => {
@@ -113,6 +141,23 @@ describe('toDockerRunCommand', () => {
 
   it('brackets IPv6 host addresses, as docker run -p needs', () => {
     expect(toDockerRunCommand({ image: 'x', ports: [{ hostIp: '::1', hostPort: 8080, containerPort: 80 }, { hostIp: '::', containerPort: 53, protocol: 'udp' }] })).toBe("docker run -d -p '[::1]:8080:80' -p '[::]::53/udp' x");
+  });
+
+  it('writes the health check, hostname, hosts, devices, privileged and the pull policy', () => {
+    expect(
+      toDockerRunCommand({
+        image: 'x',
+        hostname: 'box',
+        addHosts: [{ host: 'db', ip: '10.0.0.5' }, { host: 'gw', ip: 'host-gateway' }],
+        privileged: true,
+        devices: [{ host: '/dev/fuse' }, { host: '/dev/snd', container: '/dev/sound' }, { host: '/dev/sda', permissions: 'r' }],
+        pull: 'always',
+        health: { command: 'curl -f http://localhost/ || exit 1', intervalMs: 5000, timeoutMs: 500, retries: 4, startPeriodMs: 90_000 },
+      }),
+    ).toBe(
+      "docker run -d --hostname box --add-host db:10.0.0.5 --add-host gw:host-gateway --privileged --device /dev/fuse --device /dev/snd:/dev/sound --device /dev/sda:/dev/sda:r --pull=always --health-cmd 'curl -f http://localhost/ || exit 1' --health-interval 5s --health-timeout 500ms --health-retries 4 --health-start-period 1m30s x",
+    );
+    expect(toDockerRunCommand({ image: 'x', pull: 'missing', noHealthcheck: true, network: 'none' })).toBe('docker run -d --network none --no-healthcheck x');
   });
 
   it('writes restart policies with their retries', () => {

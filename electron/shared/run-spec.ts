@@ -12,6 +12,19 @@ const port = z.number().int().min(1, 'must be 1-65535').max(65535, 'must be 1-65
 const capability = z.string().regex(/^(CAP_)?[A-Z_]+$|^ALL$/, 'must be a capability name such as NET_ADMIN');
 
 export const RESTART_POLICIES = ['no', 'on-failure', 'always', 'unless-stopped'] as const;
+/** docker run --pull: missing (the default) pulls when the engine lacks the image. */
+export const PULL_POLICIES = ['missing', 'always', 'never'] as const;
+/** The networks that are modes, not networks: no ports to publish, and (host) no hostname of its own. */
+export const HOST_NETWORK = 'host';
+export const NO_NETWORK = 'none';
+
+/** A health check's durations, in ms: the engine takes 1 ms at least; a day at most is plenty. */
+const duration = z.number().int().min(1, 'must be at least 1ms').max(86_400_000, 'must be at most a day');
+/** RFC 1123 names; a hostname is at most 64 bytes (the kernel's limit). */
+const hostName = z.string().max(63, 'must be at most 63 characters').regex(/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/, 'must be letters, digits, "-" and "." (starting and ending with a letter or digit)');
+const hostEntryName = z.string().max(253).regex(/^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?$/, 'must be a host name such as db.local');
+/** The engine's magic address for the host it runs on (docker run --add-host x:host-gateway). */
+export const HOST_GATEWAY = 'host-gateway';
 
 export const portSpec = z
   .object({ hostIp: ipAddress.default('127.0.0.1'), hostPort: port.optional(), containerPort: port, protocol: z.enum(['tcp', 'udp']).default('tcp') })
@@ -47,8 +60,25 @@ export const runSpec = z
     capAdd: z.array(capability).max(64).default([]),
     capDrop: z.array(capability).max(64).default([]),
     init: z.boolean().default(false),
+    hostname: hostName.optional(),
+    addHosts: z.array(z.object({ host: hostEntryName, ip: z.union([z.literal(HOST_GATEWAY), ipAddress]) }).strict()).max(100).default([]),
+    privileged: z.boolean().default(false),
+    devices: z
+      .array(z.object({ host: absPath, container: absPath.optional(), permissions: z.string().regex(/^(?!.*(.).*\1)[rwm]{1,3}$/, 'must be some of r, w and m').optional() }).strict())
+      .max(100)
+      .default([]),
+    pull: z.enum(PULL_POLICIES).default('missing'),
+    /** Shell form, as --health-cmd; unset durations and retries are the engine's defaults. */
+    health: z
+      .object({ command: z.string().trim().min(1, 'is required').max(65536), intervalMs: duration.optional(), timeoutMs: duration.optional(), startPeriodMs: duration.optional(), retries: z.number().int().min(1, 'must be at least 1').max(1000).optional() })
+      .strict()
+      .optional(),
+    noHealthcheck: z.boolean().default(false),
   })
   .strict()
+  .refine((s) => !(s.health && s.noHealthcheck), { message: 'a health check cannot be both set and disabled', path: ['noHealthcheck'] })
+  .refine((s) => !(s.ports.length && (s.network === HOST_NETWORK || s.network === NO_NETWORK)), { message: 'publishes no ports with network host or none (with host, the container uses this host’s ports directly)', path: ['network'] })
+  .refine((s) => !(s.hostname && s.network === HOST_NETWORK), { message: 'with network host, the container has the host’s hostname', path: ['hostname'] })
   .refine((s) => !(s.autoRemove && s.restart !== 'no'), { message: '--rm cannot be combined with a restart policy', path: ['restart'] })
   .refine((s) => s.maxRetries === undefined || s.restart === 'on-failure', { message: 'max retries needs the on-failure policy', path: ['maxRetries'] })
   .refine((s) => new Set(s.ports.filter((p) => p.hostPort).map((p) => `${p.hostIp}:${p.hostPort}/${p.protocol}`)).size === s.ports.filter((p) => p.hostPort).length, {
@@ -105,6 +135,27 @@ export function parseBytes(text: string): number {
   return Math.round(Number(m[1]) * SIZE_UNITS[m[2]!.toLowerCase()]!);
 }
 
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** "5s", "1m30s", "500ms", "2h", or a bare number of seconds -> ms (docker's --health-* durations). */
+export function parseDuration(text: string): number {
+  const t = text.trim();
+  if (/^\d+(\.\d+)?$/.test(t)) return Math.round(Number(t) * 1000);
+  const parts = [...t.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/gy)];
+  if (!t || parts.map((p) => p[0]).join('') !== t) throw new Error(`"${text}" is not a duration such as 5s, 1m30s or 500ms`);
+  return Math.round(parts.reduce((ms, p) => ms + Number(p[1]) * DURATION_UNITS[p[2]!]!, 0));
+}
+
+/** ms -> the Go duration docker's CLI reads: 90000 -> "1m30s", 500 -> "500ms". */
+export function formatDuration(ms: number): string {
+  if (ms % 1000) return `${ms}ms`;
+  let s = ms / 1000;
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  s %= 60;
+  return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s || (!h && !m) ? `${s}s` : ''}`;
+}
+
 /** One argument as a POSIX shell reads it back: bare when safe, else in single quotes. */
 export function shellQuote(arg: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
@@ -151,6 +202,19 @@ export function toDockerRunCommand(s: RunSpecInput): string {
   for (const c of s.capAdd ?? []) a.push('--cap-add', c);
   for (const c of s.capDrop ?? []) a.push('--cap-drop', c);
   if (s.init) a.push('--init');
+  if (s.hostname) a.push('--hostname', s.hostname);
+  for (const h of s.addHosts ?? []) a.push('--add-host', `${h.host}:${h.ip}`);
+  if (s.privileged) a.push('--privileged');
+  for (const d of s.devices ?? []) a.push('--device', [d.host, ...(d.container || d.permissions ? [d.container ?? d.host] : []), ...(d.permissions ? [d.permissions] : [])].join(':'));
+  if (s.pull && s.pull !== 'missing') a.push(`--pull=${s.pull}`);
+  if (s.health) {
+    a.push('--health-cmd', s.health.command);
+    if (s.health.intervalMs) a.push('--health-interval', formatDuration(s.health.intervalMs));
+    if (s.health.timeoutMs) a.push('--health-timeout', formatDuration(s.health.timeoutMs));
+    if (s.health.retries) a.push('--health-retries', String(s.health.retries));
+    if (s.health.startPeriodMs) a.push('--health-start-period', formatDuration(s.health.startPeriodMs));
+  }
+  if (s.noHealthcheck) a.push('--no-healthcheck');
   if (s.entrypoint?.length) a.push('--entrypoint', s.entrypoint[0]!);
   a.push(s.image);
   a.push(...(s.entrypoint?.slice(1) ?? []), ...(s.command ?? []));

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tempDir } from '../support/temp';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { connectedCore, engine, uniq, waitFor } from '../support/engine';
 import { freePort } from '../support/ports';
 import { TEST_IMAGE } from '../support/test-image';
+import { startRegistry } from '../support/registry';
 
 const docker = engine();
 const { call } = connectedCore();
@@ -74,6 +75,93 @@ describe('run a container through the API', () => {
     expect(body).toBe('hello from the host\n');
   });
 
+  it('hostname, extra hosts, privileged, devices, and the networks host and none', async () => {
+    const name = uniq('run-more');
+    const reply = await call('containers.run', {
+      image: TEST_IMAGE,
+      name,
+      command: ['sleep', '600'],
+      hostname: 'box.berth.test',
+      addHosts: [{ host: 'db.local', ip: '10.9.8.7' }, { host: 'v6.local', ip: '::1' }, { host: 'gw.local', ip: 'host-gateway' }],
+      devices: [{ host: '/dev/null', container: '/dev/berth-null', permissions: 'rw' }],
+    });
+    expect(reply, JSON.stringify(reply)).toMatchObject({ ok: true });
+    const c = inspect(name);
+    expect(c.Config.Hostname).toBe('box.berth.test');
+    expect(c.HostConfig.Devices).toEqual([{ PathOnHost: '/dev/null', PathInContainer: '/dev/berth-null', CgroupPermissions: 'rw' }]);
+    expect(docker.cli(['exec', name, 'hostname']).trim()).toBe('box.berth.test');
+    const hosts = docker.cli(['exec', name, 'cat', '/etc/hosts']);
+    expect(hosts).toMatch(/^10\.9\.8\.7\s+db\.local$/m);
+    expect(hosts).toMatch(/^::1\s+v6\.local$/m);
+    expect(hosts).toMatch(/^\d+\.\d+\.\d+\.\d+\s+gw\.local$/m); // host-gateway: the engine put its bridge's address
+    expect(docker.cli(['exec', name, 'sh', '-c', 'echo x > /dev/berth-null && echo written'])).toContain('written');
+
+    // Privileged: every capability. Where the engine itself lacks one (this sandbox may), the start
+    // fails, and the run says so and leaves nothing behind.
+    const caps = (pid: number | string) => BigInt(`0x${/CapBnd:\s+([0-9a-f]+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]}`);
+    const all = (1n << BigInt(Number(readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8')) + 1)) - 1n;
+    const before = allContainers();
+    const privileged = uniq('run-privileged');
+    const p = await call('containers.run', { image: TEST_IMAGE, name: privileged, privileged: true, command: ['sleep', '600'] });
+    if (caps(docker.pid()!) === all) {
+      expect(p).toMatchObject({ ok: true });
+      expect(inspect(privileged).HostConfig.Privileged).toBe(true);
+      expect(BigInt(`0x${/CapEff:\s+([0-9a-f]+)/.exec(docker.cli(['exec', privileged, 'cat', '/proc/self/status']))![1]}`)).toBe(all);
+    } else {
+      expect(p).toMatchObject({ ok: false, error: { message: expect.stringMatching(/could not start, so it was removed: .*caps/) } });
+      expect(allContainers()).toEqual(before);
+    }
+
+    const isolated = uniq('run-none');
+    expect(await call('containers.run', { image: TEST_IMAGE, name: isolated, network: 'none', command: ['sleep', '600'] })).toMatchObject({ ok: true });
+    expect(docker.cli(['exec', isolated, 'ls', '/sys/class/net']).split(/\s+/).filter(Boolean)).toEqual(['lo']);
+    const onHost = uniq('run-host');
+    expect(await call('containers.run', { image: TEST_IMAGE, name: onHost, network: 'host', command: ['sleep', '600'] })).toMatchObject({ ok: true });
+    expect(docker.cli(['exec', onHost, 'ls', '/sys/class/net'])).toContain('docker0'); // the engine's host's own interfaces
+    expect(inspect(onHost).HostConfig.NetworkMode).toBe('host');
+  });
+
+  it('the pull policy: missing pulls what the engine lacks, never refuses, always pulls the newer one', async () => {
+    const registry = await startRegistry();
+    try {
+      const ref = `${registry.address}/berth/run-pull:${uniq('t')}`;
+      const dir = tempDir('run-pull');
+      const publish = (which: string) => {
+        writeFileSync(join(dir, 'Dockerfile'), `FROM ${TEST_IMAGE}\nRUN echo ${which} > /which\n`);
+        docker.cli(['build', '-q', '-t', ref, dir]);
+        docker.cli(['push', '-q', ref]);
+        docker.cli(['rmi', ref]);
+      };
+      publish('first');
+      const before = allContainers();
+      expect(await call('containers.run', { image: ref, pull: 'never', command: ['true'] })).toMatchObject({
+        ok: false,
+        error: { code: 'NOT_FOUND', hint: expect.stringMatching(/pull policy is "never"/) },
+      });
+      expect(allContainers()).toEqual(before);
+      const first = uniq('run-pulled');
+      expect(await call('containers.run', { image: ref, name: first, command: ['sleep', '600'] })).toMatchObject({ ok: true }); // missing: the default
+      expect(docker.cli(['exec', first, 'cat', '/which']).trim()).toBe('first');
+      // The registry gets a newer one under the tag; this engine keeps the first under it.
+      const firstId = docker.cli(['image', 'inspect', '-f', '{{.Id}}', ref]).trim();
+      publish('second');
+      docker.cli(['tag', firstId, ref]);
+      const kept = uniq('run-missing');
+      expect(await call('containers.run', { image: ref, name: kept, command: ['sleep', '600'] })).toMatchObject({ ok: true });
+      expect(docker.cli(['exec', kept, 'cat', '/which']).trim()).toBe('first');
+      const always = uniq('run-always-pull');
+      expect(await call('containers.run', { image: ref, name: always, pull: 'always', command: ['sleep', '600'] })).toMatchObject({ ok: true });
+      expect(docker.cli(['exec', always, 'cat', '/which']).trim()).toBe('second');
+    } finally {
+      await registry.stop();
+    }
+    // A registry that is not there: nothing is run, and it says it could not pull.
+    const before = allContainers();
+    const gone = await call('containers.run', { image: `127.0.0.1:9/berth/nothing:${uniq('t')}`, command: ['true'] });
+    expect(gone).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^Could not pull 127\.0\.0\.1:9\/berth\/nothing:.*, so nothing was run: /) } });
+    expect(allContainers()).toEqual(before);
+  });
+
   it('--rm and restart policies reach the engine', async () => {
     const gone = uniq('run-rm');
     expect(await call('containers.run', { image: TEST_IMAGE, name: gone, autoRemove: true, command: ['true'] })).toMatchObject({ ok: true });
@@ -100,7 +188,7 @@ describe('run a container through the API', () => {
 
   it('an unknown image, a missing network or a failing start leave no container behind', async () => {
     const before = allContainers();
-    expect(await call('containers.run', { image: 'berth-test/no-such-image:1', name: uniq('run-noimg') })).toMatchObject({
+    expect(await call('containers.run', { image: 'berth-test/no-such-image:1', name: uniq('run-noimg'), pull: 'never' })).toMatchObject({
       ok: false,
       error: { code: 'NOT_FOUND', message: expect.stringMatching(/no such image/i), hint: expect.stringMatching(/Pull it first/) },
     });
@@ -119,6 +207,15 @@ describe('run a container through the API', () => {
       [{ image: TEST_IMAGE, ports: [{ containerPort: 70000 }] }, /ports\.0\.containerPort/],
       [{ image: TEST_IMAGE, mounts: [{ type: 'bind', source: 'relative', target: '/x' }] }, /absolute path/],
       [{ image: TEST_IMAGE, autoRemove: true, restart: 'always' }, /--rm cannot be combined/],
+      [{ image: TEST_IMAGE, network: 'host', ports: [{ containerPort: 80 }] }, /publishes no ports with network host or none/],
+      [{ image: TEST_IMAGE, network: 'host', hostname: 'x' }, /host’s hostname/],
+      [{ image: TEST_IMAGE, hostname: '-bad-' }, /hostname: must be letters/],
+      [{ image: TEST_IMAGE, addHosts: [{ host: 'db', ip: 'not-an-ip' }] }, /addHosts\.0\.ip/],
+      [{ image: TEST_IMAGE, devices: [{ host: 'dev/null' }] }, /absolute path/],
+      [{ image: TEST_IMAGE, devices: [{ host: '/dev/null', permissions: 'rrw' }] }, /some of r, w and m/],
+      [{ image: TEST_IMAGE, pull: 'sometimes' }, /pull/],
+      [{ image: TEST_IMAGE, health: { command: '  ' } }, /health\.command/],
+      [{ image: TEST_IMAGE, health: { command: 'true', intervalMs: 0 } }, /at least 1ms/],
       // The engine itself would make two anonymous volumes and then refuse "Duplicate mount point".
       [{ image: TEST_IMAGE, mounts: [{ type: 'volume', target: '/data' }, { type: 'volume', target: '/data' }] }, /two mounts share a container path/],
     ] as const) {

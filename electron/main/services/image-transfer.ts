@@ -47,6 +47,11 @@ export class ImageTransferService {
     await withStream(stream, sink.signal, () => readJsonStream(stream, (ms) => sendProgress(ms, sink)));
   }
 
+  /** Pulls `ref` with no one watching its progress (a run's pull policy). */
+  pullQuietly(ref: string): Promise<void> {
+    return this.pull(ref, { write: async () => {}, signal: new AbortController().signal, onInput: () => {} });
+  }
+
   /** Pushes a tagged image to its registry, streaming layer progress. */
   async push(ref: string, sink: StreamSink<LayerProgress[]>): Promise<void> {
     const r = parseReference(ref);

@@ -1,6 +1,6 @@
 /**
- * Run = create + start, all or nothing: if start fails, the created container is removed again,
- * so a failed run never leaves a half-made container behind.
+ * Run = (pull, by the pull policy) + create + start, all or nothing: if start fails, the created
+ * container is removed again, so a failed run never leaves a half-made container behind.
  */
 import { createServer, isIPv6 } from 'node:net';
 import { createSocket } from 'node:dgram';
@@ -8,6 +8,8 @@ import type Dockerode from 'dockerode';
 import { BerthError } from '../../shared/errors';
 import type { RunSpec } from '../../shared/run-spec';
 import { toBerthError } from '../engine/engine-errors';
+
+const NS_PER_MS = 1e6;
 
 export function toCreateOptions(s: RunSpec): Dockerode.ContainerCreateOptions {
   const key = (p: RunSpec['ports'][number]) => `${p.containerPort}/${p.protocol}`;
@@ -22,6 +24,20 @@ export function toCreateOptions(s: RunSpec): Dockerode.ContainerCreateOptions {
     Labels: s.labels,
     ...(s.workdir ? { WorkingDir: s.workdir } : {}),
     ...(s.user ? { User: s.user } : {}),
+    ...(s.hostname ? { Hostname: s.hostname } : {}),
+    ...(s.health
+      ? {
+          Healthcheck: {
+            Test: ['CMD-SHELL', s.health.command],
+            ...(s.health.intervalMs ? { Interval: s.health.intervalMs * NS_PER_MS } : {}),
+            ...(s.health.timeoutMs ? { Timeout: s.health.timeoutMs * NS_PER_MS } : {}),
+            ...(s.health.retries ? { Retries: s.health.retries } : {}),
+            ...(s.health.startPeriodMs ? { StartPeriod: s.health.startPeriodMs * NS_PER_MS } : {}),
+          },
+        }
+      : s.noHealthcheck
+        ? { Healthcheck: { Test: ['NONE'] } }
+        : {}),
     Tty: s.tty,
     OpenStdin: s.interactive,
     ExposedPorts: Object.fromEntries(s.ports.map((p) => [key(p), {}])),
@@ -41,6 +57,9 @@ export function toCreateOptions(s: RunSpec): Dockerode.ContainerCreateOptions {
       CapAdd: s.capAdd,
       CapDrop: s.capDrop,
       Init: s.init,
+      ExtraHosts: s.addHosts.map((h) => `${h.host}:${h.ip}`),
+      Privileged: s.privileged,
+      Devices: s.devices.map((d) => ({ PathOnHost: d.host, PathInContainer: d.container ?? d.host, CgroupPermissions: d.permissions ?? 'rwm' })),
     },
   };
 }
@@ -65,26 +84,46 @@ function checkHostPort(ip: string, port: number, protocol: 'tcp' | 'udp'): Promi
   });
 }
 
+const isNoSuchImage = (e: BerthError) => e.code === 'NOT_FOUND' && /no such image/i.test(e.message);
+
 export class RunService {
-  /** `localPorts`: the engine publishes ports on this machine, so they can be checked here first. */
+  /**
+   * `localPorts`: the engine publishes ports on this machine, so they can be checked here first.
+   * `pull`: pulls an image (with the registry logins), for the pull policy.
+   */
   constructor(
     private readonly docker: Dockerode,
     private readonly localPorts: boolean,
+    private readonly pull: (ref: string) => Promise<void>,
   ) {}
+
+  /** Pulls for the run, saying so when it fails: nothing was created yet. */
+  private async pullFor(spec: RunSpec): Promise<void> {
+    try {
+      await this.pull(spec.image);
+    } catch (e) {
+      const err = toBerthError(e);
+      throw new BerthError(err.code, `Could not pull ${spec.image}, so nothing was run: ${err.message}`, { hint: err.hint });
+    }
+  }
 
   async run(spec: RunSpec): Promise<{ id: string; name: string }> {
     if (this.localPorts) {
       for (const p of spec.ports) if (p.hostPort) await checkHostPort(p.hostIp, p.hostPort, p.protocol);
     }
+    if (spec.pull === 'always') await this.pullFor(spec);
+    const create = () => this.docker.createContainer(toCreateOptions(spec)).catch((e: unknown) => Promise.reject(toBerthError(e)));
     let container: Dockerode.Container;
     try {
-      container = await this.docker.createContainer(toCreateOptions(spec));
+      container = await create();
     } catch (e) {
-      const err = toBerthError(e);
-      if (err.code === 'NOT_FOUND' && /no such image/i.test(err.message)) {
-        throw new BerthError('NOT_FOUND', err.message, { hint: `The image is not on this engine. Pull it first (docker pull ${spec.image}).` });
+      const err = e as BerthError;
+      if (!isNoSuchImage(err)) throw err;
+      if (spec.pull === 'never') {
+        throw new BerthError('NOT_FOUND', err.message, { hint: `The image is not on this engine, and the pull policy is "never". Pull it first (docker pull ${spec.image}), or run with the policy "missing".` });
       }
-      throw err;
+      await this.pullFor(spec);
+      container = await create();
     }
     try {
       await container.start();
