@@ -10,6 +10,8 @@ import { UPLOAD_PIECE } from './transfer';
 import { runSpec } from './run-spec';
 import type {
   ContainerSummary,
+  HealthChange,
+  HealthReport,
   BuildEvent,
   CleanupKind,
   CleanupPlan,
@@ -168,6 +170,7 @@ export const requests = {
 
   'containers.list': request<ContainerSummary[]>()(none),
   'containers.inspect': request<unknown>()(z.object({ id: ref }).strict()),
+  'containers.health': request<HealthReport>()(z.object({ id: ref }).strict()),
   'containers.action': request<BulkResult[]>()(
     z.object({ ids: ids(ref), action: z.enum(CONTAINER_ACTIONS) }).strict(),
   ),
@@ -349,6 +352,8 @@ export interface Events {
   'preferences:changed': z.infer<typeof preferences>;
   'vm:status': VmInfo;
   'containers:changed': { ids: string[] };
+  /** A container's health changed (its list row follows by `containers:changed`). */
+  'containers:health': HealthChange;
   'images:changed': { ids: string[] };
   'volumes:changed': { ids: string[] };
   'networks:changed': { ids: string[] };

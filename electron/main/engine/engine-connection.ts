@@ -20,7 +20,7 @@ import type { EventHub } from '../event-hub';
 import { formatEndpoint, type EngineEndpoint } from './endpoint';
 import { engineMessage } from './engine-errors';
 import { DockerClient, type Deadlines, type LocalEndpoint } from './docker-client';
-import { ChangeCoalescer, kindsForEvent, type DockerEvent } from './event-table';
+import { ChangeCoalescer, healthChange, kindsForEvent, type DockerEvent } from './event-table';
 import { LineSplitter } from './log-stream';
 
 export interface EngineConnectionOptions {
@@ -178,6 +178,8 @@ export class EngineConnection {
       if (!Array.isArray(kinds)) return; // a Type or Action named like an Object property ("constructor")
       const id = typeof ev.Actor?.ID === 'string' ? ev.Actor.ID : undefined;
       for (const kind of kinds) this.coalescer.add(kind, id);
+      const health = healthChange(ev);
+      if (health) this.hub.emit('containers:health', health);
     } catch (e) {
       if (!(e instanceof SyntaxError)) console.warn('[berth] an engine event could not be read:', e);
     }

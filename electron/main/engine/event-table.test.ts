@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ChangeCoalescer, kindsForEvent } from './event-table';
+import { ChangeCoalescer, healthChange, kindsForEvent } from './event-table';
 
 describe('event table', () => {
   it.each([
@@ -7,7 +7,8 @@ describe('event table', () => {
     [{ Type: 'container', Action: 'create' }, ['containers', 'images', 'volumes', 'networks']],
     [{ Type: 'container', Action: 'destroy' }, ['containers', 'images', 'volumes', 'networks']],
     [{ Type: 'container', Action: 'exec_create: sh' }, []],
-    [{ Type: 'container', Action: 'health_status: healthy' }, []],
+    [{ Type: 'container', Action: 'health_status: healthy' }, ['containers']],
+    [{ Type: 'container', Action: 'health_status' }, ['containers']],
     [{ Type: 'container', Action: 'resize' }, []],
     [{ Type: 'image', Action: 'tag' }, ['images']],
     [{ Type: 'volume', Action: 'mount' }, ['volumes']],
@@ -23,6 +24,28 @@ describe('event table', () => {
     [{ Type: 'container', Action: 42 }, ['containers']],
   ])('%o -> %o', (ev, kinds) => {
     expect(kindsForEvent(ev as never)).toEqual(kinds);
+  });
+});
+
+describe('health changes', () => {
+  const actor = { ID: 'c1d2e3f4a5b6c7', Attributes: { name: 'web', image: 'nginx' } };
+  it.each([
+    [{ Type: 'container', Action: 'health_status: unhealthy', Actor: actor }, { id: actor.ID, name: 'web', status: 'unhealthy' }],
+    [{ Type: 'container', Action: 'health_status: healthy', Actor: actor }, { id: actor.ID, name: 'web', status: 'healthy' }],
+    [{ Type: 'container', Action: 'health_status: starting', Actor: { ID: 'c1d2e3f4a5b6c7d8' } }, { id: 'c1d2e3f4a5b6c7d8', name: 'c1d2e3f4a5b6', status: 'starting' }],
+    // Podman: the state is an attribute.
+    [{ Type: 'container', Action: 'health_status', Actor: { ID: 'p1', Attributes: { name: 'db', health_status: 'unhealthy' } } }, { id: 'p1', name: 'db', status: 'unhealthy' }],
+    // Not a health change, or one that cannot be read.
+    [{ Type: 'container', Action: 'start', Actor: actor }, undefined],
+    [{ Type: 'image', Action: 'health_status: healthy', Actor: actor }, undefined],
+    [{ Type: 'container', Action: 'health_status: sickly', Actor: actor }, undefined],
+    [{ Type: 'container', Action: 'health_status: constructor', Actor: actor }, undefined],
+    [{ Type: 'container', Action: 'health_status', Actor: { ID: 'p1', Attributes: { health_status: 42 } } }, undefined],
+    [{ Type: 'container', Action: 'health_status: healthy' }, undefined],
+    [{ Type: 'container', Action: 'health_status: healthy', Actor: { ID: 7 } }, undefined],
+    [{ Type: 'container', Action: 'health_status: healthy', Actor: { ID: 'x', Attributes: 'no' } }, { id: 'x', name: 'x', status: 'healthy' }],
+  ])('%o -> %o', (ev, change) => {
+    expect(healthChange(ev as never)).toEqual(change);
   });
 });
 

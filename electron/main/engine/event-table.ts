@@ -2,7 +2,7 @@
  * Docker /events -> which resource lists changed. One lookup table, no branching spread around.
  * A container's create/destroy also changes image usage counts and volume/network membership.
  */
-import type { ResourceKind } from '../../shared/models';
+import type { HealthChange, ResourceKind } from '../../shared/models';
 
 export interface DockerEvent {
   Type?: string;
@@ -21,16 +21,39 @@ export const EVENT_TABLE: Record<string, ActionTable> = {
   network: { connect: ['networks', 'containers'], disconnect: ['networks', 'containers'], '*': ['networks'] },
 };
 
-/** Actions that change nothing a list shows (and can be very frequent). */
-const NOISE = /^(exec_|attach|detach|resize|top|archive-path|extract-to-dir|export|health_status|copy)/;
+/**
+ * Actions that change nothing a list shows (and can be very frequent). A health check's probes are
+ * exec_* events; its `health_status` event comes only when the health changes, and the list shows it.
+ */
+const NOISE = /^(exec_|attach|detach|resize|top|archive-path|extract-to-dir|export|copy)/;
+
+/** "health_status: healthy" -> "health_status": some actions carry their detail after a colon. */
+const baseAction = (action: string) => action.split(':', 1)[0]!.trim();
 
 export function kindsForEvent(ev: DockerEvent): readonly ResourceKind[] {
   // Own keys only: an engine (or a hostile one) naming "constructor" or "__proto__" finds nothing.
   const table = typeof ev.Type === 'string' && Object.hasOwn(EVENT_TABLE, ev.Type) ? EVENT_TABLE[ev.Type] : undefined;
-  const action = typeof ev.Action === 'string' ? ev.Action : '';
+  const action = typeof ev.Action === 'string' ? baseAction(ev.Action) : '';
   if (!table || NOISE.test(action)) return [];
   return (Object.hasOwn(table, action) ? table[action] : undefined) ?? table['*'] ?? [];
 }
+
+/**
+ * A container's health changed: Docker says `health_status: unhealthy`; Podman says `health_status`
+ * with the state in the `health_status` attribute. Anything else (or an unknown state) is undefined.
+ */
+export function healthChange(ev: DockerEvent): HealthChange | undefined {
+  if (ev.Type !== 'container' || typeof ev.Action !== 'string' || baseAction(ev.Action) !== 'health_status') return undefined;
+  const attrs = ev.Actor?.Attributes && typeof ev.Actor.Attributes === 'object' ? ev.Actor.Attributes : {};
+  const told = ev.Action.includes(':') ? ev.Action.slice(ev.Action.indexOf(':') + 1) : attrs['health_status'];
+  const status = typeof told === 'string' ? told.trim() : '';
+  const id = ev.Actor?.ID;
+  if (!HEALTH_STATES.includes(status as HealthChange['status']) || typeof id !== 'string' || !id) return undefined;
+  const name = typeof attrs['name'] === 'string' && attrs['name'] ? attrs['name'] : id.slice(0, 12);
+  return { id, name, status: status as HealthChange['status'] };
+}
+
+const HEALTH_STATES: readonly HealthChange['status'][] = ['starting', 'healthy', 'unhealthy'];
 
 /**
  * Collects changed ids per kind. A change outside a window is pushed at once (leading edge) and

@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode';
 import { describe, expect, it } from 'vitest';
-import { toContainerSummary } from './containers';
+import { healthOf, toContainerSummary, toHealthReport } from './containers';
 import { toImageSummary } from './images';
 import { networkMembers, toNetworkSummary } from './networks';
 import { toVolumeSummary, volumeUsage } from './volumes';
@@ -30,6 +30,47 @@ describe('DTO mappers', () => {
   it('container: an unknown engine state is shown as dead rather than trusted', () => {
     expect(toContainerSummary(container({ State: 'zombie' })).state).toBe('dead');
   });
+
+  it.each([
+    [{ Status: 'Up 1 minute' }, { health: 'none' }],
+    [{ Status: 'Up 3 minutes (healthy)' }, { health: 'healthy' }],
+    [{ Status: 'Up 3 minutes (unhealthy)' }, { health: 'unhealthy' }],
+    [{ Status: 'Up 2 seconds (health: starting)' }, { health: 'starting' }],
+    [{ Status: 'Up 3 minutes (Paused)', State: 'paused' }, { health: 'none' }],
+    [{ Status: 'Exited (1) 2 minutes ago', State: 'exited' }, { health: 'none' }],
+    [{ Status: 'Up (healthy) for a while' }, { health: 'none' }], // only the engine's own suffix counts
+    // API 1.52 lists it, with the streak.
+    [{ Status: 'Up 3 minutes', Health: { Status: 'unhealthy', FailingStreak: 4 } }, { health: 'unhealthy', failingStreak: 4 }],
+    [{ Status: 'Up 3 minutes', Health: { Status: 'none', FailingStreak: 0 } }, { health: 'none' }],
+    [{ Status: 'Up 3 minutes', Health: { Status: 'healthy', FailingStreak: -1 } }, { health: 'healthy' }],
+    [{ Status: 'Up 3 minutes', Health: { Status: 'constructor' } }, { health: 'none' }],
+    [{ Status: 42 as unknown as string }, { health: 'none' }],
+  ])('container health from %o: %o', (over, health) => {
+    expect(healthOf({ State: 'running', ...over } as never)).toEqual(health);
+    expect(toContainerSummary(container({ State: 'running', ...over } as never))).toMatchObject(health);
+  });
+
+  it('health report: the check with the engine defaults filled in, the last probes newest first', () => {
+    const r = toHealthReport({
+      State: { Running: true, Health: { Status: 'unhealthy', FailingStreak: 3, Log: [
+        { Start: '2026-12-01T10:00:00.000Z', End: '2026-12-01T10:00:00.250Z', ExitCode: 0, Output: 'ok\n' },
+        { Start: '2026-12-01T10:00:05.000Z', End: '2026-12-01T10:00:05.100Z', ExitCode: 1, Output: 'x'.repeat(10_000) },
+      ] } },
+      Config: { Healthcheck: { Test: ['CMD', 'wget', '-q', '--spider', 'http://localhost/a b'], Interval: 5e9, Retries: 0 } },
+    });
+    expect(r).toMatchObject({ status: 'unhealthy', failingStreak: 3, check: { command: "wget -q --spider 'http://localhost/a b'", interval: 5000, timeout: 30_000, retries: 3, startPeriod: 0 } });
+    expect(r.probes.map((p) => [p.exitCode, p.end - p.start, p.output.length])).toEqual([[1, 100, 4096], [0, 250, 3]]);
+    expect(toHealthReport({ State: { Running: true }, Config: { Healthcheck: { Test: ['CMD-SHELL', 'test -f /ready'] } } })).toEqual({
+      status: 'none', failingStreak: 0, check: { command: 'test -f /ready', interval: 30_000, timeout: 30_000, retries: 3, startPeriod: 0 }, probes: [],
+    });
+  });
+
+  it.each([undefined, null, 42, 'x', {}, { State: { Health: { Log: 'no', Status: 7 } }, Config: { Healthcheck: { Test: ['NONE'] } } }, { Config: { Healthcheck: { Test: ['CMD', 1] } } }, { State: { Running: false, Health: { Status: 'healthy' } }, Config: { Healthcheck: { Test: ['CMD-SHELL', 'true'] } } }])(
+    'health report of %o: no check running, no throw',
+    (raw) => {
+      expect(toHealthReport(raw)).toMatchObject({ status: 'none', failingStreak: 0, probes: [] });
+    },
+  );
 
   it('image: drops <none> tags, marks dangling, counts users', () => {
     const img = { Id: 'sha256:i', RepoTags: ['<none>:<none>'], RepoDigests: ['<none>@<none>'], Size: 5, Created: 1, ParentId: '', SharedSize: -1, VirtualSize: 5, Labels: {}, Containers: -1 } as Dockerode.ImageInfo;

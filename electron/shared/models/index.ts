@@ -28,6 +28,29 @@ export interface ContainerSummary {
   ports: PortMapping[];
   labels: Record<string, string>;
   composeProject?: string;
+  /** 'none' when the container has no health check (or is not running it). */
+  health: ContainerHealth;
+  /** Probes failed in a row (the engine's FailingStreak); only with a health check. */
+  failingStreak?: number;
+}
+
+export type ContainerHealth = 'starting' | 'healthy' | 'unhealthy' | 'none';
+
+/** A container's health check and its last probes (the detail page's Health tab). */
+export interface HealthReport {
+  status: ContainerHealth;
+  failingStreak: number;
+  /** Undefined when the container has no health check (or it is disabled). Durations in ms. */
+  check?: { command: string; interval: number; timeout: number; retries: number; startPeriod: number };
+  /** The engine keeps the last five; newest first. Times in unix ms. */
+  probes: { start: number; end: number; exitCode: number; output: string }[];
+}
+
+/** A container's health changed (the engine's `health_status` event). */
+export interface HealthChange {
+  id: string;
+  name: string;
+  status: Exclude<ContainerHealth, 'none'>;
 }
 
 export interface ImageSummary {

@@ -58,6 +58,7 @@ export function createHandlers(s: Services): Handlers {
 
     'containers.list': () => s.containers.list(),
     'containers.inspect': ({ id }) => s.containers.inspect(id),
+    'containers.health': ({ id }) => s.containers.health(id),
     'containers.action': ({ ids, action }) => s.containers.action(ids, action),
     'containers.run': (spec) => s.run.run(spec),
     'containers.remove': ({ ids, force, volumes }) => s.containers.remove(ids, { force, volumes }),
