@@ -4,6 +4,7 @@ import { createIpcTransport, type BerthBridge } from './api/ipc-transport';
 import { createWsTransport, pageToken } from './api/ws-transport';
 import { App } from './App';
 import './styles.css';
+import './stores/health'; // health changes announced in toasts
 
 // In the Electron app the preload provides `window.berth`; in browser mode the API lives at /api
 // on the same origin (the page's token goes with it: api/ws-transport's pageToken).

@@ -13,8 +13,16 @@ const TONE: Record<string, string> = {
   'in use': 'ok',
   unused: 'muted',
   dangling: 'warn',
+  healthy: 'ok',
+  unhealthy: 'bad',
+  passed: 'ok',
+  failed: 'bad',
 };
 
-export function Badge({ label }: { label: string }) {
-  return <span className={`badge badge-${TONE[label] ?? 'muted'}`}>{label}</span>;
+export function Badge({ label, title }: { label: string; title?: string }) {
+  return (
+    <span className={`badge badge-${TONE[label] ?? 'muted'}`} title={title}>
+      {label}
+    </span>
+  );
 }

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, relativeTime, shortId } from './format';
+import { failingWords, formatBytes, relativeTime, shortId } from './format';
 
 describe('format', () => {
+  it('says how many health checks failed in a row, and nothing for none', () => {
+    expect(failingWords(undefined)).toBeUndefined();
+    expect(failingWords(0)).toBeUndefined();
+    expect(failingWords(1)).toBe('1 check failed in a row');
+    expect(failingWords(12)).toBe('12 checks failed in a row');
+  });
+
   it.each([
     [0, '0 B'],
     [999, '999 B'],

@@ -40,3 +40,8 @@ export function relativeTime(ms: number | undefined, now = Date.now()): string {
 export function shortId(id: string): string {
   return id.replace(/^sha256:/, '').slice(0, 12);
 }
+
+/** "3 checks failed in a row", shown while a health check's probes fail (a healthy container may have failed some). */
+export function failingWords(n: number | undefined): string | undefined {
+  return n ? `${n} ${n === 1 ? 'check' : 'checks'} failed in a row` : undefined;
+}

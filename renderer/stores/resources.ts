@@ -1,7 +1,10 @@
 /** The four resource lists and how each is searched, sorted and filtered. */
-import type { ContainerSummary, ImageSummary, NetworkSummary, VolumeSummary } from '../../electron/shared/models';
+import type { ContainerHealth, ContainerSummary, ImageSummary, NetworkSummary, VolumeSummary } from '../../electron/shared/models';
 import { shortId } from '../lib/format';
 import { createListStore } from './list-store';
+
+/** Sorted by health, the ones that need a look come first: unhealthy (longest failing first), starting, healthy, unchecked. */
+const HEALTH_ORDER: Record<ContainerHealth, number> = { unhealthy: 0, starting: 1, healthy: 2, none: 3 };
 
 export const containers = createListStore<ContainerSummary>(
   'containers',
@@ -9,9 +12,13 @@ export const containers = createListStore<ContainerSummary>(
   {
     key: (c) => c.id,
     label: (c) => c.name,
-    searchText: (c) => `${c.name} ${c.image} ${c.id.slice(0, 12)} ${c.state} ${c.composeProject ?? ''} ${c.ports.map((p) => p.publicPort ?? p.privatePort).join(' ')}`,
-    sortValues: { name: (c) => c.name, image: (c) => c.image, state: (c) => c.state, created: (c) => c.created },
-    filters: { running: (c) => c.state === 'running' || c.state === 'paused' || c.state === 'restarting', stopped: (c) => c.state === 'exited' || c.state === 'created' || c.state === 'dead' },
+    searchText: (c) => `${c.name} ${c.image} ${c.id.slice(0, 12)} ${c.state} ${c.health === 'none' ? '' : c.health} ${c.composeProject ?? ''} ${c.ports.map((p) => p.publicPort ?? p.privatePort).join(' ')}`,
+    sortValues: { name: (c) => c.name, image: (c) => c.image, state: (c) => c.state, health: (c) => HEALTH_ORDER[c.health] * 1e6 - (c.failingStreak ?? 0), created: (c) => c.created },
+    filters: {
+      running: (c) => c.state === 'running' || c.state === 'paused' || c.state === 'restarting',
+      stopped: (c) => c.state === 'exited' || c.state === 'created' || c.state === 'dead',
+      unhealthy: (c) => c.health === 'unhealthy',
+    },
   },
   { key: 'created', dir: 'desc' },
 );

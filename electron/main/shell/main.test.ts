@@ -8,8 +8,10 @@ import { EventHub } from '../event-hub';
 import { APP_URL, CSP, IPC_CHANNEL, runShell, serveRenderer, type ElectronModule, type ShellCore } from './main';
 
 /** Just enough of Electron for the shell, recording what the shell asked of it. */
-function fakeElectron(opts: { lock?: boolean } = {}) {
+function fakeElectron(opts: { lock?: boolean; notifications?: boolean } = {}) {
   type Handler = (...args: any[]) => any;
+  const notices: { events: { emit(ev: string): void } }[] = [];
+  const shownNotices: string[] = [];
   const on = () => {
     const handlers = new Map<string, Handler[]>();
     return {
@@ -94,8 +96,23 @@ function fakeElectron(opts: { lock?: boolean } = {}) {
     protocol,
     session: { defaultSession: { setPermissionRequestHandler: (h: Handler) => (permission.request = h), setPermissionCheckHandler: (h: Handler) => (permission.check = h) } },
     shell: { openExternal: vi.fn(async () => undefined) },
+    Notification: Object.assign(
+      class {
+        events = on();
+        constructor(public options: { title: string; body: string }) {
+          notices.push(this);
+        }
+        on(ev: string, h: Handler) {
+          this.events.on(ev, h);
+        }
+        show() {
+          shownNotices.push(this.options.title);
+        }
+      },
+      { isSupported: () => opts.notifications ?? true },
+    ),
   };
-  return { electron: electron as unknown as ElectronModule, windows, app, ipcMain, menus, tray, permission, protocol, ready, shell: electron.shell };
+  return { electron: electron as unknown as ElectronModule, windows, app, ipcMain, menus, tray, permission, protocol, ready, shell: electron.shell, notices, shownNotices };
 }
 
 function fakeCore(handlers: Partial<Handlers> = {}): ShellCore & { dispose: ReturnType<typeof vi.fn<() => void>> } {
@@ -285,6 +302,32 @@ describe('Electron shell (fake electron)', () => {
     menu.find((i) => i.label?.startsWith('Running containers'))!.submenu![0]!.click();
     await vi.waitFor(() => expect(action).toHaveBeenCalledWith({ ids: ['a1'], action: 'stop' }));
     expect(f.tray.setImage).toHaveBeenLastCalledWith('/icons/tray-running.png');
+  });
+});
+
+describe('health notifications', () => {
+  it('tells the OS when a container turns unhealthy (once) and recovers; a click opens the window', async () => {
+    const { f, core, win } = await started(fakeCore(), { hidden: true });
+    expect(win).toBeUndefined();
+    core.hub.emit('containers:health', { id: 'a', name: 'web', status: 'starting' });
+    core.hub.emit('containers:health', { id: 'a', name: 'web', status: 'unhealthy' });
+    core.hub.emit('containers:health', { id: 'a', name: 'web', status: 'unhealthy' });
+    expect(f.shownNotices).toEqual(['web is unhealthy']);
+    f.notices[0]!.events.emit('click');
+    expect(f.windows[0]!.shown).toBe(true);
+    core.hub.emit('containers:health', { id: 'a', name: 'web', status: 'healthy' });
+    expect(f.shownNotices).toEqual(['web is unhealthy', 'web is healthy again']);
+  });
+
+  it('shows none where the OS has no notifications, and the app goes on', async () => {
+    const f = fakeElectron({ notifications: false });
+    const core = fakeCore();
+    runShell(f.electron, { createCore: () => core, rendererDir: '/nowhere', preload: '/p/preload.cjs', iconDir: '/icons', platform: 'darwin' });
+    f.ready();
+    await new Promise((r) => setTimeout(r, 0));
+    core.hub.emit('containers:health', { id: 'a', name: 'web', status: 'unhealthy' });
+    expect(f.notices).toEqual([]);
+    expect(f.windows).toHaveLength(1);
   });
 });
 

@@ -12,18 +12,21 @@ import type { Router } from '../api/router';
 import { openSession, parseClientMessage, type ClientSession } from '../api/session';
 import type { EngineConnection } from '../engine/engine-connection';
 import type { EventHub } from '../event-hub';
-import type { VmInfo, VmState } from '../../shared/models';
+import type { HealthChange, VmInfo, VmState } from '../../shared/models';
+import { healthAnnouncer } from '../../shared/health';
 import type { InstanceClaim, ShowReply } from '../instance-lock';
 import { applyLoginItem } from './login-item';
 import { trayIcon, trayMenu, type TrayAction, type TrayItem, type TrayState } from './tray-menu';
 
 type Preferences = { startAtLogin: boolean; quitStopsVm: boolean };
 
-export type ElectronModule = Pick<typeof Electron, 'app' | 'BrowserWindow' | 'ipcMain' | 'Tray' | 'Menu' | 'nativeImage' | 'protocol' | 'session' | 'shell'>;
+export type ElectronModule = Pick<typeof Electron, 'app' | 'BrowserWindow' | 'ipcMain' | 'Tray' | 'Menu' | 'nativeImage' | 'Notification' | 'protocol' | 'session' | 'shell'>;
 
 export const SCHEME = 'berth';
 export const APP_URL = `${SCHEME}://app/index.html`;
 export const IPC_CHANNEL = 'berth:msg';
+/** OS notifications held for their click at most (older ones are the OS's alone). */
+const MAX_NOTICES = 20;
 /** Only our own files run; inline styles are needed by React's style props and xterm. */
 export const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
@@ -107,7 +110,7 @@ export function toTemplate(items: TrayItem[], onAction: (a: TrayAction) => void)
 }
 
 export function runShell(electron: ElectronModule, opts: ShellOptions): { quit(): void } {
-  const { app, BrowserWindow, ipcMain, Tray, Menu, nativeImage, protocol, session } = electron;
+  const { app, BrowserWindow, ipcMain, Tray, Menu, nativeImage, Notification, protocol, session } = electron;
   let core: ShellCore | undefined;
   let win: Electron.BrowserWindow | undefined;
   let tray: Electron.Tray | undefined;
@@ -126,6 +129,21 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
     if (win.isMinimized()) win.restore();
     win.show();
     win.focus();
+  };
+
+  // A container's health, told by the OS too (the window may be closed to the tray); a click opens
+  // Berth. Shown ones are held until closed: Electron drops the click of a collected Notification.
+  const announceHealth = healthAnnouncer();
+  const notices = new Set<Electron.Notification>();
+  const notifyHealth = (h: HealthChange) => {
+    const n = announceHealth(h);
+    if (!n || !Notification.isSupported()) return;
+    const note = new Notification({ title: n.title, body: n.message });
+    notices.add(note);
+    for (const old of [...notices].slice(0, -MAX_NOTICES)) notices.delete(old);
+    note.on('click', () => (notices.delete(note), show()));
+    note.on('close', () => notices.delete(note));
+    note.show();
   };
 
   function createWindow(): Electron.BrowserWindow {
@@ -235,6 +253,7 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
     core.hub.on((name, payload) => {
       if (name === 'containers:changed' || name === 'engine:status' || name === 'contexts:changed') void refreshRunning();
       if (name === 'preferences:changed') applyPrefs(payload as Preferences);
+      if (name === 'containers:health') notifyHealth(payload as HealthChange);
       if (name === 'vm:status') {
         vm = (payload as VmInfo).state;
         renderTray();

@@ -3,11 +3,12 @@ import { useShallow } from 'zustand/react/shallow';
 import { Badge } from '../../components/Badge';
 import { Highlight } from '../../components/Highlight';
 import { LogView } from '../../components/LogView';
-import { formatBytes, shortId } from '../../lib/format';
+import { failingWords, formatBytes, shortId } from '../../lib/format';
 import { Sparkline } from '../../components/Sparkline';
 import { unwatchStats, useStats, watchStats } from '../../stores/stats';
 import { containerAction, removeOpenContainer } from '../../stores/actions';
 import { loadInspect, useInspect } from '../../stores/inspect';
+import { useHealthReport, watchHealth } from '../../stores/health';
 import {
   clearLogView,
   closeLogs,
@@ -30,12 +31,13 @@ import { saveBlob } from '../../lib/save-blob';
 import { TerminalPanel } from '../terminal/TerminalPanel';
 import { FilesTab } from './FilesTab';
 
-type Tab = 'logs' | 'terminal' | 'files' | 'stats' | 'inspect';
+type Tab = 'logs' | 'terminal' | 'files' | 'stats' | 'health' | 'inspect';
 const TABS: { id: Tab; label: string }[] = [
   { id: 'logs', label: 'Logs' },
   { id: 'terminal', label: 'Terminal' },
   { id: 'files', label: 'Files' },
   { id: 'stats', label: 'Stats' },
+  { id: 'health', label: 'Health' },
   { id: 'inspect', label: 'Inspect' },
 ];
 
@@ -135,6 +137,73 @@ function LogsTab({ id, name }: { id: string; name: string }) {
   );
 }
 
+const seconds = (ms: number) => `${(ms / 1000).toLocaleString(undefined, { maximumFractionDigits: 1 })} s`;
+
+function HealthTab({ id }: { id: string }) {
+  const { report, error } = useHealthReport(useShallow((s) => ({ report: s.report, error: s.error })));
+  useEffect(() => watchHealth(id), [id]);
+  if (error) return <p className="list-error">Could not read its health: {error}</p>;
+  if (!report) return <p className="muted">Loading…</p>;
+  const { check } = report;
+  if (!check)
+    return (
+      <p className="muted">
+        This container has no health check. Give it one when you run it (Run… → Health check, or <span className="mono">--health-cmd</span>), or in its image with{' '}
+        <span className="mono">HEALTHCHECK</span>.
+      </p>
+    );
+  const failing = failingWords(report.failingStreak);
+  return (
+    <div className="health-tab">
+      <dl className="summary" aria-label="Health check">
+        <div>
+          <dt>Health</dt>
+          <dd>
+            {report.status === 'none' ? <span className="muted">not checked while the container is not running</span> : <Badge label={report.status} />} {failing && <span className="muted">{failing}</span>}
+          </dd>
+        </div>
+        <div>
+          <dt>Check</dt>
+          <dd className="mono">{check.command}</dd>
+        </div>
+        <div>
+          <dt>Schedule</dt>
+          <dd>
+            every {seconds(check.interval)}, timeout {seconds(check.timeout)}, unhealthy after {check.retries} failed in a row
+            {check.startPeriod ? `, failures not counted in the first ${seconds(check.startPeriod)}` : ''}
+          </dd>
+        </div>
+      </dl>
+      {report.probes.length === 0 ? (
+        <p className="muted">No check has run yet.</p>
+      ) : (
+        <table className="probes" aria-label="Last checks">
+          <thead>
+            <tr>
+              <th>When</th>
+              <th>Took</th>
+              <th>Result</th>
+              <th>Output</th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.probes.map((p) => (
+              <tr key={`${p.start}-${p.end}`}>
+                <td className="nowrap">{new Date(p.start).toLocaleTimeString()}</td>
+                <td className="nowrap">{Math.max(0, p.end - p.start).toLocaleString()} ms</td>
+                <td className="nowrap">{p.exitCode === 0 ? <Badge label="passed" /> : <Badge label="failed" title={`exit code ${p.exitCode}`} />}</td>
+                <td>
+                  <pre className="probe-output">{p.output.trimEnd() || '(no output)'}</pre>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
 /** `state`: reloaded when the container changes state (a restart counts, a stop ends the ports). */
 function InspectTab({ id, state }: { id: string; state?: string }) {
   const { data, summary, error } = useInspect(useShallow((s) => ({ data: s.data, summary: s.summary, error: s.error })));
@@ -191,6 +260,7 @@ export function ContainerDetail({ id }: { id: string }) {
         </button>
         <h1>{name}</h1>
         {c && <Badge label={c.state} />}
+        {c && c.health !== 'none' && <Badge label={c.health} title={failingWords(c.failingStreak)} />}
         <span className="muted mono">{c?.image}</span>
         {c && (
           <span className="toolbar-actions">
@@ -221,6 +291,7 @@ export function ContainerDetail({ id }: { id: string }) {
       {tab === 'terminal' && <TerminalTab id={id} running={c?.state === 'running'} />}
       {tab === 'files' && <FilesTab id={id} />}
       {tab === 'stats' && <StatsTab id={id} running={c?.state === 'running'} />}
+      {tab === 'health' && <HealthTab id={id} />}
       {tab === 'inspect' && <InspectTab id={id} state={c?.state} />}
     </section>
   );

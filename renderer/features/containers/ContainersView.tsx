@@ -2,7 +2,7 @@ import type { ContainerAction } from '../../../electron/shared/api-contract';
 import type { ContainerSummary } from '../../../electron/shared/models';
 import { Badge } from '../../components/Badge';
 import type { Column } from '../../components/Table';
-import { relativeTime, shortId } from '../../lib/format';
+import { failingWords, relativeTime, shortId } from '../../lib/format';
 import { containerAction, removeContainers } from '../../stores/actions';
 import { containers } from '../../stores/resources';
 import { openContainer, openDialog } from '../../stores/ui';
@@ -26,6 +26,20 @@ function Ports({ c }: { c: ContainerSummary }) {
         ),
       )}
     </span>
+  );
+}
+
+/** The engine's "(healthy)" at the end of "Up 3 minutes (healthy)": the Health column says it. */
+const HEALTH_SUFFIX = /\s*\((healthy|unhealthy|health: starting)\)\s*$/;
+
+function Health({ c }: { c: ContainerSummary }) {
+  if (c.health === 'none') return <span className="muted" title="No health check">—</span>;
+  const failing = failingWords(c.failingStreak);
+  return (
+    <div className="name-cell">
+      <Badge label={c.health} title={`Health check: ${c.health}${failing ? `, ${failing}` : ''}`} />
+      {failing && <span className="muted small">{failing}</span>}
+    </div>
   );
 }
 
@@ -74,10 +88,11 @@ const columns: Column<ContainerSummary>[] = [
     render: (c) => (
       <div className="name-cell">
         <Badge label={c.state} />
-        <span className="muted">{c.status}</span>
+        <span className="muted">{c.health === 'none' ? c.status : c.status.replace(HEALTH_SUFFIX, '')}</span>
       </div>
     ),
   },
+  { id: 'health', title: 'Health', sortKey: 'health', className: 'nowrap', render: (c) => <Health c={c} /> },
   { id: 'ports', title: 'Ports', render: (c) => <Ports c={c} /> },
   { id: 'created', title: 'Created', sortKey: 'created', className: 'nowrap', render: (c) => <span title={new Date(c.created).toLocaleString()}>{relativeTime(c.created)}</span> },
   { id: 'actions', title: '', className: 'col-actions', render: (c) => <RowActions c={c} /> },
@@ -102,6 +117,7 @@ export function ContainersView({ stale }: { stale: boolean }) {
       filters={[
         { id: 'running', label: 'Running' },
         { id: 'stopped', label: 'Stopped' },
+        { id: 'unhealthy', label: 'Unhealthy' },
       ]}
       bulk={(selected) => (
         <>
