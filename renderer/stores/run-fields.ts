@@ -29,7 +29,18 @@ const LABELS: Record<string, string> = {
   capAdd: 'Add capabilities',
   capDrop: 'Drop capabilities',
   envFile: 'Env file',
+  hostname: 'Hostname',
+  addHosts: 'Add hosts',
+  devices: 'Devices',
+  pull: 'Pull',
+  healthCmd: 'Health check command',
+  healthInterval: 'Health check interval',
+  healthTimeout: 'Health check timeout',
+  healthRetries: 'Health check retries',
+  healthStartPeriod: 'Health check start period',
 };
+/** The spec's health check fields -> the form's. */
+const HEALTH_FIELDS: Record<string, FieldId> = { command: 'healthCmd', intervalMs: 'healthInterval', timeoutMs: 'healthTimeout', retries: 'healthRetries', startPeriodMs: 'healthStartPeriod' };
 const ROWS: Record<string, string> = { ports: 'Port', mounts: 'Volume', env: 'Variable', labels: 'Label' };
 const COLUMNS: Record<string, string> = { hostIp: 'host IP', hostPort: 'host port', containerPort: 'container port', source: 'source', target: 'container path', size: 'size', key: 'name', value: 'value' };
 
@@ -83,6 +94,8 @@ export function issueField(f: RunForm, rows: RowIndex, path: readonly PropertyKe
     return row >= 0 ? `labels.${row}.key` : undefined;
   }
   if (top === 'memoryBytes') return 'memory';
+  if (top === 'health') return (typeof index === 'string' && HEALTH_FIELDS[index]) || 'healthCmd';
+  if (top === 'noHealthcheck') return 'healthCmd';
   return typeof top === 'string' && top in LABELS ? top : undefined;
 }
 
@@ -108,6 +121,7 @@ export function refusalField(f: RunForm, message: string): FieldId | undefined {
   if (/unable to find user|no matching entries in passwd/i.test(message)) return f.user ? 'user' : undefined;
   if (/invalid CapAdd/i.test(message)) return 'capAdd';
   if (/invalid CapDrop/i.test(message)) return 'capDrop';
+  if (/error gathering device information|no such file or directory.*\/dev\//i.test(message)) return f.devices.trim() ? 'devices' : undefined;
   if (/executable file not found/i.test(message)) return f.entrypoint.trim() ? 'entrypoint' : f.command.trim() ? 'command' : undefined;
   return undefined;
 }
@@ -115,13 +129,14 @@ export function refusalField(f: RunForm, message: string): FieldId | undefined {
 /** What to do about a refusal at this field (it wins over the engine's hint: written for this form). */
 const FIELD_HINTS: Record<string, string> = {
   name: 'Choose another name, or leave it empty to get a generated one.',
-  image: 'Check the image name, or pull it first (Images → Pull).',
+  image: 'Check the image name, or pull it first (Images → Pull); with the pull policy "never", Run does not pull it.',
   network: 'Pick a network from the list; it may have been removed.',
   user: 'Use a user that exists in the image, or leave it empty for the image default.',
   command: 'The program must exist in the image; check its name.',
   entrypoint: 'The program must exist in the image; check its name.',
   ports: 'Choose another host port, or leave it empty to let the engine pick a free one.',
   mounts: 'Fix the host path, or create the folder first.',
+  devices: 'Name a device that exists on the engine’s host (for the Berth VM, inside the VM).',
 };
 
 export function fieldHint(field: FieldId): string | undefined {

@@ -72,9 +72,54 @@ describe('run form -> spec', () => {
     [{ workdir: 'relative' }, /^Working directory: must be an absolute path/, 'workdir'],
     [{ autoRemove: true, restart: 'always' }, /^Restart: --rm cannot be combined/, 'restart'],
     [{ capAdd: 'net admin' }, /^Add capabilities: must be a capability name/, 'capAdd'],
+    [{ hostname: 'no_underscores' }, /^Hostname: must be letters/, 'hostname'],
+    [{ network: 'host', hostname: 'box' }, /^Hostname: with network host/, 'hostname'],
+    [{ network: 'none', ports: [port('8080', '80')] }, /^Network: publishes no ports/, 'network'],
+    [{ addHosts: 'db.local' }, /^Add hosts: "db.local" is not name:ip/, 'addHosts'],
+    [{ addHosts: 'db.local:10.0.0.1 x:nope' }, /^Add hosts: /, 'addHosts'],
+    [{ devices: 'dev/fuse' }, /^Devices: must be an absolute path/, 'devices'],
+    [{ devices: '/dev/a:/dev/b:rwm:x' }, /^Devices: "\/dev\/a:\/dev\/b:rwm:x" is not host-path/, 'devices'],
+    [{ devices: '/dev/a:/dev/b:q' }, /^Devices: must be some of r, w and m/, 'devices'],
+    [{ healthCmd: 'true', healthInterval: 'often' }, /^Health check interval: "often" is not a duration/, 'healthInterval'],
+    [{ healthCmd: 'true', healthRetries: '0' }, /^Health check retries: must be at least 1/, 'healthRetries'],
+    [{ healthCmd: 'true', healthTimeout: '0s' }, /^Health check timeout: must be at least 1ms/, 'healthTimeout'],
+    [{ healthInterval: '5s' }, /^Health check interval: needs a health check command/, 'healthInterval'],
+    [{ healthCmd: 'true', noHealthcheck: true }, /^Health check command: a health check cannot be both/, 'healthCmd'],
   ])('explains %o at its field', (patch, reason, field) => {
     const r = formToSpec({ ...emptyForm('nginx'), ...patch });
     expect(r).toEqual(field ? { error: expect.stringMatching(reason), field } : { error: expect.stringMatching(reason) });
+  });
+
+  it('reads the health check, hosts, devices, privileged and the pull policy', () => {
+    const f = {
+      ...emptyForm('nginx'),
+      hostname: 'box',
+      addHosts: 'db.local:10.0.0.5, v6=[::1] gw:host-gateway',
+      devices: '/dev/fuse /dev/snd:/dev/sound:rw',
+      privileged: true,
+      pull: 'never' as const,
+      healthCmd: ' curl -f http://localhost/ || exit 1 ',
+      healthInterval: '5s',
+      healthTimeout: '1500ms',
+      healthRetries: '4',
+      healthStartPeriod: '1m',
+    };
+    expect(formToSpec(f)).toEqual({
+      spec: expect.objectContaining({
+        hostname: 'box',
+        addHosts: [{ host: 'db.local', ip: '10.0.0.5' }, { host: 'v6', ip: '::1' }, { host: 'gw', ip: 'host-gateway' }],
+        devices: [{ host: '/dev/fuse' }, { host: '/dev/snd', container: '/dev/sound', permissions: 'rw' }],
+        privileged: true,
+        pull: 'never',
+        health: { command: 'curl -f http://localhost/ || exit 1', intervalMs: 5000, timeoutMs: 1500, retries: 4, startPeriodMs: 60_000 },
+        noHealthcheck: false,
+      }),
+    });
+    expect(commandPreview(f)).toEqual({
+      command:
+        "docker run -d --hostname box --add-host db.local:10.0.0.5 --add-host v6:::1 --add-host gw:host-gateway --privileged --device /dev/fuse --device /dev/snd:/dev/sound:rw --pull=never --health-cmd 'curl -f http://localhost/ || exit 1' --health-interval 5s --health-timeout 1500ms --health-retries 4 --health-start-period 1m nginx",
+    });
+    expect(formToSpec({ ...emptyForm('nginx'), network: 'host' })).toEqual({ spec: expect.objectContaining({ network: 'host', health: undefined }) });
   });
 
   it('previews the docker run command once the form is valid', () => {

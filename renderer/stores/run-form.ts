@@ -8,7 +8,7 @@
 import { create } from 'zustand';
 import { requests } from '../../electron/shared/api-contract';
 import { BerthError } from '../../electron/shared/errors';
-import { parseBytes, splitArgs, toDockerRunCommand, type RunSpecInput, RESTART_POLICIES } from '../../electron/shared/run-spec';
+import { parseBytes, parseDuration, splitArgs, toDockerRunCommand, type RunSpecInput, PULL_POLICIES, RESTART_POLICIES } from '../../electron/shared/run-spec';
 import { formatIssues } from '../../electron/shared/validation';
 import { api } from '../api';
 import { readEnvFile } from '../lib/env-file';
@@ -16,6 +16,7 @@ import { fieldHint, fieldLabel, issueField, refusalField, type FieldId, type Row
 import { closeDialog, openDialog, toast } from './ui';
 
 export type Restart = (typeof RESTART_POLICIES)[number];
+export type PullPolicy = (typeof PULL_POLICIES)[number];
 export interface PortRow { hostIp: string; hostPort: string; containerPort: string; protocol: 'tcp' | 'udp' }
 export interface MountRow { type: 'volume' | 'bind' | 'tmpfs'; source: string; target: string; readOnly: boolean; size: string }
 export interface KeyValueRow { key: string; value: string }
@@ -43,6 +44,19 @@ export interface RunForm {
   workdir: string;
   capAdd: string;
   capDrop: string;
+  hostname: string;
+  /** "db.local:10.0.0.5 gw:host-gateway" (name:ip or name=ip, as --add-host) */
+  addHosts: string;
+  /** "/dev/fuse /dev/snd:/dev/sound:rw" (as --device) */
+  devices: string;
+  privileged: boolean;
+  pull: PullPolicy;
+  healthCmd: string;
+  healthInterval: string;
+  healthTimeout: string;
+  healthRetries: string;
+  healthStartPeriod: string;
+  noHealthcheck: boolean;
 }
 
 type Rows = { ports: PortRow; mounts: MountRow; env: KeyValueRow; labels: KeyValueRow };
@@ -57,6 +71,8 @@ export function emptyForm(image = ''): RunForm {
   return {
     image, name: '', command: '', entrypoint: '', ports: [], mounts: [], env: [], labels: [], network: '', restart: 'no', maxRetries: '',
     autoRemove: false, interactive: false, tty: false, readOnly: false, init: false, cpus: '', memory: '', user: '', workdir: '', capAdd: '', capDrop: '',
+    hostname: '', addHosts: '', devices: '', privileged: false, pull: 'missing',
+    healthCmd: '', healthInterval: '', healthTimeout: '', healthRetries: '', healthStartPeriod: '', noHealthcheck: false,
   };
 }
 
@@ -75,6 +91,20 @@ const opt = (s: string) => (s.trim() ? s.trim() : undefined);
 const words = (s: string) => s.split(/[\s,]+/).filter(Boolean);
 const used = <T>(rows: T[], keep: (r: T) => boolean) => rows.flatMap((r, i) => (keep(r) ? [i] : []));
 
+/** "db.local:10.0.0.5" or "db.local=10.0.0.5" (the first "=", else the first ":", as docker's CLI splits). */
+function hostEntry(word: string): { host: string; ip: string } {
+  const at = word.includes('=') ? word.indexOf('=') : word.indexOf(':');
+  if (at <= 0 || at === word.length - 1) throw new FieldError('addHosts', `"${word}" is not name:ip (such as db.local:10.0.0.5, or gw:host-gateway)`);
+  return { host: word.slice(0, at), ip: word.slice(at + 1).replace(/^\[(.*)\]$/, '$1') };
+}
+
+/** "/dev/fuse", "/dev/snd:/dev/sound", "/dev/sda:/dev/sda:r" (as --device). */
+function deviceEntry(word: string): { host: string; container?: string; permissions?: string } {
+  const [host = '', container, permissions, ...rest] = word.split(':');
+  if (rest.length) throw new FieldError('devices', `"${word}" is not host-path[:container-path[:permissions]]`);
+  return { host, ...(container ? { container } : {}), ...(permissions ? { permissions } : {}) };
+}
+
 export function formToSpec(f: RunForm): { spec: RunSpecInput } | { error: string; field?: FieldId } {
   const num = (s: string, field: FieldId): number | undefined => {
     if (!s.trim()) return undefined;
@@ -92,6 +122,13 @@ export function formToSpec(f: RunForm): { spec: RunSpecInput } | { error: string
   const bytes = (s: string, field: FieldId) => {
     try {
       return s.trim() ? parseBytes(s) : undefined;
+    } catch (e) {
+      throw new FieldError(field, (e as Error).message);
+    }
+  };
+  const ms = (s: string, field: FieldId) => {
+    try {
+      return s.trim() ? parseDuration(s) : undefined;
     } catch (e) {
       throw new FieldError(field, (e as Error).message);
     }
@@ -138,7 +175,26 @@ export function formToSpec(f: RunForm): { spec: RunSpecInput } | { error: string
       capAdd: words(f.capAdd),
       capDrop: words(f.capDrop),
       init: f.init,
+      hostname: opt(f.hostname),
+      addHosts: words(f.addHosts).map(hostEntry),
+      devices: words(f.devices).map(deviceEntry),
+      privileged: f.privileged,
+      pull: f.pull,
+      health: f.healthCmd.trim()
+        ? {
+            command: f.healthCmd.trim(),
+            intervalMs: ms(f.healthInterval, 'healthInterval'),
+            timeoutMs: ms(f.healthTimeout, 'healthTimeout'),
+            startPeriodMs: ms(f.healthStartPeriod, 'healthStartPeriod'),
+            retries: num(f.healthRetries, 'healthRetries'),
+          }
+        : undefined,
+      noHealthcheck: f.noHealthcheck,
     };
+    if (!f.healthCmd.trim()) {
+      const stray = (['healthInterval', 'healthTimeout', 'healthRetries', 'healthStartPeriod'] as const).find((k) => f[k].trim());
+      if (stray) throw new FieldError(stray, 'needs a health check command');
+    }
     const checked = requests['containers.run'].args.safeParse(spec);
     if (checked.success) return { spec };
     const issue = checked.error.issues[0]!;

@@ -62,6 +62,40 @@ describe('Run dialog in Chromium', () => {
     await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
 
+  it('hostname, hosts, devices, the pull policy and the networks host and none; privileged is warned about', async () => {
+    const name = uniq('e2e-more');
+    await ui.page.getByRole('button', { name: 'Run…' }).first().click();
+    const dialog = ui.page.getByRole('dialog', { name: 'Run a container' });
+    await dialog.getByLabel('Image', { exact: true }).fill(TEST_IMAGE);
+    await dialog.getByLabel('Name', { exact: true }).fill(name);
+    await dialog.getByLabel('Command', { exact: true }).fill('sleep 600');
+    await dialog.getByLabel('Privileged (--privileged)').check();
+    expect(await dialog.getByRole('note').textContent()).toMatch(/every capability and every device .* can take that machine over/);
+    await dialog.getByLabel('Health check command').scrollIntoViewIfNeeded();
+    await ui.page.screenshot({ path: `${ARTIFACTS}/e2e-run-more.png` });
+    await dialog.getByLabel('Privileged (--privileged)').uncheck();
+    expect(await dialog.getByRole('note').count()).toBe(0);
+    await dialog.getByLabel('Hostname').fill('box');
+    await dialog.getByLabel('Add hosts').fill('db.local:10.1.2.3');
+    await dialog.getByLabel('Devices').fill('/dev/null:/dev/berth-null:rw');
+    await dialog.getByRole('combobox', { name: /^Pull/ }).selectOption('never');
+    await dialog.getByRole('combobox', { name: /^Network/ }).selectOption('none');
+    expect(await dialog.getByRole('combobox', { name: /^Network/ }).locator('option:checked').textContent()).toBe('none (no network at all)');
+    // A port with network none is refused at the field, before anything is sent.
+    await dialog.getByRole('button', { name: '+ Port' }).click();
+    await dialog.getByLabel('Port 1 container port').fill('80');
+    await dialog.getByRole('button', { name: 'Run', exact: true }).click();
+    await dialog.getByRole('alert').filter({ hasText: 'Network: publishes no ports with network host or none' }).waitFor();
+    await dialog.getByRole('button', { name: 'Remove port 1' }).click();
+    expect(await dialog.getByLabel('Equivalent command').textContent()).toBe(
+      `docker run -d --name ${name} --network none --hostname box --add-host db.local:10.1.2.3 --device /dev/null:/dev/berth-null:rw --pull=never ${TEST_IMAGE} sleep 600`,
+    );
+    await dialog.getByRole('button', { name: 'Run', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const c = JSON.parse(docker.cli(['inspect', name]))[0];
+    expect([c.Config.Hostname, c.HostConfig.NetworkMode, c.HostConfig.ExtraHosts, c.HostConfig.Devices[0].PathInContainer]).toEqual(['box', 'none', ['db.local:10.1.2.3'], '/dev/berth-null']);
+  });
+
   it('opens prefilled from an image', async () => {
     await ui.page.locator('nav').getByRole('button', { name: /^Images/ }).click();
     await ui.page.locator('tbody tr', { hasText: TEST_IMAGE }).getByRole('button', { name: 'Run…' }).click();

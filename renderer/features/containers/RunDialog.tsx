@@ -1,12 +1,22 @@
 import { useEffect, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { RESTART_POLICIES } from '../../../electron/shared/run-spec';
+import { HOST_NETWORK, NO_NETWORK, PULL_POLICIES, RESTART_POLICIES } from '../../../electron/shared/run-spec';
 import { Dialog } from '../../components/Dialog';
 import { networks } from '../../stores/resources';
 import { fieldDomId } from '../../stores/run-fields';
 import { addRow, commandPreview, submitRun, updateForm, useRunForm, type RunForm } from '../../stores/run-form';
 import { closeDialog } from '../../stores/ui';
 import { EnvFilePicker, KeyValueRows, MountRowFields, PortRowFields, SelectField, TextField } from './RunFields';
+
+const NETWORK_WORDS: Record<string, string> = {
+  [HOST_NETWORK]: 'host (the engine host’s own network: no isolation, no ports to publish)',
+  [NO_NETWORK]: 'none (no network at all)',
+};
+const PULL_WORDS: Record<(typeof PULL_POLICIES)[number], string> = {
+  missing: 'when missing (default)',
+  always: 'always, for the newest',
+  never: 'never: use this engine’s image',
+};
 
 function Section({ title, onAdd, addLabel, children }: { title: string; onAdd?: () => void; addLabel?: string; children: ReactNode }) {
   return (
@@ -78,7 +88,16 @@ export function RunDialog() {
         <SelectField label="Network" field="network">
           <option value="">default (bridge)</option>
           {networkNames.map((n) => (
-            <option key={n}>{n}</option>
+            <option key={n} value={n}>
+              {NETWORK_WORDS[n] ?? n}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField label="Pull" field="pull">
+          {PULL_POLICIES.map((p) => (
+            <option key={p} value={p}>
+              {PULL_WORDS[p]}
+            </option>
           ))}
         </SelectField>
         <SelectField label="Restart" field="restart">
@@ -93,6 +112,9 @@ export function RunDialog() {
         <TextField label="Working directory" field="workdir" placeholder="image default" />
         <TextField label="Add capabilities" field="capAdd" placeholder="e.g. NET_ADMIN" />
         <TextField label="Drop capabilities" field="capDrop" placeholder="e.g. ALL" />
+        <TextField label="Hostname" field="hostname" placeholder="the container's id" />
+        <TextField label="Add hosts" field="addHosts" placeholder="e.g. db.local:10.0.0.5 gw:host-gateway" />
+        <TextField label="Devices" field="devices" placeholder="e.g. /dev/fuse /dev/snd:/dev/snd:rw" />
       </div>
       <div className="checks">
         {check('Remove when it exits (--rm)', 'autoRemove', form)}
@@ -100,7 +122,25 @@ export function RunDialog() {
         {check('TTY (-t)', 'tty', form)}
         {check('Read-only root filesystem', 'readOnly', form)}
         {check('Run an init process (--init)', 'init', form)}
+        {check('Privileged (--privileged)', 'privileged', form)}
       </div>
+      {form.privileged && (
+        <p className="warning" role="note">
+          A privileged container gets every capability and every device of the engine’s host (the Berth VM, or this computer for a local engine), with no isolation to speak of: what runs in it
+          can take that machine over. Run only images you trust this way.
+        </p>
+      )}
+
+      <Section title="Health check">
+        <div className="run-grid">
+          <TextField label="Health check command" field="healthCmd" placeholder="e.g. curl -f http://localhost/ || exit 1" />
+          <TextField label="Health check interval" field="healthInterval" placeholder="30s" />
+          <TextField label="Health check timeout" field="healthTimeout" placeholder="30s" />
+          <TextField label="Health check retries" field="healthRetries" placeholder="3" />
+          <TextField label="Health check start period" field="healthStartPeriod" placeholder="0s" />
+        </div>
+        {check("Turn off the image's health check (--no-healthcheck)", 'noHealthcheck', form)}
+      </Section>
 
       <Section title="Labels" onAdd={() => addRow('labels')} addLabel="Label">
         <KeyValueRows list="labels" noun="Label" keyPlaceholder="key" />

@@ -193,7 +193,7 @@ export function EnvFilePicker() {
   );
 }
 
-export function SelectField({ label, field, children }: { label: string; field: 'network' | 'restart'; children: ReactNode }) {
+export function SelectField({ label, field, children }: { label: string; field: 'network' | 'restart' | 'pull'; children: ReactNode }) {
   const value = useRunForm((s) => s.form[field]);
   const error = useRefusal(field);
   return (
