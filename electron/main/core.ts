@@ -25,6 +25,7 @@ import { RegistryLogins, type SecretCodec } from './services/registry-logins';
 import { paths } from './paths';
 import { NetworksService } from './services/networks';
 import { RunService } from './services/run';
+import { PortsService } from './services/ports';
 import { spawn as spawnPty } from 'node-pty';
 import { ExecService } from './terminal/exec';
 import { HostShellService } from './terminal/host-shell';
@@ -93,6 +94,7 @@ function connect(dockerHost: string, hub: EventHub, opts: CoreOptions, logins: R
     volumes: new VolumesService(docker),
     networks: new NetworksService(docker),
     run: new RunService(docker, endpoint.kind === 'unix', (ref) => imageTransfer.pullQuietly(ref)),
+    ports: new PortsService(endpoint, tunnel && ((host, port) => tunnel.forwardPort(host, port))),
     exec: new ExecService(docker),
     files: new FilesService(docker),
     compose: new ComposeService(docker, { dockerHost: formatEndpoint(local) }),

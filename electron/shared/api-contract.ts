@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { ErrorPayload } from './errors';
-import { imageIdOrReference, imageReference } from './validation';
+import { imageIdOrReference, imageReference, ipAddress } from './validation';
 import { UPLOAD_PIECE } from './transfer';
 import { runSpec } from './run-spec';
 import type {
@@ -171,6 +171,8 @@ export const requests = {
   'containers.list': request<ContainerSummary[]>()(none),
   'containers.inspect': request<unknown>()(z.object({ id: ref }).strict()),
   'containers.health': request<HealthReport>()(z.object({ id: ref }).strict()),
+  /** Where this computer reaches a published port (for an ssh:// engine, a port Berth forwards). */
+  'ports.address': request<{ address: string; url: string }>()(z.object({ port: z.number().int().min(1).max(65535), ip: ipAddress.or(z.literal('')).optional() }).strict()),
   'containers.action': request<BulkResult[]>()(
     z.object({ ids: ids(ref), action: z.enum(CONTAINER_ACTIONS) }).strict(),
   ),

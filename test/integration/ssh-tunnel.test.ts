@@ -107,6 +107,35 @@ describe('an ssh:// engine in the core', () => {
     }
   });
 
+  it("opens a remote container's published port through a port forwarded over SSH", async () => {
+    const core = sshCore({ BERTH_SSH_HOST_KEY: sshd.hostKey });
+    try {
+      await waitFor(() => core.engine.getStatus().state === 'up' || undefined, 15_000, 'engine up over ssh');
+      const name = uniq('ssh-port');
+      docker.cli(['run', '-d', '--name', name, '-p', '127.0.0.1::8080', TEST_IMAGE, 'sh', '-c', 'mkdir /www && echo over-ssh > /www/index.html && exec httpd -f -p 8080 -h /www']);
+      const published = Number(docker.cli(['port', name, '8080/tcp']).trim().split(':').at(-1));
+      const reply = await core.router.handle('ports.address', { port: published, ip: '127.0.0.1' });
+      expect(reply.ok).toBe(true);
+      const { address, url } = (reply as { value: { address: string; url: string } }).value;
+      const local = Number(address.split(':')[1]);
+      expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
+      expect(local).not.toBe(published); // a port of its own here, not the remote one
+      const body = await waitFor(() => fetch(`${url}index.html`).then((r) => r.text(), () => undefined), 10_000, 'the page over the forward');
+      expect(body).toBe('over-ssh\n');
+      // Asked again: the same forward. Many at once: each answered.
+      expect(await core.router.handle('ports.address', { port: published, ip: '127.0.0.1' })).toMatchObject({ ok: true, value: { address } });
+      const bodies = await Promise.all(Array.from({ length: 20 }, () => fetch(`${url}index.html`).then((r) => r.text())));
+      expect(new Set(bodies)).toEqual(new Set(['over-ssh\n']));
+      // A port nothing listens on: the local connection is closed, nothing hangs.
+      const dead = (await core.router.handle('ports.address', { port: 9, ip: '127.0.0.1' })) as { value: { url: string } };
+      await expect(fetch(dead.value.url, { signal: AbortSignal.timeout(10_000) })).rejects.toThrow(/fetch failed/);
+      core.dispose();
+      await waitFor(() => fetch(url).then(() => undefined, () => true), 5000, 'the forward closed with the core');
+    } finally {
+      core.dispose();
+    }
+  });
+
   it('an unknown host key keeps the engine unreachable, with the reason', async () => {
     const core = sshCore({ BERTH_SSH_HOST_KEY: 'SHA256:wrongwrongwrongwrongwrongwrongwrongwrongwro' });
     try {

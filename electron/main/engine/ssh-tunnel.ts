@@ -70,6 +70,8 @@ export function generateKeyPair(comment: string, generate: KeyGen = utils.genera
   }
 }
 const KEYGEN_ATTEMPTS = 20;
+/** Published ports forwarded at once (each a listener on 127.0.0.1); past it, the oldest is closed. */
+const MAX_PORT_FORWARDS = 64;
 
 interface Forwarded {
   client: Client;
@@ -89,6 +91,8 @@ export class SshTunnel {
   private client: Client | undefined;
   private connecting: Promise<Client> | undefined;
   private readonly sockets = new Set<Socket>();
+  /** forwardPort's listeners, by remote host:port (in the order made). */
+  private readonly portForwards = new Map<string, { server: Server; port: number }>();
   private closed = false;
   /** Counts the closes: a connection begun before one is not kept after it. */
   private closes = 0;
@@ -285,6 +289,49 @@ export class SshTunnel {
     sock.once('close', () => stream.close());
   }
 
+  /**
+   * A local port (on 127.0.0.1) forwarded to `host:port` as the remote machine sees it: a published
+   * port of the remote engine, opened from here. One listener per target, kept until close.
+   */
+  async forwardPort(host: string, port: number): Promise<number> {
+    if (this.closed) throw new Error('the SSH tunnel is closed');
+    const key = `${host}:${port}`;
+    const known = this.portForwards.get(key);
+    if (known) return known.port;
+    if (this.portForwards.size >= MAX_PORT_FORWARDS) {
+      const [oldest, f] = this.portForwards.entries().next().value!;
+      this.portForwards.delete(oldest);
+      f.server.close();
+    }
+    const server = createServer((sock) => {
+      this.sockets.add(sock);
+      sock.once('close', () => this.sockets.delete(sock));
+      sock.on('error', () => undefined);
+      this.connect().then(
+        (client) =>
+          client.forwardOut('127.0.0.1', 0, host, port, (err, stream) => {
+            if (err || sock.destroyed) {
+              if (err) this.log(`Port ${key} on the remote machine is not reachable: ${err.message}`);
+              stream?.close();
+              return void sock.destroy();
+            }
+            this.join(sock, stream);
+          }),
+        () => sock.destroy(),
+      );
+    });
+    const local = await new Promise<number>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
+    });
+    if (this.closed) {
+      server.close();
+      throw new Error('the SSH tunnel is closed');
+    }
+    this.portForwards.set(key, { server, port: local });
+    return local;
+  }
+
   /** Runs a command on the remote; resolves with its output and exit code. */
   async exec(command: string): Promise<{ code: number | null; output: string }> {
     const client = await this.connect();
@@ -308,6 +355,8 @@ export class SshTunnel {
     const server = this.server;
     this.server = undefined;
     for (const s of this.sockets) s.destroy();
+    for (const f of this.portForwards.values()) f.server.close();
+    this.portForwards.clear();
     this.spare.close();
     this.client?.end();
     this.client = undefined;

@@ -8,6 +8,7 @@ import type { DiskService } from '../../services/disk';
 import type { VolumesService } from '../../services/volumes';
 import type { NetworksService } from '../../services/networks';
 import type { RunService } from '../../services/run';
+import type { PortsService } from '../../services/ports';
 import type { ComposeService } from '../../services/compose';
 import type { ContextsService } from '../../services/contexts';
 import type { PreferencesService } from '../../services/settings';
@@ -26,6 +27,7 @@ export interface Services {
   volumes: VolumesService;
   networks: NetworksService;
   run: RunService;
+  ports: PortsService;
   exec: ExecService;
   files: FilesService;
   compose: ComposeService;
@@ -61,6 +63,7 @@ export function createHandlers(s: Services): Handlers {
     'containers.health': ({ id }) => s.containers.health(id),
     'containers.action': ({ ids, action }) => s.containers.action(ids, action),
     'containers.run': (spec) => s.run.run(spec),
+    'ports.address': ({ port, ip }) => s.ports.address(port, ip),
     'containers.remove': ({ ids, force, volumes }) => s.containers.remove(ids, { force, volumes }),
     'containers.files.list': ({ id, path }) => s.files.list(id, path),
 
