@@ -36,13 +36,13 @@ function fakeElectron(opts: { lock?: boolean; notifications?: boolean } = {}) {
     shown = false;
     hidden = false;
     loaded?: string;
-    openHandler?: () => { action: string };
+    openHandler?: (d: { url: string }) => { action: string };
     webContents = Object.assign(on(), {
       id: 1,
       sent: [] as unknown[],
       isDestroyed: () => false,
       send: (_ch: string, m: unknown) => this.webContents.sent.push(m),
-      setWindowOpenHandler: (h: () => { action: string }) => (this.openHandler = h),
+      setWindowOpenHandler: (h: (d: { url: string }) => { action: string }) => (this.openHandler = h),
     });
     constructor(public options: Record<string, unknown>) {
       windows.push(this);
@@ -140,7 +140,11 @@ describe('Electron shell (fake electron)', () => {
     expect(win.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false, preload: '/p/preload.cjs' });
     expect(win.loaded).toBe(APP_URL);
     expect(f.protocol.registerSchemesAsPrivileged).toHaveBeenCalled();
-    expect(win.openHandler!()).toEqual({ action: 'deny' }); // no new windows
+    // No new windows; a web page (a published port) opens in the system browser, nothing else does.
+    for (const url of ['http://127.0.0.1:8080/', 'https://example.test/x', 'file:///etc/passwd', 'javascript:alert(1)', 'berth://app/index.html', 'http://user:pw@127.0.0.1:1/', 'not a url', 'http://']) {
+      expect(win.openHandler!({ url }), url).toEqual({ action: 'deny' });
+    }
+    expect(f.shell.openExternal.mock.calls).toEqual([['http://127.0.0.1:8080/'], ['https://example.test/x']]);
     const nav = { preventDefault: vi.fn() };
     win.webContents.emit('will-navigate', nav, 'https://evil.example/');
     expect(nav.preventDefault).toHaveBeenCalled();

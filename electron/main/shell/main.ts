@@ -93,6 +93,16 @@ export const HIDDEN_ARG = '--hidden';
 /** The dashboard's address without its access token (or anything after the path), fit for a log. */
 const withoutToken = (url: string): string => url.replace(/[?#].*$/s, '');
 
+/** http(s) only, with a host: what the system browser may be asked to open. */
+export function isWebUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '' && !u.username && !u.password;
+  } catch {
+    return false;
+  }
+}
+
 /** A second Berth on a data folder held by another: say where the first is, open its dashboard, quit. */
 function handOver(electron: ElectronModule, reply: ShowReply): void {
   console.log(`berth: Berth is already running for this data folder (process ${reply.pid}); ${reply.url ? `opening its dashboard at ${withoutToken(reply.url)}` : 'its window is in front now'}.`);
@@ -149,7 +159,11 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
   function createWindow(): Electron.BrowserWindow {
     const w = new BrowserWindow(windowOptions(opts.preload));
     const wc = w.webContents;
-    wc.setWindowOpenHandler(() => ({ action: 'deny' }));
+    // No new windows: a link to a web page (a published port) opens in the system browser, nothing else opens.
+    wc.setWindowOpenHandler(({ url }) => {
+      if (isWebUrl(url)) void electron.shell.openExternal(url);
+      return { action: 'deny' };
+    });
     wc.on('will-navigate', (e, url) => {
       if (!url.startsWith(`${SCHEME}://app/`)) e.preventDefault();
     });

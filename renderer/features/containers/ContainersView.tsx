@@ -7,24 +7,37 @@ import { containerAction, removeContainers } from '../../stores/actions';
 import { containers } from '../../stores/resources';
 import { openContainer, openDialog } from '../../stores/ui';
 import { openRunDialog } from '../../stores/run-form';
+import { copyPortAddress, openPort } from '../../stores/ports';
 import { ComposeProjects } from './ComposeProjects';
 import { ResourceList } from '../ResourceList';
 
 function Ports({ c }: { c: ContainerSummary }) {
   return (
     <span className="ports">
-      {c.ports.map((p) =>
-        p.publicPort ? (
-          <a key={`${p.privatePort}/${p.type}`} href={`http://127.0.0.1:${p.publicPort}`} target="_blank" rel="noreferrer">
-            {p.publicPort}:{p.privatePort}
-            {p.type === 'tcp' ? '' : `/${p.type}`}
-          </a>
-        ) : (
-          <span key={`${p.privatePort}/${p.type}`} className="muted">
-            {p.privatePort}/{p.type}
+      {c.ports.map((p) => {
+        const key = `${p.privatePort}/${p.type}/${p.ip ?? ''}`;
+        const label = `${p.publicPort}:${p.privatePort}${p.type === 'tcp' ? '' : `/${p.type}`}`;
+        if (!p.publicPort)
+          return (
+            <span key={key} className="muted">
+              {p.privatePort}/{p.type}
+            </span>
+          );
+        return (
+          <span key={key} className="port">
+            {p.type === 'tcp' ? (
+              <button className="link" title={`Open port ${p.publicPort} in the browser`} onClick={() => void openPort(p)}>
+                {label}
+              </button>
+            ) : (
+              <span>{label}</span>
+            )}
+            <button className="icon" aria-label={`Copy the address of port ${p.publicPort}${p.type === 'tcp' ? '' : `/${p.type}`}`} title="Copy host:port" onClick={() => void copyPortAddress(p)}>
+              ⧉
+            </button>
           </span>
-        ),
-      )}
+        );
+      })}
     </span>
   );
 }

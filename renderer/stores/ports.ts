@@ -1,0 +1,30 @@
+/** Opening a published port (in the system browser from the desktop app, a new tab in browser mode) and copying its address. */
+import type { PortMapping } from '../../electron/shared/models';
+import { api } from '../api';
+import { refusalOf, toast } from './ui';
+
+async function addressOf(p: PortMapping): Promise<{ address: string; url: string } | undefined> {
+  try {
+    return await api().call('ports.address', { port: p.publicPort!, ip: p.ip ?? '' });
+  } catch (e) {
+    const r = refusalOf(e);
+    toast({ kind: 'error', title: `Port ${p.publicPort} cannot be opened from here`, message: r.message, ...(r.hint ? { hint: r.hint } : {}) });
+    return undefined;
+  }
+}
+
+export async function openPort(p: PortMapping): Promise<void> {
+  const a = await addressOf(p);
+  if (a) window.open(a.url, '_blank', 'noopener,noreferrer');
+}
+
+export async function copyPortAddress(p: PortMapping): Promise<void> {
+  const a = await addressOf(p);
+  if (!a) return;
+  try {
+    await navigator.clipboard.writeText(a.address);
+    toast({ kind: 'success', title: `Copied ${a.address}` });
+  } catch {
+    toast({ kind: 'error', title: `Could not copy ${a.address}`, message: 'The browser did not allow the clipboard.' });
+  }
+}
