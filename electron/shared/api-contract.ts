@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { ErrorPayload } from './errors';
 import { imageIdOrReference, imageReference, ipAddress } from './validation';
 import { UPLOAD_PIECE } from './transfer';
-import { runSpec } from './run-spec';
+import { runSpec, type RunSpecInput } from './run-spec';
 import type {
   ContainerSummary,
   HealthChange,
@@ -56,6 +56,13 @@ const imageRef = imageIdOrReference;
 const reference = imageReference;
 const CLEANUP_KINDS = ['containers', 'dangling-images', 'unused-images', 'volumes', 'build-cache'] as const satisfies readonly CleanupKind[];
 const ids = (item: z.ZodType<string>) => z.array(item).min(1).max(1000);
+
+/** A Dockerfile instruction `docker commit --change` takes. */
+export const COMMIT_INSTRUCTIONS = ['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'LABEL', 'ONBUILD', 'USER', 'VOLUME', 'WORKDIR', 'HEALTHCHECK', 'STOPSIGNAL'] as const;
+const commitChange = z
+  .string()
+  .max(4096)
+  .refine((c) => new RegExp(`^\\s*(${COMMIT_INSTRUCTIONS.join('|')})\\s+\\S`, 'i').test(c), `must be a Dockerfile instruction that a commit takes: ${COMMIT_INSTRUCTIONS.join(', ')}`);
 
 const CIDR_V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 export const cidr = z.string().refine((s) => {
@@ -171,6 +178,21 @@ export const requests = {
   'containers.list': request<ContainerSummary[]>()(none),
   'containers.inspect': request<unknown>()(z.object({ id: ref }).strict()),
   'containers.health': request<HealthReport>()(z.object({ id: ref }).strict()),
+  /** The run spec that makes a container like this one ("run again", "copy as docker run"). */
+  'containers.runSpec': request<RunSpecInput>()(z.object({ id: ref }).strict()),
+  'containers.rename': request<void>()(z.object({ id: ref, name: resourceName.min(1, 'is required') }).strict()),
+  'containers.commit': request<{ id: string }>()(
+    z
+      .object({
+        id: ref,
+        ref: reference.optional(),
+        message: z.string().max(4096).optional(),
+        author: z.string().max(256).optional(),
+        changes: z.array(commitChange).max(100).default([]),
+        pause: z.boolean().default(true),
+      })
+      .strict(),
+  ),
   /** Where this computer reaches a published port (for an ssh:// engine, a port Berth forwards). */
   'ports.address': request<{ address: string; url: string }>()(z.object({ port: z.number().int().min(1).max(65535), ip: ipAddress.or(z.literal('')).optional() }).strict()),
   'containers.action': request<BulkResult[]>()(
@@ -296,6 +318,8 @@ export const streams = {
   'containers.stats': stream<StatsSample>()(z.object({ id: ref }).strict()),
   /** A tar of a file or folder in the container, in pieces of bytes. */
   'containers.files.download': stream<Uint8Array>()(z.object({ id: ref, path: containerPath }).strict()),
+  /** `docker export`: the container's filesystem as a tar. */
+  'containers.export': stream<Uint8Array>()(z.object({ id: ref }).strict()),
   /**
    * Writes one file into a folder of the container. Input: the content in pieces of bytes; each
    * chunk acknowledges the bytes the engine has taken (send the next pieces on those acks).

@@ -135,7 +135,7 @@ describe('toDockerRunCommand', () => {
         command: ["echo it's up"],
       }),
     ).toBe(
-      "docker run -d --rm -it --name web -p 127.0.0.1:8080:80 -p 0.0.0.0::53/udp -v data:/data:ro -v /cache -v /home/me/site:/usr/share/nginx/html --tmpfs /run:size=65536 -e 'GREETING=hello world' --network front --cpus 1.5 --memory 512m --user 1000:1000 --workdir /srv --label team=web --read-only --cap-add NET_ADMIN --cap-drop ALL --init --entrypoint /bin/sh nginx:1.27 -c 'echo it'\\''s up'",
+      "docker run -d --rm -it --name web -p 127.0.0.1:8080:80 -p 0.0.0.0::53/udp -v data:/data:ro -v /cache -v /home/me/site:/usr/share/nginx/html --tmpfs /run:size=64k -e 'GREETING=hello world' --network front --cpus 1.5 --memory 512m --user 1000:1000 --workdir /srv --label team=web --read-only --cap-add NET_ADMIN --cap-drop ALL --init --entrypoint /bin/sh nginx:1.27 -c 'echo it'\\''s up'",
     );
   });
 

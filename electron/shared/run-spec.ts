@@ -186,7 +186,7 @@ export function toDockerRunCommand(s: RunSpecInput): string {
     a.push('-p', `${host}${p.containerPort}${p.protocol === 'udp' ? '/udp' : ''}`);
   }
   for (const m of s.mounts ?? []) {
-    if (m.type === 'tmpfs') a.push('--tmpfs', `${m.target}${m.sizeBytes ? `:size=${m.sizeBytes}` : ''}`);
+    if (m.type === 'tmpfs') a.push('--tmpfs', `${m.target}${m.sizeBytes ? `:size=${formatBytesFlag(m.sizeBytes)}` : ''}`);
     else if (m.type === 'volume' && !m.source) a.push('-v', `${m.target}${m.readOnly ? ':ro' : ''}`);
     else a.push('-v', `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`);
   }

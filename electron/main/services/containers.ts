@@ -6,7 +6,10 @@ import type { LogLine, StatsSample } from '../../shared/models';
 import { toStatsSample, type EngineStats } from '../engine/stats';
 import type { StreamSink } from '../api/router';
 import { LineSplitter, LogDecoder, openLogStream, type LogOptions } from '../engine/log-stream';
-import { withStream } from './transfer';
+import { sendFile, withStream } from './transfer';
+import { runSpecOf } from './run-again';
+import { parseReference, repository } from '../../shared/image-ref';
+import type { RunSpecInput } from '../../shared/run-spec';
 import { bulk } from './bulk';
 import { shellJoin } from '../../shared/run-spec';
 
@@ -133,6 +136,39 @@ export class ContainersService {
 
   inspect(id: string): Promise<unknown> {
     return this.docker.getContainer(id).inspect();
+  }
+
+  /** The run spec that makes a container like this one ("run again", "copy as docker run"). */
+  async runSpec(id: string): Promise<RunSpecInput> {
+    const c = await this.docker.getContainer(id).inspect();
+    const image = await this.docker
+      .getImage(c.Image)
+      .inspect()
+      .catch(() => ({})); // the image is gone: everything the container has is said
+    return runSpecOf(c, image);
+  }
+
+  async rename(id: string, name: string): Promise<void> {
+    await this.docker.getContainer(id).rename({ name });
+  }
+
+  /** `docker commit`: a new image from the container, tagged `ref` when given. */
+  async commit(id: string, o: { ref?: string; message?: string; author?: string; changes: string[]; pause: boolean }): Promise<{ id: string }> {
+    const r = o.ref ? parseReference(o.ref) : undefined;
+    const res = (await this.docker.getContainer(id).commit({
+      ...(r ? { repo: repository(r), tag: r.tag ?? 'latest' } : {}),
+      ...(o.message ? { comment: o.message } : {}),
+      ...(o.author ? { author: o.author } : {}),
+      ...(o.changes.length ? { changes: o.changes } : {}),
+      pause: o.pause,
+    })) as { Id?: string };
+    return { id: res.Id ?? '' };
+  }
+
+  /** `docker export`: the container's filesystem as a tar, streamed. */
+  async export(id: string, sink: StreamSink<Uint8Array>): Promise<void> {
+    const stream = (await this.docker.getContainer(id).export()) as unknown as Readable;
+    await withStream(stream, sink.signal, () => sendFile(stream, sink));
   }
 
   async health(id: string): Promise<HealthReport> {
