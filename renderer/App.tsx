@@ -5,6 +5,7 @@ import { Toasts } from './components/Toasts';
 import { ContainerDetail } from './features/containers/ContainerDetail';
 import { ContainersView } from './features/containers/ContainersView';
 import { ComposeUpDialog } from './features/containers/ComposeUpDialog';
+import { CommitDialog, RenameDialog } from './features/containers/ContainerDialogs';
 import { HistoryDialog, ImageJobDialog, RegistriesDialog, TagDialog } from './features/images/ImageDialogs';
 import { CleanupDialog, DiskView } from './features/disk/DiskView';
 import { SettingsView } from './features/settings/SettingsView';
@@ -134,6 +135,8 @@ export function App() {
       {dialog?.kind === 'volume-create' && <CreateVolumeDialog />}
       {dialog?.kind === 'network-create' && <CreateNetworkDialog />}
       {dialog?.kind === 'network-connect' && <ConnectDialog networkId={dialog.networkId} networkName={dialog.networkName} />}
+      {dialog?.kind === 'container-rename' && <RenameDialog id={dialog.id} name={dialog.name} />}
+      {dialog?.kind === 'container-commit' && <CommitDialog id={dialog.id} name={dialog.name} />}
       {confirm && <ConfirmDialog request={confirm} onAnswer={answerConfirm} />}
       <Toasts toasts={toasts} onDismiss={dismissToast} />
     </div>

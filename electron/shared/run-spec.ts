@@ -166,7 +166,8 @@ export function shellJoin(args: readonly string[]): string {
   return args.map(shellQuote).join(' ');
 }
 
-function formatBytesFlag(n: number): string {
+/** Bytes -> docker's flag form: 536870912 -> "512m". */
+export function formatBytesFlag(n: number): string {
   for (const [unit, size] of [['g', 1024 ** 3], ['m', 1024 ** 2], ['k', 1024]] as const) if (n % size === 0) return `${n / size}${unit}`;
   return String(n);
 }

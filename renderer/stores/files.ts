@@ -94,6 +94,20 @@ export async function downloadPath(id: string, path: string, save: (blob: Blob, 
   }
 }
 
+/** `docker export`: the whole filesystem as `<name>.tar` (not what volumes hold), listed with the transfers. */
+export async function exportFilesystem(id: string, name: string, save: (blob: Blob, name: string) => void = saveBlob): Promise<void> {
+  const t = receiveBlob((on) => api().stream('containers.export', { id }, on), 'application/x-tar', (bytes) => updateTransfer(key, { bytes }));
+  const key = addTransfer({ kind: 'download', label: `${name} (its whole filesystem)` }, t.cancel);
+  try {
+    const blob = await t.done;
+    if (!blob) return; // cancelled
+    save(blob, `${name}.tar`);
+    updateTransfer(key, { status: 'done' });
+  } catch (e) {
+    updateTransfer(key, { status: 'failed', error: (e as Error).message });
+  }
+}
+
 /** Uploads one file into `dir`; resolves true when it is in the container, false when it failed or was cancelled. */
 export async function uploadFile(id: string, dir: string, file: Blob & { name: string }): Promise<boolean> {
   const t = sendBlob((on) => api().stream('containers.files.upload', { id, dir, name: file.name, size: file.size }, on), file, ({ bytes }) => updateTransfer(key, { bytes }));

@@ -1,8 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Reply } from '../../electron/shared/wire';
+import { runSpec } from '../../electron/shared/run-spec';
 import { connectApi } from '../api';
 import { fakeTransport, type FakeTransport } from '../api/fake-transport';
-import { addRow, commandPreview, emptyForm, formToSpec, openRunDialog, pickEnvFile, removeEnvFile, removeRow, setRow, submitRun, updateForm, useRunForm } from './run-form';
+import { addRow, commandPreview, emptyForm, formToSpec, openRunDialog, specToForm, pickEnvFile, removeEnvFile, removeRow, setRow, submitRun, updateForm, useRunForm } from './run-form';
 import { useUi } from './ui';
 
 let t: FakeTransport;
@@ -120,6 +121,40 @@ describe('run form -> spec', () => {
         "docker run -d --hostname box --add-host db.local:10.0.0.5 --add-host v6:::1 --add-host gw:host-gateway --privileged --device /dev/fuse --device /dev/snd:/dev/sound:rw --pull=never --health-cmd 'curl -f http://localhost/ || exit 1' --health-interval 5s --health-timeout 1500ms --health-retries 4 --health-start-period 1m nginx",
     });
     expect(formToSpec({ ...emptyForm('nginx'), network: 'host' })).toEqual({ spec: expect.objectContaining({ network: 'host', health: undefined }) });
+  });
+
+  it('a spec shown in the form reads back as the same spec (run again)', () => {
+    const spec = runSpec.parse({
+      image: 'nginx:1.27',
+      command: ['sh', '-c', "echo 'hi there'"],
+      entrypoint: ['/docker-entrypoint.sh'],
+      ports: [{ hostIp: '0.0.0.0', hostPort: 8080, containerPort: 80 }, { hostIp: '::1', containerPort: 53, protocol: 'udp' }],
+      mounts: [{ type: 'volume', source: 'data', target: '/data', readOnly: true }, { type: 'volume', target: '/anon' }, { type: 'bind', source: '/srv', target: '/srv' }, { type: 'tmpfs', target: '/run', sizeBytes: 64 * 2 ** 20 }],
+      env: [{ key: 'A', value: 'x = y' }],
+      labels: { team: 'web' },
+      network: 'front',
+      restart: 'on-failure',
+      maxRetries: 3,
+      interactive: true,
+      tty: true,
+      cpus: 0.5,
+      memoryBytes: 3 * 2 ** 30,
+      user: '1000:1000',
+      workdir: '/w',
+      readOnly: true,
+      capAdd: ['NET_ADMIN', 'SYS_TIME'],
+      capDrop: ['ALL'],
+      init: true,
+      hostname: 'box',
+      addHosts: [{ host: 'db', ip: '10.0.0.5' }, { host: 'v6', ip: '::1' }, { host: 'gw', ip: 'host-gateway' }],
+      privileged: true,
+      devices: [{ host: '/dev/fuse' }, { host: '/dev/snd', container: '/dev/sound' }, { host: '/dev/sda', permissions: 'r' }],
+      pull: 'always',
+      health: { command: 'curl -f http://localhost/', intervalMs: 1500, timeoutMs: 90_000, retries: 4, startPeriodMs: 500 },
+    });
+    const back = formToSpec(specToForm(spec));
+    expect('spec' in back && runSpec.parse(back.spec)).toEqual(spec);
+    expect(formToSpec(specToForm(runSpec.parse({ image: 'x', noHealthcheck: true })))).toEqual({ spec: expect.objectContaining({ image: 'x', noHealthcheck: true, health: undefined }) });
   });
 
   it('previews the docker run command once the form is valid', () => {

@@ -8,7 +8,7 @@
 import { create } from 'zustand';
 import { requests } from '../../electron/shared/api-contract';
 import { BerthError } from '../../electron/shared/errors';
-import { parseBytes, parseDuration, splitArgs, toDockerRunCommand, type RunSpecInput, PULL_POLICIES, RESTART_POLICIES } from '../../electron/shared/run-spec';
+import { formatBytesFlag, formatDuration, parseBytes, parseDuration, shellJoin, splitArgs, toDockerRunCommand, type RunSpecInput, PULL_POLICIES, RESTART_POLICIES } from '../../electron/shared/run-spec';
 import { formatIssues } from '../../electron/shared/validation';
 import { api } from '../api';
 import { readEnvFile } from '../lib/env-file';
@@ -102,7 +102,7 @@ function hostEntry(word: string): { host: string; ip: string } {
 function deviceEntry(word: string): { host: string; container?: string; permissions?: string } {
   const [host = '', container, permissions, ...rest] = word.split(':');
   if (rest.length) throw new FieldError('devices', `"${word}" is not host-path[:container-path[:permissions]]`);
-  return { host, ...(container ? { container } : {}), ...(permissions ? { permissions } : {}) };
+  return { host, ...(container && container !== host ? { container } : {}), ...(permissions ? { permissions } : {}) };
 }
 
 export function formToSpec(f: RunForm): { spec: RunSpecInput } | { error: string; field?: FieldId } {
@@ -206,6 +206,49 @@ export function formToSpec(f: RunForm): { spec: RunSpecInput } | { error: string
   }
 }
 
+/** A spec as the form shows it (formToSpec's inverse): "run again" opens the dialog with it. */
+export function specToForm(s: RunSpecInput): RunForm {
+  const text = (v: number | undefined, f: (n: number) => string = String) => (v === undefined ? '' : f(v));
+  const h = s.health;
+  return {
+    ...emptyForm(s.image),
+    name: s.name ?? '',
+    command: s.command ? shellJoin(s.command) : '',
+    entrypoint: s.entrypoint ? shellJoin(s.entrypoint) : '',
+    ports: (s.ports ?? []).map((p) => ({ hostIp: p.hostIp ?? '127.0.0.1', hostPort: text(p.hostPort), containerPort: String(p.containerPort), protocol: p.protocol ?? 'tcp' })),
+    mounts: (s.mounts ?? []).map((m) =>
+      m.type === 'tmpfs' ? { type: 'tmpfs', source: '', target: m.target, readOnly: false, size: text(m.sizeBytes, formatBytesFlag) } : { type: m.type, source: m.source ?? '', target: m.target, readOnly: m.readOnly ?? false, size: '' },
+    ),
+    env: (s.env ?? []).map((e) => ({ key: e.key, value: e.value })),
+    labels: Object.entries(s.labels ?? {}).map(([key, value]) => ({ key, value })),
+    network: s.network ?? '',
+    restart: s.restart ?? 'no',
+    maxRetries: text(s.maxRetries),
+    autoRemove: s.autoRemove ?? false,
+    interactive: s.interactive ?? false,
+    tty: s.tty ?? false,
+    readOnly: s.readOnly ?? false,
+    init: s.init ?? false,
+    cpus: text(s.cpus),
+    memory: text(s.memoryBytes, formatBytesFlag),
+    user: s.user ?? '',
+    workdir: s.workdir ?? '',
+    capAdd: (s.capAdd ?? []).join(' '),
+    capDrop: (s.capDrop ?? []).join(' '),
+    hostname: s.hostname ?? '',
+    addHosts: (s.addHosts ?? []).map((a) => `${a.host}${a.ip.includes(':') ? '=' : ':'}${a.ip}`).join(' '),
+    devices: (s.devices ?? []).map((d) => [d.host, ...(d.container || d.permissions ? [d.container ?? d.host] : []), ...(d.permissions ? [d.permissions] : [])].join(':')).join(' '),
+    privileged: s.privileged ?? false,
+    pull: s.pull ?? 'missing',
+    healthCmd: h?.command ?? '',
+    healthInterval: text(h?.intervalMs, formatDuration),
+    healthTimeout: text(h?.timeoutMs, formatDuration),
+    healthRetries: text(h?.retries),
+    healthStartPeriod: text(h?.startPeriodMs, formatDuration),
+    noHealthcheck: s.noHealthcheck ?? false,
+  };
+}
+
 /** The equivalent docker run line, or why there is none yet. */
 export function commandPreview(f: RunForm): { command: string } | { error: string } {
   const r = formToSpec(f);
@@ -248,7 +291,11 @@ function clearErrorOn(touched: (field: FieldId) => boolean): void {
 }
 
 export function openRunDialog(image = ''): void {
-  useRunForm.setState({ form: emptyForm(image), busy: false, error: undefined, envFile: undefined });
+  openRunDialogWith(emptyForm(image));
+}
+
+export function openRunDialogWith(form: RunForm): void {
+  useRunForm.setState({ form, busy: false, error: undefined, envFile: undefined });
   openDialog({ kind: 'run' });
 }
 

@@ -48,7 +48,9 @@ export type DialogState =
   | { kind: 'cleanup'; what: CleanupKind }
   | { kind: 'volume-create' }
   | { kind: 'network-create' }
-  | { kind: 'network-connect'; networkId: string; networkName: string };
+  | { kind: 'network-connect'; networkId: string; networkName: string }
+  | { kind: 'container-rename'; id: string; name: string }
+  | { kind: 'container-commit'; id: string; name: string };
 
 export type View = ResourceKind | 'disk' | 'terminal' | 'vm' | 'settings';
 

@@ -25,7 +25,8 @@ import {
   type TailOption,
 } from '../../stores/logs';
 import { containers } from '../../stores/resources';
-import { closeContainer } from '../../stores/ui';
+import { closeContainer, openDialog } from '../../stores/ui';
+import { copyRunCommand, runAgain } from '../../stores/container-actions';
 import { hasTerminal } from '../../stores/terminals';
 import { saveBlob } from '../../lib/save-blob';
 import { TerminalPanel } from '../terminal/TerminalPanel';
@@ -266,6 +267,12 @@ export function ContainerDetail({ id }: { id: string }) {
           <span className="toolbar-actions">
             <button onClick={() => void containerAction([id], running ? 'stop' : 'start')}>{running ? 'Stop' : 'Start'}</button>
             <button onClick={() => void containerAction([id], 'restart')}>Restart</button>
+            <button onClick={() => void runAgain(id)} title="The Run dialog with this container's settings">
+              Run again…
+            </button>
+            <button onClick={() => void copyRunCommand(id)}>Copy as docker run</button>
+            <button onClick={() => openDialog({ kind: 'container-rename', id, name })}>Rename…</button>
+            <button onClick={() => openDialog({ kind: 'container-commit', id, name })}>Commit…</button>
             <button className="danger" onClick={() => void removeOpenContainer(id)}>
               Remove
             </button>
@@ -289,7 +296,7 @@ export function ContainerDetail({ id }: { id: string }) {
       </div>
       {tab === 'logs' && <LogsTab id={id} name={name} />}
       {tab === 'terminal' && <TerminalTab id={id} running={c?.state === 'running'} />}
-      {tab === 'files' && <FilesTab id={id} />}
+      {tab === 'files' && <FilesTab id={id} name={name} />}
       {tab === 'stats' && <StatsTab id={id} running={c?.state === 'running'} />}
       {tab === 'health' && <HealthTab id={id} />}
       {tab === 'inspect' && <InspectTab id={id} state={c?.state} />}

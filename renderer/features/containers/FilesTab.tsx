@@ -2,7 +2,7 @@ import { useEffect, useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { FileEntry } from '../../../electron/shared/models';
 import { formatBytes, relativeTime } from '../../lib/format';
-import { cancelTransfer, downloadPath, joinPath, openFolder, parentOf, refreshFolder, uploadFiles, useFiles, type Transfer } from '../../stores/files';
+import { cancelTransfer, downloadPath, exportFilesystem, joinPath, openFolder, parentOf, refreshFolder, uploadFiles, useFiles, type Transfer } from '../../stores/files';
 
 /** Outline icons as SVG paths (emoji fonts are not everywhere). */
 const ICON_PATH: Record<FileEntry['type'], string> = {
@@ -40,7 +40,7 @@ function TransferRow({ t }: { t: Transfer }) {
   );
 }
 
-export function FilesTab({ id }: { id: string }) {
+export function FilesTab({ id, name }: { id: string; name: string }) {
   const s = useFiles(useShallow((st) => ({ ...st })));
   const [typed, setTyped] = useState(s.path);
   const [dragging, setDragging] = useState(false);
@@ -87,6 +87,9 @@ export function FilesTab({ id }: { id: string }) {
             />
           </label>
           <button onClick={() => void downloadPath(id, s.path)}>Download folder</button>
+          <button onClick={() => void exportFilesystem(id, name)} title="docker export: every file but those in volumes, as one tar">
+            Export filesystem
+          </button>
         </span>
       </div>
       {s.error && <p className="list-error">{s.error}</p>}
