@@ -7,9 +7,12 @@ import { z } from 'zod';
 import { imageIdOrReference, ipAddress } from './validation';
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
-const absPath = z.string().min(1).max(4096).regex(/^\//, 'must be an absolute path (start with /)');
+export const absPath = z.string().min(1).max(4096).regex(/^\//, 'must be an absolute path (start with /)');
 const port = z.number().int().min(1, 'must be 1-65535').max(65535, 'must be 1-65535');
 const capability = z.string().regex(/^(CAP_)?[A-Z_]+$|^ALL$/, 'must be a capability name such as NET_ADMIN');
+
+/** --user: a name or uid, with a group or gid after a colon. */
+export const userSpec = z.string().regex(/^[a-zA-Z0-9_.-]+(:[a-zA-Z0-9_.-]+)?$/, 'must be user, uid, or user:group').max(256);
 
 export const RESTART_POLICIES = ['no', 'on-failure', 'always', 'unless-stopped'] as const;
 /** docker run --pull: missing (the default) pulls when the engine lacks the image. */
@@ -20,8 +23,8 @@ export const NO_NETWORK = 'none';
 
 /** A health check's durations, in ms: the engine takes 1 ms at least; a day at most is plenty. */
 const duration = z.number().int().min(1, 'must be at least 1ms').max(86_400_000, 'must be at most a day');
-/** RFC 1123 names; a hostname is at most 64 bytes (the kernel's limit). */
-const hostName = z.string().max(63, 'must be at most 63 characters').regex(/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/, 'must be letters, digits, "-" and "." (starting and ending with a letter or digit)');
+/** RFC 1123 names; a hostname is at most 64 bytes (the kernel's __NEW_UTS_LEN). */
+const hostName = z.string().max(64, 'must be at most 64 characters').regex(/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/, 'must be letters, digits, "-" and "." (starting and ending with a letter or digit)');
 const hostEntryName = z.string().max(253).regex(/^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?$/, 'must be a host name such as db.local');
 /** The engine's magic address for the host it runs on (docker run --add-host x:host-gateway). */
 export const HOST_GATEWAY = 'host-gateway';
@@ -53,7 +56,7 @@ export const runSpec = z
     tty: z.boolean().default(false),
     cpus: z.number().positive('must be more than 0').max(1024).optional(),
     memoryBytes: z.number().int().min(6 * 1024 * 1024, 'must be at least 6 MiB').optional(),
-    user: z.string().regex(/^[a-zA-Z0-9_.-]+(:[a-zA-Z0-9_.-]+)?$/, 'must be user, uid, or user:group').max(256).optional(),
+    user: userSpec.optional(),
     workdir: absPath.optional(),
     labels: z.record(z.string().min(1).max(256), z.string().max(4096)).default({}),
     readOnly: z.boolean().default(false),
@@ -137,11 +140,11 @@ export function parseBytes(text: string): number {
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** "5s", "1m30s", "500ms", "2h", or a bare number of seconds -> ms (docker's --health-* durations). */
+/** "5s", "1m30s", "500ms", ".5s", "2h", or a bare number of seconds -> ms (docker's --health-* durations, as Go reads them). */
 export function parseDuration(text: string): number {
   const t = text.trim();
-  if (/^\d+(\.\d+)?$/.test(t)) return Math.round(Number(t) * 1000);
-  const parts = [...t.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/gy)];
+  if (/^(\d+(\.\d*)?|\.\d+)$/.test(t)) return Math.round(Number(t) * 1000);
+  const parts = [...t.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ms|s|m|h)/gy)];
   if (!t || parts.map((p) => p[0]).join('') !== t) throw new Error(`"${text}" is not a duration such as 5s, 1m30s or 500ms`);
   return Math.round(parts.reduce((ms, p) => ms + Number(p[1]) * DURATION_UNITS[p[2]!]!, 0));
 }

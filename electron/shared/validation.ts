@@ -38,7 +38,7 @@ const IPV6 = z.ipv6();
 export function ipProblem(s: string): string | undefined {
   if (s.includes(':')) {
     if (s.startsWith('[')) return `"${s}" must be written without brackets (::1, not [::1]).`;
-    if (s.includes('%')) return `"${s}" has a zone (%...), which a published port cannot use.`;
+    if (s.includes('%')) return `"${s}" has a zone (%...), which the engine does not take here.`;
     return IPV6.safeParse(s).success ? undefined : `"${s}" is not an IPv6 address (such as ::1).`;
   }
   const parts = s.split('.');

@@ -74,6 +74,7 @@ describe('run form -> spec', () => {
     [{ autoRemove: true, restart: 'always' }, /^Restart: --rm cannot be combined/, 'restart'],
     [{ capAdd: 'net admin' }, /^Add capabilities: must be a capability name/, 'capAdd'],
     [{ hostname: 'no_underscores' }, /^Hostname: must be letters/, 'hostname'],
+    [{ hostname: 'h'.repeat(65) }, /^Hostname: must be at most 64 characters/, 'hostname'],
     [{ network: 'host', hostname: 'box' }, /^Hostname: with network host/, 'hostname'],
     [{ network: 'none', ports: [port('8080', '80')] }, /^Network: publishes no ports/, 'network'],
     [{ addHosts: 'db.local' }, /^Add hosts: "db.local" is not name:ip/, 'addHosts'],
@@ -96,7 +97,7 @@ describe('run form -> spec', () => {
       ...emptyForm('nginx'),
       hostname: 'box',
       addHosts: 'db.local:10.0.0.5, v6=[::1] gw:host-gateway',
-      devices: '/dev/fuse /dev/snd:/dev/sound:rw',
+      devices: '/dev/fuse /dev/snd:/dev/sound:rw /dev/sda:r',
       privileged: true,
       pull: 'never' as const,
       healthCmd: ' curl -f http://localhost/ || exit 1 ',
@@ -109,7 +110,7 @@ describe('run form -> spec', () => {
       spec: expect.objectContaining({
         hostname: 'box',
         addHosts: [{ host: 'db.local', ip: '10.0.0.5' }, { host: 'v6', ip: '::1' }, { host: 'gw', ip: 'host-gateway' }],
-        devices: [{ host: '/dev/fuse' }, { host: '/dev/snd', container: '/dev/sound', permissions: 'rw' }],
+        devices: [{ host: '/dev/fuse' }, { host: '/dev/snd', container: '/dev/sound', permissions: 'rw' }, { host: '/dev/sda', permissions: 'r' }],
         privileged: true,
         pull: 'never',
         health: { command: 'curl -f http://localhost/ || exit 1', intervalMs: 5000, timeoutMs: 1500, retries: 4, startPeriodMs: 60_000 },
@@ -118,7 +119,7 @@ describe('run form -> spec', () => {
     });
     expect(commandPreview(f)).toEqual({
       command:
-        "docker run -d --hostname box --add-host db.local:10.0.0.5 --add-host v6:::1 --add-host gw:host-gateway --privileged --device /dev/fuse --device /dev/snd:/dev/sound:rw --pull=never --health-cmd 'curl -f http://localhost/ || exit 1' --health-interval 5s --health-timeout 1500ms --health-retries 4 --health-start-period 1m nginx",
+        "docker run -d --hostname box --add-host db.local:10.0.0.5 --add-host v6:::1 --add-host gw:host-gateway --privileged --device /dev/fuse --device /dev/snd:/dev/sound:rw --device /dev/sda:/dev/sda:r --pull=never --health-cmd 'curl -f http://localhost/ || exit 1' --health-interval 5s --health-timeout 1500ms --health-retries 4 --health-start-period 1m nginx",
     });
     expect(formToSpec({ ...emptyForm('nginx'), network: 'host' })).toEqual({ spec: expect.objectContaining({ network: 'host', health: undefined }) });
   });

@@ -98,10 +98,12 @@ function hostEntry(word: string): { host: string; ip: string } {
   return { host: word.slice(0, at), ip: word.slice(at + 1).replace(/^\[(.*)\]$/, '$1') };
 }
 
-/** "/dev/fuse", "/dev/snd:/dev/sound", "/dev/sda:/dev/sda:r" (as --device). */
+/** "/dev/fuse", "/dev/snd:/dev/sound", "/dev/sda:r", "/dev/sda:/dev/xvda:rw" (as --device: a mode in the second place is the permissions). */
 function deviceEntry(word: string): { host: string; container?: string; permissions?: string } {
-  const [host = '', container, permissions, ...rest] = word.split(':');
-  if (rest.length) throw new FieldError('devices', `"${word}" is not host-path[:container-path[:permissions]]`);
+  const parts = word.split(':');
+  if (parts.length === 2 && /^[rwm]{1,3}$/.test(parts[1]!)) parts.splice(1, 0, '');
+  const [host = '', container, permissions, ...rest] = parts;
+  if (rest.length) throw new FieldError('devices', `"${word}" is not host-path[:container-path][:permissions]`);
   return { host, ...(container && container !== host ? { container } : {}), ...(permissions ? { permissions } : {}) };
 }
 

@@ -103,7 +103,8 @@ export class RunService {
       await this.pull(spec.image);
     } catch (e) {
       const err = toBerthError(e);
-      throw new BerthError(err.code, `Could not pull ${spec.image}, so nothing was run: ${err.message}`, { hint: err.hint });
+      const hint = err.code === 'REGISTRY_AUTH' || err.code === 'NOT_FOUND' ? err.hint : 'Check that the engine reaches the registry (its network, proxy and DNS), or run with the pull policy "never" to use an image already on this engine.';
+      throw new BerthError(err.code, `Could not pull ${spec.image}, so nothing was run: ${err.message}`, { hint });
     }
   }
 
