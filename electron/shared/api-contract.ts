@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { ErrorPayload } from './errors';
 import { imageIdOrReference, imageReference, ipAddress } from './validation';
 import { UPLOAD_PIECE } from './transfer';
-import { runSpec, type RunSpecInput } from './run-spec';
+import { absPath, runSpec, userSpec, type RunSpecInput } from './run-spec';
 import type {
   ContainerSummary,
   HealthChange,
@@ -309,9 +309,9 @@ export const streams = {
       })
       .strict(),
   ),
-  /** A shell in the container over the engine's exec API with a TTY (bash when there, else sh). */
+  /** A terminal in the container over the engine's exec API: `command` (default bash, else sh) as `user` in `workdir`. */
   'containers.exec': stream<string>()(
-    z.object({ id: ref, ...terminalSize }).strict(),
+    z.object({ id: ref, ...terminalSize, command: z.array(z.string().max(65536)).min(1).max(1024).optional(), user: userSpec.optional(), workdir: absPath.optional() }).strict(),
     terminalInput,
   ),
   /** Live resource use of a running container, about once a second. */

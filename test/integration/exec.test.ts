@@ -6,9 +6,9 @@ import { TEST_IMAGE } from '../support/test-image';
 const docker = engine();
 const t = connectedCore();
 
-function shell(id: string, size = { cols: 80, rows: 24 }) {
+function shell(id: string, size = { cols: 80, rows: 24 }, choice: { command?: string[]; user?: string; workdir?: string } = {}) {
   let out = '';
-  const s = t.core.router.openStream('containers.exec', { id, ...size }, async (chunk) => void (out += chunk as string));
+  const s = t.core.router.openStream('containers.exec', { id, ...size, ...choice }, async (chunk) => void (out += chunk as string));
   return {
     s,
     output: () => out,
@@ -71,6 +71,32 @@ describe('exec terminal', () => {
     expect(sh.output()).toContain('200000');
     sh.s.cancel();
     await sh.s.done;
+  });
+
+  it('runs the command chosen, as the user chosen, in the folder chosen; the size is right from the first byte', async () => {
+    const name = uniq('exec-choice');
+    docker.cli(['run', '-d', '--name', name, TEST_IMAGE, 'sleep', '600']);
+    // A command that reads the size at once: no time for a resize after the start to come first.
+    for (let i = 0; i < 5; i++) {
+      const size = shell(name, { cols: 101 + i, rows: 41 }, { command: ['stty', 'size'] });
+      expect(await size.s.done).toBeUndefined(); // it ended with the command
+      expect(size.output().trim()).toBe(`41 ${101 + i}`);
+    }
+    const who = shell(name, { cols: 80, rows: 24 }, { command: ['sh', '-c', 'echo "uid=$(id -u) gid=$(id -g) pwd=$(pwd)"'], user: '1234:5678', workdir: '/tmp' });
+    await who.s.done;
+    expect(who.output()).toContain('uid=1234 gid=5678 pwd=/tmp');
+    const root = shell(name, { cols: 80, rows: 24 }, { user: '0' });
+    root.type('id -u; echo ROOT-$((40+2))\r');
+    await root.until('ROOT-42');
+    expect(root.output()).toMatch(/^0\r?$/m);
+    root.s.cancel();
+    await root.s.done;
+    // A program the image has not: the terminal ends and says so; nothing is left running.
+    const missing = shell(name, { cols: 80, rows: 24 }, { command: ['no-such-program'] });
+    await missing.s.done;
+    expect(missing.output()).toMatch(/no-such-program: not found/);
+    expect(await t.core.router.openStream('containers.exec', { id: name, workdir: 'relative' }, async () => {}).done).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await waitFor(() => (docker.cli(['top', name]).trim().split('\n').length === 2 ? true : undefined), 10_000, 'only the sleep left');
   });
 
   it('refuses a stopped container clearly', async () => {

@@ -16,8 +16,17 @@ import type Dockerode from 'dockerode';
 export const PID_MARK = '\x1b]berth-pid;';
 const PID_MARK_MAX = PID_MARK.length + 12;
 
-/** Reports the shell's pid, then becomes bash when the image has it, else sh (the pid stays: `exec`). */
-export const SHELL = ['/bin/sh', '-c', `printf '\\033]berth-pid;%s\\007' "$$"; if command -v bash >/dev/null 2>&1; then exec bash; else exec sh; fi`];
+/**
+ * What an exec terminal runs: it reports its pid, sets the terminal to the size of the view (with
+ * the image's stty, when it has one: so the size is right from the first byte on every engine,
+ * also those before API 1.42 that take no size with the exec), then becomes `command` — or bash
+ * when the image has it, else sh. The pid stays that of what runs: `exec`.
+ */
+export function execCommand(size: { cols: number; rows: number }, command?: readonly string[]): string[] {
+  const then = command?.length ? 'exec "$@"' : 'if command -v bash >/dev/null 2>&1; then exec bash; else exec sh; fi';
+  const script = `printf '\\033]berth-pid;%s\\007' "$$"; r=$1 c=$2; shift 2; command -v stty >/dev/null 2>&1 && stty rows "$r" cols "$c" 2>/dev/null; ${then}`;
+  return ['/bin/sh', '-c', script, 'berth', String(size.rows), String(size.cols), ...(command ?? [])];
+}
 
 /** How long the shell may take to say its pid, and to go after SIGHUP. */
 export const PID_WAIT_MS = 10_000;

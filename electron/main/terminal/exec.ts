@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
 import type Dockerode from 'dockerode';
 import type { TerminalInput } from '../../shared/api-contract';
 import type { StreamSink } from '../api/router';
-import { hangUp, PID_WAIT_MS, PidMark, SHELL } from './exec-hangup';
+import { execCommand, hangUp, PID_WAIT_MS, PidMark } from './exec-hangup';
 import { pipeTerminal } from './flow';
 
 /**
@@ -17,22 +17,33 @@ import { pipeTerminal } from './flow';
  */
 export const HELD_INPUT_CHARS = 64 * 1024;
 
+export interface ExecChoice {
+  command?: string[];
+  user?: string;
+  workdir?: string;
+}
+
 export class ExecService {
   constructor(private readonly docker: Dockerode) {}
 
-  async shell(id: string, size: { cols: number; rows: number }, sink: StreamSink<string, TerminalInput>): Promise<void> {
+  /** A terminal running `choice.command` (default: bash, else sh) as `choice.user` in `choice.workdir`. */
+  async shell(id: string, size: { cols: number; rows: number }, sink: StreamSink<string, TerminalInput>, choice: ExecChoice = {}): Promise<void> {
     if (sink.signal.aborted) return;
     const container = this.docker.getContainer(id);
+    const consoleSize = [size.rows, size.cols]; // API 1.42+: the size from the start (older engines ignore it)
     const exec = await container.exec({
-      Cmd: SHELL,
+      Cmd: execCommand(size, choice.command),
       AttachStdin: true,
       AttachStdout: true,
       AttachStderr: true,
       Tty: true,
       Env: ['TERM=xterm-256color'],
-    });
+      ...(choice.user ? { User: choice.user } : {}),
+      ...(choice.workdir ? { WorkingDir: choice.workdir } : {}),
+      ConsoleSize: consoleSize,
+    } as Dockerode.ExecCreateOptions);
     if (sink.signal.aborted) return; // made, never started: no process to end
-    const stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as Duplex;
+    const stream = (await exec.start({ hijack: true, stdin: true, Tty: true, ConsoleSize: consoleSize } as Dockerode.ExecStartOptions)) as Duplex;
     const resize = (cols: number, rows: number) => void exec.resize({ w: cols, h: rows }).catch(() => undefined); // fails once the shell is gone: harmless
     resize(size.cols, size.rows);
 

@@ -107,7 +107,7 @@ export function createHandlers(s: Services): Handlers {
 export function createStreamHandlers(s: Services): StreamHandlers {
   return {
     'containers.logs': ({ id, ...opts }, sink) => s.containers.logs(id, opts, sink),
-    'containers.exec': ({ id, cols, rows }, sink) => s.exec.shell(id, { cols, rows }, sink),
+    'containers.exec': ({ id, cols, rows, ...choice }, sink) => s.exec.shell(id, { cols, rows }, sink, choice),
     'containers.stats': ({ id }, sink) => s.containers.stats(id, sink),
     'containers.files.download': ({ id, path }, sink) => s.files.download(id, path, sink),
     'containers.export': ({ id }, sink) => s.containers.export(id, sink),
