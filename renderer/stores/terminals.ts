@@ -43,7 +43,14 @@ export interface TerminalStatus {
 
 export const CONNECTION_LOST = 'Lost the connection to Berth, and with it this shell session. Reconnect starts a new shell.';
 
-export type TerminalTarget = { kind: 'container'; id: string } | { kind: 'host' };
+/** What a container terminal runs: `command` (default bash, else sh), as `user`, in `workdir`. */
+export interface ExecChoice {
+  command?: string[];
+  user?: string;
+  workdir?: string;
+}
+/** One session per target; a container's `exec` choice applies when its session starts. */
+export type TerminalTarget = { kind: 'container'; id: string; exec?: ExecChoice } | { kind: 'host' };
 const keyOf = (t: TerminalTarget) => (t.kind === 'host' ? 'host' : `container:${t.id}`);
 
 const sessions = new Map<string, Session>();
@@ -85,7 +92,7 @@ function start(target: TerminalTarget, cols: number, rows: number): Session {
       markEnded(session);
     },
   };
-  session.handle = target.kind === 'host' ? api().stream('host.shell', { cols, rows }, callbacks) : api().stream('containers.exec', { id: target.id, cols, rows }, callbacks);
+  session.handle = target.kind === 'host' ? api().stream('host.shell', { cols, rows }, callbacks) : api().stream('containers.exec', { id: target.id, cols, rows, ...target.exec }, callbacks);
   sessions.set(key, session);
   setStatus(key, { state: 'open' });
   return session;

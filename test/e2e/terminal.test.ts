@@ -56,6 +56,34 @@ describe('exec terminal in Chromium', () => {
     await ui.page.setViewportSize({ width: 1280, height: 800 });
   });
 
+  it('opens a terminal with the command, user and folder chosen; the size is right at once', async () => {
+    const name = uniq('e2e-choice');
+    docker.cli(['run', '-d', '--name', name, TEST_IMAGE, 'sleep', '600']);
+    await openTerminal(name);
+    const options = ui.page.getByRole('form', { name: 'Terminal options' });
+    await options.getByLabel('Command').fill(`sh -c 'stty size; echo "uid=$(id -u) pwd=$(pwd)"; exec sh'`);
+    await options.getByLabel('User').fill('1234');
+    await options.getByLabel('Working folder').fill('/tmp');
+    await options.getByRole('button', { name: 'Open a new terminal' }).click();
+    await poll(screen).toContain('uid=1234 pwd=/tmp');
+    const [rows, cols] = (await size())!; // printed before anything could resize it
+    expect(rows).toBeGreaterThan(10);
+    expect(cols).toBeGreaterThan(60);
+    expect(await ui.page.locator('.terminal-tab .log-toolbar .muted').first().textContent()).toContain('as 1234 in /tmp');
+    // A bad option is said there and nothing is started.
+    await options.getByLabel('Working folder').fill('tmp');
+    await options.getByRole('button', { name: 'Open a new terminal' }).click();
+    await options.getByRole('alert').filter({ hasText: 'Working folder: must be an absolute path' }).waitFor();
+    await poll(screen).toContain('uid=1234 pwd=/tmp'); // the running one goes on
+    // Ended: it says so and offers a new session.
+    await ui.page.locator('.xterm').click();
+    await ui.page.keyboard.type('exit');
+    await ui.page.keyboard.press('Enter');
+    await ui.page.getByText('The shell exited.').waitFor();
+    await ui.page.getByRole('button', { name: 'New session' }).click();
+    await poll(screen).toContain('uid=1234 pwd=/tmp'); // the same choice again
+  });
+
   it('keeps terminals of two containers apart, and says when the shell has exited', async () => {
     const a = uniq('e2e-ta');
     const b = uniq('e2e-tb');

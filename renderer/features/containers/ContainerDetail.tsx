@@ -27,7 +27,9 @@ import {
 import { containers } from '../../stores/resources';
 import { closeContainer, openDialog } from '../../stores/ui';
 import { copyRunCommand, runAgain } from '../../stores/container-actions';
-import { hasTerminal } from '../../stores/terminals';
+import { hasTerminal, type ExecChoice } from '../../stores/terminals';
+import { execChoiceOf } from '../../stores/exec-choice';
+import { shellJoin } from '../../../electron/shared/run-spec';
 import { saveBlob } from '../../lib/save-blob';
 import { TerminalPanel } from '../terminal/TerminalPanel';
 import { FilesTab } from './FilesTab';
@@ -81,10 +83,49 @@ function StatsTab({ id, running }: { id: string; running: boolean }) {
   );
 }
 
+/** Command, user and folder typed for a container's next terminal (kept per container while Berth runs). */
+const execDrafts = new Map<string, { command: string; user: string; workdir: string }>();
+
 function TerminalTab({ id, running }: { id: string; running: boolean }) {
-  const target = useMemo(() => ({ kind: 'container' as const, id }), [id]);
+  const [draft, setDraft] = useState(() => execDrafts.get(id) ?? { command: '', user: '', workdir: '' });
+  const [applied, setApplied] = useState<{ choice?: ExecChoice; restart: number }>({ restart: 0 });
+  const [problem, setProblem] = useState<string>();
+  const target = useMemo(() => ({ kind: 'container' as const, id, ...(applied.choice ? { exec: applied.choice } : {}) }), [id, applied.choice]);
+  const edit = (patch: Partial<typeof draft>) => {
+    const next = { ...draft, ...patch };
+    execDrafts.set(id, next);
+    setDraft(next);
+  };
+  const open = () => {
+    const r = execChoiceOf(draft);
+    setProblem('error' in r ? r.error : undefined);
+    if ('choice' in r) setApplied((a) => ({ choice: r.choice, restart: a.restart + 1 }));
+  };
   if (!running && !hasTerminal(target)) return <p className="muted">Start the container to open a shell in it.</p>;
-  return <TerminalPanel target={target} intro="Shell in the container (bash when the image has it, else sh)." />;
+  const c = applied.choice;
+  const intro = `${c?.command ? shellJoin(c.command) : 'A shell (bash when the image has it, else sh)'} in the container${c?.user ? ` as ${c.user}` : ''}${c?.workdir ? ` in ${c.workdir}` : ''}.`;
+  return (
+    <TerminalPanel target={target} intro={intro} restart={applied.restart}>
+      <form
+        className="log-toolbar exec-choice"
+        aria-label="Terminal options"
+        onSubmit={(e) => {
+          e.preventDefault();
+          open();
+        }}
+      >
+        <input aria-label="Command" className="mono" placeholder="bash, else sh" value={draft.command} onChange={(e) => edit({ command: e.target.value })} spellCheck={false} />
+        <input aria-label="User" className="mono" placeholder="the image's user (0: root)" value={draft.user} onChange={(e) => edit({ user: e.target.value })} spellCheck={false} />
+        <input aria-label="Working folder" className="mono" placeholder="the image's folder" value={draft.workdir} onChange={(e) => edit({ workdir: e.target.value })} spellCheck={false} />
+        <button type="submit">Open a new terminal</button>
+        {problem && (
+          <span className="form-error" role="alert">
+            {problem}
+          </span>
+        )}
+      </form>
+    </TerminalPanel>
+  );
 }
 
 function LogsTab({ id, name }: { id: string; name: string }) {
@@ -188,8 +229,8 @@ function HealthTab({ id }: { id: string }) {
             </tr>
           </thead>
           <tbody>
-            {report.probes.map((p) => (
-              <tr key={`${p.start}-${p.end}`}>
+            {report.probes.map((p, i) => (
+              <tr key={`${i}-${p.start}`}>
                 <td className="nowrap">{new Date(p.start).toLocaleTimeString()}</td>
                 <td className="nowrap">{Math.max(0, p.end - p.start).toLocaleString()} ms</td>
                 <td className="nowrap">{p.exitCode === 0 ? <Badge label="passed" /> : <Badge label="failed" title={`exit code ${p.exitCode}`} />}</td>
