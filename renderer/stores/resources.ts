@@ -5,6 +5,8 @@ import { createListStore } from './list-store';
 
 /** Sorted by health, the ones that need a look come first: unhealthy (longest failing first), starting, healthy, unchecked. */
 const HEALTH_ORDER: Record<ContainerHealth, number> = { unhealthy: 0, starting: 1, healthy: 2, none: 3 };
+/** Within one health, the longer failing first (any streak past this counts as this long). */
+const STREAK_SORT_MAX = 1e6;
 
 export const containers = createListStore<ContainerSummary>(
   'containers',
@@ -13,7 +15,7 @@ export const containers = createListStore<ContainerSummary>(
     key: (c) => c.id,
     label: (c) => c.name,
     searchText: (c) => `${c.name} ${c.image} ${c.id.slice(0, 12)} ${c.state} ${c.health === 'none' ? '' : c.health} ${c.composeProject ?? ''} ${c.ports.map((p) => p.publicPort ?? p.privatePort).join(' ')}`,
-    sortValues: { name: (c) => c.name, image: (c) => c.image, state: (c) => c.state, health: (c) => HEALTH_ORDER[c.health] * 1e6 - (c.failingStreak ?? 0), created: (c) => c.created },
+    sortValues: { name: (c) => c.name, image: (c) => c.image, state: (c) => c.state, health: (c) => HEALTH_ORDER[c.health] - Math.min(c.failingStreak ?? 0, STREAK_SORT_MAX) / (STREAK_SORT_MAX + 1), created: (c) => c.created },
     filters: {
       running: (c) => c.state === 'running' || c.state === 'paused' || c.state === 'restarting',
       stopped: (c) => c.state === 'exited' || c.state === 'created' || c.state === 'dead',

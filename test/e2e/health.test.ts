@@ -56,7 +56,8 @@ describe('health in Chromium', () => {
     docker.cli(['exec', name, 'touch', '/tmp/ok']);
     await probes.locator('tbody tr').first().getByText('passed').waitFor({ timeout: 20_000 });
     await page.locator('.toolbar .badge', { hasText: /^healthy$/ }).waitFor({ timeout: 20_000 });
-    await page.getByRole('status').filter({ hasText: `${name} is healthy again` }).waitFor();
+    // (A recovery within a minute of the unhealthy notice is not announced: a flapping check would flood. See electron/shared/health.test.ts.)
+    expect(await page.getByRole('alert').filter({ hasText: `${name} is unhealthy` }).count()).toBe(1);
     await page.screenshot({ path: `${ARTIFACTS}/e2e-health-tab.png` });
     expect(ui.pageErrors).toEqual([]);
   });

@@ -51,6 +51,12 @@ describe('container health through the API', () => {
     const again = nextEvent(ctx.core, 'containers:health', (h) => h.id === id && h.status === 'healthy', 20_000);
     docker.cli(['exec', name, 'touch', '/tmp/ok']);
     await again;
+    // A restart: the engine says nothing of health, Berth says "starting" (so a new unhealthy is news again).
+    const restarting = nextEvent(ctx.core, 'containers:health', (h) => h.id === id && h.status === 'starting', 20_000);
+    const healthyAgain = nextEvent(ctx.core, 'containers:health', (h) => h.id === id && h.status === 'healthy', 20_000);
+    docker.cli(['restart', '-t', '0', name]);
+    expect(await restarting).toEqual({ id, name, status: 'starting' });
+    await healthyAgain;
     docker.cli(['stop', '-t', '0', name]);
     expect(await listed(name)).toMatchObject({ state: 'exited', health: 'none' });
     expect(await call('containers.health', { id: 'no-such-container' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });

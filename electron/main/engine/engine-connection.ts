@@ -20,7 +20,7 @@ import type { EventHub } from '../event-hub';
 import { formatEndpoint, type EngineEndpoint } from './endpoint';
 import { engineMessage } from './engine-errors';
 import { DockerClient, type Deadlines, type LocalEndpoint } from './docker-client';
-import { ChangeCoalescer, healthChange, kindsForEvent, type DockerEvent } from './event-table';
+import { actorName, ChangeCoalescer, healthChange, kindsForEvent, type DockerEvent } from './event-table';
 import { LineSplitter } from './log-stream';
 
 export interface EngineConnectionOptions {
@@ -48,6 +48,8 @@ const MISSES_FOR_HUNG = 2;
 /** An engine event is a few hundred bytes; a "line" past this is not one and is dropped. */
 const MAX_EVENT_LINE = 1024 * 1024;
 
+const CHECKED_TRACKED = 10_000;
+
 export class EngineConnection {
   readonly docker: Dockerode;
   private readonly client: DockerClient;
@@ -66,6 +68,8 @@ export class EngineConnection {
   /** Pings that got no answer in a row (and no other call got one meanwhile). */
   private missedPings = 0;
   private readonly coalescer: ChangeCoalescer;
+  /** Containers seen with a health check (the oldest forgotten past CHECKED_TRACKED). */
+  private readonly checked = new Set<string>();
   private readonly opts: Required<EngineConnectionOptions>;
 
   constructor(
@@ -178,11 +182,27 @@ export class EngineConnection {
       if (!Array.isArray(kinds)) return; // a Type or Action named like an Object property ("constructor")
       const id = typeof ev.Actor?.ID === 'string' ? ev.Actor.ID : undefined;
       for (const kind of kinds) this.coalescer.add(kind, id);
-      const health = healthChange(ev);
-      if (health) this.hub.emit('containers:health', health);
+      this.followHealth(ev, id);
     } catch (e) {
       if (!(e instanceof SyntaxError)) console.warn('[berth] an engine event could not be read:', e);
     }
+  }
+
+  /**
+   * Pushes a container's health changes. The engine says none when a checked container starts
+   * again, yet its health is "starting" then: that is pushed for the containers seen checked.
+   */
+  private followHealth(ev: DockerEvent, id: string | undefined): void {
+    const health = healthChange(ev);
+    if (health) {
+      this.checked.delete(health.id);
+      this.checked.add(health.id);
+      if (this.checked.size > CHECKED_TRACKED) this.checked.delete(this.checked.values().next().value!);
+      return void this.hub.emit('containers:health', health);
+    }
+    if (ev.Type !== 'container' || !id || !this.checked.has(id)) return;
+    if (ev.Action === 'destroy') this.checked.delete(id);
+    else if (ev.Action === 'start') this.hub.emit('containers:health', { id, name: actorName(ev.Actor?.Attributes ?? {}, id), status: 'starting' });
   }
 
   /** The engine is known not to answer: every call fails with this at once. */

@@ -48,9 +48,18 @@ export function healthChange(ev: DockerEvent): HealthChange | undefined {
   const told = ev.Action.includes(':') ? ev.Action.slice(ev.Action.indexOf(':') + 1) : attrs['health_status'];
   const status = typeof told === 'string' ? told.trim() : '';
   const id = ev.Actor?.ID;
-  if (!HEALTH_STATES.includes(status as HealthChange['status']) || typeof id !== 'string' || !id) return undefined;
-  const name = typeof attrs['name'] === 'string' && attrs['name'] ? attrs['name'] : id.slice(0, 12);
-  return { id, name, status: status as HealthChange['status'] };
+  if (!HEALTH_STATES.includes(status as HealthChange['status']) || typeof id !== 'string' || !ENGINE_ID.test(id)) return undefined;
+  return { id, name: actorName(attrs, id), status: status as HealthChange['status'] };
+}
+
+/** Container ids as engines write them (Docker's and Podman's are 64 hex digits). */
+export const ENGINE_ID = /^[0-9A-Za-z]{1,128}$/;
+const NAME_MAX = 128;
+
+/** The container's name from an event's attributes, fit for a notification: no control characters, not too long. */
+export function actorName(attrs: Record<string, unknown>, id: string): string {
+  const name = typeof attrs['name'] === 'string' ? attrs['name'].replace(/[\x00-\x1f\x7f-\x9f]/g, '').slice(0, NAME_MAX) : '';
+  return name || id.slice(0, 12);
 }
 
 const HEALTH_STATES: readonly HealthChange['status'][] = ['starting', 'healthy', 'unhealthy'];

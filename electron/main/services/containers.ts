@@ -13,6 +13,11 @@ import type { RunSpecInput } from '../../shared/run-spec';
 import { bulk } from './bulk';
 import { shellJoin } from '../../shared/run-spec';
 
+/** How long a list waits for the failing streaks it reads (see list). */
+export const STREAK_WAIT_MS = 1000;
+/** Probes in a health report at most (the engine keeps five). */
+const PROBES_MAX = 10;
+
 const STATES: readonly ContainerState[] = ['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead'];
 
 export function toContainerSummary(c: Dockerode.ContainerInfo): ContainerSummary {
@@ -48,13 +53,14 @@ export function toContainerSummary(c: Dockerode.ContainerInfo): ContainerSummary
  * text says it: "Up 3 minutes (healthy)", "(unhealthy)", "(health: starting)" (Docker and Podman).
  */
 export function healthOf(c: Pick<Dockerode.ContainerInfo, 'Status' | 'State'> & { Health?: { Status?: unknown; FailingStreak?: unknown } }): Pick<ContainerSummary, 'health' | 'failingStreak'> {
+  // A stopped container's check is not running: the engine keeps (and API 1.52 lists) its last state.
+  if (c.State !== 'running') return { health: 'none' };
   const listed = c.Health && typeof c.Health === 'object' ? c.Health : undefined;
   if (listed && typeof listed.Status === 'string') {
     const health = HEALTH_NAMES[listed.Status] ?? 'none';
     const streak = listed.FailingStreak;
     return health === 'none' ? { health } : { health, ...(typeof streak === 'number' && Number.isSafeInteger(streak) && streak >= 0 ? { failingStreak: streak } : {}) };
   }
-  if (c.State !== 'running') return { health: 'none' }; // a stopped container's check is not running
   const m = /\((healthy|unhealthy|health: starting)\)\s*$/.exec(typeof c.Status === 'string' ? c.Status : '');
   return { health: m ? HEALTH_NAMES[m[1]!]! : 'none' };
 }
@@ -91,6 +97,7 @@ export function toHealthReport(raw: unknown): HealthReport {
       exitCode: typeof p['ExitCode'] === 'number' ? p['ExitCode'] : -1,
       output: typeof p['Output'] === 'string' ? p['Output'].slice(0, PROBE_OUTPUT_MAX) : '',
     }))
+    .slice(-PROBES_MAX)
     .reverse();
   const running = r.State?.Running === true;
   const status = check && running && typeof h.Status === 'string' ? (HEALTH_NAMES[h.Status] ?? 'none') : 'none';
@@ -124,13 +131,20 @@ export class ContainersService {
 
   async list(): Promise<ContainerSummary[]> {
     const list = (await this.docker.listContainers({ all: true })).map(toContainerSummary);
-    // The failing streak is not listed before API 1.52: read it for the health-checked ones only.
-    const checked = list.filter((c) => c.health !== 'none' && c.failingStreak === undefined);
-    const byId = new Map(checked.map((c) => [c.id, c]));
-    await bulk([...byId.keys()], async (id) => {
+    // The failing streak is not listed before API 1.52: read it for the unhealthy and starting ones
+    // (a healthy one's is shown on its Health tab), waiting STREAK_WAIT_MS at most: a busy engine's
+    // slow inspect leaves that row without its streak, not the whole list waiting.
+    const byId = new Map(list.filter((c) => (c.health === 'unhealthy' || c.health === 'starting') && c.failingStreak === undefined).map((c) => [c.id, c]));
+    if (!byId.size) return list;
+    let late = false;
+    const read = bulk([...byId.keys()], async (id) => {
       const streak = ((await this.docker.getContainer(id).inspect()) as { State?: { Health?: { FailingStreak?: unknown } } }).State?.Health?.FailingStreak;
-      if (typeof streak === 'number' && Number.isSafeInteger(streak) && streak >= 0) byId.get(id)!.failingStreak = streak;
+      if (!late && typeof streak === 'number' && Number.isSafeInteger(streak) && streak >= 0) byId.get(id)!.failingStreak = streak;
     }); // one gone meanwhile keeps no streak
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([read, new Promise((r) => (timer = setTimeout(r, STREAK_WAIT_MS)))]);
+    clearTimeout(timer);
+    late = true;
     return list;
   }
 

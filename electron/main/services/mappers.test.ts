@@ -45,6 +45,8 @@ describe('DTO mappers', () => {
     [{ Status: 'Up 3 minutes', Health: { Status: 'healthy', FailingStreak: -1 } }, { health: 'healthy' }],
     [{ Status: 'Up 3 minutes', Health: { Status: 'constructor' } }, { health: 'none' }],
     [{ Status: 42 as unknown as string }, { health: 'none' }],
+    // API 1.52 keeps listing a stopped container's last health: not a check that runs.
+    [{ Status: 'Exited (0) 1 minute ago', State: 'exited', Health: { Status: 'unhealthy', FailingStreak: 3 } }, { health: 'none' }],
   ])('container health from %o: %o', (over, health) => {
     expect(healthOf({ State: 'running', ...over } as never)).toEqual(health);
     expect(toContainerSummary(container({ State: 'running', ...over } as never))).toMatchObject(health);
@@ -63,6 +65,12 @@ describe('DTO mappers', () => {
     expect(toHealthReport({ State: { Running: true }, Config: { Healthcheck: { Test: ['CMD-SHELL', 'test -f /ready'] } } })).toEqual({
       status: 'none', failingStreak: 0, check: { command: 'test -f /ready', interval: 30_000, timeout: 30_000, retries: 3, startPeriod: 0 }, probes: [],
     });
+  });
+
+  it('health report: the last ten probes at most, whatever the engine lists', () => {
+    const Log = Array.from({ length: 200 }, (_, i) => ({ Start: new Date(1e12 + i * 1000).toISOString(), End: new Date(1e12 + i * 1000 + 5).toISOString(), ExitCode: 0, Output: `probe ${i}` }));
+    const r = toHealthReport({ State: { Running: true, Health: { Status: 'healthy', Log } }, Config: { Healthcheck: { Test: ['CMD-SHELL', 'true'] } } });
+    expect(r.probes.map((p) => p.output)).toEqual(Array.from({ length: 10 }, (_, i) => `probe ${199 - i}`));
   });
 
   it.each([undefined, null, 42, 'x', {}, { State: { Health: { Log: 'no', Status: 7 } }, Config: { Healthcheck: { Test: ['NONE'] } } }, { Config: { Healthcheck: { Test: ['CMD', 1] } } }, { State: { Running: false, Health: { Status: 'healthy' } }, Config: { Healthcheck: { Test: ['CMD-SHELL', 'true'] } } }])(

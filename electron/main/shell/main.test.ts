@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { tempDir } from '../../../test/support/temp';
 import { createRouter, type Handlers, type StreamHandlers } from '../api/router';
 import { EventHub } from '../event-hub';
+import { ANNOUNCE_GAP_MS } from '../../shared/health';
 import { APP_URL, CSP, IPC_CHANNEL, runShell, serveRenderer, type ElectronModule, type ShellCore } from './main';
 
 /** Just enough of Electron for the shell, recording what the shell asked of it. */
@@ -57,8 +58,10 @@ function fakeElectron(opts: { lock?: boolean; notifications?: boolean } = {}) {
       this.loaded = u;
       return Promise.resolve();
     }
+    focused = false;
     isDestroyed = () => false;
     isMinimized = () => false;
+    isFocused = () => this.focused;
     restore() {}
     show() {
       this.shown = true;
@@ -311,6 +314,7 @@ describe('Electron shell (fake electron)', () => {
 
 describe('health notifications', () => {
   it('tells the OS when a container turns unhealthy (once) and recovers; a click opens the window', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
     const { f, core, win } = await started(fakeCore(), { hidden: true });
     expect(win).toBeUndefined();
     core.hub.emit('containers:health', { id: 'a', name: 'web', status: 'starting' });
@@ -319,8 +323,17 @@ describe('health notifications', () => {
     expect(f.shownNotices).toEqual(['web is unhealthy']);
     f.notices[0]!.events.emit('click');
     expect(f.windows[0]!.shown).toBe(true);
+    vi.setSystemTime(Date.now() + ANNOUNCE_GAP_MS);
     core.hub.emit('containers:health', { id: 'a', name: 'web', status: 'healthy' });
     expect(f.shownNotices).toEqual(['web is unhealthy', 'web is healthy again']);
+    vi.useRealTimers();
+  });
+
+  it('not while the window is in front: its toast says it there', async () => {
+    const { f, core, win } = await started();
+    win.focused = true;
+    core.hub.emit('containers:health', { id: 'a', name: 'web', status: 'unhealthy' });
+    expect(f.shownNotices).toEqual([]);
   });
 
   it('shows none where the OS has no notifications, and the app goes on', async () => {

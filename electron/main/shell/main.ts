@@ -141,13 +141,13 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
     win.focus();
   };
 
-  // A container's health, told by the OS too (the window may be closed to the tray); a click opens
-  // Berth. Shown ones are held until closed: Electron drops the click of a collected Notification.
+  // A container's health, told by the OS too while the window is not in front (closed to the tray,
+  // or behind others); a click opens Berth. Shown ones are held until closed: Electron drops the click of a collected Notification.
   const announceHealth = healthAnnouncer();
   const notices = new Set<Electron.Notification>();
   const notifyHealth = (h: HealthChange) => {
     const n = announceHealth(h);
-    if (!n || !Notification.isSupported()) return;
+    if (!n || !Notification.isSupported() || (win && !win.isDestroyed() && win.isFocused())) return; // in front: its toast says it
     const note = new Notification({ title: n.title, body: n.message });
     notices.add(note);
     for (const old of [...notices].slice(0, -MAX_NOTICES)) notices.delete(old);
