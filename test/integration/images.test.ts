@@ -19,7 +19,10 @@ describe('images through the API', () => {
     expect(new Set(list.map((i) => i.id))).toEqual(new Set(cliIds));
     const img = list.find((i) => i.tags.includes(TEST_IMAGE))!;
     expect(img.size).toBe(Number(docker.cli(['image', 'inspect', '-f', '{{.Size}}', TEST_IMAGE])));
-    const users = docker.cli(['ps', '-a', '--filter', `ancestor=${TEST_IMAGE}`, '-q']).split('\n').length;
+    // Containers of this very image (`ps --filter ancestor=` also counts those of images built FROM it).
+    const imageId = docker.cli(['image', 'inspect', '-f', '{{.Id}}', TEST_IMAGE]).trim();
+    const all = docker.cli(['ps', '-aq', '--no-trunc']).split('\n').filter(Boolean);
+    const users = docker.cli(['inspect', '-f', '{{.Image}}', ...all]).split('\n').filter((i) => i === imageId).length;
     expect(img.containers).toBe(users);
     expect(img.dangling).toBe(false);
   });
