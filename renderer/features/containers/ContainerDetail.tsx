@@ -8,7 +8,6 @@ import { Sparkline } from '../../components/Sparkline';
 import { unwatchStats, useStats, watchStats } from '../../stores/stats';
 import { containerAction, removeOpenContainer } from '../../stores/actions';
 import { loadInspect, useInspect } from '../../stores/inspect';
-import { useHealthReport, watchHealth } from '../../stores/health';
 import {
   clearLogView,
   closeLogs,
@@ -27,12 +26,10 @@ import {
 import { containers } from '../../stores/resources';
 import { closeContainer, openDialog } from '../../stores/ui';
 import { copyRunCommand, runAgain } from '../../stores/container-actions';
-import { hasTerminal, type ExecChoice } from '../../stores/terminals';
-import { execChoiceOf } from '../../stores/exec-choice';
-import { shellJoin } from '../../../electron/shared/run-spec';
 import { saveBlob } from '../../lib/save-blob';
-import { TerminalPanel } from '../terminal/TerminalPanel';
 import { FilesTab } from './FilesTab';
+import { HealthTab } from './HealthTab';
+import { TerminalTab } from './TerminalTab';
 
 type Tab = 'logs' | 'terminal' | 'files' | 'stats' | 'health' | 'inspect';
 const TABS: { id: Tab; label: string }[] = [
@@ -83,51 +80,6 @@ function StatsTab({ id, running }: { id: string; running: boolean }) {
   );
 }
 
-/** Command, user and folder typed for a container's next terminal (kept per container while Berth runs). */
-const execDrafts = new Map<string, { command: string; user: string; workdir: string }>();
-
-function TerminalTab({ id, running }: { id: string; running: boolean }) {
-  const [draft, setDraft] = useState(() => execDrafts.get(id) ?? { command: '', user: '', workdir: '' });
-  const [applied, setApplied] = useState<{ choice?: ExecChoice; restart: number }>({ restart: 0 });
-  const [problem, setProblem] = useState<string>();
-  const target = useMemo(() => ({ kind: 'container' as const, id, ...(applied.choice ? { exec: applied.choice } : {}) }), [id, applied.choice]);
-  const edit = (patch: Partial<typeof draft>) => {
-    const next = { ...draft, ...patch };
-    execDrafts.set(id, next);
-    setDraft(next);
-  };
-  const open = () => {
-    const r = execChoiceOf(draft);
-    setProblem('error' in r ? r.error : undefined);
-    if ('choice' in r) setApplied((a) => ({ choice: r.choice, restart: a.restart + 1 }));
-  };
-  if (!running && !hasTerminal(target)) return <p className="muted">Start the container to open a shell in it.</p>;
-  const c = applied.choice;
-  const intro = `${c?.command ? shellJoin(c.command) : 'A shell (bash when the image has it, else sh)'} in the container${c?.user ? ` as ${c.user}` : ''}${c?.workdir ? ` in ${c.workdir}` : ''}.`;
-  return (
-    <TerminalPanel target={target} intro={intro} restart={applied.restart}>
-      <form
-        className="log-toolbar exec-choice"
-        aria-label="Terminal options"
-        onSubmit={(e) => {
-          e.preventDefault();
-          open();
-        }}
-      >
-        <input aria-label="Command" className="mono" placeholder="bash, else sh" value={draft.command} onChange={(e) => edit({ command: e.target.value })} spellCheck={false} />
-        <input aria-label="User" className="mono" placeholder="the image's user (0: root)" value={draft.user} onChange={(e) => edit({ user: e.target.value })} spellCheck={false} />
-        <input aria-label="Working folder" className="mono" placeholder="the image's folder" value={draft.workdir} onChange={(e) => edit({ workdir: e.target.value })} spellCheck={false} />
-        <button type="submit">Open a new terminal</button>
-        {problem && (
-          <span className="form-error" role="alert">
-            {problem}
-          </span>
-        )}
-      </form>
-    </TerminalPanel>
-  );
-}
-
 function LogsTab({ id, name }: { id: string; name: string }) {
   const s = useLogs(useShallow((st) => ({ ...st })));
   useEffect(() => {
@@ -175,73 +127,6 @@ function LogsTab({ id, name }: { id: string; name: string }) {
       <div className="log-status muted">
         {lines(s.length)}{s.status === 'streaming' ? ' · live' : s.status === 'ended' ? ' · stream ended' : ''}
       </div>
-    </div>
-  );
-}
-
-const seconds = (ms: number) => `${(ms / 1000).toLocaleString(undefined, { maximumFractionDigits: 1 })} s`;
-
-function HealthTab({ id }: { id: string }) {
-  const { report, error } = useHealthReport(useShallow((s) => ({ report: s.report, error: s.error })));
-  useEffect(() => watchHealth(id), [id]);
-  if (error) return <p className="list-error">Could not read its health: {error}</p>;
-  if (!report) return <p className="muted">Loading…</p>;
-  const { check } = report;
-  if (!check)
-    return (
-      <p className="muted">
-        This container has no health check. Give it one when you run it (Run… → Health check, or <span className="mono">--health-cmd</span>), or in its image with{' '}
-        <span className="mono">HEALTHCHECK</span>.
-      </p>
-    );
-  const failing = failingWords(report.failingStreak);
-  return (
-    <div className="health-tab">
-      <dl className="summary" aria-label="Health check">
-        <div>
-          <dt>Health</dt>
-          <dd>
-            {report.status === 'none' ? <span className="muted">not checked while the container is not running</span> : <Badge label={report.status} />} {failing && <span className="muted">{failing}</span>}
-          </dd>
-        </div>
-        <div>
-          <dt>Check</dt>
-          <dd className="mono">{check.command}</dd>
-        </div>
-        <div>
-          <dt>Schedule</dt>
-          <dd>
-            every {seconds(check.interval)}, timeout {seconds(check.timeout)}, unhealthy after {check.retries} failed in a row
-            {check.startPeriod ? `, failures not counted in the first ${seconds(check.startPeriod)}` : ''}
-          </dd>
-        </div>
-      </dl>
-      {report.probes.length === 0 ? (
-        <p className="muted">No check has run yet.</p>
-      ) : (
-        <table className="probes" aria-label="Last checks">
-          <thead>
-            <tr>
-              <th>When</th>
-              <th>Took</th>
-              <th>Result</th>
-              <th>Output</th>
-            </tr>
-          </thead>
-          <tbody>
-            {report.probes.map((p, i) => (
-              <tr key={`${i}-${p.start}`}>
-                <td className="nowrap">{new Date(p.start).toLocaleTimeString()}</td>
-                <td className="nowrap">{Math.max(0, p.end - p.start).toLocaleString()} ms</td>
-                <td className="nowrap">{p.exitCode === 0 ? <Badge label="passed" /> : <Badge label="failed" title={`exit code ${p.exitCode}`} />}</td>
-                <td>
-                  <pre className="probe-output">{p.output.trimEnd() || '(no output)'}</pre>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
     </div>
   );
 }
