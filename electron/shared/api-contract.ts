@@ -306,8 +306,10 @@ export const streams = {
         follow: z.boolean().default(true),
         tail: z.union([z.literal('all'), z.number().int().min(0).max(10_000_000)]).default(1000),
         since: z.number().int().min(0).optional(), // unix seconds
+        until: z.number().int().min(1).optional(), // unix seconds
       })
-      .strict(),
+      .strict()
+      .refine((o) => !(o.since && o.until && o.until <= o.since), { message: 'must be after since', path: ['until'] }),
   ),
   /** A terminal in the container over the engine's exec API: `command` (default bash, else sh) as `user` in `workdir`. */
   'containers.exec': stream<string>()(

@@ -78,6 +78,25 @@ describe('container logs stream', () => {
     expect(await s.done).toBeUndefined();
   });
 
+  it('reads the lines of a time range: from, until, both', async () => {
+    const name = uniq('logs-range');
+    docker.cli(['run', '-d', '--name', name, TEST_IMAGE, 'sh', '-c', 'echo first; sleep 2.2; echo second; sleep 2.2; echo third; exec sleep 600']);
+    const read = async (range: { since?: number; until?: number }) => {
+      const lines: LogLine[] = [];
+      const end = await t.core.router.openStream('containers.logs', { id: name, follow: false, tail: 'all', ...range }, async (c) => void lines.push(...(c as LogLine[]))).done;
+      expect(end).toBeUndefined();
+      return lines;
+    };
+    await waitFor(async () => ((await read({})).length === 3 ? true : undefined), 15_000, 'three lines');
+    const all = await read({});
+    const at = (i: number) => Math.floor(Date.parse(all[i]!.time!) / 1000);
+    expect((await read({ until: at(1) })).map((l) => l.text)).toEqual(['first']);
+    expect((await read({ since: at(1) })).map((l) => l.text)).toEqual(['second', 'third']);
+    expect((await read({ since: at(1), until: at(2) })).map((l) => l.text)).toEqual(['second']);
+    const bad = await t.core.router.openStream('containers.logs', { id: name, since: at(2), until: at(1) }, async () => undefined).done;
+    expect(bad).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/until.*must be after since/) });
+  });
+
   it('reports an unknown container as NOT_FOUND', async () => {
     expect(await t.core.router.openStream('containers.logs', { id: 'no-such-container' }, async () => {}).done).toMatchObject({ code: 'NOT_FOUND' });
   });

@@ -346,7 +346,9 @@ export class LogDecoder {
 export interface LogOptions {
   follow: boolean;
   tail: number | 'all';
+  /** Unix seconds: only lines from then, and (until) before then. */
   since?: number;
+  until?: number;
 }
 
 /** Opens the engine's log stream (always as a stream, so even a huge snapshot is never held whole). */
@@ -357,7 +359,7 @@ export async function openLogStream(docker: Dockerode, id: string, opts: LogOpti
       {
         path: `/containers/${encodeURIComponent(id)}/logs?`,
         method: 'GET',
-        options: { stdout: true, stderr: true, timestamps: true, follow: opts.follow, tail: String(opts.tail), ...(opts.since ? { since: opts.since } : {}) },
+        options: { stdout: true, stderr: true, timestamps: true, follow: opts.follow, tail: String(opts.tail), ...(opts.since ? { since: opts.since } : {}), ...(opts.until ? { until: opts.until } : {}) },
         isStream: true,
         statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
       },
