@@ -1,20 +1,20 @@
 import type { ReactNode } from 'react';
+import { makeMatcher } from '../lib/matcher';
 
-/** `text` with every case-insensitive occurrence of `query` wrapped in <mark>. */
-export function Highlight({ text, query, active = false }: { text: string; query: string; active?: boolean }) {
-  if (!query) return <>{text}</>;
+/** `text` with every match of `query` (case-insensitive; a regular expression with `regex`) wrapped in <mark>. */
+export function Highlight({ text, query, regex = false, active = false }: { text: string; query: string; regex?: boolean; active?: boolean }) {
+  const m = makeMatcher(query, regex);
+  if (!m || 'error' in m) return <>{text}</>;
   const parts: ReactNode[] = [];
-  const lower = text.toLowerCase();
-  const q = query.toLowerCase();
   let at = 0;
-  for (let i = lower.indexOf(q); i >= 0; i = lower.indexOf(q, at)) {
-    if (i > at) parts.push(text.slice(at, i));
+  for (const [start, end] of m.ranges(text)) {
+    if (start > at) parts.push(text.slice(at, start));
     parts.push(
-      <mark key={i} className={active ? 'active' : undefined}>
-        {text.slice(i, i + q.length)}
+      <mark key={start} className={active ? 'active' : undefined}>
+        {text.slice(start, end)}
       </mark>,
     );
-    at = i + q.length;
+    at = end;
   }
   parts.push(text.slice(at));
   return <>{parts}</>;

@@ -12,6 +12,8 @@ interface Props {
   lineAt: (i: number) => LogLine | undefined;
   timestamps: boolean;
   query: string;
+  /** The query is a regular expression. */
+  regex?: boolean;
   /** Line to bring into view and mark (the current search match). */
   activeLine?: number;
   follow: boolean;
@@ -19,13 +21,13 @@ interface Props {
   onFollowChange: (follow: boolean) => void;
 }
 
-function SegmentSpan({ s, query, active }: { s: Segment; query: string; active: boolean }) {
+function SegmentSpan({ s, query, regex, active }: { s: Segment; query: string; regex: boolean; active: boolean }) {
   const style = s.fg || s.bg || s.bold || s.dim || s.italic || s.underline
     ? { color: s.fg, background: s.bg, fontWeight: s.bold ? 700 : undefined, opacity: s.dim ? 0.7 : undefined, fontStyle: s.italic ? 'italic' : undefined, textDecoration: s.underline ? 'underline' : undefined }
     : undefined;
   return (
     <span style={style}>
-      <Highlight text={s.text} query={query} active={active} />
+      <Highlight text={s.text} query={query} regex={regex} active={active} />
     </span>
   );
 }
@@ -79,7 +81,7 @@ export function LogView(p: Props) {
           p.timestamps && line.time && <span className="log-time">{line.time.replace('T', ' ').replace(/\.(\d{3})\d*Z$/, '.$1')}</span>
         )}
         {parseAnsi(line.text).map((s, j) => (
-          <SegmentSpan key={j} s={s} query={p.query} active={active} />
+          <SegmentSpan key={j} s={s} query={p.query} regex={!!p.regex} active={active} />
         ))}
       </div>,
     );

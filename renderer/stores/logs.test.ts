@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ChunkMessage, EndMessage } from '../../electron/shared/wire';
 import { connectApi } from '../api';
 import { fakeTransport, type FakeTransport } from '../api/fake-transport';
-import { clearLogView, closeLogs, LOG_CAPACITY, logLine, logsAsText, openLogs, setLogQuery, setTimestamps, stepMatch, useLogs } from './logs';
+import { clearLogView, closeLogs, LOG_CAPACITY, logLine, logsAsText, openLogs, setLogQuery, setLogRange, setLogRegex, setOnlyMatching, setTimestamps, shownLine, stepMatch, useLogs } from './logs';
 
 let t: FakeTransport;
 const streamId = () => (t.streamMessages.filter((m) => m.t === 'stream').at(-1) as { id: number }).id;
@@ -12,7 +12,52 @@ beforeEach(() => {
   vi.useFakeTimers();
   t = fakeTransport(() => undefined);
   connectApi(t);
-  setLogQuery('');
+  setLogQuery('', false);
+  setOnlyMatching(false);
+});
+
+describe('logs store: regex, only matching, a time range', () => {
+  it('a regular expression finds its lines; a bad or costly one says why and finds none', () => {
+    openLogs('re');
+    send({ t: 'chunk', data: [{ text: 'GET /a 200 12ms' }, { text: 'GET /b 500 3ms' }, { text: 'POST /c 503 40ms' }, { text: 'note: 5xx above' }] });
+    vi.advanceTimersByTime(50);
+    setLogQuery(' 5\\d\\d ');
+    expect(useLogs.getState().matches).toEqual([]); // not a regex yet: the text itself
+    setLogRegex(true);
+    expect(useLogs.getState()).toMatchObject({ regex: true, matches: [1, 2], queryError: undefined });
+    setLogQuery('(\\d+)+ms');
+    expect(useLogs.getState()).toMatchObject({ matches: [], queryError: expect.stringMatching(/repeats a group/) });
+    setLogQuery('[unclosed');
+    expect(useLogs.getState().queryError).toMatch(/^Not a regular expression/);
+    setLogQuery('ms$');
+    expect(useLogs.getState()).toMatchObject({ matches: [0, 1, 2], queryError: undefined });
+  });
+
+  it('only matching: the view shows the matching lines, new ones as they come', () => {
+    openLogs('only');
+    send({ t: 'chunk', data: [{ text: 'a error' }, { text: 'b' }, { text: 'c error' }] });
+    vi.advanceTimersByTime(50);
+    setLogQuery('error');
+    setOnlyMatching(true);
+    expect([shownLine(0)?.text, shownLine(1)?.text, shownLine(2)]).toEqual(['a error', 'c error', undefined]);
+    send({ t: 'chunk', data: [{ text: 'd' }, { text: 'e error' }] });
+    vi.advanceTimersByTime(50);
+    expect(useLogs.getState().matches).toHaveLength(3);
+    expect(shownLine(2)?.text).toBe('e error');
+    setOnlyMatching(false);
+    expect(shownLine(1)?.text).toBe('b');
+  });
+
+  it('a time range reads the lines again, from and until; until set, it does not follow', () => {
+    openLogs('range');
+    setLogRange(1_700_000_000, 1_700_003_600);
+    expect(t.streamMessages.at(-1)).toMatchObject({ t: 'stream', name: 'containers.logs', args: { id: 'range', follow: false, since: 1_700_000_000, until: 1_700_003_600 } });
+    setLogRange(1_700_000_000, undefined);
+    expect(t.streamMessages.at(-1)).toMatchObject({ args: { follow: true, since: 1_700_000_000 } });
+    expect((t.streamMessages.at(-1) as { args: object }).args).not.toHaveProperty('until');
+    openLogs('another'); // another container: no range
+    expect((t.streamMessages.at(-1) as { args: object }).args).not.toHaveProperty('since');
+  });
 });
 
 describe('logs store', () => {

@@ -8,6 +8,7 @@ import { create } from 'zustand';
 import type { LogLine } from '../../electron/shared/models';
 import { api } from '../api';
 import { stripAnsi } from '../lib/ansi';
+import { makeMatcher } from '../lib/matcher';
 import { RingBuffer } from '../lib/ring-buffer';
 
 export const LOG_CAPACITY = 200_000; // lines, ~40 MB at worst for 200-byte lines
@@ -26,6 +27,15 @@ export interface LogsState {
   timestamps: boolean;
   follow: boolean;
   query: string;
+  /** The query is a regular expression. */
+  regex: boolean;
+  /** Why the query matches nothing (not a regular expression, or one too costly). */
+  queryError?: string;
+  /** Only the matching lines are shown (`matches` map the view's rows to the buffer's). */
+  onlyMatching: boolean;
+  /** Unix seconds: the lines from then, and before `until`. */
+  since?: number;
+  until?: number;
   /** Indices (into the buffer) of lines matching the query. */
   matches: number[];
   /** Position in `matches` of the current match, -1 when none. */
@@ -45,6 +55,8 @@ export const useLogs = create<LogsState>(() => ({
   timestamps: false,
   follow: true,
   query: '',
+  regex: false,
+  onlyMatching: false,
   matches: [],
   current: -1,
 }));
@@ -64,14 +76,14 @@ export function lineText(l: LogLine, timestamps: boolean): string {
 let searched = 0; // absolute number of the first line not searched yet
 let found: number[] = []; // absolute numbers of matching lines
 
-function searchNew(query: string): number[] {
-  const q = query.toLowerCase();
+function searchNew(query: string, regex = useLogs.getState().regex): number[] {
+  const m = makeMatcher(query, regex);
   const total = buffer.dropped + buffer.length;
-  if (!q) {
+  if (!m || 'error' in m) {
     found = [];
   } else {
     for (let abs = Math.max(searched, buffer.dropped); abs < total; abs++) {
-      if (stripAnsi(buffer.at(abs - buffer.dropped)!.text).toLowerCase().includes(q)) found.push(abs);
+      if (m.test(stripAnsi(buffer.at(abs - buffer.dropped)!.text))) found.push(abs);
     }
     if (found.length && found[0]! < buffer.dropped) found = found.filter((abs) => abs >= buffer.dropped);
   }
@@ -80,10 +92,10 @@ function searchNew(query: string): number[] {
 }
 
 /** Searches everything kept again (a new query, or a cleared buffer). */
-function searchAll(query: string): number[] {
+function searchAll(query: string, regex?: boolean): number[] {
   searched = buffer.dropped;
   found = [];
-  return searchNew(query);
+  return searchNew(query, regex);
 }
 
 function publish(): void {
@@ -106,11 +118,12 @@ export function openLogs(containerId: string): void {
   const { tail } = useLogs.getState();
   // Another container: a fresh view that follows. The same one again (new tail): keep how it is viewed.
   const fresh = useLogs.getState().containerId !== containerId;
-  useLogs.setState({ containerId, status: 'streaming', error: undefined, matches: [], current: -1, ...(fresh ? { follow: true, query: '' } : {}) });
+  useLogs.setState({ containerId, status: 'streaming', error: undefined, matches: [], current: -1, ...(fresh ? { follow: true, query: '', queryError: undefined, onlyMatching: false, since: undefined, until: undefined } : {}) });
   publish();
+  const { since, until } = useLogs.getState(); // after the reset: another container has no range
   stream = api().stream(
     'containers.logs',
-    { id: containerId, follow: true, tail },
+    { id: containerId, follow: !until, tail, ...(since ? { since } : {}), ...(until ? { until } : {}) },
     {
       onData: (lines) => {
         buffer.push(lines);
@@ -142,9 +155,28 @@ export function setTail(tail: TailOption): void {
 export const setTimestamps = (timestamps: boolean) => useLogs.setState({ timestamps });
 export const setFollow = (follow: boolean) => useLogs.setState({ follow });
 
-export function setLogQuery(query: string): void {
-  const matches = searchAll(query);
-  useLogs.setState({ query, matches, current: matches.length ? matches.length - 1 : -1, follow: query ? false : useLogs.getState().follow });
+export function setLogQuery(query: string, regex = useLogs.getState().regex): void {
+  const m = makeMatcher(query, regex);
+  const matches = searchAll(query, regex);
+  useLogs.setState({ query, regex, queryError: m && 'error' in m ? m.error : undefined, matches, current: matches.length ? matches.length - 1 : -1, follow: query ? false : useLogs.getState().follow });
+}
+
+export const setLogRegex = (regex: boolean) => setLogQuery(useLogs.getState().query, regex);
+export const setOnlyMatching = (onlyMatching: boolean) => useLogs.setState({ onlyMatching });
+
+/** Shows the lines from `since` and before `until` (unix seconds; undefined: no bound), read again from the engine. */
+export function setLogRange(since: number | undefined, until: number | undefined): void {
+  useLogs.setState({ since, until });
+  const id = useLogs.getState().containerId;
+  if (id) openLogs(id);
+}
+
+/** The line the view shows at `row`: every line, or with onlyMatching the matching ones. */
+export function shownLine(row: number): LogLine | undefined {
+  const s = useLogs.getState();
+  if (!s.onlyMatching || !s.query) return buffer.at(row);
+  const i = s.matches[row];
+  return i === undefined ? undefined : buffer.at(i);
 }
 
 /** Moves to the next (+1) or previous (-1) match, wrapping around. */

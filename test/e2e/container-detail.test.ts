@@ -47,6 +47,36 @@ describe('container detail in Chromium', () => {
     await ui.page.screenshot({ path: `${ARTIFACTS}/e2e-logs.png` });
   });
 
+  it('searches the log by regular expression, shows only the matching lines, and reads a time range', async () => {
+    const name = uniq('e2e-logre');
+    docker.cli(['run', '-d', '--name', name, TEST_IMAGE, 'sh', '-c', 'for s in 200 500 404 503 200; do echo "GET / $s"; done; sleep 2.2; echo later; exec sleep 600']);
+    await waitFor(() => docker.cli(['logs', name]).includes('later'), 15_000, 'container output');
+    await openDetail(name);
+    await ui.page.getByRole('log').getByText('later').waitFor();
+    await ui.page.getByLabel('Timestamps').uncheck();
+    await ui.page.getByLabel('Regex').check();
+    await ui.page.getByLabel('Search log').fill(' 5\\d\\d$');
+    await poll(() => ui.page.getByLabel('Matches').textContent()).toBe('2 / 2');
+    expect(await ui.page.getByRole('log').locator('mark').allTextContents()).toEqual([' 500', ' 503']);
+    await ui.page.getByLabel('Only matching').check();
+    await poll(() => logRows().allTextContents()).toEqual(['GET / 500', 'GET / 503']);
+    // A pattern that could hang the page is refused, in words.
+    await ui.page.getByLabel('Search log').fill('(\\d+)+$');
+    await ui.page.getByRole('alert').filter({ hasText: /repeats a group that repeats inside/ }).waitFor();
+    await ui.page.getByLabel('Search log').fill('');
+    await ui.page.getByLabel('Only matching').uncheck();
+    await ui.page.getByLabel('Regex').uncheck();
+    // Until the second before "later": the five request lines, not "later", and no following.
+    const later = docker.cli(['logs', '-t', name]).split('\n').find((l) => l.endsWith(' later'))!.split(' ')[0]!;
+    const until = new Date(Math.floor(Date.parse(later) / 1000) * 1000 - 1000);
+    const local = new Date(until.getTime() - until.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
+    await ui.page.getByLabel('Lines until').fill(local);
+    await ui.page.getByRole('button', { name: 'Show range' }).click();
+    await poll(() => logRows().allTextContents()).toEqual(['GET / 200', 'GET / 500', 'GET / 404', 'GET / 503', 'GET / 200']);
+    expect(await ui.page.getByText(/5 lines · until .* · stream ended/).count()).toBe(1);
+    await ui.page.screenshot({ path: `${ARTIFACTS}/e2e-logs-range.png` });
+  });
+
   it('summarises and searches the inspect JSON', async () => {
     const name = uniq('e2e-insp');
     docker.cli(['run', '-d', '--name', name, '-e', 'HELLO=world', '-v', `${uniq('vol')}:/data`, TEST_IMAGE, 'sleep', '600']);
