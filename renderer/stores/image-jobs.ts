@@ -1,7 +1,9 @@
 /**
- * Long image operations shown in a dialog: pull, push, build and load, one at a time, with their
- * progress (per layer for pull/push, output lines for build). Plus the quick ones that report as
- * toasts: tag, save, history, registry logins.
+ * Long image operations shown in a dialog: pull, push, build, load and save, one at a time, with
+ * their progress (per layer for pull/push, output lines for build). Closing the dialog does not
+ * stop one: it goes on (the Images page shows it, to reopen or cancel), and its end is said in a
+ * toast when no dialog shows it. Only Cancel cancels. Plus the quick ones that report as toasts:
+ * tag, history, registry logins.
  */
 import { create } from 'zustand';
 import type { ChunkOf, StreamArgsOf } from '../../electron/shared/api-contract';
@@ -43,10 +45,25 @@ function begin(kind: JobKind, target: string): boolean {
   return true;
 }
 
+let watched = 0; // job dialogs open on screen
+
+/** For the job dialog's effect: while it shows the job, the job's end is said there, not in a toast. */
+export function watchJob(): () => void {
+  watched++;
+  return () => void watched--;
+}
+
+const DONE_WORDS: Record<JobKind, string> = { pull: 'Pulled', push: 'Pushed', build: 'Built', load: 'Loaded images from', save: 'Saved' };
+const JOB_WORDS: Record<JobKind, string> = { pull: 'pull', push: 'push', build: 'build', load: 'load', save: 'save' };
+
 function finish(error?: Error): void {
   cancelCurrent = undefined;
-  if (useJob.getState().status !== 'running') return; // cancelled meanwhile
+  const { status, kind, target } = useJob.getState();
+  if (status !== 'running') return; // cancelled meanwhile
   useJob.setState(error ? { status: 'failed', error: error.message } : { status: 'done' });
+  if (watched || !kind) return;
+  if (error) toast({ kind: 'error', title: `The ${JOB_WORDS[kind]} of ${target} failed`, message: error.message });
+  else toast({ kind: 'success', title: `${DONE_WORDS[kind]} ${target}` });
 }
 
 export function cancelJob(): void {

@@ -52,6 +52,23 @@ describe('images in Chromium', () => {
     await save.getByText(/received$/).waitFor();
     expect(readFileSync((await download.path())!).includes(Buffer.from('manifest.json'))).toBe(true);
     await save.getByRole('button', { name: 'Cancel' }).click();
+
+    // A long build goes on when its dialog closes: the page shows it, Show brings the output back, Cancel stops it.
+    const slow = tempDir('e2e-slow');
+    writeFileSync(join(slow, 'Dockerfile'), `FROM ${TEST_IMAGE}\nRUN echo slow-start && sleep 30\n`);
+    await ui.page.getByRole('button', { name: 'Build…' }).click();
+    await d.getByLabel('Folder with the Dockerfile').fill(slow);
+    await d.getByRole('button', { name: 'Build', exact: true }).click();
+    await d.getByLabel('Build output').getByText(/slow-start/).first().waitFor({ timeout: 30_000 });
+    await ui.page.keyboard.press('Escape');
+    const banner = ui.page.getByRole('status', { name: 'Running image job' });
+    await banner.getByText(`Building ${slow}`).waitFor();
+    await banner.getByRole('button', { name: 'Show' }).click();
+    await d.getByLabel('Build output').getByText(/slow-start/).first().waitFor();
+    await d.getByRole('button', { name: 'Cancel', exact: true }).click(); // closes the dialog, the build goes on
+    await banner.getByRole('button', { name: 'Cancel' }).click();
+    await banner.waitFor({ state: 'detached' });
+    expect(await ui.page.getByRole('alert').filter({ hasText: 'The build of' }).count()).toBe(0); // cancelled: no failure said
   });
 
   it('pushes to a registry and pulls back with layer progress; a bad reference is explained', async () => {
@@ -80,8 +97,17 @@ describe('images in Chromium', () => {
     await ui.page.screenshot({ path: `${ARTIFACTS}/e2e-pull.png` });
     expect(docker.try(['image', 'inspect', ref]).status).toBe(0);
 
-    await pull.getByLabel('Image reference').fill('Not/Valid');
+    // Closing the dialog (Escape) does not cancel: the pull goes on, and its end is said in a toast.
+    docker.cli(['rmi', ref]);
+    await pull.getByLabel('Image reference').fill(ref);
     await pull.getByRole('button', { name: 'Again' }).click();
+    await ui.page.keyboard.press('Escape');
+    await pull.waitFor({ state: 'detached' });
+    await ui.page.getByRole('status').filter({ hasText: `Pulled ${ref}` }).waitFor({ timeout: 30_000 });
+    expect(docker.try(['image', 'inspect', ref]).status).toBe(0);
+    await ui.page.getByRole('button', { name: 'Pull…' }).click();
+    await pull.getByLabel('Image reference').fill('Not/Valid');
+    await pull.getByRole('button', { name: 'Pull', exact: true }).click();
     await pull.getByRole('alert').getByText(/lowercase/).waitFor();
     await pull.getByRole('button', { name: 'Cancel' }).click();
   });

@@ -20,6 +20,7 @@ import {
   useHistory,
   useJob,
   useRegistries,
+  watchJob,
   type JobKind,
 } from '../../stores/image-jobs';
 import { images } from '../../stores/resources';
@@ -95,7 +96,14 @@ export function ImageJobDialog({ kind, initial }: { kind: JobKind; initial?: str
   const [target, setTarget] = useState('');
   const [noCache, setNoCache] = useState(false);
   const [file, setFile] = useState<File>();
-  useEffect(() => resetJob, []);
+  useEffect(() => {
+    resetJob(); // a job that ended unseen was said in a toast: a fresh form (a running one stays shown)
+    const unwatch = watchJob();
+    return () => {
+      unwatch();
+      resetJob(); // a job still running goes on (the Images page shows it)
+    };
+  }, []);
   const running = status === 'running';
   const { busy, submit } = useSubmit(async () => {
     if (kind === 'pull') await pullImage(ref.trim());
@@ -121,10 +129,7 @@ export function ImageJobDialog({ kind, initial }: { kind: JobKind; initial?: str
     }
     return undefined;
   });
-  const close = () => {
-    if (running) cancelJob();
-    closeDialog();
-  };
+  const close = closeDialog; // never a silent cancel: a running job goes on; Cancel cancels
   const ready = kind === 'load' ? !!file : kind === 'build' ? !!context.trim() : !!ref.trim();
   return (
     <Dialog title={TITLES[kind]} submitLabel={status === 'idle' ? ACTION[kind] : 'Again'} onClose={close} onSubmit={submit} submitDisabled={!ready || running} busy={busy} wide={kind === 'build'}>
@@ -169,9 +174,12 @@ export function ImageJobDialog({ kind, initial }: { kind: JobKind; initial?: str
         </div>
       )}
       {running && (
-        <button type="button" onClick={cancelJob}>
-          Cancel {kind}
-        </button>
+        <p className="muted small">
+          Closing this keeps the {kind} going: the Images page shows it.{' '}
+          <button type="button" onClick={cancelJob}>
+            Cancel {kind}
+          </button>
+        </p>
       )}
       {status !== 'idle' && <Progress />}
     </Dialog>

@@ -6,6 +6,7 @@ import { removeImages } from '../../stores/actions';
 import { images } from '../../stores/resources';
 import { openRunDialog } from '../../stores/run-form';
 import { ResourceList } from '../ResourceList';
+import { RunningJob } from './RunningJob';
 import { openDialog } from '../../stores/ui';
 
 const columns: Column<ImageSummary>[] = [
@@ -72,6 +73,7 @@ export function ImagesView({ stale }: { stale: boolean }) {
           </button>
         </>
       }
+      above={<RunningJob />}
       emptyHint="No images yet. Pull one, build one, or load a saved archive."
       stale={stale}
     />
