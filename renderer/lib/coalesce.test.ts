@@ -1,34 +1,49 @@
 import { describe, expect, it } from 'vitest';
 import { coalesced } from './coalesce';
 
-const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A load the test answers by hand: each call waits until `answer()`. */
+function manualLoad() {
+  const pending: (() => void)[] = [];
+  let calls = 0;
+  const load = coalesced(() => {
+    calls++;
+    return new Promise<void>((r) => pending.push(r));
+  });
+  return { load, calls: () => calls, answer: () => pending.shift()?.(), waiting: () => pending.length };
+}
+const flush = () => new Promise((r) => setTimeout(r, 0));
 
 describe('coalesced', () => {
-  it('under pushes faster than a load, loads one at a time and each answer is used', async () => {
-    let running = 0;
-    let most = 0;
-    const used: number[] = [];
-    let n = 0;
-    const load = coalesced(async () => {
-      const mine = ++n;
-      running++;
-      most = Math.max(most, running);
-      await tick(20);
-      running--;
-      used.push(mine);
-    });
-    for (let i = 0; i < 30; i++) {
-      void load();
-      await tick(3);
-    }
-    await load();
-    expect(most).toBe(1);
-    expect(used.length).toBeGreaterThan(1);
-    expect(used.length).toBeLessThan(10); // ~90 ms of pushes over 20 ms loads, not one load per push
-    expect(used).toEqual(used.map((_, i) => i + 1));
+  it('calls during a load ask for one more load after it, not one each; one at a time', async () => {
+    const m = manualLoad();
+    void m.load();
+    for (let i = 0; i < 30; i++) void m.load();
+    expect([m.calls(), m.waiting()]).toEqual([1, 1]);
+    m.answer();
+    await flush();
+    expect([m.calls(), m.waiting()]).toEqual([2, 1]); // the one more, for all 30
+    m.answer();
+    await flush();
+    expect(m.calls()).toBe(2);
+    void m.load(); // after the last one: a new load
+    expect(m.calls()).toBe(3);
+    m.answer();
   });
 
-  it('a call after the last run starts a new one; a failing load does not stop the next', async () => {
+  it('every caller waits for a load that began after its call', async () => {
+    const m = manualLoad();
+    void m.load();
+    let second = false;
+    void m.load().then(() => (second = true));
+    m.answer();
+    await flush();
+    expect(second).toBe(false); // its load (the one more) is still going
+    m.answer();
+    await flush();
+    expect(second).toBe(true);
+  });
+
+  it('a failing load does not stop the next', async () => {
     let calls = 0;
     const load = coalesced(async () => {
       calls++;
