@@ -2,7 +2,8 @@
 import { toDockerRunCommand, type RunSpecInput } from '../../electron/shared/run-spec';
 import { api } from '../api';
 import { shortId } from '../lib/format';
-import { openRunDialogWith, specToForm } from './run-form';
+import { openRunDialogWith } from './run-form';
+import { specToForm } from './run-form-spec';
 import { closeDialog, refusalOf, toast, type Refusal } from './ui';
 
 async function specOf(id: string, what: string): Promise<RunSpecInput | undefined> {

@@ -3,7 +3,7 @@
  * A field is a form key (`image`, `memory`), a row's column (`ports.0.hostPort`, `mounts.2.target`,
  * `env.1.key`), or `envFile` (the picked .env file). Pure: the form in, a field (or none) out.
  */
-import type { RunForm } from './run-form';
+import type { RunForm } from './run-form-spec';
 
 export type FieldId = string;
 

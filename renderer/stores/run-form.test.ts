@@ -3,7 +3,8 @@ import type { Reply } from '../../electron/shared/wire';
 import { runSpec } from '../../electron/shared/run-spec';
 import { connectApi } from '../api';
 import { fakeTransport, type FakeTransport } from '../api/fake-transport';
-import { addRow, commandPreview, emptyForm, formToSpec, openRunDialog, specToForm, pickEnvFile, removeEnvFile, removeRow, setRow, submitRun, updateForm, useRunForm } from './run-form';
+import { addRow, openRunDialog, pickEnvFile, removeEnvFile, removeRow, setRow, submitRun, updateForm, useRunForm } from './run-form';
+import { commandPreview, emptyForm, formToSpec, specToForm } from './run-form-spec';
 import { useUi } from './ui';
 
 let t: FakeTransport;

@@ -4,7 +4,8 @@ import { HOST_NETWORK, NO_NETWORK, PULL_POLICIES, RESTART_POLICIES } from '../..
 import { Dialog } from '../../components/Dialog';
 import { networks } from '../../stores/resources';
 import { fieldDomId } from '../../stores/run-fields';
-import { addRow, commandPreview, submitRun, updateForm, useRunForm, type RunForm } from '../../stores/run-form';
+import { addRow, submitRun, updateForm, useRunForm } from '../../stores/run-form';
+import { commandPreview, type RunForm } from '../../stores/run-form-spec';
 import { closeDialog } from '../../stores/ui';
 import { EnvFilePicker, KeyValueRows, MountRowFields, PortRowFields, SelectField, TextField } from './RunFields';
 
