@@ -10,7 +10,7 @@
  * KEPT_ENDED_TERMINALS ended sessions keep their screen (e.g. of containers since removed).
  */
 import { create } from 'zustand';
-import type { TerminalInput } from '../../electron/shared/api-contract';
+import type { StreamArgsOf, TerminalInput } from '../../electron/shared/api-contract';
 import { api } from '../api';
 import type { StreamHandle } from '../api/client';
 import type { BerthError } from '../../electron/shared/errors';
@@ -44,11 +44,7 @@ export interface TerminalStatus {
 export const CONNECTION_LOST = 'Lost the connection to Berth, and with it this shell session. Reconnect starts a new shell.';
 
 /** What a container terminal runs: `command` (default bash, else sh), as `user`, in `workdir`. */
-export interface ExecChoice {
-  command?: string[];
-  user?: string;
-  workdir?: string;
-}
+export type ExecChoice = Pick<StreamArgsOf<'containers.exec'>, 'command' | 'user' | 'workdir'>;
 /** One session per target; a container's `exec` choice applies when its session starts. */
 export type TerminalTarget = { kind: 'container'; id: string; exec?: ExecChoice } | { kind: 'host' };
 const keyOf = (t: TerminalTarget) => (t.kind === 'host' ? 'host' : `container:${t.id}`);

@@ -5,7 +5,7 @@
  */
 import type { Duplex } from 'node:stream';
 import type Dockerode from 'dockerode';
-import type { TerminalInput } from '../../shared/api-contract';
+import type { ParsedStreamArgsOf, TerminalInput } from '../../shared/api-contract';
 import type { StreamSink } from '../api/router';
 import { execCommand, hangUp, PID_WAIT_MS, PidMark } from './exec-hangup';
 import { pipeTerminal } from './flow';
@@ -17,11 +17,8 @@ import { pipeTerminal } from './flow';
  */
 export const HELD_INPUT_CHARS = 64 * 1024;
 
-export interface ExecChoice {
-  command?: string[];
-  user?: string;
-  workdir?: string;
-}
+/** What the terminal runs, as the contract takes it. */
+export type ExecChoice = Pick<ParsedStreamArgsOf<'containers.exec'>, 'command' | 'user' | 'workdir'>;
 
 export class ExecService {
   constructor(private readonly docker: Dockerode) {}

@@ -7,10 +7,12 @@ import { TerminalPanel } from '../terminal/TerminalPanel';
 
 /** Command, user and folder typed for a container's next terminal (kept per container while Berth runs). */
 const execDrafts = new Map<string, { command: string; user: string; workdir: string }>();
+/** What the container's terminal session was opened with: back on the tab, the same session says so. */
+const openedWith = new Map<string, ExecChoice>();
 
 export function TerminalTab({ id, running }: { id: string; running: boolean }) {
   const [draft, setDraft] = useState(() => execDrafts.get(id) ?? { command: '', user: '', workdir: '' });
-  const [applied, setApplied] = useState<{ choice?: ExecChoice; restart: number }>({ restart: 0 });
+  const [applied, setApplied] = useState<{ choice?: ExecChoice; restart: number }>(() => ({ choice: openedWith.get(id), restart: 0 }));
   const [problem, setProblem] = useState<string>();
   const target = useMemo(() => ({ kind: 'container' as const, id, ...(applied.choice ? { exec: applied.choice } : {}) }), [id, applied.choice]);
   const edit = (patch: Partial<typeof draft>) => {
@@ -21,7 +23,9 @@ export function TerminalTab({ id, running }: { id: string; running: boolean }) {
   const open = () => {
     const r = execChoiceOf(draft);
     setProblem('error' in r ? r.error : undefined);
-    if ('choice' in r) setApplied((a) => ({ choice: r.choice, restart: a.restart + 1 }));
+    if (!('choice' in r)) return;
+    openedWith.set(id, r.choice);
+    setApplied((a) => ({ choice: r.choice, restart: a.restart + 1 }));
   };
   if (!running && !hasTerminal(target)) return <p className="muted">Start the container to open a shell in it.</p>;
   const c = applied.choice;
