@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateKeyPair } from '../../electron/main/engine/ssh-tunnel';
+import { generateKeyPair } from '../../electron/main/engine/ssh-keys';
 import { freePort } from './ports';
 
 export const SSHD = '/usr/sbin/sshd';

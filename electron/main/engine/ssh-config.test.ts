@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { knownHostKeys } from './ssh-config';
-import { fingerprint } from './ssh-tunnel';
+import { fingerprint } from './ssh-keys';
 
 describe('known_hosts', () => {
   const a = randomBytes(51);

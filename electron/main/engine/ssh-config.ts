@@ -7,7 +7,8 @@ import { createHash, createHmac } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineEndpoint } from './endpoint';
-import { fingerprint, SshTunnel } from './ssh-tunnel';
+import { fingerprint } from './ssh-keys';
+import { SshTunnel } from './ssh-tunnel';
 
 /** Fingerprints of the keys known_hosts lists for host:port (OpenSSH writes "[host]:port" when not 22). */
 export function knownHostKeys(knownHosts: string, host: string, port: number): string[] {

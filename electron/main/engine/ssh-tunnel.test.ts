@@ -7,8 +7,8 @@ import { createConnection, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { tempDir } from '../../../test/support/temp';
-import { utils } from 'ssh2';
-import { generateKeyPair, SshTunnel } from './ssh-tunnel';
+import { generateKeyPair } from './ssh-keys';
+import { SshTunnel } from './ssh-tunnel';
 
 /** A TCP server that accepts and never says a word; counts what reaches it. */
 async function silentServer() {
@@ -84,26 +84,5 @@ describe('SSH tunnel', () => {
       await t.close();
       await far.close();
     }
-  });
-});
-
-describe('per-install SSH keys', () => {
-  it('every pair parses, 2,000 of them (ssh2 alone writes about one in 300 malformed)', () => {
-    let bad = 0;
-    for (let i = 0; i < 2000; i++) {
-      const k = generateKeyPair('berth');
-      if (utils.parseKey(k.publicKey) instanceof Error || utils.parseKey(k.privateKey) instanceof Error) bad++;
-      expect(Buffer.from(k.publicKey.split(' ')[1]!, 'base64').length).toBe(51); // "ssh-ed25519" + 32 key bytes, with lengths
-    }
-    expect(bad).toBe(0);
-  });
-
-  it('a malformed pair from the generator is made again; one that never parses is an error', () => {
-    const good = utils.generateKeyPairSync('ed25519', { comment: 'x' });
-    const broken = { private: 'not a key', public: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAHzl7q30qgpTFK9aRngIL0FoxL2T8WAEQAwh5IQpgzj8= x' };
-    const gen = vi.fn().mockReturnValueOnce(broken).mockReturnValueOnce(good);
-    expect(generateKeyPair('x', gen)).toEqual({ privateKey: good.private, publicKey: good.public });
-    expect(gen).toHaveBeenCalledTimes(2);
-    expect(() => generateKeyPair('x', () => broken)).toThrow(/could not make an SSH key that parses \(20 tries\)/);
   });
 });

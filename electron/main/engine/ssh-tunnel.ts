@@ -11,11 +11,12 @@
  * aes128-ctr with an etm MAC answered within 0.1 ms of each other there (a round trip is about 1 ms
  * through sshd, the crypto a small part of it), and sshd's Nagle made no difference either.
  */
-import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
-import { Client, utils, type ClientChannel, type ConnectConfig } from 'ssh2';
+import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
+import { fingerprint } from './ssh-keys';
+import { SshPortForwards } from './ssh-port-forwards';
 import { Spare } from './spare';
 
 export interface SshTarget {
@@ -50,28 +51,6 @@ export interface SshTunnelOptions {
   log?: (line: string) => void;
 }
 
-/** OpenSSH's fingerprint of a public key blob: SHA256, base64 without padding. */
-export function fingerprint(keyBlob: Buffer): string {
-  return `SHA256:${createHash('sha256').update(keyBlob).digest('base64').replace(/=+$/, '')}`;
-}
-
-type KeyGen = (type: 'ed25519', opts: { comment: string }) => { private: string; public: string };
-
-/**
- * A new ed25519 key pair in OpenSSH format (for a per-install key). ssh2's generator writes about
- * one pair in 300 malformed (the public key's leading zero byte dropped: 31 bytes, and neither key
- * parses), which broke the VM's first start for that install: such a pair is made again.
- */
-export function generateKeyPair(comment: string, generate: KeyGen = utils.generateKeyPairSync): { privateKey: string; publicKey: string } {
-  for (let attempt = 1; ; attempt++) {
-    const k = generate('ed25519', { comment });
-    if (!(utils.parseKey(k.public) instanceof Error) && !(utils.parseKey(k.private) instanceof Error)) return { privateKey: k.private, publicKey: k.public };
-    if (attempt === KEYGEN_ATTEMPTS) throw new Error(`could not make an SSH key that parses (${KEYGEN_ATTEMPTS} tries)`);
-  }
-}
-const KEYGEN_ATTEMPTS = 20;
-/** Published ports forwarded at once (each a listener on 127.0.0.1); past it, the oldest is closed. */
-const MAX_PORT_FORWARDS = 64;
 
 interface Forwarded {
   client: Client;
@@ -91,8 +70,16 @@ export class SshTunnel {
   private client: Client | undefined;
   private connecting: Promise<Client> | undefined;
   private readonly sockets = new Set<Socket>();
-  /** forwardPort's listeners, by remote host:port (in the order made). */
-  private readonly portForwards = new Map<string, { server: Server; port: number }>();
+  private readonly portForwards = new SshPortForwards({
+    connect: () => this.connect(),
+    join: (sock, stream) => this.join(sock, stream),
+    track: (sock) => {
+      this.sockets.add(sock);
+      sock.once('close', () => this.sockets.delete(sock));
+    },
+    log: (line) => this.log(line),
+    channelTimeoutMs: () => this.channelTimeoutMs,
+  });
   private closed = false;
   /** Counts the closes: a connection begun before one is not kept after it. */
   private closes = 0;
@@ -142,6 +129,7 @@ export class SshTunnel {
 
   /** Connects now (or reuses the connection); rejects with the reason in words. */
   connect(): Promise<Client> {
+    if (this.closed) return Promise.reject(new Error('The SSH tunnel is closed.'));
     if (this.client) return Promise.resolve(this.client);
     if (this.connecting) return this.connecting;
     const { target } = this.opts;
@@ -289,47 +277,10 @@ export class SshTunnel {
     sock.once('close', () => stream.close());
   }
 
-  /**
-   * A local port (on 127.0.0.1) forwarded to `host:port` as the remote machine sees it: a published
-   * port of the remote engine, opened from here. One listener per target, kept until close.
-   */
-  async forwardPort(host: string, port: number): Promise<number> {
-    if (this.closed) throw new Error('the SSH tunnel is closed');
-    const key = `${host}:${port}`;
-    const known = this.portForwards.get(key);
-    if (known) return known.port;
-    if (this.portForwards.size >= MAX_PORT_FORWARDS) {
-      const [oldest, f] = this.portForwards.entries().next().value!;
-      this.portForwards.delete(oldest);
-      f.server.close();
-    }
-    const server = createServer((sock) => {
-      this.sockets.add(sock);
-      sock.once('close', () => this.sockets.delete(sock));
-      sock.on('error', () => undefined);
-      this.connect().then(
-        (client) =>
-          client.forwardOut('127.0.0.1', 0, host, port, (err, stream) => {
-            if (err || sock.destroyed) {
-              if (err) this.log(`Port ${key} on the remote machine is not reachable: ${err.message}`);
-              stream?.close();
-              return void sock.destroy();
-            }
-            this.join(sock, stream);
-          }),
-        () => sock.destroy(),
-      );
-    });
-    const local = await new Promise<number>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
-    });
-    if (this.closed) {
-      server.close();
-      throw new Error('the SSH tunnel is closed');
-    }
-    this.portForwards.set(key, { server, port: local });
-    return local;
+  /** A local port (on 127.0.0.1) forwarded to `host:port` as the remote machine sees it (see SshPortForwards). */
+  forwardPort(host: string, port: number): Promise<number> {
+    if (this.closed) return Promise.reject(new Error('the SSH tunnel is closed'));
+    return this.portForwards.forward(host, port);
   }
 
   /** Runs a command on the remote; resolves with its output and exit code. */
@@ -355,8 +306,7 @@ export class SshTunnel {
     const server = this.server;
     this.server = undefined;
     for (const s of this.sockets) s.destroy();
-    for (const f of this.portForwards.values()) f.server.close();
-    this.portForwards.clear();
+    this.portForwards.close();
     this.spare.close();
     this.client?.end();
     this.client = undefined;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Client } from 'ssh2';
 import { buildCommand } from '../../../vm-assets/build-command';
 import { forwardsInWords } from '../../shared/forwarded-ports';
-import { fingerprint } from '../engine/ssh-tunnel';
+import { fingerprint } from '../engine/ssh-keys';
 import { paths } from '../paths';
 import { locateAssets, verifyAssets } from './assets';
 import type { VmBackend } from './backend';

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { utils } from 'ssh2';
-import { fingerprint, generateKeyPair } from '../engine/ssh-tunnel';
+import { fingerprint, generateKeyPair } from '../engine/ssh-keys';
 import { freePort } from '../free-port';
 import { paths } from '../paths';
 import { kvmWorks } from './accel';
