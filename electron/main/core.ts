@@ -94,7 +94,7 @@ function connect(dockerHost: string, hub: EventHub, opts: CoreOptions, logins: R
     volumes: new VolumesService(docker),
     networks: new NetworksService(docker),
     run: new RunService(docker, endpoint.kind === 'unix', (ref) => imageTransfer.pullQuietly(ref)),
-    ports: new PortsService(endpoint, tunnel && ((host, port) => tunnel.forwardPort(host, port))),
+    ports: new PortsService(docker, endpoint, tunnel && ((host, port) => tunnel.forwardPort(host, port))),
     exec: new ExecService(docker),
     files: new FilesService(docker),
     compose: new ComposeService(docker, { dockerHost: formatEndpoint(local) }),

@@ -193,8 +193,8 @@ export const requests = {
       })
       .strict(),
   ),
-  /** Where this computer reaches a published port (for an ssh:// engine, a port Berth forwards). */
-  'ports.address': request<{ address: string; url: string }>()(z.object({ port: z.number().int().min(1).max(65535), ip: ipAddress.or(z.literal('')).optional() }).strict()),
+  /** Where this computer reaches a port container `id` publishes (for an ssh:// engine, a port Berth forwards). */
+  'ports.address': request<{ address: string; url: string }>()(z.object({ id: ref, port: z.number().int().min(1).max(65535), ip: ipAddress.or(z.literal('')).optional() }).strict()),
   'containers.action': request<BulkResult[]>()(
     z.object({ ids: ids(ref), action: z.enum(CONTAINER_ACTIONS) }).strict(),
   ),

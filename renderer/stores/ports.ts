@@ -3,9 +3,9 @@ import type { PortMapping } from '../../electron/shared/models';
 import { api } from '../api';
 import { refusalOf, toast } from './ui';
 
-async function addressOf(p: PortMapping): Promise<{ address: string; url: string } | undefined> {
+async function addressOf(id: string, p: PortMapping): Promise<{ address: string; url: string } | undefined> {
   try {
-    return await api().call('ports.address', { port: p.publicPort!, ip: p.ip ?? '' });
+    return await api().call('ports.address', { id, port: p.publicPort!, ...(p.ip !== undefined ? { ip: p.ip } : {}) });
   } catch (e) {
     const r = refusalOf(e);
     toast({ kind: 'error', title: `Port ${p.publicPort} cannot be opened from here`, message: r.message, ...(r.hint ? { hint: r.hint } : {}) });
@@ -13,13 +13,13 @@ async function addressOf(p: PortMapping): Promise<{ address: string; url: string
   }
 }
 
-export async function openPort(p: PortMapping): Promise<void> {
-  const a = await addressOf(p);
+export async function openPort(id: string, p: PortMapping): Promise<void> {
+  const a = await addressOf(id, p);
   if (a) window.open(a.url, '_blank', 'noopener,noreferrer');
 }
 
-export async function copyPortAddress(p: PortMapping): Promise<void> {
-  const a = await addressOf(p);
+export async function copyPortAddress(id: string, p: PortMapping): Promise<void> {
+  const a = await addressOf(id, p);
   if (!a) return;
   try {
     await navigator.clipboard.writeText(a.address);

@@ -2,7 +2,8 @@ import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKeyPair, SshTunnel } from '../../electron/main/engine/ssh-tunnel';
+import { generateKeyPair } from '../../electron/main/engine/ssh-keys';
+import { SshTunnel } from '../../electron/main/engine/ssh-tunnel';
 import { createCore } from '../../electron/main/core';
 import { engine, nextEvent, uniq, waitFor } from '../support/engine';
 import { TEST_IMAGE } from '../support/test-image';
@@ -107,28 +108,31 @@ describe('an ssh:// engine in the core', () => {
     }
   });
 
-  it("opens a remote container's published port through a port forwarded over SSH", async () => {
+  it("opens a remote container's published port through a port forwarded over SSH; its loopback-only ones are refused", async () => {
     const core = sshCore({ BERTH_SSH_HOST_KEY: sshd.hostKey });
     try {
       await waitFor(() => core.engine.getStatus().state === 'up' || undefined, 15_000, 'engine up over ssh');
       const name = uniq('ssh-port');
-      docker.cli(['run', '-d', '--name', name, '-p', '127.0.0.1::8080', TEST_IMAGE, 'sh', '-c', 'mkdir /www && echo over-ssh > /www/index.html && exec httpd -f -p 8080 -h /www']);
-      const published = Number(docker.cli(['port', name, '8080/tcp']).trim().split(':').at(-1));
-      const reply = await core.router.handle('ports.address', { port: published, ip: '127.0.0.1' });
+      const page = 'mkdir /www && echo over-ssh > /www/index.html && exec httpd -f -p 8080 -h /www';
+      docker.cli(['run', '-d', '--name', name, '-p', '0.0.0.0::8080', '-p', '127.0.0.1::8080', TEST_IMAGE, 'sh', '-c', page]);
+      const bindings = docker.cli(['port', name, '8080/tcp']).trim().split('\n');
+      const published = Number(bindings.find((b) => b.startsWith('0.0.0.0:'))!.split(':').at(-1));
+      const loopOnly = Number(bindings.find((b) => b.startsWith('127.0.0.1:'))!.split(':').at(-1));
+      const reply = await core.router.handle('ports.address', { id: name, port: published });
       expect(reply.ok).toBe(true);
       const { address, url } = (reply as { value: { address: string; url: string } }).value;
-      const local = Number(address.split(':')[1]);
       expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
-      expect(local).not.toBe(published); // a port of its own here, not the remote one
+      expect(Number(address.split(':')[1])).not.toBe(published); // a port of its own here, not the remote one
       const body = await waitFor(() => fetch(`${url}index.html`).then((r) => r.text(), () => undefined), 10_000, 'the page over the forward');
       expect(body).toBe('over-ssh\n');
-      // Asked again: the same forward. Many at once: each answered.
-      expect(await core.router.handle('ports.address', { port: published, ip: '127.0.0.1' })).toMatchObject({ ok: true, value: { address } });
+      // Asked again, or many at once: the same forward, each answered.
+      const again = await Promise.all(Array.from({ length: 5 }, () => core.router.handle('ports.address', { id: name, port: published })));
+      expect(new Set(again.map((r) => (r as { value: { address: string } }).value.address))).toEqual(new Set([address]));
       const bodies = await Promise.all(Array.from({ length: 20 }, () => fetch(`${url}index.html`).then((r) => r.text())));
       expect(new Set(bodies)).toEqual(new Set(['over-ssh\n']));
-      // A port nothing listens on: the local connection is closed, nothing hangs.
-      const dead = (await core.router.handle('ports.address', { port: 9, ip: '127.0.0.1' })) as { value: { url: string } };
-      await expect(fetch(dead.value.url, { signal: AbortSignal.timeout(10_000) })).rejects.toThrow(/fetch failed/);
+      // Published on the remote's loopback only: not opened to every user here. Not published: no forward at all.
+      expect(await core.router.handle('ports.address', { id: name, port: loopOnly, ip: '127.0.0.1' })).toMatchObject({ ok: false, error: { code: 'CONFLICT', hint: expect.stringMatching(/ssh -L/) } });
+      expect(await core.router.handle('ports.address', { id: name, port: 22 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
       core.dispose();
       await waitFor(() => fetch(url).then(() => undefined, () => true), 5000, 'the forward closed with the core');
     } finally {

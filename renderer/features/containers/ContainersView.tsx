@@ -26,13 +26,13 @@ function Ports({ c }: { c: ContainerSummary }) {
         return (
           <span key={key} className="port">
             {p.type === 'tcp' ? (
-              <button className="link" title={`Open port ${p.publicPort} in the browser`} onClick={() => void openPort(p)}>
+              <button className="link" title={`Open port ${p.publicPort} in the browser`} onClick={() => void openPort(c.id, p)}>
                 {label}
               </button>
             ) : (
               <span>{label}</span>
             )}
-            <button className="icon" aria-label={`Copy the address of port ${p.publicPort}${p.type === 'tcp' ? '' : `/${p.type}`}`} title="Copy host:port" onClick={() => void copyPortAddress(p)}>
+            <button className="icon" aria-label={`Copy the address of port ${p.publicPort}${p.type === 'tcp' ? '' : `/${p.type}`}`} title="Copy host:port" onClick={() => void copyPortAddress(c.id, p)}>
               ⧉
             </button>
           </span>

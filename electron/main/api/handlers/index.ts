@@ -66,7 +66,7 @@ export function createHandlers(s: Services): Handlers {
     'containers.commit': ({ id, ...o }) => s.containers.commit(id, o),
     'containers.action': ({ ids, action }) => s.containers.action(ids, action),
     'containers.run': (spec) => s.run.run(spec),
-    'ports.address': ({ port, ip }) => s.ports.address(port, ip),
+    'ports.address': ({ id, port, ip }) => s.ports.address(id, port, ip),
     'containers.remove': ({ ids, force, volumes }) => s.containers.remove(ids, { force, volumes }),
     'containers.files.list': ({ id, path }) => s.files.list(id, path),
 
