@@ -148,6 +148,11 @@ describe('Electron shell (fake electron)', () => {
       expect(win.openHandler!({ url }), url).toEqual({ action: 'deny' });
     }
     expect(f.shell.openExternal.mock.calls).toEqual([['http://127.0.0.1:8080/'], ['https://example.test/x']]);
+    // No browser to open it with: said in the log, never an unhandled rejection.
+    f.shell.openExternal.mockRejectedValueOnce(new Error('no xdg-open'));
+    expect(win.openHandler!({ url: 'HTTP://127.0.0.1:9/a b' })).toEqual({ action: 'deny' });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(f.shell.openExternal).toHaveBeenLastCalledWith('http://127.0.0.1:9/a%20b'); // as parsed
     const nav = { preventDefault: vi.fn() };
     win.webContents.emit('will-navigate', nav, 'https://evil.example/');
     expect(nav.preventDefault).toHaveBeenCalled();

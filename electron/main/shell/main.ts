@@ -93,13 +93,13 @@ export const HIDDEN_ARG = '--hidden';
 /** The dashboard's address without its access token (or anything after the path), fit for a log. */
 const withoutToken = (url: string): string => url.replace(/[?#].*$/s, '');
 
-/** http(s) only, with a host: what the system browser may be asked to open. */
-export function isWebUrl(url: string): boolean {
+/** What the system browser may be asked to open: http(s) with a host and no credentials, as parsed (normalised), or undefined. */
+export function webUrl(url: string): string | undefined {
   try {
     const u = new URL(url);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '' && !u.username && !u.password;
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '' && !u.username && !u.password ? u.href : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -161,7 +161,8 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
     const wc = w.webContents;
     // No new windows: a link to a web page (a published port) opens in the system browser, nothing else opens.
     wc.setWindowOpenHandler(({ url }) => {
-      if (isWebUrl(url)) void electron.shell.openExternal(url);
+      const web = webUrl(url);
+      if (web) electron.shell.openExternal(web).catch((e: Error) => console.warn(`berth: could not open ${web} in the browser: ${e.message}`));
       return { action: 'deny' };
     });
     wc.on('will-navigate', (e, url) => {
