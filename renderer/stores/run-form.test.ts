@@ -156,6 +156,7 @@ describe('run form -> spec', () => {
     });
     const back = formToSpec(specToForm(spec));
     expect('spec' in back && runSpec.parse(back.spec)).toEqual(spec);
+    expect(formToSpec(specToForm(runSpec.parse({ image: 'x', entrypoint: [''] })))).toEqual({ spec: expect.objectContaining({ entrypoint: [''] }) });
     expect(formToSpec(specToForm(runSpec.parse({ image: 'x', noHealthcheck: true })))).toEqual({ spec: expect.objectContaining({ image: 'x', noHealthcheck: true, health: undefined }) });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runSpec } from '../../shared/run-spec';
+import { runSpec, toDockerRunCommand } from '../../shared/run-spec';
 import { runSpecOf } from './run-again';
 
 const image = { Config: { Cmd: ['nginx', '-g', 'daemon off;'], Env: ['PATH=/usr/bin', 'NGINX_VERSION=1.27'], Labels: { maintainer: 'x' }, Volumes: { '/var/cache/nginx': {} }, WorkingDir: '/', Healthcheck: { Test: ['CMD-SHELL', 'true'] } } };
@@ -44,6 +44,10 @@ describe('run again: the spec of a container', () => {
     expect(spec.network).toBeUndefined(); // another container's network: not something a run spec says
     const cmdForm = runSpecOf({ Config: { Image: 'x', Healthcheck: { Test: ['CMD', 'wget', '-q', 'http://localhost/a b'], Interval: 1.5e9, Retries: 2 } } }, {});
     expect(cmdForm.health).toEqual({ command: "wget -q 'http://localhost/a b'", intervalMs: 1500, retries: 2 });
+    // --entrypoint '' on an image with one: said as the CLI says it, and kept that way through the line and the form.
+    const reset = runSpecOf({ Config: { Image: 'nginx', Entrypoint: null, Cmd: ['sh'] } }, { Config: { Entrypoint: ['/docker-entrypoint.sh'], Cmd: ['nginx'] } });
+    expect(reset).toMatchObject({ entrypoint: [''], command: ['sh'] });
+    expect(toDockerRunCommand(reset)).toBe("docker run -d --entrypoint '' nginx sh");
   });
 
   it.each([undefined, null, 42, 'x', [], { Config: 'no', HostConfig: [1], Mounts: 'x' }, { Config: { Env: [1, null, 'NOEQUALS'], Cmd: 'x', Labels: { a: 1 } }, HostConfig: { PortBindings: { 'x/tcp': [], '80/sctp': [{}], '81/tcp': null }, Devices: [null, { PathOnHost: 3 }], ExtraHosts: ['nocolon', 7] } }])(

@@ -27,7 +27,8 @@ export function runSpecOf(container: unknown, image: unknown): RunSpecInput {
 
   const cmd = strs(cfg['Cmd']);
   const entrypoint = strs(cfg['Entrypoint']);
-  if (!same(entrypoint, strs(img['Entrypoint']))) spec.entrypoint = entrypoint;
+  // None where the image has one: made with --entrypoint '' (the CLI's [""] resets it).
+  if (!same(entrypoint, strs(img['Entrypoint']))) spec.entrypoint = entrypoint.length ? entrypoint : [''];
   // A new entrypoint resets the image's command, so the command goes with it.
   if (spec.entrypoint || !same(cmd, strs(img['Cmd']))) spec.command = cmd;
 
