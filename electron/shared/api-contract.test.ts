@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cidr, resourceName, vmResources } from './api-contract';
+import { cidr, requests, resourceName, streams, vmResources } from './api-contract';
+import { runSpec } from './run-spec';
 
 describe('contract validators', () => {
   it.each(['172.30.0.0/16', '10.0.0.0/8', '192.168.1.0/24', '0.0.0.0/0', 'fd00::/64', '2001:db8::/32'])('accepts subnet %s', (s) => {
@@ -18,5 +19,24 @@ describe('contract validators', () => {
     const ok = (m: number) => vmResources.shape.autoPauseMinutes.safeParse(m).success;
     expect([0, 0.05, 0.5, 5, 1440].map(ok)).toEqual([true, true, true, true, true]);
     expect([0.001, 0.049, -1, 1441, Number.NaN].map(ok)).toEqual([false, false, false, false, false]);
+  });
+
+  it('commit changes: one Dockerfile instruction a commit takes, on one line', () => {
+    const ok = (c: string) => requests['containers.commit'].args.safeParse({ id: 'web', changes: [c] }).success;
+    expect(['CMD ["nginx"]', 'env A=1', '  EXPOSE 80', 'HEALTHCHECK CMD true'].map(ok)).toEqual([true, true, true, true]);
+    expect(['RUN rm -rf /', 'ENV A=1\nRUN rm -rf /', 'ENV A=1\r', 'ENV A=\\', 'CMD', 'ENV A=\0'].map(ok)).toEqual([false, false, false, false, false, false]);
+  });
+
+  it('rename: a name of two characters at least, as the engine takes', () => {
+    const ok = (name: string) => requests['containers.rename'].args.safeParse({ id: 'web', name }).success;
+    expect(['ab', 'web-2', 'a.b_c'].map(ok)).toEqual([true, true, true]);
+    expect(['a', '', '-x', 'a b'].map(ok)).toEqual([false, false, false, false]);
+  });
+
+  it('exec command: at most 128 KiB in all, no NUL; devices: no ":" in a path', () => {
+    const exec = (command: string[]) => streams['containers.exec'].args.safeParse({ id: 'web', command }).success;
+    expect([exec(['psql', '-c', 'select 1']), exec(Array(1024).fill('x'.repeat(100))), exec(Array(3).fill('x'.repeat(65536))), exec(['a\0b'])]).toEqual([true, true, false, false]);
+    const device = (host: string) => runSpec.safeParse({ image: 'x', devices: [{ host }] }).success;
+    expect([device('/dev/fuse'), device('/dev/a:b'), device('dev/fuse')]).toEqual([true, false, false]);
   });
 });

@@ -57,12 +57,20 @@ const reference = imageReference;
 const CLEANUP_KINDS = ['containers', 'dangling-images', 'unused-images', 'volumes', 'build-cache'] as const satisfies readonly CleanupKind[];
 const ids = (item: z.ZodType<string>) => z.array(item).min(1).max(1000);
 
+/** A command to run: at most 128 KiB in all (the kernel takes a few MiB of arguments), no NUL. */
+const execArgs = z
+  .array(z.string().max(65536).refine((a) => !a.includes('\0'), 'must not hold a NUL character'))
+  .min(1)
+  .max(1024)
+  .refine((a) => a.reduce((n, s) => n + s.length + 1, 0) <= 128 * 1024, 'must be at most 128 KiB in all');
+
 /** A Dockerfile instruction `docker commit --change` takes. */
 export const COMMIT_INSTRUCTIONS = ['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'LABEL', 'ONBUILD', 'USER', 'VOLUME', 'WORKDIR', 'HEALTHCHECK', 'STOPSIGNAL'] as const;
 const commitChange = z
   .string()
   .max(4096)
-  .refine((c) => new RegExp(`^\\s*(${COMMIT_INSTRUCTIONS.join('|')})\\s+\\S`, 'i').test(c), `must be a Dockerfile instruction that a commit takes: ${COMMIT_INSTRUCTIONS.join(', ')}`);
+  .refine((c) => new RegExp(`^\\s*(${COMMIT_INSTRUCTIONS.join('|')})\\s+\\S`, 'i').test(c), `must be a Dockerfile instruction that a commit takes: ${COMMIT_INSTRUCTIONS.join(', ')}`)
+  .refine((c) => !/[\r\n\0]|\\\s*$/.test(c), 'must be one line (no line breaks or a continuing backslash)');
 
 const CIDR_V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 export const cidr = z.string().refine((s) => {
@@ -180,7 +188,7 @@ export const requests = {
   'containers.health': request<HealthReport>()(z.object({ id: ref }).strict()),
   /** The run spec that makes a container like this one ("run again", "copy as docker run"). */
   'containers.runSpec': request<RunSpecInput>()(z.object({ id: ref }).strict()),
-  'containers.rename': request<void>()(z.object({ id: ref, name: resourceName.min(1, 'is required') }).strict()),
+  'containers.rename': request<void>()(z.object({ id: ref, name: resourceName.min(2, 'must be at least 2 characters') }).strict()),
   'containers.commit': request<{ id: string }>()(
     z
       .object({
@@ -313,7 +321,7 @@ export const streams = {
   ),
   /** A terminal in the container over the engine's exec API: `command` (default bash, else sh) as `user` in `workdir`. */
   'containers.exec': stream<string>()(
-    z.object({ id: ref, ...terminalSize, command: z.array(z.string().max(65536)).min(1).max(1024).optional(), user: userSpec.optional(), workdir: absPath.optional() }).strict(),
+    z.object({ id: ref, ...terminalSize, command: execArgs.optional(), user: userSpec.optional(), workdir: absPath.optional() }).strict(),
     terminalInput,
   ),
   /** Live resource use of a running container, about once a second. */

@@ -26,6 +26,8 @@ const duration = z.number().int().min(1, 'must be at least 1ms').max(86_400_000,
 /** RFC 1123 names; a hostname is at most 64 bytes (the kernel's __NEW_UTS_LEN). */
 const hostName = z.string().max(64, 'must be at most 64 characters').regex(/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/, 'must be letters, digits, "-" and "." (starting and ending with a letter or digit)');
 const hostEntryName = z.string().max(253).regex(/^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?$/, 'must be a host name such as db.local');
+/** A device path: absolute, and no ":" (it parts host, container and permissions in --device). */
+const devicePath = absPath.refine((p) => !p.includes(':'), 'must not hold a ":"');
 /** The engine's magic address for the host it runs on (docker run --add-host x:host-gateway). */
 export const HOST_GATEWAY = 'host-gateway';
 
@@ -67,7 +69,7 @@ export const runSpec = z
     addHosts: z.array(z.object({ host: hostEntryName, ip: z.union([z.literal(HOST_GATEWAY), ipAddress]) }).strict()).max(100).default([]),
     privileged: z.boolean().default(false),
     devices: z
-      .array(z.object({ host: absPath, container: absPath.optional(), permissions: z.string().regex(/^(?!.*(.).*\1)[rwm]{1,3}$/, 'must be some of r, w and m').optional() }).strict())
+      .array(z.object({ host: devicePath, container: devicePath.optional(), permissions: z.string().regex(/^(?!.*(.).*\1)[rwm]{1,3}$/, 'must be some of r, w and m').optional() }).strict())
       .max(100)
       .default([]),
     pull: z.enum(PULL_POLICIES).default('missing'),
