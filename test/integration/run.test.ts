@@ -155,6 +155,9 @@ describe('run a container through the API', () => {
     } finally {
       await registry.stop();
     }
+    // An image id is not pulled: it names an image here, or none.
+    const noId = await call('containers.run', { image: `sha256:${'ab'.repeat(32)}`, command: ['true'] });
+    expect(noId).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: expect.stringMatching(/^There is no image sha256:abab.* on this engine\.$/) } });
     // A registry that is not there: nothing is run, and it says it could not pull.
     const before = allContainers();
     const gone = await call('containers.run', { image: `127.0.0.1:9/berth/nothing:${uniq('t')}`, command: ['true'] });

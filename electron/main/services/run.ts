@@ -84,6 +84,8 @@ function checkHostPort(ip: string, port: number, protocol: 'tcp' | 'udp'): Promi
   });
 }
 
+/** An image id, full or short (sha256:… or hex), as the engine lists it. */
+const IMAGE_ID = /^(sha256:)?[0-9a-f]{12,64}$/i;
 const isNoSuchImage = (e: BerthError) => e.code === 'NOT_FOUND' && /no such image/i.test(e.message);
 
 export class RunService {
@@ -112,14 +114,16 @@ export class RunService {
     if (this.localPorts) {
       for (const p of spec.ports) if (p.hostPort) await checkHostPort(p.hostIp, p.hostPort, p.protocol);
     }
-    if (spec.pull === 'always') await this.pullFor(spec);
+    const byId = IMAGE_ID.test(spec.image); // an id names an image on this engine: nothing to pull
+    if (spec.pull === 'always' && !byId) await this.pullFor(spec);
     const create = () => this.docker.createContainer(toCreateOptions(spec)).catch((e: unknown) => Promise.reject(toBerthError(e)));
     let container: Dockerode.Container;
     try {
       container = await create();
     } catch (e) {
       const err = e as BerthError;
-      if (!isNoSuchImage(err)) throw err;
+      if (!isNoSuchImage(err) || spec.pull === 'always') throw err; // (always: pulled just now)
+      if (byId) throw new BerthError('NOT_FOUND', `There is no image ${spec.image} on this engine.`, { hint: 'An image id names an image already here: pick one from Images, or run it by its name to pull it.' });
       if (spec.pull === 'never') {
         throw new BerthError('NOT_FOUND', err.message, { hint: `The image is not on this engine, and the pull policy is "never". Pull it first (docker pull ${spec.image}), or run with the policy "missing".` });
       }
