@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode';
 import type { BulkResult, ContainerAction } from '../../shared/api-contract';
-import type { ContainerHealth, ContainerState, ContainerSummary, HealthReport, PortMapping } from '../../shared/models';
+import type { ContainerState, ContainerSummary, HealthReport, PortMapping } from '../../shared/models';
 import type { Readable } from 'node:stream';
 import type { LogLine, StatsSample } from '../../shared/models';
 import { toStatsSample, type EngineStats } from '../engine/stats';
@@ -11,12 +11,10 @@ import { runSpecOf } from './run-again';
 import { parseReference, repository } from '../../shared/image-ref';
 import type { RunSpecInput } from '../../shared/run-spec';
 import { bulk } from './bulk';
-import { shellJoin } from '../../shared/run-spec';
+import { healthOf, statusWithoutHealth, toHealthReport } from './health-check';
 
 /** How long a list waits for the failing streaks it reads (see list). */
 export const STREAK_WAIT_MS = 1000;
-/** Probes in a health report at most (the engine keeps five). */
-const PROBES_MAX = 10;
 
 const STATES: readonly ContainerState[] = ['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead'];
 
@@ -39,7 +37,7 @@ export function toContainerSummary(c: Dockerode.ContainerInfo): ContainerSummary
     image: c.Image,
     command: c.Command,
     state,
-    status: c.Status,
+    status: typeof c.Status === 'string' ? statusWithoutHealth(c.Status) : '',
     created: c.Created * 1000,
     ports,
     labels,
@@ -48,69 +46,7 @@ export function toContainerSummary(c: Dockerode.ContainerInfo): ContainerSummary
   };
 }
 
-/**
- * A listed container's health: newer engines (API 1.52) list it as `Health`; before, only the status
- * text says it: "Up 3 minutes (healthy)", "(unhealthy)", "(health: starting)" (Docker and Podman).
- */
-export function healthOf(c: Pick<Dockerode.ContainerInfo, 'Status' | 'State'> & { Health?: { Status?: unknown; FailingStreak?: unknown } }): Pick<ContainerSummary, 'health' | 'failingStreak'> {
-  // A stopped container's check is not running: the engine keeps (and API 1.52 lists) its last state.
-  if (c.State !== 'running') return { health: 'none' };
-  const listed = c.Health && typeof c.Health === 'object' ? c.Health : undefined;
-  if (listed && typeof listed.Status === 'string') {
-    const health = HEALTH_NAMES[listed.Status] ?? 'none';
-    const streak = listed.FailingStreak;
-    return health === 'none' ? { health } : { health, ...(typeof streak === 'number' && Number.isSafeInteger(streak) && streak >= 0 ? { failingStreak: streak } : {}) };
-  }
-  const m = /\((healthy|unhealthy|health: starting)\)\s*$/.exec(typeof c.Status === 'string' ? c.Status : '');
-  return { health: m ? HEALTH_NAMES[m[1]!]! : 'none' };
-}
 
-/** The engine's defaults for a health check's zero (unset) fields. */
-const CHECK_DEFAULTS = { interval: 30_000, timeout: 30_000, retries: 3, startPeriod: 0 };
-const NS_PER_MS = 1e6;
-/** A probe's output as the engine keeps it is at most 4 KiB; a hostile engine's is cut there too. */
-const PROBE_OUTPUT_MAX = 4096;
-
-/** Inspect -> the Health tab's report. Whatever the engine sends, it never throws. */
-export function toHealthReport(raw: unknown): HealthReport {
-  const r = (raw && typeof raw === 'object' ? raw : {}) as { State?: { Health?: unknown; Running?: unknown }; Config?: { Healthcheck?: unknown } };
-  const h = (r.State?.Health && typeof r.State.Health === 'object' ? r.State.Health : {}) as { Status?: unknown; FailingStreak?: unknown; Log?: unknown };
-  const c = (r.Config?.Healthcheck && typeof r.Config.Healthcheck === 'object' ? r.Config.Healthcheck : {}) as Record<string, unknown>;
-  const test = Array.isArray(c['Test']) && c['Test'].every((t) => typeof t === 'string') ? (c['Test'] as string[]) : [];
-  const ms = (v: unknown, dflt: number) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.round(v / NS_PER_MS) : dflt);
-  const check =
-    test.length > 1 && (test[0] === 'CMD' || test[0] === 'CMD-SHELL')
-      ? {
-          command: test[0] === 'CMD-SHELL' ? test.slice(1).join(' ') : shellJoin(test.slice(1)),
-          interval: ms(c['Interval'], CHECK_DEFAULTS.interval),
-          timeout: ms(c['Timeout'], CHECK_DEFAULTS.timeout),
-          retries: typeof c['Retries'] === 'number' && Number.isSafeInteger(c['Retries']) && c['Retries'] > 0 ? c['Retries'] : CHECK_DEFAULTS.retries,
-          startPeriod: ms(c['StartPeriod'], CHECK_DEFAULTS.startPeriod),
-        }
-      : undefined;
-  const time = (v: unknown) => (typeof v === 'string' && Number.isFinite(Date.parse(v)) ? Date.parse(v) : 0);
-  const probes = (Array.isArray(h.Log) ? h.Log : [])
-    .filter((p): p is Record<string, unknown> => !!p && typeof p === 'object')
-    .map((p) => ({
-      start: time(p['Start']),
-      end: time(p['End']),
-      exitCode: typeof p['ExitCode'] === 'number' ? p['ExitCode'] : -1,
-      output: typeof p['Output'] === 'string' ? p['Output'].slice(0, PROBE_OUTPUT_MAX) : '',
-    }))
-    .slice(-PROBES_MAX)
-    .reverse();
-  const running = r.State?.Running === true;
-  const status = check && running && typeof h.Status === 'string' ? (HEALTH_NAMES[h.Status] ?? 'none') : 'none';
-  const streak = h.FailingStreak;
-  return { status, failingStreak: typeof streak === 'number' && Number.isSafeInteger(streak) && streak >= 0 ? streak : 0, ...(check ? { check } : {}), probes };
-}
-
-const HEALTH_NAMES: Record<string, ContainerHealth> = Object.assign(Object.create(null) as Record<string, ContainerHealth>, {
-  healthy: 'healthy',
-  unhealthy: 'unhealthy',
-  starting: 'starting',
-  'health: starting': 'starting',
-});
 
 const ACTIONS: Record<ContainerAction, (c: Dockerode.Container) => Promise<unknown>> = {
   start: (c) => c.start(),
@@ -138,6 +74,7 @@ export class ContainersService {
     if (!byId.size) return list;
     let late = false;
     const read = bulk([...byId.keys()], async (id) => {
+      if (late) return; // past the wait: the rest are not read
       const streak = ((await this.docker.getContainer(id).inspect()) as { State?: { Health?: { FailingStreak?: unknown } } }).State?.Health?.FailingStreak;
       if (!late && typeof streak === 'number' && Number.isSafeInteger(streak) && streak >= 0) byId.get(id)!.failingStreak = streak;
     }); // one gone meanwhile keeps no streak

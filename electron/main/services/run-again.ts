@@ -6,7 +6,8 @@
  * container, a CMD-form health check with quoting) is said as close as it can.
  */
 import type { RunSpecInput } from '../../shared/run-spec';
-import { parseBytes, shellJoin } from '../../shared/run-spec';
+import { parseBytes } from '../../shared/run-spec';
+import { checkCommand, nsToMs } from './health-check';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
@@ -16,7 +17,6 @@ const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v)
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 /** An anonymous volume's name: 64 hex digits. */
 const ANONYMOUS = /^[0-9a-f]{64}$/;
-const NS_PER_MS = 1e6;
 
 export function runSpecOf(container: unknown, image: unknown): RunSpecInput {
   const c = obj(container);
@@ -118,10 +118,10 @@ export function runSpecOf(container: unknown, image: unknown): RunSpecInput {
   if (Object.keys(check).length && !same(check, img['Healthcheck'])) {
     const test = strs(check['Test']);
     if (test[0] === 'NONE') spec.noHealthcheck = true;
-    else if ((test[0] === 'CMD-SHELL' || test[0] === 'CMD') && test.length > 1) {
-      const ms = (v: unknown) => (num(v) > 0 ? Math.max(1, Math.round(num(v) / NS_PER_MS)) : undefined);
+    else if (checkCommand(test)) {
+      const ms = nsToMs;
       spec.health = {
-        command: test[0] === 'CMD-SHELL' ? test.slice(1).join(' ') : shellJoin(test.slice(1)),
+        command: checkCommand(test)!,
         ...(ms(check['Interval']) ? { intervalMs: ms(check['Interval']) } : {}),
         ...(ms(check['Timeout']) ? { timeoutMs: ms(check['Timeout']) } : {}),
         ...(ms(check['StartPeriod']) ? { startPeriodMs: ms(check['StartPeriod']) } : {}),

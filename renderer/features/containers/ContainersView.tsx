@@ -42,9 +42,6 @@ function Ports({ c }: { c: ContainerSummary }) {
   );
 }
 
-/** The engine's "(healthy)" at the end of "Up 3 minutes (healthy)": the Health column says it. */
-const HEALTH_SUFFIX = /\s*\((healthy|unhealthy|health: starting)\)\s*$/;
-
 function Health({ c }: { c: ContainerSummary }) {
   if (c.health === 'none') return <span className="muted" title="No health check">—</span>;
   const failing = failingWords(c.failingStreak);
@@ -101,7 +98,7 @@ const columns: Column<ContainerSummary>[] = [
     render: (c) => (
       <div className="name-cell">
         <Badge label={c.state} />
-        <span className="muted">{c.health === 'none' ? c.status : c.status.replace(HEALTH_SUFFIX, '')}</span>
+        <span className="muted">{c.status}</span>
       </div>
     ),
   },
