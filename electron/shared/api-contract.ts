@@ -390,6 +390,8 @@ export interface Events {
   'containers:changed': { ids: string[] };
   /** A container's health changed (its list row follows by `containers:changed`). */
   'containers:health': HealthChange;
+  /** An exec in the container ended: each health check probe is one (the Health tab reads them again). */
+  'containers:exec-ended': { id: string };
   'images:changed': { ids: string[] };
   'volumes:changed': { ids: string[] };
   'networks:changed': { ids: string[] };

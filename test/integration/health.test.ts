@@ -27,6 +27,8 @@ describe('container health through the API', () => {
     });
     expect(reply).toMatchObject({ ok: true });
     const id = (await healthy).id;
+    // Each probe is an exec: its end is pushed (the Health tab reads the probes again on it, no timer).
+    expect(await nextEvent(ctx.core, 'containers:exec-ended', (e) => e.id === id, 5000)).toEqual({ id });
     expect((await listed(name))?.health).toBe('healthy');
     const c = JSON.parse(docker.cli(['inspect', name]))[0];
     expect(c.Config.Healthcheck).toMatchObject({ Test: ['CMD-SHELL', expect.stringContaining('test -f /tmp/ok')], Interval: 250e6, Timeout: 2000e6, Retries: 2 });

@@ -20,7 +20,7 @@ import type { EventHub } from '../event-hub';
 import { formatEndpoint, type EngineEndpoint } from './endpoint';
 import { engineMessage } from './engine-errors';
 import { DockerClient, type Deadlines, type LocalEndpoint } from './docker-client';
-import { actorName, ChangeCoalescer, healthChange, kindsForEvent, type DockerEvent } from './event-table';
+import { actorName, ChangeCoalescer, ENGINE_ID, healthChange, kindsForEvent, type DockerEvent } from './event-table';
 import { LineSplitter } from './log-stream';
 
 export interface EngineConnectionOptions {
@@ -191,6 +191,7 @@ export class EngineConnection {
   /**
    * Pushes a container's health changes. The engine says none when a checked container starts
    * again, yet its health is "starting" then: that is pushed for the containers seen checked.
+   * And the end of each exec in a container (a probe is one), for the Health tab.
    */
   private followHealth(ev: DockerEvent, id: string | undefined): void {
     const health = healthChange(ev);
@@ -200,7 +201,10 @@ export class EngineConnection {
       if (this.checked.size > CHECKED_TRACKED) this.checked.delete(this.checked.values().next().value!);
       return void this.hub.emit('containers:health', health);
     }
-    if (ev.Type !== 'container' || !id || !this.checked.has(id)) return;
+    if (ev.Type !== 'container' || !id || !ENGINE_ID.test(id)) return;
+    // Each health probe is an exec: its end is pushed (the Health tab reads the probes again on it).
+    if (typeof ev.Action === 'string' && ev.Action.startsWith('exec_die')) return void this.hub.emit('containers:exec-ended', { id });
+    if (!this.checked.has(id)) return;
     if (ev.Action === 'destroy') this.checked.delete(id);
     else if (ev.Action === 'start') this.hub.emit('containers:health', { id, name: actorName(ev.Actor?.Attributes ?? {}, id), status: 'starting' });
   }
