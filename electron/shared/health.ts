@@ -1,9 +1,9 @@
 /**
  * What a container's health change is worth saying, for the renderer's toasts and the desktop app's
- * OS notifications alike: turning unhealthy once (not again until it recovers or restarts), and
- * recovering after that; starting and healthy on their own say nothing. A check that flaps says one
- * notice a minute at most, and a storm of containers ANNOUNCE_BURST a minute for all of them (the
- * list's badges say the rest).
+ * OS notifications alike: turning unhealthy (not again until it recovers or restarts), and
+ * recovering after that; starting and healthy on their own say nothing. A container is told about
+ * once a minute at most (a flapping check), all of them ANNOUNCE_BURST a minute: a change held back
+ * is told when its time comes if it still holds, so the last word is always the true one.
  */
 import type { HealthChange } from './models';
 
@@ -19,25 +19,67 @@ export const ANNOUNCE_GAP_MS = 60_000;
 export const ANNOUNCE_BURST = 10;
 /** Containers remembered (the oldest forgotten past it: at worst, one unhealthy said twice). */
 const TRACKED = 10_000;
+const MINUTE = 60_000;
 
-export function healthAnnouncer(now: () => number = () => Date.now()): (h: HealthChange) => HealthNotice | undefined {
-  const last = new Map<string, { said: HealthNotice['kind']; at: number }>(); // in order of the last notice
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(t: unknown): void;
+}
+const realClock: Clock = { now: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (t) => clearTimeout(t as ReturnType<typeof setTimeout>) };
+
+function notice(kind: HealthNotice['kind'], name: string): HealthNotice {
+  return kind === 'unhealthy'
+    ? { kind, title: `${name} is unhealthy`, message: 'Its health check keeps failing. Its page in Berth shows the last checks and what they printed.' }
+    : { kind, title: `${name} is healthy again`, message: 'Its health check passes again.' };
+}
+
+/** Returns what to call with each health change; `say` gets the notices, now or when their time comes. */
+export function healthAnnouncer(say: (n: HealthNotice) => void, clock: Clock = realClock): (h: HealthChange) => void {
+  const told = new Map<string, { said: HealthNotice['kind']; at: number }>(); // in order of the last notice
+  const latest = new Map<string, HealthChange>(); // changes not told yet, the latest per container
   const recent: number[] = []; // times of the notices of the last minute
+  let timer: unknown;
+
+  const due = (h: HealthChange): HealthNotice['kind'] | undefined => {
+    const said = told.get(h.id)?.said;
+    if (h.status === 'unhealthy') return said === 'unhealthy' ? undefined : 'unhealthy';
+    return h.status === 'healthy' && said === 'unhealthy' ? 'recovered' : undefined;
+  };
+
+  const pump = () => {
+    timer = undefined;
+    const t = clock.now();
+    while (recent.length && t - recent[0]! >= MINUTE) recent.shift();
+    let next = Infinity;
+    for (const [id, h] of latest) {
+      const kind = due(h);
+      if (!kind) {
+        latest.delete(id);
+        continue;
+      }
+      const prev = told.get(id);
+      const ready = Math.max(prev ? prev.at + ANNOUNCE_GAP_MS : 0, recent.length >= ANNOUNCE_BURST ? recent[0]! + MINUTE : 0);
+      if (ready > t) {
+        next = Math.min(next, ready);
+        continue;
+      }
+      latest.delete(id);
+      recent.push(t);
+      told.delete(id);
+      told.set(id, { said: kind, at: t });
+      if (told.size > TRACKED) told.delete(told.keys().next().value!);
+      say(notice(kind, h.name));
+    }
+    if (next < Infinity) timer = clock.setTimeout(pump, next - t);
+  };
+
   return (h) => {
-    const t = now();
-    const prev = last.get(h.id);
-    if (h.status === 'starting') return void last.delete(h.id); // (re)started: an unhealthy after it is news again
-    const kind = h.status === 'unhealthy' ? 'unhealthy' : 'recovered';
-    if (kind === 'unhealthy' ? prev?.said === 'unhealthy' : prev?.said !== 'unhealthy') return undefined;
-    if (prev && t - prev.at < ANNOUNCE_GAP_MS) return undefined; // flapping
-    while (recent.length && t - recent[0]! >= 60_000) recent.shift();
-    if (recent.length >= ANNOUNCE_BURST) return undefined;
-    recent.push(t);
-    last.delete(h.id);
-    last.set(h.id, { said: kind, at: t });
-    if (last.size > TRACKED) last.delete(last.keys().next().value!);
-    return kind === 'unhealthy'
-      ? { kind, title: `${h.name} is unhealthy`, message: 'Its health check keeps failing. Its page in Berth shows the last checks and what they printed.' }
-      : { kind, title: `${h.name} is healthy again`, message: 'Its health check passes again.' };
+    latest.delete(h.id);
+    if (h.status === 'starting') told.delete(h.id); // (re)started: an unhealthy after it is news again
+    else latest.set(h.id, h);
+    if (latest.size > TRACKED) latest.delete(latest.keys().next().value!);
+    if (timer !== undefined) clock.clearTimeout(timer);
+    pump();
   };
 }

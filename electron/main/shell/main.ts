@@ -143,18 +143,16 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
 
   // A container's health, told by the OS too while the window is not in front (closed to the tray,
   // or behind others); a click opens Berth. Shown ones are held until closed: Electron drops the click of a collected Notification.
-  const announceHealth = healthAnnouncer();
   const notices = new Set<Electron.Notification>();
-  const notifyHealth = (h: HealthChange) => {
-    const n = announceHealth(h);
-    if (!n || !Notification.isSupported() || (win && !win.isDestroyed() && win.isFocused())) return; // in front: its toast says it
+  const notifyHealth = healthAnnouncer((n) => {
+    if (!Notification.isSupported() || (win && !win.isDestroyed() && win.isFocused())) return; // in front: its toast says it
     const note = new Notification({ title: n.title, body: n.message });
     notices.add(note);
     for (const old of [...notices].slice(0, -MAX_NOTICES)) notices.delete(old);
     note.on('click', () => (notices.delete(note), show()));
     note.on('close', () => notices.delete(note));
     note.show();
-  };
+  });
 
   function createWindow(): Electron.BrowserWindow {
     const w = new BrowserWindow(windowOptions(opts.preload));
