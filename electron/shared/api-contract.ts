@@ -187,7 +187,7 @@ export const requests = {
   'containers.inspect': request<unknown>()(z.object({ id: ref }).strict()),
   'containers.health': request<HealthReport>()(z.object({ id: ref }).strict()),
   /** The run spec that makes a container like this one ("run again", "copy as docker run"). */
-  'containers.runSpec': request<RunSpecInput>()(z.object({ id: ref }).strict()),
+  'containers.runSpec': request<{ spec: RunSpecInput; left: string[] }>()(z.object({ id: ref }).strict()),
   'containers.rename': request<void>()(z.object({ id: ref, name: resourceName.min(2, 'must be at least 2 characters') }).strict()),
   'containers.commit': request<{ id: string }>()(
     z

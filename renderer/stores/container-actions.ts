@@ -6,7 +6,7 @@ import { openRunDialogWith } from './run-form';
 import { specToForm } from './run-form-spec';
 import { closeDialog, refusalOf, toast, type Refusal } from './ui';
 
-async function specOf(id: string, what: string): Promise<RunSpecInput | undefined> {
+async function specOf(id: string, what: string): Promise<{ spec: RunSpecInput; left: string[] } | undefined> {
   try {
     return await api().call('containers.runSpec', { id });
   } catch (e) {
@@ -18,17 +18,21 @@ async function specOf(id: string, what: string): Promise<RunSpecInput | undefine
 
 /** The Run dialog, filled in with this container's settings (no name: the engine's is taken). */
 export async function runAgain(id: string): Promise<void> {
-  const spec = await specOf(id, 'run it again');
-  if (spec) openRunDialogWith(specToForm({ ...spec, name: undefined }));
+  const r = await specOf(id, 'run it again');
+  if (!r) return;
+  openRunDialogWith(specToForm({ ...r.spec, name: undefined }));
+  if (r.left.length) toast({ kind: 'info', title: 'Not carried over to the Run dialog', message: `It has no fields for these settings of the container: ${r.left.join(', ')}.` });
 }
 
+const leftWords = (left: string[]) => (left.length ? ` Not in it, as Berth does not carry them over: ${left.join(', ')}.` : '');
+
 export async function copyRunCommand(id: string, copy = (t: string) => navigator.clipboard.writeText(t)): Promise<void> {
-  const spec = await specOf(id, 'copy it as docker run');
-  if (!spec) return;
-  const line = toDockerRunCommand({ ...spec, name: undefined });
+  const r = await specOf(id, 'copy it as docker run');
+  if (!r) return;
+  const line = toDockerRunCommand({ ...r.spec, name: undefined });
   try {
     await copy(line);
-    toast({ kind: 'success', title: 'Copied the docker run command', message: line });
+    toast({ kind: 'success', title: 'Copied the docker run command', message: `${line}${leftWords(r.left)}` });
   } catch {
     toast({ kind: 'error', title: 'Could not copy the docker run command', message: line });
   }

@@ -107,10 +107,11 @@ describe('container actions through the API', () => {
       'run', '-d', '--name', name, '-p', '127.0.0.1::8080', '-p', '0.0.0.0::9090/udp', '-v', `${uniq('act-vol')}:/data`, '-v', '/anon', '-v', `${dir}:/host:ro`, '--tmpfs', '/scratch:size=8m',
       '-e', 'GREETING=hello world', '--label', 'team=berth', '--network', net, '--restart', 'on-failure:3', '-u', '0:0', '-w', '/tmp', '-i', '-t', '--memory', '64m', '--cpus', '0.5',
       '--read-only', '--init', '--cap-add', 'NET_ADMIN', '--cap-drop', 'MKNOD', '--hostname', 'orig-box', '--add-host', 'db.local:10.0.0.5', '--device', '/dev/null:/dev/berth-null:rw',
-      '--health-cmd', 'true', '--health-interval', '5s', '--health-retries', '4',
+      '--health-cmd', 'true', '--health-interval', '5s', '--health-retries', '4', '--shm-size', '128m', '--dns', '10.9.9.9',
       TEST_IMAGE, 'sleep', '600',
     ]);
-    const spec = await ok<RunSpecInput>('containers.runSpec', { id: name });
+    const { spec, left } = await ok<{ spec: RunSpecInput; left: string[] }>('containers.runSpec', { id: name });
+    expect(left).toEqual(['--shm-size', '--dns']); // said, not dropped without a word
     expect(spec).toMatchObject({ image: TEST_IMAGE, command: ['sleep', '600'], hostname: 'orig-box', env: [{ key: 'GREETING', value: 'hello world' }], health: { command: 'true', intervalMs: 5000, retries: 4 } });
     const again = uniq('act-again');
     await ok('containers.run', { ...spec, name: again });

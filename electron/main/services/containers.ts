@@ -7,7 +7,7 @@ import { toStatsSample, type EngineStats } from '../engine/stats';
 import type { StreamSink } from '../api/router';
 import { LineSplitter, LogDecoder, openLogStream, type LogOptions } from '../engine/log-stream';
 import { sendFile, withStream } from './transfer';
-import { runSpecOf } from './run-again';
+import { notCarried, runSpecOf } from './run-again';
 import { parseReference, repository } from '../../shared/image-ref';
 import type { RunSpecInput } from '../../shared/run-spec';
 import { bulk } from './bulk';
@@ -89,14 +89,14 @@ export class ContainersService {
     return this.docker.getContainer(id).inspect();
   }
 
-  /** The run spec that makes a container like this one ("run again", "copy as docker run"). */
-  async runSpec(id: string): Promise<RunSpecInput> {
+  /** The run spec that makes a container like this one ("run again", "copy as docker run"), and the settings it cannot say. */
+  async runSpec(id: string): Promise<{ spec: RunSpecInput; left: string[] }> {
     const c = await this.docker.getContainer(id).inspect();
     const image = await this.docker
       .getImage(c.Image)
       .inspect()
       .catch(() => ({})); // the image is gone: everything the container has is said
-    return runSpecOf(c, image);
+    return { spec: runSpecOf(c, image), left: notCarried(c) };
   }
 
   async rename(id: string, name: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runSpec, toDockerRunCommand } from '../../shared/run-spec';
-import { runSpecOf } from './run-again';
+import { notCarried, runSpecOf } from './run-again';
 
 const image = { Config: { Cmd: ['nginx', '-g', 'daemon off;'], Env: ['PATH=/usr/bin', 'NGINX_VERSION=1.27'], Labels: { maintainer: 'x' }, Volumes: { '/var/cache/nginx': {} }, WorkingDir: '/', Healthcheck: { Test: ['CMD-SHELL', 'true'] } } };
 const anon = 'a'.repeat(64);
@@ -57,4 +57,15 @@ describe('run again: the spec of a container', () => {
       expect(spec).toMatchObject({ env: [], ports: expect.any(Array), devices: [], addHosts: [] });
     },
   );
+
+  it('names what a run spec cannot say, and nothing for the engine defaults', () => {
+    expect(notCarried({ HostConfig: { IpcMode: 'private', ShmSize: 64 * 2 ** 20, Runtime: 'runc', NetworkMode: 'bridge', LogConfig: { Type: 'json-file', Config: {} } } })).toEqual([]);
+    expect(
+      notCarried({
+        HostConfig: { SecurityOpt: ['seccomp=unconfined'], PidMode: 'host', IpcMode: 'host', Ulimits: [{ Name: 'nofile' }], ShmSize: 2 ** 30, Dns: ['1.1.1.1'], Sysctls: { 'net.ipv4.ip_forward': '1' }, Runtime: 'crun', NetworkMode: 'container:db', LogConfig: { Config: { 'max-size': '1m' } } },
+        NetworkSettings: { Networks: { front: {}, back: {} } },
+      }),
+    ).toEqual(['--security-opt', '--pid host', '--ipc host', '--ulimit', '--shm-size', '--dns', '--sysctl', '--runtime crun', '--network container:db', 'the networks beyond the first (front, back)', '--log-opt']);
+    expect(notCarried(null)).toEqual([]);
+  });
 });

@@ -131,3 +131,31 @@ export function runSpecOf(container: unknown, image: unknown): RunSpecInput {
   }
   return spec;
 }
+
+/** The settings of the container a run spec cannot say: "run again" and "copy as docker run" name them. */
+export function notCarried(container: unknown): string[] {
+  const c = obj(container);
+  const host = obj(c['HostConfig']);
+  const left: string[] = [];
+  const list = (v: unknown) => (Array.isArray(v) ? v.length > 0 : false);
+  const mode = (v: unknown, dflt: string[]) => typeof v === 'string' && v !== '' && !dflt.includes(v);
+  if (list(host['SecurityOpt'])) left.push('--security-opt');
+  if (mode(host['PidMode'], [])) left.push(`--pid ${str(host['PidMode'])}`);
+  if (mode(host['IpcMode'], ['private', 'shareable'])) left.push(`--ipc ${str(host['IpcMode'])}`);
+  if (mode(host['UTSMode'], [])) left.push(`--uts ${str(host['UTSMode'])}`);
+  if (list(host['Ulimits'])) left.push('--ulimit');
+  if (num(host['ShmSize']) > 0 && num(host['ShmSize']) !== 64 * 2 ** 20) left.push('--shm-size');
+  if (list(host['Dns']) || list(host['DnsSearch']) || list(host['DnsOptions'])) left.push('--dns');
+  if (list(host['GroupAdd'])) left.push('--group-add');
+  if (Object.keys(obj(host['Sysctls'])).length) left.push('--sysctl');
+  if (list(host['VolumesFrom'])) left.push('--volumes-from');
+  if (list(host['Links'])) left.push('--link');
+  if (mode(host['Runtime'], ['runc'])) left.push(`--runtime ${str(host['Runtime'])}`);
+  const network = str(host['NetworkMode']);
+  if (network.includes(':')) left.push(`--network ${network}`);
+  const networks = Object.keys(obj(obj(c['NetworkSettings'])['Networks']));
+  if (networks.length > 1) left.push(`the networks beyond the first (${networks.filter((n) => n !== network).join(', ')})`);
+  const log = obj(host['LogConfig']);
+  if (Object.keys(obj(log['Config'])).length) left.push('--log-opt');
+  return left;
+}
