@@ -1,3 +1,4 @@
+import { readdirSync, readlinkSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FLOW_HIGH } from '../../electron/main/terminal/flow';
 import { connectedCore, engine, uniq, waitFor } from '../support/engine';
@@ -97,6 +98,22 @@ describe('exec terminal', () => {
     expect(missing.output()).toMatch(/no-such-program: not found/);
     expect(await t.core.router.openStream('containers.exec', { id: name, workdir: 'relative' }, async () => {}).done).toMatchObject({ code: 'INVALID_ARGUMENT' });
     await waitFor(() => (docker.cli(['top', name]).trim().split('\n').length === 2 ? true : undefined), 10_000, 'only the sleep left');
+  });
+
+  it('a terminal closed while its unacknowledged output floods ends, the flood is stopped, no connection is left', async () => {
+    const name = uniq('exec-flood-close');
+    docker.cli(['run', '-d', '--name', name, TEST_IMAGE, 'sleep', '600']);
+    const sockets = () => readdirSync('/proc/self/fd').filter((fd) => { try { return readlinkSync(`/proc/self/fd/${fd}`).startsWith('socket:'); } catch { return false; } }).length;
+    const before = sockets();
+    for (let i = 0; i < 3; i++) {
+      const flood = shell(name, { cols: 80, rows: 24 }, { command: ['sh', '-c', 'yes flood-line'] });
+      await flood.until('flood-line');
+      await new Promise((r) => setTimeout(r, 300)); // paused: past the unacknowledged limit
+      flood.s.cancel();
+      expect(await flood.s.done).toBeUndefined(); // it ends (Engine 20.10 held it forever while its output went unread)
+    }
+    await waitFor(() => (docker.cli(['top', name]).trim().split('\n').length === 2 ? true : undefined), 10_000, 'only the sleep left');
+    await waitFor(() => (sockets() <= before ? true : undefined), 10_000, `the sockets back to ${before}`);
   });
 
   it('refuses a stopped container clearly', async () => {

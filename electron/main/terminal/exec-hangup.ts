@@ -31,6 +31,8 @@ export function execCommand(size: { cols: number; rows: number }, command?: read
 /** How long the shell may take to say its pid, and to go after SIGHUP. */
 export const PID_WAIT_MS = 10_000;
 export const HANGUP_GRACE_MS = 2_000;
+/** How long a signal's own short exec may take before it is left (the signal is sent by then, or never will be). */
+export const SIGNAL_WAIT_MS = 5_000;
 
 /**
  * Signals every process whose session is $1 ($2: HUP or KILL), reading /proc as any container
@@ -71,8 +73,11 @@ export async function signalSession(container: Dockerode.Container, sid: number,
   try {
     const exec = await container.exec({ Cmd: ['/bin/sh', '-c', SIGNAL_SESSION, 'sh', String(sid), signal], AttachStdout: true, AttachStderr: true, User: '0' });
     const stream = (await exec.start({ hijack: true, stdin: false })) as Duplex;
+    // Within SIGNAL_WAIT_MS: an engine busy with the container (20.10 waits on an exec's unread output) must not hold the terminal's end.
     await new Promise<void>((resolve) => {
-      stream.once('end', resolve).once('close', resolve).once('error', () => resolve());
+      const timer = setTimeout(resolve, SIGNAL_WAIT_MS);
+      const done = () => (clearTimeout(timer), resolve());
+      stream.once('end', done).once('close', done).once('error', done);
       stream.resume();
     });
     stream.destroy();

@@ -101,6 +101,10 @@ export class ExecService {
           if (endedEarly) done(endedEarly.error);
         },
         kill: async () => {
+          // Its output is read (and dropped) from now on: an engine may wait for it to be read before
+          // it ends the exec (Engine 20.10 does, with no time limit), and the terminal is gone.
+          onData = () => {};
+          stream.resume();
           try {
             const known = await withDeadline(pid, PID_WAIT_MS);
             if (known) await hangUp(container, exec, known);
