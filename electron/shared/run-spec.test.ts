@@ -141,6 +141,12 @@ describe('toDockerRunCommand', () => {
     );
   });
 
+  it('a path with a ":" is a --mount, which -v would cut there', () => {
+    expect(toDockerRunCommand({ image: 'x', mounts: [{ type: 'bind', source: '/srv/a:b', target: '/ab', readOnly: true }, { type: 'volume', target: '/c:d' }] })).toBe(
+      'docker run -d --mount type=bind,source=/srv/a:b,target=/ab,readonly --mount type=volume,target=/c:d x',
+    );
+  });
+
   it('brackets IPv6 host addresses, as docker run -p needs', () => {
     expect(toDockerRunCommand({ image: 'x', ports: [{ hostIp: '::1', hostPort: 8080, containerPort: 80 }, { hostIp: '::', containerPort: 53, protocol: 'udp' }] })).toBe("docker run -d -p '[::1]:8080:80' -p '[::]::53/udp' x");
   });

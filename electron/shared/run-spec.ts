@@ -193,6 +193,7 @@ export function toDockerRunCommand(s: RunSpecInput): string {
   }
   for (const m of s.mounts ?? []) {
     if (m.type === 'tmpfs') a.push('--tmpfs', `${m.target}${m.sizeBytes ? `:size=${formatBytesFlag(m.sizeBytes)}` : ''}`);
+    else if (`${m.source ?? ''}${m.target}`.includes(':')) a.push('--mount', `type=${m.type},${m.source ? `source=${m.source},` : ''}target=${m.target}${m.readOnly ? ',readonly' : ''}`); // -v would read the ":" as its separator
     else if (m.type === 'volume' && !m.source) a.push('-v', `${m.target}${m.readOnly ? ':ro' : ''}`);
     else a.push('-v', `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`);
   }
