@@ -70,6 +70,7 @@ describe('container actions through the API', () => {
     const before = docker.cli(['images', '-q']).split('\n').length;
     expect(await t.call('containers.commit', { id: name, changes: ['RUN rm -rf /'] })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/a commit takes: CMD, ENTRYPOINT/) } });
     expect(await t.call('containers.commit', { id: name, ref: 'Not/Valid' })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    expect(await t.call('containers.commit', { id: name, ref: `berth-test/x@sha256:${'a'.repeat(64)}` })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/not a digest/) } });
     expect(await t.call('containers.commit', { id: 'no-such-container' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(docker.cli(['images', '-q']).split('\n').length).toBe(before);
   });
