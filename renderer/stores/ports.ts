@@ -13,9 +13,19 @@ async function addressOf(id: string, p: PortMapping): Promise<{ address: string;
   }
 }
 
+/**
+ * Opens the port's page: in the desktop app the shell hands it to the system browser; in a browser,
+ * a tab opened at once (a page may open one only within the click, not after the answer) and sent
+ * to the address once it is known.
+ */
 export async function openPort(id: string, p: PortMapping): Promise<void> {
+  const desktop = (window as { berth?: unknown }).berth !== undefined;
+  const tab = desktop ? null : window.open('', '_blank');
+  if (tab) tab.opener = null; // the page opened has no hold on the dashboard
   const a = await addressOf(id, p);
-  if (a) window.open(a.url, '_blank', 'noopener,noreferrer');
+  if (!a) return void tab?.close();
+  if (tab) tab.location.href = a.url;
+  else window.open(a.url, '_blank', 'noopener,noreferrer');
 }
 
 export async function copyPortAddress(id: string, p: PortMapping): Promise<void> {

@@ -15,8 +15,8 @@ describe('ports in Chromium', () => {
     const udp = Number(docker.cli(['port', name, '5353/udp']).trim().split(':').at(-1));
     const row = ui.page.locator('tbody tr', { hasText: name });
     const [tab] = await Promise.all([ui.page.context().waitForEvent('page'), row.getByRole('button', { name: `${port}:8080` }).click()]);
+    await tab.waitForURL(`http://127.0.0.1:${port}/`);
     await tab.waitForLoadState();
-    expect(tab.url()).toBe(`http://127.0.0.1:${port}/`);
     expect(await tab.textContent('body')).toContain('hello-port');
     // No way back to the dashboard from the opened page (noopener).
     expect(await tab.evaluate(() => window.opener)).toBeNull();
