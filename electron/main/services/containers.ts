@@ -47,8 +47,6 @@ export function toContainerSummary(c: Dockerode.ContainerInfo): ContainerSummary
   };
 }
 
-
-
 const ACTIONS: Record<ContainerAction, (c: Dockerode.Container) => Promise<unknown>> = {
   start: (c) => c.start(),
   stop: (c) => c.stop(),
