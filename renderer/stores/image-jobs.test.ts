@@ -19,12 +19,13 @@ beforeEach(() => {
 
 describe('image jobs go on when their dialog closes', () => {
   it('the end of a job no dialog shows is said in a toast; one a dialog shows, there', async () => {
-    const unwatch = watchJob();
+    const other = watchJob('build'); // a dialog of another kind does not show it
+    const unwatch = watchJob('pull');
     let done = pullImage('alpine:3');
     end();
     expect(await done).toBe(true);
     expect(titles()).toEqual([]); // the dialog says it
-    unwatch(); // the dialog closed: the next one goes on unseen
+    unwatch(); // the dialog closed: the next one goes on unseen (the build dialog open says nothing of pulls)
     resetJob();
     done = pullImage('busybox');
     expect(useJob.getState()).toMatchObject({ status: 'running', kind: 'pull', target: 'busybox' });
@@ -36,6 +37,7 @@ describe('image jobs go on when their dialog closes', () => {
     end({ code: 'NOT_FOUND', message: 'manifest unknown' });
     expect(await done).toBe(false);
     expect(useUi.getState().toasts.at(-1)).toMatchObject({ kind: 'error', title: 'The pull of nope:1 failed', message: 'manifest unknown' });
+    other();
   });
 
   it('only Cancel cancels, and says nothing more', async () => {

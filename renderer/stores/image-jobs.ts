@@ -45,24 +45,23 @@ function begin(kind: JobKind, target: string): boolean {
   return true;
 }
 
-let watched = 0; // job dialogs open on screen
+const watched = new Map<JobKind, number>(); // job dialogs open on screen, by the kind they show
 
-/** For the job dialog's effect: while it shows the job, the job's end is said there, not in a toast. */
-export function watchJob(): () => void {
-  watched++;
-  return () => void watched--;
+/** For the job dialog's effect: while it shows jobs of its kind, their end is said there, not in a toast. */
+export function watchJob(kind: JobKind): () => void {
+  watched.set(kind, (watched.get(kind) ?? 0) + 1);
+  return () => void watched.set(kind, watched.get(kind)! - 1);
 }
 
 const DONE_WORDS: Record<JobKind, string> = { pull: 'Pulled', push: 'Pushed', build: 'Built', load: 'Loaded images from', save: 'Saved' };
-const JOB_WORDS: Record<JobKind, string> = { pull: 'pull', push: 'push', build: 'build', load: 'load', save: 'save' };
 
 function finish(error?: Error): void {
   cancelCurrent = undefined;
   const { status, kind, target } = useJob.getState();
   if (status !== 'running') return; // cancelled meanwhile
   useJob.setState(error ? { status: 'failed', error: error.message } : { status: 'done' });
-  if (watched || !kind) return;
-  if (error) toast({ kind: 'error', title: `The ${JOB_WORDS[kind]} of ${target} failed`, message: error.message });
+  if (!kind || watched.get(kind)) return;
+  if (error) toast({ kind: 'error', title: `The ${kind} of ${target} failed`, message: error.message });
   else toast({ kind: 'success', title: `${DONE_WORDS[kind]} ${target}` });
 }
 

@@ -98,7 +98,7 @@ export function ImageJobDialog({ kind, initial }: { kind: JobKind; initial?: str
   const [file, setFile] = useState<File>();
   useEffect(() => {
     resetJob(); // a job that ended unseen was said in a toast: a fresh form (a running one stays shown)
-    const unwatch = watchJob();
+    const unwatch = watchJob(kind);
     return () => {
       unwatch();
       resetJob(); // a job still running goes on (the Images page shows it)
