@@ -42,6 +42,18 @@ describe('SSH tunnel to an engine (real sshd on 127.0.0.1)', () => {
     }
   });
 
+  it('once closed: nothing listens here any more, and a command still runs (a VM whose save failed is shut down so)', async () => {
+    const t = tunnel();
+    await t.listen();
+    const sock = t.endpoint.slice('unix://'.length);
+    await new Dockerode({ socketPath: sock }).ping();
+    await t.close();
+    await expect(new Dockerode({ socketPath: sock }).ping()).rejects.toThrow();
+    await expect(t.forwardPort('127.0.0.1', 80)).rejects.toThrow(/closed/);
+    expect(await t.exec('echo still-$((40+2))')).toEqual({ code: 0, output: 'still-42\n' });
+    await t.close();
+  });
+
   it('connects again after the SSH connection drops', async () => {
     const t = tunnel();
     await t.listen();

@@ -127,9 +127,12 @@ export class SshTunnel {
     this.server = server;
   }
 
-  /** Connects now (or reuses the connection); rejects with the reason in words. */
+  /**
+   * Connects now (or reuses the connection); rejects with the reason in words. Also after close():
+   * a VM whose save failed is then shut down over a new connection (`exec`); what listens here
+   * (the socket, the port forwards) stays closed.
+   */
   connect(): Promise<Client> {
-    if (this.closed) return Promise.reject(new Error('The SSH tunnel is closed.'));
     if (this.client) return Promise.resolve(this.client);
     if (this.connecting) return this.connecting;
     const { target } = this.opts;
