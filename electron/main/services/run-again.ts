@@ -2,8 +2,8 @@
  * "Run again" and "copy as docker run": the run spec that makes a container like this one, read
  * from its inspect beside its image's (what the image sets by itself — command, environment,
  * labels, health check, volumes — is left to the image, as `docker run` would). Whatever the
- * engine sends, it never throws; what the spec cannot say (a container's network of another
- * container, a CMD-form health check with quoting) is said as close as it can.
+ * engine sends, it never throws. A CMD-form health check becomes its shell line; what a run spec
+ * cannot say at all (another container's network, --pid, --security-opt, ...) `notCarried` names.
  */
 import type { RunSpecInput } from '../../shared/run-spec';
 import { parseBytes } from '../../shared/run-spec';
