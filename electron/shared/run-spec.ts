@@ -177,6 +177,11 @@ export function formatBytesFlag(n: number): string {
   return String(n);
 }
 
+/** A device as --device takes it: host[:container[:permissions]] (the container path written out when permissions follow). */
+export function deviceFlag(d: { host: string; container?: string; permissions?: string }): string {
+  return [d.host, ...(d.container || d.permissions ? [d.container ?? d.host] : []), ...(d.permissions ? [d.permissions] : [])].join(':');
+}
+
 /** The `docker run` command line that does what the spec does. */
 export function toDockerRunCommand(s: RunSpecInput): string {
   const a: string[] = ['docker', 'run', '-d'];
@@ -212,7 +217,7 @@ export function toDockerRunCommand(s: RunSpecInput): string {
   if (s.hostname) a.push('--hostname', s.hostname);
   for (const h of s.addHosts ?? []) a.push('--add-host', `${h.host}:${h.ip}`);
   if (s.privileged) a.push('--privileged');
-  for (const d of s.devices ?? []) a.push('--device', [d.host, ...(d.container || d.permissions ? [d.container ?? d.host] : []), ...(d.permissions ? [d.permissions] : [])].join(':'));
+  for (const d of s.devices ?? []) a.push('--device', deviceFlag(d));
   if (s.pull && s.pull !== 'missing') a.push(`--pull=${s.pull}`);
   if (s.health) {
     a.push('--health-cmd', s.health.command);

@@ -5,7 +5,7 @@
  * are ignored); specToForm shows a spec in the form ("run again"). Pure.
  */
 import { requests } from '../../electron/shared/api-contract';
-import { formatBytesFlag, formatDuration, parseBytes, parseDuration, shellJoin, splitArgs, toDockerRunCommand, type RunSpecInput, PULL_POLICIES, RESTART_POLICIES } from '../../electron/shared/run-spec';
+import { deviceFlag, formatBytesFlag, formatDuration, parseBytes, parseDuration, shellJoin, splitArgs, toDockerRunCommand, type RunSpecInput, PULL_POLICIES, RESTART_POLICIES } from '../../electron/shared/run-spec';
 import { formatIssues } from '../../electron/shared/validation';
 import { fieldLabel, issueField, type FieldId, type RowIndex } from './run-fields';
 
@@ -233,7 +233,7 @@ export function specToForm(s: RunSpecInput): RunForm {
     capDrop: (s.capDrop ?? []).join(' '),
     hostname: s.hostname ?? '',
     addHosts: (s.addHosts ?? []).map((a) => `${a.host}${a.ip.includes(':') ? '=' : ':'}${a.ip}`).join(' '),
-    devices: (s.devices ?? []).map((d) => [d.host, ...(d.container || d.permissions ? [d.container ?? d.host] : []), ...(d.permissions ? [d.permissions] : [])].join(':')).join(' '),
+    devices: (s.devices ?? []).map(deviceFlag).join(' '),
     privileged: s.privileged ?? false,
     pull: s.pull ?? 'missing',
     healthCmd: h?.command ?? '',
