@@ -12,7 +12,7 @@ import { parseReference, repository } from '../../shared/image-ref';
 import type { RunSpecInput } from '../../shared/run-spec';
 import { BerthError } from '../../shared/errors';
 import { bulk } from './bulk';
-import { healthOf, statusWithoutHealth, toHealthReport } from './health-check';
+import { healthOf, statusWithoutHealth, streakOf, toHealthReport } from './health-check';
 
 /** How long a list waits for the failing streaks it reads (see list). */
 export const STREAK_WAIT_MS = 1000;
@@ -74,8 +74,8 @@ export class ContainersService {
     let late = false;
     const read = bulk([...byId.keys()], async (id) => {
       if (late) return; // past the wait: the rest are not read
-      const streak = ((await this.docker.getContainer(id).inspect()) as { State?: { Health?: { FailingStreak?: unknown } } }).State?.Health?.FailingStreak;
-      if (!late && typeof streak === 'number' && Number.isSafeInteger(streak) && streak >= 0) byId.get(id)!.failingStreak = streak;
+      const streak = streakOf(((await this.docker.getContainer(id).inspect()) as { State?: { Health?: { FailingStreak?: unknown } } }).State?.Health?.FailingStreak);
+      if (!late && streak !== undefined) byId.get(id)!.failingStreak = streak;
     }); // one gone meanwhile keeps no streak
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([read, new Promise((r) => (timer = setTimeout(r, STREAK_WAIT_MS)))]);

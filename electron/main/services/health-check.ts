@@ -16,6 +16,11 @@ export function nsToMs(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.max(1, Math.round(v / 1e6)) : undefined;
 }
 
+/** A failing streak as the engine gives it: a whole number from 0, else undefined (a hostile engine's). */
+export function streakOf(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : undefined;
+}
+
 /** A check's Test as typed: CMD-SHELL's line, or CMD's words quoted for a shell; undefined for none (NONE, or not one). */
 export function checkCommand(test: readonly string[]): string | undefined {
   if (test.length < 2) return undefined;
@@ -38,8 +43,8 @@ export function healthOf(c: Pick<Dockerode.ContainerInfo, 'Status' | 'State'> & 
   const listed = c.Health && typeof c.Health === 'object' ? c.Health : undefined;
   if (listed && typeof listed.Status === 'string') {
     const health = HEALTH_NAMES[listed.Status] ?? 'none';
-    const streak = listed.FailingStreak;
-    return health === 'none' ? { health } : { health, ...(typeof streak === 'number' && Number.isSafeInteger(streak) && streak >= 0 ? { failingStreak: streak } : {}) };
+    const streak = streakOf(listed.FailingStreak);
+    return health === 'none' ? { health } : { health, ...(streak !== undefined ? { failingStreak: streak } : {}) };
   }
   const m = HEALTH_SUFFIX.exec(typeof c.Status === 'string' ? c.Status : '');
   return { health: m ? HEALTH_NAMES[m[1]!]! : 'none' };
@@ -57,16 +62,16 @@ export function toHealthReport(raw: unknown): HealthReport {
   const c = (r.Config?.Healthcheck && typeof r.Config.Healthcheck === 'object' ? r.Config.Healthcheck : {}) as Record<string, unknown>;
   const test = Array.isArray(c['Test']) && c['Test'].every((t) => typeof t === 'string') ? (c['Test'] as string[]) : [];
   const ms = (v: unknown, dflt: number) => nsToMs(v) ?? dflt;
-  const check =
-    test.length > 1 && (test[0] === 'CMD' || test[0] === 'CMD-SHELL')
-      ? {
-          command: checkCommand(test)!,
-          interval: ms(c['Interval'], CHECK_DEFAULTS.interval),
-          timeout: ms(c['Timeout'], CHECK_DEFAULTS.timeout),
-          retries: typeof c['Retries'] === 'number' && Number.isSafeInteger(c['Retries']) && c['Retries'] > 0 ? c['Retries'] : CHECK_DEFAULTS.retries,
-          startPeriod: ms(c['StartPeriod'], CHECK_DEFAULTS.startPeriod),
-        }
-      : undefined;
+  const command = checkCommand(test);
+  const check = command !== undefined
+    ? {
+        command,
+        interval: ms(c['Interval'], CHECK_DEFAULTS.interval),
+        timeout: ms(c['Timeout'], CHECK_DEFAULTS.timeout),
+        retries: typeof c['Retries'] === 'number' && Number.isSafeInteger(c['Retries']) && c['Retries'] > 0 ? c['Retries'] : CHECK_DEFAULTS.retries,
+        startPeriod: ms(c['StartPeriod'], CHECK_DEFAULTS.startPeriod),
+      }
+    : undefined;
   const time = (v: unknown) => (typeof v === 'string' && Number.isFinite(Date.parse(v)) ? Date.parse(v) : 0);
   const probes = (Array.isArray(h.Log) ? h.Log : [])
     .filter((p): p is Record<string, unknown> => !!p && typeof p === 'object')
@@ -80,8 +85,7 @@ export function toHealthReport(raw: unknown): HealthReport {
     .reverse();
   const running = r.State?.Running === true;
   const status = check && running && typeof h.Status === 'string' ? (HEALTH_NAMES[h.Status] ?? 'none') : 'none';
-  const streak = h.FailingStreak;
-  return { status, failingStreak: typeof streak === 'number' && Number.isSafeInteger(streak) && streak >= 0 ? streak : 0, ...(check ? { check } : {}), probes };
+  return { status, failingStreak: streakOf(h.FailingStreak) ?? 0, ...(check ? { check } : {}), probes };
 }
 
 const HEALTH_NAMES: Record<string, ContainerHealth> = Object.assign(Object.create(null) as Record<string, ContainerHealth>, {

@@ -117,14 +117,15 @@ export function runSpecOf(container: unknown, image: unknown): RunSpecInput {
   const check = obj(cfg['Healthcheck']);
   if (Object.keys(check).length && !same(check, img['Healthcheck'])) {
     const test = strs(check['Test']);
+    const command = checkCommand(test);
     if (test[0] === 'NONE') spec.noHealthcheck = true;
-    else if (checkCommand(test)) {
-      const ms = nsToMs;
+    else if (command) {
+      const [intervalMs, timeoutMs, startPeriodMs] = [check['Interval'], check['Timeout'], check['StartPeriod']].map(nsToMs);
       spec.health = {
-        command: checkCommand(test)!,
-        ...(ms(check['Interval']) ? { intervalMs: ms(check['Interval']) } : {}),
-        ...(ms(check['Timeout']) ? { timeoutMs: ms(check['Timeout']) } : {}),
-        ...(ms(check['StartPeriod']) ? { startPeriodMs: ms(check['StartPeriod']) } : {}),
+        command,
+        ...(intervalMs ? { intervalMs } : {}),
+        ...(timeoutMs ? { timeoutMs } : {}),
+        ...(startPeriodMs ? { startPeriodMs } : {}),
         ...(num(check['Retries']) > 0 ? { retries: num(check['Retries']) } : {}),
       };
     }
