@@ -14,6 +14,8 @@ import { join } from 'node:path';
 import { toBerthError } from './engine/engine-errors';
 import { EventHub } from './event-hub';
 import { ContainersService } from './services/containers';
+import { UsageService } from './services/usage';
+import { processUsageReader } from './vm/process-usage';
 import { DockerCliService } from './services/docker-cli';
 import { ComposeService } from './services/compose';
 import { FilesService } from './services/files';
@@ -86,6 +88,7 @@ function connect(dockerHost: string, hub: EventHub, opts: CoreOptions, logins: R
   const services = {
     engine,
     containers: new ContainersService(docker),
+    usage: new UsageService(docker, { hub, ...(isVm ? { vmUsage: processUsageReader(paths.vmPid(env)) } : {}) }),
     images: new ImagesService(docker),
     imageTransfer,
     registries: new RegistriesService(docker, logins),

@@ -28,6 +28,7 @@ import type {
   LogLine,
   NetworkSummary,
   StatsSample,
+  UsageSnapshot,
   PruneReport,
   TransferProgress,
   ResourceKind,
@@ -326,6 +327,8 @@ export const streams = {
   ),
   /** Live resource use of a running container, about once a second. */
   'containers.stats': stream<StatsSample>()(z.object({ id: ref }).strict()),
+  /** The resource overview: every running container's CPU and memory (and the VM's own), at most once a second. */
+  'containers.usage': stream<UsageSnapshot>()(none),
   /** A tar of a file or folder in the container, in pieces of bytes. */
   'containers.files.download': stream<Uint8Array>()(z.object({ id: ref, path: containerPath }).strict()),
   /** `docker export`: the container's filesystem as a tar. */

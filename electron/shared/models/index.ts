@@ -296,3 +296,4 @@ export interface VmInfo extends VmStatus {
   /** Published ports that could not be forwarded, in words. */
   warnings: string[];
 }
+export * from './usage';

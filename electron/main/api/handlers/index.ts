@@ -2,6 +2,7 @@
 import type { Handlers, StreamHandlers } from '../router';
 import type { EngineConnection } from '../../engine/engine-connection';
 import type { ContainersService } from '../../services/containers';
+import type { UsageService } from '../../services/usage';
 import type { ImagesService, RegistriesService } from '../../services/images';
 import type { ImageTransferService } from '../../services/image-transfer';
 import type { DiskService } from '../../services/disk';
@@ -20,6 +21,7 @@ import type { HostShellService } from '../../terminal/host-shell';
 export interface Services {
   engine: EngineConnection;
   containers: ContainersService;
+  usage: UsageService;
   images: ImagesService;
   imageTransfer: ImageTransferService;
   registries: RegistriesService;
@@ -109,6 +111,7 @@ export function createStreamHandlers(s: Services): StreamHandlers {
     'containers.logs': ({ id, ...opts }, sink) => s.containers.logs(id, opts, sink),
     'containers.exec': ({ id, cols, rows, ...choice }, sink) => s.exec.shell(id, { cols, rows }, sink, choice),
     'containers.stats': ({ id }, sink) => s.containers.stats(id, sink),
+    'containers.usage': (_, sink) => s.usage.watch(sink),
     'containers.files.download': ({ id, path }, sink) => s.files.download(id, path, sink),
     'containers.export': ({ id }, sink) => s.containers.export(id, sink),
     'containers.files.upload': ({ id, ...file }, sink) => s.files.upload(id, file, sink),
