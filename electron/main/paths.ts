@@ -30,6 +30,8 @@ export const paths = {
   vmSavedState: (env?: NodeJS.ProcessEnv) => join(dataDir(env), 'vm', 'saved-state.bin'),
   /** What the saved state needs to be restored (image, disk, resources, QEMU), or why there is none. */
   vmSavedStateRecord: (env?: NodeJS.ProcessEnv) => join(dataDir(env), 'vm', 'saved-state.json'),
+  /** The running QEMU's pid (its -pidfile): a stale one is ended at start, the overview reads its use. */
+  vmPid: (env?: NodeJS.ProcessEnv) => join(dataDir(env), 'run', 'qemu.pid'),
   /** The unix socket QEMU's migration stream passes through while it is saved or restored. */
   vmMigrateSocket: (env?: NodeJS.ProcessEnv) => join(dataDir(env), 'run', 'migrate.sock'),
   /** Whether KVM worked here, for this boot of the host (a probe that hangs costs seconds at every start). */

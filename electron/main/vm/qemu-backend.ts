@@ -124,7 +124,7 @@ export class QemuBackend implements VmBackend {
     mkdirSync(seedDir, { recursive: true, mode: 0o700 });
     const home = env.BERTH_VM_SHARE || homedir();
     for (const [name, body] of Object.entries({ ...keys.seed, home })) writeFileSync(join(seedDir, name), body, { mode: 0o600 });
-    const stale = join(runDir, 'qemu.pid');
+    const stale = paths.vmPid(env);
     endStaleQemu(stale);
     const accel = (this.accel ??= this.opts.accel ?? chooseAccel(process.platform, kvmWorks(env, runDir, tools.system)));
     const kernel = bootKernel(assets, env, () => step('Unpacking the kernel for a quicker boot (once per kernel)', at(0)));
