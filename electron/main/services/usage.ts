@@ -136,11 +136,19 @@ export class UsageService {
       const stream = (await this.docker.getContainer(id).stats({ stream: true })) as unknown as Readable;
       await withStream(stream, signal, async () => {
         const lines = new LineSplitter();
+        let first = true;
         for await (const chunk of stream) {
           for (const line of lines.push(chunk as Buffer)) {
             if (!line.trim()) continue;
             try {
-              onSample(toStatsSample(JSON.parse(line) as EngineStats));
+              const raw = JSON.parse(line) as EngineStats;
+              // The stream's first sample has no earlier reading to take CPU against: it would say 0 %.
+              if (first && !raw.precpu_stats?.system_cpu_usage) {
+                first = false;
+                continue;
+              }
+              first = false;
+              onSample(toStatsSample(raw));
             } catch {
               // a line that is not stats JSON: skipped, the next one counts
             }
