@@ -2,7 +2,10 @@ import type { ContainerAction } from '../../../electron/shared/api-contract';
 import type { ContainerSummary } from '../../../electron/shared/models';
 import { Badge } from '../../components/Badge';
 import type { Column } from '../../components/Table';
-import { failingWords, relativeTime, shortId } from '../../lib/format';
+import { useEffect } from 'react';
+import { failingWords, formatBytes, relativeTime, shortId } from '../../lib/format';
+import { formatPercent } from '../../lib/usage';
+import { useUsage, watchUsage } from '../../stores/usage';
 import { containerAction, removeContainers } from '../../stores/actions';
 import { containers } from '../../stores/resources';
 import { openContainer, openDialog } from '../../stores/ui';
@@ -50,6 +53,18 @@ function Health({ c }: { c: ContainerSummary }) {
       <Badge label={c.health} title={`Health check: ${c.health}${failing ? `, ${failing}` : ''}`} />
       {failing && <span className="muted small">{failing}</span>}
     </div>
+  );
+}
+
+/** CPU and memory from the live overview, for running containers. */
+function Usage({ c, what }: { c: ContainerSummary; what: 'cpu' | 'memory' }) {
+  const u = useUsage((s) => s.byId[c.id]);
+  if (!u) return <span className="muted">{c.state === 'running' ? '…' : '—'}</span>;
+  if (what === 'cpu') return <span className="mono">{formatPercent(u.cpuPercent)}</span>;
+  return (
+    <span className="mono" title={`${formatBytes(u.memUsage)} of ${formatBytes(u.memLimit)}`}>
+      {formatBytes(u.memUsage)}
+    </span>
   );
 }
 
@@ -103,6 +118,8 @@ const columns: Column<ContainerSummary>[] = [
     ),
   },
   { id: 'health', title: 'Health', sortKey: 'health', className: 'nowrap', render: (c) => <Health c={c} /> },
+  { id: 'cpu', title: 'CPU', className: 'nowrap num', render: (c) => <Usage c={c} what="cpu" /> },
+  { id: 'memory', title: 'Memory', className: 'nowrap num', render: (c) => <Usage c={c} what="memory" /> },
   { id: 'ports', title: 'Ports', render: (c) => <Ports c={c} /> },
   { id: 'created', title: 'Created', sortKey: 'created', className: 'nowrap', render: (c) => <span title={new Date(c.created).toLocaleString()}>{relativeTime(c.created)}</span> },
   { id: 'actions', title: '', className: 'col-actions', render: (c) => <RowActions c={c} /> },
@@ -118,6 +135,7 @@ const BULK: { action: ContainerAction; label: string }[] = [
 ];
 
 export function ContainersView({ stale }: { stale: boolean }) {
+  useEffect(() => watchUsage(), []); // the CPU and memory columns: live while the list shows
   return (
     <ResourceList
       store={containers}
