@@ -3,9 +3,8 @@ import { useShallow } from 'zustand/react/shallow';
 import { Badge } from '../../components/Badge';
 import { Highlight } from '../../components/Highlight';
 import { LogView } from '../../components/LogView';
-import { failingWords, formatBytes, shortId } from '../../lib/format';
-import { Sparkline } from '../../components/Sparkline';
-import { unwatchStats, useStats, watchStats } from '../../stores/stats';
+import { failingWords, shortId } from '../../lib/format';
+import { StatsTab } from './StatsTab';
 import { containerAction, removeOpenContainer } from '../../stores/actions';
 import { loadInspect, useInspect } from '../../stores/inspect';
 import {
@@ -45,44 +44,7 @@ const TABS: { id: Tab; label: string }[] = [
   { id: 'inspect', label: 'Inspect' },
 ];
 
-const rate = (n: number) => `${formatBytes(n)}/s`;
 const lines = (n: number) => `${n.toLocaleString()} line${n === 1 ? '' : 's'}`;
-
-function StatsTab({ id, running }: { id: string; running: boolean }) {
-  const { points, error, ended } = useStats(useShallow((s) => ({ points: s.points, error: s.error, ended: s.ended })));
-  useEffect(() => {
-    if (!running) return;
-    watchStats(id);
-    return unwatchStats; // hidden tab: no stream
-  }, [id, running]);
-  if (!running) return <p className="muted">Start the container to see its resource use.</p>;
-  if (error) return <p className="list-error">Stats unavailable: {error}</p>;
-  const last = points.at(-1);
-  if (!last) return <p className="muted">{ended ? 'The container stopped.' : 'Waiting for the first reading…'}</p>;
-  const cards: { title: string; value: string; series: number[][]; max?: number; legend?: string }[] = [
-    { title: 'CPU', value: `${last.cpuPercent.toFixed(1)} %`, series: [points.map((p) => p.cpuPercent)], max: 100 },
-    { title: 'Memory', value: `${formatBytes(last.memUsage)} / ${formatBytes(last.memLimit)}`, series: [points.map((p) => p.memUsage)], max: last.memLimit },
-    { title: 'Network', value: `↓ ${rate(last.netRxRate)}  ↑ ${rate(last.netTxRate)}`, series: [points.map((p) => p.netRxRate), points.map((p) => p.netTxRate)], legend: 'received / sent' },
-    { title: 'Block I/O', value: `R ${rate(last.blkReadRate)}  W ${rate(last.blkWriteRate)}`, series: [points.map((p) => p.blkReadRate), points.map((p) => p.blkWriteRate)], legend: 'read / written' },
-  ];
-  return (
-    <div className="stats-grid">
-      {cards.map((c) => (
-        <div className="stat-card" key={c.title} aria-label={c.title}>
-          <div className="stat-head">
-            <span className="muted">{c.title}</span>
-            <strong className="stat-value">{c.value}</strong>
-          </div>
-          <Sparkline series={c.series} max={c.max} label={`${c.title} over the last minute`} />
-          {c.legend && <span className="muted small">{c.legend}</span>}
-        </div>
-      ))}
-      <p className="muted small">
-        {last.pids} process{last.pids === 1 ? '' : 'es'} · one reading a second, last minute shown
-      </p>
-    </div>
-  );
-}
 
 /** A datetime-local value <-> unix seconds (the browser's time zone). */
 const toInput = (sec?: number) => (sec ? new Date(sec * 1000 - new Date(sec * 1000).getTimezoneOffset() * 60_000).toISOString().slice(0, 19) : '');
