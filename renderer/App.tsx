@@ -9,6 +9,7 @@ import { CommitDialog, RenameDialog } from './features/containers/ContainerDialo
 import { HistoryDialog, ImageJobDialog, RegistriesDialog, TagDialog } from './features/images/ImageDialogs';
 import { CleanupDialog, DiskView } from './features/disk/DiskView';
 import { SettingsView } from './features/settings/SettingsView';
+import { ResourcesView } from './features/resources/ResourcesView';
 import { VmView } from './features/vm/VmView';
 import { useVm } from './stores/vm';
 import { switchContext, useContexts, useVmInUse } from './stores/contexts';
@@ -28,6 +29,7 @@ const NAV: { id: View; label: string; count?: () => number | string }[] = [
   { id: 'images', label: 'Images', count: () => images.use((s) => s.items.length) },
   { id: 'volumes', label: 'Volumes', count: () => volumes.use((s) => s.items.length) },
   { id: 'networks', label: 'Networks', count: () => networks.use((s) => s.items.length) },
+  { id: 'resources', label: 'Resources' },
   { id: 'disk', label: 'Disk usage' },
   { id: 'terminal', label: 'Terminal' },
   { id: 'vm', label: 'Berth VM', count: () => useVm((s) => s.info?.state ?? 'stopped') },
@@ -39,6 +41,7 @@ const VIEWS: Record<View, (p: { stale: boolean }) => ReactNode> = {
   images: ImagesView,
   volumes: VolumesView,
   networks: NetworksView,
+  resources: ResourcesView,
   disk: DiskView,
   terminal: HostTerminalView,
   vm: VmView,
