@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: Berth's figures next to a named baseline measured in the same run, against a
  * private dockerd (as the tests use). Prints a table and writes bench/results/latest.json.
- * BENCH_ONLY=<step>,... runs only those steps (push, list, ui, logs, newline-less, vm); BENCH_VM=0
+ * BENCH_ONLY=<step>,... runs only those steps (push, list, ui, logs, newline-less, overview, vm); BENCH_VM=0
  * leaves the VM out.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -14,6 +14,7 @@ import { buildTestImages, TEST_IMAGE } from '../test/support/test-image';
 import { launchChromium } from '../test/support/chromium';
 import { startServer } from '../electron/main/server/server';
 import { newlineLessLog } from './newline-less';
+import { overviewCpu } from './usage';
 import { extras, median, type Row } from './row';
 import { vmRows } from './vm';
 
@@ -227,6 +228,7 @@ async function main(): Promise<void> {
       ['ui', async () => (await makeContainers(core, containers), uiRender(core, containers, 5))],
       ['logs', () => logStream(core, engine)],
       ['newline-less', () => newlineLessLog(core, engine)],
+      ['overview', () => overviewCpu(core, engine, 50, 20)],
       ['vm', () => (process.env.BENCH_VM === '0' ? Promise.resolve([]) : vmRows(engine, join(__dirname, '../main/cli.cjs')))],
     ];
     const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
