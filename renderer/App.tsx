@@ -22,12 +22,15 @@ import { containers, images, networks, volumes } from './stores/resources';
 import { answerConfirm, dismissToast, resolveTheme, setView, useUi, type View } from './stores/ui';
 import { ThemeSelect } from './components/ThemeSelect';
 import { HostTerminalView } from './features/terminal/HostTerminalView';
+import { JobsView } from './features/jobs/JobsView';
+import { runningCount, useJobs } from './stores/jobs';
 
 const NAV: { id: View; label: string; count?: () => number | string }[] = [
   { id: 'containers', label: 'Containers', count: () => containers.use((s) => s.items.length) },
   { id: 'images', label: 'Images', count: () => images.use((s) => s.items.length) },
   { id: 'volumes', label: 'Volumes', count: () => volumes.use((s) => s.items.length) },
   { id: 'networks', label: 'Networks', count: () => networks.use((s) => s.items.length) },
+  { id: 'jobs', label: 'Jobs', count: () => useJobs((s) => runningCount(s.jobs) || '') }, // running ones only
   { id: 'disk', label: 'Disk usage' },
   { id: 'terminal', label: 'Terminal' },
   { id: 'vm', label: 'Berth VM', count: () => useVm((s) => s.info?.state ?? 'stopped') },
@@ -39,6 +42,7 @@ const VIEWS: Record<View, (p: { stale: boolean }) => ReactNode> = {
   images: ImagesView,
   volumes: VolumesView,
   networks: NetworksView,
+  jobs: JobsView,
   disk: DiskView,
   terminal: HostTerminalView,
   vm: VmView,

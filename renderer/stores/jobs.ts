@@ -108,6 +108,13 @@ export const canRetry = (j: Job) => j.status !== 'running' && !!controls.get(j.i
 export const reopenJob = (id: number) => (find(id) && canReopen(find(id)!) ? controls.get(id)!.reopen!() : undefined);
 export const retryJob = (id: number) => (find(id) && canRetry(find(id)!) ? controls.get(id)!.retry!() : undefined);
 
+/** The Jobs panel's Clear: only the running jobs stay. */
+export function clearEndedJobs(): void {
+  const jobs = useJobs.getState().jobs;
+  for (const j of jobs) if (j.status !== 'running') controls.delete(j.id);
+  useJobs.setState({ jobs: jobs.filter((j) => j.status === 'running') });
+}
+
 /** How long a job ran, or has run so far. */
 export const jobDuration = (j: Pick<Job, 'startedAt' | 'endedAt'>, now = clock()) => Math.max(0, (j.endedAt ?? now) - j.startedAt);
 

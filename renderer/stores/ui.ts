@@ -52,7 +52,7 @@ export type DialogState =
   | { kind: 'container-rename'; id: string; name: string }
   | { kind: 'container-commit'; id: string; name: string };
 
-export type View = ResourceKind | 'disk' | 'terminal' | 'vm' | 'settings';
+export type View = ResourceKind | 'jobs' | 'disk' | 'terminal' | 'vm' | 'settings';
 
 interface UiState {
   view: View;
