@@ -120,9 +120,9 @@ export const jobDuration = (j: Pick<Job, 'startedAt' | 'endedAt'>, now = clock()
 
 export const runningCount = (jobs: Job[]) => jobs.filter((j) => j.status === 'running').length;
 
-/** What the main process is told: each job's status and whole percent (so a report goes out at most once a percent). */
+/** What the main process is told: each job's status and whole percent (so a report goes out at most once a percent), the newest JOBS_KEPT (more may run). */
 export function reportOf(jobs: Job[]): JobReport[] {
-  return jobs.map((j) => ({
+  return jobs.slice(-JOBS_KEPT).map((j) => ({
     id: j.id,
     kind: j.kind,
     target: j.target.slice(0, 256),
