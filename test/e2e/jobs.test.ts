@@ -218,6 +218,7 @@ describe('background jobs in Chromium', () => {
     await jobRow(`Compose up of ${dropped} (${droppedDir})`).getByRole('button', { name: 'Cancel' }).click();
     await jobRow(`The compose up of ${dropped} (${droppedDir}) was cancelled`).getByText('cancelled', { exact: true }).waitFor();
     await poll(() => ps(dropped).length).toBe(0); // taken down again: nothing left
+    expect(docker.cli(['network', 'ls', '-q', '--filter', `label=com.docker.compose.project=${dropped}`])).toBe('');
     await poll(() => live.get('compose.up')).toBe(0);
     await ui.page.screenshot({ path: `${ARTIFACTS}/e2e-jobs-panel.png` });
   });
