@@ -23,6 +23,8 @@ import { containers, images, networks, volumes } from './stores/resources';
 import { answerConfirm, dismissToast, resolveTheme, setView, useUi, type View } from './stores/ui';
 import { ThemeSelect } from './components/ThemeSelect';
 import { HostTerminalView } from './features/terminal/HostTerminalView';
+import { JobsView } from './features/jobs/JobsView';
+import { runningCount, useJobs } from './stores/jobs';
 
 const NAV: { id: View; label: string; count?: () => number | string }[] = [
   { id: 'containers', label: 'Containers', count: () => containers.use((s) => s.items.length) },
@@ -30,6 +32,7 @@ const NAV: { id: View; label: string; count?: () => number | string }[] = [
   { id: 'volumes', label: 'Volumes', count: () => volumes.use((s) => s.items.length) },
   { id: 'networks', label: 'Networks', count: () => networks.use((s) => s.items.length) },
   { id: 'resources', label: 'Resources' },
+  { id: 'jobs', label: 'Jobs', count: () => useJobs((s) => runningCount(s.jobs) || '') }, // running ones only
   { id: 'disk', label: 'Disk usage' },
   { id: 'terminal', label: 'Terminal' },
   { id: 'vm', label: 'Berth VM', count: () => useVm((s) => s.info?.state ?? 'stopped') },
@@ -42,6 +45,7 @@ const VIEWS: Record<View, (p: { stale: boolean }) => ReactNode> = {
   volumes: VolumesView,
   networks: NetworksView,
   resources: ResourcesView,
+  jobs: JobsView,
   disk: DiskView,
   terminal: HostTerminalView,
   vm: VmView,

@@ -13,6 +13,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { toBerthError } from './engine/engine-errors';
 import { EventHub } from './event-hub';
+import { JobsBoardService } from './services/jobs-board';
 import { ContainersService } from './services/containers';
 import { UsageService } from './services/usage';
 import { processUsageReader } from './vm/process-usage';
@@ -146,7 +147,7 @@ export function createCore(opts: CoreOptions): Core {
     env,
     onEngineChange: () => current.engine.nudge(), // the VM's engine socket came or went
   });
-  const services: Services = { ...current.services, contexts: new ContextsService({ settingsFile, env, use, hub }), preferences: new PreferencesService(settingsFile, hub, new DockerCliService({ settingsFile, env })), vm };
+  const services: Services = { ...current.services, contexts: new ContextsService({ settingsFile, env, use, hub }), preferences: new PreferencesService(settingsFile, hub, new DockerCliService({ settingsFile, env })), vm, jobs: new JobsBoardService(hub) };
   const router = createRouter(createHandlers(services), createStreamHandlers(services), {
     mapError: toBerthError,
     onError: (e) => {

@@ -27,6 +27,15 @@ describe('contract validators', () => {
     expect(['RUN rm -rf /', 'ENV A=1\nRUN rm -rf /', 'ENV A=1\r', 'ENV A=\\', 'CMD', 'ENV A=\0'].map(ok)).toEqual([false, false, false, false, false, false]);
   });
 
+  it('jobs.report: the kinds and statuses Berth has, bounded in number and length', () => {
+    const ok = (jobs: unknown[]) => requests['jobs.report'].args.safeParse({ jobs }).success;
+    const job = { id: 1, kind: 'pull', target: 'busybox', status: 'running', percent: 40 };
+    expect(ok([job, { ...job, id: 2, status: 'failed', error: 'denied' }])).toBe(true);
+    expect(ok(Array.from({ length: 50 }, (_, i) => ({ ...job, id: i + 1 })))).toBe(true);
+    expect(ok(Array.from({ length: 51 }, (_, i) => ({ ...job, id: i + 1 })))).toBe(false);
+    for (const bad of [{ kind: 'rm -rf' }, { status: 'paused' }, { percent: 101 }, { id: 0 }, { target: 'x'.repeat(257) }, { error: 'e'.repeat(1025) }, { extra: 1 }]) expect(ok([{ ...job, ...bad }]), JSON.stringify(bad).slice(0, 40)).toBe(false);
+  });
+
   it('rename: a name of two characters at least, as the engine takes', () => {
     const ok = (name: string) => requests['containers.rename'].args.safeParse({ id: 'web', name }).success;
     expect(['ab', 'web-2', 'a.b_c'].map(ok)).toEqual([true, true, true]);

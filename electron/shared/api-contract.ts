@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { ErrorPayload } from './errors';
 import { imageIdOrReference, imageReference, ipAddress } from './validation';
 import { UPLOAD_PIECE } from './transfer';
+import { JOB_KINDS, JOB_STATUSES, JOBS_KEPT, type JobReport } from './jobs';
 import { absPath, runSpec, userSpec, type RunSpecInput } from './run-spec';
 import type {
   ContainerSummary,
@@ -154,6 +155,18 @@ export type ContainerAction = (typeof CONTAINER_ACTIONS)[number];
 /** Outcome of an action over several resources: each one succeeds or fails on its own. */
 export type BulkResult = { id: string; ok: true } | { id: string; ok: false; error: ErrorPayload };
 
+/** One job as the renderer reports it (electron/shared/jobs.ts). */
+const jobReport = z
+  .object({
+    id: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+    kind: z.enum(JOB_KINDS),
+    target: z.string().max(256),
+    status: z.enum(JOB_STATUSES),
+    percent: z.number().int().min(0).max(100).optional(),
+    error: z.string().max(1024).optional(),
+  })
+  .strict();
+
 export const requests = {
   'engine.status': request<EngineStatus>()(none),
   /** Looks for the engine in use again now, instead of at the next retry; resolves with the outcome. */
@@ -277,6 +290,9 @@ export const requests = {
     z.object({ network: ref, container: ref, force: z.boolean().default(false) }).strict(),
   ),
   'networks.prune': request<PruneReport>()(none),
+
+  /** The renderer's jobs, running and recent, whole (each change replaces the last report): for the tray and the desktop app's OS notifications. */
+  'jobs.report': request<void>()(z.object({ jobs: z.array(jobReport).max(JOBS_KEPT) }).strict()),
 } as const;
 
 export type Requests = typeof requests;
@@ -398,6 +414,10 @@ export interface Events {
   'images:changed': { ids: string[] };
   'volumes:changed': { ids: string[] };
   'networks:changed': { ids: string[] };
+  /** The renderer's last `jobs.report` (the shell lists the running ones in the tray). */
+  'jobs:changed': { jobs: JobReport[] };
+  /** Cancel this job (the tray asks; the renderer that runs it does it). */
+  'jobs:cancel': { id: number };
 }
 export type EventName = keyof Events;
 export const changedEvent = (kind: ResourceKind) => `${kind}:changed` as const;

@@ -17,6 +17,8 @@ const TONE: Record<string, string> = {
   unhealthy: 'bad',
   passed: 'ok',
   failed: 'bad',
+  done: 'ok',
+  cancelled: 'muted',
 };
 
 export function Badge({ label, title }: { label: string; title?: string }) {

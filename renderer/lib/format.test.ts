@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failingWords, formatBytes, relativeTime, shortId } from './format';
+import { failingWords, formatBytes, formatDuration, relativeTime, shortId } from './format';
 
 describe('format', () => {
   it('says how many health checks failed in a row, and nothing for none', () => {
@@ -42,5 +42,10 @@ describe('format', () => {
 
   it('shortens ids like docker does', () => {
     expect(shortId('sha256:0123456789abcdef')).toBe('0123456789ab');
+  });
+
+  it('says a duration in the unit that fits', () => {
+    expect([850, 12_400, 3.2 * 1000, 185_000, 3_725_000].map(formatDuration)).toEqual(['850 ms', '12 s', '3.2 s', '3 min 05 s', '1 h 02 min']);
+    expect(formatDuration(-1)).toBe('—');
   });
 });

@@ -1,11 +1,13 @@
 /**
  * Compose up/down through the Compose CLI Berth found (see `compose.status`), with the CLI's
- * output kept for the dialog (the last COMPOSE_OUTPUT_LINES lines). One run at a time.
+ * output kept for the dialog (the last COMPOSE_OUTPUT_LINES lines). One run at a time, each a job
+ * in the jobs registry: closing the dialog leaves it running (the Jobs panel shows it).
  */
 import { create } from 'zustand';
 import type { ComposeStatus } from '../../electron/shared/models';
 import { api } from '../api';
-import { closeDialog, confirm, toast } from './ui';
+import { endJob, startJob } from './jobs';
+import { closeDialog, confirm, openDialog, toast, useUi } from './ui';
 
 export const COMPOSE_OUTPUT_LINES = 2000;
 const RECENT_KEY = 'berth.composeFiles';
@@ -14,6 +16,9 @@ export interface ComposeState {
   status?: ComposeStatus;
   running?: 'up' | 'down';
   output: string[];
+  /** What the last `up` was started with (a reopened dialog shows it), and its failure. */
+  upArgs?: { file: string; project?: string };
+  upError?: string;
   /** Compose files used lately, newest first (kept in localStorage). */
   recent: string[];
 }
@@ -38,33 +43,57 @@ export async function loadComposeStatus(recheck = false): Promise<void> {
 }
 
 let handle: { cancel(): void } | undefined;
+let runningJob: number | undefined;
+let settle: ((error: string) => void) | undefined; // the run's promise, resolved by a cancel
 
-function runCompose(kind: 'up' | 'down', start: (onData: (l: string) => void, onEnd: (e?: Error) => void) => { cancel(): void }): Promise<string | undefined> {
-  if (useCompose.getState().running) return Promise.resolve('Compose is already running; wait for it to finish.');
-  useCompose.setState({ running: kind, output: [] });
+type Run = { kind: 'compose-up'; args: { file: string; project?: string } } | { kind: 'compose-down'; args: { project: string; removeVolumes: boolean } };
+
+/**
+ * One compose run at a time, a job in the jobs registry; resolves to the error text, or undefined
+ * once it is done. Closing the dialog does not stop it; only Cancel does.
+ */
+function runCompose(run: Run, target: string, again: () => unknown): Promise<string | undefined> {
+  const now = useCompose.getState().running;
+  if (now) {
+    const refusal = `Compose ${now} is already running; wait for it to finish or cancel it (Jobs).`;
+    if (useUi.getState().dialog?.kind !== 'compose-up') toast({ kind: 'error', title: `Could not start ${run.kind.replace('-', ' ')} of ${target}`, message: refusal });
+    return Promise.resolve(refusal);
+  }
+  const kind = run.kind === 'compose-up' ? 'up' : 'down';
+  useCompose.setState({ running: kind, output: [], ...(run.kind === 'compose-up' ? { upArgs: run.args, upError: undefined } : {}) });
+  const id = startJob(run.kind, target, run.args, {
+    cancel: cancelCompose,
+    ...(run.kind === 'compose-up' ? { reopen: () => openDialog({ kind: 'compose-up' }) } : {}),
+    retry: () => void again(),
+  });
+  runningJob = id;
   return new Promise((resolve) => {
-    handle = start(
-      (line) => useCompose.setState((s) => ({ output: [...s.output.slice(-(COMPOSE_OUTPUT_LINES - 1)), line] })),
-      (error) => {
-        handle = undefined;
-        useCompose.setState({ running: undefined });
-        resolve(error?.message);
-      },
-    );
+    settle = resolve;
+    const onData = (line: string) => useCompose.setState((s) => ({ output: [...s.output.slice(-(COMPOSE_OUTPUT_LINES - 1)), line] }));
+    const onEnd = (error?: Error) => {
+      if (runningJob !== id) return; // cancelled meanwhile
+      handle = undefined;
+      runningJob = undefined;
+      settle = undefined;
+      useCompose.setState({ running: undefined, ...(kind === 'up' && error ? { upError: error.message } : {}) });
+      // A successful up closes its dialog: said in a toast then.
+      endJob(id, error ? { error } : kind === 'up' ? { announce: true } : {});
+      resolve(error?.message);
+    };
+    handle = run.kind === 'compose-up' ? api().stream('compose.up', run.args, { onData, onEnd }) : api().stream('compose.down', run.args, { onData, onEnd });
   });
 }
 
 /** `compose up -d`; resolves to the error text for the dialog, or undefined once the project is up. */
 export async function composeUp(file: string, project?: string): Promise<string | undefined> {
-  const error = await runCompose('up', (onData, onEnd) => api().stream('compose.up', project ? { file, project } : { file }, { onData, onEnd }));
+  const error = await runCompose({ kind: 'compose-up', args: project ? { file, project } : { file } }, project ? `${project} (${file})` : file, () => composeUp(file, project));
   if (error) return error;
   useCompose.setState((s) => {
     const recent = [file, ...s.recent.filter((f) => f !== file)].slice(0, 5);
     globalThis.localStorage?.setItem(RECENT_KEY, JSON.stringify(recent));
     return { recent };
   });
-  toast({ kind: 'success', title: `Compose project is up`, message: file });
-  closeDialog();
+  if (useUi.getState().dialog?.kind === 'compose-up') closeDialog(); // not another dialog opened meanwhile
   return undefined;
 }
 
@@ -72,7 +101,12 @@ export async function composeUp(file: string, project?: string): Promise<string 
 export function cancelCompose(): void {
   handle?.cancel();
   handle = undefined;
+  const id = runningJob;
+  runningJob = undefined;
   useCompose.setState({ running: undefined });
+  if (id) endJob(id, { cancelled: true });
+  settle?.('Cancelled: Compose stopped.');
+  settle = undefined;
 }
 
 export async function composeDown(project: string): Promise<void> {
@@ -83,8 +117,8 @@ export async function composeDown(project: string): Promise<void> {
     danger: true,
     option: { label: 'Also remove its named volumes (their data is lost)', initial: false },
   });
-  if (!answer.ok) return;
-  const error = await runCompose('down', (onData, onEnd) => api().stream('compose.down', { project, removeVolumes: answer.option }, { onData, onEnd }));
-  if (error) toast({ kind: 'error', title: `Could not take down ${project}`, message: error });
-  else toast({ kind: 'success', title: `Took down ${project}` });
+  if (answer.ok) await downProject(project, answer.option);
 }
+
+/** The run itself, once confirmed (Retry runs it again as confirmed); its end is said in a toast. */
+const downProject = (project: string, removeVolumes: boolean): Promise<string | undefined> => runCompose({ kind: 'compose-down', args: { project, removeVolumes } }, project, () => downProject(project, removeVolumes));

@@ -12,7 +12,7 @@ const tick = () => new Promise((r) => setTimeout(r, 0));
 
 beforeEach(() => {
   answers = [];
-  t = fakeTransport(async (_m, args) => ({ ok: true, value: await answers.shift()!(args as { path: string }) }));
+  t = fakeTransport(async (m, args) => ({ ok: true, value: m === 'jobs.report' ? undefined : await answers.shift()!(args as { path: string }) })); // transfers are jobs: their list is reported
   connectApi(t);
   useFiles.setState({ id: undefined, path: '/', listing: undefined, transfers: [], error: undefined });
 });

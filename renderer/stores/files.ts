@@ -1,12 +1,14 @@
 /**
  * The Files tab: the folder shown for the open container, and the downloads (saved as a tar) and
- * uploads in flight (see api/transfers for how the bytes move).
+ * uploads in flight (see api/transfers for how the bytes move). Each transfer is a job in the jobs
+ * registry too (the Jobs panel lists it; its end is said in a toast when the Files tab is away).
  */
 import { create } from 'zustand';
 import type { FolderListing } from '../../electron/shared/models';
 import { api } from '../api';
 import { receiveBlob, sendBlob } from '../api/transfers';
 import { saveBlob } from '../lib/save-blob';
+import { endJob, progressJob, startJob, type JobKind } from './jobs';
 import { confirm } from './ui';
 
 export interface Transfer {
@@ -63,9 +65,14 @@ export function joinPath(dir: string, name: string): string {
 let nextKey = 1;
 /** Transfers listed under the folder: the newest ones, finished or not. */
 const KEEP_TRANSFERS = 10;
-function addTransfer(t: Omit<Transfer, 'key' | 'bytes' | 'status'>, cancel: () => void): number {
+const jobOf = new Map<number, number>(); // transfer key -> its id in the jobs registry
+
+/** Lists a transfer here and as a job (whose Retry runs `again`). */
+function addTransfer(t: Omit<Transfer, 'key' | 'bytes' | 'status'>, cancel: () => void, job: { kind: JobKind; args: unknown; again: () => unknown }): number {
   const key = nextKey++;
   cancels.set(key, cancel);
+  jobOf.set(key, startJob(job.kind, t.label, job.args, { cancel: () => cancelTransfer(key), retry: () => void job.again() }));
+  if (t.total !== undefined) progressJob(jobOf.get(key)!, { fraction: 0, bytes: 0, total: t.total });
   useFiles.setState((s) => ({ transfers: [...s.transfers.slice(-(KEEP_TRANSFERS - 1)), { ...t, key, bytes: 0, status: 'running' }] }));
   return key;
 }
@@ -73,6 +80,16 @@ function addTransfer(t: Omit<Transfer, 'key' | 'bytes' | 'status'>, cancel: () =
 function updateTransfer(key: number, patch: Partial<Transfer>): void {
   if (patch.status && patch.status !== 'running') cancels.delete(key);
   useFiles.setState((s) => ({ transfers: s.transfers.map((t) => (t.key === key ? { ...t, ...patch } : t)) }));
+  const id = jobOf.get(key);
+  if (id === undefined) return;
+  if (patch.bytes !== undefined) {
+    const total = useFiles.getState().transfers.find((t) => t.key === key)?.total;
+    progressJob(id, { bytes: patch.bytes, ...(total ? { fraction: Math.min(1, patch.bytes / total) } : {}) });
+  }
+  if (patch.status && patch.status !== 'running') {
+    jobOf.delete(key);
+    endJob(id, patch.status === 'failed' ? { error: new Error(patch.error ?? 'failed') } : { cancelled: patch.status === 'cancelled' });
+  }
 }
 
 export function cancelTransfer(key: number): void {
@@ -83,7 +100,7 @@ export function cancelTransfer(key: number): void {
 /** Downloads a file or folder as `<name>.tar`; `save` hands the finished Blob to the browser. */
 export async function downloadPath(id: string, path: string, save: (blob: Blob, name: string) => void = saveBlob): Promise<void> {
   const t = receiveBlob((on) => api().stream('containers.files.download', { id, path }, on), 'application/x-tar', (bytes) => updateTransfer(key, { bytes }));
-  const key = addTransfer({ kind: 'download', label: path }, t.cancel);
+  const key = addTransfer({ kind: 'download', label: path }, t.cancel, { kind: 'download', args: { id, path }, again: () => downloadPath(id, path, save) });
   try {
     const blob = await t.done;
     if (!blob) return; // cancelled
@@ -97,7 +114,7 @@ export async function downloadPath(id: string, path: string, save: (blob: Blob, 
 /** `docker export`: the whole filesystem as `<name>.tar` (not what volumes hold), listed with the transfers. */
 export async function exportFilesystem(id: string, name: string, save: (blob: Blob, name: string) => void = saveBlob): Promise<void> {
   const t = receiveBlob((on) => api().stream('containers.export', { id }, on), 'application/x-tar', (bytes) => updateTransfer(key, { bytes }));
-  const key = addTransfer({ kind: 'download', label: `${name} (its whole filesystem)` }, t.cancel);
+  const key = addTransfer({ kind: 'download', label: `${name} (its whole filesystem)` }, t.cancel, { kind: 'export', args: { id }, again: () => exportFilesystem(id, name, save) });
   try {
     const blob = await t.done;
     if (!blob) return; // cancelled
@@ -111,7 +128,7 @@ export async function exportFilesystem(id: string, name: string, save: (blob: Bl
 /** Uploads one file into `dir`; resolves true when it is in the container, false when it failed or was cancelled. */
 export async function uploadFile(id: string, dir: string, file: Blob & { name: string }): Promise<boolean> {
   const t = sendBlob((on) => api().stream('containers.files.upload', { id, dir, name: file.name, size: file.size }, on), file, ({ bytes }) => updateTransfer(key, { bytes }));
-  const key = addTransfer({ kind: 'upload', label: file.name, total: file.size }, t.cancel);
+  const key = addTransfer({ kind: 'upload', label: file.name, total: file.size }, t.cancel, { kind: 'upload', args: { id, dir, name: file.name }, again: () => uploadFile(id, dir, file) });
   try {
     if (!(await t.done)) return false; // cancelled
     updateTransfer(key, { status: 'done', bytes: file.size });

@@ -1,8 +1,9 @@
 /**
  * Long image operations shown in a dialog: pull, push, build, load and save, one at a time, with
- * their progress (per layer for pull/push, output lines for build). Closing the dialog does not
- * stop one: it goes on (the Images page shows it, to reopen or cancel), and its end is said in a
- * toast when no dialog shows it. Only Cancel cancels. Plus the quick ones that report as toasts:
+ * their progress (per layer for pull/push, output lines for build). Each is a job in the jobs
+ * registry (stores/jobs.ts). Closing the dialog does not stop one: it goes on (the Images page and
+ * the Jobs panel show it, to reopen or cancel), and its end is said in a toast when no dialog
+ * shows it. Only Cancel cancels. Plus the quick ones that report as toasts:
  * tag, history, registry logins.
  */
 import { create } from 'zustand';
@@ -11,9 +12,11 @@ import type { HistoryLayer, RegistryLogin } from '../../electron/shared/models';
 import { api } from '../api';
 import { receiveBlob, sendBlob } from '../api/transfers';
 import { saveBlob } from '../lib/save-blob';
-import { applyProgress, emptyProgress, type ProgressState } from '../lib/progress';
+import { applyProgress, emptyProgress, totals, type ProgressState } from '../lib/progress';
+import { jobDoing } from '../../electron/shared/jobs';
+import { endJob, progressJob, startJob, watchJobs, type JobProgress } from './jobs';
 import { images } from './resources';
-import { toast } from './ui';
+import { openDialog, toast } from './ui';
 
 export type JobKind = 'pull' | 'push' | 'build' | 'load' | 'save';
 export const BUILD_OUTPUT_LINES = 5000;
@@ -21,6 +24,8 @@ export const BUILD_OUTPUT_LINES = 5000;
 export interface JobState {
   kind?: JobKind;
   target?: string; // the reference, folder or file it works on
+  /** Its entry in the jobs registry. */
+  jobId?: number;
   status: 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
   progress: ProgressState;
   output: string[];
@@ -36,50 +41,57 @@ export const useJob = create<JobState>(idle);
 
 let cancelCurrent: (() => void) | undefined;
 
-function begin(kind: JobKind, target: string): boolean {
+/** Starts a job in the registry (its Reopen shows this dialog, its Retry runs `again`), or says why not. */
+function begin(kind: JobKind, target: string, args: unknown, again: () => unknown, initial = target): boolean {
   if (useJob.getState().status === 'running') {
-    toast({ kind: 'error', title: 'Another image operation is running', message: 'Wait for it to finish or cancel it.' });
+    const j = useJob.getState();
+    toast({ kind: 'error', title: 'Another image operation is running', message: `${jobDoing({ kind: j.kind!, target: j.target! })} goes on: wait for it to finish or cancel it (Jobs).` });
     return false;
   }
-  useJob.setState({ ...idle(), kind, target, status: 'running' });
+  const jobId = startJob(kind, target, args, { cancel: cancelJob, reopen: () => openDialog({ kind: 'image-job', job: kind, initial }), retry: () => void again() });
+  useJob.setState({ ...idle(), kind, target, jobId, status: 'running' });
   return true;
 }
 
-const watched = new Map<JobKind, number>(); // job dialogs open on screen, by the kind they show
-
 /** For the job dialog's effect: while it shows jobs of its kind, their end is said there, not in a toast. */
-export function watchJob(kind: JobKind): () => void {
-  watched.set(kind, (watched.get(kind) ?? 0) + 1);
-  return () => void watched.set(kind, watched.get(kind)! - 1);
-}
-
-const DONE_WORDS: Record<JobKind, string> = { pull: 'Pulled', push: 'Pushed', build: 'Built', load: 'Loaded images from', save: 'Saved' };
+export const watchJob = (kind: JobKind): (() => void) => watchJobs(kind);
 
 function finish(error?: Error): void {
   cancelCurrent = undefined;
-  const { status, kind, target } = useJob.getState();
+  const { status, jobId } = useJob.getState();
   if (status !== 'running') return; // cancelled meanwhile
   useJob.setState(error ? { status: 'failed', error: error.message } : { status: 'done' });
-  if (!kind || watched.get(kind)) return;
-  if (error) toast({ kind: 'error', title: `The ${kind} of ${target} failed`, message: error.message });
-  else toast({ kind: 'success', title: `${DONE_WORDS[kind]} ${target}` });
+  if (jobId) endJob(jobId, error ? { error } : {});
 }
 
 export function cancelJob(): void {
   cancelCurrent?.();
   cancelCurrent = undefined;
-  if (useJob.getState().status === 'running') useJob.setState({ status: 'cancelled' });
+  const { status, jobId } = useJob.getState();
+  if (status !== 'running') return;
+  useJob.setState({ status: 'cancelled' });
+  if (jobId) endJob(jobId, { cancelled: true });
 }
 
 export function resetJob(): void {
   if (useJob.getState().status !== 'running') useJob.setState(idle());
 }
 
-function progressJob(kind: 'pull' | 'push', ref: string): Promise<boolean> {
-  if (!begin(kind, ref)) return Promise.resolve(false);
+/** The running job's share done, for the registry. */
+function reportProgress(p: JobProgress): void {
+  const id = useJob.getState().jobId;
+  if (id) progressJob(id, p);
+}
+
+function layerJob(kind: 'pull' | 'push', ref: string): Promise<boolean> {
+  if (!begin(kind, ref, { ref }, () => layerJob(kind, ref))) return Promise.resolve(false);
   return new Promise((resolve) => {
     const h = api().stream(kind === 'pull' ? 'images.pull' : 'images.push', { ref }, {
-      onData: (batch) => useJob.setState((s) => ({ progress: applyProgress(s.progress, batch) })),
+      onData: (batch) => {
+        useJob.setState((s) => ({ progress: applyProgress(s.progress, batch) }));
+        const t = totals(useJob.getState().progress);
+        if (t.total > 0) reportProgress({ fraction: t.current / t.total, bytes: t.current, total: t.total });
+      },
       onEnd: (error) => {
         finish(error);
         resolve(!error);
@@ -92,11 +104,11 @@ function progressJob(kind: 'pull' | 'push', ref: string): Promise<boolean> {
   });
 }
 
-export const pullImage = (ref: string) => progressJob('pull', ref);
-export const pushImage = (ref: string) => progressJob('push', ref);
+export const pullImage = (ref: string) => layerJob('pull', ref);
+export const pushImage = (ref: string) => layerJob('push', ref);
 
 export function buildImage(args: StreamArgsOf<'images.build'>): Promise<boolean> {
-  if (!begin('build', args.context)) return Promise.resolve(false);
+  if (!begin('build', args.context, args, () => buildImage(args), '')) return Promise.resolve(false);
   return new Promise((resolve) => {
     let carry = '';
     const h = api().stream('images.build', args, {
@@ -121,9 +133,13 @@ export function buildImage(args: StreamArgsOf<'images.build'>): Promise<boolean>
 }
 
 export async function loadImages(file: Blob & { name: string }): Promise<boolean> {
-  if (!begin('load', file.name)) return false;
+  if (!begin('load', file.name, { file: file.name, size: file.size }, () => loadImages(file), '')) return false;
   useJob.setState({ bytes: 0, total: file.size });
-  const t = sendBlob<ChunkOf<'images.load'>>((on) => api().stream('images.load', { size: file.size }, on), file, ({ bytes }) => useJob.setState({ bytes }));
+  reportProgress({ fraction: 0, bytes: 0, total: file.size });
+  const t = sendBlob<ChunkOf<'images.load'>>((on) => api().stream('images.load', { size: file.size }, on), file, ({ bytes }) => {
+    useJob.setState({ bytes });
+    reportProgress({ fraction: file.size ? bytes / file.size : 1, bytes });
+  });
   cancelCurrent = t.cancel;
   try {
     const last = await t.done;
@@ -140,9 +156,12 @@ export async function loadImages(file: Blob & { name: string }): Promise<boolean
 /** `docker save` of one image, downloaded as <name>.tar, with the bytes received as progress. */
 export async function saveImage(id: string, save: (b: Blob, name: string) => void = saveBlob): Promise<boolean> {
   const label = images.label(id);
-  if (!begin('save', label)) return false;
+  if (!begin('save', label, { id }, () => saveImage(id, save), id)) return false;
   useJob.setState({ bytes: 0 });
-  const t = receiveBlob((on) => api().stream('images.save', { ids: [id] }, on), 'application/x-tar', (bytes) => useJob.setState({ bytes }));
+  const t = receiveBlob((on) => api().stream('images.save', { ids: [id] }, on), 'application/x-tar', (bytes) => {
+    useJob.setState({ bytes });
+    reportProgress({ bytes });
+  });
   cancelCurrent = t.cancel;
   try {
     const blob = await t.done;

@@ -52,7 +52,7 @@ export type DialogState =
   | { kind: 'container-rename'; id: string; name: string }
   | { kind: 'container-commit'; id: string; name: string };
 
-export type View = ResourceKind | 'resources' | 'disk' | 'terminal' | 'vm' | 'settings';
+export type View = ResourceKind | 'resources' | 'jobs' | 'disk' | 'terminal' | 'vm' | 'settings';
 
 interface UiState {
   view: View;

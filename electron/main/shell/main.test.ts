@@ -6,6 +6,8 @@ import { tempDir } from '../../../test/support/temp';
 import { createRouter, type Handlers, type StreamHandlers } from '../api/router';
 import { EventHub } from '../event-hub';
 import { ANNOUNCE_GAP_MS } from '../../shared/health';
+import type { JobReport } from '../../shared/jobs';
+import { JobsBoardService } from '../services/jobs-board';
 import { APP_URL, CSP, IPC_CHANNEL, runShell, serveRenderer, type ElectronModule, type ShellCore } from './main';
 
 /** Just enough of Electron for the shell, recording what the shell asked of it. */
@@ -350,6 +352,41 @@ describe('health notifications', () => {
     core.hub.emit('containers:health', { id: 'a', name: 'web', status: 'unhealthy' });
     expect(f.notices).toEqual([]);
     expect(f.windows).toHaveLength(1);
+  });
+});
+
+describe('jobs in the tray and OS notifications', () => {
+  const report = (jobs: JobReport[], id: number) => ({ t: 'req', id, method: 'jobs.report', args: { jobs } });
+  type Item = { label?: string; submenu?: Item[]; click?: () => void };
+
+  it('lists the running jobs the window reports, cancels one from the tray, and tells the OS how the others ended', async () => {
+    const handlers: Partial<Handlers> = {};
+    const core = fakeCore(handlers);
+    const board = new JobsBoardService(core.hub);
+    handlers['jobs.report'] = async ({ jobs }) => board.report(jobs);
+    const { f, win } = await started(core);
+    const cancels: unknown[] = [];
+    core.hub.on((name, payload) => name === 'jobs:cancel' && cancels.push(payload));
+    const pull: JobReport = { id: 1, kind: 'pull', target: 'busybox:1', status: 'running', percent: 40 };
+    const push: JobReport = { id: 2, kind: 'push', target: 'r:5000/a:1', status: 'running' };
+    f.ipcMain.emit(IPC_CHANNEL, { sender: win.webContents }, report([pull, push], 1));
+    await vi.waitFor(() => expect(JSON.stringify(f.menus.at(-1))).toContain('Running jobs (2)'));
+    const jobs = (f.menus.at(-1) as Item[]).find((i) => i.label === 'Running jobs (2)')!.submenu!;
+    expect(jobs.map((j) => j.label)).toEqual(['Pulling busybox:1 · 40 %', 'Pushing r:5000/a:1']);
+    jobs[0]!.submenu!.find((i) => i.label === 'Cancel')!.click!();
+    expect(cancels).toEqual([{ id: 1 }]);
+    expect(win.webContents.sent).toContainEqual({ t: 'event', name: 'jobs:cancel', payload: { id: 1 } }); // to the renderer running it
+
+    win.focused = false;
+    f.ipcMain.emit(IPC_CHANNEL, { sender: win.webContents }, report([{ ...pull, status: 'cancelled' }, { ...push, status: 'failed', error: 'denied: requested access to the resource is denied' }], 2));
+    await vi.waitFor(() => expect(f.shownNotices).toEqual(['The push of r:5000/a:1 failed'])); // a cancel is the user's doing: not said
+    expect(JSON.stringify(f.menus.at(-1))).not.toContain('Running jobs');
+    expect((f.notices[0] as unknown as { options: { body: string } }).options.body).toBe('denied: requested access to the resource is denied');
+
+    win.focused = true; // in front: the page's toast says it
+    f.ipcMain.emit(IPC_CHANNEL, { sender: win.webContents }, report([{ id: 3, kind: 'save', target: 'busybox', status: 'done' }], 3));
+    await vi.waitFor(() => expect(win.webContents.sent).toContainEqual({ t: 'res', id: 3, ok: true, value: null }));
+    expect(f.shownNotices).toEqual(['The push of r:5000/a:1 failed']);
   });
 });
 

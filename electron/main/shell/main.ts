@@ -1,7 +1,7 @@
 /**
  * The Electron shell, kept thin: a hardened window on the berth:// scheme (files of the renderer
  * build with a CSP), one IPC channel carrying the same messages as browser mode's WebSocket, and
- * the tray. Electron is injected, so all of it is unit-tested with a fake (the binary cannot be
+ * the tray (with the renderer's running jobs). Electron is injected, so all of it is unit-tested with a fake (the binary cannot be
  * downloaded everywhere); shell/entry.ts passes the real module.
  */
 import { readFile } from 'node:fs/promises';
@@ -14,8 +14,10 @@ import type { EngineConnection } from '../engine/engine-connection';
 import type { EventHub } from '../event-hub';
 import type { HealthChange, VmInfo, VmState } from '../../shared/models';
 import { healthAnnouncer } from '../../shared/health';
+import { jobEndTitle, newlyEnded, type JobReport } from '../../shared/jobs';
 import type { InstanceClaim, ShowReply } from '../instance-lock';
 import { applyLoginItem } from './login-item';
+import { osNotifier } from './notices';
 import { trayIcon, trayMenu, type TrayAction, type TrayItem, type TrayState } from './tray-menu';
 
 type Preferences = { startAtLogin: boolean; quitStopsVm: boolean };
@@ -25,8 +27,6 @@ export type ElectronModule = Pick<typeof Electron, 'app' | 'BrowserWindow' | 'ip
 export const SCHEME = 'berth';
 export const APP_URL = `${SCHEME}://app/index.html`;
 export const IPC_CHANNEL = 'berth:msg';
-/** OS notifications held for their click at most (older ones are the OS's alone). */
-const MAX_NOTICES = 20;
 /** Only our own files run; inline styles are needed by React's style props and xterm. */
 export const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
@@ -141,18 +141,15 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
     win.focus();
   };
 
-  // A container's health, told by the OS too while the window is not in front (closed to the tray,
-  // or behind others); a click opens Berth. Shown ones are held until closed: Electron drops the click of a collected Notification.
-  const notices = new Set<Electron.Notification>();
-  const notifyHealth = healthAnnouncer((n) => {
-    if (!Notification.isSupported() || (win && !win.isDestroyed() && win.isFocused())) return; // in front: its toast says it
-    const note = new Notification({ title: n.title, body: n.message });
-    notices.add(note);
-    for (const old of [...notices].slice(0, -MAX_NOTICES)) notices.delete(old);
-    note.on('click', () => (notices.delete(note), show()));
-    note.on('close', () => notices.delete(note));
-    note.show();
-  });
+  // A container's health and a job's end, told by the OS too while the window is not in front.
+  const notify = osNotifier(Notification, () => !!win && !win.isDestroyed() && win.isFocused(), show);
+  const notifyHealth = healthAnnouncer((n) => notify({ title: n.title, body: n.message }));
+  let jobs: JobReport[] = [];
+  const onJobs = (next: JobReport[]) => {
+    for (const j of newlyEnded(jobs, next)) notify({ title: jobEndTitle(j), body: j.error ?? 'Berth’s Jobs panel lists it.' });
+    jobs = next;
+    renderTray();
+  };
 
   function createWindow(): Electron.BrowserWindow {
     const w = new BrowserWindow(windowOptions(opts.preload));
@@ -203,6 +200,7 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
   const onAction = (a: TrayAction) => {
     if (a.kind === 'open') show();
     else if (a.kind === 'quit') app.quit();
+    else if (a.kind === 'cancel-job') core?.hub.emit('jobs:cancel', { id: a.id }); // the renderer running it cancels it
     else if (a.kind === 'stop-container') void core?.router.handle('containers.action', { ids: [a.id], action: 'stop' });
     else if (a.kind === 'vm' && core) {
       const r = core.router;
@@ -212,7 +210,7 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
   const renderTray = () => {
     if (!tray || !core) return;
     const engine = core.engine.getStatus();
-    const state: TrayState = { vm, engine: engine.state, ...(engine.notAnswering ? { notAnswering: true } : {}), running, quitStopsVm };
+    const state: TrayState = { vm, engine: engine.state, ...(engine.notAnswering ? { notAnswering: true } : {}), running, quitStopsVm, jobs };
     // The icon follows the VM once it is not stopped, else the engine in use.
     tray.setImage(nativeImage.createFromPath(join(opts.iconDir, `tray-${trayIcon({ engine: state.engine, ...(vm === 'stopped' ? {} : { vm }) })}.png`)));
     tray.setToolTip(`Berth: ${trayMenu(state)[0]!.label}`);
@@ -267,6 +265,7 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
       if (name === 'containers:changed' || name === 'engine:status' || name === 'contexts:changed') void refreshRunning();
       if (name === 'preferences:changed') applyPrefs(payload as Preferences);
       if (name === 'containers:health') notifyHealth(payload as HealthChange);
+      if (name === 'jobs:changed') onJobs((payload as { jobs: JobReport[] }).jobs);
       if (name === 'vm:status') {
         vm = (payload as VmInfo).state;
         renderTray();

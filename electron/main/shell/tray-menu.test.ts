@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { trayIcon, trayMenu, TRAY_CONTAINERS_MAX, type TrayItem, type TrayState, type VmState } from './tray-menu';
+import { trayIcon, trayMenu, TRAY_CONTAINERS_MAX, TRAY_JOBS_MAX, type TrayItem, type TrayState, type VmState } from './tray-menu';
 
 const base: TrayState = { engine: 'up', running: [], quitStopsVm: true };
 const find = (items: TrayItem[], label: string | RegExp) => items.find((i) => (typeof label === 'string' ? i.label === label : label.test(i.label ?? '')));
@@ -49,5 +49,23 @@ describe('tray menu', () => {
     expect(sub.submenu![0]).toEqual({ label: 'Stop c0', action: { kind: 'stop-container', id: 'id0' } });
     expect(sub.submenu!.at(-1)).toEqual({ label: '…and 3 more (open the dashboard)', enabled: false });
     expect(find(trayMenu(base), 'No running containers')?.enabled).toBe(false);
+  });
+
+  it('lists the running jobs with how far they are, each to show or cancel; ended ones are not listed', () => {
+    expect(find(trayMenu(base), /jobs/)).toBeUndefined();
+    const jobs: TrayState['jobs'] = [
+      { id: 1, kind: 'pull', target: 'busybox:1', status: 'running', percent: 42 },
+      { id: 2, kind: 'compose-up', target: '/srv/app', status: 'running' },
+      { id: 3, kind: 'push', target: 'r:5000/a', status: 'failed', error: 'denied' },
+    ];
+    const sub = find(trayMenu({ ...base, engine: 'unreachable', jobs }), /^Running jobs/)!; // listed whatever the engine does
+    expect(sub.label).toBe('Running jobs (2)');
+    expect(sub.submenu!.map((i) => i.label)).toEqual(['Pulling busybox:1 · 42 %', 'Compose up of /srv/app']);
+    expect(sub.submenu![0]!.submenu).toEqual([
+      { label: 'Show in Berth', action: { kind: 'open' } },
+      { label: 'Cancel', action: { kind: 'cancel-job', id: 1 } },
+    ]);
+    const many = Array.from({ length: TRAY_JOBS_MAX + 2 }, (_, i) => ({ id: i + 1, kind: 'save' as const, target: `img${i}`, status: 'running' as const }));
+    expect(find(trayMenu({ ...base, jobs: many }), /^Running jobs/)!.submenu!.at(-1)).toEqual({ label: '…and 2 more (open the dashboard)', enabled: false });
   });
 });

@@ -1,8 +1,10 @@
 /**
  * The tray menu as a pure function of state (table-tested); shell/main.ts only renders it. The
- * VM entries show when the shell passes the VM's state (it always does in the desktop app).
+ * VM entries show when the shell passes the VM's state (it always does in the desktop app); the
+ * running jobs come from the renderer's `jobs.report` (relayed as `jobs:changed`).
  */
 import type { EngineState, VmState } from '../../shared/models';
+import { jobDoing, type JobReport } from '../../shared/jobs';
 
 export type { VmState };
 
@@ -16,12 +18,15 @@ export interface TrayState {
   running: { id: string; name: string }[];
   /** Quitting stops the VM first (a setting). */
   quitStopsVm: boolean;
+  /** The renderer's jobs as last reported (the running ones are listed). */
+  jobs?: JobReport[];
 }
 
 export type TrayAction =
   | { kind: 'open' }
   | { kind: 'vm'; action: 'start' | 'stop' | 'restart' }
   | { kind: 'stop-container'; id: string }
+  | { kind: 'cancel-job'; id: number }
   | { kind: 'quit' };
 
 /** Electron's MenuItemConstructorOptions, the part we use; `action` becomes the click handler. */
@@ -34,6 +39,10 @@ export interface TrayItem {
 }
 
 export const TRAY_CONTAINERS_MAX = 15;
+export const TRAY_JOBS_MAX = 10;
+
+/** "Pulling busybox · 42 %" */
+const jobLabel = (j: JobReport) => `${jobDoing(j)}${j.percent !== undefined ? ` · ${j.percent} %` : ''}`;
 
 const VM_LABEL: Record<VmState, string> = {
   stopped: 'Berth VM is stopped',
@@ -73,6 +82,18 @@ export function trayMenu(s: TrayState): TrayItem[] {
             ],
           }
         : {}),
+    });
+  }
+  const jobs = (s.jobs ?? []).filter((j) => j.status === 'running');
+  if (jobs.length) {
+    const shown = jobs.slice(0, TRAY_JOBS_MAX);
+    items.push({
+      label: `Running jobs (${jobs.length})`,
+      type: 'submenu',
+      submenu: [
+        ...shown.map((j) => ({ label: jobLabel(j), type: 'submenu' as const, submenu: [{ label: 'Show in Berth', action: { kind: 'open' as const } }, { label: 'Cancel', action: { kind: 'cancel-job' as const, id: j.id } }] })),
+        ...(jobs.length > shown.length ? [{ label: `…and ${jobs.length - shown.length} more (open the dashboard)`, enabled: false }] : []),
+      ],
     });
   }
   items.push({ type: 'separator' }, { label: s.vm && s.quitStopsVm && s.vm !== 'stopped' ? 'Quit Berth (stops the VM)' : 'Quit Berth', action: { kind: 'quit' } });

@@ -2,6 +2,7 @@ import { useEffect, useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { FileEntry } from '../../../electron/shared/models';
 import { formatBytes, relativeTime } from '../../lib/format';
+import { watchJobs } from '../../stores/jobs';
 import { cancelTransfer, downloadPath, exportFilesystem, joinPath, openFolder, parentOf, refreshFolder, uploadFiles, useFiles, type Transfer } from '../../stores/files';
 
 /** Outline icons as SVG paths (emoji fonts are not everywhere). */
@@ -48,6 +49,10 @@ export function FilesTab({ id, name }: { id: string; name: string }) {
     void openFolder(id, useFiles.getState().id === id ? useFiles.getState().path : '/');
   }, [id]);
   useEffect(() => setTyped(s.path), [s.path]);
+  useEffect(() => {
+    const off = (['download', 'upload', 'export'] as const).map(watchJobs); // the transfers list below says how they end
+    return () => off.forEach((f) => f());
+  }, []);
   const go = (path: string) => void openFolder(id, path);
   const onDrop = (e: DragEvent) => {
     e.preventDefault();

@@ -175,7 +175,7 @@ export function ImageJobDialog({ kind, initial }: { kind: JobKind; initial?: str
       )}
       {running && (
         <p className="muted small">
-          Closing this keeps the {kind} going: the Images page shows it.{' '}
+          Closing this keeps the {kind} going: the Images page and Jobs show it.{' '}
           <button type="button" onClick={cancelJob}>
             Cancel {kind}
           </button>

@@ -15,6 +15,7 @@ import type { ContextsService } from '../../services/contexts';
 import type { PreferencesService } from '../../services/settings';
 import type { VmService } from '../../services/vm';
 import type { FilesService } from '../../services/files';
+import type { JobsBoardService } from '../../services/jobs-board';
 import type { ExecService } from '../../terminal/exec';
 import type { HostShellService } from '../../terminal/host-shell';
 
@@ -37,6 +38,7 @@ export interface Services {
   preferences: PreferencesService;
   vm: VmService;
   hostShell: HostShellService;
+  jobs: JobsBoardService;
 }
 
 export function createHandlers(s: Services): Handlers {
@@ -103,6 +105,8 @@ export function createHandlers(s: Services): Handlers {
     'networks.connect': ({ network, container }) => s.networks.connect(network, container),
     'networks.disconnect': ({ network, container, force }) => s.networks.disconnect(network, container, force),
     'networks.prune': () => s.networks.prune(),
+
+    'jobs.report': async ({ jobs }) => s.jobs.report(jobs),
   };
 }
 

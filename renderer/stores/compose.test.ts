@@ -1,0 +1,46 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { connectApi } from '../api';
+import { fakeTransport, type FakeTransport } from '../api/fake-transport';
+import { cancelCompose, composeUp, useCompose } from './compose';
+import { retryJob, useJobs } from './jobs';
+import { openDialog, useUi } from './ui';
+
+let t: FakeTransport;
+const lastStream = () => t.streamMessages.filter((m) => m.t === 'stream').at(-1) as { id: number; name: string; args: unknown };
+const end = (error?: string) => t.deliver({ t: 'end', id: lastStream().id, ...(error ? { error: { code: 'COMPOSE_FAILED', message: error } } : {}) } as never);
+const lastJob = () => useJobs.getState().jobs.at(-1)!;
+
+beforeEach(() => {
+  cancelCompose();
+  t = fakeTransport(() => ({ ok: true, value: undefined }));
+  connectApi(t);
+  useUi.setState({ toasts: [], dialog: undefined });
+});
+
+describe('compose runs are jobs', () => {
+  it('an up goes on with its dialog closed; its end is said in a toast, and Retry runs it with the same file', async () => {
+    openDialog({ kind: 'compose-up' });
+    const up = composeUp('/srv/app/compose.yaml', 'shop');
+    expect(lastJob()).toMatchObject({ kind: 'compose-up', target: 'shop (/srv/app/compose.yaml)', status: 'running', args: { file: '/srv/app/compose.yaml', project: 'shop' } });
+    openDialog({ kind: 'registries' }); // another dialog meanwhile
+    end('compose up failed: no such service');
+    expect(await up).toBe('compose up failed: no such service');
+    expect(useUi.getState().dialog).toEqual({ kind: 'registries' }); // left alone
+    expect(useUi.getState().toasts.map((x) => x.title)).toEqual(['The compose up of shop (/srv/app/compose.yaml) failed']);
+    expect(useCompose.getState().upError).toBe('compose up failed: no such service');
+    retryJob(lastJob().id);
+    expect(lastStream()).toMatchObject({ name: 'compose.up', args: { file: '/srv/app/compose.yaml', project: 'shop' } });
+    end();
+    await Promise.resolve();
+    expect(lastJob().status).toBe('done');
+  });
+
+  it('Cancel stops it, ends its job cancelled and gives the dialog its answer', async () => {
+    const up = composeUp('/srv/app');
+    cancelCompose();
+    expect(await up).toMatch(/^Cancelled/);
+    expect(t.streamMessages.at(-1)).toMatchObject({ t: 'cancel' });
+    expect(lastJob().status).toBe('cancelled');
+    expect(useCompose.getState().running).toBeUndefined();
+  });
+});
