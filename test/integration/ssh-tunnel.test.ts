@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPair } from '../../electron/main/engine/ssh-keys';
 import { SshTunnel } from '../../electron/main/engine/ssh-tunnel';
 import { createCore } from '../../electron/main/core';
+import type { UsageSnapshot } from '../../electron/shared/models';
 import { engine, nextEvent, uniq, waitFor } from '../support/engine';
 import { TEST_IMAGE } from '../support/test-image';
 import { startSshd, type Sshd } from '../support/sshd';
@@ -117,6 +118,27 @@ describe('an ssh:// engine in the core', () => {
       sh.cancel();
     } finally {
       core.dispose();
+    }
+  });
+
+  it('the resource overview of 30 running containers: a stats stream each, all through one SSH connection', async () => {
+    const core = sshCore({ BERTH_SSH_HOST_KEY: sshd.hostKey });
+    const names = Array.from({ length: 30 }, () => uniq('ssh-usage'));
+    try {
+      await waitFor(() => core.engine.getStatus().state === 'up' || undefined, 15_000, 'engine up over ssh');
+      for (const n of names) docker.cli(['create', '--name', n, TEST_IMAGE, 'sleep', '600']);
+      docker.cli(['start', ...names]);
+      let last: UsageSnapshot | undefined;
+      const s = core.router.openStream('containers.usage', {}, async (c) => void (last = c as UsageSnapshot));
+      await waitFor(() => names.every((n) => last?.containers.some((c) => c.name === n && c.memUsage > 0)) || undefined, 30_000, 'all 30 in the overview over ssh');
+      docker.cli(['rm', '-f', names[0]!]);
+      await waitFor(() => !last?.containers.some((c) => c.name === names[0]) || undefined, 20_000, 'a removed one leaves');
+      s.cancel();
+      expect(await s.done).toBeUndefined();
+      expect((await core.router.handle('containers.list')).ok).toBe(true); // the tunnel still serves requests beside them
+    } finally {
+      core.dispose();
+      docker.try(['rm', '-f', ...names]);
     }
   });
 
