@@ -16,6 +16,7 @@ import { EventHub } from './event-hub';
 import { JobsBoardService } from './services/jobs-board';
 import { ContainersService } from './services/containers';
 import { UsageService } from './services/usage';
+import { ComposeLogsService } from './services/compose-logs';
 import { processUsageReader } from './vm/process-usage';
 import { DockerCliService } from './services/docker-cli';
 import { ComposeService } from './services/compose';
@@ -101,6 +102,7 @@ function connect(dockerHost: string, hub: EventHub, opts: CoreOptions, logins: R
     ports: new PortsService(docker, endpoint, tunnel && ((host, port) => tunnel.forwardPort(host, port))),
     exec: new ExecService(docker),
     files: new FilesService(docker),
+    composeLogs: new ComposeLogsService(docker, hub),
     compose: new ComposeService(docker, { dockerHost: formatEndpoint(local) }),
     hostShell: new HostShellService(formatEndpoint(local), spawnPty),
   };

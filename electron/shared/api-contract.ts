@@ -359,6 +359,19 @@ export const streams = {
   ),
   /** `compose up -d` of a compose file (or a folder holding one), streaming Compose's output lines. */
   'compose.up': stream<string>()(z.object({ file: hostPath, project: projectName.optional() }).strict()),
+  /** A compose project's logs: every container's, merged in time order, each line named by its service; then new lines live. */
+  'compose.logs': stream<LogLine[]>()(
+    z
+      .object({
+        project: projectName,
+        follow: z.boolean().default(true),
+        tail: z.union([z.literal('all'), z.number().int().min(0).max(10_000_000)]).default(1000), // per container, as `docker compose logs --tail`
+        since: z.number().int().min(0).optional(),
+        until: z.number().int().min(1).optional(),
+      })
+      .strict()
+      .refine((o) => !(o.since && o.until && o.until <= o.since), { message: 'must be after since', path: ['until'] }),
+  ),
   /** `compose down` of a project by name; named volumes are removed only with `removeVolumes`. */
   'compose.down': stream<string>()(z.object({ project: projectName, removeVolumes: z.boolean().default(false) }).strict()),
   /** Pulls an image (":latest" when no tag), per-layer progress as it goes. */

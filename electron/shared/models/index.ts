@@ -91,6 +91,7 @@ export interface LogLine {
   time?: string; // RFC 3339 with nanoseconds, as the engine writes it
   err?: true; // written to stderr
   more?: true; // the line is longer than 64 KiB and goes on in the next LogLine
+  source?: string; // in a compose project's merged log: the service (or container) it came from
 }
 
 /** One stats reading, computed as `docker stats` computes it. Byte counters are cumulative. */

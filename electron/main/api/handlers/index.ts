@@ -3,6 +3,7 @@ import type { Handlers, StreamHandlers } from '../router';
 import type { EngineConnection } from '../../engine/engine-connection';
 import type { ContainersService } from '../../services/containers';
 import type { UsageService } from '../../services/usage';
+import type { ComposeLogsService } from '../../services/compose-logs';
 import type { ImagesService, RegistriesService } from '../../services/images';
 import type { ImageTransferService } from '../../services/image-transfer';
 import type { DiskService } from '../../services/disk';
@@ -23,6 +24,7 @@ export interface Services {
   engine: EngineConnection;
   containers: ContainersService;
   usage: UsageService;
+  composeLogs: ComposeLogsService;
   images: ImagesService;
   imageTransfer: ImageTransferService;
   registries: RegistriesService;
@@ -116,6 +118,7 @@ export function createStreamHandlers(s: Services): StreamHandlers {
     'containers.exec': ({ id, cols, rows, ...choice }, sink) => s.exec.shell(id, { cols, rows }, sink, choice),
     'containers.stats': ({ id }, sink) => s.containers.stats(id, sink),
     'containers.usage': (_, sink) => s.usage.watch(sink),
+    'compose.logs': (args, sink) => s.composeLogs.logs(args, sink),
     'containers.files.download': ({ id, path }, sink) => s.files.download(id, path, sink),
     'containers.export': ({ id }, sink) => s.containers.export(id, sink),
     'containers.files.upload': ({ id, ...file }, sink) => s.files.upload(id, file, sink),
