@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ChunkMessage, EndMessage } from '../../electron/shared/wire';
 import { connectApi } from '../api';
 import { fakeTransport, type FakeTransport } from '../api/fake-transport';
-import { clearLogView, closeLogs, LOG_CAPACITY, logLine, logsAsText, openLogs, setLogQuery, setLogRange, setLogRegex, setOnlyMatching, setTimestamps, shownLine, stepMatch, useLogs } from './logs';
+import { clearLogView, closeLogs, LOG_CAPACITY, logLine, logsAsText, openLogs, openProjectLogs, setLogQuery, setLogRange, setLogRegex, setOnlyMatching, setTimestamps, shownLine, stepMatch, useLogs } from './logs';
 
 let t: FakeTransport;
 const streamId = () => (t.streamMessages.filter((m) => m.t === 'stream').at(-1) as { id: number }).id;
@@ -159,5 +159,23 @@ describe('logs store', () => {
     const id = streamId();
     closeLogs();
     expect(t.streamMessages.at(-1)).toEqual({ t: 'cancel', id });
+  });
+});
+
+describe('logs store: a compose project merged', () => {
+  it('opens compose.logs, notes the services sorted, copies with their names, and keeps the range on a new tail', () => {
+    openProjectLogs('shop');
+    const start = t.streamMessages.filter((m) => m.t === 'stream').at(-1) as { name: string; args: Record<string, unknown> };
+    expect(start).toMatchObject({ name: 'compose.logs', args: { project: 'shop', follow: true } });
+    send({ t: 'chunk', data: [{ text: 'up', source: 'web' }, { text: 'ready', source: 'db' }, { text: 'again', source: 'web' }] });
+    vi.advanceTimersByTime(50);
+    expect(useLogs.getState()).toMatchObject({ target: { project: 'shop' }, sources: ['db', 'web'], length: 3 });
+    expect(logsAsText()).toBe('web | up\ndb | ready\nweb | again');
+    setLogRange(100, 200);
+    expect(t.streamMessages.filter((m) => m.t === 'stream').at(-1)).toMatchObject({ name: 'compose.logs', args: { project: 'shop', since: 100, until: 200, follow: false } });
+    expect(useLogs.getState().sources).toEqual([]); // read again: the services come with the lines
+    openLogs('c1'); // a container's log after it: a fresh view
+    expect(useLogs.getState()).toMatchObject({ target: { container: 'c1' }, since: undefined, until: undefined });
+    closeLogs();
   });
 });

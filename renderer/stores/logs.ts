@@ -16,8 +16,15 @@ const UPDATE_MS = 50;
 
 export type TailOption = 1000 | 10_000 | 'all';
 
+/** Whose log the view shows: one container's, or a compose project's merged. */
+export type LogTarget = { container: string } | { project: string };
+
 export interface LogsState {
-  containerId?: string;
+  target?: LogTarget;
+  /** The services seen in a project's merged log, sorted (their colours follow this order). */
+  sources: string[];
+  /** Long lines wrap instead of scrolling sideways. */
+  wrap: boolean;
   status: 'idle' | 'streaming' | 'ended' | 'error';
   error?: string;
   version: number;
@@ -59,12 +66,14 @@ export const useLogs = create<LogsState>(() => ({
   onlyMatching: false,
   matches: [],
   current: -1,
+  sources: [],
+  wrap: false,
 }));
 
 export const logLine = (i: number): LogLine | undefined => buffer.at(i);
 
 export function lineText(l: LogLine, timestamps: boolean): string {
-  const text = stripAnsi(l.text);
+  const text = l.source ? `${l.source} | ${stripAnsi(l.text)}` : stripAnsi(l.text);
   return timestamps && l.time ? `${l.time} ${text}` : text;
 }
 
@@ -111,31 +120,44 @@ function schedulePublish(): void {
   timer ??= setTimeout(publish, UPDATE_MS);
 }
 
-export function openLogs(containerId: string): void {
+const sameTarget = (a?: LogTarget, b?: LogTarget) => !!a && !!b && JSON.stringify(a) === JSON.stringify(b);
+let seen = new Set<string>();
+
+function noteSources(lines: LogLine[]): void {
+  let added = false;
+  for (const l of lines) if (l.source && !seen.has(l.source)) (seen.add(l.source), (added = true));
+  if (added) useLogs.setState({ sources: [...seen].sort() });
+}
+
+export const openLogs = (containerId: string) => openTarget({ container: containerId });
+/** A compose project's logs: all its containers merged in time order, each line named by its service. */
+export const openProjectLogs = (project: string) => openTarget({ project });
+
+function openTarget(target: LogTarget): void {
   closeLogs();
   buffer.clear();
   searchAll('');
+  seen = new Set();
   const { tail } = useLogs.getState();
-  // Another container: a fresh view that follows. The same one again (new tail): keep how it is viewed.
-  const fresh = useLogs.getState().containerId !== containerId;
-  useLogs.setState({ containerId, status: 'streaming', error: undefined, matches: [], current: -1, ...(fresh ? { follow: true, query: '', queryError: undefined, onlyMatching: false, since: undefined, until: undefined } : {}) });
+  // Another container or project: a fresh view that follows. The same again (new tail): keep how it is viewed.
+  const fresh = !sameTarget(useLogs.getState().target, target);
+  useLogs.setState({ target, sources: [], status: 'streaming', error: undefined, matches: [], current: -1, ...(fresh ? { follow: true, query: '', queryError: undefined, onlyMatching: false, since: undefined, until: undefined } : {}) });
   publish();
   const { since, until } = useLogs.getState(); // after the reset: another container has no range
-  stream = api().stream(
-    'containers.logs',
-    { id: containerId, follow: !until, tail, ...(since ? { since } : {}), ...(until ? { until } : {}) },
-    {
-      onData: (lines) => {
-        buffer.push(lines);
-        schedulePublish();
-      },
-      onEnd: (error) => {
-        stream = undefined;
-        useLogs.setState({ status: error ? 'error' : 'ended', error: error?.message });
-        publish();
-      },
+  const range = { follow: !until, tail, ...(since ? { since } : {}), ...(until ? { until } : {}) };
+  const handlers = {
+    onData: (lines: LogLine[]) => {
+      buffer.push(lines);
+      noteSources(lines);
+      schedulePublish();
     },
-  );
+    onEnd: (error?: { message: string }) => {
+      stream = undefined;
+      useLogs.setState({ status: error ? 'error' : 'ended', error: error?.message });
+      publish();
+    },
+  };
+  stream = 'project' in target ? api().stream('compose.logs', { project: target.project, ...range }, handlers) : api().stream('containers.logs', { id: target.container, ...range }, handlers);
 }
 
 export function closeLogs(): void {
@@ -148,12 +170,13 @@ export function closeLogs(): void {
 
 export function setTail(tail: TailOption): void {
   useLogs.setState({ tail });
-  const id = useLogs.getState().containerId;
-  if (id) openLogs(id);
+  const { target } = useLogs.getState();
+  if (target) openTarget(target);
 }
 
 export const setTimestamps = (timestamps: boolean) => useLogs.setState({ timestamps });
 export const setFollow = (follow: boolean) => useLogs.setState({ follow });
+export const setWrap = (wrap: boolean) => useLogs.setState({ wrap });
 
 export function setLogQuery(query: string, regex = useLogs.getState().regex): void {
   const m = makeMatcher(query, regex);
@@ -167,8 +190,8 @@ export const setOnlyMatching = (onlyMatching: boolean) => useLogs.setState({ onl
 /** Shows the lines from `since` and before `until` (unix seconds; undefined: no bound), read again from the engine. */
 export function setLogRange(since: number | undefined, until: number | undefined): void {
   useLogs.setState({ since, until });
-  const id = useLogs.getState().containerId;
-  if (id) openLogs(id);
+  const { target } = useLogs.getState();
+  if (target) openTarget(target);
 }
 
 /** The line the view shows at `row`: every line, or with onlyMatching the matching ones. */
