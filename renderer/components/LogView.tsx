@@ -1,6 +1,8 @@
-import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { LogLine } from '../../electron/shared/models';
 import { parseAnsi, type Segment } from '../lib/ansi';
+import { sourceColour } from '../lib/log-sources';
+import { lineAtRow, visualLength, wrapOffsets } from '../lib/log-wrap';
 import { Highlight } from './Highlight';
 
 const ROW = 18; // px per line: fixed, so only the visible rows are ever rendered
@@ -19,7 +21,15 @@ interface Props {
   follow: boolean;
   /** The user scrolled up (stop following) or back to the bottom (follow again). */
   onFollowChange: (follow: boolean) => void;
+  /** Long lines wrap (rows of as many lines as they need) instead of scrolling sideways. */
+  wrap?: boolean;
+  /** A merged log's services, sorted: each line is prefixed by its own, in its colour. */
+  sources?: string[];
+  label?: string;
 }
+
+const TIME_COLS = 23; // "YYYY-MM-DD HH:MM:SS.mmm"
+const lengths = new WeakMap<LogLine, number>(); // a line's columns, counted once
 
 function SegmentSpan({ s, query, regex, active }: { s: Segment; query: string; regex: boolean; active: boolean }) {
   const style = s.fg || s.bg || s.bold || s.dim || s.italic || s.underline
@@ -35,50 +45,82 @@ function SegmentSpan({ s, query, regex, active }: { s: Segment; query: string; r
 /** A virtualized, colour-aware log: renders only the rows in view, keeps to the bottom while following. */
 export function LogView(p: Props) {
   const ref = useRef<HTMLDivElement>(null);
-  const [view, setView] = useState({ top: 0, height: 600 });
+  const measure = useRef<HTMLSpanElement>(null);
+  const [view, setView] = useState({ top: 0, height: 600, width: 800 });
+  const [charW, setCharW] = useState(7.5);
 
   useEffect(() => {
     const el = ref.current!;
-    const ro = new ResizeObserver(() => setView({ top: el.scrollTop, height: el.clientHeight }));
+    const ro = new ResizeObserver(() => {
+      setView({ top: el.scrollTop, height: el.clientHeight, width: el.clientWidth });
+      const w = measure.current?.getBoundingClientRect().width;
+      if (w) setCharW(w / 10);
+    });
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
 
+  const sourceCols = p.sources?.length ? Math.max(...p.sources.map((x) => x.length)) : 0;
+  // Wrapped: rows before each line, by the columns a row has (prefixes included, each with its gap).
+  const cols = Math.max(10, Math.floor((view.width - 23) / charW));
+  const prefix = (p.timestamps ? TIME_COLS + Math.ceil(10 / charW) : 0) + (sourceCols ? sourceCols + 3 : 0);
+  const offsets = useMemo(() => {
+    if (!p.wrap) return undefined;
+    return wrapOffsets(p.length, (i) => {
+      const line = p.lineAt(i);
+      if (!line) return 0;
+      let n = lengths.get(line);
+      if (n === undefined) lengths.set(line, (n = visualLength(line.text)));
+      return n + prefix;
+    }, cols);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [p.wrap, p.version, p.length, p.lineAt, cols, prefix]);
+  const rowOf = (i: number) => (offsets ? offsets[Math.min(i, p.length)]! : i);
+
   useLayoutEffect(() => {
     const el = ref.current!;
     if (p.follow) el.scrollTop = el.scrollHeight;
-  }, [p.version, p.follow, p.length]);
+  }, [p.version, p.follow, p.length, p.wrap]);
 
   useLayoutEffect(() => {
     if (p.activeLine === undefined) return;
     const el = ref.current!;
-    const y = p.activeLine * ROW;
+    const y = rowOf(p.activeLine) * ROW;
     if (y < el.scrollTop || y > el.scrollTop + el.clientHeight - ROW) el.scrollTop = Math.max(0, y - el.clientHeight / 2);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [p.activeLine]);
 
   const onScroll = () => {
     const el = ref.current!;
-    setView({ top: el.scrollTop, height: el.clientHeight });
+    setView({ top: el.scrollTop, height: el.clientHeight, width: el.clientWidth });
     const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < ROW * 2;
     if (atBottom !== p.follow) p.onFollowChange(atBottom);
   };
 
-  const first = Math.max(0, Math.floor(view.top / ROW) - OVERSCAN);
-  const last = Math.min(p.length, Math.ceil((view.top + view.height) / ROW) + OVERSCAN);
+  const topRow = Math.floor(view.top / ROW);
+  const bottomRow = Math.ceil((view.top + view.height) / ROW);
+  const first = Math.max(0, (offsets ? lineAtRow(offsets, topRow) : topRow) - OVERSCAN);
+  const last = Math.min(p.length, (offsets ? lineAtRow(offsets, bottomRow) + 1 : bottomRow) + OVERSCAN);
   const rows: ReactNode[] = [];
   for (let i = first; i < last; i++) {
     const line = p.lineAt(i);
     if (!line) continue;
     const active = i === p.activeLine;
     const continues = !!p.lineAt(i - 1)?.more; // a piece of a line over 64 KiB, after the piece before it
+    const style = offsets ? { top: offsets[i]! * ROW, height: (offsets[i + 1]! - offsets[i]!) * ROW } : { top: i * ROW };
     rows.push(
-      <div key={i} className={`log-row${line.err ? ' err' : ''}${active ? ' active' : ''}`} style={{ top: i * ROW }} data-line={i} data-continues={continues || undefined}>
+      <div key={i} className={`log-row${p.wrap ? ' wrap' : ''}${line.err ? ' err' : ''}${active ? ' active' : ''}`} style={style} data-line={i} data-continues={continues || undefined}>
         {continues ? (
           <span className="log-time" title="Goes on from the row above: a line over 64 KiB is shown in pieces">
             ↪
           </span>
         ) : (
           p.timestamps && line.time && <span className="log-time">{line.time.replace('T', ' ').replace(/\.(\d{3})\d*Z$/, '.$1')}</span>
+        )}
+        {line.source && p.sources && (
+          <span className="log-source" style={{ color: sourceColour(p.sources, line.source) }}>
+            {line.source.padEnd(sourceCols)} |{' '}
+          </span>
         )}
         {parseAnsi(line.text).map((s, j) => (
           <SegmentSpan key={j} s={s} query={p.query} regex={!!p.regex} active={active} />
@@ -87,8 +129,11 @@ export function LogView(p: Props) {
     );
   }
   return (
-    <div className="log-view" ref={ref} onScroll={onScroll} role="log" aria-label="Container log">
-      <div style={{ height: p.length * ROW, position: 'relative' }}>{rows}</div>
+    <div className="log-view" ref={ref} onScroll={onScroll} role="log" aria-label={p.label ?? 'Container log'}>
+      <span className="log-measure" ref={measure} aria-hidden>
+        MMMMMMMMMM
+      </span>
+      <div style={{ height: (offsets ? offsets[p.length]! : p.length) * ROW, position: 'relative' }}>{rows}</div>
     </div>
   );
 }
