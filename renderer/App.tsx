@@ -3,6 +3,7 @@ import { useEffect, type ReactNode } from 'react';
 import { ConfirmDialog } from './components/ConfirmDialog';
 import { Toasts } from './components/Toasts';
 import { ContainerDetail } from './features/containers/ContainerDetail';
+import { ProjectLogs } from './features/containers/ProjectLogs';
 import { ContainersView } from './features/containers/ContainersView';
 import { ComposeUpDialog } from './features/containers/ComposeUpDialog';
 import { CommitDialog, RenameDialog } from './features/containers/ContainerDialogs';
@@ -97,7 +98,7 @@ function EngineFooter() {
 }
 
 export function App() {
-  const { view, detail, theme, toasts, confirm, dialog } = useUi(useShallow((s) => ({ view: s.view, detail: s.detail, theme: s.theme, toasts: s.toasts, confirm: s.confirm, dialog: s.dialog })));
+  const { view, detail, projectLogs, theme, toasts, confirm, dialog } = useUi(useShallow((s) => ({ view: s.view, detail: s.detail, projectLogs: s.projectLogs, theme: s.theme, toasts: s.toasts, confirm: s.confirm, dialog: s.dialog })));
   const engineUp = useEngine((s) => s.connected && s.status?.state === 'up');
   useEffect(() => {
     const dark = window.matchMedia('(prefers-color-scheme: dark)');
@@ -130,7 +131,7 @@ export function App() {
       </nav>
       <main>
         <EngineBanner />
-        {detail ? <ContainerDetail id={detail} /> : <View stale={!engineUp} />}
+        {detail ? <ContainerDetail id={detail} /> : projectLogs ? <ProjectLogs project={projectLogs} /> : <View stale={!engineUp} />}
       </main>
       {dialog?.kind === 'run' && <RunDialog />}
       {dialog?.kind === 'compose-up' && <ComposeUpDialog />}

@@ -58,6 +58,8 @@ interface UiState {
   view: View;
   /** The container whose detail page is open (in the containers section). */
   detail?: string;
+  /** The compose project whose merged logs are open (in the containers section). */
+  projectLogs?: string;
   theme: Theme;
   toasts: Toast[];
   confirm?: ConfirmRequest & { resolve: (a: ConfirmAnswer) => void };
@@ -72,9 +74,10 @@ const storedTheme = (): Theme => {
 
 export const useUi = create<UiState>(() => ({ view: 'containers', theme: storedTheme(), toasts: [] }));
 
-export const setView = (view: View) => useUi.setState({ view, detail: undefined });
-export const openContainer = (id: string) => useUi.setState({ view: 'containers', detail: id });
-export const closeContainer = () => useUi.setState({ detail: undefined });
+export const setView = (view: View) => useUi.setState({ view, detail: undefined, projectLogs: undefined });
+export const openContainer = (id: string) => useUi.setState({ view: 'containers', detail: id, projectLogs: undefined });
+export const closeContainer = () => useUi.setState({ detail: undefined, projectLogs: undefined });
+export const showProjectLogs = (project: string) => useUi.setState({ view: 'containers', detail: undefined, projectLogs: project });
 
 /** What the page shows: "system" follows the OS preference. */
 export function resolveTheme(theme: Theme, systemPrefersDark: boolean): 'light' | 'dark' {

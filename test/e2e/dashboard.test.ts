@@ -73,7 +73,7 @@ describe('dashboard in Chromium', () => {
     await card.getByRole('button', { name: 'Stop' }).click();
     await poll(() => card.textContent(), 15_000).toContain('0/2 running');
     for (const n of names) expect(docker.cli(['inspect', '-f', '{{.State.Status}}', n])).toBe('exited');
-    await card.getByRole('button', { name: project }).click();
+    await card.getByRole('button', { name: project, exact: true }).click();
     await poll(() => ui.page.locator('tbody tr').count()).toBe(2);
     await ui.page.getByLabel('Search containers').fill('');
   });

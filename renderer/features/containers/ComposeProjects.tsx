@@ -3,6 +3,7 @@ import { composeProjects } from '../../lib/compose';
 import { containerAction, removeContainers } from '../../stores/actions';
 import { composeDown, loadComposeStatus, useCompose } from '../../stores/compose';
 import { containers } from '../../stores/resources';
+import { showProjectLogs } from '../../stores/ui';
 
 /** Compose projects (by label) with actions on all their containers; a click filters the list to one. */
 export function ComposeProjects() {
@@ -25,6 +26,9 @@ export function ComposeProjects() {
             {p.running}/{p.total} running
           </span>
           <span className="row-actions">
+            <button onClick={() => showProjectLogs(p.name)} aria-label={`Logs of ${p.name}`}>
+              Logs
+            </button>
             {p.running < p.total && <button onClick={() => void containerAction(p.ids, 'start')}>Start</button>}
             {p.running > 0 && <button onClick={() => void containerAction(p.ids, 'stop')}>Stop</button>}
             <button onClick={() => void containerAction(p.ids, 'restart')}>Restart</button>
