@@ -17,6 +17,7 @@ import { JobsBoardService } from './services/jobs-board';
 import { ContainersService } from './services/containers';
 import { UsageService } from './services/usage';
 import { ComposeLogsService } from './services/compose-logs';
+import { VolumeTransferService } from './services/volume-transfer';
 import { processUsageReader } from './vm/process-usage';
 import { DockerCliService } from './services/docker-cli';
 import { ComposeService } from './services/compose';
@@ -103,6 +104,7 @@ function connect(dockerHost: string, hub: EventHub, opts: CoreOptions, logins: R
     exec: new ExecService(docker),
     files: new FilesService(docker),
     composeLogs: new ComposeLogsService(docker, hub),
+    volumeTransfer: new VolumeTransferService(docker),
     compose: new ComposeService(docker, { dockerHost: formatEndpoint(local) }),
     hostShell: new HostShellService(formatEndpoint(local), spawnPty),
   };

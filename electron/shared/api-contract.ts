@@ -374,6 +374,10 @@ export const streams = {
   ),
   /** `compose down` of a project by name; named volumes are removed only with `removeVolumes`. */
   'compose.down': stream<string>()(z.object({ project: projectName, removeVolumes: z.boolean().default(false) }).strict()),
+  /** A volume's files as a tar (paths from the volume's top), in pieces of bytes. */
+  'volumes.export': stream<Uint8Array>()(z.object({ name: ref }).strict()),
+  /** Fills a new (or empty) volume from a tar the client sends in pieces, acknowledged like an upload; a failed or cancelled one leaves no new volume. */
+  'volumes.import': stream<TransferProgress>()(z.object({ name: resourceName, size: z.number().int().min(1).max(2 ** 40) }).strict(), uploadPiece),
   /** Pulls an image (":latest" when no tag), per-layer progress as it goes. */
   'images.pull': stream<LayerProgress[]>()(z.object({ ref: reference }).strict()),
   /** Pushes a tag to its registry (with the login Berth keeps for it), per-layer progress. */

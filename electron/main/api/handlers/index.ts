@@ -4,6 +4,7 @@ import type { EngineConnection } from '../../engine/engine-connection';
 import type { ContainersService } from '../../services/containers';
 import type { UsageService } from '../../services/usage';
 import type { ComposeLogsService } from '../../services/compose-logs';
+import type { VolumeTransferService } from '../../services/volume-transfer';
 import type { ImagesService, RegistriesService } from '../../services/images';
 import type { ImageTransferService } from '../../services/image-transfer';
 import type { DiskService } from '../../services/disk';
@@ -25,6 +26,7 @@ export interface Services {
   containers: ContainersService;
   usage: UsageService;
   composeLogs: ComposeLogsService;
+  volumeTransfer: VolumeTransferService;
   images: ImagesService;
   imageTransfer: ImageTransferService;
   registries: RegistriesService;
@@ -119,6 +121,8 @@ export function createStreamHandlers(s: Services): StreamHandlers {
     'containers.stats': ({ id }, sink) => s.containers.stats(id, sink),
     'containers.usage': (_, sink) => s.usage.watch(sink),
     'compose.logs': (args, sink) => s.composeLogs.logs(args, sink),
+    'volumes.export': ({ name }, sink) => s.volumeTransfer.export(name, sink),
+    'volumes.import': (args, sink) => s.volumeTransfer.import(args, sink),
     'containers.files.download': ({ id, path }, sink) => s.files.download(id, path, sink),
     'containers.export': ({ id }, sink) => s.containers.export(id, sink),
     'containers.files.upload': ({ id, ...file }, sink) => s.files.upload(id, file, sink),

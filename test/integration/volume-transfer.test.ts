@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { HELPER_LABEL } from '../../electron/main/services/volume-transfer';
+import { UPLOAD_PIECE } from '../../electron/shared/transfer';
+import { connectedCore, engine, uniq, waitFor } from '../support/engine';
+import { TEST_IMAGE } from '../support/test-image';
+
+const docker = engine();
+const t = connectedCore();
+
+async function exportTar(name: string): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  const s = t.core.router.openStream('volumes.export', { name }, async (c) => void parts.push(Buffer.from(c as Uint8Array)));
+  const err = await s.done;
+  if (err) throw Object.assign(new Error(err.message), err);
+  return Buffer.concat(parts);
+}
+
+/** Sends the tar as the UI does (at most four unacknowledged pieces); `stopAfter` leaves it unfinished. */
+function importTar(name: string, tar: Buffer, stopAfter = Infinity) {
+  const acks: number[] = [];
+  let sent = 0;
+  const pump = () => {
+    while (sent < tar.length && sent < stopAfter && sent - (acks.at(-1) ?? 0) < 4 * UPLOAD_PIECE) {
+      const piece = tar.subarray(sent, sent + UPLOAD_PIECE);
+      sent += piece.length;
+      s.input(piece);
+    }
+  };
+  const s = t.core.router.openStream('volumes.import', { name, size: tar.length }, async (c) => {
+    acks.push((c as { bytes: number }).bytes);
+    pump();
+  });
+  pump();
+  return { s, acks };
+}
+
+const helpers = () => docker.cli(['ps', '-aq', '--filter', `label=${HELPER_LABEL}`]).trim();
+const volumeExists = (name: string) => docker.try(['volume', 'inspect', name]).status === 0;
+const sums = (volume: string) => docker.cli(['run', '--rm', '-v', `${volume}:/v`, TEST_IMAGE, 'sh', '-c', 'cd /v && find . -type f | sort | xargs sha256sum; find . | sort']);
+
+describe('volume export and import (volumes.export / volumes.import)', () => {
+  it('round-trips 100 MB of files byte for byte, leaving no helper container', { timeout: 180_000 }, async () => {
+    const src = uniq('vol-src');
+    const dst = uniq('vol-dst');
+    docker.cli(['volume', 'create', src]);
+    docker.cli(['run', '--rm', '-v', `${src}:/v`, TEST_IMAGE, 'sh', '-c', 'mkdir -p /v/a/b "/v/odd name" && head -c 60000000 /dev/urandom > /v/big && head -c 40000000 /dev/urandom > /v/a/b/mid && echo hi > "/v/odd name/x.txt" && ln -s big /v/link']);
+    try {
+      const tar = await exportTar(src);
+      expect(tar.length).toBeGreaterThan(100_000_000);
+      expect(helpers()).toBe('');
+      const up = importTar(dst, tar);
+      expect(await up.s.done).toBeUndefined();
+      expect(up.acks.at(-1)).toBe(tar.length);
+      expect(sums(dst)).toBe(sums(src));
+      expect(helpers()).toBe('');
+    } finally {
+      docker.try(['volume', 'rm', '-f', src, dst]);
+    }
+  });
+
+  it('a tar that is not one, a cancel mid-way, or a volume that is not empty: a clear error and nothing left', { timeout: 120_000 }, async () => {
+    const junk = uniq('vol-junk');
+    const bad = importTar(junk, Buffer.from('this is not a tar archive at all, just words'));
+    expect(await bad.s.done).toMatchObject({ code: expect.stringMatching(/INVALID_ARGUMENT|ENGINE_ERROR/) });
+    expect(volumeExists(junk)).toBe(false);
+
+    const big = Buffer.alloc(8 * 1024 * 1024, 1);
+    const cut = uniq('vol-cut');
+    const half = importTar(cut, big, 2 * 1024 * 1024);
+    await waitFor(() => half.acks.length > 0 || undefined, 10_000, 'first pieces taken');
+    half.s.cancel();
+    expect(await half.s.done).toBeUndefined();
+    expect(volumeExists(cut)).toBe(false);
+
+    const full = uniq('vol-full');
+    docker.cli(['volume', 'create', full]);
+    docker.cli(['run', '--rm', '-v', `${full}:/v`, TEST_IMAGE, 'sh', '-c', 'echo keep > /v/keep']);
+    try {
+      const tar = await exportTar(full);
+      const refused = importTar(full, tar);
+      expect(await refused.s.done).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('not empty') });
+      expect(docker.cli(['run', '--rm', '-v', `${full}:/v`, TEST_IMAGE, 'cat', '/v/keep']).trim()).toBe('keep');
+      // An export cancelled at once, and one of a volume that does not exist.
+      t.core.router.openStream('volumes.export', { name: full }, async () => undefined).cancel();
+      await expect(exportTar('no-such-volume-here')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await waitFor(() => helpers() === '' || undefined, 10_000, 'no helper container left');
+    } finally {
+      docker.try(['volume', 'rm', '-f', full]);
+    }
+  });
+});
