@@ -17,7 +17,7 @@ import { switchContext, useContexts, useVmInUse } from './stores/contexts';
 import { RunDialog } from './features/containers/RunDialog';
 import { ImagesView } from './features/images/ImagesView';
 import { ConnectDialog, CreateNetworkDialog, NetworksView } from './features/networks/NetworksView';
-import { CreateVolumeDialog, VolumesView } from './features/volumes/VolumesView';
+import { CreateVolumeDialog, ImportVolumeDialog, VolumesView } from './features/volumes/VolumesView';
 import { useEngine } from './stores/engine';
 import { EngineBanner } from './features/engine/EngineBanner';
 import { containers, images, networks, volumes } from './stores/resources';
@@ -141,6 +141,7 @@ export function App() {
       {dialog?.kind === 'registries' && <RegistriesDialog />}
       {dialog?.kind === 'cleanup' && <CleanupDialog what={dialog.what} />}
       {dialog?.kind === 'volume-create' && <CreateVolumeDialog />}
+      {dialog?.kind === 'volume-import' && <ImportVolumeDialog />}
       {dialog?.kind === 'network-create' && <CreateNetworkDialog />}
       {dialog?.kind === 'network-connect' && <ConnectDialog networkId={dialog.networkId} networkName={dialog.networkName} />}
       {dialog?.kind === 'container-rename' && <RenameDialog id={dialog.id} name={dialog.name} />}

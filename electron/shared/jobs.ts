@@ -3,7 +3,7 @@
  * notifications all say them: the kinds, the words, and what the renderer reports to the main
  * process (a running job's share done, an ended one's result). Pure: no node or DOM.
  */
-export const JOB_KINDS = ['pull', 'push', 'build', 'load', 'save', 'compose-up', 'compose-down', 'download', 'upload', 'export'] as const;
+export const JOB_KINDS = ['pull', 'push', 'build', 'load', 'save', 'compose-up', 'compose-down', 'download', 'upload', 'export', 'volume-export', 'volume-import'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 export const JOB_STATUSES = ['running', 'done', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -33,6 +33,8 @@ const DOING: Record<JobKind, string> = {
   download: 'Downloading',
   upload: 'Uploading',
   export: 'Exporting',
+  'volume-export': 'Exporting the volume',
+  'volume-import': 'Importing into the volume',
 };
 const DONE: Record<JobKind, string> = {
   pull: 'Pulled',
@@ -45,6 +47,8 @@ const DONE: Record<JobKind, string> = {
   download: 'Downloaded',
   upload: 'Uploaded',
   export: 'Exported',
+  'volume-export': 'Exported the volume',
+  'volume-import': 'Imported into the volume',
 };
 const NOUN: Record<JobKind, string> = {
   pull: 'pull',
@@ -57,6 +61,8 @@ const NOUN: Record<JobKind, string> = {
   download: 'download',
   upload: 'upload',
   export: 'export',
+  'volume-export': 'export',
+  'volume-import': 'import',
 };
 
 /** "Pulling busybox", for a running job. */

@@ -47,6 +47,7 @@ export type DialogState =
   | { kind: 'registries' }
   | { kind: 'cleanup'; what: CleanupKind }
   | { kind: 'volume-create' }
+  | { kind: 'volume-import' }
   | { kind: 'network-create' }
   | { kind: 'network-connect'; networkId: string; networkName: string }
   | { kind: 'container-rename'; id: string; name: string }

@@ -9,6 +9,8 @@ import { volumes } from '../../stores/resources';
 import { ResourceList } from '../ResourceList';
 import { closeDialog, openDialog } from '../../stores/ui';
 import { useSubmit } from '../use-submit';
+import { resourceName } from '../../../electron/shared/api-contract';
+import { exportVolume, importVolume } from '../../stores/volume-transfers';
 
 const columns: Column<VolumeSummary>[] = [
   { id: 'name', title: 'Name', sortKey: 'name', render: (v) => <strong className="mono">{v.name}</strong> },
@@ -26,6 +28,9 @@ const columns: Column<VolumeSummary>[] = [
     className: 'col-actions',
     render: (v) => (
       <span className="row-actions">
+        <button onClick={() => void exportVolume(v.name)} aria-label={`Export ${v.name} as a tar`} title="Download its files as a tar">
+          Export
+        </button>
         <button className="danger" onClick={() => void removeVolumes([v.name])}>
           Remove
         </button>
@@ -44,6 +49,34 @@ export function CreateVolumeDialog() {
           Name <span className="muted">(empty: the engine picks one)</span>
         </span>
         <input name="name" value={name} onChange={(e) => setName(e.target.value)} placeholder="my-data" autoComplete="off" />
+      </label>
+    </Dialog>
+  );
+}
+
+/** A tar file into a new volume: a background job (Jobs lists it) once the form is right. */
+export function ImportVolumeDialog() {
+  const [name, setName] = useState('');
+  const [file, setFile] = useState<File>();
+  const [problem, setProblem] = useState<string>();
+  const submit = () => {
+    const checked = resourceName.safeParse(name.trim());
+    if (!checked.success || !name.trim()) return setProblem(`The volume name ${name.trim() ? checked.error?.issues[0]?.message : 'is needed'}.`);
+    if (!file) return setProblem('Choose a tar file to import.');
+    void importVolume(file, name.trim());
+    closeDialog(); // it goes on in Jobs
+  };
+  return (
+    <Dialog title="Import a volume" submitLabel="Import" onClose={closeDialog} onSubmit={submit} error={problem}>
+      <label>
+        <span>Tar file</span>
+        <input type="file" aria-label="Tar file" accept=".tar,application/x-tar" onChange={(e) => setFile(e.target.files?.[0])} />
+      </label>
+      <label>
+        <span>
+          New volume <span className="muted">(or an empty one)</span>
+        </span>
+        <input name="name" aria-label="Volume name" value={name} onChange={(e) => setName(e.target.value)} placeholder="my-data" autoComplete="off" />
       </label>
     </Dialog>
   );
@@ -68,6 +101,7 @@ export function VolumesView({ stale }: { stale: boolean }) {
       actions={
         <>
           <button onClick={() => void pruneVolumes()}>Prune unused</button>
+          <button onClick={() => openDialog({ kind: 'volume-import' })}>Import…</button>
           <button className="primary" onClick={() => openDialog({ kind: 'volume-create' })}>
             Create volume
           </button>
