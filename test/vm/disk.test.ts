@@ -7,16 +7,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../electron/main/core';
+import type { Core } from '../../electron/main/core';
 import { paths } from '../../electron/main/paths';
-import { vmDockerHost } from '../../electron/main/services/contexts';
 import { findAssets } from '../../electron/main/vm/assets';
 import type { VmDiskCompaction, VmDiskInfo } from '../../electron/shared/models';
 import { buildBusybox, TEST_IMAGE } from '../support/test-image';
-import { berth, cliPath, docker, vmHome, type VmHome } from './support';
+import { berth, docker, vmHome, vmCore, type VmHome } from './support';
 
 const MiB = 2 ** 20;
 const GiB = 2 ** 30;
@@ -54,7 +52,7 @@ describe('the VM data disk on the host', { timeout: 600_000 }, () => {
     vm = vmHome('disk');
     findAssets(vm.env); // a clear failure when the image was not built
     disk = paths.vmDataDisk(vm.env);
-    core = createCore({ dockerHost: vmDockerHost(vm.env), env: vm.env, settingsFile: paths.settings(vm.env), registriesFile: join(vm.home, 'registries.json'), vmCliPath: cliPath, engine: { retryMinMs: 100, retryMaxMs: 500, coalesceMs: 50 } });
+    core = vmCore(vm);
   });
   afterAll(async () => {
     core?.dispose();

@@ -3,15 +3,12 @@
  * machine as the engine's (its CPUs and memory), and QEMU's use on this machine read from /proc.
  * Needs `npm run vm:build` and `npm run build` first.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../electron/main/core';
-import { paths } from '../../electron/main/paths';
-import { vmDockerHost } from '../../electron/main/services/contexts';
+import type { Core } from '../../electron/main/core';
 import { findAssets } from '../../electron/main/vm/assets';
 import type { UsageSnapshot } from '../../electron/shared/models';
 import { buildBusybox, TEST_IMAGE } from '../support/test-image';
-import { cliPath, docker, vmHome, type VmHome } from './support';
+import { docker, vmHome, vmCore, type VmHome } from './support';
 
 /** Polls until `fn` gives a value, for `ms` at most. */
 async function waitFor<T>(fn: () => T | undefined, ms: number, what: string): Promise<T> {
@@ -31,7 +28,7 @@ describe('the resource overview of the VM', { timeout: 600_000 }, () => {
   beforeAll(() => {
     vm = vmHome('overview');
     findAssets(vm.env); // a clear failure when the image was not built
-    core = createCore({ dockerHost: vmDockerHost(vm.env), env: vm.env, settingsFile: paths.settings(vm.env), registriesFile: join(vm.home, 'registries.json'), vmCliPath: cliPath, engine: { retryMinMs: 100, retryMaxMs: 500, coalesceMs: 50 } });
+    core = vmCore(vm);
   });
   afterAll(async () => {
     core?.dispose();

@@ -7,6 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { VmClient } from '../../electron/main/vm/client';
+import { createCore, type Core } from '../../electron/main/core';
+import { paths } from '../../electron/main/paths';
+import { vmDockerHost } from '../../electron/main/services/contexts';
 
 export const cliPath = join(__dirname, '../../dist/main/cli.cjs');
 
@@ -84,3 +87,8 @@ export function filesUnder(dir: string): string[] {
 
 /** Files a failed step must never leave: temp files of an atomic write, a build's work folder, a lock. */
 export const halfMade = (files: string[]) => files.filter((f) => /\.tmp$|\.work\/|build\.lock/.test(f));
+
+/** A Berth core whose engine is this home's VM (stopped until `vm.start`), with quick engine retries. */
+export function vmCore(vm: VmHome): Core {
+  return createCore({ dockerHost: vmDockerHost(vm.env), env: vm.env, settingsFile: paths.settings(vm.env), registriesFile: join(vm.home, 'registries.json'), vmCliPath: cliPath, engine: { retryMinMs: 100, retryMaxMs: 500, coalesceMs: 50 } });
+}
