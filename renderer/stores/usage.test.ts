@@ -60,4 +60,20 @@ describe('usage store', () => {
     expect(useUsage.getState().error).toBeUndefined();
     off();
   });
+
+  it('another engine (a context switch or a new endpoint) drops the old use and streams from the new one', () => {
+    useEngine.setState({ status: undefined });
+    const off = watchUsage();
+    t.deliver({ t: 'chunk', id: opened()[0]!.id, data: snap(['old']) });
+    t.push('contexts:changed', { active: 'other' });
+    expect(useUsage.getState()).toMatchObject({ byId: {}, snapshot: undefined });
+    expect(cancels()).toEqual([{ t: 'cancel', id: opened()[0]!.id }]);
+    expect(opened()).toHaveLength(2);
+    t.deliver({ t: 'chunk', id: opened()[0]!.id, data: snap(['late']) }); // the old stream's last word is ignored
+    expect(useUsage.getState().byId).toEqual({});
+    useEngine.setState({ connected: true, status: { state: 'up', endpoint: 'unix:///a.sock' } as never });
+    useEngine.setState({ connected: true, status: { state: 'up', endpoint: 'unix:///b.sock' } as never });
+    expect([opened().length, cancels().length]).toEqual([3, 2]);
+    off();
+  });
 });

@@ -80,4 +80,18 @@ useEngine.subscribe((s, prev) => {
   const up = s.connected && s.status?.state === 'up';
   if (up && !(prev.connected && prev.status?.state === 'up')) update();
 });
-whenConnected(() => update());
+// Another engine (a context switch, the VM in place of a socket): nothing of the old one's use may
+// linger, and the stream is opened again against the new one.
+function anotherEngine(): void {
+  if (closing) clearTimeout(closing);
+  close();
+  useUsage.setState({ snapshot: undefined, byId: {}, error: undefined });
+  update();
+}
+useEngine.subscribe((now, before) => {
+  if (before.status && now.status && now.status.endpoint !== before.status.endpoint) anotherEngine();
+});
+whenConnected((client) => {
+  client.on('contexts:changed', anotherEngine);
+  update();
+});
