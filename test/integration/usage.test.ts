@@ -75,10 +75,38 @@ describe('resource overview stream (containers.usage)', () => {
     expect(await b.s.done).toBeUndefined();
   });
 
-  it('a cancel before it has started leaves nothing open', async () => {
+  it('a container restarted while watched stays in the overview', async () => {
+    const name = run([], idle);
+    const w = watch();
+    await waitFor(() => w.find(name), 20_000, 'the container watched');
+    docker.cli(['restart', '-t', '0', name]);
+    const n = w.snaps.length;
+    await waitFor(() => w.snaps.length > n + 2 && w.find(name), 20_000, 'the restarted container in the overview again');
+    w.s.cancel();
+    await w.s.done;
+    docker.cli(['rm', '-f', name]);
+  });
+
+  it('a cancel at any moment (before the first snapshot, during it, after) leaves no stream open', async () => {
+    const names = [run([], idle), run([], idle), run([], idle)];
+    const w = watch(); // one watch first: the core's own connections are made before counting
+    await waitFor(() => names.every((n) => w.find(n)), 20_000, 'the three containers watched');
+    const watching = fds();
+    w.s.cancel();
+    await w.s.done;
+    await waitFor(() => fds() <= watching - 3 || undefined, 10_000, 'the first watch closed');
     const before = fds();
-    for (let i = 0; i < 20; i++) t.core.router.openStream('containers.usage', {}, async () => undefined).cancel();
-    await waitFor(() => fds() <= before + 2 || undefined, 10_000, 'no streams left');
+    const handles = Array.from({ length: 20 }, (_, i) => {
+      const got: unknown[] = [];
+      const s = t.core.router.openStream('containers.usage', {}, async (c) => void got.push(c));
+      return { s, got, at: i * 40 }; // 0 ms (before the handler's first await) up to 760 ms (snapshots sent)
+    });
+    await Promise.all(handles.map(({ s, at }) => new Promise((r) => setTimeout(r, at)).then(() => s.cancel())));
+    expect(await Promise.all(handles.map((h) => h.s.done))).toEqual(handles.map(() => undefined));
+    expect(handles.some((h) => h.got.length > 0)).toBe(true); // some were cancelled after they had streamed
+    // A leak would be 3 engine streams per handle, open for as long as the containers run.
+    await waitFor(() => fds() <= before + 2 || undefined, 10_000, `no streams left (fds ${fds()} vs ${before} before)`);
+    docker.cli(['rm', '-f', ...names]);
   });
 
   it('an engine that is down fails the stream with ENGINE_UNREACHABLE', async () => {

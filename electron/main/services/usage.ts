@@ -64,19 +64,25 @@ export class UsageService {
     };
     // Latest wins: a slow client gets fewer snapshots, never a queue of them.
     const schedule = () => {
+      if (signal.aborted) return;
       if (writing) again = true;
       else timer ??= setTimeout(() => void flush(), Math.max(0, lastSent + period - Date.now()));
     };
 
     const follow = (id: string, name: string) => {
       const ac = new AbortController();
-      open.set(id, { name, stop: () => ac.abort() });
+      const entry = { name, stop: () => ac.abort() };
+      open.set(id, entry);
       void this.followOne(id, ac.signal, (sample) => {
-        latest.set(id, { id, name: open.get(id)?.name ?? name, cpuPercent: sample.cpuPercent, memUsage: sample.memUsage, memLimit: sample.memLimit });
+        if (open.get(id) !== entry) return; // a late sample of a stream already left
+        latest.set(id, { id, name: entry.name, cpuPercent: sample.cpuPercent, memUsage: sample.memUsage, memLimit: sample.memLimit });
         schedule();
       }).finally(() => {
-        if (!ac.signal.aborted) open.delete(id); // it ended by itself (the container stopped): the entry is still this one
+        if (signal.aborted || open.get(id) !== entry) return; // the watch ended, or a newer stream has this id
+        // It ended by itself (the container stopped, or restarted in between): sync says which.
+        open.delete(id);
         if (latest.delete(id)) schedule();
+        sync().catch(() => undefined);
       });
     };
 
