@@ -13,7 +13,7 @@ import { LogDecoder, openLogStream } from '../engine/log-stream';
 import { mergeByTime, timeKey } from '../engine/log-merge';
 import { withStream } from './transfer';
 
-/** Lines of the history kept per container at most (the renderer keeps 200,000 in all). */
+/** Lines of the history kept per container, and sent in all, at most (the renderer keeps 200,000). */
 export const HISTORY_CAP = 200_000;
 const CHUNK = 5000;
 
@@ -46,6 +46,7 @@ export class ComposeLogsService {
 
   /** One container's lines into `onLines` until its stream ends (or the signal aborts); a container gone meanwhile gives none. */
   private async read(m: Member, opts: { follow: boolean; tail: number | 'all'; since?: number; until?: number }, signal: AbortSignal, onLines: (lines: LogLine[]) => Promise<void> | void): Promise<void> {
+    if (signal.aborted) return;
     let opened;
     try {
       opened = await openLogStream(this.docker, m.id, opts);
@@ -69,6 +70,7 @@ export class ComposeLogsService {
   async logs(opts: ComposeLogOptions, sink: StreamSink<LogLine[]>): Promise<void> {
     const { signal } = sink;
     const members = await this.members(opts.project);
+    if (signal.aborted) return;
     if (!members.length) throw new BerthError('NOT_FOUND', `No containers of the compose project "${opts.project}".`, { hint: 'It may have been taken down: the list shows the projects there are.' });
     // Up to now, in time order; then what comes after now, as it comes.
     const now = Date.now() / 1000;
@@ -84,7 +86,9 @@ export class ComposeLogsService {
       }),
     );
     if (signal.aborted) return;
-    const merged = mergeByTime(runs);
+    // The renderer keeps HISTORY_CAP lines: more of N containers' histories would only be dropped there.
+    const all = mergeByTime(runs);
+    const merged = all.length > HISTORY_CAP ? all.slice(-HISTORY_CAP) : all;
     for (let i = 0; i < merged.length && !signal.aborted; i += CHUNK) await sink.write(merged.slice(i, i + CHUNK));
     if (!opts.follow || opts.until !== undefined || signal.aborted) return;
 
@@ -96,7 +100,7 @@ export class ComposeLogsService {
     let failure: unknown;
     let wake = () => undefined as void;
     const follow = (m: Member) => {
-      if (!m.running || following.has(m.id)) return;
+      if (signal.aborted || !m.running || following.has(m.id)) return; // a late members() answer after the end
       following.add(m.id);
       this.read(m, { follow: true, tail: 'all', since: Math.floor(now) }, signal, (lines) => {
         const last = sent.get(m.id) ?? afterNow;
