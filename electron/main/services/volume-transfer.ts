@@ -14,6 +14,7 @@ import type { Readable } from 'node:stream';
 import { BerthError } from '../../shared/errors';
 import type { TransferProgress } from '../../shared/models';
 import type { StreamSink } from '../api/router';
+import { checkTarFile } from '../engine/tar-check';
 import { receiveToFile, sendFile, withStream } from './transfer';
 
 /** The label on helper containers (a crash can leave one: it holds no data and may be removed). */
@@ -55,6 +56,7 @@ export class VolumeTransferService {
   /** The volume's files as a tar (paths relative to the volume's top), in pieces. */
   async export(name: string, sink: StreamSink<Uint8Array>): Promise<void> {
     await this.mustExist(name);
+    if (sink.signal.aborted) return; // no helper made for a cancelled export
     await this.withHelper(name, async (c) => {
       const stream = (await c.getArchive({ path: `${MOUNT}/.` })) as unknown as Readable;
       await withStream(stream, sink.signal, () => sendFile(stream, sink));
@@ -78,41 +80,71 @@ export class VolumeTransferService {
 
   /**
    * Fills a new volume `name` (or an existing empty one) from a tar of `size` bytes the client
-   * sends in pieces (acknowledged as they are staged here), handed to the engine once complete.
+   * sends in pieces (acknowledged as they are staged here), checked whole, then handed to the
+   * engine. A volume not empty is refused before the upload; one made here is removed again if
+   * the import fails or is cancelled; an existing empty one is emptied again (made anew) when no
+   * container uses it, else the error says it holds part of the archive.
    */
   async import(args: { name: string; size: number }, sink: StreamSink<TransferProgress, Uint8Array>): Promise<void> {
+    const { signal } = sink;
     const existing = await this.docker
       .getVolume(args.name)
       .inspect()
-      .then(() => true, (e: { statusCode?: number }) => (e.statusCode === 404 ? false : Promise.reject(e)));
+      .then((v: Dockerode.VolumeInspectInfo) => v, (e: { statusCode?: number }) => (e.statusCode === 404 ? undefined : Promise.reject(e)));
+    const notEmpty = () => new BerthError('CONFLICT', `The volume "${args.name}" is not empty: an import goes into a new or empty volume.`, { hint: 'Choose a new name, or empty that volume first.' });
+    if (existing && !(await this.withHelper(args.name, (c) => this.isEmpty(c)))) throw notEmpty();
+    if (signal.aborted) return;
     const tmp = await mkdtemp(join(tmpdir(), 'berth-volume-import-'));
     let made = false;
+    let handedOff = false;
     let done = false;
     let tar: Readable | undefined;
+    let cause: string | undefined;
+    const stop = () => tar?.destroy();
+    signal.addEventListener('abort', stop, { once: true });
     try {
       const file = join(tmp, 'volume.tar');
       await receiveToFile(file, args.size, sink);
-      if (sink.signal.aborted) return;
+      if (signal.aborted) return;
+      await checkTarFile(file); // before the volume is touched: the engine would keep what came before a bad entry
       if (!existing) {
         await this.docker.createVolume({ Name: args.name, Labels: {} });
         made = true;
       }
       await this.withHelper(args.name, async (c) => {
-        if (existing && !(await this.isEmpty(c))) throw new BerthError('CONFLICT', `The volume "${args.name}" is not empty: an import goes into a new or empty volume.`, { hint: 'Choose a new name, or empty that volume first.' });
+        if (existing && !(await this.isEmpty(c))) throw notEmpty(); // filled while the file came
+        if (signal.aborted) return;
         tar = createReadStream(file);
-        await c.putArchive(tar, { path: MOUNT });
+        handedOff = true;
+        await c.putArchive(tar, { path: MOUNT, abortSignal: signal });
       });
-      if (sink.signal.aborted) return;
+      if (signal.aborted) return;
       await sink.write({ bytes: args.size });
       done = true;
     } catch (e) {
-      const m = /unexpected EOF|archive\/tar|invalid tar header/i.exec(String((e as Error).message));
-      if (m) throw new BerthError('INVALID_ARGUMENT', `Not a tar archive: ${(e as Error).message}`);
+      if (signal.aborted) return;
+      cause = (e as Error).message;
+      if (/unexpected EOF|archive\/tar|invalid tar header/i.test(String((e as Error).message))) throw new BerthError('INVALID_ARGUMENT', `The engine could not unpack the archive: ${(e as Error).message}`);
       throw e;
     } finally {
+      signal.removeEventListener('abort', stop);
       tar?.destroy();
       await rm(tmp, { recursive: true, force: true });
       if (made && !done) await this.docker.getVolume(args.name).remove().catch(() => undefined); // nothing half-made
+      else if (existing && handedOff && !done) await this.emptyAgain(existing, signal.aborted, cause);
     }
+  }
+
+  /** An existing volume that was empty and now holds part of an archive: made anew as it was, if no container uses it. */
+  private async emptyAgain(v: Dockerode.VolumeInspectInfo, cancelled: boolean, cause?: string): Promise<void> {
+    const users = await this.docker.listContainers({ all: true, filters: { volume: [v.Name] } }).catch(() => undefined);
+    const undone =
+      users?.length === 0 &&
+      (await this.docker
+        .getVolume(v.Name)
+        .remove()
+        .then(() => this.docker.createVolume({ Name: v.Name, Driver: v.Driver, DriverOpts: v.Options ?? {}, Labels: v.Labels ?? {} }))
+        .then(() => true, () => false));
+    if (!undone && !cancelled) throw new BerthError('CONFLICT', `The import stopped part-way${cause ? ` (${cause})` : ''}: the volume "${v.Name}" holds part of the archive.`, { hint: users?.length ? 'A container uses it, so Berth left it as it is: empty it before you import again.' : 'Empty it before you import again.' });
   }
 }
