@@ -91,7 +91,7 @@ function connect(dockerHost: string, hub: EventHub, opts: CoreOptions, logins: R
   const services = {
     engine,
     containers: new ContainersService(docker),
-    usage: new UsageService(docker, { hub, ...(isVm ? { vmUsage: processUsageReader(paths.vmPid(env)) } : {}) }),
+    usage: new UsageService(docker, { hub, ...(isVm ? { vm: process.platform === 'linux' ? { reader: () => processUsageReader(paths.vmPid(env)) } : {} } : {}) }),
     images: new ImagesService(docker),
     imageTransfer,
     registries: new RegistriesService(docker, logins),

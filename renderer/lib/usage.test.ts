@@ -6,7 +6,7 @@ const c = (name: string, cpuPercent: number, memUsage: number): ContainerUsage =
 
 describe('resource overview arithmetic', () => {
   it('totals CPU against 100 per CPU and memory against the engine machine', () => {
-    const t = totalsOf({ time: 0, engine: { cpus: 4, memTotal: 8 << 30 }, containers: [c('a', 150, 1 << 20), c('b', 30.5, 3 << 20)] });
+    const t = totalsOf({ time: 0, engine: { cpus: 4, memTotal: 8 << 30, isVm: false }, containers: [c('a', 150, 1 << 20), c('b', 30.5, 3 << 20)] });
     expect(t).toEqual({ cpuPercent: 180.5, cpuCapacity: 400, memUsage: 4 << 20, memTotal: 8 << 30, running: 2 });
   });
 

@@ -33,7 +33,7 @@ export function fraction(part: number, whole: number): number {
   return Math.min(1, Math.max(0, part / whole));
 }
 
-export function formatPercent(p: number): string {
-  if (!Number.isFinite(p) || p < 0) return '—';
+export function formatPercent(p: number | undefined): string {
+  if (p === undefined || !Number.isFinite(p) || p < 0) return '—';
   return `${p < 10 ? p.toFixed(1) : p.toFixed(0)} %`;
 }

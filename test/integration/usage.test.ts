@@ -37,6 +37,7 @@ describe('resource overview stream (containers.usage)', () => {
     expect(last.engine.cpus).toBe(Number(docker.cli(['info', '--format', '{{.NCPU}}']).trim()));
     expect(last.engine.memTotal).toBeGreaterThan(256 * 1024 * 1024);
     expect(last.vm).toBeUndefined(); // the engine is not Berth's VM
+    expect(last.engine.isVm).toBe(false);
     const names = last.containers.map((c) => c.name);
     expect(names.indexOf(hot)).toBeLessThan(names.indexOf(cool));
     expect(w.find(cool)).toMatchObject({ memLimit: 32 * 1024 * 1024 });

@@ -45,15 +45,16 @@ describe('the resource overview of the VM', { timeout: 600_000 }, () => {
     const s = core.router.openStream('containers.usage', {}, async (c) => void snaps.push(c as UsageSnapshot));
     const last = await waitFor(() => {
       const l = snaps.at(-1);
-      return l?.vm && l.vm.cpuPercent > 0 && l.containers.some((c) => c.name === 'busy' && c.cpuPercent > 10) ? l : undefined;
+      return l?.vm && (l.vm.cpuPercent ?? 0) > 0 && l.containers.some((c) => c.name === 'busy' && c.cpuPercent > 10) ? l : undefined;
     }, 60_000, 'the busy container and the VM using CPU');
     s.cancel();
     expect(last.engine.cpus).toBe(Number(docker(vm.env, ['info', '--format', '{{.NCPU}}']).trim()));
     expect(last.engine.memTotal).toBeLessThan(8 * 2 ** 30); // the VM's memory, not this machine's 24 GiB
     expect(last.vm!.memUsage).toBeGreaterThan(100 * 2 ** 20); // QEMU holds the guest's memory in use
     // The busy loop runs inside QEMU: QEMU's CPU on the host is at least most of it.
+    expect(last.engine.isVm).toBe(true);
     expect(last.vm!.cpuPercent).toBeGreaterThan(last.containers.find((c) => c.name === 'busy')!.cpuPercent * 0.5);
-    console.log(`overview of the VM: QEMU ${last.vm!.cpuPercent.toFixed(0)} % CPU, ${(last.vm!.memUsage / 2 ** 20).toFixed(0)} MiB; busy container ${last.containers[0]!.cpuPercent.toFixed(0)} %`);
+    console.log(`overview of the VM: QEMU ${last.vm!.cpuPercent!.toFixed(0)} % CPU, ${(last.vm!.memUsage / 2 ** 20).toFixed(0)} MiB; busy container ${last.containers[0]!.cpuPercent.toFixed(0)} %`);
     await core.router.handle('vm.stop');
   });
 });

@@ -18,8 +18,8 @@ export const MAX_WATCHED = 500;
 
 export interface UsageOptions {
   hub: EventHub;
-  /** The VM's own process, when the engine in use is Berth's VM. */
-  vmUsage?: () => ProcessUsage | undefined;
+  /** Whether the engine in use is Berth's VM, and a reader of its own process for each watch (when this system has one). */
+  vm?: { reader?: () => () => ProcessUsage | undefined };
   periodMs?: number;
 }
 
@@ -33,7 +33,8 @@ export class UsageService {
     const { signal } = sink;
     const period = this.opts.periodMs ?? USAGE_PERIOD_MS;
     const info = (await this.docker.info()) as { NCPU?: number; MemTotal?: number };
-    const engine = { cpus: info.NCPU || 1, memTotal: info.MemTotal || 0 };
+    const engine = { cpus: info.NCPU || 1, memTotal: info.MemTotal || 0, isVm: !!this.opts.vm };
+    const vmUsage = this.opts.vm?.reader?.();
     const latest = new Map<string, ContainerUsage>();
     const open = new Map<string, { name: string; stop: () => void }>();
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -49,7 +50,7 @@ export class UsageService {
       writing = true;
       again = false;
       const containers = [...latest.values()].sort((a, b) => b.cpuPercent - a.cpuPercent || a.name.localeCompare(b.name));
-      const vm = this.opts.vmUsage?.();
+      const vm = vmUsage?.();
       try {
         await sink.write({ time: Date.now(), containers, engine, ...(vm ? { vm } : {}) });
       } catch (e) {

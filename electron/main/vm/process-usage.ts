@@ -8,7 +8,10 @@ import type { ProcessUsage } from '../../shared/models';
 
 const TICKS_PER_SECOND = 100; // USER_HZ: 100 on every Linux architecture Berth runs on
 
-/** The pid in `pidFile`, read at each call (the VM's process changes at each start). */
+/**
+ * The pid in `pidFile`, read at each call (the VM's process changes at each start). Each reader
+ * keeps its own last reading: give every watcher its own, or two would halve each other's interval.
+ */
 export function processUsageReader(pidFile: string, proc = '/proc', now: () => number = Date.now): () => ProcessUsage | undefined {
   let prev: { pid: number; ticks: number; at: number } | undefined;
   return () => {
@@ -24,8 +27,9 @@ export function processUsageReader(pidFile: string, proc = '/proc', now: () => n
       const last = prev?.pid === pid ? prev : undefined;
       prev = { pid, ticks, at };
       const secs = last ? (at - last.at) / 1000 : 0;
-      const cpuPercent = last && secs > 0 ? Math.max(0, ((ticks - last.ticks) / TICKS_PER_SECOND / secs) * 100) : 0;
-      return { cpuPercent, memUsage: rss ? Number(rss[1]) * 1024 : 0 };
+      const memUsage = rss ? Number(rss[1]) * 1024 : 0;
+      if (!last || secs <= 0) return { memUsage }; // no rate yet
+      return { cpuPercent: Math.max(0, ((ticks - last.ticks) / TICKS_PER_SECOND / secs) * 100), memUsage };
     } catch {
       prev = undefined;
       return undefined; // no VM process (stopped), or no /proc here

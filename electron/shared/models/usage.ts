@@ -11,7 +11,8 @@ export interface ContainerUsage {
 
 /** A process on this machine (the VM's QEMU), read from /proc where the platform has it. */
 export interface ProcessUsage {
-  cpuPercent: number; // 100 = one full core of this machine
+  /** 100 = one full core of this machine; none at the first reading (no earlier one to take a rate against). */
+  cpuPercent?: number;
   memUsage: number; // resident bytes
 }
 
@@ -21,7 +22,7 @@ export interface UsageSnapshot {
   /** Running containers that have reported a sample, by CPU use, highest first. */
   containers: ContainerUsage[];
   /** The engine's machine (the VM when the engine is in the VM). */
-  engine: { cpus: number; memTotal: number };
-  /** The VM's own process on this machine, when the engine in use is Berth's VM. */
+  engine: { cpus: number; memTotal: number; /** Whether it is Berth's VM. */ isVm: boolean };
+  /** The VM's own process on this machine, when the engine in use is Berth's VM and this system lets it be read (Linux's /proc). */
   vm?: ProcessUsage;
 }

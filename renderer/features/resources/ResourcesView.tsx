@@ -31,6 +31,8 @@ function Totals({ s }: { s: UsageSnapshot }) {
           <strong className="stat-value">
             {formatPercent(s.vm.cpuPercent)} CPU · {formatBytes(s.vm.memUsage)}
           </strong>
+        ) : s.engine.isVm ? (
+          <span className="muted">Its own use cannot be read on this system.</span>
         ) : (
           <span className="muted">The engine in use is not Berth's VM.</span>
         )}
