@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { connectApi } from '../api';
 import { fakeTransport, type FakeTransport } from '../api/fake-transport';
-import { cancelCompose, composeUp, useCompose } from './compose';
+import { cancelCompose, composeDown, composeUp, useCompose } from './compose';
 import { retryJob, useJobs } from './jobs';
-import { openDialog, useUi } from './ui';
+import { answerConfirm, openDialog, useUi } from './ui';
 
 let t: FakeTransport;
 const lastStream = () => t.streamMessages.filter((m) => m.t === 'stream').at(-1) as { id: number; name: string; args: unknown };
@@ -42,5 +42,22 @@ describe('compose runs are jobs', () => {
     expect(t.streamMessages.at(-1)).toMatchObject({ t: 'cancel' });
     expect(lastJob().status).toBe('cancelled');
     expect(useCompose.getState().running).toBeUndefined();
+  });
+
+  it('Retry of a down asks again (it removes things), with the volumes choice made before', async () => {
+    const down = composeDown('shop');
+    expect(useUi.getState().confirm).toMatchObject({ title: 'Take down shop?', option: { initial: false } });
+    answerConfirm({ ok: true, option: true });
+    await Promise.resolve();
+    expect(lastStream()).toMatchObject({ name: 'compose.down', args: { project: 'shop', removeVolumes: true } });
+    end('compose down failed: engine went away');
+    await down;
+    const streams = t.streamMessages.filter((m) => m.t === 'stream').length;
+    retryJob(lastJob().id);
+    expect(t.streamMessages.filter((m) => m.t === 'stream')).toHaveLength(streams); // nothing runs before the answer
+    expect(useUi.getState().confirm).toMatchObject({ title: 'Take down shop?', option: { initial: true } });
+    answerConfirm({ ok: false, option: true });
+    await Promise.resolve();
+    expect(t.streamMessages.filter((m) => m.t === 'stream')).toHaveLength(streams); // declined: nothing ran
   });
 });

@@ -109,16 +109,17 @@ export function cancelCompose(): void {
   settle = undefined;
 }
 
-export async function composeDown(project: string): Promise<void> {
+/** Asks first (down removes things); a Retry asks again, with the volumes choice made last time. */
+export async function composeDown(project: string, removeVolumes = false): Promise<void> {
   const answer = await confirm({
     title: `Take down ${project}?`,
     body: `compose down stops and removes the project's containers and networks.`,
     confirmLabel: 'Down',
     danger: true,
-    option: { label: 'Also remove its named volumes (their data is lost)', initial: false },
+    option: { label: 'Also remove its named volumes (their data is lost)', initial: removeVolumes },
   });
   if (answer.ok) await downProject(project, answer.option);
 }
 
-/** The run itself, once confirmed (Retry runs it again as confirmed); its end is said in a toast. */
-const downProject = (project: string, removeVolumes: boolean): Promise<string | undefined> => runCompose({ kind: 'compose-down', args: { project, removeVolumes } }, project, () => downProject(project, removeVolumes));
+/** The run itself, once confirmed; its end is said in a toast. */
+const downProject = (project: string, removeVolumes: boolean): Promise<string | undefined> => runCompose({ kind: 'compose-down', args: { project, removeVolumes } }, project, () => composeDown(project, removeVolumes));
