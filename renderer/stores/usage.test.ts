@@ -46,7 +46,13 @@ describe('usage store', () => {
     expect(cancels()).toHaveLength(1);
     setPageVisible(true);
     expect(opened()).toHaveLength(2);
-    off();
+    off(); // lingering now
+    setPageVisible(false);
+    expect(cancels()).toHaveLength(2); // hidden during the linger: closed at once all the same
+    vi.advanceTimersByTime(LINGER_MS);
+    expect(cancels()).toHaveLength(2);
+    setPageVisible(true);
+    expect(opened()).toHaveLength(2); // no one watches: shown again, nothing opens
   });
 
   it('a failed stream says why, and opens again when the engine is back', () => {

@@ -50,10 +50,10 @@ function update(): void {
   if (want && closing) clearTimeout(closing);
   if (want) closing = undefined;
   if (want && !handle) open();
-  else if (!want && handle && !closing) {
-    if (visible) closing = setTimeout(close, LINGER_MS);
-    else close(); // hidden: at once
-  }
+  else if (!want && handle && !visible) {
+    if (closing) clearTimeout(closing);
+    close(); // hidden: at once, lingering or not
+  } else if (!want && handle && !closing) closing = setTimeout(close, LINGER_MS);
 }
 
 export function watchUsage(): () => void {
