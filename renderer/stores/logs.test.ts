@@ -163,14 +163,17 @@ describe('logs store', () => {
 });
 
 describe('logs store: a compose project merged', () => {
-  it('opens compose.logs, notes the services sorted, copies with their names, and keeps the range on a new tail', () => {
+  it('opens compose.logs, notes the services in the order seen, copies with their names, and keeps the range on a new tail', () => {
     openProjectLogs('shop');
     const start = t.streamMessages.filter((m) => m.t === 'stream').at(-1) as { name: string; args: Record<string, unknown> };
     expect(start).toMatchObject({ name: 'compose.logs', args: { project: 'shop', follow: true } });
     send({ t: 'chunk', data: [{ text: 'up', source: 'web' }, { text: 'ready', source: 'db' }, { text: 'again', source: 'web' }] });
     vi.advanceTimersByTime(50);
-    expect(useLogs.getState()).toMatchObject({ target: { project: 'shop' }, sources: ['db', 'web'], length: 3 });
+    expect(useLogs.getState()).toMatchObject({ target: { project: 'shop' }, sources: ['web', 'db'], length: 3 });
     expect(logsAsText()).toBe('web | up\ndb | ready\nweb | again');
+    send({ t: 'chunk', data: [{ text: 'joined', source: 'api' }] });
+    vi.advanceTimersByTime(50);
+    expect(useLogs.getState().sources).toEqual(['web', 'db', 'api']); // a later one goes last: web and db keep their colours
     setLogRange(100, 200);
     expect(t.streamMessages.filter((m) => m.t === 'stream').at(-1)).toMatchObject({ name: 'compose.logs', args: { project: 'shop', since: 100, until: 200, follow: false } });
     expect(useLogs.getState().sources).toEqual([]); // read again: the services come with the lines
