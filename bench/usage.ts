@@ -51,13 +51,14 @@ export async function overviewCpu(core: Core, engine: PrivateDockerd, running = 
 
     // Berth: the overview stream open for the window, once every container is in it.
     let snaps = 0;
-    let full: () => void = () => undefined;
-    const ready = new Promise<void>((r) => (full = r));
+    let full: (failed?: Error) => void = () => undefined;
+    const ready = new Promise<void>((resolve, reject) => (full = (failed) => (failed ? reject(failed) : resolve())));
     const stream = core.router.openStream('containers.usage', {}, async (c) => {
       snaps++;
       if ((c as UsageSnapshot).containers.length >= running) full();
     });
-    await ready;
+    const timeout = setTimeout(() => full(new Error(`the overview never showed all ${running} containers in 60 s`)), 60_000);
+    await ready.finally(() => clearTimeout(timeout));
     const b0 = { engine: engineCpu(engine), own: ownCpu(), at: Date.now() };
     const snaps0 = snaps;
     await sleep(windowS * 1000);
