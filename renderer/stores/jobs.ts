@@ -50,7 +50,9 @@ let clock = () => Date.now();
 export const setJobClock = (now: () => number) => void (clock = now);
 
 const controls = new Map<number, JobControl>();
-let nextId = 1;
+// Ids go on from the page's load time, not 1: the shell tells a job's end by id against the last
+// report, and a reloaded page's job 1 must not pass for the one before the reload.
+let nextId = Date.now();
 
 const patch = (id: number, p: Partial<Job>) => useJobs.setState((s) => ({ jobs: s.jobs.map((j) => (j.id === id ? { ...j, ...p } : j)) }));
 const find = (id: number) => useJobs.getState().jobs.find((j) => j.id === id);
