@@ -41,6 +41,16 @@ describe('volume export and import in Chromium', () => {
     await rows.filter({ hasText: `Imported into the volume ${dst}` }).waitFor();
     await rows.filter({ hasText: `Exported the volume ${src}` }).waitFor();
     await page.screenshot({ path: `${ARTIFACTS}/e2e-volume-jobs.png` });
+
+    // A file that is not a tar: the job fails in words, and no volume is left behind.
+    const junk = uniq('vol-junk');
+    await page.getByRole('button', { name: /^Volumes/ }).click();
+    await page.getByRole('button', { name: 'Import…' }).click();
+    await dialog.getByLabel('Tar file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('just some words, not an archive\n'.repeat(100)) });
+    await dialog.getByLabel('Volume name').fill(junk);
+    await dialog.getByRole('button', { name: 'Import' }).click();
+    await page.getByRole('alert').filter({ hasText: 'not a tar archive' }).first().waitFor({ timeout: 30_000 });
+    expect(docker.try(['volume', 'inspect', junk]).status).not.toBe(0);
     expect(ui.pageErrors).toEqual([]);
   });
 });

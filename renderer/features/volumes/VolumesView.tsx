@@ -9,7 +9,7 @@ import { volumes } from '../../stores/resources';
 import { ResourceList } from '../ResourceList';
 import { closeDialog, openDialog } from '../../stores/ui';
 import { useSubmit } from '../use-submit';
-import { resourceName } from '../../../electron/shared/api-contract';
+import { importProblem } from '../../lib/volume-import';
 import { exportVolume, importVolume } from '../../stores/volume-transfers';
 
 const columns: Column<VolumeSummary>[] = [
@@ -60,9 +60,8 @@ export function ImportVolumeDialog() {
   const [file, setFile] = useState<File>();
   const [problem, setProblem] = useState<string>();
   const submit = () => {
-    const checked = resourceName.safeParse(name.trim());
-    if (!checked.success || !name.trim()) return setProblem(`The volume name ${name.trim() ? checked.error?.issues[0]?.message : 'is needed'}.`);
-    if (!file) return setProblem('Choose a tar file to import.');
+    const wrong = importProblem(name, file);
+    if (wrong || !file) return setProblem(wrong);
     void importVolume(file, name.trim());
     closeDialog(); // it goes on in Jobs
   };
