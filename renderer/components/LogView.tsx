@@ -2,7 +2,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode }
 import type { LogLine } from '../../electron/shared/models';
 import { parseAnsi, type Segment } from '../lib/ansi';
 import { sourceColour } from '../lib/log-sources';
-import { lineAtRow, visualLength, wrapOffsets } from '../lib/log-wrap';
+import { rowsFor, visualLength, WrapLayout } from '../lib/log-wrap';
 import { Highlight } from './Highlight';
 
 const ROW = 18; // px per line: fixed, so only the visible rows are ever rendered
@@ -23,7 +23,9 @@ interface Props {
   onFollowChange: (follow: boolean) => void;
   /** Long lines wrap (rows of as many lines as they need) instead of scrolling sideways. */
   wrap?: boolean;
-  /** A merged log's services, sorted: each line is prefixed by its own, in its colour. */
+  /** Which lines are shown (say, only those matching a query): another one lays the wrapped rows out anew. */
+  shownKey?: string;
+  /** A merged log's services, in the order first seen: each line is prefixed by its own, in its colour. */
   sources?: string[];
   label?: string;
 }
@@ -64,18 +66,18 @@ export function LogView(p: Props) {
   // Wrapped: rows before each line, by the columns a row has (prefixes included, each with its gap).
   const cols = Math.max(10, Math.floor((view.width - 23) / charW));
   const prefix = (p.timestamps ? TIME_COLS + Math.ceil(10 / charW) : 0) + (sourceCols ? sourceCols + 3 : 0);
-  const offsets = useMemo(() => {
+  const layout = useRef(new WrapLayout<LogLine>()).current;
+  const wrapped = useMemo(() => {
     if (!p.wrap) return undefined;
-    return wrapOffsets(p.length, (i) => {
-      const line = p.lineAt(i);
-      if (!line) return 0;
+    // Only the lines new since the last publish are counted: the rest keep their rows.
+    return layout.update(`${cols}|${prefix}|${p.shownKey ?? ''}`, p.length, p.lineAt, (line) => {
       let n = lengths.get(line);
       if (n === undefined) lengths.set(line, (n = visualLength(line.text)));
-      return n + prefix;
-    }, cols);
+      return rowsFor(n + prefix, cols);
+    });
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [p.wrap, p.version, p.length, p.lineAt, cols, prefix]);
-  const rowOf = (i: number) => (offsets ? offsets[Math.min(i, p.length)]! : i);
+  }, [p.wrap, p.version, p.length, p.lineAt, p.shownKey, cols, prefix]);
+  const rowOf = (i: number) => (wrapped ? wrapped.rowOf(Math.min(i, p.length)) : i);
 
   useLayoutEffect(() => {
     const el = ref.current!;
@@ -99,15 +101,15 @@ export function LogView(p: Props) {
 
   const topRow = Math.floor(view.top / ROW);
   const bottomRow = Math.ceil((view.top + view.height) / ROW);
-  const first = Math.max(0, (offsets ? lineAtRow(offsets, topRow) : topRow) - OVERSCAN);
-  const last = Math.min(p.length, (offsets ? lineAtRow(offsets, bottomRow) + 1 : bottomRow) + OVERSCAN);
+  const first = Math.max(0, (wrapped ? wrapped.lineAtRow(topRow) : topRow) - OVERSCAN);
+  const last = Math.min(p.length, (wrapped ? wrapped.lineAtRow(bottomRow) + 1 : bottomRow) + OVERSCAN);
   const rows: ReactNode[] = [];
   for (let i = first; i < last; i++) {
     const line = p.lineAt(i);
     if (!line) continue;
     const active = i === p.activeLine;
     const continues = !!p.lineAt(i - 1)?.more; // a piece of a line over 64 KiB, after the piece before it
-    const style = offsets ? { top: offsets[i]! * ROW, height: (offsets[i + 1]! - offsets[i]!) * ROW } : { top: i * ROW };
+    const style = wrapped ? { top: rowOf(i) * ROW, height: (rowOf(i + 1) - rowOf(i)) * ROW } : { top: i * ROW };
     rows.push(
       <div key={i} className={`log-row${p.wrap ? ' wrap' : ''}${line.err ? ' err' : ''}${active ? ' active' : ''}`} style={style} data-line={i} data-continues={continues || undefined}>
         {continues ? (
@@ -133,7 +135,7 @@ export function LogView(p: Props) {
       <span className="log-measure" ref={measure} aria-hidden>
         MMMMMMMMMM
       </span>
-      <div style={{ height: (offsets ? offsets[p.length]! : p.length) * ROW, position: 'relative' }}>{rows}</div>
+      <div style={{ height: rowOf(p.length) * ROW, position: 'relative' }}>{rows}</div>
     </div>
   );
 }

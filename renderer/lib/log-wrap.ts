@@ -43,3 +43,75 @@ export function lineAtRow(offsets: Float64Array, row: number): number {
   }
   return lo;
 }
+
+/**
+ * The wrapped rows of a log that grows at its end and drops lines at its start (the store's ring),
+ * kept up to date in the time of the new lines only: each line's first row is counted once, from
+ * the log's beginning, and rows are told from the first line still held. `key` names a layout (the
+ * columns a row has, which lines are shown): another key counts every line anew.
+ */
+export class WrapLayout<T extends object> {
+  private start = new WeakMap<T, number>();
+  private key?: string;
+  private end = 0; // the row after the newest line counted
+  private newest?: T;
+  private base = 0; // the first row of line 0
+  private n = 0;
+  private lineAt: (i: number) => T | undefined = () => undefined;
+  private whole?: Float64Array; // a log with holes (no line at an index) is laid out in full
+
+  update(key: string, n: number, lineAt: (i: number) => T | undefined, rows: (line: T) => number): this {
+    this.n = n;
+    this.lineAt = lineAt;
+    this.whole = undefined;
+    if (key !== this.key) {
+      this.key = key;
+      this.start = new WeakMap();
+      this.newest = undefined;
+    }
+    let i = n; // back over the lines not counted yet: the newest ones
+    for (; i > 0; i--) {
+      const line = lineAt(i - 1);
+      if (!line) return this.inFull(n, lineAt, rows);
+      if (this.start.has(line)) break;
+    }
+    const known = i > 0 ? lineAt(i - 1)! : undefined;
+    if (known !== this.newest) this.end = known ? this.start.get(known)! + rows(known) : 0; // newer ones were taken back
+    for (; i < n; i++) {
+      const line = lineAt(i)!;
+      this.start.set(line, this.end);
+      this.end += rows(line);
+    }
+    this.newest = n ? lineAt(n - 1) : undefined;
+    this.base = n ? this.start.get(lineAt(0)!)! : 0;
+    return this;
+  }
+
+  private inFull(n: number, lineAt: (i: number) => T | undefined, rows: (line: T) => number): this {
+    this.whole = wrapOffsets(n, (i) => {
+      const line = lineAt(i);
+      return line ? rows(line) : 1;
+    }, 1);
+    return this;
+  }
+
+  /** The rows before line `i`; rowOf(n) is all rows. */
+  rowOf(i: number): number {
+    if (this.whole) return this.whole[Math.min(i, this.n)]!;
+    if (i >= this.n) return this.end - this.base;
+    return this.start.get(this.lineAt(i)!)! - this.base;
+  }
+
+  /** The line at `row` (the last line starting at or before it). */
+  lineAtRow(row: number): number {
+    let lo = 0;
+    let hi = this.n - 1;
+    if (hi < 0) return 0;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.rowOf(mid) <= row) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+}

@@ -112,7 +112,7 @@ export function LogPanel({ name, label }: { name: string; label?: string }) {
           Showing the last {lines(LOG_CAPACITY)}; {s.dropped === 1 ? '1 older line is' : `${s.dropped.toLocaleString()} older lines are`} not kept.
         </p>
       )}
-      <LogView length={only ? s.matches.length : s.length} version={s.version} lineAt={only ? shownLine : logLine} timestamps={s.timestamps} query={s.query} regex={s.regex} activeLine={active} follow={s.follow} onFollowChange={setFollow} wrap={s.wrap} sources={s.sources.length ? s.sources : undefined} label={label} />
+      <LogView length={only ? s.matches.length : s.length} version={s.version} lineAt={only ? shownLine : logLine} timestamps={s.timestamps} query={s.query} regex={s.regex} activeLine={active} follow={s.follow} onFollowChange={setFollow} wrap={s.wrap} shownKey={only ? `only:${s.regex ? 're' : 'text'}:${s.query}` : 'all'} sources={s.sources.length ? s.sources : undefined} label={label} />
       <div className="log-status muted">
         {only ? `${lines(s.matches.length)} of ${lines(s.length)} match` : lines(s.length)}
         {s.since || s.until ? ` · ${s.since ? `from ${new Date(s.since * 1000).toLocaleString()}` : ''}${s.since && s.until ? ' ' : ''}${s.until ? `until ${new Date(s.until * 1000).toLocaleString()}` : ''}` : ''}{s.status === 'streaming' ? ' · live' : s.status === 'ended' ? ' · stream ended' : ''}
