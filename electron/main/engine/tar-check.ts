@@ -6,18 +6,16 @@
  */
 import { open } from 'node:fs/promises';
 import { BerthError } from '../../shared/errors';
+import { base256, BLOCK, padding } from './tar';
 
-const BLOCK = 512;
 const COMPRESSED = [Buffer.from([0x1f, 0x8b]), Buffer.from('BZh'), Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), Buffer.from([0x28, 0xb5, 0x2f, 0xfd])];
 /** Entry types whose size field is not followed by data (hard link, symlink, devices, directory, fifo). */
 const HEADER_ONLY = new Set(['1', '2', '3', '4', '5', '6']);
 
+/** A numeric field, strictly: undefined when it is neither base-256 nor octal digits (tar.ts's reader takes what it can). */
 function field(h: Buffer, off: number, len: number): number | undefined {
-  if (h[off]! & 0x80) {
-    let n = 0;
-    for (let i = off + 1; i < off + len; i++) n = n * 256 + h[i]!;
-    return n;
-  }
+  const big = base256(h, off, len);
+  if (big !== undefined) return big;
   const s = h.toString('latin1', off, off + len).replace(/[\0 ]+$/, '').replace(/^[\0 ]+/, '');
   return /^[0-7]*$/.test(s) ? (s ? parseInt(s, 8) : 0) : undefined;
 }
@@ -56,7 +54,7 @@ export async function checkTarFile(path: string): Promise<void> {
       const data = field(h, 124, 12);
       if (data === undefined) throw bad(`The archive is damaged at byte ${pos} (entry "${name}" has no valid size).`);
       const flag = String.fromCharCode(h[156]!);
-      const next = pos + BLOCK + (HEADER_ONLY.has(flag) ? 0 : Math.ceil(data / BLOCK) * BLOCK);
+      const next = pos + BLOCK + (HEADER_ONLY.has(flag) ? 0 : data + padding(data));
       if (next > size) throw bad(`The archive is cut off in "${name}" (it needs ${next} bytes, the file has ${size}).`);
       pos = next;
     }

@@ -3,7 +3,7 @@
  * the PAX and GNU long-name records Go's archive/tar writes) and writing a one-file archive whose
  * size is known up front, so an upload can be streamed without buffering it.
  */
-const BLOCK = 512;
+export const BLOCK = 512;
 
 export interface TarHeader {
   name: string;
@@ -19,13 +19,17 @@ function str(buf: Buffer, off: number, len: number): string {
   return buf.toString('utf8', off, end < 0 || end > off + len ? off + len : end);
 }
 
+/** A numeric field in base-256 (GNU, for values that do not fit the octal digits), or undefined when it is octal. */
+export function base256(buf: Buffer, off: number, len: number): number | undefined {
+  if (!(buf[off]! & 0x80)) return undefined;
+  let n = 0;
+  for (let i = off + 1; i < off + len; i++) n = n * 256 + buf[i]!;
+  return n;
+}
+
 function num(buf: Buffer, off: number, len: number): number {
-  if (buf[off]! & 0x80) {
-    // base-256 (GNU) for values that do not fit the octal field
-    let n = 0;
-    for (let i = off + 1; i < off + len; i++) n = n * 256 + buf[i]!;
-    return n;
-  }
+  const big = base256(buf, off, len);
+  if (big !== undefined) return big;
   const s = str(buf, off, len).trim();
   return s ? parseInt(s, 8) : 0;
 }
