@@ -31,18 +31,21 @@ export function wrapOffsets(n: number, lengthAt: (i: number) => number, cols: nu
   return offsets;
 }
 
-/** The line at `row` (the last line starting at or before it). */
-export function lineAtRow(offsets: Float64Array, row: number): number {
+/** The last of `n` lines whose first row (`rowOf`) is at or before `row`. */
+function searchRow(n: number, rowOf: (i: number) => number, row: number): number {
   let lo = 0;
-  let hi = offsets.length - 2;
+  let hi = n - 1;
   if (hi < 0) return 0;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (offsets[mid]! <= row) lo = mid;
+    if (rowOf(mid) <= row) lo = mid;
     else hi = mid - 1;
   }
   return lo;
 }
+
+/** The line at `row` (the last line starting at or before it). */
+export const lineAtRow = (offsets: Float64Array, row: number): number => searchRow(offsets.length - 1, (i) => offsets[i]!, row);
 
 /**
  * The wrapped rows of a log that grows at its end and drops lines at its start (the store's ring),
@@ -104,14 +107,6 @@ export class WrapLayout<T extends object> {
 
   /** The line at `row` (the last line starting at or before it). */
   lineAtRow(row: number): number {
-    let lo = 0;
-    let hi = this.n - 1;
-    if (hi < 0) return 0;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.rowOf(mid) <= row) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return searchRow(this.n, (i) => this.rowOf(i), row);
   }
 }
