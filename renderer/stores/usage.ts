@@ -38,6 +38,7 @@ export const LINGER_MS = 3000;
 let closing: ReturnType<typeof setTimeout> | undefined;
 
 function close(): void {
+  if (closing) clearTimeout(closing); // a linger pending (hidden, or another engine): it is now
   closing = undefined;
   const h = handle;
   handle = undefined;
@@ -50,10 +51,8 @@ function update(): void {
   if (want && closing) clearTimeout(closing);
   if (want) closing = undefined;
   if (want && !handle) open();
-  else if (!want && handle && !visible) {
-    if (closing) clearTimeout(closing);
-    close(); // hidden: at once, lingering or not
-  } else if (!want && handle && !closing) closing = setTimeout(close, LINGER_MS);
+  else if (!want && handle && !visible) close(); // hidden: at once, lingering or not
+  else if (!want && handle && !closing) closing = setTimeout(close, LINGER_MS);
 }
 
 export function watchUsage(): () => void {
@@ -83,7 +82,6 @@ useEngine.subscribe((s, prev) => {
 // Another engine (a context switch, the VM in place of a socket): nothing of the old one's use may
 // linger, and the stream is opened again against the new one.
 function anotherEngine(): void {
-  if (closing) clearTimeout(closing);
   close();
   useUsage.setState({ snapshot: undefined, byId: {}, error: undefined });
   update();
