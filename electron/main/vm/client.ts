@@ -153,26 +153,46 @@ export class VmClient {
   watch(listener: (i: VmInfo) => void): () => void {
     let conn: Socket | undefined;
     let closed = false;
+    let retry: NodeJS.Timeout | undefined;
+    let refused = 0; // connects refused in a row since the socket's file appeared
     const attach = () => {
       if (closed || conn) return;
+      clearTimeout(retry);
       const c = connect(this.socket);
       conn = c;
-      c.on('data', jsonLines((m) => 'info' in (m as object) && listener((m as { info: VmInfo }).info)));
+      let answered = false;
+      c.on(
+        'data',
+        jsonLines((m) => {
+          if (!('info' in (m as object))) return;
+          answered = true;
+          refused = 0;
+          listener((m as { info: VmInfo }).info);
+        }),
+      );
       c.on('error', () => undefined);
       c.once('close', () => {
         conn = undefined;
-        if (!closed) listener(stoppedInfo());
+        if (closed) return;
+        if (answered || refused === 0) listener(stoppedInfo());
+        // The file appears at the daemon's bind, a moment before it listens (a connect then is
+        // refused), and no event follows: ask again while it is there, for ten seconds at most
+        // (a daemon killed -9 leaves its file).
+        if (!answered && existsSync(this.socket) && refused++ < 100) retry = setTimeout(attach, 100).unref();
       });
     };
     const dir = dirname(this.socket);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     let watcher: FSWatcher | undefined = watch(dir, (_, name) => {
-      if (name === basename(this.socket) && existsSync(this.socket)) attach();
+      if (name !== basename(this.socket) || !existsSync(this.socket)) return;
+      refused = 0;
+      attach();
     });
     if (existsSync(this.socket)) attach();
     else listener(stoppedInfo());
     return () => {
       closed = true;
+      clearTimeout(retry);
       watcher?.close();
       watcher = undefined;
       conn?.destroy();
