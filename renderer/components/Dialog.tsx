@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, type FormEvent, type ReactNode } from 'react';
+import { useFocusReturn, useFocusTrap } from './focus';
 
 interface Props {
   title: string;
@@ -23,15 +24,21 @@ interface Props {
  * A modal form. Escape or Cancel closes it; the submit button reports `busy` while it works.
  * A refusal sits in the footer next to the submit button (in a long, scrolled form the footer
  * stays in view), takes the focus and is read out. Without `onSubmit` it only shows information
- * and has one Close button.
+ * and has one Close button. Tab stays inside it; on close the focus goes back where it was.
  */
 export function Dialog(p: Props) {
   const ref = useRef<HTMLFormElement>(null);
   const errorRef = useRef<HTMLDivElement>(null);
   const errorId = useId();
+  useFocusReturn();
+  useFocusTrap(ref);
   useEffect(() => {
     ref.current?.querySelector<HTMLElement>('input, select, button[type=submit]')?.focus();
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && p.onClose();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return; // the palette over it took this one
+      const layers = document.querySelectorAll('[aria-modal="true"]');
+      if (layers[layers.length - 1] === ref.current) p.onClose(); // only the top dialog closes
+    };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [p.onClose]);
