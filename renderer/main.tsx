@@ -5,6 +5,7 @@ import { createWsTransport, pageToken } from './api/ws-transport';
 import { App } from './App';
 import './styles.css';
 import './stores/health'; // health changes announced in toasts
+import { startRouter } from './stores/router';
 
 // In the Electron app the preload provides `window.berth`; in browser mode the API lives at /api
 // on the same origin (the page's token goes with it: api/ws-transport's pageToken).
@@ -22,5 +23,6 @@ if (!bridge && !token) {
   );
 } else {
   connectApi(bridge ? createIpcTransport(bridge) : createWsTransport(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api`, token));
+  startRouter(); // the place in the URL's hash, and back/forward
   root.render(<App />);
 }

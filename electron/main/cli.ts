@@ -17,10 +17,12 @@ import { activeDockerHost, vmDockerHost } from './services/contexts';
 import type { VmInfo } from '../shared/models';
 import type { Core } from './core';
 import { VM_USAGE, vmCommand } from './vm/cli';
+import { exactHashOf, VIEWS } from '../shared/route';
 
 const USAGE = `usage: berth <command>
   start            open Berth (Electron window, or the dashboard in browser mode)
   serve [--port N] serve the dashboard in browser mode on 127.0.0.1 and print its URL
+  open <link>      open Berth at a place: berth://containers/web/stats, or its hash #/containers/web/stats
 ${VM_USAGE}
 Environment: BERTH_DOCKER_HOST / DOCKER_HOST (engine address), BERTH_HOME (data dir)`;
 
@@ -36,14 +38,15 @@ function logVmSteps(core: Core, starting: boolean): () => void {
   });
 }
 
-async function serve(port: number): Promise<void> {
+/** Browser mode; `hash` is the place to open (`berth open`): the printed URL ends with it, or the running Berth's does. */
+async function serve(port: number, hash = ''): Promise<void> {
   let dashboardUp!: (url: string) => void;
   const dashboard = new Promise<string>((r) => (dashboardUp = r));
-  const instance = await claimInstance({ onShow: async () => ({ url: await dashboard }) });
+  const instance = await claimInstance({ link: hash || undefined, onShow: async (link) => ({ url: (await dashboard) + (link ?? '') }) });
   if (!instance.first) {
     const { pid, url } = instance.reply;
     console.log(`berth: Berth is already running for ${dataDir()} (process ${pid}), so this one stops here.`);
-    console.log(url ? `Its dashboard (browser mode):\n  ${url}` : 'It is the desktop app; its window is in front now.');
+    console.log(url ? `Its dashboard (browser mode):\n  ${url}` : `It is the desktop app; its window is in front now${hash ? `, at ${hash}` : ''}.`);
     return;
   }
   const loaded = await loadSettings(paths.settings());
@@ -58,7 +61,7 @@ async function serve(port: number): Promise<void> {
   });
   dashboardUp(server.url);
   console.log(`Berth dashboard (browser mode), engine ${core.engine.getStatus().endpoint}:`);
-  console.log(`  ${server.url}`);
+  console.log(`  ${server.url}${hash}`);
   const stop = async () => {
     // As quitting the desktop app does: the VM stops cleanly first when the preference says so.
     const [prefs, vm] = await Promise.all([core.router.handle('preferences.get'), core.router.handle('vm.status')]);
@@ -77,6 +80,24 @@ async function serve(port: number): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
+/** The desktop app when it can run here, else browser mode (saying why); at the place `hash` names, if given. */
+function start(port: number, hash?: string): Promise<void> | void {
+  const shell = join(__dirname, 'electron.cjs');
+  const plan = planLaunch({
+    platform: process.platform,
+    env: process.env,
+    electronBinary: () => findElectronBinary(require.resolve),
+    shellBuilt: existsSync(shell),
+  });
+  if (plan.mode === 'electron') {
+    // The shell reads a berth:// link from its command line (and hands it to a running Berth).
+    spawn(plan.binary, [shell, ...(hash ? [`berth:///${hash.slice(2)}`] : [])], { stdio: 'inherit' }).on('exit', (code) => process.exit(code ?? 0));
+    return;
+  }
+  console.log(`berth: starting in browser mode because ${plan.reason}.`);
+  return serve(port, hash);
+}
+
 async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
   // The processes that stay up (browser mode, the VM daemon) log what nothing caught and keep going.
@@ -90,20 +111,16 @@ async function main(argv: string[]): Promise<void> {
     case 'vm':
       process.exitCode = await vmCommand(rest);
       return;
-    case 'start': {
-      const shell = join(__dirname, 'electron.cjs');
-      const plan = planLaunch({
-        platform: process.platform,
-        env: process.env,
-        electronBinary: () => findElectronBinary(require.resolve),
-        shellBuilt: existsSync(shell),
-      });
-      if (plan.mode === 'electron') {
-        spawn(plan.binary, [shell], { stdio: 'inherit' }).on('exit', (code) => process.exit(code ?? 0));
-        return;
+    case 'start':
+      return start(port);
+    case 'open': {
+      const hash = rest[0] === undefined ? undefined : exactHashOf(rest[0]);
+      if (!hash) {
+        throw new BerthError('INVALID_ARGUMENT', rest[0] === undefined ? 'berth open needs a link.' : `${rest[0]} names no place in Berth.`, {
+          hint: `Give berth://<place> or #/<place>, where a place is one of ${VIEWS.join(', ')}; containers/<name or id>[/<tab>]; or compose/<project>/logs.`,
+        });
       }
-      console.log(`berth: starting in browser mode because ${plan.reason}.`);
-      return serve(port);
+      return start(port, hash);
     }
     default:
       console.log(USAGE);

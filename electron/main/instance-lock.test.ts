@@ -29,6 +29,18 @@ describe('one Berth per data folder', () => {
     expect(readdirSync(env.BERTH_HOME).sort()).toEqual(['run']); // no lock left
   });
 
+  it('a second one hands over the place it was asked to open (a hash), and nothing that is not one', async () => {
+    const env = home();
+    const links: (string | undefined)[] = [];
+    const one = await first(claimInstance({ env, onShow: (link) => (links.push(link), { url: `http://127.0.0.1:1/?token=t${link ?? ''}` }) }));
+    expect(await claimInstance({ env, onShow: () => ({}), link: '#/containers/web/stats' })).toMatchObject({ reply: { url: 'http://127.0.0.1:1/?token=t#/containers/web/stats' } });
+    await claimInstance({ env, onShow: () => ({}), link: 'javascript:alert(1)' });
+    await claimInstance({ env, onShow: () => ({}), link: '#/a"<b>' });
+    await claimInstance({ env, onShow: () => ({}) });
+    expect(links).toEqual(['#/containers/web/stats', undefined, undefined, undefined]);
+    await one.release();
+  });
+
   it('of ten starting at once, one is first and nine hand over', async () => {
     const env = home();
     const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => claimInstance({ env, onShow: () => ({ url: `u${i}` }) })));

@@ -12,6 +12,7 @@ import { chmod, mkdir, rm } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { BerthError } from '../shared/errors';
+import { exactHashOf } from '../shared/route';
 import { withFileLock } from './data-lock';
 import { LineSplitter } from './engine/log-stream';
 import { dataDir, lockFor, paths } from './paths';
@@ -27,8 +28,10 @@ export type InstanceClaim = { first: true; release(): Promise<void> } | { first:
 
 export interface ClaimOptions {
   env?: NodeJS.ProcessEnv;
-  /** Called in the first Berth when a second one asks it to show itself. */
-  onShow: () => Omit<ShowReply, 'pid'> | Promise<Omit<ShowReply, 'pid'>>;
+  /** Called in the first Berth when a second one asks it to show itself (at `link`, a place's URL hash, when it names one). */
+  onShow: (link?: string) => Omit<ShowReply, 'pid'> | Promise<Omit<ShowReply, 'pid'>>;
+  /** The place this Berth was asked to open (`berth open`): handed to the first one if there is one. */
+  link?: string;
   /** How long a second Berth waits for the first to answer (default 10 s). */
   answerMs?: number;
 }
@@ -72,9 +75,11 @@ function answer(c: Socket, onShow: ClaimOptions['onShow']): void {
   c.on('error', () => c.destroy());
   c.setTimeout(30_000, () => c.destroy()); // a client that never asks
   void firstMessage(c).then(async (m) => {
-    if ((m as { op?: unknown } | undefined)?.op !== 'show') return c.destroy();
+    const ask = m as { op?: unknown; link?: unknown } | undefined;
+    if (ask?.op !== 'show') return c.destroy();
+    const link = typeof ask.link === 'string' && exactHashOf(ask.link) === ask.link ? ask.link : undefined; // a place's hash as route.ts writes it, nothing else
     const reply = await Promise.resolve()
-      .then(onShow)
+      .then(() => onShow(link))
       .catch(() => ({}));
     if (c.writable) c.end(JSON.stringify({ ...reply, pid: process.pid } satisfies ShowReply) + '\n');
   });
@@ -84,13 +89,13 @@ function answer(c: Socket, onShow: ClaimOptions['onShow']): void {
  * Asks the first Berth to show itself: its reply, 'silent' when it did not answer in time, or
  * 'dropped' when the connection closed without an answer (e.g. that Berth is quitting).
  */
-async function ask(c: Socket, answerMs: number): Promise<ShowReply | 'silent' | 'dropped'> {
+async function ask(c: Socket, answerMs: number, link?: string): Promise<ShowReply | 'silent' | 'dropped'> {
   let silent = false;
   c.setTimeout(answerMs, () => {
     silent = true;
     c.destroy();
   });
-  if (!c.destroyed) c.write(JSON.stringify({ op: 'show' }) + '\n');
+  if (!c.destroyed) c.write(JSON.stringify({ op: 'show', ...(link ? { link } : {}) }) + '\n');
   const reply = (await firstMessage(c)) as Partial<ShowReply> | undefined;
   c.destroy();
   if (!reply || typeof reply.pid !== 'number') return silent ? 'silent' : 'dropped';
@@ -110,7 +115,7 @@ export async function claimInstance(opts: ClaimOptions): Promise<InstanceClaim> 
     const found = await withFileLock(lockFor(paths.settings(env)), async (): Promise<{ answer: ReturnType<typeof ask> } | { claim: InstanceClaim }> => {
       const other = await reach(socket);
       // Asked at once, so a close right after connecting is seen.
-      if (other) return { answer: ask(other, opts.answerMs ?? 10_000) };
+      if (other) return { answer: ask(other, opts.answerMs ?? 10_000, opts.link) };
       await rm(socket, { force: true }); // left by a Berth that died
       return { claim: await listen(socket, opts.onShow) };
     });

@@ -8,7 +8,7 @@ import { BerthError } from '../../electron/shared/errors';
 import { api } from '../api';
 import { formatIssues } from '../../electron/shared/validation';
 import { containers, images, networks } from './resources';
-import { closeContainer, closeDialog, confirm, refusalOf, toast, useUi, type Refusal, type Toast } from './ui';
+import { closeDetail, closeDialog, confirm, refusalOf, toast, useUi, type Refusal, type Toast } from './ui';
 
 const PAST: Record<ContainerAction, string> = {
   start: 'Started',
@@ -48,6 +48,9 @@ export function reportBulk(results: BulkResult[], done: string, failed: string, 
   }
 }
 
+/** The ids a bulk call removed (none when it failed as a whole). */
+const removedOf = (results: BulkResult[] | undefined): string[] => (results ?? []).filter((r) => r.ok).map((r) => r.id);
+
 async function attempt<T>(title: string, fn: () => Promise<T>): Promise<T | undefined> {
   try {
     return await fn();
@@ -77,17 +80,18 @@ export async function removeContainers(ids: string[]): Promise<string[]> {
   const res = await attempt('Could not remove', () => api().call('containers.remove', { ids, force: answer.option }));
   if (!res) return [];
   reportBulk(res, 'Removed', 'Could not remove', 'container', names);
-  return res.filter((r) => r.ok).map((r) => r.id);
+  return removedOf(res);
 }
 
-/** Remove from the container's own page: once it is gone, back to the list (unless the user already left). */
-export async function removeOpenContainer(id: string): Promise<void> {
-  const removed = await removeContainers([id]);
-  if (removed.includes(id) && useUi.getState().detail === id) closeContainer();
+/** Remove from an item's own page: once it is gone, back to the list (unless the user already left). */
+export async function removeOpen(remove: (ids: string[]) => Promise<string[]>, id: string): Promise<void> {
+  const removed = await remove([id]);
+  if (removed.includes(id) && useUi.getState().detail === id) closeDetail();
 }
+export const removeOpenContainer = (id: string) => removeOpen(removeContainers, id);
 
 // ---- images
-export async function removeImages(ids: string[]): Promise<void> {
+export async function removeImages(ids: string[]): Promise<string[]> {
   const labels = images.label;
   const users = images.use
     .getState()
@@ -101,9 +105,10 @@ export async function removeImages(ids: string[]): Promise<void> {
     danger: true,
     option: { label: ids.length === 1 ? 'Force: even if containers use it' : 'Force: even if containers use them', initial: false },
   });
-  if (!answer.ok) return;
+  if (!answer.ok) return [];
   const res = await attempt('Could not remove', () => api().call('images.remove', { ids, force: answer.option }));
   if (res) reportBulk(res, 'Removed', 'Could not remove', 'image', labels);
+  return removedOf(res);
 }
 
 // ---- volumes
@@ -130,16 +135,17 @@ export function createVolume(args: ArgsOf<'volumes.create'>): Promise<string | R
   return submit(() => api().call('volumes.create', args), (v) => ({ title: `Created volume ${v.name}` }));
 }
 
-export async function removeVolumes(names: string[]): Promise<void> {
+export async function removeVolumes(names: string[]): Promise<string[]> {
   const answer = await confirm({
     title: `Remove ${plural(names.length, 'volume')}?`,
     body: `${sentence(names, 'volume', (n) => `${n} and all data in it will be deleted.`, (n) => `${n} and all data in them will be deleted`)} This cannot be undone.`,
     confirmLabel: 'Remove',
     danger: true,
   });
-  if (!answer.ok) return;
+  if (!answer.ok) return [];
   const res = await attempt('Could not remove', () => api().call('volumes.remove', { names }));
   if (res) reportBulk(res, 'Removed', 'Could not remove', 'volume', (name) => name);
+  return removedOf(res);
 }
 
 export async function pruneVolumes(): Promise<void> {
@@ -156,13 +162,14 @@ export function createNetwork(args: ArgsOf<'networks.create'>): Promise<string |
   return submit(() => api().call('networks.create', args), (n) => ({ title: `Created network ${n.name}`, message: n.subnets.join(', ') || undefined }));
 }
 
-export async function removeNetworks(ids: string[]): Promise<void> {
+export async function removeNetworks(ids: string[]): Promise<string[]> {
   const names = networks.label;
   const body = sentence(ids.map(names), 'network', (n) => `${n} will be deleted.`, (n) => `${n} will be deleted`);
   const answer = await confirm({ title: `Remove ${plural(ids.length, 'network')}?`, body, confirmLabel: 'Remove', danger: true });
-  if (!answer.ok) return;
+  if (!answer.ok) return [];
   const res = await attempt('Could not remove', () => api().call('networks.remove', { ids }));
   if (res) reportBulk(res, 'Removed', 'Could not remove', 'network', names);
+  return removedOf(res);
 }
 
 export function connectNetwork(network: string, container: string): Promise<Refusal | undefined> {

@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import { VM_CONTEXT, type ContextProbe, type EngineContext } from '../../electron/shared/models';
 import { api, whenConnected } from '../api';
-import { closeContainer, toast } from './ui';
+import { closeDetail, toast } from './ui';
 
 export const useContexts = create<{ contexts: EngineContext[]; error?: string; probes?: ContextProbe[]; probing?: boolean }>(() => ({ contexts: [] }));
 
@@ -32,7 +32,7 @@ export async function loadContexts(): Promise<void> {
 whenConnected((client) => {
   client.onConnection((up) => up && void loadContexts());
   client.on('contexts:changed', () => {
-    closeContainer(); // its page belongs to the engine we left
+    closeDetail(); // its page belongs to the engine we left
     void loadContexts();
   });
 });

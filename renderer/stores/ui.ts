@@ -1,7 +1,8 @@
 /** UI state: the current view, theme, toasts, the confirm prompt and which form dialog is open. */
 import { create } from 'zustand';
 import { BerthError } from '../../electron/shared/errors';
-import type { CleanupKind, ResourceKind } from '../../electron/shared/models';
+import type { CleanupKind } from '../../electron/shared/models';
+import type { ContainerTab, DetailView, View } from '../../electron/shared/route';
 
 export type Theme = 'system' | 'light' | 'dark';
 
@@ -45,20 +46,24 @@ export type DialogState =
   | { kind: 'image-tag'; id: string }
   | { kind: 'image-history'; id: string }
   | { kind: 'registries' }
+  | { kind: 'registry-browse'; server?: string }
   | { kind: 'cleanup'; what: CleanupKind }
   | { kind: 'volume-create' }
   | { kind: 'volume-import' }
+  | { kind: 'volume-clone'; name: string; size?: number }
   | { kind: 'network-create' }
   | { kind: 'network-connect'; networkId: string; networkName: string }
   | { kind: 'container-rename'; id: string; name: string }
   | { kind: 'container-commit'; id: string; name: string };
 
-export type View = ResourceKind | 'resources' | 'jobs' | 'disk' | 'terminal' | 'vm' | 'settings';
+export type { View } from '../../electron/shared/route';
 
 interface UiState {
   view: View;
-  /** The container whose detail page is open (in the containers section). */
+  /** The item of the view whose page is open (a container, image, volume or network): its id or name. */
   detail?: string;
+  /** That page's tab (none: logs). */
+  tab?: ContainerTab;
   /** The compose project whose merged logs are open (in the containers section). */
   projectLogs?: string;
   theme: Theme;
@@ -75,10 +80,14 @@ const storedTheme = (): Theme => {
 
 export const useUi = create<UiState>(() => ({ view: 'containers', theme: storedTheme(), toasts: [] }));
 
-export const setView = (view: View) => useUi.setState({ view, detail: undefined, projectLogs: undefined });
-export const openContainer = (id: string) => useUi.setState({ view: 'containers', detail: id, projectLogs: undefined });
-export const closeContainer = () => useUi.setState({ detail: undefined, projectLogs: undefined });
-export const showProjectLogs = (project: string) => useUi.setState({ view: 'containers', detail: undefined, projectLogs: project });
+// Each of these is a place with a URL (stores/router.ts keeps the address bar and history in step).
+export const setView = (view: View) => useUi.setState({ view, detail: undefined, tab: undefined, projectLogs: undefined });
+export const openContainer = (id: string, tab?: ContainerTab) => useUi.setState({ view: 'containers', detail: id, tab, projectLogs: undefined });
+export const setContainerTab = (tab: ContainerTab) => useUi.setState({ tab });
+export const openDetail = (view: Exclude<DetailView, 'containers'>, id: string) => useUi.setState({ view, detail: id, tab: undefined, projectLogs: undefined });
+/** Back from an item's page (or a project's logs) to the list of its view. */
+export const closeDetail = () => useUi.setState({ detail: undefined, tab: undefined, projectLogs: undefined });
+export const showProjectLogs = (project: string) => useUi.setState({ view: 'containers', detail: undefined, tab: undefined, projectLogs: project });
 
 /** What the page shows: "system" follows the OS preference. */
 export function resolveTheme(theme: Theme, systemPrefersDark: boolean): 'light' | 'dark' {

@@ -3,42 +3,17 @@
  * lock), and a second `berth serve` hands over to the first instead of starting a second server,
  * also after the first was killed with -9 (its lock and socket are taken over).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { buildSync } from 'esbuild';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engine } from '../support/engine';
 import { tempDir } from '../support/temp';
+import { CLI as cli, printed as until, runNode as run, URL_LINE } from '../support/node-process';
 
 const docker = engine();
-const ROOT = resolve(__dirname, '../..');
-const children = new Set<ChildProcess>();
-afterEach(() => {
-  for (const c of children) c.kill('SIGKILL');
-  children.clear();
-});
-
-/** A process of ours, killed after the test whatever happens; `out` collects its stdout. */
-function run(args: string[], env: NodeJS.ProcessEnv): ChildProcess & { out: string; exited: Promise<number | null> } {
-  const c = spawn(process.execPath, args, { env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-  children.add(c);
-  const p = Object.assign(c, { out: '', exited: new Promise<number | null>((r) => c.once('exit', (code) => (children.delete(c), r(code)))) });
-  c.stdout!.on('data', (d: Buffer) => (p.out += d.toString()));
-  c.stderr!.on('data', (d: Buffer) => (p.out += d.toString()));
-  return p;
-}
-
-const until = async (c: { out: string }, re: RegExp, ms = 20_000): Promise<RegExpMatchArray> => {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const m = c.out.match(re);
-    if (m) return m;
-    if (Date.now() > deadline) throw new Error(`no ${re} in: ${c.out}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid!;
 
 describe('two writers on one data folder', () => {
@@ -69,11 +44,9 @@ describe('two writers on one data folder', () => {
 });
 
 describe('two `berth serve` on one BERTH_HOME', () => {
-  const cli = join(ROOT, 'dist/main/cli.cjs');
   beforeAll(() => {
     if (!existsSync(cli)) throw new Error('dist/main/cli.cjs missing: run `npm run build` (npm test does)');
   });
-  const URL_LINE = /^ {2}(http:\/\/127\.0\.0\.1:\d+\/\S*)$/m;
 
   it('gives one server: the second prints the first’s URL and exits 0; after a kill -9 the next one takes over', async () => {
     const home = tempDir('serve');

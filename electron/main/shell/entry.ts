@@ -8,6 +8,8 @@ import { installProcessGuard } from '../process-guard';
 import { activeDockerHost } from '../services/contexts';
 import { loadSettings, settingsReport } from '../services/settings';
 import { HIDDEN_ARG, runShell } from './main';
+import { linkIn } from './links';
+import { hashOfPlace } from '../../shared/route';
 
 // What nothing caught is logged, and the app keeps running (instead of Electron's error dialog and exit).
 installProcessGuard();
@@ -32,7 +34,8 @@ void (async () => {
     rendererDir: join(__dirname, '../renderer'),
     preload: join(__dirname, 'preload.cjs'),
     iconDir: electron.app.isPackaged ? join(process.resourcesPath, 'icons') : join(__dirname, '../../build/icons'),
-    claimDataFolder: (onShow) => claimInstance({ onShow }),
+    // A berth:// link on the command line goes to the Berth already running, if there is one.
+    claimDataFolder: (onShow) => claimInstance({ onShow, link: hashOfPlace(linkIn(process.argv) ?? '') }),
     // Opened at login: only the tray, the VM booting behind it.
     hidden: process.argv.includes(HIDDEN_ARG) || electron.app.getLoginItemSettings().wasOpenedAtLogin,
   });

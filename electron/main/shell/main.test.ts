@@ -76,6 +76,7 @@ function fakeElectron(opts: { lock?: boolean; notifications?: boolean } = {}) {
   }
   const app = Object.assign(on(), {
     quit: vi.fn(),
+    setAsDefaultProtocolClient: vi.fn(() => true),
     setLoginItemSettings: vi.fn(),
     isPackaged: false,
     getAppPath: () => '/opt/berth-app',
@@ -165,6 +166,25 @@ describe('Electron shell (fake electron)', () => {
     f.permission.request!(null, 'media', granted);
     expect(granted).toHaveBeenCalledWith(false);
     expect(f.permission.check!()).toBe(false);
+  });
+
+  it('berth:// links open the window at their place: at start, from a second start, by open-url, from `berth open`', async () => {
+    let onShow: ((link?: string) => unknown) | undefined;
+    const { f, win } = await started(fakeCore(), { argv: ['/usr/bin/electron', '/app', 'berth://containers/web/stats'], hidden: true, claimDataFolder: async (show) => ((onShow = show), { first: true, release: async () => undefined }) });
+    expect(f.app.setAsDefaultProtocolClient).toHaveBeenCalledWith('berth', process.execPath, ['/opt/berth-app']);
+    expect(win.loaded).toBe(`${APP_URL}#/containers/web/stats`); // shown although started hidden: a link asked for it
+    f.app.emit('second-instance', {}, ['/usr/bin/electron', '/app', 'berth:///volumes']);
+    expect(win.loaded).toBe(`${APP_URL}#/volumes`);
+    const e = { preventDefault: vi.fn() };
+    f.app.emit('open-url', e, 'berth://compose/shop/logs');
+    expect([e.preventDefault.mock.calls.length, win.loaded]).toEqual([1, `${APP_URL}#/compose/shop/logs`]);
+    onShow!('#/images');
+    expect(win.loaded).toBe(`${APP_URL}#/images`);
+    // Not a place: the window comes to the front where it is.
+    for (const argv of [['x', 'https://evil.example/#/images'], ['x', '--berth'], undefined]) f.app.emit('second-instance', {}, argv);
+    f.app.emit('open-url', e, 'javascript:alert(1)');
+    expect(win.loaded).toBe(`${APP_URL}#/images`);
+    expect(f.windows).toHaveLength(1);
   });
 
   it('closing the window hides it in the tray; quitting closes for real and disposes the core', async () => {

@@ -15,7 +15,8 @@ import type { EventHub } from '../event-hub';
 import type { HealthChange, VmInfo, VmState } from '../../shared/models';
 import { healthAnnouncer } from '../../shared/health';
 import { jobEndTitle, newlyEnded, type JobReport } from '../../shared/jobs';
-import type { InstanceClaim, ShowReply } from '../instance-lock';
+import type { InstanceClaim } from '../instance-lock';
+import { handOver, linkIn, pageUrlFor, webUrl } from './links';
 import { applyLoginItem } from './login-item';
 import { osNotifier } from './notices';
 import { trayIcon, trayMenu, type TrayAction, type TrayItem, type TrayState } from './tray-menu';
@@ -74,9 +75,11 @@ export interface ShellOptions {
   iconDir: string;
   /**
    * Takes the data-folder lock beneath Electron's single-instance lock (a Berth in browser mode may
-   * hold the folder): instance-lock.ts's claimInstance. `onShow` brings this window to the front.
+   * hold the folder): instance-lock.ts's claimInstance. `onShow` brings this window to the front (at a place's hash, if given).
    */
-  claimDataFolder?: (onShow: () => { window: true }) => Promise<InstanceClaim>;
+  claimDataFolder?: (onShow: (link?: string) => { window: true }) => Promise<InstanceClaim>;
+  /** The command line (default process.argv): a `berth://` link in it opens the window at that place. */
+  argv?: readonly string[];
   /** Started at login: the tray only, no window until asked. */
   hidden?: boolean;
   /** For tests: the platform and environment the login item is made for. */
@@ -89,26 +92,6 @@ const loginCommand = (electron: ElectronModule) => (electron.app.isPackaged ? [p
 
 /** The argument the login item starts Berth with: start in the tray, without a window. */
 export const HIDDEN_ARG = '--hidden';
-
-/** The dashboard's address without its access token (or anything after the path), fit for a log. */
-const withoutToken = (url: string): string => url.replace(/[?#].*$/s, '');
-
-/** What the system browser may be asked to open: http(s) with a host and no credentials, as parsed (normalised), or undefined. */
-export function webUrl(url: string): string | undefined {
-  try {
-    const u = new URL(url);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '' && !u.username && !u.password ? u.href : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A second Berth on a data folder held by another: say where the first is, open its dashboard, quit. */
-function handOver(electron: ElectronModule, reply: ShowReply): void {
-  console.log(`berth: Berth is already running for this data folder (process ${reply.pid}); ${reply.url ? `opening its dashboard at ${withoutToken(reply.url)}` : 'its window is in front now'}.`);
-  if (reply.url && /^http:\/\/127\.0\.0\.1:\d+\//.test(reply.url)) void electron.shell.openExternal(reply.url);
-  electron.app.quit();
-}
 
 /** Electron's menu template from ours: actions become click handlers. */
 export function toTemplate(items: TrayItem[], onAction: (a: TrayAction) => void): Electron.MenuItemConstructorOptions[] {
@@ -134,8 +117,10 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
     return { quit: () => {} };
   }
 
-  const show = () => {
-    if (!win || win.isDestroyed()) win = createWindow();
+  /** Brings the window to the front, at the page `url` (a place) when given. */
+  const show = (url?: string) => {
+    if (!win || win.isDestroyed()) win = createWindow(url);
+    else if (url) void win.loadURL(url); // the same page with another hash: the renderer's router moves, no reload
     if (win.isMinimized()) win.restore();
     win.show();
     win.focus();
@@ -151,7 +136,7 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
     renderTray();
   };
 
-  function createWindow(): Electron.BrowserWindow {
+  function createWindow(url = APP_URL): Electron.BrowserWindow {
     const w = new BrowserWindow(windowOptions(opts.preload));
     const wc = w.webContents;
     // No new windows: a link to a web page (a published port) opens in the system browser, nothing else opens.
@@ -175,7 +160,7 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
       }
     });
     w.once('ready-to-show', () => w.show());
-    void w.loadURL(APP_URL);
+    void w.loadURL(url);
     return w;
   }
 
@@ -233,8 +218,15 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
     renderTray();
   };
 
-  app.on('second-instance', show);
-  app.on('activate', show);
+  // A link opened while Berth runs: a second start with it (Windows, Linux), or open-url (macOS, maybe before ready).
+  let early: string | undefined;
+  app.on('second-instance', (_e: unknown, argv?: string[]) => show(pageUrlFor(APP_URL, linkIn(argv))));
+  app.on('open-url', (e: { preventDefault(): void }, link: string) => {
+    e.preventDefault();
+    if (core) show(pageUrlFor(APP_URL, link));
+    else early = link;
+  });
+  app.on('activate', () => show());
   app.on('window-all-closed', () => {}); // stay in the tray
   let vmStoppedForQuit = false;
   app.on('before-quit', (e) => {
@@ -253,7 +245,7 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
   void app.whenReady().then(async () => {
     let claim: InstanceClaim | undefined;
     try {
-      claim = await opts.claimDataFolder?.(() => (core && show(), { window: true }));
+      claim = await opts.claimDataFolder?.((link) => (core && show(pageUrlFor(APP_URL, link)), { window: true }));
     } catch (e) {
       console.error(`berth: ${(e as Error).message}${(e as { hint?: string }).hint ? ` ${(e as { hint?: string }).hint}` : ''}`);
       return app.quit();
@@ -275,7 +267,7 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
     session.defaultSession.setPermissionCheckHandler(() => false);
     protocol.handle(SCHEME, (req) => serveRenderer(opts.rendererDir, req.url));
     tray = new Tray(nativeImage.createFromPath(join(opts.iconDir, 'tray-busy.png')));
-    tray.on('click', show);
+    tray.on('click', () => show());
     renderTray();
     void refreshRunning();
     void core.router.handle('preferences.get').then((r) => r.ok && applyPrefs(r.value as Preferences));
@@ -283,7 +275,10 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
       if (r.ok) vm = (r.value as VmInfo | undefined)?.state ?? 'stopped';
       renderTray();
     });
-    if (!opts.hidden) show();
+    const [exe, ...args] = loginCommand(electron);
+    if (!app.setAsDefaultProtocolClient?.(SCHEME, exe, args)) console.warn('berth: berth:// links could not be registered with the system.');
+    const at = pageUrlFor(APP_URL, linkIn(opts.argv ?? process.argv) ?? early);
+    if (!opts.hidden || at) show(at);
   });
 
   return {

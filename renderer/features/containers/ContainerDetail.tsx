@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Badge } from '../../components/Badge';
 import { Highlight } from '../../components/Highlight';
+import { Tabs } from '../../components/Tabs';
 import { failingWords, shortId } from '../../lib/format';
 import { StatsTab } from './StatsTab';
 import { containerAction, removeOpenContainer } from '../../stores/actions';
@@ -9,14 +10,14 @@ import { loadInspect, useInspect } from '../../stores/inspect';
 import { closeLogs, openLogs } from '../../stores/logs';
 import { LogPanel } from '../logs/LogPanel';
 import { containers } from '../../stores/resources';
-import { closeContainer, openDialog } from '../../stores/ui';
+import { closeDetail, openDialog, setContainerTab, useUi } from '../../stores/ui';
+import type { ContainerTab } from '../../../electron/shared/route';
 import { copyRunCommand, runAgain } from '../../stores/container-actions';
 import { FilesTab } from './FilesTab';
 import { HealthTab } from './HealthTab';
 import { TerminalTab } from './TerminalTab';
 
-type Tab = 'logs' | 'terminal' | 'files' | 'stats' | 'health' | 'inspect';
-const TABS: { id: Tab; label: string }[] = [
+const TABS: { id: ContainerTab; label: string }[] = [
   { id: 'logs', label: 'Logs' },
   { id: 'terminal', label: 'Terminal' },
   { id: 'files', label: 'Files' },
@@ -61,7 +62,7 @@ function InspectTab({ id, state }: { id: string; state?: string }) {
         <input type="search" className="search" placeholder="Search JSON" aria-label="Search JSON" value={query} onChange={(e) => setQuery(e.target.value)} />
         <span className="muted">{query ? `${matches} matching line${matches === 1 ? '' : 's'}` : ''}</span>
       </div>
-      <pre className="json" aria-label="Inspect JSON" ref={pre}>
+      <pre className="json" aria-label="Inspect JSON" ref={pre} tabIndex={0}>
         {json.map((l, i) => (
           <div key={i}>
             <Highlight text={l} query={query} />
@@ -72,18 +73,24 @@ function InspectTab({ id, state }: { id: string; state?: string }) {
   );
 }
 
-export function ContainerDetail({ id }: { id: string }) {
-  const c = containers.use((s) => s.items.find((x) => x.id === id));
-  const gone = containers.use((s) => s.loaded) && !c; // removed by someone else (docker rm, --rm) while open
-  const [tab, setTab] = useState<Tab>('logs');
+export function ContainerDetail({ id: asked }: { id: string }) {
+  // `asked` is the URL's: an id, a name or an id's first 12+ characters
+  const c = containers.use((s) => s.items.find((x) => x.id === asked) ?? s.items.find((x) => x.name === asked || (asked.length >= 12 && x.id.startsWith(asked))));
+  const lastId = useRef<string>(undefined);
+  if (c) lastId.current = c.id;
+  const id = lastId.current ?? asked; // kept once it is gone, so the tabs do not start again
+  const loaded = containers.use((s) => s.loaded);
+  const gone = loaded && !c && lastId.current !== undefined; // removed by someone else (docker rm, --rm) while open
+  const unknown = !lastId.current; // a link to a container this engine does not have (or the list still loading)
+  const tab = useUi((s) => s.tab) ?? 'logs';
   const lastName = useRef<string>(undefined);
   if (c) lastName.current = c.name;
-  const name = lastName.current ?? shortId(id);
+  const name = lastName.current ?? (/^[0-9a-f]{64}$/.test(id) ? shortId(id) : id);
   const running = c?.state === 'running' || c?.state === 'paused' || c?.state === 'restarting';
   return (
     <section className="view detail">
       <header className="toolbar">
-        <button onClick={closeContainer} aria-label="Back to containers">
+        <button onClick={closeDetail} aria-label="Back to containers">
           ← Containers
         </button>
         <h1>{name}</h1>
@@ -111,22 +118,30 @@ export function ContainerDetail({ id }: { id: string }) {
           <span>
             <strong>{name} no longer exists.</strong> It was removed outside this page (with <span className="mono">docker rm</span>, or by <span className="mono">--rm</span> when it exited). The log lines already shown stay until you leave.
           </span>
-          <button onClick={closeContainer}>Back to containers</button>
+          <button onClick={closeDetail}>Back to containers</button>
         </div>
       )}
-      <div className="tabs" role="tablist">
-        {TABS.map((t) => (
-          <button key={t.id} role="tab" aria-selected={tab === t.id} onClick={() => setTab(t.id)}>
-            {t.label}
-          </button>
-        ))}
-      </div>
-      {tab === 'logs' && <LogsTab id={id} name={name} />}
-      {tab === 'terminal' && <TerminalTab id={id} running={c?.state === 'running'} />}
-      {tab === 'files' && <FilesTab id={id} name={name} />}
-      {tab === 'stats' && <StatsTab id={id} running={c?.state === 'running'} />}
-      {tab === 'health' && <HealthTab id={id} />}
-      {tab === 'inspect' && <InspectTab id={id} state={c?.state} />}
+      {unknown && loaded && (
+        <div className="banner banner-info" role="status">
+          <span>
+            <strong>No container {asked} on this engine.</strong> The link names a container that does not exist here (removed, or on another engine).
+          </span>
+          <button onClick={closeDetail}>Back to containers</button>
+        </div>
+      )}
+      {unknown && !loaded && <p className="muted">Loading…</p>}
+      {!unknown && (
+        <>
+          <Tabs tabs={TABS} selected={tab} onSelect={setContainerTab} label={`Container ${name}`}>
+            {tab === 'logs' && <LogsTab id={id} name={name} />}
+            {tab === 'terminal' && <TerminalTab id={id} running={c?.state === 'running'} />}
+            {tab === 'files' && <FilesTab id={id} name={name} />}
+            {tab === 'stats' && <StatsTab id={id} running={c?.state === 'running'} />}
+            {tab === 'health' && <HealthTab id={id} />}
+            {tab === 'inspect' && <InspectTab id={id} state={c?.state} />}
+          </Tabs>
+        </>
+      )}
     </section>
   );
 }

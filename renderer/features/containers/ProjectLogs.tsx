@@ -2,7 +2,7 @@
 import { useEffect } from 'react';
 import { sourceColour } from '../../lib/log-sources';
 import { closeLogs, openProjectLogs, useLogs } from '../../stores/logs';
-import { closeContainer } from '../../stores/ui';
+import { closeDetail } from '../../stores/ui';
 import { LogPanel } from '../logs/LogPanel';
 
 export function ProjectLogs({ project }: { project: string }) {
@@ -14,7 +14,7 @@ export function ProjectLogs({ project }: { project: string }) {
   return (
     <section className="view detail">
       <header className="toolbar">
-        <button onClick={closeContainer} aria-label="Back to containers">
+        <button onClick={closeDetail} aria-label="Back to containers">
           ← Containers
         </button>
         <h1>{project}</h1>
