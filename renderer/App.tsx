@@ -18,6 +18,9 @@ import { RunDialog } from './features/containers/RunDialog';
 import { ImagesView } from './features/images/ImagesView';
 import { ConnectDialog, CreateNetworkDialog, NetworksView } from './features/networks/NetworksView';
 import { CreateVolumeDialog, ImportVolumeDialog, VolumesView } from './features/volumes/VolumesView';
+import { CloneVolumeDialog, VolumeDetail } from './features/volumes/VolumeDetail';
+import { ImageDetail } from './features/images/ImageDetail';
+import { NetworkDetail } from './features/networks/NetworkDetail';
 import { useEngine } from './stores/engine';
 import { EngineBanner } from './features/engine/EngineBanner';
 import { containers, images, networks, volumes } from './stores/resources';
@@ -51,6 +54,14 @@ const VIEWS: Record<View, (p: { stale: boolean }) => ReactNode> = {
   terminal: HostTerminalView,
   vm: VmView,
   settings: SettingsView,
+};
+
+/** The pages of one item, by view. */
+const DETAILS: Partial<Record<View, (p: { id: string }) => ReactNode>> = {
+  containers: ContainerDetail,
+  images: ImageDetail,
+  volumes: ({ id }) => <VolumeDetail name={id} />,
+  networks: NetworkDetail,
 };
 
 function Count({ of }: { of: () => number | string }) {
@@ -108,6 +119,7 @@ export function App() {
     return () => dark.removeEventListener('change', apply);
   }, [theme]);
   const View = VIEWS[view];
+  const Detail = detail ? DETAILS[view] : undefined;
   return (
     <div className="app">
       <nav className="sidebar" aria-label="Sections">
@@ -131,7 +143,7 @@ export function App() {
       </nav>
       <main>
         <EngineBanner />
-        {detail ? <ContainerDetail id={detail} /> : projectLogs ? <ProjectLogs project={projectLogs} /> : <View stale={!engineUp} />}
+        {Detail && detail ? <Detail key={detail} id={detail} /> : projectLogs ? <ProjectLogs project={projectLogs} /> : <View stale={!engineUp} />}
       </main>
       {dialog?.kind === 'run' && <RunDialog />}
       {dialog?.kind === 'compose-up' && <ComposeUpDialog />}
@@ -142,6 +154,7 @@ export function App() {
       {dialog?.kind === 'cleanup' && <CleanupDialog what={dialog.what} />}
       {dialog?.kind === 'volume-create' && <CreateVolumeDialog />}
       {dialog?.kind === 'volume-import' && <ImportVolumeDialog />}
+      {dialog?.kind === 'volume-clone' && <CloneVolumeDialog name={dialog.name} size={dialog.size} />}
       {dialog?.kind === 'network-create' && <CreateNetworkDialog />}
       {dialog?.kind === 'network-connect' && <ConnectDialog networkId={dialog.networkId} networkName={dialog.networkName} />}
       {dialog?.kind === 'container-rename' && <RenameDialog id={dialog.id} name={dialog.name} />}

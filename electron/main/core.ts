@@ -88,6 +88,7 @@ function connect(dockerHost: string, hub: EventHub, opts: CoreOptions, logins: R
   const engine = new EngineConnection(local, hub, { ...opts.engine, display: formatEndpoint(endpoint), failureReason: () => tunnel?.lastError, holdRetries });
   const docker = engine.docker;
   const imageTransfer = new ImageTransferService(docker, logins);
+  const files = new FilesService(docker);
   const services = {
     engine,
     containers: new ContainersService(docker),
@@ -102,9 +103,9 @@ function connect(dockerHost: string, hub: EventHub, opts: CoreOptions, logins: R
     run: new RunService(docker, endpoint.kind === 'unix', (ref) => imageTransfer.pullQuietly(ref)),
     ports: new PortsService(docker, endpoint, tunnel && ((host, port) => tunnel.forwardPort(host, port))),
     exec: new ExecService(docker),
-    files: new FilesService(docker),
+    files,
     composeLogs: new ComposeLogsService(docker, hub),
-    volumeTransfer: new VolumeTransferService(docker),
+    volumeTransfer: new VolumeTransferService(docker, files),
     compose: new ComposeService(docker, { dockerHost: formatEndpoint(local) }),
     hostShell: new HostShellService(formatEndpoint(local), spawnPty),
   };

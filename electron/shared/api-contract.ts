@@ -21,6 +21,9 @@ import type {
   ContextProbe,
   EngineContext,
   HistoryLayer,
+  ImageDetail,
+  NetworkDetail,
+  VolumeDetail,
   LayerProgress,
   RegistryLogin,
   EngineStatus,
@@ -240,6 +243,8 @@ export const requests = {
   'images.tag': request<void>()(z.object({ id: imageRef, tag: reference }).strict()),
   /** The layers, newest first, with the instruction that made each. */
   'images.history': request<HistoryLayer[]>()(z.object({ id: imageRef }).strict()),
+  /** Everything the image's page shows, in one answer. */
+  'images.detail': request<ImageDetail>()(z.object({ id: imageRef }).strict()),
 
   /** Registries Berth keeps a login for (never the password). */
   'registries.list': request<RegistryLogin[]>()(none),
@@ -265,6 +270,9 @@ export const requests = {
 
   'volumes.list': request<VolumeSummary[]>()(none),
   'volumes.inspect': request<unknown>()(z.object({ name: ref }).strict()),
+  'volumes.detail': request<VolumeDetail>()(z.object({ name: ref }).strict()),
+  /** The first level of a folder in the volume (paths from its top), read through a throwaway helper container. */
+  'volumes.files.list': request<FolderListing>()(z.object({ name: ref, path: containerPath }).strict()),
   'volumes.create': request<VolumeSummary>()(
     z.object({ name: resourceName.min(2).optional(), driver: z.string().min(1).max(64).default('local'), labels: labels.default({}) }).strict(),
   ),
@@ -273,6 +281,7 @@ export const requests = {
 
   'networks.list': request<NetworkSummary[]>()(none),
   'networks.inspect': request<unknown>()(z.object({ id: ref }).strict()),
+  'networks.detail': request<NetworkDetail>()(z.object({ id: ref }).strict()),
   'networks.create': request<NetworkSummary>()(
     z
       .object({
@@ -376,6 +385,10 @@ export const streams = {
   'compose.down': stream<string>()(z.object({ project: projectName, removeVolumes: z.boolean().default(false) }).strict()),
   /** A volume's files as a tar (paths from the volume's top), in pieces of bytes. */
   'volumes.export': stream<Uint8Array>()(z.object({ name: ref }).strict()),
+  /** A file or folder of a volume as a tar. */
+  'volumes.files.download': stream<Uint8Array>()(z.object({ name: ref, path: containerPath }).strict()),
+  /** Copies a volume's files into a new volume, with progress in bytes; a failed or cancelled clone leaves no new volume. */
+  'volumes.clone': stream<TransferProgress>()(z.object({ name: ref, to: resourceName }).strict()),
   /** Fills a new (or empty) volume from a tar the client sends in pieces, acknowledged like an upload; a failed or cancelled one leaves no new volume. */
   'volumes.import': stream<TransferProgress>()(z.object({ name: resourceName, size: z.number().int().min(1).max(2 ** 40) }).strict(), uploadPiece),
   /** Pulls an image (":latest" when no tag), per-layer progress as it goes. */

@@ -3,7 +3,7 @@
  * notifications all say them: the kinds, the words, and what the renderer reports to the main
  * process (a running job's share done, an ended one's result). Pure: no node or DOM.
  */
-export const JOB_KINDS = ['pull', 'push', 'build', 'load', 'save', 'compose-up', 'compose-down', 'download', 'upload', 'export', 'volume-export', 'volume-import'] as const;
+export const JOB_KINDS = ['pull', 'push', 'build', 'load', 'save', 'compose-up', 'compose-down', 'download', 'upload', 'export', 'volume-export', 'volume-import', 'volume-clone'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 export const JOB_STATUSES = ['running', 'done', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -35,6 +35,7 @@ const DOING: Record<JobKind, string> = {
   export: 'Exporting',
   'volume-export': 'Exporting the volume',
   'volume-import': 'Importing into the volume',
+  'volume-clone': 'Cloning the volume',
 };
 const DONE: Record<JobKind, string> = {
   pull: 'Pulled',
@@ -49,6 +50,7 @@ const DONE: Record<JobKind, string> = {
   export: 'Exported',
   'volume-export': 'Exported the volume',
   'volume-import': 'Imported into the volume',
+  'volume-clone': 'Cloned the volume',
 };
 const NOUN: Record<JobKind, string> = {
   pull: 'pull',
@@ -63,6 +65,7 @@ const NOUN: Record<JobKind, string> = {
   export: 'export',
   'volume-export': 'export',
   'volume-import': 'import',
+  'volume-clone': 'clone',
 };
 
 /** "Pulling busybox", for a running job. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { importProblem } from './volume-import';
+import { importProblem, nameProblem } from './volume-import';
 
 const tar = { name: 'data.tar', size: 10_240 };
 
@@ -14,5 +14,14 @@ describe('importProblem', () => {
 
   it('takes a right form', () => {
     expect(importProblem(' my-data_1.x ', tar)).toBeUndefined();
+  });
+});
+
+describe('nameProblem', () => {
+  it('refuses a name the engine already has, and a bad one, before anything is sent', () => {
+    expect(nameProblem('pg-data', ['pg-data', 'other'])).toBe('A volume named pg-data already exists: choose another name.');
+    expect(nameProblem(' pg-data ', ['pg-data'])).toBe('A volume named pg-data already exists: choose another name.');
+    expect(nameProblem('a b', [])).toMatch(/must start with a letter or digit/);
+    expect(nameProblem('pg-data-copy', ['pg-data'])).toBeUndefined();
   });
 });

@@ -6,6 +6,7 @@
 import { create } from 'zustand';
 import type { FolderListing } from '../../electron/shared/models';
 import { api } from '../api';
+import type { StreamCallbacks } from '../api/client';
 import { receiveBlob, sendBlob } from '../api/transfers';
 import { saveBlob } from '../lib/save-blob';
 import { endJob, progressJob, startJob, type JobKind } from './jobs';
@@ -21,6 +22,21 @@ export interface Transfer {
   status: 'running' | 'done' | 'failed' | 'cancelled';
   error?: string;
 }
+
+/**
+ * Whose files are shown: a container's id, or `volume:<name>` for a volume's (read through a helper
+ * container; no container id or volume name holds a colon).
+ */
+export const volumeFiles = (name: string) => `volume:${name}`;
+const volumeOf = (id: string) => (id.startsWith('volume:') ? id.slice('volume:'.length) : undefined);
+const listFolder = (id: string, path: string) => {
+  const name = volumeOf(id);
+  return name ? api().call('volumes.files.list', { name, path }) : api().call('containers.files.list', { id, path });
+};
+const downloadStream = (id: string, path: string, on: StreamCallbacks<Uint8Array>) => {
+  const name = volumeOf(id);
+  return name ? api().stream('volumes.files.download', { name, path }, on) : api().stream('containers.files.download', { id, path }, on);
+};
 
 export interface FilesState {
   id?: string;
@@ -41,7 +57,7 @@ export async function openFolder(id: string, path: string): Promise<void> {
   const sameContainer = useFiles.getState().id === id;
   useFiles.setState({ id, path, loading: true, error: undefined, ...(sameContainer ? {} : { listing: undefined }) });
   try {
-    const listing = await api().call('containers.files.list', { id, path });
+    const listing = await listFolder(id, path);
     if (mine === seq) useFiles.setState({ listing, path: listing.path, loading: false });
   } catch (e) {
     if (mine === seq) useFiles.setState({ error: (e as Error).message, loading: false });
@@ -99,7 +115,7 @@ export function cancelTransfer(key: number): void {
 
 /** Downloads a file or folder as `<name>.tar`; `save` hands the finished Blob to the browser. */
 export async function downloadPath(id: string, path: string, save: (blob: Blob, name: string) => void = saveBlob): Promise<void> {
-  const t = receiveBlob((on) => api().stream('containers.files.download', { id, path }, on), 'application/x-tar', (bytes) => updateTransfer(key, { bytes }));
+  const t = receiveBlob((on) => downloadStream(id, path, on), 'application/x-tar', (bytes) => updateTransfer(key, { bytes }));
   const key = addTransfer({ kind: 'download', label: path }, t.cancel, { kind: 'download', args: { id, path }, again: () => downloadPath(id, path, save) });
   try {
     const blob = await t.done;

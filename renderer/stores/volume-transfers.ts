@@ -40,3 +40,17 @@ export async function importVolume(file: Blob, name: string): Promise<boolean> {
     return false;
   }
 }
+
+/** Copies the volume `name` into a new volume `to`, with the bytes copied so far; the total is its `system df` size when known. Resolves true when done. */
+export function cloneVolume(name: string, to: string, total?: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const h = api().stream('volumes.clone', { name, to }, {
+      onData: ({ bytes }) => progressJob(id, { bytes, ...(total ? { total, fraction: Math.min(1, bytes / total) } : {}) }),
+      onEnd: (error) => {
+        endJob(id, error ? { error } : {});
+        resolve(!error);
+      },
+    });
+    const id = startJob('volume-clone', `${name} to ${to}`, { name, to }, { cancel: () => (h.cancel(), endJob(id, { cancelled: true }), resolve(false)), retry: () => void cloneVolume(name, to, total) });
+  });
+}

@@ -2,7 +2,8 @@ import type Dockerode from 'dockerode';
 import type { BulkResult } from '../../shared/api-contract';
 import { BerthError } from '../../shared/errors';
 import { parseReference, repository } from '../../shared/image-ref';
-import type { HistoryLayer, ImageSummary } from '../../shared/models';
+import type { HistoryLayer, ImageDetail, ImageSummary } from '../../shared/models';
+import { toContainerSummary } from './containers';
 import { registryError } from '../engine/json-stream';
 import { normaliseServer, type RegistryLogins } from './registry-logins';
 import { bulk } from './bulk';
@@ -37,6 +38,31 @@ export class ImagesService {
     return this.docker.getImage(id).inspect();
   }
 
+  /** The page: config, layers and the containers made from it (stopped ones too), in one answer. */
+  async detail(id: string): Promise<ImageDetail> {
+    const info = await this.docker.getImage(id).inspect();
+    const [layers, containers] = await Promise.all([this.history(info.Id), this.docker.listContainers({ all: true })]);
+    const users = containers.filter((c) => c.ImageID === info.Id).map(toContainerSummary);
+    const c = info.Config ?? ({} as Partial<Dockerode.ImageInspectInfo['Config']>);
+    const summary = toImageSummary({ Id: info.Id, RepoTags: info.RepoTags, RepoDigests: info.RepoDigests, Size: info.Size, Created: Date.parse(info.Created) / 1000 } as Dockerode.ImageInfo, new Map([[info.Id, users.length]]));
+    return {
+      ...summary,
+      architecture: info.Architecture,
+      os: info.Os,
+      config: {
+        entrypoint: asList(c.Entrypoint),
+        cmd: asList(c.Cmd),
+        env: c.Env ?? [],
+        exposedPorts: Object.keys(c.ExposedPorts ?? {}),
+        labels: c.Labels ?? {},
+        workingDir: c.WorkingDir ?? '',
+        user: c.User ?? '',
+      },
+      layers,
+      usedBy: users.map((u) => ({ id: u.id, name: u.name, state: u.state })),
+    };
+  }
+
   remove(ids: string[], force: boolean): Promise<BulkResult[]> {
     return bulk(ids, (id) => this.docker.getImage(id).remove({ force }));
   }
@@ -59,6 +85,9 @@ export class ImagesService {
     }));
   }
 }
+
+/** Entrypoint and Cmd are a list, a shell string (old images) or null. */
+const asList = (v: string | string[] | null | undefined): string[] => (v == null ? [] : Array.isArray(v) ? v : [v]);
 
 /**
  * The Dockerfile line behind a history entry. The classic builder writes "/bin/sh -c #(nop) "

@@ -12,17 +12,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { BerthError } from '../../shared/errors';
-import type { TransferProgress } from '../../shared/models';
+import type { FolderListing, TransferProgress } from '../../shared/models';
 import type { StreamSink } from '../api/router';
 import { checkTarFile } from '../engine/tar-check';
 import { receiveToFile, sendFile, withStream } from './transfer';
+import { normalisePath, type FilesService } from './files';
 
 /** The label on helper containers (a crash can leave one: it holds no data and may be removed). */
 export const HELPER_LABEL = 'berth.helper';
 const MOUNT = '/berth-volume';
+/** How often a clone says how far it is. */
+const PROGRESS_EVERY = 1 << 20;
 
 export class VolumeTransferService {
-  constructor(private docker: Dockerode) {}
+  constructor(
+    private docker: Dockerode,
+    private files: FilesService,
+  ) {}
 
   /** The smallest image the engine has: the helper only needs to exist, not to run. */
   private async helperImage(): Promise<string> {
@@ -32,6 +38,7 @@ export class VolumeTransferService {
     return smallest.Id;
   }
 
+  /** Runs `fn` on a helper that mounts the volume at MOUNT, removed after. */
   private async withHelper<T>(volume: string, fn: (c: Dockerode.Container) => Promise<T>): Promise<T> {
     const helper = await this.docker.createContainer({
       name: `berth-volume-${randomBytes(4).toString('hex')}`,
@@ -61,6 +68,71 @@ export class VolumeTransferService {
       const stream = (await c.getArchive({ path: `${MOUNT}/.` })) as unknown as Readable;
       await withStream(stream, sink.signal, () => sendFile(stream, sink));
     });
+  }
+
+  /** The first level of a folder in the volume, `path` from its top. */
+  async list(name: string, rawPath: string): Promise<FolderListing> {
+    const path = normalisePath(rawPath);
+    await this.mustExist(name);
+    const listing = await this.withHelper(name, (c) => this.files.list(c.id, path === '/' ? MOUNT : `${MOUNT}${path}`)).catch((e: unknown) => {
+      if (e instanceof BerthError) e.message = e.message.replaceAll(MOUNT, '') || '/'; // "No folder /berth-volume/x" names the volume's /x
+      throw e;
+    });
+    return { ...listing, path };
+  }
+
+  /** A file or folder of the volume as a tar. */
+  async download(name: string, rawPath: string, sink: StreamSink<Uint8Array>): Promise<void> {
+    const path = normalisePath(rawPath);
+    await this.mustExist(name);
+    if (sink.signal.aborted) return;
+    await this.withHelper(name, (c) => this.files.download(c.id, path === '/' ? `${MOUNT}/.` : `${MOUNT}${path}`, sink));
+  }
+
+  /**
+   * Copies every file of `name` into a new volume `to` (the default driver, the source's labels),
+   * streamed from a helper on the source into a helper on the copy; progress in bytes of the stream. A failed or cancelled clone removes the new volume; the helper always goes.
+   */
+  async clone(name: string, to: string, sink: StreamSink<TransferProgress>): Promise<void> {
+    const { signal } = sink;
+    const source = (await this.docker.getVolume(name).inspect()) as Dockerode.VolumeInspectInfo;
+    const taken = await this.docker
+      .getVolume(to)
+      .inspect()
+      .then(() => true, (e: { statusCode?: number }) => (e.statusCode === 404 ? false : Promise.reject(e)));
+    if (taken) throw new BerthError('CONFLICT', `A volume named "${to}" already exists: a clone goes into a new volume.`, { hint: 'Choose another name.' });
+    if (signal.aborted) return;
+    await this.docker.createVolume({ Name: to, Labels: source.Labels ?? {} });
+    let done = false;
+    let tar: Readable | undefined;
+    const stop = () => tar?.destroy(); // the engine's request ends only when its body does
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      // Two helpers: the engine will not read from and write to one container's files at once.
+      await this.withHelper(name, (from) =>
+        this.withHelper(to, async (into) => {
+          if (signal.aborted) return;
+          tar = (await from.getArchive({ path: `${MOUNT}/.` })) as unknown as Readable;
+          let bytes = 0;
+          let said = 0;
+          tar.on('data', (d: Buffer) => {
+            bytes += d.length;
+            if (bytes - said < PROGRESS_EVERY) return;
+            said = bytes;
+            void sink.write({ bytes }).catch(() => undefined);
+          });
+          await into.putArchive(tar, { path: MOUNT, abortSignal: signal });
+          if (!signal.aborted) await sink.write({ bytes });
+        }),
+      );
+      done = !signal.aborted;
+    } catch (e) {
+      if (!signal.aborted) throw e; // a cancel is not an error
+    } finally {
+      signal.removeEventListener('abort', stop);
+      tar?.destroy();
+      if (!done) await this.docker.getVolume(to).remove({ force: true }).catch(() => undefined); // nothing half-made
+    }
   }
 
   /** Whether the volume holds anything: the archive of its top has an entry after the top itself. */

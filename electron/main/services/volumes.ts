@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode';
 import type { BulkResult } from '../../shared/api-contract';
-import type { PruneReport, VolumeSummary } from '../../shared/models';
+import type { PruneReport, VolumeDetail, VolumeSummary } from '../../shared/models';
 import { bulk } from './bulk';
 
 interface EngineVolume {
@@ -58,6 +58,14 @@ export class VolumesService {
 
   inspect(name: string): Promise<unknown> {
     return this.docker.getVolume(name).inspect();
+  }
+
+  /** The page: the summary, its options and its size as `system df` counts it (-1 when the engine does not say). */
+  async detail(name: string): Promise<VolumeDetail> {
+    const v = (await this.docker.getVolume(name).inspect()) as EngineVolume & { Scope?: string; Options?: Record<string, string> | null };
+    const [containers, df] = await Promise.all([this.docker.listContainers({ all: true, filters: { volume: [name] } }), this.docker.df() as Promise<{ Volumes?: { Name: string; UsageData?: { Size?: number } | null }[] | null }>]);
+    const size = df.Volumes?.find((d) => d.Name === name)?.UsageData?.Size;
+    return { ...toVolumeSummary(v, volumeUsage(containers)), scope: v.Scope ?? 'local', options: v.Options ?? {}, size: typeof size === 'number' && size >= 0 ? size : -1 };
   }
 
   async create(opts: { name?: string; driver: string; labels: Record<string, string> }): Promise<VolumeSummary> {

@@ -148,6 +148,40 @@ export interface BuildEvent {
   imageId?: string;
 }
 
+/** An image's page: what `docker image inspect` and `docker history` say, and who uses it. */
+export interface ImageDetail extends ImageSummary {
+  architecture: string;
+  os: string;
+  config: {
+    entrypoint: string[];
+    cmd: string[];
+    env: string[];
+    exposedPorts: string[]; // "80/tcp"
+    labels: Record<string, string>;
+    workingDir: string;
+    user: string;
+  };
+  layers: HistoryLayer[];
+  usedBy: { id: string; name: string; state: ContainerState }[];
+}
+
+/** A volume's page: the summary with its size (from `system df`; -1 when the engine did not say) and options. */
+export interface VolumeDetail extends VolumeSummary {
+  scope: string;
+  options: Record<string, string>;
+  size: number;
+}
+
+/** A network's page: the summary with its addressing and the members' addresses and aliases. */
+export interface NetworkDetail extends NetworkSummary {
+  ipam: { subnet: string; gateway?: string; ipRange?: string }[];
+  ipv6: boolean;
+  attachable: boolean;
+  labels: Record<string, string>;
+  options: Record<string, string>;
+  members: { id: string; name: string; ipv4?: string; ipv6?: string; mac?: string; aliases: string[] }[];
+}
+
 /** One layer of an image's history, newest first (as `docker history`). */
 export interface HistoryLayer {
   id: string; // "<missing>" for layers built elsewhere

@@ -41,7 +41,8 @@ function TransferRow({ t }: { t: Transfer }) {
   );
 }
 
-export function FilesTab({ id, name }: { id: string; name: string }) {
+/** A container's files (`id` its id), or a volume's, read-only (`id` from volumeFiles(name)). */
+export function FilesTab({ id, name, readOnly = false }: { id: string; name: string; readOnly?: boolean }) {
   const s = useFiles(useShallow((st) => ({ ...st })));
   const [typed, setTyped] = useState(s.path);
   const [dragging, setDragging] = useState(false);
@@ -57,11 +58,12 @@ export function FilesTab({ id, name }: { id: string; name: string }) {
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setDragging(false);
+    if (readOnly) return;
     void uploadFiles([...e.dataTransfer.files]);
   };
   const entries = s.listing?.entries ?? [];
   return (
-    <div className={`files-tab${dragging ? ' dragging' : ''}`} onDragOver={(e) => (e.preventDefault(), setDragging(true))} onDragLeave={() => setDragging(false)} onDrop={onDrop}>
+    <div className={`files-tab${dragging ? ' dragging' : ''}`} onDragOver={(e) => (e.preventDefault(), setDragging(!readOnly))} onDragLeave={() => setDragging(false)} onDrop={onDrop}>
       <div className="log-toolbar">
         <button onClick={() => go(parentOf(s.path))} disabled={s.path === '/'} aria-label="Parent folder">
           ↑
@@ -77,24 +79,28 @@ export function FilesTab({ id, name }: { id: string; name: string }) {
         </form>
         <button onClick={() => void refreshFolder()}>Refresh</button>
         <span className="toolbar-actions">
-          <label className="button-like">
-            Upload files…
-            <input
-              type="file"
-              multiple
-              hidden
-              aria-label="Upload files"
-              onChange={(e) => {
-                const files = [...(e.target.files ?? [])];
-                e.target.value = '';
-                void uploadFiles(files);
-              }}
-            />
-          </label>
+          {!readOnly && (
+            <label className="button-like">
+              Upload files…
+              <input
+                type="file"
+                multiple
+                hidden
+                aria-label="Upload files"
+                onChange={(e) => {
+                  const files = [...(e.target.files ?? [])];
+                  e.target.value = '';
+                  void uploadFiles(files);
+                }}
+              />
+            </label>
+          )}
           <button onClick={() => void downloadPath(id, s.path)}>Download folder</button>
-          <button onClick={() => void exportFilesystem(id, name)} title="docker export: every file but those in volumes, as one tar">
-            Export filesystem
-          </button>
+          {!readOnly && (
+            <button onClick={() => void exportFilesystem(id, name)} title="docker export: every file but those in volumes, as one tar">
+              Export filesystem
+            </button>
+          )}
         </span>
       </div>
       {s.error && <p className="list-error">{s.error}</p>}
@@ -140,10 +146,12 @@ export function FilesTab({ id, name }: { id: string; name: string }) {
             ))}
           </tbody>
         </table>
-        {s.listing && !entries.length && <div className="empty">This folder is empty. Drop files here to upload them.</div>}
+        {s.listing && !entries.length && <div className="empty">This folder is empty.{readOnly ? '' : ' Drop files here to upload them.'}</div>}
       </div>
       <p className="muted small">
-        {s.listing?.via === 'archive'
+        {readOnly
+          ? 'Read through a throwaway helper container that mounts the volume (removed after each read). Downloads are tar archives.'
+          : s.listing?.via === 'archive'
           ? 'Read through the engine’s archive API (the container is stopped or has no shell).'
           : 'Drop files anywhere here to upload them into this folder. Downloads are tar archives.'}
       </p>

@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Dialog } from '../../components/Dialog';
-import { formatBytes, relativeTime, shortId } from '../../lib/format';
+import { formatBytes, shortId } from '../../lib/format';
 import { totals } from '../../lib/progress';
 import {
   buildImage,
@@ -25,6 +25,7 @@ import {
 } from '../../stores/image-jobs';
 import { images } from '../../stores/resources';
 import { closeDialog } from '../../stores/ui';
+import { LayersTable } from './LayersTable';
 import { useSubmit } from '../use-submit';
 
 const TITLES: Record<JobKind, string> = { pull: 'Pull image', push: 'Push image', build: 'Build image', load: 'Load images', save: 'Save image' };
@@ -70,7 +71,7 @@ function Progress() {
         </div>
       )}
       {job.output.length > 0 && (
-        <pre className="compose-output" aria-label="Build output" ref={pre}>
+        <pre className="compose-output" aria-label="Build output" ref={pre} tabIndex={0}>
           {job.output.join('\n')}
         </pre>
       )}
@@ -210,28 +211,7 @@ export function HistoryDialog({ id }: { id: string }) {
     <Dialog title={`History of ${images.label(id)}`} onClose={closeDialog} wide>
       {error && <p className="form-error">{error}</p>}
       {!layers && !error && <p className="muted">Loading…</p>}
-      {layers && (
-        <div className="table-wrap">
-          <table aria-label="Layers">
-            <thead>
-              <tr>
-                <th>Instruction</th>
-                <th className="num">Size</th>
-                <th>Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {layers.map((l, i) => (
-                <tr key={i}>
-                  <td className="mono instruction">{l.createdBy || <span className="muted">(none)</span>}</td>
-                  <td className="num">{formatBytes(l.size)}</td>
-                  <td className="nowrap">{relativeTime(l.created)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      {layers && <LayersTable layers={layers} />}
     </Dialog>
   );
 }

@@ -7,7 +7,8 @@ import { images } from '../../stores/resources';
 import { openRunDialog } from '../../stores/run-form';
 import { ResourceList } from '../ResourceList';
 import { RunningJob } from './RunningJob';
-import { openDialog } from '../../stores/ui';
+import { openDetail, openDialog } from '../../stores/ui';
+import { imagePlace } from './ImageDetail';
 
 const columns: Column<ImageSummary>[] = [
   {
@@ -16,7 +17,9 @@ const columns: Column<ImageSummary>[] = [
     sortKey: 'tag',
     render: (i) => (
       <div className="name-cell">
-        {i.tags.length ? i.tags.map((t) => <strong key={t}>{t}</strong>) : <Badge label="dangling" />}
+        <button className="link" onClick={() => openDetail('images', imagePlace(i.id))} title="Config, layers and users" aria-label={`Open ${i.tags[0] ?? shortId(i.id)}`}>
+          {i.tags.length ? i.tags.map((t) => <strong key={t}>{t}</strong>) : <Badge label="dangling" />}
+        </button>
         <span className="muted mono">{shortId(i.id)}</span>
       </div>
     ),

@@ -7,7 +7,7 @@ import { relativeTime, shortId } from '../../lib/format';
 import { connectNetwork, createNetwork, disconnectNetwork, pruneNetworks, removeNetworks } from '../../stores/actions';
 import { containers, networks } from '../../stores/resources';
 import { ResourceList } from '../ResourceList';
-import { closeDialog, openDialog } from '../../stores/ui';
+import { closeDialog, openDetail, openDialog } from '../../stores/ui';
 import { useSubmit } from '../use-submit';
 
 const columns: Column<NetworkSummary>[] = [
@@ -17,7 +17,9 @@ const columns: Column<NetworkSummary>[] = [
     sortKey: 'name',
     render: (n) => (
       <div className="name-cell">
-        <strong>{n.name}</strong>
+        <button className="link" onClick={() => openDetail('networks', n.id)} title="Addresses and members">
+          <strong>{n.name}</strong>
+        </button>
         <span className="muted mono">
           {shortId(n.id)}
           {n.builtin ? ' · built-in' : ''}

@@ -7,13 +7,22 @@ import { relativeTime } from '../../lib/format';
 import { createVolume, pruneVolumes, removeVolumes } from '../../stores/actions';
 import { volumes } from '../../stores/resources';
 import { ResourceList } from '../ResourceList';
-import { closeDialog, openDialog } from '../../stores/ui';
+import { closeDialog, openDetail, openDialog } from '../../stores/ui';
 import { useSubmit } from '../use-submit';
 import { importProblem } from '../../lib/volume-import';
 import { exportVolume, importVolume } from '../../stores/volume-transfers';
 
 const columns: Column<VolumeSummary>[] = [
-  { id: 'name', title: 'Name', sortKey: 'name', render: (v) => <strong className="mono">{v.name}</strong> },
+  {
+    id: 'name',
+    title: 'Name',
+    sortKey: 'name',
+    render: (v) => (
+      <button className="link" onClick={() => openDetail('volumes', v.name)} title="Files, size and users">
+        <strong className="mono">{v.name}</strong>
+      </button>
+    ),
+  },
   { id: 'driver', title: 'Driver', sortKey: 'driver', render: (v) => v.driver },
   {
     id: 'inUse',

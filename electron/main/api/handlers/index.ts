@@ -85,6 +85,7 @@ export function createHandlers(s: Services): Handlers {
     'images.remove': ({ ids, force }) => s.images.remove(ids, force),
     'images.tag': ({ id, tag }) => s.images.tag(id, tag),
     'images.history': ({ id }) => s.images.history(id),
+    'images.detail': ({ id }) => s.images.detail(id),
 
     'registries.list': () => s.registries.list(),
     'registries.login': ({ server, username, password }) => s.registries.login(server, username, password),
@@ -98,12 +99,15 @@ export function createHandlers(s: Services): Handlers {
 
     'volumes.list': () => s.volumes.list(),
     'volumes.inspect': ({ name }) => s.volumes.inspect(name),
+    'volumes.detail': ({ name }) => s.volumes.detail(name),
+    'volumes.files.list': ({ name, path }) => s.volumeTransfer.list(name, path),
     'volumes.create': (args) => s.volumes.create(args),
     'volumes.remove': ({ names, force }) => s.volumes.remove(names, force),
     'volumes.prune': () => s.volumes.prune(),
 
     'networks.list': () => s.networks.list(),
     'networks.inspect': ({ id }) => s.networks.inspect(id),
+    'networks.detail': ({ id }) => s.networks.detail(id),
     'networks.create': (args) => s.networks.create(args),
     'networks.remove': ({ ids }) => s.networks.remove(ids),
     'networks.connect': ({ network, container }) => s.networks.connect(network, container),
@@ -123,6 +127,8 @@ export function createStreamHandlers(s: Services): StreamHandlers {
     'compose.logs': (args, sink) => s.composeLogs.logs(args, sink),
     'volumes.export': ({ name }, sink) => s.volumeTransfer.export(name, sink),
     'volumes.import': (args, sink) => s.volumeTransfer.import(args, sink),
+    'volumes.files.download': ({ name, path }, sink) => s.volumeTransfer.download(name, path, sink),
+    'volumes.clone': ({ name, to }, sink) => s.volumeTransfer.clone(name, to, sink),
     'containers.files.download': ({ id, path }, sink) => s.files.download(id, path, sink),
     'containers.export': ({ id }, sink) => s.containers.export(id, sink),
     'containers.files.upload': ({ id, ...file }, sink) => s.files.upload(id, file, sink),
