@@ -1,5 +1,5 @@
-import { memo, useEffect, useLayoutEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
-import type { SortState } from '../lib/table';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
+import { groupRows, type SortState } from '../lib/table';
 
 export interface Column<T> {
   id: string;
@@ -23,6 +23,17 @@ interface Props<T> {
   isSelectable?: (row: T) => boolean;
   empty: ReactNode;
   stale?: boolean;
+  /** Rows gathered under a line of their group's own (compose projects), which may be collapsed. */
+  group?: TableGroups<T>;
+}
+
+export interface TableGroups<T> {
+  of: (row: T) => string | undefined;
+  collapsed: ReadonlySet<string>;
+  /** The group line's accessible name ("Project shop"). */
+  label: (name: string) => string;
+  /** The group line's content, across all columns. */
+  render: (name: string, rows: T[]) => ReactNode;
 }
 
 /** Above this many rows only the rows in view (plus some) are in the DOM. */
@@ -36,12 +47,13 @@ interface RowProps<T> {
   selected: boolean;
   canSelect: boolean;
   onToggle?: (key: string) => void;
+  grouped?: boolean;
 }
 
 /** One row; it renders again only when its data (kept identical when unchanged) or selection does. */
 const Row = memo(function Row<T>(p: RowProps<T>) {
   return (
-    <tr data-key={p.rowKey} className={p.selected ? 'selected' : undefined}>
+    <tr data-key={p.rowKey} className={[p.selected ? 'selected' : '', p.grouped ? 'in-group' : ''].join(' ').trim() || undefined}>
       {p.onToggle && (
         <td className="col-check">
           <input type="checkbox" aria-label={`Select ${p.rowKey}`} disabled={!p.canSelect} checked={p.selected} onChange={() => p.onToggle!(p.rowKey)} />
@@ -88,13 +100,15 @@ function useWindow(wrap: RefObject<HTMLDivElement | null>, count: number) {
 
 export function Table<T>(p: Props<T>) {
   const wrap = useRef<HTMLDivElement>(null);
-  const w = useWindow(wrap, p.rows.length);
+  const lines = useMemo(() => (p.group ? groupRows(p.rows, p.group.of, p.group.collapsed) : p.rows.map((row) => ({ kind: 'row' as const, row, grouped: false }))), [p.rows, p.group]);
+  const w = useWindow(wrap, lines.length);
+  const span = p.columns.length + (p.onToggle ? 1 : 0);
   const selectable = p.rows.filter((r) => p.isSelectable?.(r) ?? true).map(p.rowKey);
   const selected = new Set(p.selected);
   const allSelected = selectable.length > 0 && selectable.every((k) => selected.has(k));
   return (
     <div className={`table-wrap${p.stale ? ' stale' : ''}${w.windowed ? ' windowed' : ''}`} ref={wrap}>
-      <table aria-label={p.label} aria-rowcount={w.windowed ? p.rows.length + 1 : undefined}>
+      <table aria-label={p.label} aria-rowcount={w.windowed ? lines.length + 1 : undefined}>
         <thead>
           <tr>
             {p.onToggle && (
@@ -123,11 +137,17 @@ export function Table<T>(p: Props<T>) {
         </thead>
         <tbody>
           {w.start > 0 && <tr aria-hidden="true" style={{ height: w.start * w.rowH }} />}
-          {p.rows.slice(w.start, w.end).map((r) => {
-            const key = p.rowKey(r);
-            return <Row key={key} row={r} rowKey={key} columns={p.columns} selected={selected.has(key)} canSelect={p.isSelectable?.(r) ?? true} onToggle={p.onToggle} />;
+          {lines.slice(w.start, w.end).map((l) => {
+            if (l.kind === 'group')
+              return (
+                <tr key={`group:${l.name}`} data-key={`group:${l.name}`} className="group-row" aria-label={p.group!.label(l.name)}>
+                  <td colSpan={span}>{p.group!.render(l.name, l.rows)}</td>
+                </tr>
+              );
+            const key = p.rowKey(l.row);
+            return <Row key={key} row={l.row} rowKey={key} columns={p.columns} selected={selected.has(key)} canSelect={p.isSelectable?.(l.row) ?? true} onToggle={p.onToggle} grouped={l.grouped} />;
           })}
-          {w.end < p.rows.length && <tr aria-hidden="true" style={{ height: (p.rows.length - w.end) * w.rowH }} />}
+          {w.end < lines.length && <tr aria-hidden="true" style={{ height: (lines.length - w.end) * w.rowH }} />}
         </tbody>
       </table>
       {p.rows.length === 0 && <div className="empty">{p.empty}</div>}

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { Table, type Column } from '../components/Table';
+import { Table, type Column, type TableGroups } from '../components/Table';
 import { Toolbar } from '../components/Toolbar';
 import { useVmInUse } from '../stores/contexts';
 import { useVisibleRows, type ListStore } from '../stores/list-store';
@@ -20,6 +20,8 @@ interface Props<T> {
   /** Shown between the toolbar and the table (e.g. compose projects). */
   above?: ReactNode;
   isSelectable?: (row: T) => boolean;
+  /** Rows gathered under their group's line (compose projects). */
+  group?: TableGroups<T>;
   emptyHint: string;
   stale: boolean;
 }
@@ -60,6 +62,7 @@ export function ResourceList<T>(p: Props<T>) {
         onToggle={store.toggle}
         onSelectAll={store.selectAll}
         isSelectable={p.isSelectable}
+        {...(p.group ? { group: p.group } : {})}
         stale={p.stale}
         empty={!s.loaded ? (p.stale ? waiting : 'Loading…') : s.total ? `No ${p.noun} matches.` : p.emptyHint}
       />

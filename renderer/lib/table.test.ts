@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextSort, visibleRows, type TableSpec } from './table';
+import { groupRows, nextSort, visibleRows, type TableLine, type TableSpec } from './table';
 
 interface Row { id: string; name: string; size: number; up: boolean }
 const spec: TableSpec<Row> = {
@@ -43,5 +43,31 @@ describe('nextSort', () => {
     expect(nextSort({ key: 'a', dir: 'asc' }, 'a')).toEqual({ key: 'a', dir: 'desc' });
     expect(nextSort({ key: 'a', dir: 'desc' }, 'a')).toEqual({ key: 'a', dir: 'asc' });
     expect(nextSort({ key: 'a', dir: 'desc' }, 'b')).toEqual({ key: 'b', dir: 'asc' });
+  });
+});
+
+describe('groupRows', () => {
+  interface R {
+    id: string;
+    g?: string;
+  }
+  const rows: R[] = [
+    { id: 'solo1' },
+    { id: 'shop-web', g: 'shop' },
+    { id: 'blog-db', g: 'blog' },
+    { id: 'solo2' },
+    { id: 'shop-db', g: 'shop' },
+  ];
+  const of = (r: R) => r.g;
+  const shape = (lines: TableLine<R>[]) => lines.map((l) => (l.kind === 'group' ? `[${l.name}:${l.rows.length}]` : `${l.grouped ? '  ' : ''}${l.row.id}`));
+
+  it('gathers a group under its line where its first row stood, keeping the order within it', () => {
+    expect(shape(groupRows(rows, of))).toEqual(['solo1', '[shop:2]', '  shop-web', '  shop-db', '[blog:1]', '  blog-db', 'solo2']);
+  });
+
+  it('a collapsed group keeps its line (with all its rows counted) and hides them', () => {
+    expect(shape(groupRows(rows, of, new Set(['shop'])))).toEqual(['solo1', '[shop:2]', '[blog:1]', '  blog-db', 'solo2']);
+    expect(shape(groupRows([], of))).toEqual([]);
+    expect(shape(groupRows(rows, () => undefined))).toEqual(['solo1', 'shop-web', 'blog-db', 'solo2', 'shop-db']);
   });
 });

@@ -41,3 +41,31 @@ export function visibleRows<T>(rows: readonly T[], spec: TableSpec<T>, q: { quer
 export function nextSort(current: SortState, key: string): SortState {
   return current.key === key ? { key, dir: current.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: 'asc' };
 }
+
+/** A line of a grouped table: a group's own row, or one of the rows (`grouped` when it sits under a group). */
+export type TableLine<T> = { kind: 'group'; name: string; rows: T[] } | { kind: 'row'; row: T; grouped: boolean };
+
+/**
+ * Rows in their order, with the rows of one group (a compose project) gathered under its own
+ * line where its first row stood; a collapsed group keeps its line and hides its rows.
+ */
+export function groupRows<T>(rows: readonly T[], groupOf: (row: T) => string | undefined, collapsed: ReadonlySet<string> = new Set()): TableLine<T>[] {
+  const members = new Map<string, T[]>();
+  for (const r of rows) {
+    const g = groupOf(r);
+    if (g === undefined) continue;
+    const list = members.get(g);
+    if (list) list.push(r);
+    else members.set(g, [r]);
+  }
+  const lines: TableLine<T>[] = [];
+  for (const r of rows) {
+    const g = groupOf(r);
+    if (g === undefined) lines.push({ kind: 'row', row: r, grouped: false });
+    else if (members.get(g)![0] === r) {
+      lines.push({ kind: 'group', name: g, rows: members.get(g)! });
+      if (!collapsed.has(g)) for (const m of members.get(g)!) lines.push({ kind: 'row', row: m, grouped: true });
+    }
+  }
+  return lines;
+}

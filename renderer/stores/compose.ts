@@ -21,6 +21,8 @@ export interface ComposeState {
   upError?: string;
   /** Compose files used lately, newest first (kept in localStorage). */
   recent: string[];
+  /** Projects whose services are folded away in the containers list. */
+  collapsed: ReadonlySet<string>;
 }
 
 const storedRecent = (): string[] => {
@@ -32,7 +34,16 @@ const storedRecent = (): string[] => {
   }
 };
 
-export const useCompose = create<ComposeState>(() => ({ output: [], recent: storedRecent() }));
+export const useCompose = create<ComposeState>(() => ({ output: [], recent: storedRecent(), collapsed: new Set() }));
+
+/** Folds a project's services away in the containers list, or back out. */
+export function toggleProject(name: string): void {
+  useCompose.setState((s) => {
+    const collapsed = new Set(s.collapsed);
+    if (!collapsed.delete(name)) collapsed.add(name);
+    return { collapsed };
+  });
+}
 
 export async function loadComposeStatus(recheck = false): Promise<void> {
   try {

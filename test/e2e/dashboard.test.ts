@@ -64,7 +64,7 @@ describe('dashboard in Chromium', () => {
     expect(docker.try(['inspect', a]).status).not.toBe(0);
   });
 
-  it('groups compose projects and acts on the whole project', async () => {
+  it('groups compose projects in the list, folds one, and acts on the whole project', async () => {
     const project = uniq('shop');
     const names = [uniq('shop-web'), uniq('shop-db')];
     for (const n of names) docker.cli(['run', '-d', '--name', n, '--stop-timeout', '1', '--label', `com.docker.compose.project=${project}`, TEST_IMAGE, 'sleep', '600']);
@@ -74,7 +74,13 @@ describe('dashboard in Chromium', () => {
     await poll(() => card.textContent(), 15_000).toContain('0/2 running');
     for (const n of names) expect(docker.cli(['inspect', '-f', '{{.State.Status}}', n])).toBe('exited');
     await card.getByRole('button', { name: project, exact: true }).click();
-    await poll(() => ui.page.locator('tbody tr').count()).toBe(2);
+    await poll(() => ui.page.locator('tbody tr.in-group').count()).toBe(2); // only the project: its line and its two services
+    expect(await ui.page.locator('tbody tr').count()).toBe(3);
+    await card.getByRole('button', { name: `Hide the services of ${project}` }).click();
+    await poll(() => ui.page.locator('tbody tr.in-group').count()).toBe(0); // folded: the line stays, with its actions
+    expect(await card.textContent()).toContain('0/2 running');
+    await card.getByRole('button', { name: `Show the services of ${project}` }).click();
+    await poll(() => ui.page.locator('tbody tr.in-group').count()).toBe(2);
     await ui.page.getByLabel('Search containers').fill('');
   });
 

@@ -1,48 +1,62 @@
 import { useEffect, useMemo } from 'react';
-import { composeProjects } from '../../lib/compose';
+import type { ContainerSummary } from '../../../electron/shared/models';
+import type { TableGroups } from '../../components/Table';
 import { containerAction, removeContainers } from '../../stores/actions';
-import { composeDown, loadComposeStatus, useCompose } from '../../stores/compose';
+import { composeDown, loadComposeStatus, toggleProject, useCompose } from '../../stores/compose';
 import { containers } from '../../stores/resources';
 import { showProjectLogs } from '../../stores/ui';
 
-/** Compose projects (by label) with actions on all their containers; a click filters the list to one. */
-export function ComposeProjects() {
-  const items = containers.use((s) => s.items);
-  const projects = useMemo(() => composeProjects(items), [items]);
+/** A compose project's own line in the containers list: fold, name (a click shows only it), state, the whole project's actions. */
+function ProjectLine({ name, rows, collapsed }: { name: string; rows: ContainerSummary[]; collapsed: boolean }) {
   const canDown = useCompose((s) => s.status?.available === true && !s.running);
-  const hasProjects = projects.length > 0;
-  useEffect(() => {
-    if (hasProjects && !useCompose.getState().status) void loadComposeStatus();
-  }, [hasProjects]);
-  if (!hasProjects) return null;
+  const ids = rows.map((r) => r.id);
+  const running = rows.filter((r) => r.state === 'running').length;
+  const unhealthy = rows.filter((r) => r.health === 'unhealthy').length;
   return (
-    <div className="projects" aria-label="Compose projects">
-      {projects.map((p) => (
-        <div className="project" key={p.name} aria-label={`Project ${p.name}`}>
-          <button className="link" title="Show only this project" onClick={() => containers.setQuery(p.name)}>
-            {p.name}
+    <div className="project">
+      <button className="icon fold" aria-expanded={!collapsed} aria-label={`${collapsed ? 'Show' : 'Hide'} the services of ${name}`} onClick={() => toggleProject(name)}>
+        {collapsed ? '▸' : '▾'}
+      </button>
+      <button className="link" title="Show only this project" onClick={() => containers.setQuery(name)}>
+        {name}
+      </button>
+      <span className="muted">
+        {running}/{rows.length} running{unhealthy ? ` · ${unhealthy} unhealthy` : ''}
+      </span>
+      <span className="row-actions">
+        <button onClick={() => showProjectLogs(name)} aria-label={`Logs of ${name}`}>
+          Logs
+        </button>
+        {running < rows.length && <button onClick={() => void containerAction(ids, 'start')}>Start</button>}
+        {running > 0 && <button onClick={() => void containerAction(ids, 'stop')}>Stop</button>}
+        <button onClick={() => void containerAction(ids, 'restart')}>Restart</button>
+        <button className="danger" onClick={() => void removeContainers(ids)}>
+          Remove
+        </button>
+        {canDown && (
+          <button className="danger" title="compose down: containers and networks" onClick={() => void composeDown(name)}>
+            Down
           </button>
-          <span className="muted">
-            {p.running}/{p.total} running
-          </span>
-          <span className="row-actions">
-            <button onClick={() => showProjectLogs(p.name)} aria-label={`Logs of ${p.name}`}>
-              Logs
-            </button>
-            {p.running < p.total && <button onClick={() => void containerAction(p.ids, 'start')}>Start</button>}
-            {p.running > 0 && <button onClick={() => void containerAction(p.ids, 'stop')}>Stop</button>}
-            <button onClick={() => void containerAction(p.ids, 'restart')}>Restart</button>
-            <button className="danger" onClick={() => void removeContainers(p.ids)}>
-              Remove
-            </button>
-            {canDown && (
-              <button className="danger" title="compose down: containers and networks" onClick={() => void composeDown(p.name)}>
-                Down
-              </button>
-            )}
-          </span>
-        </div>
-      ))}
+        )}
+      </span>
     </div>
+  );
+}
+
+/** Compose projects (by label) as groups of the containers list, each with its services under it. */
+export function useProjectGroups(): TableGroups<ContainerSummary> {
+  const collapsed = useCompose((s) => s.collapsed);
+  const hasProjects = containers.use((s) => s.items.some((c) => c.composeProject));
+  useEffect(() => {
+    if (hasProjects && !useCompose.getState().status) void loadComposeStatus(); // whether Down can be offered
+  }, [hasProjects]);
+  return useMemo(
+    () => ({
+      of: (c) => c.composeProject,
+      collapsed,
+      label: (name) => `Project ${name}`,
+      render: (name, rows) => <ProjectLine name={name} rows={rows} collapsed={collapsed.has(name)} />,
+    }),
+    [collapsed],
   );
 }

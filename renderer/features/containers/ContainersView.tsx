@@ -11,7 +11,7 @@ import { containers } from '../../stores/resources';
 import { openContainer, openDialog } from '../../stores/ui';
 import { openRunDialog } from '../../stores/run-form';
 import { copyPortAddress, openPort } from '../../stores/ports';
-import { ComposeProjects } from './ComposeProjects';
+import { useProjectGroups } from './ComposeProjects';
 import { ResourceList } from '../ResourceList';
 
 function Ports({ c }: { c: ContainerSummary }) {
@@ -100,7 +100,7 @@ const columns: Column<ContainerSummary>[] = [
         </button>
         <span className="muted mono">
           {shortId(c.id)}
-          {c.composeProject ? ` · ${c.composeProject}` : ''}
+          {c.labels['com.docker.compose.service'] ? ` · service ${c.labels['com.docker.compose.service']}` : ''}
         </span>
       </div>
     ),
@@ -136,6 +136,7 @@ const BULK: { action: ContainerAction; label: string }[] = [
 
 export function ContainersView({ stale }: { stale: boolean }) {
   useEffect(() => watchUsage(), []); // the CPU and memory columns: live while the list shows
+  const group = useProjectGroups();
   return (
     <ResourceList
       store={containers}
@@ -159,7 +160,7 @@ export function ContainersView({ stale }: { stale: boolean }) {
           </button>
         </>
       )}
-      above={<ComposeProjects />}
+      group={group}
       actions={
         <>
           <button onClick={() => openDialog({ kind: 'compose-up' })}>Compose up…</button>
