@@ -21,6 +21,7 @@ import { CreateVolumeDialog, ImportVolumeDialog, VolumesView } from './features/
 import { CloneVolumeDialog, VolumeDetail } from './features/volumes/VolumeDetail';
 import { ImageDetail } from './features/images/ImageDetail';
 import { NetworkDetail } from './features/networks/NetworkDetail';
+import { PaletteLayer } from './features/palette/CommandPalette';
 import { useEngine } from './stores/engine';
 import { EngineBanner } from './features/engine/EngineBanner';
 import { containers, images, networks, volumes } from './stores/resources';
@@ -160,6 +161,7 @@ export function App() {
       {dialog?.kind === 'container-rename' && <RenameDialog id={dialog.id} name={dialog.name} />}
       {dialog?.kind === 'container-commit' && <CommitDialog id={dialog.id} name={dialog.name} />}
       {confirm && <ConfirmDialog request={confirm} onAnswer={answerConfirm} />}
+      <PaletteLayer />
       <Toasts toasts={toasts} onDismiss={dismissToast} />
     </div>
   );

@@ -1,0 +1,38 @@
+/** The command palette (Ctrl/Cmd+K) and the shortcuts list (?): whether they show, and doing an entry. */
+import { create } from 'zustand';
+import type { PaletteEntry } from '../lib/palette';
+import { containerAction } from './actions';
+import { pullImage } from './image-jobs';
+import { openRunDialog } from './run-form';
+import { openDialog, toast, useUi } from './ui';
+
+export const usePalette = create<{ open: boolean; shortcuts: boolean }>(() => ({ open: false, shortcuts: false }));
+
+export const openPalette = () => usePalette.setState({ open: true, shortcuts: false });
+export const closePalette = () => usePalette.setState({ open: false });
+export const openShortcuts = () => usePalette.setState({ shortcuts: true, open: false });
+export const closeShortcuts = () => usePalette.setState({ shortcuts: false });
+
+/** Closes the palette and does what the entry says. */
+export async function runEntry(e: PaletteEntry): Promise<void> {
+  const d = e.do;
+  if (d.kind === 'none') return; // shown only to say why
+  closePalette();
+  switch (d.kind) {
+    case 'go':
+      return void useUi.setState({ detail: undefined, tab: undefined, projectLogs: undefined, ...d.place });
+    case 'container':
+      return void (await containerAction([d.id], d.action));
+    case 'project':
+      return void (await containerAction(d.ids, d.action));
+    case 'pull':
+      toast({ kind: 'info', title: `Pulling ${d.ref}`, message: 'Its progress is in Jobs.' });
+      return void (await pullImage(d.ref));
+    case 'cleanup':
+      return openDialog({ kind: 'cleanup', what: d.what });
+    case 'run':
+      return openRunDialog();
+    case 'shortcuts':
+      return openShortcuts();
+  }
+}

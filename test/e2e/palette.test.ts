@@ -1,0 +1,131 @@
+/**
+ * The keyboard in Chromium: the command palette (Ctrl+K) stops a container, pulls from a real
+ * registry, refuses a bad reference in words, opens the cleanup dialog and jumps to a volume's
+ * page; `?` lists the shortcuts; Escape gives the focus back; the container tabs follow the arrows.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDashboard } from '../support/browser';
+import { engine, uniq } from '../support/engine';
+import { startRegistry, type Registry } from '../support/registry';
+import { TEST_IMAGE } from '../support/test-image';
+
+const docker = engine();
+const ui = openDashboard({ width: 1280, height: 900 });
+const hash = () => ui.page.evaluate(() => location.hash);
+const palette = () => ui.page.getByRole('dialog', { name: 'Command palette' });
+const made: string[][] = [];
+let registry: Registry;
+let remote: string; // an image only the registry has
+beforeAll(async () => {
+  registry = await startRegistry();
+  remote = `${registry.address}/berth/palette:${uniq('t')}`;
+  docker.cli(['tag', TEST_IMAGE, remote]);
+  docker.cli(['push', '-q', remote]);
+  docker.cli(['rmi', remote]);
+});
+afterAll(async () => {
+  for (const args of made.reverse()) docker.try(args);
+  docker.try(['rmi', remote]);
+  await registry?.stop();
+});
+
+/** Opens the palette, types `what` and waits for the first result to be `first`. */
+async function type(what: string, first: string | RegExp) {
+  await ui.page.keyboard.press('Control+k');
+  await palette().getByRole('combobox', { name: 'Find or type a command' }).fill(what);
+  await palette().getByRole('option', { selected: true }).getByText(first, { exact: typeof first === 'string' }).first().waitFor();
+}
+
+describe('the keyboard in Chromium', () => {
+  it('stops a container, pulls an image, refuses a bad reference, opens a cleanup and a volume page', async () => {
+    const name = uniq('e2e-pal');
+    docker.cli(['run', '-d', '--name', name, TEST_IMAGE, 'sleep', '300']);
+    made.push(['rm', '-f', name]);
+    const vol = uniq('e2e-pal-vol');
+    docker.cli(['volume', 'create', vol]);
+    made.push(['volume', 'rm', vol]);
+    const page = ui.page;
+    await page.getByRole('button', { name, exact: true }).waitFor();
+
+    const search = page.getByLabel('Search containers');
+    await search.focus();
+    await type(`stop ${name}`, `Stop ${name}`);
+    await page.keyboard.press('Enter');
+    await palette().waitFor({ state: 'detached' });
+    await expect.poll(() => docker.cli(['inspect', '--format', '{{.State.Status}}', name]).trim(), { timeout: 20_000 }).toBe('exited');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Search containers'); // back where it was
+
+    await type(`pull ${remote}`, `Pull ${remote}`);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => docker.try(['image', 'inspect', remote]).status === 0, { timeout: 30_000 }).toBe(true);
+    await page.getByRole('status').filter({ hasText: remote }).first().waitFor();
+
+    await type('pull a//b', 'Pull a//b');
+    const bad = palette().getByRole('option', { selected: true });
+    expect(await bad.getAttribute('aria-disabled')).toBe('true');
+    expect(await bad.textContent()).toMatch(/not an image reference/);
+    await page.keyboard.press('Enter'); // nothing to do: the palette stays, saying why
+    expect(await palette().count()).toBe(1);
+    await page.keyboard.press('Escape');
+    await palette().waitFor({ state: 'detached' });
+
+    await type('prune dangl', 'Prune dangling images');
+    await page.keyboard.press('Enter');
+    const cleanup = page.getByRole('dialog', { name: 'Clean up dangling images' });
+    await cleanup.waitFor();
+    await cleanup.getByRole('button', { name: 'Cancel' }).click();
+
+    await type(vol, vol);
+    await page.keyboard.press('ArrowDown'); // past it and round again: the list wraps
+    await page.keyboard.press('ArrowUp');
+    await page.getByRole('option', { selected: true }).getByText(vol, { exact: true }).waitFor();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: vol }).waitFor();
+    expect(await hash()).toBe(`#/volumes/${vol}`);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    expect(ui.pageErrors).toEqual([]);
+  });
+
+  it('? lists the shortcuts but not while typing; Tab stays in a dialog; the tabs follow the arrows', async () => {
+    const name = uniq('e2e-tabs');
+    docker.cli(['run', '-d', '--name', name, TEST_IMAGE, 'sleep', '300']);
+    made.push(['rm', '-f', name]);
+    const page = ui.page;
+    await page.locator('nav').getByRole('button', { name: /^Containers/ }).click();
+    const search = page.getByLabel('Search containers');
+    await search.fill('');
+    await search.press('?'); // typed into the field, not a shortcut
+    expect(await search.inputValue()).toBe('?');
+    expect(await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).count()).toBe(0);
+    await search.fill('');
+
+    const images = page.locator('nav').getByRole('button', { name: /^Images/ });
+    await images.focus();
+    await page.keyboard.press('?');
+    const list = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await list.getByRole('table', { name: 'Shortcuts' }).getByText('Ctrl+K / ⌘K').waitFor();
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Tab'); // round its one button, never out to the page
+    expect(await list.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+    await page.keyboard.press('Escape');
+    await list.waitFor({ state: 'detached' });
+    expect(await images.evaluate((b) => b === document.activeElement)).toBe(true);
+
+    await page.getByRole('button', { name, exact: true }).click();
+    await page.getByRole('heading', { name }).waitFor();
+    const tabs = page.getByRole('tablist', { name: `Container ${name}` });
+    await tabs.getByRole('tab', { name: 'Logs' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await tabs.getByRole('tab', { name: 'Terminal', selected: true }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Terminal');
+    await page.keyboard.press('End');
+    await tabs.getByRole('tab', { name: 'Inspect', selected: true }).waitFor();
+    expect(await hash()).toMatch(/\/inspect$/);
+    await page.keyboard.press('Home');
+    await tabs.getByRole('tab', { name: 'Logs', selected: true }).waitFor();
+    await page.keyboard.press('ArrowLeft'); // round to the last
+    await tabs.getByRole('tab', { name: 'Inspect', selected: true }).waitFor();
+    expect(await page.getByRole('tabpanel', { name: 'Inspect' }).count()).toBe(1);
+    expect(await tabs.getByRole('tab').evaluateAll((t) => t.map((b) => b.getAttribute('tabindex')).filter((x) => x === '0').length)).toBe(1);
+    expect(ui.pageErrors).toEqual([]);
+  });
+});
