@@ -20,6 +20,7 @@ import { ConnectDialog, CreateNetworkDialog, NetworksView } from './features/net
 import { CreateVolumeDialog, ImportVolumeDialog, VolumesView } from './features/volumes/VolumesView';
 import { CloneVolumeDialog, VolumeDetail } from './features/volumes/VolumeDetail';
 import { ImageDetail } from './features/images/ImageDetail';
+import { BrowseRegistryDialog } from './features/images/BrowseRegistryDialog';
 import { NetworkDetail } from './features/networks/NetworkDetail';
 import { PaletteLayer } from './features/palette/CommandPalette';
 import { useEngine } from './stores/engine';
@@ -152,6 +153,7 @@ export function App() {
       {dialog?.kind === 'image-tag' && <TagDialog id={dialog.id} />}
       {dialog?.kind === 'image-history' && <HistoryDialog id={dialog.id} />}
       {dialog?.kind === 'registries' && <RegistriesDialog />}
+      {dialog?.kind === 'registry-browse' && <BrowseRegistryDialog initial={dialog.server} />}
       {dialog?.kind === 'cleanup' && <CleanupDialog what={dialog.what} />}
       {dialog?.kind === 'volume-create' && <CreateVolumeDialog />}
       {dialog?.kind === 'volume-import' && <ImportVolumeDialog />}

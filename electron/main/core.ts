@@ -27,6 +27,7 @@ import { VmDiskService } from './services/vm-disk';
 import { ImageTransferService } from './services/image-transfer';
 import { ImagesService, RegistriesService } from './services/images';
 import { RegistryLogins, type SecretCodec } from './services/registry-logins';
+import { RegistryBrowser } from './services/registry-browser';
 import { paths } from './paths';
 import { NetworksService } from './services/networks';
 import { RunService } from './services/run';
@@ -96,6 +97,7 @@ function connect(dockerHost: string, hub: EventHub, opts: CoreOptions, logins: R
     images: new ImagesService(docker),
     imageTransfer,
     registries: new RegistriesService(docker, logins),
+    registryBrowser: new RegistryBrowser((server) => logins.auth(server)),
     // The Berth VM's disk is shown (and compacted) beside df only when the VM is the engine in use.
     disk: new DiskService(docker, isVm ? new VmDiskService({ file: paths.vmDataDisk(env), status: vm.status, trim: vm.trim, wake: () => docker.ping() }) : undefined),
     volumes: new VolumesService(docker),

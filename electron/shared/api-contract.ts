@@ -26,6 +26,7 @@ import type {
   VolumeDetail,
   LayerProgress,
   RegistryLogin,
+  RegistryListing,
   EngineStatus,
   FolderListing,
   ImageSummary,
@@ -85,6 +86,14 @@ export const cidr = z.string().refine((s) => {
   return rest.length === 0 && /^[0-9a-fA-F:]+$/.test(addr ?? '') && addr!.includes(':') && /^\d{1,3}$/.test(bits ?? '') && Number(bits) <= 128;
 }, 'must be a subnet in CIDR form, e.g. 172.30.0.0/16');
 
+/** A registry's host[:port], as image references name it. */
+const registryHost = z.string().min(1).max(256).regex(/^[a-zA-Z0-9.:[\]-]+$/, 'must be a registry host, e.g. registry.example.com:5000');
+/** A repository path in a registry (team/app), by the distribution spec's grammar. */
+const repositoryPath = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/, 'must be a repository name in lower case, e.g. team/app');
 const none = z.object({}).strict();
 /** An absolute path inside a container. */
 const containerPath = z
@@ -249,9 +258,11 @@ export const requests = {
   /** Registries Berth keeps a login for (never the password). */
   'registries.list': request<RegistryLogin[]>()(none),
   /** Checks the credentials with the registry (through the engine), then keeps them. */
-  'registries.login': request<void>()(
-    z.object({ server: z.string().min(1).max(256).regex(/^[a-zA-Z0-9.:[\]-]+$/, 'must be a registry host, e.g. registry.example.com:5000'), username: z.string().min(1).max(256), password: z.string().min(1).max(4096) }).strict(),
-  ),
+  'registries.login': request<void>()(z.object({ server: registryHost, username: z.string().min(1).max(256), password: z.string().min(1).max(4096) }).strict()),
+  /** The repositories a registry lists (`/v2/_catalog`), read from this computer with Berth's login for it. */
+  'registries.catalog': request<RegistryListing>()(z.object({ server: registryHost }).strict()),
+  /** A repository's tags (`/v2/<name>/tags/list`). */
+  'registries.tags': request<RegistryListing>()(z.object({ server: registryHost, repository: repositoryPath }).strict()),
   'registries.logout': request<void>()(z.object({ server: z.string().min(1).max(256) }).strict()),
 
   /** `docker system df`, with what each cleanup would reclaim. */

@@ -198,6 +198,12 @@ export interface RegistryLogin {
   username: string;
 }
 
+/** A registry's repositories or a repository's tags, as read; `more` when it had more than Berth reads (10,000). */
+export interface RegistryListing {
+  items: string[];
+  more: boolean;
+}
+
 /** `docker system df`, with what a cleanup would reclaim. */
 export interface DiskUsage {
   images: { count: number; size: number; reclaimable: number };

@@ -7,6 +7,7 @@ import { fieldDomId } from '../../stores/run-fields';
 import { addRow, submitRun, updateForm, useRunForm } from '../../stores/run-form';
 import { commandPreview, type RunForm } from '../../stores/run-form-spec';
 import { closeDialog } from '../../stores/ui';
+import { ImageField } from './ImageField';
 import { EnvFilePicker, KeyValueRows, MountRowFields, PortRowFields, SelectField, TextField } from './RunFields';
 
 const NETWORK_WORDS: Record<string, string> = {
@@ -62,7 +63,7 @@ export function RunDialog() {
   return (
     <Dialog title="Run a container" submitLabel="Run" wide onClose={closeDialog} onSubmit={() => void submitRun()} busy={busy} error={general?.message} hint={general?.hint} errorKey={errorSeq}>
       <div className="run-grid">
-        <TextField label="Image" field="image" placeholder="nginx:latest" />
+        <ImageField />
         <TextField label="Name" field="name" placeholder="optional" />
         <TextField label="Command" field="command" placeholder='e.g. sh -c "echo hi"' />
         <TextField label="Entrypoint" field="entrypoint" placeholder="image default" />

@@ -24,7 +24,7 @@ import {
   type JobKind,
 } from '../../stores/image-jobs';
 import { images } from '../../stores/resources';
-import { closeDialog } from '../../stores/ui';
+import { closeDialog, openDialog } from '../../stores/ui';
 import { LayersTable } from './LayersTable';
 import { useSubmit } from '../use-submit';
 
@@ -234,6 +234,9 @@ export function RegistriesDialog() {
           {logins.map((l) => (
             <li key={l.server}>
               <span className="mono">{l.server}</span> <span className="muted">as {l.username}</span>
+              <button type="button" className="small" aria-label={`Browse ${l.server}`} onClick={() => openDialog({ kind: 'registry-browse', server: l.server })}>
+                Browse
+              </button>
               <button type="button" className="small" onClick={() => void logoutRegistry(l.server)}>
                 Log out
               </button>

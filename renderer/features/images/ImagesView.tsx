@@ -69,6 +69,7 @@ export function ImagesView({ stale }: { stale: boolean }) {
           <button onClick={() => openDialog({ kind: 'cleanup', what: 'dangling-images' })}>Prune dangling…</button>
           <button onClick={() => openDialog({ kind: 'cleanup', what: 'unused-images' })}>Prune unused…</button>
           <button onClick={() => openDialog({ kind: 'registries' })}>Registries…</button>
+          <button onClick={() => openDialog({ kind: 'registry-browse' })}>Browse a registry…</button>
           <button onClick={() => openDialog({ kind: 'image-job', job: 'load' })}>Load…</button>
           <button onClick={() => openDialog({ kind: 'image-job', job: 'build' })}>Build…</button>
           <button className="primary" onClick={() => openDialog({ kind: 'image-job', job: 'pull' })}>

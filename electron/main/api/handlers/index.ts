@@ -7,6 +7,7 @@ import type { ComposeLogsService } from '../../services/compose-logs';
 import type { VolumeTransferService } from '../../services/volume-transfer';
 import type { ImagesService, RegistriesService } from '../../services/images';
 import type { ImageTransferService } from '../../services/image-transfer';
+import type { RegistryBrowser } from '../../services/registry-browser';
 import type { DiskService } from '../../services/disk';
 import type { VolumesService } from '../../services/volumes';
 import type { NetworksService } from '../../services/networks';
@@ -30,6 +31,7 @@ export interface Services {
   images: ImagesService;
   imageTransfer: ImageTransferService;
   registries: RegistriesService;
+  registryBrowser: RegistryBrowser;
   disk: DiskService;
   volumes: VolumesService;
   networks: NetworksService;
@@ -90,6 +92,8 @@ export function createHandlers(s: Services): Handlers {
     'registries.list': () => s.registries.list(),
     'registries.login': ({ server, username, password }) => s.registries.login(server, username, password),
     'registries.logout': ({ server }) => s.registries.logout(server),
+    'registries.catalog': ({ server }) => s.registryBrowser.catalog(server),
+    'registries.tags': ({ server, repository }) => s.registryBrowser.tags(server, repository),
 
     'disk.usage': () => s.disk.usage(),
     'disk.preview': ({ kind }) => s.disk.preview(kind),
