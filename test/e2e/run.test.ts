@@ -98,7 +98,7 @@ describe('Run dialog in Chromium', () => {
 
   it('opens prefilled from an image', async () => {
     await ui.page.locator('nav').getByRole('button', { name: /^Images/ }).click();
-    await ui.page.locator('tbody tr', { hasText: TEST_IMAGE }).getByRole('button', { name: 'Run…' }).click();
+    await ui.page.locator('tbody tr', { hasText: TEST_IMAGE }).getByRole('button', { name: `Run ${TEST_IMAGE}…` }).click();
     expect(await ui.page.getByRole('dialog').getByLabel('Image', { exact: true }).inputValue()).toBe(TEST_IMAGE);
     await ui.page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
   });

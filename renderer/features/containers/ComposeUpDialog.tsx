@@ -67,7 +67,7 @@ export function ComposeUpDialog() {
         </p>
       )}
       {output.length > 0 && (
-        <pre className="compose-output" aria-label="Compose output" ref={pre}>
+        <pre className="compose-output" aria-label="Compose output" ref={pre} tabIndex={0}>
           {output.join('\n')}
         </pre>
       )}

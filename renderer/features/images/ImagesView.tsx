@@ -10,6 +10,9 @@ import { RunningJob } from './RunningJob';
 import { openDetail, openDialog } from '../../stores/ui';
 import { imagePlace } from './ImageDetail';
 
+
+/** How a row's buttons name their image for a screen reader: its first tag, else its short id. */
+const imageName = (i: ImageSummary) => i.tags[0] ?? shortId(i.id);
 const columns: Column<ImageSummary>[] = [
   {
     id: 'tag',
@@ -33,14 +36,24 @@ const columns: Column<ImageSummary>[] = [
     className: 'col-actions',
     render: (i) => (
       <span className="row-actions">
-        <button onClick={() => openRunDialog(i.tags[0] ?? i.id)}>Run…</button>
-        <button onClick={() => openDialog({ kind: 'image-history', id: i.id })} aria-label={`History of ${i.tags[0] ?? shortId(i.id)}`}>
+        <button onClick={() => openRunDialog(i.tags[0] ?? i.id)} aria-label={`Run ${imageName(i)}…`}>
+          Run…
+        </button>
+        <button onClick={() => openDialog({ kind: 'image-history', id: i.id })} aria-label={`History of ${imageName(i)}`}>
           History
         </button>
-        <button onClick={() => openDialog({ kind: 'image-tag', id: i.id })}>Tag…</button>
-        {i.tags.length > 0 && <button onClick={() => openDialog({ kind: 'image-job', job: 'push', initial: i.tags[0] })}>Push…</button>}
-        <button onClick={() => openDialog({ kind: 'image-job', job: 'save', initial: i.id })}>Save…</button>
-        <button className="danger" onClick={() => void removeImages([i.id])}>
+        <button onClick={() => openDialog({ kind: 'image-tag', id: i.id })} aria-label={`Tag ${imageName(i)}…`}>
+          Tag…
+        </button>
+        {i.tags.length > 0 && (
+          <button onClick={() => openDialog({ kind: 'image-job', job: 'push', initial: i.tags[0] })} aria-label={`Push ${imageName(i)}…`}>
+            Push…
+          </button>
+        )}
+        <button onClick={() => openDialog({ kind: 'image-job', job: 'save', initial: i.id })} aria-label={`Save ${imageName(i)}…`}>
+          Save…
+        </button>
+        <button className="danger" onClick={() => void removeImages([i.id])} aria-label={`Remove ${imageName(i)}`}>
           Remove
         </button>
       </span>

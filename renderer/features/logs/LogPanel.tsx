@@ -65,7 +65,7 @@ export function LogPanel({ name, label }: { name: string; label?: string }) {
     <div className="logs-tab">
       <div className="log-toolbar">
         <input type="search" className="search" placeholder="Search log" aria-label="Search log" value={s.query} onChange={(e) => setLogQuery(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && stepMatch(e.shiftKey ? -1 : 1)} />
-        <span className="muted match-count" aria-label="Matches">
+        <span className="muted match-count" role="group" aria-label="Matches">
           {s.query ? (s.matches.length ? `${s.current + 1} / ${s.matches.length}` : 'no match') : ''}
         </span>
         <label className="check">

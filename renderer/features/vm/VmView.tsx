@@ -30,7 +30,7 @@ export function VmView() {
           Restart
         </button>
       </header>
-      <div className="vm-state" aria-label="VM state" data-vm-state={state}>
+      <div className="vm-state" role="group" aria-label="VM state" data-vm-state={state}>
         {state === 'starting' && <p role="status">{info?.step ?? 'Starting'}…</p>}
         {state === 'stopping' && <p role="status">Stopping: the engine stops its containers, then the VM shuts down.</p>}
         {state === 'error' && (
@@ -62,7 +62,7 @@ export function VmView() {
       <h2 className="section-title">
         Console <button onClick={() => void refreshVmLog()}>Refresh</button>
       </h2>
-      <pre className="vm-console mono" aria-label="VM console">
+      <pre className="vm-console mono" aria-label="VM console" tabIndex={0}>
         {log || 'Nothing yet: the console of the last boot shows here.'}
       </pre>
     </section>
