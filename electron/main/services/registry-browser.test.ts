@@ -71,4 +71,65 @@ describe('the registry browser', () => {
     expect(await new RegistryBrowser(async () => undefined, f).tags('index.docker.io', 'nginx')).toEqual({ items: ['a', 'b'], more: false });
     expect(urls).toEqual(['https://registry-1.docker.io/v2/library/nginx/tags/list?n=1000']);
   });
+
+  it('says Docker Hub does not list its repositories, without asking it', async () => {
+    const urls: string[] = [];
+    const f = (async (u: string) => (urls.push(String(u)), new Response('', { status: 401 }))) as unknown as typeof fetch;
+    await expect(new RegistryBrowser(async () => ({ username: 'me', password: 'pw', serveraddress: 'docker.io' }), f).catalog('docker.io')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(urls).toEqual([]);
+  });
+
+  it('keeps a token per login: another user on the same registry gets its own', async () => {
+    const r = tokenRegistry(1);
+    let user = 'me';
+    const b = new RegistryBrowser(async () => ({ username: user, password: 'pw', serveraddress: 'reg.example.com' }), r.fetchFn);
+    await b.catalog('reg.example.com');
+    user = 'other';
+    await expect(b.catalog('reg.example.com')).rejects.toMatchObject({ code: 'REGISTRY_AUTH' }); // not me's token: asked again, and refused
+    expect(r.asked.filter((a) => a.url.startsWith('https://auth.example.com/'))).toHaveLength(2);
+  });
+
+  it('stops when a next link names the page just read', async () => {
+    let asks = 0;
+    const f = (async () => (asks++, json({ repositories: ['a'] }, { headers: { link: '</v2/_catalog?n=1000>; rel="next"' } }))) as unknown as typeof fetch;
+    expect(await new RegistryBrowser(async () => undefined, f).catalog('reg.example.com')).toEqual({ items: ['a'], more: false });
+    expect(asks).toBe(1);
+  });
+
+  it('follows a redirect, with the login only on the same origin, and never to plain HTTP', async () => {
+    const asked: { url: string; auth?: string }[] = [];
+    const f = (async (input: string, init?: RequestInit) => {
+      const url = new URL(input);
+      const auth = (init?.headers as Record<string, string>).authorization;
+      asked.push({ url: url.toString(), ...(auth ? { auth } : {}) });
+      if (!auth && url.host === 'reg.example.com') return new Response('', { status: 401, headers: { 'www-authenticate': 'Basic realm="r"' } });
+      if (url.pathname === '/v2/a/tags/list') return new Response('', { status: 307, headers: { location: '/v2/b/tags/list' } });
+      if (url.pathname === '/v2/b/tags/list') return new Response('', { status: 302, headers: { location: 'https://cdn.example.net/tags' } });
+      if (url.host === 'cdn.example.net') return json({ tags: ['1'] });
+      return new Response('', { status: 302, headers: { location: 'http://plain.example.net/x' } });
+    }) as unknown as typeof fetch;
+    const b = new RegistryBrowser(async () => ({ username: 'me', password: 'pw', serveraddress: 'reg.example.com' }), f);
+    expect(await b.tags('reg.example.com', 'a')).toEqual({ items: ['1'], more: false });
+    expect(asked.slice(1).map((a) => [a.url, !!a.auth])).toEqual([
+      ['https://reg.example.com/v2/a/tags/list?n=1000', true],
+      ['https://reg.example.com/v2/b/tags/list', true],
+      ['https://cdn.example.net/tags', false],
+    ]);
+    await expect(b.tags('reg.example.com', 'c')).rejects.toThrow('reg.example.com redirects to http://plain.example.net without TLS: Berth does not follow.');
+  });
+
+  it('on loopback keeps only a scheme that answered as a registry, and asks again after one that did not', async () => {
+    const urls: string[] = [];
+    let up = false;
+    const f = (async (u: string) => {
+      urls.push(String(u));
+      if (!up) return new Response('Client sent an HTTP request to an HTTPS server.', { status: 400 });
+      return String(u).endsWith('/v2/') ? new Response('{}', { headers: { 'docker-distribution-api-version': 'registry/2.0' } }) : json({ repositories: ['x'] });
+    }) as unknown as typeof fetch;
+    const b = new RegistryBrowser(async () => undefined, f);
+    await expect(b.catalog('127.0.0.1:5000')).rejects.toMatchObject({ code: 'COMMAND_FAILED' });
+    up = true;
+    expect(await b.catalog('127.0.0.1:5000')).toEqual({ items: ['x'], more: false });
+    expect(urls.filter((u) => u.endsWith('/v2/'))).toEqual(['http://127.0.0.1:5000/v2/', 'https://127.0.0.1:5000/v2/', 'http://127.0.0.1:5000/v2/']);
+  });
 });

@@ -19,6 +19,7 @@ const PAGE = 1000;
 const MAX_PAGES = 10;
 const MAX_BYTES = 4 * 1024 * 1024;
 const TIMEOUT_MS = 15_000;
+const MAX_REDIRECTS = 5;
 
 const loopback = (server: string) => /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/.test(server);
 /** Docker Hub's API lives at registry-1.docker.io. */
@@ -38,6 +39,9 @@ export function nextLink(header: string | null): string | undefined {
   if (!m) return undefined;
   return m[1]!.startsWith('/v2/') ? m[1] : undefined; // never another host
 }
+
+/** Lets go of a body Berth will not read (so the connection is not held for it). */
+const discard = (res: Response) => res.body?.cancel().catch(() => undefined);
 
 /** The body as JSON, read no further than MAX_BYTES (a hostile server may send without end). */
 async function readBounded(res: Response, server: string): Promise<unknown> {
@@ -74,15 +78,17 @@ export class RegistryBrowser {
   /** The repositories a registry lists (those the login may see). */
   async catalog(server: string): Promise<Listing> {
     const key = normaliseServer(server);
+    const unlisted = () => new BerthError('NOT_FOUND', `${key} does not list its repositories (it has no /v2/_catalog, as Docker Hub and most hosted registries).`, { hint: 'Type a repository name to see its tags.' });
+    if (key === 'docker.io') throw unlisted(); // Hub answers 401 to _catalog whatever the login
     const items: string[] = [];
     let path: string | undefined = `/v2/_catalog?n=${PAGE}`;
     for (let page = 0; path && page < MAX_PAGES; page++) {
       const res = await this.get(key, path, 'registry:catalog:*');
-      if (res.status === 404) throw new BerthError('NOT_FOUND', `${key} does not list its repositories (it has no /v2/_catalog, as Docker Hub and most hosted registries).`, { hint: 'Type a repository name to see its tags.' });
+      if (res.status === 404) throw (void discard(res), unlisted());
       const body = (await this.ok(res, key, 'its repositories')) as { repositories?: unknown };
       if (!Array.isArray(body?.repositories)) throw new BerthError('COMMAND_FAILED', `${key} answered without a list of repositories.`);
       items.push(...body.repositories.filter((r): r is string => typeof r === 'string'));
-      path = nextLink(res.headers.get('link'));
+      path = nextPage(res, path);
     }
     return { items, more: path !== undefined };
   }
@@ -95,44 +101,47 @@ export class RegistryBrowser {
     let path: string | undefined = `/v2/${repo}/tags/list?n=${PAGE}`;
     for (let page = 0; path && page < MAX_PAGES; page++) {
       const res = await this.get(key, path, `repository:${repo}:pull`);
-      if (res.status === 404) throw new BerthError('NOT_FOUND', `${key} has no repository ${repository}.`, { hint: 'Check the name (lower case, e.g. team/app).' });
+      if (res.status === 404) throw (void discard(res), new BerthError('NOT_FOUND', `${key} has no repository ${repository}.`, { hint: 'Check the name (lower case, e.g. team/app).' }));
       const body = (await this.ok(res, key, `the tags of ${repository}`)) as { tags?: unknown };
       items.push(...(Array.isArray(body?.tags) ? body.tags.filter((t): t is string => typeof t === 'string') : [])); // null: none left
-      path = nextLink(res.headers.get('link'));
+      path = nextPage(res, path);
     }
     return { items: items.sort(), more: path !== undefined };
   }
 
   private async ok(res: Response, server: string, what: string): Promise<unknown> {
     if (res.status === 401 || res.status === 403) {
+      void discard(res);
       const login = await this.auth(server);
       throw login
         ? new BerthError('REGISTRY_AUTH', `${server} refused ${what} to ${login.username} (HTTP ${res.status}).`, { hint: 'Log in again under Images → Registries, or ask for pull rights.' })
         : new BerthError('REGISTRY_AUTH', `${server} shows ${what} only after a login.`, { hint: 'Log in under Images → Registries, then browse again.' });
     }
-    if (!res.ok) throw new BerthError('COMMAND_FAILED', `${server} answered HTTP ${res.status} for ${what}.`);
+    if (!res.ok) throw (void discard(res), new BerthError('COMMAND_FAILED', `${server} answered HTTP ${res.status} for ${what}.`));
     return readBounded(res, server);
   }
 
   /** One GET, with the login as the registry asks for it (a 401's challenge), over HTTPS or, on loopback, HTTP. */
   private async get(server: string, path: string, scope: string): Promise<Response> {
     const base = await this.base(server);
-    const cached = this.tokens.get(`${server} ${scope}`);
-    const headers: Record<string, string> = cached && cached.until > Date.now() ? { authorization: `Bearer ${cached.token}` } : {};
-    let res = await this.send(`${base}${path}`, headers, server);
-    if (res.status !== 401) return res;
-    const challenge = parseChallenge(res.headers.get('www-authenticate') ?? '');
     const login = await this.auth(server);
+    const tokenKey = `${server} ${login?.username ?? ''} ${scope}`; // another login sees other things
+    const cached = this.tokens.get(tokenKey);
+    const headers: Record<string, string> = cached && cached.until > Date.now() ? { authorization: `Bearer ${cached.token}` } : {};
+    const first = await this.send(`${base}${path}`, headers, server);
+    if (first.status !== 401) return first;
+    const challenge = parseChallenge(first.headers.get('www-authenticate') ?? '');
     if (challenge.scheme === 'basic') {
-      if (!login) return res;
-      res = await this.send(`${base}${path}`, { authorization: basic(login) }, server);
-    } else if (challenge.scheme === 'bearer' && challenge.params.realm) {
-      const token = await this.token(server, challenge.params, scope, login);
-      if (!token) return res;
-      this.tokens.set(`${server} ${scope}`, { token, until: Date.now() + 60_000 });
-      res = await this.send(`${base}${path}`, { authorization: `Bearer ${token}` }, server);
+      if (!login) return first;
+      void discard(first);
+      return this.send(`${base}${path}`, { authorization: basic(login) }, server);
     }
-    return res;
+    if (challenge.scheme !== 'bearer' || !challenge.params.realm) return first;
+    const token = await this.token(server, challenge.params, scope, login);
+    if (!token) return first;
+    void discard(first);
+    this.tokens.set(tokenKey, { token, until: Date.now() + 60_000 });
+    return this.send(`${base}${path}`, { authorization: `Bearer ${token}` }, server);
   }
 
   private async token(server: string, p: Record<string, string>, scope: string, login?: EngineAuth): Promise<string | undefined> {
@@ -146,7 +155,7 @@ export class RegistryBrowser {
     if (p.service) realm.searchParams.set('service', p.service);
     realm.searchParams.set('scope', p.scope ?? scope);
     const res = await this.send(realm.toString(), login ? { authorization: basic(login) } : {}, server);
-    if (!res.ok) return undefined;
+    if (!res.ok) return void discard(res);
     const body = (await readBounded(res, server)) as { token?: unknown; access_token?: unknown };
     const token = body?.token ?? body?.access_token;
     return typeof token === 'string' ? token : undefined;
@@ -154,33 +163,58 @@ export class RegistryBrowser {
 
   private readonly bases = new Map<string, string>();
 
-  /** https://, or for a loopback registry the scheme that answers (its /v2/ endpoint). */
+  /**
+   * https://, or for a loopback registry the scheme whose /v2/ answers as a registry does (200 or
+   * 401 with its API version header: a TLS registry asked in plain HTTP answers 400). Only a
+   * registry's answer is kept; anything else is asked again next time.
+   */
   private async base(server: string): Promise<string> {
     const known = this.bases.get(server);
     if (known) return known;
     const https = `https://${apiHost(server)}`;
     if (!loopback(server)) return https;
     for (const b of [`http://${server}`, https]) {
-      try {
-        await this.send(`${b}/v2/`, {}, server);
+      const res = await this.send(`${b}/v2/`, {}, server).catch(() => undefined);
+      if (!res) continue;
+      void discard(res);
+      if ((res.status === 200 || res.status === 401) && res.headers.has('docker-distribution-api-version')) {
         this.bases.set(server, b);
         return b;
-      } catch {
-        /* the other one */
       }
     }
     return `http://${server}`; // neither: the listing says why
   }
 
+  /** One GET; redirects are followed here, the login only to the same origin. */
   private async send(url: string, headers: Record<string, string>, server: string): Promise<Response> {
+    const signal = AbortSignal.timeout(TIMEOUT_MS);
     try {
-      return await this.fetchFn(url, { headers: { accept: 'application/json', ...headers }, redirect: 'follow', signal: AbortSignal.timeout(TIMEOUT_MS) });
+      let at = new URL(url);
+      let auth = headers;
+      for (let hop = 0; ; hop++) {
+        const res = await this.fetchFn(at.toString(), { headers: { accept: 'application/json', ...auth }, redirect: 'manual', signal });
+        const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
+        if (!location) return res;
+        void discard(res);
+        if (hop >= MAX_REDIRECTS) throw new BerthError('COMMAND_FAILED', `${server} sent Berth through more than ${MAX_REDIRECTS} redirects.`);
+        const next = new URL(location, at);
+        if (next.protocol !== 'https:' && !(next.protocol === 'http:' && loopback(next.host))) throw new BerthError('COMMAND_FAILED', `${server} redirects to ${next.origin} without TLS: Berth does not follow.`);
+        if (next.origin !== at.origin) auth = {}; // a login is for the server it was given to
+        at = next;
+      }
     } catch (e) {
+      if (e instanceof BerthError) throw e;
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
       const why = (e as Error).name === 'TimeoutError' ? `no answer in ${TIMEOUT_MS / 1000} s` : (cause?.code ?? cause?.message ?? (e as Error).message);
       throw new BerthError('UNAVAILABLE', `The registry ${server} cannot be reached from this computer (${why}).`, { hint: 'Check the address and port, and that it serves the Docker registry API.' });
     }
   }
 }
+
+/** The next page's path, unless it is the page just read (a registry that loops). */
+const nextPage = (res: Response, path: string): string | undefined => {
+  const next = nextLink(res.headers.get('link'));
+  return next === path ? undefined : next;
+};
 
 const basic = (l: EngineAuth) => `Basic ${Buffer.from(`${l.username}:${l.password}`).toString('base64')}`;
