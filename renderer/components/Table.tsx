@@ -103,7 +103,8 @@ export function Table<T>(p: Props<T>) {
   const lines = useMemo(() => (p.group ? groupRows(p.rows, p.group.of, p.group.collapsed) : p.rows.map((row) => ({ kind: 'row' as const, row, grouped: false }))), [p.rows, p.group]);
   const w = useWindow(wrap, lines.length);
   const span = p.columns.length + (p.onToggle ? 1 : 0);
-  const selectable = p.rows.filter((r) => p.isSelectable?.(r) ?? true).map(p.rowKey);
+  // Select all takes the rows on show: not those folded away under their group's line.
+  const selectable = lines.flatMap((l) => (l.kind === 'row' && (p.isSelectable?.(l.row) ?? true) ? [p.rowKey(l.row)] : []));
   const selected = new Set(p.selected);
   const allSelected = selectable.length > 0 && selectable.every((k) => selected.has(k));
   return (

@@ -79,9 +79,19 @@ describe('dashboard in Chromium', () => {
     await card.getByRole('button', { name: `Hide the services of ${project}` }).click();
     await poll(() => ui.page.locator('tbody tr.in-group').count()).toBe(0); // folded: the line stays, with its actions
     expect(await card.textContent()).toContain('0/2 running');
+    await ui.page.getByRole('checkbox', { name: 'Select all' }).click(); // takes no folded service
+    expect(await ui.page.getByLabel('Selected containers').count()).toBe(0);
     await card.getByRole('button', { name: `Show the services of ${project}` }).click();
     await poll(() => ui.page.locator('tbody tr.in-group').count()).toBe(2);
+    // Searched down to one service, the line still counts and starts the whole project.
+    await ui.page.getByLabel('Search containers').fill(names[0]!);
+    await poll(() => ui.page.locator('tbody tr.in-group').count()).toBe(1);
+    expect(await card.textContent()).toContain('0/2 running');
+    await card.getByRole('button', { name: `Start ${project}` }).click();
+    await poll(() => card.textContent(), 15_000).toContain('2/2 running');
+    for (const n of names) expect(docker.cli(['inspect', '-f', '{{.State.Status}}', n])).toBe('running');
     await ui.page.getByLabel('Search containers').fill('');
+    docker.try(['rm', '-f', ...names]);
   });
 
   it('creates a volume from the dialog, rejecting a bad name first, and refuses removing one in use', async () => {

@@ -1,4 +1,5 @@
 import { useEffect, useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import type { ContainerSummary } from '../../../electron/shared/models';
 import type { TableGroups } from '../../components/Table';
 import { containerAction, removeContainers } from '../../stores/actions';
@@ -6,8 +7,13 @@ import { composeDown, loadComposeStatus, toggleProject, useCompose } from '../..
 import { containers } from '../../stores/resources';
 import { showProjectLogs } from '../../stores/ui';
 
-/** A compose project's own line in the containers list: fold, name (a click shows only it), state, the whole project's actions. */
-function ProjectLine({ name, rows, collapsed }: { name: string; rows: ContainerSummary[]; collapsed: boolean }) {
+/**
+ * A compose project's own line in the containers list: fold, name (a click shows only it), state,
+ * the whole project's actions. Its counts and actions take every container of the project, not
+ * only those the search and filter leave under it.
+ */
+function ProjectLine({ name, collapsed }: { name: string; collapsed: boolean }) {
+  const rows = containers.use(useShallow((s) => s.items.filter((c) => c.composeProject === name)));
   const canDown = useCompose((s) => s.status?.available === true && !s.running);
   const ids = rows.map((r) => r.id);
   const running = rows.filter((r) => r.state === 'running').length;
@@ -27,14 +33,24 @@ function ProjectLine({ name, rows, collapsed }: { name: string; rows: ContainerS
         <button onClick={() => showProjectLogs(name)} aria-label={`Logs of ${name}`}>
           Logs
         </button>
-        {running < rows.length && <button onClick={() => void containerAction(ids, 'start')}>Start</button>}
-        {running > 0 && <button onClick={() => void containerAction(ids, 'stop')}>Stop</button>}
-        <button onClick={() => void containerAction(ids, 'restart')}>Restart</button>
-        <button className="danger" onClick={() => void removeContainers(ids)}>
+        {running < rows.length && (
+          <button onClick={() => void containerAction(ids, 'start')} aria-label={`Start ${name}`}>
+            Start
+          </button>
+        )}
+        {running > 0 && (
+          <button onClick={() => void containerAction(ids, 'stop')} aria-label={`Stop ${name}`}>
+            Stop
+          </button>
+        )}
+        <button onClick={() => void containerAction(ids, 'restart')} aria-label={`Restart ${name}`}>
+          Restart
+        </button>
+        <button className="danger" onClick={() => void removeContainers(ids)} aria-label={`Remove ${name}`}>
           Remove
         </button>
         {canDown && (
-          <button className="danger" title="compose down: containers and networks" onClick={() => void composeDown(name)}>
+          <button className="danger" title="compose down: containers and networks" onClick={() => void composeDown(name)} aria-label={`Down ${name}`}>
             Down
           </button>
         )}
@@ -55,7 +71,7 @@ export function useProjectGroups(): TableGroups<ContainerSummary> {
       of: (c) => c.composeProject,
       collapsed,
       label: (name) => `Project ${name}`,
-      render: (name, rows) => <ProjectLine name={name} rows={rows} collapsed={collapsed.has(name)} />,
+      render: (name) => <ProjectLine name={name} collapsed={collapsed.has(name)} />,
     }),
     [collapsed],
   );
