@@ -18,15 +18,26 @@ const name = uniq('a11y');
 const vol = uniq('a11y-vol');
 const net = uniq('a11y-net');
 
+// Two of everything, so that a row button without its row's name shows as a repeat: a second
+// volume and network, a stopped container, a compose project of two and a dangling image.
+const stopped = uniq('a11y-stopped');
+const project = uniq('a11yproj');
+const services = ['web', 'db'].map((s) => `${project}-${s}`);
+let dangling = '';
+
 beforeAll(() => {
-  docker.cli(['network', 'create', net]);
-  docker.cli(['volume', 'create', vol]);
+  for (const n of [net, `${net}-2`]) docker.cli(['network', 'create', n]);
+  for (const v of [vol, `${vol}-2`]) docker.cli(['volume', 'create', v]);
   docker.cli(['run', '-d', '--name', name, '--network', net, '-v', `${vol}:/data`, '-p', '127.0.0.1::80', TEST_IMAGE, 'sh', '-c', 'echo hi > /data/hello.txt; exec sleep 600']);
+  for (const s of services) docker.cli(['run', '-d', '--name', s, '--label', `com.docker.compose.project=${project}`, '--label', `com.docker.compose.service=${s}`, TEST_IMAGE, 'sleep', '600']);
+  docker.cli(['create', '--name', stopped, TEST_IMAGE, 'true']);
+  dangling = docker.cli(['commit', stopped]).trim(); // no tag: dangling
 });
 afterAll(() => {
-  docker.try(['rm', '-f', name]);
-  docker.try(['volume', 'rm', vol]);
-  docker.try(['network', 'rm', net]);
+  docker.try(['rm', '-f', name, stopped, ...services]);
+  if (dangling) docker.try(['rmi', dangling]);
+  for (const v of [vol, `${vol}-2`]) docker.try(['volume', 'rm', v]);
+  for (const n of [net, `${net}-2`]) docker.try(['network', 'rm', n]);
 });
 
 interface Found {

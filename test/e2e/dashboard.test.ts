@@ -133,7 +133,7 @@ describe('dashboard in Chromium', () => {
 
     const c = uniq('e2e-member');
     docker.cli(['run', '-d', '--name', c, TEST_IMAGE, 'sleep', '600']);
-    await row(net).getByRole('button', { name: 'Connect…' }).click();
+    await row(net).getByRole('button', { name: `Connect a container to ${net}…` }).click();
     await ui.page.getByRole('dialog').getByLabel('Container').selectOption(c);
     await ui.page.getByRole('dialog').getByRole('button', { name: 'Connect' }).click();
     await poll(() => row(net).textContent()).toContain(c);

@@ -68,20 +68,22 @@ function Usage({ c, what }: { c: ContainerSummary; what: 'cpu' | 'memory' }) {
   );
 }
 
+/** A row's actions, each named with its container for a screen reader ("Stop web"). */
 function RowActions({ c }: { c: ContainerSummary }) {
   const act = (a: ContainerAction) => () => void containerAction([c.id], a);
   const running = c.state === 'running';
+  const button = (a: ContainerAction, word: string) => (
+    <button onClick={act(a)} aria-label={`${word} ${c.name}`}>
+      {word}
+    </button>
+  );
   return (
     <span className="row-actions">
-      {running || c.state === 'paused' || c.state === 'restarting' ? (
-        <button onClick={act('stop')} title="Stop">Stop</button>
-      ) : (
-        <button onClick={act('start')} title="Start">Start</button>
-      )}
-      {running && <button onClick={act('pause')}>Pause</button>}
-      {c.state === 'paused' && <button onClick={act('unpause')}>Resume</button>}
-      <button onClick={act('restart')}>Restart</button>
-      <button className="danger" onClick={() => void removeContainers([c.id])}>
+      {running || c.state === 'paused' || c.state === 'restarting' ? button('stop', 'Stop') : button('start', 'Start')}
+      {running && button('pause', 'Pause')}
+      {c.state === 'paused' && button('unpause', 'Resume')}
+      {button('restart', 'Restart')}
+      <button className="danger" onClick={() => void removeContainers([c.id])} aria-label={`Remove ${c.name}`}>
         Remove
       </button>
     </span>

@@ -20,8 +20,9 @@ const columns: Column<ImageSummary>[] = [
     sortKey: 'tag',
     render: (i) => (
       <div className="name-cell">
-        <button className="link" onClick={() => openDetail('images', imagePlace(i.id))} title="Config, layers and users" aria-label={`Open ${i.tags[0] ?? shortId(i.id)}`}>
-          {i.tags.length ? i.tags.map((t) => <strong key={t}>{t}</strong>) : <Badge label="dangling" />}
+        {/* Its name holds what it shows (the tags, or "dangling" and the id): */}
+        <button className="link" onClick={() => openDetail('images', imagePlace(i.id))} title="Config, layers and users" aria-label={`Open ${i.tags.length ? i.tags.join(' ') : `dangling image ${shortId(i.id)}`}`}>
+          {i.tags.length ? i.tags.map((t, n) => <strong key={t}>{n ? ` ${t}` : t}</strong>) : <Badge label="dangling" />}
         </button>
         <span className="muted mono">{shortId(i.id)}</span>
       </div>

@@ -4,7 +4,7 @@ import { formatBytes, relativeTime } from '../../lib/format';
 /** An image's layers, newest first: the instruction that made each, its size and age. */
 export function LayersTable({ layers }: { layers: HistoryLayer[] }) {
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0} role="region" aria-label="Layers of the image">
       <table aria-label="Layers">
         <thead>
           <tr>

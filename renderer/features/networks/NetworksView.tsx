@@ -55,8 +55,10 @@ const columns: Column<NetworkSummary>[] = [
     render: (n) =>
       n.builtin ? null : (
         <span className="row-actions">
-          <button onClick={() => openDialog({ kind: 'network-connect', networkId: n.id, networkName: n.name })}>Connect…</button>
-          <button className="danger" onClick={() => void removeNetworks([n.id])}>
+          <button onClick={() => openDialog({ kind: 'network-connect', networkId: n.id, networkName: n.name })} aria-label={`Connect a container to ${n.name}…`}>
+            Connect…
+          </button>
+          <button className="danger" onClick={() => void removeNetworks([n.id])} aria-label={`Remove ${n.name}`}>
             Remove
           </button>
         </span>

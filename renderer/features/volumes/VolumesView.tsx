@@ -40,7 +40,7 @@ const columns: Column<VolumeSummary>[] = [
         <button onClick={() => void exportVolume(v.name)} aria-label={`Export ${v.name} as a tar`} title="Download its files as a tar">
           Export
         </button>
-        <button className="danger" onClick={() => void removeVolumes([v.name])}>
+        <button className="danger" onClick={() => void removeVolumes([v.name])} aria-label={`Remove ${v.name}`}>
           Remove
         </button>
       </span>
