@@ -96,6 +96,15 @@ describe('actions', () => {
     expect(await ids).toEqual(['a']);
   });
 
+  it('a page opened by name (or tag, or short id) goes back to the list once its item is removed', async () => {
+    answer = () => ({ ok: true, value: [{ id: 'a', ok: true }] });
+    openContainer('web');
+    const done = removeOpenContainer('a', 'web');
+    answerConfirm({ ok: true, option: false });
+    await done;
+    expect(useUi.getState()).toMatchObject({ view: 'containers', detail: undefined });
+  });
+
   it('removing from its page after the user moved on does not pull them back', async () => {
     answer = () => ({ ok: true, value: [{ id: 'a', ok: true }] });
     openContainer('a');

@@ -83,12 +83,15 @@ export async function removeContainers(ids: string[]): Promise<string[]> {
   return removedOf(res);
 }
 
-/** Remove from an item's own page: once it is gone, back to the list (unless the user already left). */
-export async function removeOpen(remove: (ids: string[]) => Promise<string[]>, id: string): Promise<void> {
+/**
+ * Remove from an item's own page: once it is gone, back to the list (unless the user already
+ * left). `opened` is the page's place as its URL names it (a name, tag or short id), `id` the item's.
+ */
+export async function removeOpen(remove: (ids: string[]) => Promise<string[]>, id: string, opened = id): Promise<void> {
   const removed = await remove([id]);
-  if (removed.includes(id) && useUi.getState().detail === id) closeDetail();
+  if (removed.includes(id) && useUi.getState().detail === opened) closeDetail();
 }
-export const removeOpenContainer = (id: string) => removeOpen(removeContainers, id);
+export const removeOpenContainer = (id: string, opened = id) => removeOpen(removeContainers, id, opened);
 
 // ---- images
 export async function removeImages(ids: string[]): Promise<string[]> {

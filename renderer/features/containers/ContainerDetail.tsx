@@ -107,7 +107,7 @@ export function ContainerDetail({ id: asked }: { id: string }) {
             <button onClick={() => void copyRunCommand(id)}>Copy as docker run</button>
             <button onClick={() => openDialog({ kind: 'container-rename', id, name })}>Rename…</button>
             <button onClick={() => openDialog({ kind: 'container-commit', id, name })}>Commit…</button>
-            <button className="danger" onClick={() => void removeOpenContainer(id)}>
+            <button className="danger" onClick={() => void removeOpenContainer(id, asked)}>
               Remove
             </button>
           </span>

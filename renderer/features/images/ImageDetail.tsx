@@ -33,7 +33,7 @@ export function ImageDetail({ id: asked }: { id: string }) {
               <button onClick={() => openDialog({ kind: 'image-tag', id: i.id })}>Tag…</button>
               {i.tags.length > 0 && <button onClick={() => openDialog({ kind: 'image-job', job: 'push', initial: i.tags[0] })}>Push…</button>}
               <button onClick={() => openDialog({ kind: 'image-job', job: 'save', initial: i.id })}>Save…</button>
-              <button className="danger" onClick={() => void removeOpen(removeImages, i.id)}>
+              <button className="danger" onClick={() => void removeOpen(removeImages, i.id, asked)}>
                 Remove
               </button>
             </>

@@ -28,7 +28,7 @@ export function NetworkDetail({ id: asked }: { id: string }) {
           !n.builtin && (
             <>
               <button onClick={() => openDialog({ kind: 'network-connect', networkId: n.id, networkName: n.name })}>Connect…</button>
-              <button className="danger" onClick={() => void removeOpen(removeNetworks, n.id)}>
+              <button className="danger" onClick={() => void removeOpen(removeNetworks, n.id, asked)}>
                 Remove
               </button>
             </>
