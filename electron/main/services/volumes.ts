@@ -2,6 +2,7 @@ import type Dockerode from 'dockerode';
 import type { BulkResult } from '../../shared/api-contract';
 import type { PruneReport, VolumeDetail, VolumeSummary } from '../../shared/models';
 import { bulk } from './bulk';
+import { HELPER_LABEL } from './volume-transfer';
 
 interface EngineVolume {
   Name: string;
@@ -17,6 +18,7 @@ export type VolumeUsage = Map<string, string[]>;
 export function volumeUsage(containers: Dockerode.ContainerInfo[]): VolumeUsage {
   const usage: VolumeUsage = new Map();
   for (const c of containers) {
+    if (c.Labels?.[HELPER_LABEL] !== undefined) continue; // Berth's own, there for the seconds a transfer or a browse takes
     const name = (c.Names?.[0] ?? c.Id).replace(/^\//, '');
     for (const m of c.Mounts ?? []) {
       if (m.Type !== 'volume' || !m.Name) continue;
@@ -63,9 +65,18 @@ export class VolumesService {
   /** The page: the summary, its options and its size as `system df` counts it (-1 when the engine does not say). */
   async detail(name: string): Promise<VolumeDetail> {
     const v = (await this.docker.getVolume(name).inspect()) as EngineVolume & { Scope?: string; Options?: Record<string, string> | null };
-    const [containers, df] = await Promise.all([this.docker.listContainers({ all: true, filters: { volume: [name] } }), this.docker.df() as Promise<{ Volumes?: { Name: string; UsageData?: { Size?: number } | null }[] | null }>]);
+    const [containers, df] = await Promise.all([this.docker.listContainers({ all: true, filters: { volume: [name] } }), this.volumesDf()]);
     const size = df.Volumes?.find((d) => d.Name === name)?.UsageData?.Size;
     return { ...toVolumeSummary(v, volumeUsage(containers)), scope: v.Scope ?? 'local', options: v.Options ?? {}, size: typeof size === 'number' && size >= 0 ? size : -1 };
+  }
+
+  /** `system df` of the volumes only (API 1.42+; an older engine answers for everything): the whole df walks every layer. */
+  private volumesDf(): Promise<{ Volumes?: { Name: string; UsageData?: { Size?: number } | null }[] | null }> {
+    return new Promise((resolve, reject) =>
+      this.docker.modem.dial({ path: '/system/df?', method: 'GET', options: { type: 'volume' }, statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' } }, (err: unknown, data: unknown) =>
+        err ? reject(err) : resolve(data as { Volumes?: { Name: string; UsageData?: { Size?: number } | null }[] | null }),
+      ),
+    );
   }
 
   async create(opts: { name?: string; driver: string; labels: Record<string, string> }): Promise<VolumeSummary> {

@@ -35,7 +35,8 @@ export function CloneVolumeDialog({ name, size }: { name: string; size?: number 
 
 export function VolumeDetail({ name }: { name: string }) {
   const row = volumes.use((s) => s.items.find((v) => v.name === name));
-  const loaded = useLoaded(loadVolume, name, row);
+  // Loaded again when the row's contents change (not its object: the list is read again on any container change).
+  const loaded = useLoaded(loadVolume, name, row && JSON.stringify(row));
   const v = loaded.data;
   const size = v && v.size >= 0 ? v.size : undefined;
   return (
