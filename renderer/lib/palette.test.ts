@@ -54,5 +54,6 @@ describe('paletteEntries', () => {
     for (const q of ['(((', '\\', '%E0%A4%A', '<script>', 'a'.repeat(10_000), '  stop   ', 'pull ', '__proto__']) expect(() => paletteEntries(q, sources)).not.toThrow();
     const many: PaletteSources = { ...sources, containers: Array.from({ length: 5000 }, (_, i) => c(`id${i}`, `svc-${i}`)) };
     expect(paletteEntries('svc', many)).toHaveLength(50);
+    for (const verb of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) expect(paletteEntries(`${verb} web`, sources).some((e) => e.do.kind === 'container')).toBe(false); // no action from Object's prototype
   });
 });

@@ -101,7 +101,7 @@ function everything(s: PaletteSources): PaletteEntry[] {
 
 /** "stop web": the action on each container (and compose project) whose name matches the rest. */
 function verbEntries(verb: string, rest: string, s: PaletteSources): PaletteEntry[] {
-  const action = VERBS[verb];
+  const action = Object.hasOwn(VERBS, verb) ? VERBS[verb] : undefined; // not "constructor" and the like
   if (!action) return [];
   const label = verb[0]!.toUpperCase() + verb.slice(1);
   const out: PaletteEntry[] = [];

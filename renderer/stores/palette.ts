@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import type { PaletteEntry } from '../lib/palette';
 import { containerAction } from './actions';
-import { pullImage } from './image-jobs';
+import { pullImage, useJob } from './image-jobs';
 import { openRunDialog } from './run-form';
 import { openDialog, toast, useUi } from './ui';
 
@@ -25,9 +25,12 @@ export async function runEntry(e: PaletteEntry): Promise<void> {
       return void (await containerAction([d.id], d.action));
     case 'project':
       return void (await containerAction(d.ids, d.action));
-    case 'pull':
-      toast({ kind: 'info', title: `Pulling ${d.ref}`, message: 'Its progress is in Jobs.' });
-      return void (await pullImage(d.ref));
+    case 'pull': {
+      const pulling = pullImage(d.ref); // refused in a toast of its own while another image job runs
+      const job = useJob.getState();
+      if (job.status === 'running' && job.kind === 'pull' && job.target === d.ref) toast({ kind: 'info', title: `Pulling ${d.ref}`, message: 'Its progress is in Jobs.' });
+      return void (await pulling);
+    }
     case 'cleanup':
       return openDialog({ kind: 'cleanup', what: d.what });
     case 'run':
