@@ -51,5 +51,8 @@ export async function showTags(repo: string): Promise<void> {
   }
 }
 
-/** The reference a tag is pulled by (Docker Hub's official images without library/). */
-export const tagReference = (server: string, repo: string, tag: string) => `${server === 'docker.io' ? repo.replace(/^library\//, '') : `${server}/${repo}`}:${tag}`;
+/** Docker Hub's names: the engine knows it only as docker.io (or no registry at all). */
+const HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+
+/** The reference a tag is pulled by (Docker Hub's without its host, official images without library/). */
+export const tagReference = (server: string, repo: string, tag: string) => `${HUB.has(server.toLowerCase()) ? repo.replace(/^library\//, '') : `${server}/${repo}`}:${tag}`;

@@ -132,4 +132,27 @@ describe('the registry browser', () => {
     expect(await b.catalog('127.0.0.1:5000')).toEqual({ items: ['x'], more: false });
     expect(urls.filter((u) => u.endsWith('/v2/'))).toEqual(['http://127.0.0.1:5000/v2/', 'https://127.0.0.1:5000/v2/', 'http://127.0.0.1:5000/v2/']);
   });
+
+  it('a remote registry may not send Berth, or a login, to plain HTTP on this computer', async () => {
+    const login = async () => ({ username: 'me', password: 'pw', serveraddress: 'reg.example.com' });
+    const asked: string[] = [];
+    const toLocal = (async (u: string) => (asked.push(String(u)), new Response('', { status: 302, headers: { location: 'http://127.0.0.1:8080/admin' } }))) as unknown as typeof fetch;
+    await expect(new RegistryBrowser(login, toLocal).tags('reg.example.com', 'a')).rejects.toThrow('reg.example.com redirects to http://127.0.0.1:8080 without TLS: Berth does not follow.');
+    const localRealm = (async (u: string) => (asked.push(String(u)), new Response('', { status: 401, headers: { 'www-authenticate': 'Bearer realm="http://127.0.0.1:8080/token"' } }))) as unknown as typeof fetch;
+    await expect(new RegistryBrowser(login, localRealm).tags('reg.example.com', 'a')).rejects.toThrow('without TLS: Berth does not send it there.');
+    expect(asked.every((u) => u.startsWith('https://reg.example.com/'))).toBe(true);
+  });
+
+  it('a body that stops coming is said in words', async () => {
+    const stalled = (async () =>
+      new Response(
+        new ReadableStream({
+          start(c) {
+            c.enqueue(new TextEncoder().encode('{"tags":['));
+            setTimeout(() => c.error(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), 5);
+          },
+        }),
+      )) as unknown as typeof fetch;
+    await expect(new RegistryBrowser(async () => undefined, stalled).tags('reg.example.com', 'a')).rejects.toMatchObject({ code: 'UNAVAILABLE', message: 'reg.example.com stopped answering in the middle of a page (not all of it in 15 s).' });
+  });
 });

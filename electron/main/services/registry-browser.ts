@@ -22,6 +22,8 @@ const TIMEOUT_MS = 15_000;
 const MAX_REDIRECTS = 5;
 
 const loopback = (server: string) => /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/.test(server);
+/** Plain HTTP only from a loopback registry to loopback: a remote one may not send Berth (and a login) to a local port. */
+const plainAllowed = (server: string, to: URL) => to.protocol === 'http:' && loopback(server) && loopback(to.host);
 /** Docker Hub's API lives at registry-1.docker.io. */
 const apiHost = (server: string) => (server === 'docker.io' ? 'registry-1.docker.io' : server);
 
@@ -49,7 +51,12 @@ async function readBounded(res: Response, server: string): Promise<unknown> {
   let bytes = 0;
   const reader = res.body?.getReader();
   for (;;) {
-    const next = reader ? await reader.read() : { done: true as const, value: undefined };
+    const next = reader
+      ? await reader.read().catch((e: unknown) => {
+          const why = (e as Error).name === 'TimeoutError' ? `not all of it in ${TIMEOUT_MS / 1000} s` : 'the connection broke';
+          throw new BerthError('UNAVAILABLE', `${server} stopped answering in the middle of a page (${why}).`, { hint: 'Try again; check the registry if it goes on.' });
+        })
+      : { done: true as const, value: undefined };
     if (next.done) break;
     bytes += next.value.byteLength;
     if (bytes > MAX_BYTES) {
@@ -151,7 +158,7 @@ export class RegistryBrowser {
     } catch {
       throw new BerthError('COMMAND_FAILED', `${server} names a token service that is not a URL.`);
     }
-    if (realm.protocol !== 'https:' && !(realm.protocol === 'http:' && loopback(realm.host))) throw new BerthError('COMMAND_FAILED', `${server} asks for the login to be sent to ${realm.origin} without TLS: Berth does not send it there.`);
+    if (realm.protocol !== 'https:' && !plainAllowed(server, realm)) throw new BerthError('COMMAND_FAILED', `${server} asks for the login to be sent to ${realm.origin} without TLS: Berth does not send it there.`);
     if (p.service) realm.searchParams.set('service', p.service);
     realm.searchParams.set('scope', p.scope ?? scope);
     const res = await this.send(realm.toString(), login ? { authorization: basic(login) } : {}, server);
@@ -198,7 +205,7 @@ export class RegistryBrowser {
         void discard(res);
         if (hop >= MAX_REDIRECTS) throw new BerthError('COMMAND_FAILED', `${server} sent Berth through more than ${MAX_REDIRECTS} redirects.`);
         const next = new URL(location, at);
-        if (next.protocol !== 'https:' && !(next.protocol === 'http:' && loopback(next.host))) throw new BerthError('COMMAND_FAILED', `${server} redirects to ${next.origin} without TLS: Berth does not follow.`);
+        if (next.protocol !== 'https:' && !plainAllowed(server, next)) throw new BerthError('COMMAND_FAILED', `${server} redirects to ${next.origin} without TLS: Berth does not follow.`);
         if (next.origin !== at.origin) auth = {}; // a login is for the server it was given to
         at = next;
       }
