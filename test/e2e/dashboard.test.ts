@@ -87,7 +87,7 @@ describe('dashboard in Chromium', () => {
     await ui.page.getByLabel('Search containers').fill(names[0]!);
     await poll(() => ui.page.locator('tbody tr.in-group').count()).toBe(1);
     expect(await card.textContent()).toContain('0/2 running');
-    await card.getByRole('button', { name: `Start ${project}` }).click();
+    await card.getByRole('button', { name: `Start ${project}`, exact: true }).click();
     await poll(() => card.textContent(), 15_000).toContain('2/2 running');
     for (const n of names) expect(docker.cli(['inspect', '-f', '{{.State.Status}}', n])).toBe('running');
     await ui.page.getByLabel('Search containers').fill('');
