@@ -17,8 +17,19 @@ installProcessGuard();
 // The packaged app carries the VM image (resources/vm); the VM daemon finds it through this.
 if (electron.app.isPackaged) process.env.BERTH_VM_BUNDLED ??= join(process.resourcesPath, 'vm');
 
+// macOS hands the link that launched the app to open-url, maybe before the settings below are
+// read and the shell listens: kept here, it is opened as a link on the command line would be.
+let launchLink: string | undefined;
+const keepLink = (e: { preventDefault(): void }, url: string) => {
+  e.preventDefault();
+  launchLink = url;
+};
+electron.app.on('open-url', keepLink);
+
 void (async () => {
   const loaded = await loadSettings(paths.settings());
+  electron.app.removeListener('open-url', keepLink);
+  const argv = launchLink ? [...process.argv, launchLink] : process.argv;
   for (const line of settingsReport(loaded)) console.warn(`berth: ${line}`);
   runShell(electron, {
     // Called once the app is ready: safeStorage (the OS keychain) works only from then on.
@@ -35,7 +46,8 @@ void (async () => {
     preload: join(__dirname, 'preload.cjs'),
     iconDir: electron.app.isPackaged ? join(process.resourcesPath, 'icons') : join(__dirname, '../../build/icons'),
     // A berth:// link on the command line goes to the Berth already running, if there is one.
-    claimDataFolder: (onShow) => claimInstance({ onShow, link: hashOfPlace(linkIn(process.argv) ?? '') }),
+    claimDataFolder: (onShow) => claimInstance({ onShow, link: hashOfPlace(linkIn(argv) ?? '') }),
+    argv,
     // Opened at login: only the tray, the VM booting behind it.
     hidden: process.argv.includes(HIDDEN_ARG) || electron.app.getLoginItemSettings().wasOpenedAtLogin,
   });
