@@ -19,6 +19,7 @@ import { BerthError, type ErrorPayload } from '../../shared/errors';
 import { UPLOAD_PIECE, UPLOAD_WINDOW } from '../../shared/transfer';
 import { formatIssues } from '../../shared/validation';
 import type { Reply } from '../../shared/wire';
+import type { StreamSink } from '../stream-sink';
 
 /**
  * The most input a stream keeps before its handler listens: a full upload window (what a
@@ -34,17 +35,6 @@ const inputBytes = (i: unknown): number => {
 };
 
 export type Handlers = { [M in Method]: (args: ParsedArgsOf<M>) => Promise<ResultOf<M>> };
-
-/**
- * Where a stream handler sends its chunks. `write` resolves when the consumer can take more
- * (backpressure: await it before reading more from the source). `signal` aborts on cancel.
- */
-export interface StreamSink<C, I = never> {
-  write(chunk: C): Promise<void>;
-  signal: AbortSignal;
-  /** Registers the listener for the client's (validated) input. */
-  onInput(listener: (input: I) => void): void;
-}
 
 /** A stream handler resolves when its stream is over and rejects when it failed. */
 export type StreamHandlers = { [S in StreamName]: (args: ParsedStreamArgsOf<S>, sink: StreamSink<ChunkOf<S>, InputOf<S>>) => Promise<void> };

@@ -7,7 +7,7 @@
 import type Dockerode from 'dockerode';
 import type { LogLine } from '../../shared/models';
 import { BerthError } from '../../shared/errors';
-import type { StreamSink } from '../api/router';
+import type { StreamSink } from '../stream-sink';
 import type { EventHub } from '../event-hub';
 import { LogDecoder, openLogStream } from '../engine/log-stream';
 import { mergeByTime, timeKey } from '../engine/log-merge';

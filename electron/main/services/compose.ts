@@ -13,7 +13,7 @@ import { basename, dirname, join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { BerthError } from '../../shared/errors';
 import type { ComposeStatus } from '../../shared/models';
-import type { StreamSink } from '../api/router';
+import type { StreamSink } from '../stream-sink';
 import { LinePieces } from '../engine/log-stream';
 
 /** The file names Compose looks for in a folder, in its order. */

@@ -4,7 +4,7 @@ import type { ContainerState, ContainerSummary, HealthReport, PortMapping } from
 import type { Readable } from 'node:stream';
 import type { LogLine, StatsSample } from '../../shared/models';
 import { toStatsSample, type EngineStats } from '../engine/stats';
-import type { StreamSink } from '../api/router';
+import type { StreamSink } from '../stream-sink';
 import { LineSplitter, LogDecoder, openLogStream, type LogOptions } from '../engine/log-stream';
 import { sendFile, withStream } from './transfer';
 import { notCarried, runSpecOf } from './run-again';

@@ -15,7 +15,7 @@ import { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { BerthError } from '../../shared/errors';
 import type { FileEntry, FolderListing, TransferProgress } from '../../shared/models';
-import type { StreamSink } from '../api/router';
+import type { StreamSink } from '../stream-sink';
 import { FrameDemuxer } from '../engine/log-stream';
 import { END_OF_ARCHIVE, fileHeader, padding, TarHeaderReader } from '../engine/tar';
 import { receiveToFile, sendFile, withStream } from './transfer';

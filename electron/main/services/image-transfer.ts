@@ -12,7 +12,7 @@ import type Dockerode from 'dockerode';
 import { BerthError } from '../../shared/errors';
 import { parseReference, repository } from '../../shared/image-ref';
 import type { BuildEvent, LayerProgress, TransferProgress } from '../../shared/models';
-import type { StreamSink } from '../api/router';
+import type { StreamSink } from '../stream-sink';
 import { contextEntries, contextTar } from '../engine/build-context';
 import { engineMessage } from '../engine/engine-errors';
 import { readJsonStream, registryError, toLayerProgress, type EngineMessage } from '../engine/json-stream';

@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import { BerthError } from '../../shared/errors';
 import type { TransferProgress } from '../../shared/models';
 import { DOWNLOAD_PIECE } from '../../shared/transfer';
-import type { StreamSink } from '../api/router';
+import type { StreamSink } from '../stream-sink';
 
 /** Runs `fn` over an engine stream, ending the request when the client cancels and once done. */
 export async function withStream<T>(stream: Readable, signal: AbortSignal, fn: () => Promise<T>): Promise<T | undefined> {

@@ -6,7 +6,7 @@
 import type Dockerode from 'dockerode';
 import type { Readable } from 'node:stream';
 import type { EventHub } from '../event-hub';
-import type { StreamSink } from '../api/router';
+import type { StreamSink } from '../stream-sink';
 import type { ContainerUsage, ProcessUsage, UsageSnapshot } from '../../shared/models';
 import { LineSplitter } from '../engine/log-stream';
 import { toStatsSample, type EngineStats } from '../engine/stats';

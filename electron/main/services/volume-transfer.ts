@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { BerthError } from '../../shared/errors';
 import type { FolderListing, TransferProgress } from '../../shared/models';
-import type { StreamSink } from '../api/router';
+import type { StreamSink } from '../stream-sink';
 import { checkTarFile } from '../engine/tar-check';
 import { receiveToFile, sendFile, withStream } from './transfer';
 import { normalisePath, type FilesService } from './files';

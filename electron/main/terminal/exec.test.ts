@@ -2,7 +2,7 @@ import { Duplex } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { describe, expect, it, vi } from 'vitest';
 import type { TerminalInput } from '../../shared/api-contract';
-import type { StreamSink } from '../api/router';
+import type { StreamSink } from '../stream-sink';
 import { PID_MARK } from './exec-hangup';
 import { ExecService, HELD_INPUT_CHARS } from './exec';
 

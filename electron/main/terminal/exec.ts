@@ -6,7 +6,7 @@
 import type { Duplex } from 'node:stream';
 import type Dockerode from 'dockerode';
 import type { ParsedStreamArgsOf, TerminalInput } from '../../shared/api-contract';
-import type { StreamSink } from '../api/router';
+import type { StreamSink } from '../stream-sink';
 import { execCommand, hangUp, PID_WAIT_MS, PidMark } from './exec-hangup';
 import { pipeTerminal } from './flow';
 

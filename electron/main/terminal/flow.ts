@@ -5,7 +5,7 @@
  * a runaway command cannot flood the UI or memory.
  */
 import type { TerminalInput } from '../../shared/api-contract';
-import type { StreamSink } from '../api/router';
+import type { StreamSink } from '../stream-sink';
 
 export const FLOW_HIGH = 100_000;
 export const FLOW_LOW = 5_000;

@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IPty } from 'node-pty';
 import type { TerminalInput } from '../../shared/api-contract';
-import type { StreamSink } from '../api/router';
+import type { StreamSink } from '../stream-sink';
 import { HANGUP_GRACE_MS } from './exec-hangup';
 import { pipeTerminal } from './flow';
 
