@@ -12,7 +12,7 @@ import { findElectronBinary, planLaunch } from './launcher';
 import { dataDir, paths } from './paths';
 import { installProcessGuard } from './process-guard';
 import { startServer } from './server/server';
-import { loadSettings, settingsReport } from './services/settings';
+import { loadSettings, settingsReport } from './settings';
 import { activeDockerHost, vmDockerHost } from './services/contexts';
 import type { VmInfo } from '../shared/models';
 import type { Core } from './core';

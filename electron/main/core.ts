@@ -4,7 +4,7 @@
  */
 import { createHandlers, createStreamHandlers, type Services } from './api/handlers';
 import { ContextsService, vmDockerHost } from './services/contexts';
-import { PreferencesService } from './services/settings';
+import { PreferencesService } from './settings';
 import { createRouter, type Router } from './api/router';
 import { EngineConnection, type EngineConnectionOptions } from './engine/engine-connection';
 import { formatEndpoint, parseDockerHost, type EngineEndpoint } from './engine/endpoint';

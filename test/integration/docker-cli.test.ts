@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EventHub } from '../../electron/main/event-hub';
 import { DockerCliService, dockerConfigBackup } from '../../electron/main/services/docker-cli';
-import { PreferencesService } from '../../electron/main/services/settings';
+import { PreferencesService } from '../../electron/main/settings';
 import { engine, madeByFile, uniq } from '../support/engine';
 import { tempDir } from '../support/temp';
 import { TEST_IMAGE } from '../support/test-image';

@@ -16,7 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VmInfo } from '../../electron/shared/models';
 import { paths } from '../../electron/main/paths';
-import { updateSettings } from '../../electron/main/services/settings';
+import { updateSettings } from '../../electron/main/settings';
 import { findAssets } from '../../electron/main/vm/assets';
 import { buildBusybox, TEST_IMAGE } from '../support/test-image';
 import { docker, vmHome } from './support';

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { contextMetaDir } from '../engine/docker-config';
 import { EventHub } from '../event-hub';
 import { activeContextName, activeDockerHost, ContextsService, namedEngine } from './contexts';
-import { settingsSchema } from './settings';
+import { settingsSchema } from '../settings';
 
 const dir = mkdtempSync(join(tmpdir(), 'berth-contexts-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -14,7 +14,7 @@ import { probeEngine } from '../engine/probe';
 import type { EventHub } from '../event-hub';
 import { paths } from '../paths';
 import { CONTEXT_NAME as DOCKER_CLI_BERTH_CONTEXT } from '../vm/docker-context';
-import { loadSettings, updateSettings, type Settings } from './settings';
+import { loadSettings, updateSettings, type Settings } from '../settings';
 
 export { DEFAULT_CONTEXT, VM_CONTEXT };
 /** The Berth VM's engine: the socket its daemon forwards (there while the VM runs). */

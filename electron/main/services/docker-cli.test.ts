@@ -6,7 +6,7 @@ import { BerthError } from '../../shared/errors';
 import { contextMetaDir } from '../engine/docker-config';
 import { EventHub } from '../event-hub';
 import { asFileError, DockerCliService, dockerConfigBackup, withCurrentContext } from './docker-cli';
-import { loadSettings, PreferencesService, updateSettings } from './settings';
+import { loadSettings, PreferencesService, updateSettings } from '../settings';
 
 describe('withCurrentContext: only that member of the text changes', () => {
   const docker = '{\n\t"auths": {\n\t\t"registry:5000": {\n\t\t\t"auth": "dTpw"\n\t\t}\n\t},\n\t"currentContext": "lab",\n\t"plugins": {"x": [1, "a}\\"b", {"currentContext": "no"}]}\n}\n';

@@ -21,7 +21,7 @@ import { dockerConfigBackup, replacedDockerContext } from '../paths';
 import { dockerConfigDir } from '../engine/docker-config';
 import { berthContextOwner, CONTEXT_NAME, FOREIGN_CONTEXT_NEXT_STEP, foreignContextMessage, metaFile, writeDockerContext } from '../vm/docker-context';
 import { vmDockerHost } from './contexts';
-import { loadSettings, updateSettings } from './settings';
+import { loadSettings, updateSettings } from '../settings';
 
 /** The docker CLI's config file in this environment. */
 export const dockerConfigFile = (env: NodeJS.ProcessEnv = process.env) => join(dockerConfigDir(env), 'config.json');

@@ -12,7 +12,7 @@ import type { VmInfo } from '../../shared/models';
 import type { EventHub } from '../event-hub';
 import { paths } from '../paths';
 import { stoppedInfo, type VmClient } from '../vm/client';
-import { loadSettings, updateSettings } from './settings';
+import { loadSettings, updateSettings } from '../settings';
 
 type VmResources = z.infer<typeof vmResources>;
 const LOG_TAIL = 64 * 1024;

@@ -6,7 +6,7 @@ import { claimInstance } from '../instance-lock';
 import { paths } from '../paths';
 import { installProcessGuard } from '../process-guard';
 import { activeDockerHost } from '../services/contexts';
-import { loadSettings, settingsReport } from '../services/settings';
+import { loadSettings, settingsReport } from '../settings';
 import { HIDDEN_ARG, runShell } from './main';
 import { linkIn } from './links';
 import { hashOfPlace } from '../../shared/route';

@@ -13,8 +13,6 @@ export interface VmResources {
   autoPauseMinutes?: number;
 }
 
-export const DEFAULT_RESOURCES = { cpus: 2, memoryMiB: 2048, diskGiB: 64, autoPauseMinutes: 5 } satisfies VmResources;
-
 /** A run's auto-pause (resource saver), where the backend can pause its machine. */
 export interface VmPausing {
   /** Stops the machine's CPUs (the guest's disks synced first): it then uses no CPU at all. */

@@ -8,7 +8,7 @@ import { connect, createServer, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { BerthError } from '../../shared/errors';
 import { paths } from '../paths';
-import { loadSettings } from '../services/settings';
+import { loadSettings } from '../settings';
 import type { VmBackend } from './backend';
 import { controlSocket, jsonLines, type ControlMessage, type ControlRequest } from './control';
 import { VmManager } from './manager';

@@ -8,7 +8,7 @@
 import { mkdirSync, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { paths } from '../paths';
-import { loadSettings } from '../services/settings';
+import { loadSettings } from '../settings';
 
 /**
  * Calls `onChange` after each write of settings.json (fs.watch on the data folder: the file is

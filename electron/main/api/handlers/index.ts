@@ -15,7 +15,7 @@ import type { RunService } from '../../services/run';
 import type { PortsService } from '../../services/ports';
 import type { ComposeService } from '../../services/compose';
 import type { ContextsService } from '../../services/contexts';
-import type { PreferencesService } from '../../services/settings';
+import type { PreferencesService } from '../../settings';
 import type { VmService } from '../../services/vm';
 import type { FilesService } from '../../services/files';
 import type { JobsBoardService } from '../../services/jobs-board';

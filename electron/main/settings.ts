@@ -10,13 +10,12 @@
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
-import { contextName, preferences, vmResources, type SettingsProblems } from '../../shared/api-contract';
-import { BerthError } from '../../shared/errors';
-import { keepCopy, refuseOverwrite } from '../data-file';
-import { withFileLock, writeFileAtomic } from '../data-lock';
-import type { EventHub } from '../event-hub';
-import { lockFor } from '../paths';
-import { DEFAULT_RESOURCES } from '../vm/backend';
+import { contextName, DEFAULT_RESOURCES, preferences, vmResources, type SettingsProblems } from '../shared/api-contract';
+import { BerthError } from '../shared/errors';
+import { keepCopy, refuseOverwrite } from './data-file';
+import { withFileLock, writeFileAtomic } from './data-lock';
+import type { EventHub } from './event-hub';
+import { lockFor } from './paths';
 
 const contextEntry = z.object({ name: contextName, host: z.string().min(1).max(1024) }).strict();
 

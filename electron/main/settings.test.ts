@@ -1,8 +1,8 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../../../test/support/temp';
-import { EventHub } from '../event-hub';
+import { tempDir } from '../../test/support/temp';
+import { EventHub } from './event-hub';
 import { loadSettings, PreferencesService, settingsProblems, updateSettings, type Settings } from './settings';
 
 const file = () => join(tempDir('settings'), 'sub', 'settings.json');
