@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SshTunnel } from '../electron/main/engine/ssh-tunnel';
 import { paths } from '../electron/main/paths';
 import { vmKeys } from '../electron/main/vm/qemu-backend';
-import type { VmInfo } from '../electron/main/vm/manager';
+import type { VmInfo } from '../electron/shared/models';
 import { median, type Row } from './row';
 
 function call(socketPath: string, path: string, agent: Agent | false = false): Promise<number> {

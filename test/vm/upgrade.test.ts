@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSyn
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paths, vmBuildCache } from '../../electron/main/paths';
-import type { VmInfo } from '../../electron/main/vm/manager';
+import type { VmInfo } from '../../electron/shared/models';
 import { buildBusybox, TEST_IMAGE } from '../support/test-image';
 import { berth, cliPath, docker, filesUnder, halfMade, qemuProcesses, vmHome } from './support';
 

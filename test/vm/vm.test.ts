@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paths } from '../../electron/main/paths';
 import { findAssets } from '../../electron/main/vm/assets';
 import { VmClient } from '../../electron/main/vm/client';
-import type { VmInfo } from '../../electron/main/vm/manager';
+import type { VmInfo } from '../../electron/shared/models';
 import { buildBusybox, TEST_IMAGE } from '../support/test-image';
 
 const home = mkdtempSync(join('/tmp', 'berth-vm-')); // short: sockets live under it

@@ -13,7 +13,7 @@ import { locateAssets, verifyAssets } from './assets';
 import type { VmBackend } from './backend';
 import { VmClient } from './client';
 import { runVmDaemon } from './daemon';
-import type { VmInfo } from './manager';
+import type { VmInfo } from '../../shared/models';
 import { MockBackend } from './mock-backend';
 import { QemuBackend, vmKeys } from './qemu-backend';
 import type { Accel } from './qemu';

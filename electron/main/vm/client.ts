@@ -10,8 +10,9 @@ import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BerthError } from '../../shared/errors';
 import { paths } from '../paths';
-import { controlSocket, jsonLines, type ControlMessage, type VmOp } from './control';
-import type { VmInfo } from './manager';
+import { jsonLines } from '../engine/json-lines';
+import { controlSocket, type ControlMessage, type VmOp } from './control';
+import type { VmInfo } from '../../shared/models';
 
 export interface VmClientOptions {
   env?: NodeJS.ProcessEnv;

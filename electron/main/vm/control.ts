@@ -6,10 +6,9 @@
  * long as its connection stays open (`berth vm ssh`: its typing never goes through the engine's socket).
  */
 import { join } from 'node:path';
-import { LineSplitter, MAX_JSON_LINE } from '../engine/log-stream';
 import { paths } from '../paths';
 import type { ErrorPayload } from '../../shared/errors';
-import type { VmInfo } from './manager';
+import type { VmInfo } from '../../shared/models';
 
 export type VmOp = 'status' | 'start' | 'stop' | 'trim' | 'hold';
 export interface ControlRequest {
@@ -19,18 +18,3 @@ export interface ControlRequest {
 export type ControlMessage = { id?: number; info: VmInfo; trimmed?: number } | { id: number; error: ErrorPayload };
 
 export const controlSocket = (env?: NodeJS.ProcessEnv) => join(paths.run(env), 'vm.sock');
-
-/** Splits a byte stream into JSON messages, one per line; a line that is not JSON (or over MAX_JSON_LINE) is dropped. */
-export function jsonLines(onMessage: (m: unknown) => void): (chunk: Buffer) => void {
-  const lines = new LineSplitter(MAX_JSON_LINE);
-  return (chunk) => {
-    for (const line of lines.push(chunk)) {
-      if (!line.trim()) continue;
-      try {
-        onMessage(JSON.parse(line));
-      } catch {
-        /* not ours */
-      }
-    }
-  };
-}

@@ -10,7 +10,8 @@ import { BerthError } from '../../shared/errors';
 import { paths } from '../paths';
 import { loadSettings } from '../settings';
 import type { VmBackend } from './backend';
-import { controlSocket, jsonLines, type ControlMessage, type ControlRequest } from './control';
+import { jsonLines } from '../engine/json-lines';
+import { controlSocket, type ControlMessage, type ControlRequest } from './control';
 import { VmManager } from './manager';
 import { watchSettings } from './port-preference';
 

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { engineLike, FakeEngine } from '../../../test/support/fake-engine';
 import type { VmBackend, VmPausing, VmRun } from './backend';
-import { VmManager, type VmInfo } from './manager';
+import type { VmInfo } from '../../shared/models';
+import { VmManager } from './manager';
 
 const home = mkdtempSync(join(tmpdir(), 'berth-manager-pause-'));
 afterAll(() => rmSync(home, { recursive: true, force: true }));

@@ -6,7 +6,8 @@ import { engineLike, FakeEngine } from '../../../test/support/fake-engine';
 import { settles, until } from '../../../test/support/waits';
 import { contextMetaDir } from '../engine/docker-config';
 import type { VmBackend, VmRun } from './backend';
-import { VmManager, type VmInfo } from './manager';
+import type { VmInfo } from '../../shared/models';
+import { VmManager } from './manager';
 
 /** A backend whose machine the test controls. */
 function fakeBackend(opts: { failBoot?: string; bootGate?: Promise<void>; dockerHost?: string } = {}) {

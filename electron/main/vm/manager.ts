@@ -17,8 +17,6 @@ import { followRunning } from './running-containers';
 import type { VmInfo } from '../../shared/models';
 import { VmStateMachine } from './state';
 
-export type { VmInfo };
-
 /** The forwarder asks the guest's engine for its running containers: a few seconds at most. */
 const FORWARDER_DEADLINES = { callMs: 15_000, longMs: 15_000, startMs: 15_000 };
 

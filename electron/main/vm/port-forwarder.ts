@@ -10,7 +10,7 @@
  */
 import type Docker from 'dockerode';
 import type { ForwardedPort } from '../../shared/models';
-import { jsonLines } from './control';
+import { jsonLines } from '../engine/json-lines';
 
 export type { ForwardedPort };
 export type PortProtocol = ForwardedPort['protocol'];

@@ -6,7 +6,7 @@
  * the port forwards while the VM runs, and gives it back before a save).
  */
 import { connect, type Socket } from 'node:net';
-import { jsonLines } from './control';
+import { jsonLines } from '../engine/json-lines';
 
 interface QmpEvent {
   event: string;

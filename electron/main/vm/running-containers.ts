@@ -9,7 +9,7 @@
  * is a connection into the VM), and after 2 s again once a count came through.
  */
 import type Dockerode from 'dockerode';
-import { jsonLines } from './control';
+import { jsonLines } from '../engine/json-lines';
 
 const EVENTS = ['start', 'die', 'destroy'];
 /** What counts: running, and paused (still there, only frozen). */
