@@ -27,7 +27,7 @@ import { useEngine } from './stores/engine';
 import { EngineBanner } from './features/engine/EngineBanner';
 import { containers, images, networks, volumes } from './stores/resources';
 import { answerConfirm, dismissToast, resolveTheme, setView, useUi, type View } from './stores/ui';
-import { ThemeSelect } from './components/ThemeSelect';
+import { ThemeSelect } from './features/settings/ThemeSelect';
 import { HostTerminalView } from './features/terminal/HostTerminalView';
 import { JobsView } from './features/jobs/JobsView';
 import { runningCount, useJobs } from './stores/jobs';

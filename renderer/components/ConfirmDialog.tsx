@@ -1,6 +1,18 @@
 import { useState } from 'react';
-import type { ConfirmAnswer, ConfirmRequest } from '../stores/ui';
 import { Dialog } from './Dialog';
+
+export interface ConfirmRequest {
+  title: string;
+  body: string;
+  confirmLabel: string;
+  danger?: boolean;
+  /** An extra option such as "Force"; its value is returned with the answer. */
+  option?: { label: string; initial: boolean };
+}
+export interface ConfirmAnswer {
+  ok: boolean;
+  option: boolean;
+}
 
 export function ConfirmDialog({ request, onAnswer }: { request: ConfirmRequest; onAnswer: (a: ConfirmAnswer) => void }) {
   const [option, setOption] = useState(request.option?.initial ?? false);

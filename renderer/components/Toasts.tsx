@@ -1,4 +1,10 @@
-import type { Toast } from '../stores/ui';
+export interface Toast {
+  id: number;
+  kind: 'error' | 'success' | 'info';
+  title: string;
+  message?: string;
+  hint?: string;
+}
 
 export function Toasts({ toasts, onDismiss }: { toasts: Toast[]; onDismiss: (id: number) => void }) {
   return (

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fieldDomId, fieldLabel, refusalField } from './run-fields';
-import { emptyForm, type RunForm } from './run-form-spec';
+import type { RunForm } from './run-fields';
+import { emptyForm } from './run-form-spec';
 
 const form = (patch: Partial<RunForm>): RunForm => ({ ...emptyForm('nginx'), ...patch });
 const port = (hostPort: string, containerPort = '80') => ({ hostIp: '127.0.0.1', hostPort, containerPort, protocol: 'tcp' as const });

@@ -3,7 +3,52 @@
  * A field is a form key (`image`, `memory`), a row's column (`ports.0.hostPort`, `mounts.2.target`,
  * `env.1.key`), or `envFile` (the picked .env file). Pure: the form in, a field (or none) out.
  */
-import type { RunForm } from './run-form-spec';
+import type { PULL_POLICIES, RESTART_POLICIES } from '../../electron/shared/run-spec';
+
+/** The form's values as typed (strings until the spec is read from them). */
+export type Restart = (typeof RESTART_POLICIES)[number];
+export type PullPolicy = (typeof PULL_POLICIES)[number];
+export interface PortRow { hostIp: string; hostPort: string; containerPort: string; protocol: 'tcp' | 'udp' }
+export interface MountRow { type: 'volume' | 'bind' | 'tmpfs'; source: string; target: string; readOnly: boolean; size: string }
+export interface KeyValueRow { key: string; value: string }
+
+export interface RunForm {
+  image: string;
+  name: string;
+  command: string;
+  entrypoint: string;
+  ports: PortRow[];
+  mounts: MountRow[];
+  env: KeyValueRow[];
+  labels: KeyValueRow[];
+  network: string;
+  restart: Restart;
+  maxRetries: string;
+  autoRemove: boolean;
+  interactive: boolean;
+  tty: boolean;
+  readOnly: boolean;
+  init: boolean;
+  cpus: string;
+  memory: string;
+  user: string;
+  workdir: string;
+  capAdd: string;
+  capDrop: string;
+  hostname: string;
+  /** "db.local:10.0.0.5 gw:host-gateway" (name:ip or name=ip, as --add-host) */
+  addHosts: string;
+  /** "/dev/fuse /dev/snd:/dev/sound:rw" (as --device) */
+  devices: string;
+  privileged: boolean;
+  pull: PullPolicy;
+  healthCmd: string;
+  healthInterval: string;
+  healthTimeout: string;
+  healthRetries: string;
+  healthStartPeriod: string;
+  noHealthcheck: boolean;
+}
 
 export type FieldId = string;
 

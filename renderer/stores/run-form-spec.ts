@@ -5,53 +5,9 @@
  * are ignored); specToForm shows a spec in the form ("run again"). Pure.
  */
 import { requests } from '../../electron/shared/api-contract';
-import { deviceFlag, formatBytesFlag, formatDuration, parseBytes, parseDuration, shellJoin, splitArgs, toDockerRunCommand, type RunSpecInput, PULL_POLICIES, RESTART_POLICIES } from '../../electron/shared/run-spec';
+import { deviceFlag, formatBytesFlag, formatDuration, parseBytes, parseDuration, shellJoin, splitArgs, toDockerRunCommand, type RunSpecInput } from '../../electron/shared/run-spec';
 import { formatIssues } from '../../electron/shared/validation';
-import { fieldLabel, issueField, type FieldId, type RowIndex } from './run-fields';
-
-export type Restart = (typeof RESTART_POLICIES)[number];
-export type PullPolicy = (typeof PULL_POLICIES)[number];
-export interface PortRow { hostIp: string; hostPort: string; containerPort: string; protocol: 'tcp' | 'udp' }
-export interface MountRow { type: 'volume' | 'bind' | 'tmpfs'; source: string; target: string; readOnly: boolean; size: string }
-export interface KeyValueRow { key: string; value: string }
-
-export interface RunForm {
-  image: string;
-  name: string;
-  command: string;
-  entrypoint: string;
-  ports: PortRow[];
-  mounts: MountRow[];
-  env: KeyValueRow[];
-  labels: KeyValueRow[];
-  network: string;
-  restart: Restart;
-  maxRetries: string;
-  autoRemove: boolean;
-  interactive: boolean;
-  tty: boolean;
-  readOnly: boolean;
-  init: boolean;
-  cpus: string;
-  memory: string;
-  user: string;
-  workdir: string;
-  capAdd: string;
-  capDrop: string;
-  hostname: string;
-  /** "db.local:10.0.0.5 gw:host-gateway" (name:ip or name=ip, as --add-host) */
-  addHosts: string;
-  /** "/dev/fuse /dev/snd:/dev/sound:rw" (as --device) */
-  devices: string;
-  privileged: boolean;
-  pull: PullPolicy;
-  healthCmd: string;
-  healthInterval: string;
-  healthTimeout: string;
-  healthRetries: string;
-  healthStartPeriod: string;
-  noHealthcheck: boolean;
-}
+import { fieldLabel, issueField, type FieldId, type KeyValueRow, type MountRow, type PortRow, type RowIndex, type RunForm } from './run-fields';
 
 export type Rows = { ports: PortRow; mounts: MountRow; env: KeyValueRow; labels: KeyValueRow };
 export const blankRow: { [K in keyof Rows]: () => Rows[K] } = {

@@ -7,8 +7,8 @@ import { create } from 'zustand';
 import { BerthError } from '../../electron/shared/errors';
 import { api } from '../api';
 import { readEnvFile } from '../lib/env-file';
-import { fieldHint, refusalField, type FieldId } from './run-fields';
-import { blankRow, emptyForm, formToSpec, type RunForm, type Rows } from './run-form-spec';
+import { fieldHint, refusalField, type FieldId, type RunForm } from './run-fields';
+import { blankRow, emptyForm, formToSpec, type Rows } from './run-form-spec';
 import { closeDialog, openDialog, toast } from './ui';
 
 /** Why Run did not run: the field it is about (when there is one), the reason, the engine's hint. */

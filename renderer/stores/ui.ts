@@ -3,16 +3,13 @@ import { create } from 'zustand';
 import { BerthError } from '../../electron/shared/errors';
 import type { CleanupKind } from '../../electron/shared/models';
 import type { ContainerTab, DetailView, View } from '../../electron/shared/route';
+import type { ConfirmAnswer, ConfirmRequest } from '../components/ConfirmDialog';
+import type { Toast } from '../components/Toasts';
 
 export type Theme = 'system' | 'light' | 'dark';
 
-export interface Toast {
-  id: number;
-  kind: 'error' | 'success' | 'info';
-  title: string;
-  message?: string;
-  hint?: string;
-}
+export type { Toast }; // the shapes of what components/ shows
+export type { ConfirmAnswer, ConfirmRequest };
 
 /** Why a form's submit was refused, and what to do about it (the engine's hint). */
 export interface Refusal {
@@ -26,18 +23,6 @@ export function refusalOf(e: unknown): Refusal {
   return { message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
 }
 
-export interface ConfirmRequest {
-  title: string;
-  body: string;
-  confirmLabel: string;
-  danger?: boolean;
-  /** An extra option such as "Force"; its value is returned with the answer. */
-  option?: { label: string; initial: boolean };
-}
-export interface ConfirmAnswer {
-  ok: boolean;
-  option: boolean;
-}
 
 export type DialogState =
   | { kind: 'run' }

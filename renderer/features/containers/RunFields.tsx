@@ -3,7 +3,7 @@ import { useRef, useState, type ReactNode } from 'react';
 import { ENV_FILE_MAX_BYTES } from '../../lib/env-file';
 import { fieldDomId, type FieldId } from '../../stores/run-fields';
 import { pickEnvFile, removeEnvFile, removeRow, setRow, updateForm, useRunForm, type RunRefusal } from '../../stores/run-form';
-import type { RunForm } from '../../stores/run-form-spec';
+import type { RunForm } from '../../stores/run-fields';
 
 /** The refusal about this field (or, with `prefix`, about any column of this row), if any. */
 export const useRefusal = (field: FieldId, prefix = false) => useRunForm((s) => (s.error?.field && (prefix ? s.error.field.startsWith(field) : s.error.field === field) ? s.error : undefined));

@@ -2,7 +2,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Badge } from '../../components/Badge';
 import { addContext, removeContext, switchContext, useContexts } from '../../stores/contexts';
-import { ThemeSelect } from '../../components/ThemeSelect';
+import { ThemeSelect } from './ThemeSelect';
 import { isForeignContextRefusal, loadPreferences, replaceDockerContext, updatePreferences, usePreferences, type Preferences, type SettingsProblems } from '../../stores/preferences';
 import { useSubmit } from '../use-submit';
 import { ResourcesForm } from '../vm/VmView';

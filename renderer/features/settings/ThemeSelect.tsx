@@ -1,5 +1,5 @@
-import { chooseTheme } from '../stores/preferences';
-import { useUi, type Theme } from '../stores/ui';
+import { chooseTheme } from '../../stores/preferences';
+import { useUi, type Theme } from '../../stores/ui';
 
 /** The theme picker (sidebar and Settings page): shows at once, kept in the settings file. */
 export function ThemeSelect({ label }: { label: string }) {
