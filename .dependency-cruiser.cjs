@@ -1,0 +1,26 @@
+/**
+ * The layering Berth keeps (docs/architecture.md), checked by `npm run lint:layers` (part of `npm test`):
+ * no import cycle, and imports point down only.
+ */
+module.exports = {
+  forbidden: [
+    { name: 'no-cycle', severity: 'error', comment: 'A cycle makes neither side the lower layer.', from: {}, to: { circular: true, dependencyTypesNot: ['type-only'] } },
+    { name: 'no-cycle-of-types', severity: 'error', comment: 'Types too: a type cycle is a concept with no single home.', from: {}, to: { circular: true } },
+    { name: 'shared-stands-alone', severity: 'error', comment: 'electron/shared is used by both sides and imports neither.', from: { path: '^electron/shared/' }, to: { path: '^(electron/main|electron/preload|renderer)/' } },
+    { name: 'main-not-renderer', severity: 'error', from: { path: '^electron/main/' }, to: { path: '^renderer/' } },
+    { name: 'renderer-not-main', severity: 'error', comment: 'The renderer reaches the main process only through the API.', from: { path: '^renderer/' }, to: { path: '^electron/main/' } },
+    { name: 'services-not-api', severity: 'error', comment: 'Services and terminals are below the API that routes to them.', from: { path: '^electron/main/(services|terminal|engine|vm)/' }, to: { path: '^electron/main/(api|server|shell)/' } },
+    { name: 'vm-not-services', severity: 'error', comment: 'The VM is below the services that show it.', from: { path: '^electron/main/vm/' }, to: { path: '^electron/main/services/' } },
+    { name: 'engine-below-services', severity: 'error', from: { path: '^electron/main/engine/' }, to: { path: '^electron/main/(services|terminal|vm)/' } },
+    { name: 'components-presentational', severity: 'error', comment: 'renderer/components shows what it is given: no stores, no API.', from: { path: '^renderer/components/' }, to: { path: '^renderer/(stores|api|features)/' } },
+    { name: 'views-not-api-client', severity: 'error', comment: 'Views act through stores, never the API client.', from: { path: '^renderer/features/' }, to: { path: '^renderer/api/' } },
+    { name: 'lib-pure', severity: 'error', comment: 'renderer/lib is logic without state or IO.', from: { path: '^renderer/lib/' }, to: { path: '^renderer/(stores|api|features|components)/' } },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(node_modules|dist)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json'] },
+  },
+};
