@@ -45,9 +45,19 @@ describe('the layering check', () => {
     ['components-presentational', { 'renderer/components/Bad.ts': "import { s } from '../stores/s';\nexport const bad = s;" }],
     ['views-not-api-client', { 'renderer/api/index.ts': 'export const api = 1;', 'renderer/features/V.ts': "import { api } from '../api/index';\nexport const v = api;" }],
     ['no-cycle', { 'electron/main/services/c.ts': "import { d } from './d';\nexport const c = () => d;", 'electron/main/services/d.ts': "import { c } from './c';\nexport const d = () => c;" }],
+    ['no-cycle-of-types', { 'renderer/stores/t.ts': "import type { U } from './u';\nexport type T = U | 1;", 'renderer/stores/u.ts': "import type { T } from './t';\nexport type U = T | 2;" }],
+    ['main-not-renderer', { 'electron/main/services/r.ts': "import { s } from '../../../renderer/stores/s';\nexport const r = s;" }],
+    ['renderer-not-main', { 'renderer/stores/m.ts': "import { a } from '../../electron/main/services/a';\nexport const m = a;" }],
+    ['engine-below-services', { 'electron/main/engine/e.ts': "import { a } from '../services/a';\nexport const e = a;" }],
+    ['lib-pure', { 'renderer/lib/l.ts': "import { s } from '../stores/s';\nexport const l = s;" }],
+    ['shared-pure', { 'electron/shared/fs.ts': "import { readFileSync } from 'node:fs';\nexport const f = readFileSync;" }],
+    ['main-base-below', { 'electron/main/settings.ts': "import { a } from './services/a';\nexport const x = a;" }],
+    ['shared-no-electron', { 'electron/shared/e.ts': "import { app } from 'electron';\nexport const e = app;" }],
+    ['api-client-below-stores', { 'renderer/api/index.ts': "import { s } from '../stores/s';\nexport const api = s;" }],
+    ['stores-below-views', { 'renderer/features/F.ts': 'export const f = 1;', 'renderer/stores/w.ts': "import { f } from '../features/F';\nexport const w = f;" }],
   ])('fails on %s', (rule, extra) => {
     const r = check({ ...ok, ...extra });
     expect(r.status).not.toBe(0);
-    expect(r.out).toContain(rule);
+    expect(r.out).toContain(`error ${rule}:`);
   });
 });
