@@ -22,11 +22,12 @@ function Progress({ job }: { job: Job }) {
 
 function Row({ job }: { job: Job }) {
   const running = job.status === 'running';
+  const title = running ? jobDoing(job) : jobEndTitle(job);
   return (
-    <tr aria-label={`Job ${job.id}: ${running ? jobDoing(job) : jobEndTitle(job)}`}>
+    <tr aria-label={`Job ${job.id}: ${title}`}>
       <td>
         <div className="name-cell">
-          <strong>{running ? jobDoing(job) : jobEndTitle(job)}</strong>
+          <strong>{title}</strong>
           {job.error && <span className="form-error small">{job.error}</span>}
         </div>
       </td>
@@ -41,9 +42,21 @@ function Row({ job }: { job: Job }) {
       </td>
       <td className="col-actions">
         <span className="row-actions">
-          {running && <button onClick={() => cancelJobById(job.id)}>Cancel</button>}
-          {canReopen(job) && <button onClick={() => reopenJob(job.id)}>Show</button>}
-          {canRetry(job) && <button onClick={() => retryJob(job.id)}>Retry</button>}
+          {running && (
+            <button onClick={() => cancelJobById(job.id)} aria-label={`Cancel job ${job.id}: ${title}`}>
+              Cancel
+            </button>
+          )}
+          {canReopen(job) && (
+            <button onClick={() => reopenJob(job.id)} aria-label={`Show job ${job.id}: ${title}`}>
+              Show
+            </button>
+          )}
+          {canRetry(job) && (
+            <button onClick={() => retryJob(job.id)} aria-label={`Retry job ${job.id}: ${title}`}>
+              Retry
+            </button>
+          )}
         </span>
       </td>
     </tr>

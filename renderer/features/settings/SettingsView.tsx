@@ -94,9 +94,13 @@ export function SettingsView() {
                 <td className="mono">{c.host}</td>
                 <td className="col-actions">
                   <span className="row-actions">
-                    {!c.active && <button onClick={() => void switchContext(c.name)}>Use</button>}
+                    {!c.active && (
+                      <button onClick={() => void switchContext(c.name)} aria-label={`Use ${c.name}`}>
+                        Use
+                      </button>
+                    )}
                     {!c.builtIn && !c.active && (
-                      <button className="danger" onClick={() => void removeContext(c.name)}>
+                      <button className="danger" onClick={() => void removeContext(c.name)} aria-label={`Remove ${c.name}`}>
                         Remove
                       </button>
                     )}
