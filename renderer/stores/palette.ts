@@ -26,9 +26,9 @@ export async function runEntry(e: PaletteEntry): Promise<void> {
     case 'project':
       return void (await containerAction(d.ids, d.action));
     case 'pull': {
+      const before = useJob.getState().jobId;
       const pulling = pullImage(d.ref); // refused in a toast of its own while another image job runs
-      const job = useJob.getState();
-      if (job.status === 'running' && job.kind === 'pull' && job.target === d.ref) toast({ kind: 'info', title: `Pulling ${d.ref}`, message: 'Its progress is in Jobs.' });
+      if (useJob.getState().jobId !== before) toast({ kind: 'info', title: `Pulling ${d.ref}`, message: 'Its progress is in Jobs.' }); // it started
       return void (await pulling);
     }
     case 'cleanup':
