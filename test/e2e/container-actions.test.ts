@@ -14,7 +14,7 @@ describe('container actions in Chromium', () => {
     const name = uniq('e2e-orig');
     const vol = uniq('e2e-vol');
     docker.cli(['run', '-d', '--name', name, '-e', 'GREETING=hello world', '-v', `${vol}:/data`, '--restart', 'unless-stopped', '--hostname', 'orig-box', TEST_IMAGE, 'sh', '-c', 'echo inside > /made; exec sleep 600']);
-    await page.locator('tbody tr', { hasText: name }).getByRole('button', { name }).click();
+    await page.locator('tbody tr', { hasText: name }).getByRole('button', { name, exact: true }).click();
     const toolbar = page.locator('.toolbar');
 
     // Copy as docker run: the line a shell runs to make the same container.

@@ -44,7 +44,7 @@ describe('health in Chromium', () => {
     await page.getByRole('button', { name: 'All', exact: true }).click();
 
     // The Health tab: the check and its last probes, newest first, with what they printed.
-    await row.getByRole('button', { name }).click();
+    await row.getByRole('button', { name, exact: true }).click();
     await page.getByRole('tab', { name: 'Health' }).click();
     const check = page.getByLabel('Health check', { exact: true });
     await check.getByText('test -f /tmp/ok').waitFor();
