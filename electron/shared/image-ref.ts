@@ -6,6 +6,12 @@
  */
 import { BerthError } from './errors';
 
+/** Docker Hub under every name it goes by is one server; others are host[:port]. */
+export function normaliseServer(server: string): string {
+  const s = server.trim().replace(/^https?:\/\//, '').replace(/\/.*$/, '');
+  return ['docker.io', 'index.docker.io', 'registry-1.docker.io', ''].includes(s) ? 'docker.io' : s;
+}
+
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const DOMAIN = /^(?:localhost|[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::\d{1,5})?$/;
 const TAG = /^[\w][\w.-]{0,127}$/;

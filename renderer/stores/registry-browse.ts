@@ -5,6 +5,7 @@
 import { create } from 'zustand';
 import type { RegistryListing } from '../../electron/shared/models';
 import { BerthError } from '../../electron/shared/errors';
+import { normaliseServer } from '../../electron/shared/image-ref';
 import { api } from '../api';
 import { refusalOf, type Refusal } from './ui';
 
@@ -51,8 +52,8 @@ export async function showTags(repo: string): Promise<void> {
   }
 }
 
-/** Docker Hub's names: the engine knows it only as docker.io (or no registry at all). */
-const HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
-
-/** The reference a tag is pulled by (Docker Hub's without its host, official images without library/). */
-export const tagReference = (server: string, repo: string, tag: string) => `${HUB.has(server.toLowerCase()) ? repo.replace(/^library\//, '') : `${server}/${repo}`}:${tag}`;
+/** The reference a tag is pulled by (Docker Hub's, under any of its names, without its host; official images without library/). */
+export function tagReference(server: string, repo: string, tag: string): string {
+  const host = normaliseServer(server);
+  return `${host === 'docker.io' ? repo.replace(/^library\//, '') : `${host}/${repo}`}:${tag}`;
+}

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readJsonStream, registryError, toLayerProgress } from '../engine/json-stream';
 import { instruction } from './images';
-import { normaliseServer } from './registry-logins';
+import { normaliseServer } from '../../shared/image-ref';
 
 describe('image helpers', () => {
   it('turns history entries into Dockerfile lines', () => {

@@ -1,11 +1,11 @@
 import type Dockerode from 'dockerode';
 import type { BulkResult } from '../../shared/api-contract';
 import { BerthError } from '../../shared/errors';
-import { parseReference, repository } from '../../shared/image-ref';
+import { normaliseServer, parseReference, repository } from '../../shared/image-ref';
 import type { HistoryLayer, ImageDetail, ImageSummary } from '../../shared/models';
 import { toContainerSummary } from './containers';
 import { registryError } from '../engine/json-stream';
-import { normaliseServer, type RegistryLogins } from './registry-logins';
+import type { RegistryLogins } from './registry-logins';
 import { bulk } from './bulk';
 
 const NONE = '<none>:<none>';

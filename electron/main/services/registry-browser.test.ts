@@ -155,4 +155,15 @@ describe('the registry browser', () => {
       )) as unknown as typeof fetch;
     await expect(new RegistryBrowser(async () => undefined, stalled).tags('reg.example.com', 'a')).rejects.toMatchObject({ code: 'UNAVAILABLE', message: 'reg.example.com stopped answering in the middle of a page (not all of it in 15 s).' });
   });
+
+  it('on loopback, a TLS registry without the API version header is still asked over HTTPS', async () => {
+    const urls: string[] = [];
+    const f = (async (u: string) => {
+      urls.push(String(u));
+      if (String(u).startsWith('http://')) return new Response('Client sent an HTTP request to an HTTPS server.', { status: 400 });
+      return String(u).endsWith('/v2/') ? new Response('{}') : json({ repositories: ['x'] });
+    }) as unknown as typeof fetch;
+    expect(await new RegistryBrowser(async () => undefined, f).catalog('localhost:5443')).toEqual({ items: ['x'], more: false });
+    expect(urls.at(-1)).toBe('https://localhost:5443/v2/_catalog?n=1000');
+  });
 });

@@ -6,7 +6,8 @@
  * and every failure said in words.
  */
 import { BerthError } from '../../shared/errors';
-import { normaliseServer, type EngineAuth } from './registry-logins';
+import { normaliseServer } from '../../shared/image-ref';
+import type { EngineAuth } from './registry-logins';
 
 /** What a listing got: the names, and whether the registry had more than Berth read. */
 export interface Listing {
@@ -180,6 +181,7 @@ export class RegistryBrowser {
     if (known) return known;
     const https = `https://${apiHost(server)}`;
     if (!loopback(server)) return https;
+    let answered: string | undefined; // a scheme that answered other than "400: you asked in plain HTTP"
     for (const b of [`http://${server}`, https]) {
       const res = await this.send(`${b}/v2/`, {}, server).catch(() => undefined);
       if (!res) continue;
@@ -188,8 +190,9 @@ export class RegistryBrowser {
         this.bases.set(server, b);
         return b;
       }
+      if (res.status !== 400) answered ??= b;
     }
-    return `http://${server}`; // neither: the listing says why
+    return answered ?? `http://${server}`; // no registry's answer: the listing says why
   }
 
   /** One GET; redirects are followed here, the login only to the same origin. */

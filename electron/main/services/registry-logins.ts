@@ -13,6 +13,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
+import { normaliseServer } from '../../shared/image-ref';
 import type { RegistryLogin } from '../../shared/models';
 import { keepCopy, refuseOverwrite } from '../data-file';
 import { withFileLock, writeFileAtomic } from '../data-lock';
@@ -36,11 +37,6 @@ export interface SecretCodec {
   open(sealed: string): string;
 }
 
-/** Docker Hub under every name it goes by is one server; others are host[:port]. */
-export function normaliseServer(server: string): string {
-  const s = server.trim().replace(/^https?:\/\//, '').replace(/\/.*$/, '');
-  return ['docker.io', 'index.docker.io', 'registry-1.docker.io', ''].includes(s) ? 'docker.io' : s;
-}
 
 /** The registry an image reference lives in. */
 export function serverOf(domain: string | undefined): string {
