@@ -65,7 +65,7 @@ export class VolumesService {
   /** The page: the summary, its options and its size as `system df` counts it (-1 when the engine does not say). */
   async detail(name: string): Promise<VolumeDetail> {
     const v = (await this.docker.getVolume(name).inspect()) as EngineVolume & { Scope?: string; Options?: Record<string, string> | null };
-    const [containers, df] = await Promise.all([this.docker.listContainers({ all: true, filters: { volume: [name] } }), this.volumesDf()]);
+    const [containers, df] = await Promise.all([this.docker.listContainers({ all: true, filters: { volume: [name] } }), this.volumesDf().catch(() => ({ Volumes: null }))]); // no df: the size is not known (-1)
     const size = df.Volumes?.find((d) => d.Name === name)?.UsageData?.Size;
     return { ...toVolumeSummary(v, volumeUsage(containers)), scope: v.Scope ?? 'local', options: v.Options ?? {}, size: typeof size === 'number' && size >= 0 ? size : -1 };
   }
