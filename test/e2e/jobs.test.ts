@@ -106,10 +106,10 @@ describe('background jobs in Chromium', () => {
     await row.getByText(/\d+(\.\d+)? (B|KiB|MiB)/).waitFor();
     await row.getByText('running', { exact: true }).waitFor();
     await ui.page.screenshot({ path: `${ARTIFACTS}/e2e-jobs-running.png` });
-    await row.getByRole('button', { name: 'Cancel' }).click();
+    await row.getByRole('button', { name: /^Cancel job/ }).click();
     const ended = jobRow(`The save of ${big} was cancelled`);
     await ended.getByText('cancelled', { exact: true }).waitFor();
-    expect(await ended.getByRole('button', { name: 'Retry' }).count()).toBe(1);
+    expect(await ended.getByRole('button', { name: /^Retry job/ }).count()).toBe(1);
     g.open();
     await poll(() => live.get('images.save')).toBe(0);
     expect(downloads).toEqual([]);
@@ -141,7 +141,7 @@ describe('background jobs in Chromium', () => {
     await logins.getByLabel('Logins').getByText(registry.address).waitFor();
     await logins.getByRole('button', { name: 'Cancel' }).click();
     await nav(/^Jobs/).click();
-    await failed.getByRole('button', { name: 'Retry' }).click(); // the same push again
+    await failed.getByRole('button', { name: /^Retry job/ }).click(); // the same push again
     await jobRow(`Pushed ${big}`).getByText('done', { exact: true }).waitFor({ timeout: 60_000 });
     await ui.page.getByRole('status').filter({ hasText: `Pushed ${big}` }).waitFor();
     expect(await failed.count()).toBe(1); // the failed one stays listed
@@ -160,7 +160,7 @@ describe('background jobs in Chromium', () => {
     const pulling = jobRow(`Pulling ${big}`);
     await pulling.getByText(/^\d+ % · /).waitFor({ timeout: 30_000 });
     expect(Number(await pulling.getByRole('progressbar').getAttribute('value'))).toBeLessThan(100);
-    await pulling.getByRole('button', { name: 'Show' }).click();
+    await pulling.getByRole('button', { name: /^Show job/ }).click();
     await pull.getByLabel('Layers').waitFor();
     expect(await pull.getByLabel('Image reference').inputValue()).toBe(big);
     p.open();
@@ -215,7 +215,7 @@ describe('background jobs in Chromium', () => {
     await up(dropped, droppedDir);
     await poll(() => ps(dropped).length).toBeGreaterThan(0);
     await nav(/^Jobs/).click();
-    await jobRow(`Compose up of ${dropped} (${droppedDir})`).getByRole('button', { name: 'Cancel' }).click();
+    await jobRow(`Compose up of ${dropped} (${droppedDir})`).getByRole('button', { name: /^Cancel job/ }).click();
     await jobRow(`The compose up of ${dropped} (${droppedDir}) was cancelled`).getByText('cancelled', { exact: true }).waitFor();
     await poll(() => ps(dropped).length).toBe(0); // taken down again: nothing left
     expect(docker.cli(['network', 'ls', '-q', '--filter', `label=com.docker.compose.project=${dropped}`])).toBe('');

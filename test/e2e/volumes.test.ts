@@ -81,7 +81,7 @@ describe('volume export and import in Chromium', () => {
     await page.getByRole('button', { name: `Export ${src} as a tar` }).click();
     await page.locator('nav').getByRole('button', { name: /^Jobs/ }).click();
     const row = page.locator('tbody tr').filter({ hasText: `Exporting the volume ${src}` });
-    await row.getByRole('button', { name: 'Cancel' }).click();
+    await row.getByRole('button', { name: /^Cancel job/ }).click();
     await page.locator('tbody tr').filter({ hasText: `The export of ${src} was cancelled` }).waitFor();
     await waitFor(() => docker.cli(['ps', '-aq', '--filter', 'label=berth.helper']) === '' || undefined, 20_000, 'no helper container left');
     expect(downloads).toBe(0);
