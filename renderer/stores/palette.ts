@@ -4,7 +4,7 @@ import type { PaletteEntry } from '../lib/palette';
 import { containerAction } from './actions';
 import { pullImage, useJob } from './image-jobs';
 import { openRunDialog } from './run-form';
-import { openDialog, toast, useUi } from './ui';
+import { openDialog, showPlace, toast } from './ui';
 
 export const usePalette = create<{ open: boolean; shortcuts: boolean }>(() => ({ open: false, shortcuts: false }));
 
@@ -20,7 +20,7 @@ export async function runEntry(e: PaletteEntry): Promise<void> {
   closePalette();
   switch (d.kind) {
     case 'go':
-      return void useUi.setState({ detail: undefined, tab: undefined, projectLogs: undefined, ...d.place });
+      return showPlace(d.place);
     case 'container':
       return void (await containerAction([d.id], d.action));
     case 'project':

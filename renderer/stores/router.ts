@@ -4,7 +4,7 @@
  * opens at the place in its hash. The UI store stays the one source of truth; this only mirrors it.
  */
 import { formatRoute, parseRoute, type Place } from '../../electron/shared/route';
-import { useUi } from './ui';
+import { showPlace, useUi } from './ui';
 
 type Win = Pick<Window, 'addEventListener' | 'removeEventListener'> & { location: Pick<Location, 'hash'>; history: Pick<History, 'pushState' | 'replaceState'> };
 
@@ -16,7 +16,7 @@ export function startRouter(win: Win = window): () => void {
   const fromUrl = () => {
     const place = parseRoute(win.location.hash);
     current = formatRoute(place);
-    useUi.setState({ detail: undefined, tab: undefined, projectLogs: undefined, ...place });
+    showPlace(place);
     if (win.location.hash !== current) win.history.replaceState(null, '', current); // a link it could not read in full: shown as the place it opened
   };
   fromUrl();

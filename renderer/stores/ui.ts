@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import { BerthError } from '../../electron/shared/errors';
 import type { CleanupKind } from '../../electron/shared/models';
-import type { ContainerTab, DetailView, View } from '../../electron/shared/route';
+import type { ContainerTab, DetailView, Place, View } from '../../electron/shared/route';
 import type { ConfirmAnswer, ConfirmRequest } from '../components/ConfirmDialog';
 import type { Toast } from '../components/Toasts';
 
@@ -70,6 +70,8 @@ export const setView = (view: View) => useUi.setState({ view, detail: undefined,
 export const openContainer = (id: string, tab?: ContainerTab) => useUi.setState({ view: 'containers', detail: id, tab, projectLogs: undefined });
 export const setContainerTab = (tab: ContainerTab) => useUi.setState({ tab });
 export const openDetail = (view: Exclude<DetailView, 'containers'>, id: string) => useUi.setState({ view, detail: id, tab: undefined, projectLogs: undefined });
+/** Goes to a place as a URL names it (the router, the palette): what it does not name is cleared. */
+export const showPlace = (place: Place) => useUi.setState({ detail: undefined, tab: undefined, projectLogs: undefined, ...place });
 /** Back from an item's page (or a project's logs) to the list of its view. */
 export const closeDetail = () => useUi.setState({ detail: undefined, tab: undefined, projectLogs: undefined });
 export const showProjectLogs = (project: string) => useUi.setState({ view: 'containers', detail: undefined, tab: undefined, projectLogs: project });
