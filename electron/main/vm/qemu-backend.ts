@@ -21,7 +21,7 @@ import { ensureImage } from './image';
 import { bootKernel } from './kernel';
 import { chooseAccel, kernelCmdline, qemuArgs, type Accel, type LaunchMode } from './qemu';
 import { findQemu, launchQemu, qemuImg, QEMU_MISSING_HINT, type QemuTools } from './qemu-launch';
-import { QemuRun } from './qemu-run';
+import { QemuRun, SilentBoot } from './qemu-run';
 import { dropState, now, readRecord, stateBytes, diskStamp, whyCold, writeRecord, type StateNeeds } from './saved-state';
 
 export interface QemuBackendOptions {
@@ -31,6 +31,8 @@ export interface QemuBackendOptions {
   /** The accelerator, when not chosen per host (BERTH_VM_ACCEL). */
   accel?: Accel;
   bootTimeoutMs?: number;
+  /** How long a cold boot's console may stay silent before it counts as stuck (default 60 s). */
+  silentBootMs?: number;
   /** What runs the image builder when there is no image (default: this CLI's `vm build --json`). */
   builder?: { command: string; args: string[] };
 }
@@ -135,7 +137,8 @@ export class QemuBackend implements VmBackend {
     const serialLog = join(vmDir, 'serial.log');
     const cfg = (sshPort: number) => ({ cpus: resources.cpus, memoryMiB: resources.memoryMiB, kernel, initrd: assets.initrd, rootImage: assets.rootImage, cmdline: kernelCmdline(accel), dataDisk, sshPort, shareDir: home, seedDir, serialLog, runDir });
     const timeoutMs = this.opts.bootTimeoutMs ?? 180_000;
-    const ctx = { env, runDir, serialLog, dataDisk, home, needs, keys, step, at, timeoutMs, hint: BOOT_FAILED_HINT, tail: (n?: number) => serialTail(serialLog, n) };
+    const silentMs = this.opts.silentBootMs ?? 60_000;
+    const ctx = { env, runDir, serialLog, dataDisk, home, needs, keys, step, at, timeoutMs, silentMs, hint: BOOT_FAILED_HINT, tail: (n?: number) => serialTail(serialLog, n) };
     const launch = async (mode: LaunchMode): Promise<QemuRun> => {
       step(`Starting QEMU (${accel === 'tcg' ? 'software emulation' : accel})`, at(0.01));
       const undoRecord = recordEngine(env, assets.manifest);
@@ -177,13 +180,22 @@ export class QemuBackend implements VmBackend {
     if (cold !== 'quiet') step(`Cold boot: ${cold}`, at(0));
     dropState(env);
     prepareDataDisk(tools, dataDisk, resources.diskGiB);
-    const run = await launch({});
+    const coldBoot = async () => {
+      const run = await launch({});
+      try {
+        await run.coldBoot();
+        return run;
+      } catch (e) {
+        await run.kill(); // a boot that failed leaves no QEMU behind
+        throw e;
+      }
+    };
     try {
-      await run.coldBoot();
+      return await coldBoot();
     } catch (e) {
-      await run.kill(); // a boot that failed leaves no QEMU behind
-      throw e;
+      if (!(e instanceof SilentBoot)) throw e;
+      step(`${e.message} Booting it again.`, at(0)); // once: a second silence is the answer
+      return await coldBoot();
     }
-    return run;
   }
 }

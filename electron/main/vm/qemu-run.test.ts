@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EventEmitter } from 'node:events';
 import type { ChildProcess } from 'node:child_process';
-import { consoleSays, QemuRun, savingWords, shellQuote, type RunContext } from './qemu-run';
+import { consoleSays, QemuRun, savingWords, shellQuote, SilentBoot, type RunContext } from './qemu-run';
 import { readRecord } from './saved-state';
 
 const dir = mkdtempSync(join(tmpdir(), 'berth-run-'));
@@ -39,14 +39,31 @@ describe('the running VM, host side', () => {
     w.cancel();
   });
 
-  it('a stop long after the boot still gets its time to save: the reason it could not is the real one', async () => {
+  /** A QEMU that is never reached (its SSH port is 1) and ends when `exit` is called; its run's context, with `over` changed. */
+  function fakeRun(over: Partial<RunContext> = {}) {
     const home = mkdtempSync(join(dir, 'home-'));
     const env = { BERTH_HOME: home };
     mkdirSync(join(home, 'vm'), { recursive: true });
     let exit!: (e: { code: number | null; signal: NodeJS.Signals | null }) => void;
     const q = { proc: Object.assign(new EventEmitter(), { kill: () => true }) as unknown as ChildProcess, sshPort: 1, stderr: () => '', exited: new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => (exit = r)) };
-    const c: RunContext = { env, runDir: join(home, 'run'), serialLog: join(home, 'serial.log'), dataDisk: join(home, 'data.qcow2'), home: '', needs: {} as RunContext['needs'], keys: { privateKey: '', hostKeyFingerprint: 'SHA256:x' }, step: () => undefined, at: (f) => f, timeoutMs: 50, hint: '', tail: () => '' };
-    const run = new QemuRun(c, q, () => 'QEMU exited');
+    const c: RunContext = { env, runDir: join(home, 'run'), serialLog: join(home, 'serial.log'), dataDisk: join(home, 'data.qcow2'), home: '', needs: {} as RunContext['needs'], keys: { privateKey: '', hostKeyFingerprint: 'SHA256:x' }, step: () => undefined, at: (f) => f, timeoutMs: 50, silentMs: 60_000, hint: '', tail: () => '', ...over };
+    return { run: new QemuRun(c, q, () => 'QEMU exited'), env, exit };
+  }
+
+  it('a cold boot whose console stays silent is stuck at its start; one whose console spoke is not', async () => {
+    const silent = fakeRun({ timeoutMs: 5000, silentMs: 50 });
+    const stuck = await silent.run.coldBoot().catch((e: Error) => e);
+    expect(stuck).toBeInstanceOf(SilentBoot);
+    expect(stuck).toMatchObject({ code: 'COMMAND_FAILED', message: 'The VM was stuck at the start of its boot: its console said nothing in 0 s.' });
+    const spoke = fakeRun({ timeoutMs: 400, silentMs: 50, tail: () => 'berth-init: [4.85] formatting the data disk' });
+    const err = await spoke.run.coldBoot().catch((e: Error) => e);
+    expect(err).not.toBeInstanceOf(SilentBoot);
+    expect(err).toMatchObject({ message: expect.stringMatching(/^The VM did not finish booting \(booting linux and connecting over ssh\) in 0 s\. The last try: /) });
+    for (const r of [silent, spoke]) r.exit({ code: 0, signal: null });
+  });
+
+  it('a stop long after the boot still gets its time to save: the reason it could not is the real one', async () => {
+    const { run, env, exit } = fakeRun();
     await new Promise((r) => setTimeout(r, 100)); // the boot's time is up: the VM has run for longer
     setTimeout(() => exit({ code: 0, signal: null }), 3000); // the shutdown that follows a failed save
     await run.stop();

@@ -33,6 +33,8 @@ export interface RunContext {
   /** The boot's share of the whole start: at(f) is how far the start is when the boot is f done. */
   at: (f: number) => number;
   timeoutMs: number;
+  /** A cold boot whose console says nothing for this long is stuck at its start (SilentBoot). */
+  silentMs: number;
   hint: string;
   /** The console's last lines. */
   tail: (lines?: number) => string;
@@ -81,6 +83,17 @@ export function consoleSays(file: string, what: string): { said: Promise<void>; 
     check();
   });
   return { said, cancel };
+}
+
+/**
+ * A guest stuck before its first console line (seen once in many CI boots under TCG: QEMU alive,
+ * the console empty for 180 s, SSH accepted and never answered). Its first line comes 5-10 s after
+ * QEMU starts, so a silence many times that is a hang: the backend boots again, once.
+ */
+export class SilentBoot extends BerthError {
+  constructor(seconds: number, hint: string) {
+    super('COMMAND_FAILED', `The VM was stuck at the start of its boot: its console said nothing in ${seconds} s.`, { hint });
+  }
 }
 
 export class QemuRun implements VmRun {
@@ -160,10 +173,17 @@ export class QemuRun implements VmRun {
     this.c.step('Booting Linux and connecting over SSH', this.c.at(0.05));
     const sshd = consoleSays(this.c.serialLog, 'sshd up');
     const wait = new AbortController();
+    const after = (ms: number) => sleep(ms, undefined, { signal: wait.signal }).then(() => true, () => false);
+    let silent = false;
+    const stuck = after(this.c.silentMs).then((due) => {
+      silent = due && !this.c.tail(1);
+      return silent ? undefined : new Promise<void>(() => undefined); // a console that spoke: no verdict here
+    });
     // Without that line (a console that cannot be read), trying from half the boot's time on.
-    await Promise.race([sshd.said, this.q.exited, sleep(this.c.timeoutMs / 2, undefined, { signal: wait.signal }).catch(() => undefined)]);
+    await Promise.race([sshd.said, this.q.exited, after(this.c.timeoutMs / 2), stuck]);
     sshd.cancel();
     wait.abort();
+    if (silent && !this.gone) throw new SilentBoot(Math.round(this.c.silentMs / 1000), this.c.hint);
     await this.until('Booting Linux and connecting over SSH', undefined, () => this.tunnel.connect().then(() => true, () => false), 200, () => this.tunnel.lastError);
     await this.tunnel.listen();
     await this.until('Waiting for dockerd', 0.3, () => ping(this.socket, Math.max(1000, this.deadline - Date.now())));

@@ -1,0 +1,43 @@
+/**
+ * A boot stuck before its first console line (seen once in CI under TCG: QEMU alive, the console
+ * empty for 180 s) is noticed by its silence, ended, and booted again, once. Real QEMU: the first
+ * one is frozen by QMP's `stop` as soon as its QMP socket opens, so its console stays silent.
+ * Needs `npm run vm:build` first.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, describe, expect, it } from 'vitest';
+import { paths } from '../../electron/main/paths';
+import { QemuBackend } from '../../electron/main/vm/qemu-backend';
+import { ping } from '../../electron/main/vm/qemu-run';
+import { QmpClient } from '../../electron/main/vm/qmp';
+import { DEFAULT_RESOURCES } from '../../electron/shared/api-contract';
+import { qemuProcesses, vmHome } from './support';
+
+const h = vmHome('stuck');
+afterAll(() => h.dispose(), 120_000);
+
+describe('a boot stuck at its start (QEMU)', () => {
+  it('is noticed by its silent console and booted again; one QEMU is left, and its engine answers', async () => {
+    const qmpSocket = join(paths.run(h.env), 'qmp.sock');
+    const freeze = (async () => {
+      while (!existsSync(qmpSocket)) await sleep(20);
+      const qmp = new QmpClient(qmpSocket);
+      await qmp.hmp('stop');
+      qmp.close();
+      return qemuProcesses(h.home);
+    })();
+    const said: string[] = [];
+    const run = await new QemuBackend({ env: h.env, silentBootMs: 15_000 }).boot(DEFAULT_RESOURCES, (words) => said.push(words));
+    const frozen = await freeze;
+    expect(frozen).toHaveLength(1);
+    expect(said).toContain('The VM was stuck at the start of its boot: its console said nothing in 15 s. Booting it again.');
+    const left = qemuProcesses(h.home);
+    expect(left).toHaveLength(1);
+    expect(left).not.toEqual(frozen);
+    expect(await ping(run.dockerHost.replace(/^unix:\/\//, ''), 10_000)).toBe(true);
+    await run.stop();
+    expect(qemuProcesses(h.home)).toEqual([]);
+  });
+});
