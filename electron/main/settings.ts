@@ -10,7 +10,7 @@
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
-import { contextName, DEFAULT_RESOURCES, preferences, vmResources, type SettingsProblems } from '../shared/api-contract';
+import { contextName, DEFAULT_RESOURCES, preferences, vmResources, type Preferences, type SettingsProblems } from '../shared/api-contract';
 import { BerthError } from '../shared/errors';
 import { keepCopy, refuseOverwrite } from './data-file';
 import { withFileLock, writeFileAtomic } from './data-lock';
@@ -301,4 +301,3 @@ export class PreferencesService {
   }
 }
 
-export type Preferences = z.infer<typeof preferences>;

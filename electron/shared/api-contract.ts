@@ -137,6 +137,7 @@ export const preferences = z
     theme: z.enum(['system', 'light', 'dark']),
   })
   .strict();
+export type Preferences = z.infer<typeof preferences>;
 
 /** Values the settings file held that Berth dropped on load (each a sentence naming the field). */
 export interface SettingsProblems {

@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type * as Electron from 'electron';
+import type { Preferences } from '../../shared/api-contract';
 import type { ServerMessage } from '../../shared/wire';
 import type { Router } from '../api/router';
 import { openSession, parseClientMessage, type ClientSession } from '../api/session';
@@ -21,7 +22,8 @@ import { applyLoginItem } from './login-item';
 import { osNotifier } from './notices';
 import { trayIcon, trayMenu, type TrayAction, type TrayItem, type TrayState } from './tray-menu';
 
-type Preferences = { startAtLogin: boolean; quitStopsVm: boolean };
+/** What the shell itself acts on. */
+type ShellPreferences = Pick<Preferences, 'startAtLogin' | 'quitStopsVm'>;
 
 export type ElectronModule = Pick<typeof Electron, 'app' | 'BrowserWindow' | 'ipcMain' | 'Tray' | 'Menu' | 'nativeImage' | 'Notification' | 'protocol' | 'session' | 'shell'>;
 
@@ -208,7 +210,7 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
     if (reply.ok) for (const c of reply.value as { id: string; name: string; state: string }[]) if (c.state === 'running') running.push({ id: c.id, name: c.name });
     renderTray();
   };
-  const applyPrefs = (p: { startAtLogin: boolean; quitStopsVm: boolean }) => {
+  const applyPrefs = (p: ShellPreferences) => {
     try {
       applyLoginItem({ platform: opts.platform ?? process.platform, env: opts.env ?? process.env, command: loginCommand(electron), setLoginItemSettings: (s) => app.setLoginItemSettings(s) }, p.startAtLogin, HIDDEN_ARG);
     } catch (e) {
@@ -255,7 +257,7 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
     core = opts.createCore();
     core.hub.on((name, payload) => {
       if (name === 'containers:changed' || name === 'engine:status' || name === 'contexts:changed') void refreshRunning();
-      if (name === 'preferences:changed') applyPrefs(payload as Preferences);
+      if (name === 'preferences:changed') applyPrefs(payload as ShellPreferences);
       if (name === 'containers:health') notifyHealth(payload as HealthChange);
       if (name === 'jobs:changed') onJobs((payload as { jobs: JobReport[] }).jobs);
       if (name === 'vm:status') {
@@ -270,7 +272,7 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
     tray.on('click', () => show());
     renderTray();
     void refreshRunning();
-    void core.router.handle('preferences.get').then((r) => r.ok && applyPrefs(r.value as Preferences));
+    void core.router.handle('preferences.get').then((r) => r.ok && applyPrefs(r.value as ShellPreferences));
     void core.router.handle('vm.status').then((r) => {
       if (r.ok) vm = (r.value as VmInfo | undefined)?.state ?? 'stopped';
       renderTray();
