@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { imageIdOrReference, ipAddress } from './validation';
+import { BerthError } from './errors';
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 export const absPath = z.string().min(1).max(4096).regex(/^\//, 'must be an absolute path (start with /)');
@@ -126,7 +127,7 @@ export function splitArgs(line: string): string[] {
       inWord = true;
     }
   }
-  if (quote) throw new Error(`unclosed ${quote} quote`);
+  if (quote) throw new BerthError('INVALID_ARGUMENT', `unclosed ${quote} quote`);
   if (inWord) out.push(cur);
   return out;
 }
@@ -136,7 +137,7 @@ const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2,
 /** "512m", "1g", "1.5G", "1048576" -> bytes (binary units, as docker's --memory). */
 export function parseBytes(text: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([bkmg]?)b?\s*$/i.exec(text);
-  if (!m) throw new Error(`"${text}" is not a size such as 512m or 2g`);
+  if (!m) throw new BerthError('INVALID_ARGUMENT', `"${text}" is not a size such as 512m or 2g`);
   return Math.round(Number(m[1]) * SIZE_UNITS[m[2]!.toLowerCase()]!);
 }
 
@@ -147,7 +148,7 @@ export function parseDuration(text: string): number {
   const t = text.trim();
   if (/^(\d+(\.\d*)?|\.\d+)$/.test(t)) return Math.round(Number(t) * 1000);
   const parts = [...t.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ms|s|m|h)/gy)];
-  if (!t || parts.map((p) => p[0]).join('') !== t) throw new Error(`"${text}" is not a duration such as 5s, 1m30s or 500ms`);
+  if (!t || parts.map((p) => p[0]).join('') !== t) throw new BerthError('INVALID_ARGUMENT', `"${text}" is not a duration such as 5s, 1m30s or 500ms`);
   return Math.round(parts.reduce((ms, p) => ms + Number(p[1]) * DURATION_UNITS[p[2]!]!, 0));
 }
 

@@ -8,6 +8,7 @@ import { createReadStream } from 'node:fs';
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { END_OF_ARCHIVE, entryHeader, padding } from './tar';
+import { BerthError } from '../../shared/errors';
 
 interface Pattern {
   re: RegExp;
@@ -104,7 +105,7 @@ export async function* contextTar(dir: string, entries: string[]): AsyncGenerato
         sent += (piece as Buffer).length;
         yield piece as Buffer;
       }
-      if (sent !== st.size) throw new Error(`${path} changed while it was being sent`);
+      if (sent !== st.size) throw new BerthError('CONFLICT', `${path} changed while it was being sent to the engine.`, { hint: 'Build again once nothing is writing to the build folder.' });
       yield Buffer.alloc(padding(st.size));
     }
   }

@@ -225,7 +225,7 @@ export class EngineConnection {
     try {
       for (;;) {
         const asked = Date.now();
-        const failure = await this.docker.ping().then(() => undefined, (e: unknown) => e ?? new Error('ping failed'));
+        const failure = await this.docker.ping().then(() => undefined, (e: unknown) => e ?? new BerthError('ENGINE_UNREACHABLE', 'The engine did not answer its ping.'));
         if (this.disposed || this.status.state !== 'up') return;
         if (failure === undefined) return void (this.missedPings = 0);
         if (!isTimeout(failure)) {

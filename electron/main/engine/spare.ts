@@ -8,6 +8,7 @@
  * traffic. One that is too old (the engine may drop idle connections), or no longer usable (its
  * link went away), is discarded when it would be taken, and a fresh one is opened instead.
  */
+import { BerthError } from '../../shared/errors';
 export interface SpareOptions<T> {
   open: () => Promise<T>;
   /** Whether a ready one can still be handed out (its link is the current one, it is not closed). */
@@ -47,7 +48,7 @@ export class Spare<T> {
 
   /** The oldest ready one that is fresh and usable, else the first one being opened, else a new one. Rejects once closed. */
   async take(): Promise<T> {
-    if (this.closed) throw new Error('closed');
+    if (this.closed) throw new BerthError('ENGINE_UNREACHABLE', 'The connection to the engine was closed.');
     for (let r = this.ready.shift(); r; r = this.ready.shift()) {
       if (this.now() - r.at <= this.opts.maxAgeMs && this.opts.usable(r.item)) return r.item;
       this.opts.discard(r.item);
@@ -58,7 +59,7 @@ export class Spare<T> {
       const item = await p.promise.catch(() => undefined);
       if (item !== undefined && !this.closed && this.opts.usable(item)) return item;
       if (item !== undefined) this.opts.discard(item);
-      if (this.closed) throw new Error('closed'); // closed while it was opened: nothing new is opened
+      if (this.closed) throw new BerthError('ENGINE_UNREACHABLE', 'The connection to the engine was closed.'); // closed while it was opened: nothing new is opened
     }
     return this.opts.open();
   }

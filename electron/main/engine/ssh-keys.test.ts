@@ -21,6 +21,6 @@ describe('per-install SSH keys', () => {
     const gen = vi.fn().mockReturnValueOnce(broken).mockReturnValueOnce(good);
     expect(generateKeyPair('x', gen)).toEqual({ privateKey: good.private, publicKey: good.public });
     expect(gen).toHaveBeenCalledTimes(2);
-    expect(() => generateKeyPair('x', () => broken)).toThrow(/could not make an SSH key that parses \(20 tries\)/);
+    expect(() => generateKeyPair('x', () => broken)).toThrow(/^Could not make an SSH key that parses \(20 tries\)\.$/);
   });
 });

@@ -1,6 +1,7 @@
 /** SSH keys: OpenSSH fingerprints, and the per-install ed25519 pairs Berth makes. */
 import { createHash } from 'node:crypto';
 import { utils } from 'ssh2';
+import { BerthError } from '../../shared/errors';
 
 /** OpenSSH's fingerprint of a public key blob: SHA256, base64 without padding. */
 export function fingerprint(keyBlob: Buffer): string {
@@ -18,7 +19,7 @@ export function generateKeyPair(comment: string, generate: KeyGen = utils.genera
   for (let attempt = 1; ; attempt++) {
     const k = generate('ed25519', { comment });
     if (!(utils.parseKey(k.public) instanceof Error) && !(utils.parseKey(k.private) instanceof Error)) return { privateKey: k.private, publicKey: k.public };
-    if (attempt === KEYGEN_ATTEMPTS) throw new Error(`could not make an SSH key that parses (${KEYGEN_ATTEMPTS} tries)`);
+    if (attempt === KEYGEN_ATTEMPTS) throw new BerthError('INTERNAL', `Could not make an SSH key that parses (${KEYGEN_ATTEMPTS} tries).`);
   }
 }
 const KEYGEN_ATTEMPTS = 20;

@@ -5,6 +5,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Client, ClientChannel } from 'ssh2';
+import { BerthError } from '../../shared/errors';
 
 /** Forwards at once (each a listener on 127.0.0.1); past it, the one used longest ago is closed. */
 export const MAX_PORT_FORWARDS = 64;
@@ -44,7 +45,7 @@ export class SshPortForwards {
         server.off('error', reject);
         if (this.closes !== closes || this.forwards.get(key)?.server !== server) {
           server.close(); // closed, or evicted, while it started
-          return reject(new Error('the SSH tunnel is closed'));
+          return reject(new BerthError('ENGINE_UNREACHABLE', 'the SSH tunnel is closed'));
         }
         resolve((server.address() as { port: number }).port);
       });

@@ -18,6 +18,7 @@ import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { fingerprint } from './ssh-keys';
 import { SshPortForwards } from './ssh-port-forwards';
 import { Spare } from './spare';
+import { BerthError } from '../../shared/errors';
 
 export interface SshTarget {
   host: string;
@@ -142,10 +143,10 @@ export class SshTunnel {
       const c = new Client();
       let seenKey: string | undefined;
       let ready = false;
-      const fail = (message: string) => {
+      const fail = (message: string, hint?: string) => {
         if (this.closes === closes) (this.lastError = message), (this.connecting = undefined); // else: a later connect's own
         c.end();
-        reject(new Error(message));
+        reject(new BerthError('ENGINE_UNREACHABLE', message, hint ? { hint } : {}));
       };
       this.abortConnect = () => fail('The SSH tunnel was closed while it connected.');
       const config: ConnectConfig = {
@@ -182,9 +183,10 @@ export class SshTunnel {
             this.opts.hostKeys.length
               ? `Host key of ${target.host}:${target.port} is ${seenKey}, not the pinned ${this.opts.hostKeys.join(' or ')}: refusing to connect.`
               : `Host key of ${target.host}:${target.port} (${seenKey}) is not known. Connect once with ssh to add it to ~/.ssh/known_hosts, or set BERTH_SSH_HOST_KEY to it.`,
+            'A host key that changed can mean another machine answers at that address: check it before you trust the new key.',
           );
         }
-        else if (e.level === 'client-authentication') fail(`SSH login as ${where} was refused (${e.message}).`);
+        else if (e.level === 'client-authentication') fail(`SSH login as ${where} was refused (${e.message}).`, "Check the user name, and that the host's authorized_keys has your key.");
         else fail(`Cannot reach ${where} over SSH: ${e.message}`);
       });
       c.on('close', () => {
@@ -282,7 +284,7 @@ export class SshTunnel {
 
   /** A local port (on 127.0.0.1) forwarded to `host:port` as the remote machine sees it (see SshPortForwards). */
   forwardPort(host: string, port: number): Promise<number> {
-    if (this.closed) return Promise.reject(new Error('the SSH tunnel is closed'));
+    if (this.closed) return Promise.reject(new BerthError('ENGINE_UNREACHABLE', 'the SSH tunnel is closed'));
     return this.portForwards.forward(host, port);
   }
 

@@ -15,6 +15,7 @@ import { openSession, parseClientMessage } from '../api/session';
 import type { EventHub } from '../event-hub';
 import { fromBinaryFrame, MAX_REQUEST_BYTES, toBinaryFrame, type ServerMessage } from '../../shared/wire';
 import { checkRequest, newToken } from './auth';
+import { BerthError } from '../../shared/errors';
 
 export interface ServerOptions {
   router: Router;
@@ -76,7 +77,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const token = opts.token ?? newToken();
   const root = resolve(opts.staticDir);
   if (!existsSync(join(root, 'index.html'))) {
-    throw new Error(`Renderer build not found in ${root}: run "npm run build" first.`);
+    throw new BerthError('UNAVAILABLE', `The dashboard's build is not in ${root}.`, { hint: 'Run "npm run build" first.' });
   }
   let port = 0;
 

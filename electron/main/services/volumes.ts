@@ -3,6 +3,7 @@ import type { BulkResult } from '../../shared/api-contract';
 import type { PruneReport, VolumeDetail, VolumeSummary } from '../../shared/models';
 import { bulk } from './bulk';
 import { HELPER_LABEL } from './volume-transfer';
+import { BerthError } from '../../shared/errors';
 
 interface EngineVolume {
   Name: string;
@@ -111,6 +112,6 @@ export class VolumesService {
         if (e.statusCode === 404) return false;
         throw e;
       });
-    if (exists) throw Object.assign(new Error(`volume "${name}" already exists`), { statusCode: 409 });
+    if (exists) throw new BerthError('CONFLICT', `A volume named "${name}" already exists.`, { hint: 'Pick another name, or remove the one that has it.' });
   }
 }
