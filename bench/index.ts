@@ -139,7 +139,7 @@ async function uiRender(core: Core, count: number, rounds: number): Promise<Row>
             }
           });
         }
-      } as typeof WebSocket;
+      };
     });
     const berth: number[] = [];
     const plain: number[] = [];

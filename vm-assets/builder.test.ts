@@ -83,7 +83,7 @@ describe('the VM image build', () => {
         fs.writeFileSync(${JSON.stringify(join(cache, hash, 'manifest.json'))}, '{}');
         fs.rmSync(${JSON.stringify(lock)});
       }, 1500);`], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise((resolve) => other.stdout!.once('data', resolve));
+    await new Promise((resolve) => other.stdout.once('data', resolve));
     const notes: string[] = [];
     const r = await buildImage({ env, blocker: () => undefined, report: (e) => 'note' in e && notes.push(e.note) });
     expect(notes).toEqual([`waiting for another build of the VM image (process ${other.pid}) to finish`]);

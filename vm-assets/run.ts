@@ -31,7 +31,7 @@ export function runLines(cmd: string, args: string[], onLine: (line: string) => 
         onLine(line);
       }
     };
-    for (const stream of [child.stdout!, child.stderr!]) {
+    for (const stream of [child.stdout, child.stderr]) {
       const lines = new LineSplitter(MAX_LINE);
       stream.on('data', (chunk: Buffer) => take(lines.push(chunk)));
       stream.once('end', () => take(lines.flush()));

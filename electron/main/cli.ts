@@ -76,8 +76,8 @@ async function serve(port: number, hash = ''): Promise<void> {
     await instance.release();
     process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
 }
 
 /** The desktop app when it can run here, else browser mode (saying why); at the place `hash` names, if given. */

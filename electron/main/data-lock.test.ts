@@ -8,7 +8,7 @@ import { withFileLock, writeFileAtomic } from './data-lock';
 import { lockBreakFor } from './paths';
 
 /** A pid that surely is not running: a process that has exited. */
-const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid!;
+const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid;
 const holder = (pid: number, since = Date.now()) => JSON.stringify({ pid, nonce: 'x', since });
 
 describe('writeFileAtomic', () => {
@@ -111,7 +111,7 @@ describe('a holder that is alive but stopped', () => {
     writeFileSync(counter, '0');
     const child = spawn(process.execPath, ['-e', HOLDER, lock, counter], { stdio: ['ignore', 'pipe', 'inherit'] });
     const exited = new Promise((r) => child.once('exit', r));
-    await new Promise((r) => child.stdout!.once('data', r));
+    await new Promise((r) => child.stdout.once('data', r));
     child.kill('SIGSTOP');
     return { dir, lock, counter, child, exited };
   };

@@ -95,7 +95,7 @@ function salvage(schema: z.ZodType, value: unknown, field: string, dropped: Drop
         kept.push(v);
         continue;
       }
-      dropped.push({ field: entry, value: item, why: list ? reason(list.error!) : reason(element.safeParse(item).error!), entryOf: field });
+      dropped.push({ field: entry, value: item, why: list ? reason(list.error) : reason(element.safeParse(item).error!), entryOf: field });
       if (list?.error!.issues.some((x) => x.code === 'too_big')) {
         if (i + 1 < value.length) dropped.push({ field: `${field}[${i + 1}…${value.length - 1}]`, value: undefined, why: 'the list is full', entryOf: field });
         break;

@@ -326,6 +326,7 @@ export type ArgsOf<M extends Method> = z.input<Requests[M]['args']>;
 export type ParsedArgsOf<M extends Method> = z.output<Requests[M]['args']>;
 export type ResultOf<M extends Method> = Requests[M]['result'];
 /** Methods whose arguments may be omitted entirely. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{}` here is the test: an empty args object fits
 export type NoArgMethod = { [M in Method]: {} extends ArgsOf<M> ? M : never }[Method];
 
 /** Declares a stream: `stream<Chunk>()(argsSchema)`. Streams go start -> chunk* -> end (or error), cancellable. */

@@ -161,6 +161,7 @@ describe('a hung engine', () => {
       if (failed) {
         await Promise.allSettled([up, resync]);
         const seen = { stoppedFor: Date.now() - stoppedAt, statuses: statuses.map((s) => ({ ...s, since: s.since - stoppedAt })), process: procState(pid) };
+        // eslint-disable-next-line no-unsafe-finally -- the first failure is the one to report, after the recovery had its time
         throw Object.assign(failed as Error, { message: `${(failed as Error).message}\nwhile hung: ${JSON.stringify(seen)}` });
       }
       const back = await up;

@@ -110,7 +110,7 @@ describe('hostile image references', () => {
         ['history', () => images.history(ref)],
         ['remove', () => images.remove([ref], false)],
       ] as const) {
-        const result = await (call as () => Promise<unknown>)().then(
+        const result = await (call)().then(
           (v) => v,
           (e: unknown) => e,
         );

@@ -14,7 +14,7 @@ import { tempDir } from '../support/temp';
 import { CLI as cli, printed as until, runNode as run, URL_LINE } from '../support/node-process';
 
 const docker = engine();
-const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid!;
+const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid;
 
 describe('two writers on one data folder', () => {
   // The writer: a small script on ContextsService, bundled once for this file.

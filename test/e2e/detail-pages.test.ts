@@ -105,7 +105,7 @@ describe('detail pages in Chromium', () => {
     expect(await page.getByLabel('Folder path').inputValue()).toBe('/conf');
     const [download] = await Promise.all([page.waitForEvent('download'), files.getByRole('button', { name: 'Download site.conf' }).click()]);
     expect(download.suggestedFilename()).toBe('site.conf.tar');
-    expect(readFileSync((await download.path())!).includes(Buffer.from('listen 80\n'))).toBe(true);
+    expect(readFileSync((await download.path())).includes(Buffer.from('listen 80\n'))).toBe(true);
     expect(await page.getByLabel('Upload files').count()).toBe(0); // read-only: no upload into a volume here
 
     await page.goto(`${origin()}/#/volumes/no-such-volume-here`);

@@ -43,7 +43,7 @@ describe('files tab in Chromium', () => {
 
     const [download] = await Promise.all([ui.page.waitForEvent('download'), ui.page.getByRole('button', { name: 'Download hello.txt' }).click()]);
     expect(download.suggestedFilename()).toBe('hello.txt.tar');
-    const tar = readFileSync((await download.path())!);
+    const tar = readFileSync((await download.path()));
     expect(new TarHeaderReader().push(tar).map((h) => [h.name, h.size])).toEqual([['hello.txt', 7]]);
     expect(tar.subarray(512, 519).toString()).toBe('second\n');
 

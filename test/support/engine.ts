@@ -63,6 +63,7 @@ export function nextEvent<E extends EventName>(core: Core, name: E, pred: (p: Ev
       reject(new Error(`no ${name} event within ${ms} ms`));
     }, ms);
     const off = core.hub.on((n, p) => {
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- tsc needs it: E and E would not overlap
       if ((n as EventName) === name && pred(p as unknown as Events[E])) {
         clearTimeout(timer);
         off();

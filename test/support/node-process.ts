@@ -17,8 +17,8 @@ export function runNode(args: string[], env: NodeJS.ProcessEnv): NodeChild {
   const c = spawn(process.execPath, args, { env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   children.add(c);
   const p = Object.assign(c, { out: '', exited: new Promise<number | null>((r) => c.once('exit', (code) => (children.delete(c), r(code)))) });
-  c.stdout!.on('data', (d: Buffer) => (p.out += d.toString()));
-  c.stderr!.on('data', (d: Buffer) => (p.out += d.toString()));
+  c.stdout.on('data', (d: Buffer) => (p.out += d.toString()));
+  c.stderr.on('data', (d: Buffer) => (p.out += d.toString()));
   return p;
 }
 

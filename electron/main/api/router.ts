@@ -60,7 +60,7 @@ export interface Router {
 }
 
 export function createRouter(handlers: Handlers, streamHandlers: StreamHandlers, opts: RouterOptions = {}): Router {
-  const mapError = opts.mapError ?? BerthError.from;
+  const mapError = opts.mapError ?? ((e: unknown) => BerthError.from(e));
   const failure = (e: unknown, name: string): BerthError => {
     let err: BerthError;
     try {

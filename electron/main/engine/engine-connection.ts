@@ -13,13 +13,13 @@
  */
 import type Dockerode from 'dockerode';
 import type { Readable } from 'node:stream';
-import type { EngineStatus } from '../../shared/models';
+import type { EngineStatus, ResourceKind } from '../../shared/models';
 import { changedEvent } from '../../shared/api-contract';
 import { BerthError } from '../../shared/errors';
 import type { EventHub } from '../event-hub';
 import { formatEndpoint, type EngineEndpoint } from './endpoint';
 import { engineMessage } from './engine-errors';
-import { DockerClient, type Deadlines, type LocalEndpoint } from './docker-client';
+import { DockerClient, type Deadlines } from './docker-client';
 import { actorName, ChangeCoalescer, ENGINE_ID, healthChange, kindsForEvent, type DockerEvent } from './event-table';
 import { LineSplitter } from './log-stream';
 
@@ -80,7 +80,7 @@ export class EngineConnection {
     this.opts = { retryMinMs: 250, retryMaxMs: 5000, pingTimeoutMs: 3000, deadlines: {}, coalesceMs: 100, display: formatEndpoint(endpoint), failureReason: () => undefined, holdRetries: () => false, ...opts };
     this.retryDelay = this.opts.retryMinMs;
     if (endpoint.kind === 'ssh') throw new BerthError('INTERNAL', 'An ssh:// engine is reached through its tunnel\'s local socket.');
-    this.client = new DockerClient(endpoint as LocalEndpoint, { refusal: () => this.refusal(), slow: () => this.checkAnswering() }, { ...this.opts.deadlines, quickMs: this.opts.pingTimeoutMs });
+    this.client = new DockerClient(endpoint, { refusal: () => this.refusal(), slow: () => void this.checkAnswering() }, { ...this.opts.deadlines, quickMs: this.opts.pingTimeoutMs });
     this.docker = this.client.docker;
     this.status = { state: 'connecting', endpoint: this.opts.display, since: Date.now() };
     this.coalescer = new ChangeCoalescer((kind, ids) => this.hub.emit(changedEvent(kind), { ids }), this.opts.coalesceMs);
@@ -181,7 +181,7 @@ export class EngineConnection {
       const kinds = kindsForEvent(ev);
       if (!Array.isArray(kinds)) return; // a Type or Action named like an Object property ("constructor")
       const id = typeof ev.Actor?.ID === 'string' ? ev.Actor.ID : undefined;
-      for (const kind of kinds) this.coalescer.add(kind, id);
+      for (const kind of kinds as readonly ResourceKind[]) this.coalescer.add(kind, id); // isArray made it any[]
       this.followHealth(ev, id);
     } catch (e) {
       if (!(e instanceof SyntaxError)) console.warn('[berth] an engine event could not be read:', e);

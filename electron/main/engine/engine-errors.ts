@@ -15,7 +15,7 @@ interface ModemError {
 export function engineMessage(err: ModemError): string {
   if (err.json && typeof err.json === 'object' && typeof err.json.message === 'string') return err.json.message;
   if (typeof err.json === 'string' && err.json.trim()) return err.json.trim();
-  const msg = err.message ?? String(err);
+  const msg = err.message ?? ''; // String() of an object without one says only [object Object]
   return msg.replace(/^\(HTTP code \d+\)\s*[^-]*-\s*/, '').trim() || err.reason || 'Unknown engine error';
 }
 

@@ -71,5 +71,5 @@ function parseMessage(line: string): EngineMessage {
     m = undefined;
   }
   if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new BerthError('ENGINE_ERROR', `The engine sent a progress line that is not a JSON object: ${line.slice(0, 200)}`);
-  return m as EngineMessage;
+  return m;
 }

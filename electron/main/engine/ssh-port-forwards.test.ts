@@ -44,7 +44,9 @@ function roundTrip(port: number): Promise<string> {
     let got = '';
     s.on('data', (d) => {
       got += d.toString();
-      if (got.includes('\n')) (s.destroy(), resolve(got));
+      if (!got.includes('\n')) return;
+      s.destroy();
+      resolve(got);
     });
     s.on('error', (e) => resolve(`error: ${(e as NodeJS.ErrnoException).code}`));
     s.on('close', () => resolve(got || 'closed'));

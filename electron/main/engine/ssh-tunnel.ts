@@ -144,7 +144,10 @@ export class SshTunnel {
       let seenKey: string | undefined;
       let ready = false;
       const fail = (message: string, hint?: string) => {
-        if (this.closes === closes) (this.lastError = message), (this.connecting = undefined); // else: a later connect's own
+        if (this.closes === closes) {
+          this.lastError = message;
+          this.connecting = undefined;
+        } // else: a later connect's own
         c.end();
         reject(new BerthError('ENGINE_UNREACHABLE', message, hint ? { hint } : {}));
       };
@@ -207,7 +210,10 @@ export class SshTunnel {
       if (this.closed || sock.destroyed) return void sock.destroy();
       channel = await this.withinLimit(this.spare.take());
     } catch (e) {
-      if (e instanceof ChannelTimeout) (this.lastError = e.message), this.log(e.message);
+      if (e instanceof ChannelTimeout) {
+        this.lastError = e.message;
+        this.log(e.message);
+      }
       sock.destroy();
       return;
     }
@@ -274,7 +280,10 @@ export class SshTunnel {
   private join(sock: Socket, stream: ClientChannel): void {
     sock.pipe(stream).pipe(sock);
     const traffic = this.opts.onTraffic;
-    if (traffic) (sock.on('data', traffic), stream.on('data', traffic));
+    if (traffic) {
+      sock.on('data', traffic);
+      stream.on('data', traffic);
+    }
     // Either side failing ends both; an unhandled 'error' would take the app down.
     sock.on('error', () => stream.close());
     stream.on('error', () => sock.destroy());

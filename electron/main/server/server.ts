@@ -153,7 +153,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       else ws.resume();
     };
     const take = (data: RawData, isBinary: boolean) => {
-      const msg = isBinary ? fromBinaryFrame(bytesOf(data)) : parseClientMessage(data.toString());
+      const msg = isBinary ? fromBinaryFrame(bytesOf(data)) : parseClientMessage(Buffer.from(bytesOf(data)).toString());
       if (!msg || msg.t === 'chunk') return void out.send(malformed('Malformed request message'));
       const request = msg.t === 'req';
       if (request) inFlight++;

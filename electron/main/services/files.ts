@@ -117,7 +117,7 @@ export class FilesService {
     const exec = await this.docker.getContainer(id).exec({ Cmd: ['sh', '-c', LIST_SCRIPT, 'sh', path], AttachStdout: true, AttachStderr: true, User: '0' });
     let result: { stdout: string; stderr: string };
     try {
-      result = await collect((await exec.start({ hijack: true, stdin: false })) as unknown as Readable);
+      result = await collect(await exec.start({ hijack: true, stdin: false }));
     } catch {
       return undefined;
     }

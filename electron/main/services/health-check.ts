@@ -60,7 +60,7 @@ export function toHealthReport(raw: unknown): HealthReport {
   const r = (raw && typeof raw === 'object' ? raw : {}) as { State?: { Health?: unknown; Running?: unknown }; Config?: { Healthcheck?: unknown } };
   const h = (r.State?.Health && typeof r.State.Health === 'object' ? r.State.Health : {}) as { Status?: unknown; FailingStreak?: unknown; Log?: unknown };
   const c = (r.Config?.Healthcheck && typeof r.Config.Healthcheck === 'object' ? r.Config.Healthcheck : {}) as Record<string, unknown>;
-  const test = Array.isArray(c['Test']) && c['Test'].every((t) => typeof t === 'string') ? (c['Test'] as string[]) : [];
+  const test = Array.isArray(c['Test']) && c['Test'].every((t) => typeof t === 'string') ? (c['Test']) : [];
   const ms = (v: unknown, dflt: number) => nsToMs(v) ?? dflt;
   const command = checkCommand(test);
   const check = command !== undefined

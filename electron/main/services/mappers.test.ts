@@ -7,7 +7,7 @@ import { networkMembers, toNetworkSummary } from './networks';
 import { toVolumeSummary, volumeUsage } from './volumes';
 
 const container = (over: Partial<Dockerode.ContainerInfo>): Dockerode.ContainerInfo =>
-  ({ Id: 'c'.repeat(64), Names: ['/web'], Image: 'nginx', ImageID: 'sha256:i', Command: 'run', Created: 1700000000, Ports: [], Labels: {}, State: 'running', Status: 'Up 1 minute', HostConfig: { NetworkMode: 'default' }, NetworkSettings: { Networks: {} }, Mounts: [], ...over }) as Dockerode.ContainerInfo;
+  ({ Id: 'c'.repeat(64), Names: ['/web'], Image: 'nginx', ImageID: 'sha256:i', Command: 'run', Created: 1700000000, Ports: [], Labels: {}, State: 'running', Status: 'Up 1 minute', HostConfig: { NetworkMode: 'default' }, NetworkSettings: { Networks: {} }, Mounts: [], ...over });
 
 describe('DTO mappers', () => {
   it('container: strips the name slash, shows each published port once, reads the compose project', () => {
@@ -49,8 +49,8 @@ describe('DTO mappers', () => {
     // API 1.52 keeps listing a stopped container's last health: not a check that runs.
     [{ Status: 'Exited (0) 1 minute ago', State: 'exited', Health: { Status: 'unhealthy', FailingStreak: 3 } }, { health: 'none' }],
   ])('container health from %o: %o', (over, health) => {
-    expect(healthOf({ State: 'running', ...over } as never)).toEqual(health);
-    const row = toContainerSummary(container({ State: 'running', ...over } as never));
+    expect(healthOf({ State: 'running', ...over })).toEqual(health);
+    const row = toContainerSummary(container({ State: 'running', ...over }));
     expect(row).toMatchObject(health);
     expect(row.status).not.toMatch(/\((un)?healthy\)$|\(health: starting\)$/); // the Health column says it
   });

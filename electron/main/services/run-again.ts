@@ -48,7 +48,7 @@ export function runSpecOf(container: unknown, image: unknown): RunSpecInput {
     if (!Number.isInteger(containerPort) || (protocol !== 'tcp' && protocol !== 'udp')) return [];
     return (Array.isArray(bindings) ? bindings : [{}]).map((b) => {
       const hostPort = Number(str(obj(b)['HostPort']));
-      return { hostIp: str(obj(b)['HostIp']) || '0.0.0.0', ...(hostPort ? { hostPort } : {}), containerPort, protocol: protocol as 'tcp' | 'udp' };
+      return { hostIp: str(obj(b)['HostIp']) || '0.0.0.0', ...(hostPort ? { hostPort } : {}), containerPort, protocol: protocol };
     });
   });
 

@@ -95,7 +95,7 @@ export class VolumeTransferService {
    */
   async clone(name: string, to: string, sink: StreamSink<TransferProgress>): Promise<void> {
     const { signal } = sink;
-    const source = (await this.docker.getVolume(name).inspect()) as Dockerode.VolumeInspectInfo;
+    const source = (await this.docker.getVolume(name).inspect());
     const taken = await this.docker
       .getVolume(to)
       .inspect()

@@ -83,7 +83,7 @@ export class VolumesService {
   async create(opts: { name?: string; driver: string; labels: Record<string, string> }): Promise<VolumeSummary> {
     if (opts.name) await this.refuseExisting(opts.name);
     const volume = await this.docker.createVolume({ Name: opts.name, Driver: opts.driver, Labels: opts.labels });
-    return toVolumeSummary((await volume.inspect()) as EngineVolume, new Map());
+    return toVolumeSummary((await volume.inspect()), new Map());
   }
 
   remove(names: string[], force: boolean): Promise<BulkResult[]> {

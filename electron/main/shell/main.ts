@@ -253,7 +253,7 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
       return app.quit();
     }
     if (claim && !claim.first) return handOver(electron, claim.reply);
-    releaseDataFolder = claim?.release;
+    releaseDataFolder = claim ? () => claim.release() : undefined;
     core = opts.createCore();
     core.hub.on((name, payload) => {
       if (name === 'containers:changed' || name === 'engine:status' || name === 'contexts:changed') void refreshRunning();

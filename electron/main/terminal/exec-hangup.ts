@@ -9,7 +9,6 @@
  * shell is gone.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Duplex } from 'node:stream';
 import type Dockerode from 'dockerode';
 
 /** Start of the mark the shell prints first thing: ESC ] berth-pid ; <pid> BEL (an OSC a terminal would ignore). */
@@ -72,7 +71,7 @@ export class PidMark {
 export async function signalSession(container: Dockerode.Container, sid: number, signal: 'HUP' | 'KILL'): Promise<void> {
   try {
     const exec = await container.exec({ Cmd: ['/bin/sh', '-c', SIGNAL_SESSION, 'sh', String(sid), signal], AttachStdout: true, AttachStderr: true, User: '0' });
-    const stream = (await exec.start({ hijack: true, stdin: false })) as Duplex;
+    const stream = (await exec.start({ hijack: true, stdin: false }));
     // Within SIGNAL_WAIT_MS: an engine busy with the container (20.10 waits on an exec's unread output) must not hold the terminal's end.
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, SIGNAL_WAIT_MS);

@@ -3,7 +3,6 @@
  * connection). Ending the terminal (cancel, a closed tab or socket) ends the shell in the
  * container too: see exec-hangup.ts.
  */
-import type { Duplex } from 'node:stream';
 import type Dockerode from 'dockerode';
 import type { ParsedStreamArgsOf, TerminalInput } from '../../shared/api-contract';
 import type { StreamSink } from '../stream-sink';
@@ -40,7 +39,7 @@ export class ExecService {
       ConsoleSize: consoleSize,
     } as Dockerode.ExecCreateOptions);
     if (sink.signal.aborted) return; // made, never started: no process to end
-    const stream = (await exec.start({ hijack: true, stdin: true, Tty: true, ConsoleSize: consoleSize } as Dockerode.ExecStartOptions)) as Duplex;
+    const stream = (await exec.start({ hijack: true, stdin: true, Tty: true, ConsoleSize: consoleSize } as Dockerode.ExecStartOptions));
     const resize = (cols: number, rows: number) => void exec.resize({ w: cols, h: rows }).catch(() => undefined); // fails once the shell is gone: harmless
     resize(size.cols, size.rows);
 
