@@ -5,7 +5,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { BerthError } from '../shared/errors';
 import { createCore } from './core';
 import { claimInstance } from './instance-lock';
 import { findElectronBinary, planLaunch } from './launcher';
@@ -17,14 +16,9 @@ import { activeDockerHost, vmDockerHost } from './services/contexts';
 import type { VmInfo } from '../shared/models';
 import type { Core } from './core';
 import { VM_USAGE, vmCommand } from './vm/cli';
-import { exactHashOf, VIEWS } from '../shared/route';
+import { version } from '../../package.json';
+import { helpFor, readCommand, USAGE } from './cli-args';
 
-const USAGE = `usage: berth <command>
-  start            open Berth (Electron window, or the dashboard in browser mode)
-  serve [--port N] serve the dashboard in browser mode on 127.0.0.1 and print its URL
-  open <link>      open Berth at a place: berth://containers/web/stats, or its hash #/containers/web/stats
-${VM_USAGE}
-Environment: BERTH_DOCKER_HOST / DOCKER_HOST (engine address), BERTH_HOME (data dir)`;
 
 /** The VM is the engine: its boot in the terminal too, one line per step, and the outcome. */
 function logVmSteps(core: Core, starting: boolean): () => void {
@@ -99,36 +93,26 @@ function start(port: number, hash?: string): Promise<void> | void {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const [cmd, ...rest] = argv;
+  const command = readCommand(argv);
   // The processes that stay up (browser mode, the VM daemon) log what nothing caught and keep going.
-  if (cmd === 'serve' || cmd === 'start' || (cmd === 'vm' && rest[0] === 'daemon')) installProcessGuard();
-  const portArg = rest.indexOf('--port');
-  const port = portArg >= 0 ? Number(rest[portArg + 1]) : Number(process.env.BERTH_PORT ?? 0);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new BerthError('INVALID_ARGUMENT', `Invalid port: ${rest[portArg + 1]}.`, { hint: 'Give a number from 0 to 65535 (0 picks a free one).' });
-  switch (cmd) {
+  if (command.run === 'serve' || command.run === 'start' || (command.run === 'vm' && command.args[0] === 'daemon')) installProcessGuard();
+  switch (command.run) {
+    case 'help':
+      return console.log(helpFor(USAGE(VM_USAGE), command.topic));
+    case 'version':
+      return console.log(`berth ${version}`);
     case 'serve':
-      return serve(port);
-    case 'vm':
-      process.exitCode = await vmCommand(rest);
-      return;
+      return serve(command.port);
     case 'start':
-      return start(port);
-    case 'open': {
-      const hash = rest[0] === undefined ? undefined : exactHashOf(rest[0]);
-      if (!hash) {
-        throw new BerthError('INVALID_ARGUMENT', rest[0] === undefined ? 'berth open needs a link.' : `${rest[0]} names no place in Berth.`, {
-          hint: `Give berth://<place> or #/<place>, where a place is one of ${VIEWS.join(', ')}; containers/<name or id>[/<tab>]; or compose/<project>/logs.`,
-        });
-      }
-      return start(port, hash);
-    }
-    default:
-      console.log(USAGE);
-      process.exitCode = cmd ? 2 : 0;
+      return start(command.port);
+    case 'open':
+      return start(command.port, command.hash);
+    case 'vm':
+      process.exitCode = await vmCommand(command.args);
   }
 }
 
-main(process.argv.slice(2)).catch((e: Error & { hint?: string }) => {
+main(process.argv.slice(2)).catch((e: Error & { hint?: string; code?: string }) => {
   console.error(`berth: ${e.message}${e.hint ? `\n${e.hint}` : ''}`);
-  process.exit(1);
+  process.exit(e.code === 'INVALID_ARGUMENT' ? 2 : 1); // 2: the command line itself was wrong
 });

@@ -81,7 +81,7 @@ describe('routing in Chromium', () => {
     const env = { BERTH_HOME: tempDir('open'), BERTH_DOCKER_HOST: docker.dockerHost, BERTH_BROWSER_MODE: '1' };
 
     const typo = runNode([CLI, 'open', 'berth://contaners'], env);
-    expect(await typo.exited).toBe(1);
+    expect(await typo.exited).toBe(2); // a usage error
     expect(typo.out).toMatch(/berth: berth:\/\/contaners names no place in Berth\.\nGive berth:\/\/<place> or #\/<place>, where a place is one of containers, images/);
 
     const first = runNode([CLI, 'open', `berth://containers/${id}/inspect`], env);
