@@ -91,7 +91,7 @@ export function ImageJobDialog({ kind, initial }: { kind: JobKind; initial?: str
   useLayoutEffect(() => {
     resetImageJobForm(initial);
     return () => resetImageJobForm(); // the picked file is let go
-  }, []);
+  }, [initial]);
   useEffect(() => {
     resetJob(); // a job that ended unseen was said in a toast: a fresh form (a running one stays shown)
     const unwatch = watchJob(kind);
