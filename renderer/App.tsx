@@ -5,24 +5,20 @@ import { Toasts } from './components/Toasts';
 import { ContainerDetail } from './features/containers/ContainerDetail';
 import { ProjectLogs } from './features/containers/ProjectLogs';
 import { ContainersView } from './features/containers/ContainersView';
-import { ComposeUpDialog } from './features/containers/ComposeUpDialog';
-import { CommitDialog, RenameDialog } from './features/containers/ContainerDialogs';
-import { HistoryDialog, ImageJobDialog, RegistriesDialog, TagDialog } from './features/images/ImageDialogs';
-import { CleanupDialog, DiskView } from './features/disk/DiskView';
+import { DiskView } from './features/disk/DiskView';
 import { SettingsView } from './features/settings/SettingsView';
 import { ResourcesView } from './features/resources/ResourcesView';
 import { VmView } from './features/vm/VmView';
 import { useVm } from './stores/vm';
 import { switchContext, useContexts, useVmInUse } from './stores/contexts';
-import { RunDialog } from './features/containers/RunDialog';
 import { ImagesView } from './features/images/ImagesView';
-import { ConnectDialog, CreateNetworkDialog, NetworksView } from './features/networks/NetworksView';
-import { CreateVolumeDialog, ImportVolumeDialog, VolumesView } from './features/volumes/VolumesView';
-import { CloneVolumeDialog, VolumeDetail } from './features/volumes/VolumeDetail';
+import { NetworksView } from './features/networks/NetworksView';
+import { VolumesView } from './features/volumes/VolumesView';
+import { VolumeDetail } from './features/volumes/VolumeDetail';
 import { ImageDetail } from './features/images/ImageDetail';
-import { BrowseRegistryDialog } from './features/images/BrowseRegistryDialog';
 import { NetworkDetail } from './features/networks/NetworkDetail';
 import { PaletteLayer } from './features/palette/CommandPalette';
+import { DialogLayer } from './features/dialogs';
 import { useEngine } from './stores/engine';
 import { EngineBanner } from './features/engine/EngineBanner';
 import { containers, images, networks, volumes } from './stores/resources';
@@ -111,7 +107,7 @@ function EngineFooter() {
 }
 
 export function App() {
-  const { view, detail, projectLogs, theme, toasts, confirm, dialog } = useUi(useShallow((s) => ({ view: s.view, detail: s.detail, projectLogs: s.projectLogs, theme: s.theme, toasts: s.toasts, confirm: s.confirm, dialog: s.dialog })));
+  const { view, detail, projectLogs, theme, toasts, confirm } = useUi(useShallow((s) => ({ view: s.view, detail: s.detail, projectLogs: s.projectLogs, theme: s.theme, toasts: s.toasts, confirm: s.confirm })));
   const engineUp = useEngine((s) => s.connected && s.status?.state === 'up');
   useEffect(() => {
     const dark = window.matchMedia('(prefers-color-scheme: dark)');
@@ -147,21 +143,7 @@ export function App() {
         <EngineBanner />
         {Detail && detail ? <Detail key={detail} id={detail} /> : projectLogs ? <ProjectLogs project={projectLogs} /> : <View stale={!engineUp} />}
       </main>
-      {dialog?.kind === 'run' && <RunDialog />}
-      {dialog?.kind === 'compose-up' && <ComposeUpDialog />}
-      {dialog?.kind === 'image-job' && <ImageJobDialog kind={dialog.job} initial={dialog.initial} />}
-      {dialog?.kind === 'image-tag' && <TagDialog id={dialog.id} />}
-      {dialog?.kind === 'image-history' && <HistoryDialog id={dialog.id} />}
-      {dialog?.kind === 'registries' && <RegistriesDialog />}
-      {dialog?.kind === 'registry-browse' && <BrowseRegistryDialog initial={dialog.server} />}
-      {dialog?.kind === 'cleanup' && <CleanupDialog what={dialog.what} />}
-      {dialog?.kind === 'volume-create' && <CreateVolumeDialog />}
-      {dialog?.kind === 'volume-import' && <ImportVolumeDialog />}
-      {dialog?.kind === 'volume-clone' && <CloneVolumeDialog name={dialog.name} size={dialog.size} />}
-      {dialog?.kind === 'network-create' && <CreateNetworkDialog />}
-      {dialog?.kind === 'network-connect' && <ConnectDialog networkId={dialog.networkId} networkName={dialog.networkName} />}
-      {dialog?.kind === 'container-rename' && <RenameDialog id={dialog.id} name={dialog.name} />}
-      {dialog?.kind === 'container-commit' && <CommitDialog id={dialog.id} name={dialog.name} />}
+      <DialogLayer />
       {confirm && <ConfirmDialog request={confirm} onAnswer={answerConfirm} />}
       <PaletteLayer />
       <Toasts toasts={toasts} onDismiss={dismissToast} />

@@ -10,6 +10,7 @@ import { UPLOAD_PIECE } from './transfer';
 import { JOB_KINDS, JOB_STATUSES, JOBS_KEPT, type JobReport } from './jobs';
 import { absPath, runSpec, userSpec, type RunSpecInput } from './run-spec';
 import type {
+  ContainerDetail,
   ContainerSummary,
   HealthChange,
   HealthReport,
@@ -213,7 +214,9 @@ export const requests = {
   'preferences.replaceDockerContext': request<z.infer<typeof preferences> & { replacedContextCopy?: string }>()(none),
 
   'containers.list': request<ContainerSummary[]>()(none),
+  /** The engine's inspect JSON, for the Inspect tab's text (no view reads it: the facts are `containers.detail`). */
   'containers.inspect': request<unknown>()(z.object({ id: ref }).strict()),
+  'containers.detail': request<ContainerDetail>()(z.object({ id: ref }).strict()),
   'containers.health': request<HealthReport>()(z.object({ id: ref }).strict()),
   /** The run spec that makes a container like this one ("run again", "copy as docker run"). */
   'containers.runSpec': request<{ spec: RunSpecInput; left: string[] }>()(z.object({ id: ref }).strict()),

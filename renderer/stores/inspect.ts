@@ -1,11 +1,12 @@
-/** The `docker inspect` of the open container for the Inspect tab: the raw JSON and its summary. */
+/** The open container's Inspect tab: its detail (the service reads `docker inspect`) as summary rows, and the raw JSON shown as text. */
 import { create } from 'zustand';
 import { api } from '../api';
 import { inspectSummary, type SummaryRow } from '../lib/inspect-summary';
 
 export interface InspectState {
   id?: string;
-  data?: Record<string, unknown>;
+  /** The engine's JSON, only to show (the facts come typed, in `summary`). */
+  data?: unknown;
   summary?: SummaryRow[];
   error?: string;
 }
@@ -16,8 +17,8 @@ export const useInspect = create<InspectState>(() => ({}));
 export async function loadInspect(id: string): Promise<void> {
   useInspect.setState((s) => (s.id === id ? { error: undefined } : { id, data: undefined, summary: undefined, error: undefined }));
   try {
-    const data = (await api().call('containers.inspect', { id })) as Record<string, unknown>;
-    if (useInspect.getState().id === id) useInspect.setState({ data, summary: inspectSummary(data) });
+    const [data, detail] = await Promise.all([api().call('containers.inspect', { id }), api().call('containers.detail', { id })]);
+    if (useInspect.getState().id === id) useInspect.setState({ data, summary: inspectSummary(detail) });
   } catch (e) {
     if (useInspect.getState().id === id) useInspect.setState({ error: (e as Error).message });
   }

@@ -8,6 +8,7 @@ import { create } from 'zustand';
 import type { LogLine } from '../../electron/shared/models';
 import { api } from '../api';
 import { stripAnsi } from '../lib/ansi';
+import { readLogRange } from '../lib/log-range';
 import { makeMatcher } from '../lib/matcher';
 import { RingBuffer } from '../lib/ring-buffer';
 
@@ -192,6 +193,14 @@ export function setLogRange(since: number | undefined, until: number | undefined
   useLogs.setState({ since, until });
   const { target } = useLogs.getState();
   if (target) openTarget(target);
+}
+
+/** The range the From / Until fields say, shown; or, when they say none, why (and nothing changes). */
+export function showLogRange(from: string, to: string): string | undefined {
+  const r = readLogRange(from, to);
+  if ('problem' in r) return r.problem;
+  setLogRange(r.since, r.until);
+  return undefined;
 }
 
 /** The line the view shows at `row`: every line, or with onlyMatching the matching ones. */

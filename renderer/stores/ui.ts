@@ -23,7 +23,6 @@ export function refusalOf(e: unknown): Refusal {
   return { message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
 }
 
-
 export type DialogState =
   | { kind: 'run' }
   | { kind: 'compose-up' }
@@ -40,6 +39,10 @@ export type DialogState =
   | { kind: 'network-connect'; networkId: string; networkName: string }
   | { kind: 'container-rename'; id: string; name: string }
   | { kind: 'container-commit'; id: string; name: string };
+
+/** A dialog's name, and the state a dialog of that name opens with (features/dialogs.tsx maps each to its component). */
+export type DialogKind = DialogState['kind'];
+export type DialogOf<K extends DialogKind> = Extract<DialogState, { kind: K }>;
 
 export type { View } from '../../electron/shared/route';
 

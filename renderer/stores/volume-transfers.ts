@@ -6,7 +6,9 @@ import type { ChunkOf } from '../../electron/shared/api-contract';
 import { api } from '../api';
 import { receiveBlob, sendBlob } from '../api/transfers';
 import { saveBlob } from '../lib/save-blob';
+import { importProblem, nameProblem } from '../lib/volume-import';
 import { endJob, progressJob, startJob } from './jobs';
+import { volumes } from './resources';
 
 /** Downloads the volume's files as `<name>.tar`. */
 export async function exportVolume(name: string, save: (blob: Blob, name: string) => void = saveBlob): Promise<void> {
@@ -53,4 +55,20 @@ export function cloneVolume(name: string, to: string, total?: number): Promise<b
     });
     const id = startJob('volume-clone', `${name} to ${to}`, { name, to }, { cancel: () => (h.cancel(), endJob(id, { cancelled: true }), resolve(false)), retry: () => void cloneVolume(name, to, total) });
   });
+}
+
+/** The Import dialog's submit: what is wrong with the form, in words, or nothing and the import started (it goes on in Jobs). */
+export function startImport(name: string, file?: File): string | undefined {
+  const wrong = importProblem(name, file);
+  if (wrong || !file) return wrong;
+  void importVolume(file, name.trim());
+  return undefined;
+}
+
+/** The Clone dialog's submit: what is wrong with the new name (one the engine has is taken), or nothing and the clone started. */
+export function startClone(name: string, to: string, size?: number): string | undefined {
+  const wrong = nameProblem(to, volumes.use.getState().items.map((v) => v.name));
+  if (wrong) return wrong;
+  void cloneVolume(name, to.trim(), size);
+  return undefined;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ContainerSummary } from '../../electron/shared/models';
+import type { ContainerDetail, ContainerSummary } from '../../electron/shared/models';
 import { connectedCore, engine, uniq } from '../support/engine';
 import { TEST_IMAGE } from '../support/test-image';
 
@@ -90,6 +90,20 @@ describe('containers through the API', () => {
     expect(reply.ok).toBe(true);
     expect((reply as { value: { Config: { Env: string[] } } }).value.Config.Env).toContain('HELLO=world');
     expect(await call('containers.inspect', { id: 'nope-nope' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
+  it('says what a container was run with as a typed detail, from the real engine', async () => {
+    const name = uniq('detail');
+    const id = run(name, '-e', 'HELLO=world', '--restart', 'on-failure:2', '--memory', '64m', '-v', '/anon', '-p', '127.0.0.1::80');
+    const reply = await call('containers.detail', { id });
+    expect(reply.ok).toBe(true);
+    const d = (reply as { value: ContainerDetail }).value;
+    expect(d).toMatchObject({ image: TEST_IMAGE, command: ['sleep', '600'], restartPolicy: { name: 'on-failure', maximumRetryCount: 2 }, memory: 64 * 1024 * 1024, cpus: 0 });
+    expect(d.env).toContain('HELLO=world');
+    expect(d.mounts).toEqual([expect.objectContaining({ type: 'volume', target: '/anon', anonymous: true, readOnly: false })]);
+    expect(d.ports).toEqual([{ port: '80/tcp', bindings: [expect.objectContaining({ hostIp: '127.0.0.1' })] }]);
+    expect(d.networks.map((n) => n.name)).toEqual(['bridge']);
+    expect(await call('containers.detail', { id: 'nope-nope' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
   it('rejects malformed arguments before they reach the engine', async () => {

@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode';
 import type { BulkResult, ContainerAction } from '../../shared/api-contract';
-import type { ContainerState, ContainerSummary, HealthReport, PortMapping } from '../../shared/models';
+import type { ContainerDetail, ContainerState, ContainerSummary, HealthReport, PortMapping } from '../../shared/models';
 import type { Readable } from 'node:stream';
 import type { LogLine, StatsSample } from '../../shared/models';
 import { toStatsSample, type EngineStats } from '../engine/stats';
@@ -12,6 +12,7 @@ import { parseReference, repository } from '../../shared/image-ref';
 import type { RunSpecInput } from '../../shared/run-spec';
 import { BerthError } from '../../shared/errors';
 import { bulk } from './bulk';
+import { toContainerDetail } from './container-detail';
 import { healthOf, statusWithoutHealth, streakOf, toHealthReport } from './health-check';
 
 /** How long a list waits for the failing streaks it reads (see list). */
@@ -86,6 +87,10 @@ export class ContainersService {
 
   inspect(id: string): Promise<unknown> {
     return this.docker.getContainer(id).inspect();
+  }
+
+  async detail(id: string): Promise<ContainerDetail> {
+    return toContainerDetail(await this.docker.getContainer(id).inspect());
   }
 
   /** The run spec that makes a container like this one ("run again", "copy as docker run"), and the settings it cannot say. */

@@ -338,3 +338,4 @@ export interface VmInfo extends VmStatus {
   warnings: string[];
 }
 export * from './usage';
+export * from './container-detail';

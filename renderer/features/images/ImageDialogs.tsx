@@ -1,21 +1,16 @@
 /** The images section's dialogs: pull, push, build, load (one progress view), tag, history and registries. */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Dialog } from '../../components/Dialog';
 import { formatBytes, shortId } from '../../lib/format';
 import { totals } from '../../lib/progress';
 import {
-  buildImage,
   cancelJob,
   loadHistory,
-  loadImages,
   loadRegistries,
   loginRegistry,
   logoutRegistry,
-  pullImage,
-  pushImage,
   resetJob,
-  saveImage,
   tagImage,
   useHistory,
   useJob,
@@ -23,6 +18,7 @@ import {
   watchJob,
   type JobKind,
 } from '../../stores/image-jobs';
+import { formReady, resetImageJobForm, submitImageJob, updateImageJobForm, useImageJobForm } from '../../stores/image-job-form';
 import { images } from '../../stores/resources';
 import { closeDialog, openDialog } from '../../stores/ui';
 import { LayersTable } from './LayersTable';
@@ -89,14 +85,13 @@ function Progress() {
 /** One dialog for the four long operations: its form, then the progress while and after it runs. */
 export function ImageJobDialog({ kind, initial }: { kind: JobKind; initial?: string }) {
   const status = useJob((s) => (s.kind === kind ? s.status : 'idle'));
-  const [ref, setRef] = useState(initial ?? '');
-  const [context, setContext] = useState('');
-  const [dockerfile, setDockerfile] = useState('');
-  const [tags, setTags] = useState('');
-  const [buildArgs, setBuildArgs] = useState('');
-  const [target, setTarget] = useState('');
-  const [noCache, setNoCache] = useState(false);
-  const [file, setFile] = useState<File>();
+  const form = useImageJobForm(useShallow((s) => ({ ...s })));
+  const set = updateImageJobForm;
+  // Before the first paint, so the last opening's fields never show.
+  useLayoutEffect(() => {
+    resetImageJobForm(initial);
+    return () => resetImageJobForm(); // the picked file is let go
+  }, [initial]);
   useEffect(() => {
     resetJob(); // a job that ended unseen was said in a toast: a fresh form (a running one stays shown)
     const unwatch = watchJob(kind);
@@ -107,70 +102,49 @@ export function ImageJobDialog({ kind, initial }: { kind: JobKind; initial?: str
   }, []);
   const running = status === 'running';
   const { busy, submit } = useSubmit(async () => {
-    if (kind === 'pull') await pullImage(ref.trim());
-    else if (kind === 'push') await pushImage(ref.trim());
-    else if (kind === 'load' && file) await loadImages(file);
-    else if (kind === 'save') await saveImage(ref);
-    else if (kind === 'build') {
-      const args = Object.fromEntries(
-        buildArgs
-          .split('\n')
-          .map((l) => l.trim())
-          .filter(Boolean)
-          .map((l) => [l.split('=')[0]!, l.slice(l.indexOf('=') + 1)]),
-      );
-      await buildImage({
-        context: context.trim(),
-        ...(dockerfile.trim() ? { dockerfile: dockerfile.trim() } : {}),
-        tags: tags.split(/[\s,]+/).filter(Boolean),
-        buildArgs: args,
-        ...(target.trim() ? { target: target.trim() } : {}),
-        noCache,
-      });
-    }
+    await submitImageJob(kind);
     return undefined;
   });
   const close = closeDialog; // never a silent cancel: a running job goes on; Cancel cancels
-  const ready = kind === 'load' ? !!file : kind === 'build' ? !!context.trim() : !!ref.trim();
   return (
-    <Dialog title={TITLES[kind]} submitLabel={status === 'idle' ? ACTION[kind] : 'Again'} onClose={close} onSubmit={submit} submitDisabled={!ready || running} busy={busy} wide={kind === 'build'}>
+    <Dialog title={TITLES[kind]} submitLabel={status === 'idle' ? ACTION[kind] : 'Again'} onClose={close} onSubmit={submit} submitDisabled={!formReady(kind, form) || running} busy={busy} wide={kind === 'build'}>
       {(kind === 'pull' || kind === 'push') && (
         <label>
           Image reference
-          <input className="mono" value={ref} onChange={(e) => setRef(e.target.value)} placeholder={kind === 'pull' ? 'alpine:3.20 or registry:5000/team/app:v1' : 'registry:5000/team/app:v1'} spellCheck={false} />
+          <input className="mono" value={form.ref} onChange={(e) => set({ ref: e.target.value })} placeholder={kind === 'pull' ? 'alpine:3.20 or registry:5000/team/app:v1' : 'registry:5000/team/app:v1'} spellCheck={false} />
         </label>
       )}
-      {kind === 'save' && <p>Saves {images.label(ref)} with its layers as a tar archive (docker save), for `docker load` or Load… elsewhere.</p>}
+      {kind === 'save' && <p>Saves {images.label(form.ref)} with its layers as a tar archive (docker save), for `docker load` or Load… elsewhere.</p>}
       {kind === 'load' && (
         <label>
           Image archive (.tar from docker save)
-          <input type="file" accept=".tar,application/x-tar" onChange={(e) => setFile(e.target.files?.[0])} />
+          <input type="file" accept=".tar,application/x-tar" onChange={(e) => set({ file: e.target.files?.[0] })} />
         </label>
       )}
       {kind === 'build' && (
         <div className="run-grid">
           <label>
             Folder with the Dockerfile (on this machine)
-            <input className="mono" value={context} onChange={(e) => setContext(e.target.value)} placeholder="/home/me/app" spellCheck={false} />
+            <input className="mono" value={form.context} onChange={(e) => set({ context: e.target.value })} placeholder="/home/me/app" spellCheck={false} />
           </label>
           <label>
             Dockerfile <span className="muted">(in the folder; default Dockerfile)</span>
-            <input className="mono" value={dockerfile} onChange={(e) => setDockerfile(e.target.value)} placeholder="Dockerfile" spellCheck={false} />
+            <input className="mono" value={form.dockerfile} onChange={(e) => set({ dockerfile: e.target.value })} placeholder="Dockerfile" spellCheck={false} />
           </label>
           <label>
             Tags <span className="muted">(space or comma separated)</span>
-            <input className="mono" value={tags} onChange={(e) => setTags(e.target.value)} placeholder="myapp:dev" spellCheck={false} />
+            <input className="mono" value={form.tags} onChange={(e) => set({ tags: e.target.value })} placeholder="myapp:dev" spellCheck={false} />
           </label>
           <label>
             Target stage <span className="muted">(optional)</span>
-            <input className="mono" value={target} onChange={(e) => setTarget(e.target.value)} spellCheck={false} />
+            <input className="mono" value={form.target} onChange={(e) => set({ target: e.target.value })} spellCheck={false} />
           </label>
           <label>
             Build args <span className="muted">(KEY=value, one a line)</span>
-            <textarea className="mono" rows={2} value={buildArgs} onChange={(e) => setBuildArgs(e.target.value)} spellCheck={false} />
+            <textarea className="mono" rows={2} value={form.buildArgs} onChange={(e) => set({ buildArgs: e.target.value })} spellCheck={false} />
           </label>
           <label className="check">
-            <input type="checkbox" checked={noCache} onChange={(e) => setNoCache(e.target.checked)} /> No cache
+            <input type="checkbox" checked={form.noCache} onChange={(e) => set({ noCache: e.target.checked })} /> No cache
           </label>
         </div>
       )}

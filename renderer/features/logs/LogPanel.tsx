@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { LogView } from '../../components/LogView';
+import { rangeInput } from '../../lib/log-range';
 import { saveBlob } from '../../lib/save-blob';
 import {
   clearLogView,
@@ -10,12 +11,12 @@ import {
   logsAsText,
   setFollow,
   setLogQuery,
-  setLogRange,
   setLogRegex,
   setOnlyMatching,
   setTail,
   setTimestamps,
   setWrap,
+  showLogRange,
   shownLine,
   stepMatch,
   useLogs,
@@ -24,27 +25,17 @@ import {
 
 const lines = (n: number) => `${n.toLocaleString()} line${n === 1 ? '' : 's'}`;
 
-/** A datetime-local value <-> unix seconds (the browser's time zone). */
-const toInput = (sec?: number) => (sec ? new Date(sec * 1000 - new Date(sec * 1000).getTimezoneOffset() * 60_000).toISOString().slice(0, 19) : '');
-const fromInput = (v: string) => (v ? Math.floor(new Date(v).getTime() / 1000) || undefined : undefined);
-
 /** From / until: the lines of a time range, read again from the engine (until set: no following). */
 function LogRange({ since, until }: { since?: number; until?: number }) {
-  const [from, setFrom] = useState(toInput(since));
-  const [to, setTo] = useState(toInput(until));
+  const [from, setFrom] = useState(rangeInput(since));
+  const [to, setTo] = useState(rangeInput(until));
   const [problem, setProblem] = useState<string>();
-  const apply = () => {
-    const s = fromInput(from);
-    const u = fromInput(to);
-    if (s && u && u <= s) return setProblem('"Until" must be after "from".');
-    setProblem(undefined);
-    setLogRange(s, u);
-  };
+  const apply = () => setProblem(showLogRange(from, to));
   return (
     <span className="log-range">
       <input type="datetime-local" step="1" aria-label="Lines from" value={from} onChange={(e) => setFrom(e.target.value)} />
       <input type="datetime-local" step="1" aria-label="Lines until" value={to} onChange={(e) => setTo(e.target.value)} />
-      <button onClick={apply} disabled={from === toInput(since) && to === toInput(until)}>
+      <button onClick={apply} disabled={from === rangeInput(since) && to === rangeInput(until)}>
         Show range
       </button>
       {problem && (

@@ -2,13 +2,12 @@ import { useState } from 'react';
 import { Badge } from '../../components/Badge';
 import { Dialog } from '../../components/Dialog';
 import { formatBytes, relativeTime } from '../../lib/format';
-import { nameProblem } from '../../lib/volume-import';
 import { removeOpen, removeVolumes } from '../../stores/actions';
 import { loadVolume, useLoaded } from '../../stores/details';
 import { volumeFiles } from '../../stores/files';
 import { volumes } from '../../stores/resources';
 import { closeDialog, openContainer, openDialog } from '../../stores/ui';
-import { cloneVolume, exportVolume } from '../../stores/volume-transfers';
+import { exportVolume, startClone } from '../../stores/volume-transfers';
 import { FilesTab } from '../containers/FilesTab';
 import { DetailHeader, Facts, InspectJson, NotShown, pairs } from '../details/DetailPage';
 
@@ -17,9 +16,8 @@ export function CloneVolumeDialog({ name, size }: { name: string; size?: number 
   const [to, setTo] = useState(`${name}-copy`);
   const [problem, setProblem] = useState<string>();
   const submit = () => {
-    const wrong = nameProblem(to, volumes.use.getState().items.map((v) => v.name));
+    const wrong = startClone(name, to, size);
     if (wrong) return setProblem(wrong);
-    void cloneVolume(name, to.trim(), size);
     closeDialog(); // it goes on in Jobs
   };
   return (

@@ -9,8 +9,7 @@ import { volumes } from '../../stores/resources';
 import { ResourceList } from '../ResourceList';
 import { closeDialog, openDetail, openDialog } from '../../stores/ui';
 import { useSubmit } from '../use-submit';
-import { importProblem } from '../../lib/volume-import';
-import { exportVolume, importVolume } from '../../stores/volume-transfers';
+import { exportVolume, startImport } from '../../stores/volume-transfers';
 
 const columns: Column<VolumeSummary>[] = [
   {
@@ -69,9 +68,8 @@ export function ImportVolumeDialog() {
   const [file, setFile] = useState<File>();
   const [problem, setProblem] = useState<string>();
   const submit = () => {
-    const wrong = importProblem(name, file);
-    if (wrong || !file) return setProblem(wrong);
-    void importVolume(file, name.trim());
+    const wrong = startImport(name, file);
+    if (wrong) return setProblem(wrong);
     closeDialog(); // it goes on in Jobs
   };
   return (
