@@ -28,16 +28,16 @@ import { HostTerminalView } from './features/terminal/HostTerminalView';
 import { JobsView } from './features/jobs/JobsView';
 import { runningCount, useJobs } from './stores/jobs';
 
-const NAV: { id: View; label: string; count?: () => number | string }[] = [
-  { id: 'containers', label: 'Containers', count: () => containers.use((s) => s.items.length) },
-  { id: 'images', label: 'Images', count: () => images.use((s) => s.items.length) },
-  { id: 'volumes', label: 'Volumes', count: () => volumes.use((s) => s.items.length) },
-  { id: 'networks', label: 'Networks', count: () => networks.use((s) => s.items.length) },
+const NAV: { id: View; label: string; useCount?: () => number | string }[] = [
+  { id: 'containers', label: 'Containers', useCount: () => containers.use((s) => s.items.length) },
+  { id: 'images', label: 'Images', useCount: () => images.use((s) => s.items.length) },
+  { id: 'volumes', label: 'Volumes', useCount: () => volumes.use((s) => s.items.length) },
+  { id: 'networks', label: 'Networks', useCount: () => networks.use((s) => s.items.length) },
   { id: 'resources', label: 'Resources' },
-  { id: 'jobs', label: 'Jobs', count: () => useJobs((s) => runningCount(s.jobs) || '') }, // running ones only
+  { id: 'jobs', label: 'Jobs', useCount: () => useJobs((s) => runningCount(s.jobs) || '') }, // running ones only
   { id: 'disk', label: 'Disk usage' },
   { id: 'terminal', label: 'Terminal' },
-  { id: 'vm', label: 'Berth VM', count: () => useVm((s) => s.info?.state ?? 'stopped') },
+  { id: 'vm', label: 'Berth VM', useCount: () => useVm((s) => s.info?.state ?? 'stopped') },
   { id: 'settings', label: 'Settings' },
 ];
 
@@ -70,7 +70,7 @@ function NavItem({ item, active }: { item: (typeof NAV)[number]; active: boolean
   return (
     <button className={`nav-item${active ? ' active' : ''}`} aria-current={active ? 'page' : undefined} onClick={() => setView(item.id)}>
       <span>{item.label}</span>
-      {item.count && <Count of={item.count} />}
+      {item.useCount && <Count of={item.useCount} />}
     </button>
   );
 }

@@ -25,9 +25,9 @@ export interface ApiClient {
 }
 
 export interface StreamHandle<I> {
-  cancel(): void;
+  cancel: () => void;
   /** Input for the stream (a terminal's keystrokes, resize, acks); dropped once it has ended. */
-  send(input: I): void;
+  send: (input: I) => void;
 }
 
 export interface StreamCallbacks<C> {
@@ -82,13 +82,13 @@ export function createClient(transport: Transport): ApiClient {
         transport.send({ t: 'req', id, method, args: args[0] ?? {} });
       });
       if (!reply.ok) throw BerthError.fromPayload(reply.error);
-      return reply.value as never;
+      return reply.value;
     },
     on(name, fn) {
       let set = eventListeners.get(name);
       if (!set) eventListeners.set(name, (set = new Set()));
       set.add(fn as (p: unknown) => void);
-      return () => set!.delete(fn as (p: unknown) => void);
+      return () => set.delete(fn as (p: unknown) => void);
     },
     onConnection(fn) {
       connectionListeners.add(fn);
@@ -96,7 +96,7 @@ export function createClient(transport: Transport): ApiClient {
     },
     stream(name, args, on) {
       const id = nextId++;
-      streams.set(id, on as StreamCallbacks<unknown>);
+      streams.set(id, on);
       transport.send({ t: 'stream', id, name, args });
       return {
         cancel: () => {

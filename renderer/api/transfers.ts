@@ -12,7 +12,7 @@ import type { StreamCallbacks, StreamHandle } from './client';
 export interface Transfer<T> {
   /** The result; undefined when cancelled; rejects with the BerthError when the stream failed. */
   done: Promise<T | undefined>;
-  cancel(): void;
+  cancel: () => void;
 }
 
 /** The stream's error, told as what it means for this transfer when it is the connection that went. */

@@ -32,16 +32,17 @@ export function Dialog(p: Props) {
   const errorId = useId();
   useFocusReturn();
   useFocusTrap(ref);
+  const { onClose } = p;
   useEffect(() => {
     ref.current?.querySelector<HTMLElement>('input, select, button[type=submit]')?.focus();
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== 'Escape' || e.defaultPrevented) return; // the palette over it took this one
       const layers = document.querySelectorAll('[aria-modal="true"]');
-      if (layers[layers.length - 1] === ref.current) p.onClose(); // only the top dialog closes
+      if (layers[layers.length - 1] === ref.current) onClose(); // only the top dialog closes
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [p.onClose]);
+  }, [onClose]);
   useEffect(() => {
     if (!p.error) return;
     errorRef.current?.scrollIntoView({ block: 'nearest' });

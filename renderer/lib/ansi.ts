@@ -39,7 +39,10 @@ function apply(style: Style, params: number[]): Style {
     else if (p === 2) s.dim = true;
     else if (p === 3) s.italic = true;
     else if (p === 4) s.underline = true;
-    else if (p === 22) delete s.bold, delete s.dim;
+    else if (p === 22) {
+      delete s.bold;
+      delete s.dim;
+    }
     else if (p === 23) delete s.italic;
     else if (p === 24) delete s.underline;
     else if (p >= 30 && p <= 37) s.fg = basic(p - 30);
@@ -65,7 +68,7 @@ function apply(style: Style, params: number[]): Style {
   return s;
 }
 
-// eslint-disable-next-line no-control-regex
+ 
 const ESCAPES = /\x1b\[([0-9;]*)([A-Za-z])|\x1b\][^\x07]*(?:\x07|\x1b\\)|\x1b[()][A-Za-z0-9]|\x1b./g;
 
 export function parseAnsi(line: string): Segment[] {

@@ -27,14 +27,14 @@ export interface ListStore<T> {
   use: UseBoundStore<StoreApi<ListState<T>>>;
   spec: TableSpec<T>;
   /** How messages name the item with this key (its short id when it is not in the list). */
-  label(key: string): string;
-  refresh(): Promise<void>;
-  setQuery(query: string): void;
-  setFilter(filter: string): void;
-  sortBy(key: string): void;
-  toggle(key: string): void;
-  selectAll(keys: string[]): void;
-  clearSelection(): void;
+  label: (key: string) => string;
+  refresh: () => Promise<void>;
+  setQuery: (query: string) => void;
+  setFilter: (filter: string) => void;
+  sortBy: (key: string) => void;
+  toggle: (key: string) => void;
+  selectAll: (keys: string[]) => void;
+  clearSelection: () => void;
 }
 
 type ListMethod = 'containers.list' | 'images.list' | 'volumes.list' | 'networks.list';

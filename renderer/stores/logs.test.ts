@@ -6,7 +6,7 @@ import { clearLogView, closeLogs, LOG_CAPACITY, logLine, logsAsText, openLogs, o
 
 let t: FakeTransport;
 const streamId = () => (t.streamMessages.filter((m) => m.t === 'stream').at(-1) as { id: number }).id;
-const send = (m: Omit<ChunkMessage, 'id'> | Omit<EndMessage, 'id'>) => t.deliver({ ...m, id: streamId() } as ChunkMessage | EndMessage);
+const send = (m: Omit<ChunkMessage, 'id'> | Omit<EndMessage, 'id'>) => t.deliver({ ...m, id: streamId() });
 
 beforeEach(() => {
   vi.useFakeTimers();

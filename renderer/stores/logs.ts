@@ -126,7 +126,11 @@ let seen = new Set<string>();
 
 function noteSources(lines: LogLine[]): void {
   let added = false;
-  for (const l of lines) if (l.source && !seen.has(l.source)) (seen.add(l.source), (added = true));
+  for (const l of lines) {
+    if (!l.source || seen.has(l.source)) continue;
+    seen.add(l.source);
+    added = true;
+  }
   if (added) useLogs.setState({ sources: [...seen] }); // first seen first: a service that joins later takes no one's colour
 }
 

@@ -54,7 +54,7 @@ export function KeyValueRows(p: { list: 'env' | 'labels'; noun: string; keyPlace
   return Array.from({ length: count }, (_, i) => <KeyValueRow key={i} i={i} {...p} />);
 }
 
-export function TextField({ label, field, placeholder = '' }: { label: string; field: keyof RunForm & FieldId; placeholder?: string }) {
+export function TextField({ label, field, placeholder = '' }: { label: string; field: keyof RunForm; placeholder?: string }) {
   const value = useRunForm((s) => s.form[field] as string);
   const error = useRefusal(field);
   return (

@@ -99,7 +99,7 @@ export function ImageJobDialog({ kind, initial }: { kind: JobKind; initial?: str
       unwatch();
       resetJob(); // a job still running goes on (the Images page shows it)
     };
-  }, []);
+  }, [kind]);
   const running = status === 'running';
   const { busy, submit } = useSubmit(async () => {
     await submitImageJob(kind);
