@@ -3,7 +3,6 @@
  * same daemon the app uses (`build` runs the image builder here, as a start does when there is no image).
  */
 import { createReadStream, existsSync, readFileSync, statSync, watch } from 'node:fs';
-import { join } from 'node:path';
 import { Client } from 'ssh2';
 import { buildCommand } from '../../../vm-assets/build-command';
 import { forwardsInWords } from '../../shared/forwarded-ports';
@@ -54,7 +53,7 @@ function follow(file: string): void {
 async function ssh(env: NodeJS.ProcessEnv, info: VmInfo, command: string[]): Promise<number> {
   if (info.state !== 'running') throw new Error(`the VM is ${info.state}; start it with \`berth vm start\``);
   if (!info.ssh) throw new Error(`the VM is running but has no SSH (the ${info.backend} backend)`);
-  const keys = vmKeys(paths.vm(env));
+  const keys = vmKeys(env);
   const c = new Client();
   return new Promise((resolve, reject) => {
     c.once('error', reject);
@@ -131,7 +130,7 @@ export async function vmCommand(args: string[], env: NodeJS.ProcessEnv = process
       }
     }
     case 'logs': {
-      const file = join(paths.vm(env), 'serial.log');
+      const file = paths.vmConsoleLog(env);
       if (!existsSync(file)) throw new Error('the VM has not been started yet: no console log');
       process.stdout.write(readFileSync(file));
       if (rest.includes('-f') || rest.includes('--follow')) {

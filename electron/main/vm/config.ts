@@ -18,6 +18,7 @@ export interface VmConfig {
   seedDir: string;
   /** Where the guest's serial console is written. */
   serialLog: string;
-  /** Files the backend may write (pid, sockets). */
-  runDir: string;
+  /** QEMU's machine protocol socket (QMP) and its pid file. */
+  qmpSocket: string;
+  pidFile: string;
 }

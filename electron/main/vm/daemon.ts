@@ -11,7 +11,7 @@ import { paths } from '../paths';
 import { loadSettings } from '../settings';
 import type { VmBackend } from './backend';
 import { jsonLines } from '../engine/json-lines';
-import { controlSocket, type ControlMessage, type ControlRequest } from './control';
+import type { ControlMessage, ControlRequest } from './control';
 import { VmManager } from './manager';
 import { watchSettings } from './port-preference';
 
@@ -25,7 +25,7 @@ export function daemonAlive(socket: string): Promise<boolean> {
 }
 
 export async function runVmDaemon(backend: VmBackend, env: NodeJS.ProcessEnv = process.env): Promise<{ done: Promise<void> }> {
-  const socket = controlSocket(env);
+  const socket = paths.vmControlSocket(env);
   mkdirSync(dirname(socket), { recursive: true, mode: 0o700 });
   if (await daemonAlive(socket)) throw new BerthError('CONFLICT', 'A Berth VM daemon is already running.');
   rmSync(socket, { force: true });

@@ -8,7 +8,6 @@
  */
 import { appendFileSync, chmodSync, existsSync, mkdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
-import { join } from 'node:path';
 import { parseDockerHost } from '../engine/endpoint';
 import { paths } from '../paths';
 import type { VmBackend, VmRun } from './backend';
@@ -20,7 +19,7 @@ export class MockBackend implements VmBackend {
   async boot(_: unknown, step: (words: string) => void, signal?: AbortSignal): Promise<VmRun> {
     const ms = Number(this.env.BERTH_VM_MOCK_BOOT_MS ?? 300);
     mkdirSync(paths.vm(this.env), { recursive: true, mode: 0o700 });
-    const console = join(paths.vm(this.env), 'serial.log');
+    const console = paths.vmConsoleLog(this.env);
     writeFileSync(console, ''); // a new boot, a new console, as with QEMU
     for (const s of ['Starting the mock VM', 'Booting Linux and connecting over SSH', 'Waiting for dockerd']) {
       step(s);
@@ -30,9 +29,8 @@ export class MockBackend implements VmBackend {
     }
     if (this.env.BERTH_VM_MOCK_FAIL) throw new Error(this.env.BERTH_VM_MOCK_FAIL);
     const target = parseDockerHost(this.env.BERTH_VM_MOCK_ENGINE || this.env.BERTH_DOCKER_HOST || 'unix:///var/run/docker.sock');
-    const runDir = paths.run(this.env);
-    mkdirSync(runDir, { recursive: true, mode: 0o700 });
-    const socket = join(runDir, 'docker.sock');
+    mkdirSync(paths.run(this.env), { recursive: true, mode: 0o700 });
+    const socket = paths.vmDockerSocket(this.env);
     rmSync(socket, { force: true });
     const open = new Set<Socket>();
     if (target.kind === 'ssh') throw new Error('The mock VM serves a local engine (unix:// or tcp://), not ssh://.');

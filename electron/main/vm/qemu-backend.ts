@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { utils } from 'ssh2';
 import { fingerprint, generateKeyPair } from '../engine/ssh-keys';
 import { freePort } from '../free-port';
-import { paths } from '../paths';
+import { paths, publicKeyOf } from '../paths';
 import { kvmWorks } from './accel';
 import { verifyOnce } from './assets';
 import type { VmBackend, VmResources, VmRun } from './backend';
@@ -39,19 +39,18 @@ export interface QemuBackendOptions {
 
 
 /** The per-install client key and the guest's host key: made once, kept in the VM folder (0600). */
-export function vmKeys(vmDir: string): { privateKey: string; hostKeyFingerprint: string; seed: Record<string, string> } {
-  mkdirSync(vmDir, { recursive: true, mode: 0o700 });
-  const load = (name: string, comment: string) => {
-    const file = join(vmDir, name);
+export function vmKeys(env: NodeJS.ProcessEnv): { privateKey: string; hostKeyFingerprint: string; seed: Record<string, string> } {
+  mkdirSync(paths.vm(env), { recursive: true, mode: 0o700 });
+  const load = (file: string, comment: string) => {
     if (!existsSync(file)) {
       const k = generateKeyPair(comment);
       writeFileSync(file, k.privateKey, { mode: 0o600 });
-      writeFileSync(`${file}.pub`, `${k.publicKey}\n`, { mode: 0o644 });
+      writeFileSync(publicKeyOf(file), `${k.publicKey}\n`, { mode: 0o644 });
     }
-    return { privateKey: readFileSync(file, 'utf8'), publicKey: readFileSync(`${file}.pub`, 'utf8') };
+    return { privateKey: readFileSync(file, 'utf8'), publicKey: readFileSync(publicKeyOf(file), 'utf8') };
   };
-  const client = load('id_ed25519', 'berth');
-  const host = load('ssh_host_ed25519_key', 'berth-vm');
+  const client = load(paths.vmClientKey(env), 'berth');
+  const host = load(paths.vmHostKey(env), 'berth-vm');
   const parsed = utils.parseKey(host.publicKey);
   if (parsed instanceof Error) throw parsed;
   const hostKey = Array.isArray(parsed) ? parsed[0]! : parsed;
@@ -115,37 +114,36 @@ export class QemuBackend implements VmBackend {
     const { assets } = image;
     const at = (f: number) => image.progress + f * (1 - image.progress); // the boot's own share of the start
     await verifyOnce(assets, env, () => step('Checking the VM image (once per image)', at(0)));
-    const vmDir = paths.vm(env);
     const runDir = paths.run(env);
-    const dataDisk = join(vmDir, 'data.qcow2');
+    const dataDisk = paths.vmDataDisk(env);
     if (existsSync(dataDisk)) checkEngine(env, assets.manifest, dataDisk);
 
     mkdirSync(runDir, { recursive: true, mode: 0o700 });
-    const keys = vmKeys(vmDir);
-    const seedDir = join(vmDir, 'seed');
+    const keys = vmKeys(env);
+    const seedDir = paths.vmSeed(env);
     mkdirSync(seedDir, { recursive: true, mode: 0o700 });
     const home = env.BERTH_VM_SHARE || homedir();
     for (const [name, body] of Object.entries({ ...keys.seed, home })) writeFileSync(join(seedDir, name), body, { mode: 0o600 });
     const stale = paths.vmPid(env);
     endStaleQemu(stale);
-    const accel = (this.accel ??= this.opts.accel ?? chooseAccel(process.platform, kvmWorks(env, runDir, tools.system)));
+    const accel = (this.accel ??= this.opts.accel ?? chooseAccel(process.platform, kvmWorks(env, tools.system)));
     const kernel = bootKernel(assets, env, () => step('Unpacking the kernel for a quicker boot (once per kernel)', at(0)));
     const f = assets.manifest.files;
     const needs: StateNeeds = { image: assets.manifest.inputs, files: [f.vmlinuz.sha256, f['initrd.img'].sha256, f['root.img'].sha256].join(','), boot: kernel === assets.kernel ? 'bzimage' : 'pvh', cpus: resources.cpus, memoryMiB: resources.memoryMiB, diskGiB: resources.diskGiB, accel, qemu: qemuStamp(tools.system) };
     let cold = whyCold(readRecord(env), needs, diskStamp(dataDisk), stateBytes(env));
 
-    const serialLog = join(vmDir, 'serial.log');
-    const cfg = (sshPort: number) => ({ cpus: resources.cpus, memoryMiB: resources.memoryMiB, kernel, initrd: assets.initrd, rootImage: assets.rootImage, cmdline: kernelCmdline(accel), dataDisk, sshPort, shareDir: home, seedDir, serialLog, runDir });
+    const serialLog = paths.vmConsoleLog(env);
+    const cfg = (sshPort: number) => ({ cpus: resources.cpus, memoryMiB: resources.memoryMiB, kernel, initrd: assets.initrd, rootImage: assets.rootImage, cmdline: kernelCmdline(accel), dataDisk, sshPort, shareDir: home, seedDir, serialLog, qmpSocket: paths.vmQmpSocket(env), pidFile: paths.vmPid(env) });
     const timeoutMs = this.opts.bootTimeoutMs ?? 180_000;
     const silentMs = this.opts.silentBootMs ?? 60_000;
-    const ctx = { env, runDir, serialLog, dataDisk, home, needs, keys, step, at, timeoutMs, silentMs, hint: BOOT_FAILED_HINT, tail: (n?: number) => serialTail(serialLog, n) };
+    const ctx = { env, serialLog, dataDisk, home, needs, keys, step, at, timeoutMs, silentMs, hint: BOOT_FAILED_HINT, tail: (n?: number) => serialTail(serialLog, n) };
     const launch = async (mode: LaunchMode): Promise<QemuRun> => {
       step(`Starting QEMU (${accel === 'tcg' ? 'software emulation' : accel})`, at(0.01));
       const undoRecord = recordEngine(env, assets.manifest);
       const q = await launchQemu({
         binary: tools.system,
         args: (port) => qemuArgs(cfg(port), accel, process.arch, mode),
-        qmpSocket: join(runDir, 'qmp.sock'),
+        qmpSocket: paths.vmQmpSocket(env),
         dataDisk,
         pickPort: freePort,
         ...(env.BERTH_VM_SSH_PORT ? { firstPort: Number(env.BERTH_VM_SSH_PORT) } : {}),

@@ -8,10 +8,10 @@
 import { watch } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { get } from 'node:http';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BerthError } from '../../shared/errors';
 import { SshTunnel } from '../engine/ssh-tunnel';
+import { paths } from '../paths';
 import type { ForwardedPort } from '../../shared/models';
 import type { VmPausing, VmRun } from './backend';
 import { TRIM_COMMAND, trimOutcome } from './disk-trim';
@@ -22,7 +22,6 @@ import { diskStamp, dropState, now, restoreState, saveState, writeRecord, type S
 
 export interface RunContext {
   env: NodeJS.ProcessEnv;
-  runDir: string;
   serialLog: string;
   dataDisk: string;
   /** The host folder shared at the same path ('' for none). */
@@ -123,8 +122,8 @@ export class QemuRun implements VmRun {
     private readonly q: QemuProcess,
     describeExit: (e: { code: number | null; signal: NodeJS.Signals | null; error?: Error }) => string,
   ) {
-    this.socket = join(c.runDir, 'docker.sock');
-    this.qmpSocket = join(c.runDir, 'qmp.sock');
+    this.socket = paths.vmDockerSocket(c.env);
+    this.qmpSocket = paths.vmQmpSocket(c.env);
     this.dockerHost = `unix://${this.socket}`;
     this.ssh = { host: '127.0.0.1', port: q.sshPort };
     this.deadline = Date.now() + c.timeoutMs;

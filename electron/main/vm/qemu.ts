@@ -3,7 +3,6 @@
  * really works, HVF on macOS, WHPX on Windows, else TCG software emulation); the SSH port is
  * forwarded on 127.0.0.1 only; the home folder is shared over 9p at the same path.
  */
-import { join } from 'node:path';
 import type { VmConfig } from './config';
 
 export type Accel = 'kvm' | 'hvf' | 'whpx' | 'tcg';
@@ -71,9 +70,9 @@ export function qemuArgs(cfg: VmConfig, accel: Accel, arch = 'x64', mode: Launch
     ...(mode.appendConsole ? ['-chardev', `file,id=console,path=${opt(cfg.serialLog)},append=on`, '-serial', 'chardev:console'] : ['-serial', `file:${opt(cfg.serialLog)}`]),
     '-display', 'none',
     '-monitor', 'none',
-    '-qmp', `unix:${opt(join(cfg.runDir, 'qmp.sock'))},server=on,wait=off`,
+    '-qmp', `unix:${opt(cfg.qmpSocket)},server=on,wait=off`,
     '-no-reboot',
-    '-pidfile', join(cfg.runDir, 'qemu.pid'),
+    '-pidfile', cfg.pidFile,
     ...(mode.incoming ? ['-incoming', 'defer'] : []),
   ];
 }

@@ -16,7 +16,8 @@ const cfg: VmConfig = {
   shareDir: '/home/me',
   seedDir: '/home/me/.berth/vm/seed',
   serialLog: '/home/me/.berth/vm/serial.log',
-  runDir: '/home/me/.berth/run',
+  qmpSocket: '/home/me/.berth/run/qmp.sock',
+  pidFile: '/home/me/.berth/run/qemu.pid',
 };
 const after = (args: string[], flag: string) => args.filter((_, i) => args[i - 1] === flag);
 
