@@ -3,15 +3,8 @@
  * engine on a host socket, forward host ports into it, and stop it. The manager owns the state
  * machine, the port forwarding policy and the clients; a backend only runs one machine.
  */
+import type { VmResources } from '../../shared/api-contract';
 import type { ForwardedPort } from '../../shared/models';
-
-export interface VmResources {
-  cpus: number;
-  memoryMiB: number;
-  diskGiB: number;
-  /** Minutes with no running container and no API call before the VM is paused (0: never); read at every start. */
-  autoPauseMinutes?: number;
-}
 
 /** A run's auto-pause (resource saver), where the backend can pause its machine. */
 export interface VmPausing {
