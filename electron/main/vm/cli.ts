@@ -6,6 +6,7 @@ import { createReadStream, existsSync, readFileSync, statSync, watch } from 'nod
 import { Client } from 'ssh2';
 import { buildCommand } from '../../../vm-assets/build-command';
 import { forwardsInWords } from '../../shared/forwarded-ports';
+import { BerthError } from '../../shared/errors';
 import { fingerprint } from '../engine/ssh-keys';
 import { paths } from '../paths';
 import { locateAssets, verifyAssets } from './assets';
@@ -51,8 +52,8 @@ function follow(file: string): void {
 }
 
 async function ssh(env: NodeJS.ProcessEnv, info: VmInfo, command: string[]): Promise<number> {
-  if (info.state !== 'running') throw new Error(`the VM is ${info.state}; start it with \`berth vm start\``);
-  if (!info.ssh) throw new Error(`the VM is running but has no SSH (the ${info.backend} backend)`);
+  if (info.state !== 'running') throw new BerthError('CONFLICT', `the VM is ${info.state}; start it with \`berth vm start\``, { hint: '`berth vm status` says why it is not running, and `berth vm logs` shows its console.' });
+  if (!info.ssh) throw new BerthError('UNAVAILABLE', `the VM is running but has no SSH (the ${info.backend} backend)`, { hint: 'Only a VM with a guest of its own (the QEMU backend) has SSH.' });
   const keys = vmKeys(env);
   const c = new Client();
   return new Promise((resolve, reject) => {
@@ -131,7 +132,7 @@ export async function vmCommand(args: string[], env: NodeJS.ProcessEnv = process
     }
     case 'logs': {
       const file = paths.vmConsoleLog(env);
-      if (!existsSync(file)) throw new Error('the VM has not been started yet: no console log');
+      if (!existsSync(file)) throw new BerthError('NOT_FOUND', 'the VM has not been started yet: no console log', { hint: 'Start it with `berth vm start`.' });
       process.stdout.write(readFileSync(file));
       if (rest.includes('-f') || rest.includes('--follow')) {
         follow(file);

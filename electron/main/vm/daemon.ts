@@ -60,7 +60,7 @@ export async function runVmDaemon(backend: VmBackend, env: NodeJS.ProcessEnv = p
             if (c.destroyed) release();
             else c.once('close', release);
           }
-          else if (op !== 'status') throw new Error(`unknown op ${String(op)}`);
+          else if (op !== 'status') throw new BerthError('INVALID_ARGUMENT', `unknown op ${String(op)}`, { hint: 'The VM daemon takes status, start, stop, trim and hold.' });
           send(c, { id, info: manager.info(), ...(trimmed !== undefined ? { trimmed } : {}) });
           if (op === 'stop') void exit();
         } catch (e) {

@@ -8,6 +8,7 @@
  */
 import { appendFileSync, chmodSync, existsSync, mkdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
+import { BerthError } from '../../shared/errors';
 import { parseDockerHost } from '../engine/endpoint';
 import { paths } from '../paths';
 import type { VmBackend, VmRun } from './backend';
@@ -25,15 +26,15 @@ export class MockBackend implements VmBackend {
       step(s);
       appendFileSync(console, `mock: ${s}\n`);
       await new Promise((r) => setTimeout(r, ms));
-      if (signal?.aborted) throw new Error('The VM was asked to stop while booting.');
+      if (signal?.aborted) throw new BerthError('CONFLICT', 'The VM was asked to stop while booting.');
     }
-    if (this.env.BERTH_VM_MOCK_FAIL) throw new Error(this.env.BERTH_VM_MOCK_FAIL);
+    if (this.env.BERTH_VM_MOCK_FAIL) throw new BerthError('COMMAND_FAILED', this.env.BERTH_VM_MOCK_FAIL);
     const target = parseDockerHost(this.env.BERTH_VM_MOCK_ENGINE || this.env.BERTH_DOCKER_HOST || 'unix:///var/run/docker.sock');
     mkdirSync(paths.run(this.env), { recursive: true, mode: 0o700 });
     const socket = paths.vmDockerSocket(this.env);
     rmSync(socket, { force: true });
     const open = new Set<Socket>();
-    if (target.kind === 'ssh') throw new Error('The mock VM serves a local engine (unix:// or tcp://), not ssh://.');
+    if (target.kind === 'ssh') throw new BerthError('INVALID_ARGUMENT', 'The mock VM serves a local engine (unix:// or tcp://), not ssh://.', { hint: 'Set BERTH_VM_MOCK_ENGINE to a unix:// or tcp:// address.' });
     const server = createServer({ allowHalfOpen: true }, (a) => {
       const b = target.kind === 'unix' ? connect({ path: target.socketPath, allowHalfOpen: true }) : connect({ host: target.host, port: target.port, allowHalfOpen: true });
       open.add(a).add(b);
@@ -52,7 +53,7 @@ export class MockBackend implements VmBackend {
       forwardPort: async () => async () => undefined,
       trim: async () => {
         const disk = paths.vmDataDisk(this.env);
-        if (!existsSync(disk)) throw new Error('fstrim: /var/lib/docker: not mounted (the mock VM has no data disk)');
+        if (!existsSync(disk)) throw new BerthError('COMMAND_FAILED', 'fstrim: /var/lib/docker: not mounted (the mock VM has no data disk)');
         const { size } = statSync(disk);
         truncateSync(disk, Math.min(size, 64 * 1024));
         truncateSync(disk, size);

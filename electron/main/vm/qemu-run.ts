@@ -203,13 +203,17 @@ export class QemuRun implements VmRun {
     await this.tunnel.listen();
     const answered = this.race(ping(this.socket, 10_000), 'asking dockerd');
     const [r, ok] = await Promise.all([resumed, answered]);
+    // These two, like race()'s, are caught by the backend and said as a cold boot's reason.
     if (r.code !== 0) throw new Error(`the restored VM could not set its clock or mount the shared folder: ${r.output.trim() || `exit code ${r.code}`}`);
     if (!ok) throw new Error('the restored engine did not answer');
     dropState(this.c.env);
     writeRecord(this.c.env, { phase: 'running', at: now() });
   }
 
-  /** `p`, or a rejection in words when QEMU ends first or the start's time is up. */
+  /**
+   * `p`, or a rejection in words when QEMU ends first or the start's time is up. Its errors are
+   * reasons inside a sentence (a warm start's cold boot, a stop's record), never said alone.
+   */
   private async race<T>(p: Promise<T>, what: string): Promise<T> {
     const timer = new AbortController();
     const died = () => new Error(`QEMU ended while ${what} (${this.goneBrief ?? 'it exited'})`);
@@ -257,8 +261,8 @@ export class QemuRun implements VmRun {
 
   /** fstrim over the open SSH connection (see disk-trim.ts): once it returns, the host has the space back. */
   async trim(): Promise<number> {
-    if (this.gone) throw new Error(this.gone);
-    if (this.paused) throw new Error('the VM is paused');
+    if (this.gone) throw new BerthError('COMMAND_FAILED', this.gone);
+    if (this.paused) throw new BerthError('CONFLICT', 'The VM is paused, so its disk cannot be compacted now.', { hint: 'Start the VM (the VM page, or `berth vm start`), then compact again.' });
     return trimOutcome(await within(this.tunnel.exec(TRIM_COMMAND), 300_000, 'trimming the data disk'));
   }
 
@@ -267,7 +271,7 @@ export class QemuRun implements VmRun {
     const rule = `${protocol}:${address}:${port}`;
     const name = `${protocol === 'udp' ? 'UDP port' : 'Port'} ${port} on ${address}`;
     const out = (await this.qmp.hmp(`hostfwd_add net0 ${rule}-:${port}`)).trim();
-    if (out) throw new Error(/could not set up host forwarding/i.test(out) ? `${name} is already taken by another program.` : `QEMU refused to forward ${name.replace(/^P/, 'p')}: ${out}`);
+    if (out) throw /could not set up host forwarding/i.test(out) ? new BerthError('CONFLICT', `${name} is already taken by another program.`) : new BerthError('COMMAND_FAILED', `QEMU refused to forward ${name.replace(/^P/, 'p')}: ${out}`);
     return async () => void (await this.qmp.hmp(`hostfwd_remove net0 ${rule}`).catch(() => undefined));
   }
 
@@ -290,6 +294,7 @@ export class QemuRun implements VmRun {
     await this.exited;
   }
 
+  /** Its errors are the reason in the record (stop() words them), never said alone. */
   private async save(): Promise<void> {
     if (this.gone) throw new Error(this.gone);
     writeRecord(this.c.env, { phase: 'saving', at: now() });

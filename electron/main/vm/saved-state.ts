@@ -115,6 +115,7 @@ async function migrationError(s: QmpSession): Promise<string> {
  * this process listens on, which writes it to a temp file, synced and renamed into place once QEMU
  * says the migration completed. Then QEMU is told to quit. Rejects with QEMU's words when it
  * refuses (a share still mounted) or ends first; the VM is then running again, if QEMU is there.
+ * Its errors are a reason the caller words (QemuRun's stop keeps it in the record), so they stay plain.
  */
 export async function saveState(env: NodeJS.ProcessEnv, qmpSocket: string): Promise<number> {
   const file = paths.vmSavedState(env);
@@ -159,7 +160,8 @@ export async function saveState(env: NodeJS.ProcessEnv, qmpSocket: string): Prom
 
 /**
  * Feeds the saved state to a QEMU started with `-incoming defer` and resumes the VM once QEMU has
- * read all of it. Rejects with QEMU's words when it cannot (then the caller boots cold).
+ * read all of it. Rejects with QEMU's words when it cannot (then the caller boots cold, and says
+ * them as its reason: they stay plain).
  */
 export async function restoreState(env: NodeJS.ProcessEnv, qmpSocket: string): Promise<void> {
   const sock = paths.vmMigrateSocket(env);
