@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paths } from '../../electron/main/paths';
 import { locateAssets } from '../../electron/main/vm/assets';
 import { VmClient } from '../../electron/main/vm/client';
-import { readRecord } from '../../electron/main/vm/saved-state';
+import { readRecord } from '../../electron/main/vm/backends/qemu/saved-state';
 import { buildBusybox, TEST_IMAGE } from '../support/test-image';
 import { berth, cliPath, docker, halfMade, filesUnder, qemuProcesses, vmHome } from './support';
 

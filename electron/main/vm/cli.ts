@@ -14,9 +14,9 @@ import type { VmBackend } from './backend';
 import { VmClient } from './client';
 import { runVmDaemon } from './daemon';
 import type { VmInfo } from '../../shared/models';
-import { MockBackend } from './mock-backend';
-import { QemuBackend, vmKeys } from './qemu-backend';
-import type { Accel } from './qemu';
+import { MockBackend } from './backends/mock/mock-backend';
+import { QemuBackend, vmKeys } from './backends/qemu/qemu-backend';
+import type { Accel } from './backends/qemu/qemu-args';
 
 export const VM_USAGE = `  vm start         boot the Berth VM (its engine: docker --context berth)
   vm stop          stop it cleanly

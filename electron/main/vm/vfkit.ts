@@ -3,7 +3,7 @@
  * with virtio-fs for the shared home folder and a raw data disk. The SSH port is reached through
  * vfkit's NAT (the guest's address comes from its DHCP lease), so no host port is forwarded here.
  */
-import type { VmConfig } from './config';
+import type { VmConfig } from './backends/qemu/config';
 
 /** vfkit takes a raw disk; vm-assets makes one next to the qcow2 when running on macOS. */
 export const rawDisk = (qcow2: string) => qcow2.replace(/\.qcow2$/, '') + '.img';

@@ -8,10 +8,10 @@
  */
 import { appendFileSync, chmodSync, existsSync, mkdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
-import { BerthError } from '../../shared/errors';
-import { parseDockerHost } from '../engine/endpoint';
-import { paths } from '../paths';
-import type { VmBackend, VmRun } from './backend';
+import { BerthError } from '../../../../shared/errors';
+import { parseDockerHost } from '../../../engine/endpoint';
+import { paths } from '../../../paths';
+import type { VmBackend, VmRun } from '../../backend';
 
 export class MockBackend implements VmBackend {
   readonly kind = 'mock';

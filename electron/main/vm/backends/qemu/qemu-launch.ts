@@ -8,9 +8,9 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BerthError } from '../../shared/errors';
-import { qemuBinary } from './qemu';
-import { findOnPath } from './which';
+import { BerthError } from '../../../../shared/errors';
+import { qemuBinary } from './qemu-args';
+import { findOnPath } from '../../which';
 
 export const QEMU_MISSING_HINT = 'Install QEMU (on Debian: apt-get install qemu-system-x86 qemu-utils) and start again.';
 

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { paths } from '../paths';
+import { paths } from '../../../paths';
 import { kvmWorks } from './accel';
 
 const dir = mkdtempSync(join(tmpdir(), 'berth-accel-'));

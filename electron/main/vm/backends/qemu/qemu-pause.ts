@@ -3,7 +3,7 @@
  * runs), then QEMU's `stop` (HMP over QMP); a resume is `cont`, then the guest clock set (it stood
  * still while paused).
  */
-import { BerthError } from '../../shared/errors';
+import { BerthError } from '../../../../shared/errors';
 
 /** What a pause and a resume use of the running VM. */
 export interface PauseParts {

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { paths, tempFor } from '../paths';
+import { paths, tempFor } from '../../../paths';
 
 interface AccelRecord {
   bootId: string;

@@ -11,7 +11,7 @@ import { closeSync, createReadStream, createWriteStream, existsSync, fsyncSync, 
 import { connect, createServer } from 'node:net';
 import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
-import { paths, tempFor } from '../paths';
+import { paths, tempFor } from '../../../paths';
 import { QmpSession } from './qmp-session';
 
 /** What must be the same for a saved state to be restored. */

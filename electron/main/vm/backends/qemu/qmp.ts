@@ -6,7 +6,7 @@
  * the socket back (QEMU takes one client at a time: a save opens its own session); the next
  * command opens a new one.
  */
-import { BerthError } from '../../shared/errors';
+import { BerthError } from '../../../../shared/errors';
 import { QmpSession } from './qmp-session';
 
 export class QmpClient {

@@ -7,8 +7,8 @@
  * own words (or why it is not there), which reach a user through a resume or a port's warning.
  */
 import { connect, type Socket } from 'node:net';
-import { BerthError } from '../../shared/errors';
-import { jsonLines } from '../engine/json-lines';
+import { BerthError } from '../../../../shared/errors';
+import { jsonLines } from '../../../engine/json-lines';
 
 interface QmpEvent {
   event: string;
