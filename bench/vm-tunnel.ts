@@ -9,7 +9,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SshTunnel } from '../electron/main/engine/ssh-tunnel';
-import { vmKeys } from '../electron/main/vm/backends/qemu/qemu-backend';
+import { vmKeys } from '../electron/main/vm/keys';
 import type { VmInfo } from '../electron/shared/models';
 import { median, type Row } from './row';
 

@@ -15,7 +15,8 @@ import { VmClient } from './client';
 import { runVmDaemon } from './daemon';
 import type { VmInfo } from '../../shared/models';
 import { MockBackend } from './backends/mock/mock-backend';
-import { QemuBackend, vmKeys } from './backends/qemu/qemu-backend';
+import { QemuBackend } from './backends/qemu/qemu-backend';
+import { vmKeys } from './keys';
 import type { Accel } from './backends/qemu/qemu-args';
 
 export const VM_USAGE = `  vm start         boot the Berth VM (its engine: docker --context berth)

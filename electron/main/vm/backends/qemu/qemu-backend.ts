@@ -9,16 +9,15 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { utils } from 'ssh2';
-import { fingerprint, generateKeyPair } from '../../../engine/ssh-keys';
 import { freePort } from '../../../free-port';
-import { paths, publicKeyOf } from '../../../paths';
+import { paths } from '../../../paths';
 import { kvmWorks } from './accel';
 import { verifyOnce } from '../../assets';
 import type { VmResources } from '../../../../shared/api-contract';
 import type { VmBackend, VmRun } from '../../backend';
 import { checkEngine, recordEngine } from '../../engine-record';
 import { ensureImage } from '../../image';
+import { vmKeys } from '../../keys';
 import { bootKernel } from './kernel';
 import { chooseAccel, kernelCmdline, qemuArgs, type Accel, type LaunchMode } from './qemu-args';
 import { findQemu, launchQemu, qemuImg, QEMU_MISSING_HINT, type QemuTools } from './qemu-launch';
@@ -38,29 +37,6 @@ export interface QemuBackendOptions {
   builder?: { command: string; args: string[] };
 }
 
-
-/** The per-install client key and the guest's host key: made once, kept in the VM folder (0600). */
-export function vmKeys(env: NodeJS.ProcessEnv): { privateKey: string; hostKeyFingerprint: string; seed: Record<string, string> } {
-  mkdirSync(paths.vm(env), { recursive: true, mode: 0o700 });
-  const load = (file: string, comment: string) => {
-    if (!existsSync(file)) {
-      const k = generateKeyPair(comment);
-      writeFileSync(file, k.privateKey, { mode: 0o600 });
-      writeFileSync(publicKeyOf(file), `${k.publicKey}\n`, { mode: 0o644 });
-    }
-    return { privateKey: readFileSync(file, 'utf8'), publicKey: readFileSync(publicKeyOf(file), 'utf8') };
-  };
-  const client = load(paths.vmClientKey(env), 'berth');
-  const host = load(paths.vmHostKey(env), 'berth-vm');
-  const parsed = utils.parseKey(host.publicKey);
-  if (parsed instanceof Error) throw parsed;
-  const hostKey = Array.isArray(parsed) ? parsed[0]! : parsed;
-  return {
-    privateKey: client.privateKey,
-    hostKeyFingerprint: fingerprint(hostKey.getPublicSSH()),
-    seed: { authorized_keys: client.publicKey, ssh_host_ed25519_key: host.privateKey },
-  };
-}
 
 /** The last lines QEMU's serial console printed: what a user needs when a boot fails. */
 export function serialTail(file: string, lines = 15): string {
