@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VmConfig } from './config';
 import { chooseAccel, kernelCmdline, qemuArgs, qemuBinary } from './qemu-args';
-import { rawDisk, vfkitArgs } from '../../vfkit';
 
 const cfg: VmConfig = {
   cpus: 2,
@@ -56,23 +55,5 @@ describe('kernel command line', () => {
   it('under TCG: no address randomization and the TSC as the clock; with KVM neither', () => {
     expect(kernelCmdline('tcg').split(' ')).toEqual(expect.arrayContaining(['norandmaps', 'tsc=reliable', 'cryptomgr.notests']));
     expect(kernelCmdline('kvm')).not.toMatch(/norandmaps|tsc=/);
-  });
-});
-
-describe('vfkit command line', () => {
-  it('boots the same VM with virtio-fs and a raw disk, quoting paths with spaces', () => {
-    const args = vfkitArgs({ ...cfg, shareDir: '/Users/Jane Doe' });
-    expect(after(args, '--bootloader')).toEqual(['linux,kernel=/cache/vmlinuz,initrd=/cache/initrd.img,cmdline="console=hvc0 quiet berth.data=/dev/vda"']);
-    expect(after(args, '--device')).toEqual([
-      'virtio-blk,path=/cache/root.img,readonly',
-      'virtio-blk,path=/home/me/.berth/vm/data.img',
-      'virtio-net,nat',
-      'virtio-fs,sharedDir="/Users/Jane Doe",mountTag=home',
-      'virtio-fs,sharedDir=/home/me/.berth/vm/seed,mountTag=seed',
-      'virtio-serial,logFilePath=/home/me/.berth/vm/serial.log',
-      'virtio-rng',
-    ]);
-    expect(after(args, '--memory')).toEqual(['2048']);
-    expect(rawDisk('/x/data.qcow2')).toBe('/x/data.img');
   });
 });
