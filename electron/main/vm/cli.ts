@@ -10,14 +10,11 @@ import { BerthError } from '../../shared/errors';
 import { fingerprint } from '../engine/ssh-keys';
 import { paths } from '../paths';
 import { locateAssets, verifyAssets } from './assets';
-import type { VmBackend } from './backend';
+import { vmBackend } from './backends';
 import { VmClient } from './client';
 import { runVmDaemon } from './daemon';
 import type { VmInfo } from '../../shared/models';
-import { MockBackend } from './backends/mock/mock-backend';
-import { QemuBackend } from './backends/qemu/qemu-backend';
 import { vmKeys } from './keys';
-import type { Accel } from './backends/qemu/qemu-args';
 
 export const VM_USAGE = `  vm start         boot the Berth VM (its engine: docker --context berth)
   vm stop          stop it cleanly
@@ -26,11 +23,6 @@ export const VM_USAGE = `  vm start         boot the Berth VM (its engine: docke
   vm logs [-f]     the VM's console
   vm verify [--json]  check the VM image's files against its manifest (sha256)
   vm build [--force] [--stage DIR]  build the VM image here (Linux, as root; a start does it when there is none)`;
-
-export function vmBackend(env: NodeJS.ProcessEnv): VmBackend {
-  if (env.BERTH_VM === 'mock') return new MockBackend(env);
-  return new QemuBackend({ env, ...(env.BERTH_VM_ACCEL ? { accel: env.BERTH_VM_ACCEL as Accel } : {}), ...(env.BERTH_VM_BUNDLED ? { bundledAssets: env.BERTH_VM_BUNDLED } : {}) });
-}
 
 export function describe(i: VmInfo): string {
   const lines = [`${i.state}${i.step ? `: ${i.step}` : ''}${i.backend ? ` (${i.backend})` : ''}`];
