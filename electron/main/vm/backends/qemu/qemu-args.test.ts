@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VmConfig } from './config';
-import { chooseAccel, kernelCmdline, qemuArgs, qemuBinary } from './qemu-args';
+import { kernelCmdline, qemuArgs, qemuBinary } from './qemu-args';
 
 const cfg: VmConfig = {
   cpus: 2,
@@ -20,16 +20,6 @@ const cfg: VmConfig = {
 const after = (args: string[], flag: string) => args.filter((_, i) => args[i - 1] === flag);
 
 describe('QEMU command line', () => {
-  it.each<[NodeJS.Platform, boolean, string]>([
-    ['linux', true, 'kvm'],
-    ['linux', false, 'tcg'], // /dev/kvm there but not working (as on this machine)
-    ['darwin', false, 'hvf'],
-    ['win32', false, 'whpx'],
-    ['freebsd', false, 'tcg'],
-  ])('on %s (kvm works: %s) uses %s', (platform, kvm, accel) => {
-    expect(chooseAccel(platform, kvm)).toBe(accel);
-  });
-
   it('boots the kernel with the data disk, SSH on 127.0.0.1 only, the home folder over 9p', () => {
     const args = qemuArgs(cfg, 'tcg');
     expect(after(args, '-machine')).toEqual(['q35,accel=tcg']);

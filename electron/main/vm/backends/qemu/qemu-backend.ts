@@ -11,15 +11,16 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../../free-port';
 import { paths } from '../../../paths';
-import { kvmWorks } from './accel';
 import { verifyOnce } from '../../assets';
 import type { VmResources } from '../../../../shared/api-contract';
 import type { VmBackend, VmRun } from '../../backend';
 import { checkEngine, recordEngine } from '../../engine-record';
 import { ensureImage } from '../../image';
 import { vmKeys } from '../../keys';
+import { host } from './host';
 import { bootKernel } from './kernel';
-import { chooseAccel, kernelCmdline, qemuArgs, type Accel, type LaunchMode } from './qemu-args';
+import { kvmWorks } from './kvm.linux';
+import { kernelCmdline, qemuArgs, type Accel, type LaunchMode } from './qemu-args';
 import { findQemu, launchQemu, qemuImg, QEMU_MISSING_HINT, type QemuTools } from './qemu-launch';
 import { QemuRun, SilentBoot } from './qemu-run';
 import { dropState, now, readRecord, stateBytes, diskStamp, whyCold, writeRecord, type StateNeeds } from './saved-state';
@@ -63,9 +64,9 @@ function endStaleQemu(pidFile: string): void {
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8'));
   try {
-    if (pid > 0 && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('qemu-system')) process.kill(pid, 'SIGKILL');
+    if (host.isQemu(pid)) process.kill(pid, 'SIGKILL'); // where the host cannot tell, QEMU's own lock on the disk will say so
   } catch {
-    /* already gone (or no /proc: QEMU's own lock on the disk will say so) */
+    /* gone meanwhile */
   }
   rmSync(pidFile, { force: true });
 }
@@ -103,7 +104,7 @@ export class QemuBackend implements VmBackend {
     for (const [name, body] of Object.entries({ ...keys.seed, home })) writeFileSync(join(seedDir, name), body, { mode: 0o600 });
     const stale = paths.vmPid(env);
     endStaleQemu(stale);
-    const accel = (this.accel ??= this.opts.accel ?? chooseAccel(process.platform, kvmWorks(env, tools.system)));
+    const accel = (this.accel ??= this.opts.accel ?? host.accel(() => kvmWorks(env, tools.system)));
     const kernel = bootKernel(assets, env, () => step('Unpacking the kernel for a quicker boot (once per kernel)', at(0)));
     const f = assets.manifest.files;
     const needs: StateNeeds = { image: assets.manifest.inputs, files: [f.vmlinuz.sha256, f['initrd.img'].sha256, f['root.img'].sha256].join(','), boot: kernel === assets.kernel ? 'bzimage' : 'pvh', cpus: resources.cpus, memoryMiB: resources.memoryMiB, diskGiB: resources.diskGiB, accel, qemu: qemuStamp(tools.system) };

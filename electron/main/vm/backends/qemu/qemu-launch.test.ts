@@ -3,7 +3,8 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { diskInUse, findQemu, holderOf } from './qemu-launch';
+import { holderOf } from './host.linux';
+import { diskInUse, findQemu } from './qemu-launch';
 
 const dir = mkdtempSync(join(tmpdir(), 'berth-launch-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

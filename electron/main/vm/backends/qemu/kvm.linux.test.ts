@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { paths } from '../../../paths';
-import { kvmWorks } from './accel';
+import { kvmWorks } from './kvm.linux';
 
 const dir = mkdtempSync(join(tmpdir(), 'berth-accel-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,7 +2,8 @@
  * Whether KVM really works here. A /dev/kvm that opens is not enough (on some hosts a guest under
  * KVM never runs), so a tiny guest is booted; on a host where KVM hangs that costs the probe's
  * whole timeout, at every start. The answer holds until the host reboots (or QEMU changes), so it
- * is kept (paths.vmAccel) with the host's boot id and the QEMU binary it was found with.
+ * is kept (paths.vmAccel) with the host's boot id and the QEMU binary it was found with. Linux
+ * only (host.linux.ts asks it).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -38,7 +39,7 @@ function binaryStamp(binary: string): string {
  * well under a second. `probe` is the file the sector is written to (its folder is made).
  */
 export function probeKvm(probe: string, binary: string): boolean {
-  if (process.platform !== 'linux' || !existsSync('/dev/kvm')) return false;
+  if (!existsSync('/dev/kvm')) return false;
   mkdirSync(dirname(probe), { recursive: true, mode: 0o700 });
   const sector = Buffer.alloc(512);
   Buffer.from([0xb0, 0x01, 0xe6, 0xf4, 0xf4, 0xeb, 0xfe]).copy(sector); // mov al,1; out 0xf4,al; hlt
@@ -50,7 +51,7 @@ export function probeKvm(probe: string, binary: string): boolean {
 
 /** Whether KVM works, probed once per host boot and QEMU binary (BERTH_VM_ACCEL skips this altogether). */
 export function kvmWorks(env: NodeJS.ProcessEnv, binary: string): boolean {
-  if (process.platform !== 'linux' || !existsSync('/dev/kvm')) return false;
+  if (!existsSync('/dev/kvm')) return false;
   const file = paths.vmAccel(env);
   const want = { bootId: bootId(), qemu: binaryStamp(binary) };
   try {
