@@ -28,7 +28,8 @@ import { kvmWorks } from './kvm.linux';
 import { kernelCmdline, qemuArgs, type Accel, type LaunchMode } from './qemu-args';
 import { endStaleQemu, prepareDataDisk, writeSeed } from './qemu-disk';
 import { findQemu, launchQemu, QEMU_MISSING_HINT, type QemuTools } from './qemu-launch';
-import { QemuRun, SilentBoot } from './qemu-run';
+import { QemuRun } from './qemu-run';
+import { SilentBoot } from './readiness';
 import { dropState, now, readRecord, stateBytes, diskStamp, whyCold, writeRecord, type StateNeeds } from './saved-state';
 
 export interface QemuBackendOptions {
