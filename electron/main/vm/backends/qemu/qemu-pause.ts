@@ -50,16 +50,16 @@ export async function within<T>(p: Promise<T>, ms: number, what: string): Promis
 
 /**
  * The guest's disks synced, then its CPUs stopped: QEMU uses no CPU until a resume. Its errors go to
- * the daemon's log only (auto-pause tries again later), so they stay plain.
+ * the daemon's log only (auto-pause tries again later).
  */
 export async function pauseVm(p: PauseParts): Promise<void> {
   const gone = p.gone();
-  if (gone) throw new Error(gone);
+  if (gone) throw new BerthError('COMMAND_FAILED', gone);
   const r = await within(p.exec(PAUSE_PREP), 30_000, 'syncing the disks before pausing');
-  if (r.code === 3) throw new Error('not now: something runs in the VM that is not a container, such as a build step');
-  if (r.code !== 0) throw new Error(`the VM could not sync its disks before pausing: ${r.output.trim() || `exit code ${r.code}`}`);
+  if (r.code === 3) throw new BerthError('COMMAND_FAILED', 'not now: something runs in the VM that is not a container, such as a build step');
+  if (r.code !== 0) throw new BerthError('COMMAND_FAILED', `the VM could not sync its disks before pausing: ${r.output.trim() || `exit code ${r.code}`}`);
   const out = (await within(p.hmp('stop'), LIMITS.hmpMs, 'for QEMU to pause the VM')).trim();
-  if (out) throw new Error(`QEMU did not pause the VM: ${out}`);
+  if (out) throw new BerthError('COMMAND_FAILED', `QEMU did not pause the VM: ${out}`);
 }
 
 /**

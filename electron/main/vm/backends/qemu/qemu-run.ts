@@ -149,8 +149,8 @@ export class QemuRun implements VmRun {
     const answered = this.race(ping(this.socket, 10_000), 'asking dockerd');
     const [r, ok] = await Promise.all([resumed, answered]);
     // These two, like race()'s, are caught by the backend and said as a cold boot's reason.
-    if (r.code !== 0) throw new Error(`the restored VM could not set its clock or mount the shared folder: ${r.output.trim() || `exit code ${r.code}`}`);
-    if (!ok) throw new Error('the restored engine did not answer');
+    if (r.code !== 0) throw new BerthError('COMMAND_FAILED', `the restored VM could not set its clock or mount the shared folder: ${r.output.trim() || `exit code ${r.code}`}`);
+    if (!ok) throw new BerthError('COMMAND_FAILED', 'the restored engine did not answer');
     dropState(this.c.env);
     writeRecord(this.c.env, { phase: 'running', at: now() });
   }
@@ -161,7 +161,7 @@ export class QemuRun implements VmRun {
    */
   private async race<T>(p: Promise<T>, what: string): Promise<T> {
     const timer = new AbortController();
-    const died = () => new Error(`QEMU ended while ${what} (${this.goneBrief ?? 'it exited'})`);
+    const died = () => new BerthError('COMMAND_FAILED', `QEMU ended while ${what} (${this.goneBrief ?? 'it exited'})`);
     try {
       return await Promise.race([
         p.catch(async (e: unknown) => {
@@ -169,7 +169,7 @@ export class QemuRun implements VmRun {
           throw this.gone ? died() : e;
         }),
         this.q.exited.then(() => Promise.reject(died())),
-        sleep(Math.max(0, this.deadline - Date.now()), undefined, { signal: timer.signal }).then(() => Promise.reject(new Error(`it took too long ${what}`))),
+        sleep(Math.max(0, this.deadline - Date.now()), undefined, { signal: timer.signal }).then(() => Promise.reject(new BerthError('COMMAND_FAILED', `it took too long ${what}`))),
       ]);
     } finally {
       timer.abort();
@@ -241,11 +241,11 @@ export class QemuRun implements VmRun {
 
   /** Its errors are the reason in the record (stop() words them), never said alone. */
   private async save(): Promise<void> {
-    if (this.gone) throw new Error(this.gone);
+    if (this.gone) throw new BerthError('COMMAND_FAILED', this.gone);
     writeRecord(this.c.env, { phase: 'saving', at: now() });
     this.deadline = Date.now() + 60_000; // a time of its own: the boot's ran out long ago in a VM that has been up a while
     const prep = await this.race(this.tunnel.exec('/sbin/berth-init save'), 'getting the VM ready to save');
-    if (prep.code !== 0) throw new Error(prep.output.trim() || `the VM could not get ready to save (exit code ${prep.code})`);
+    if (prep.code !== 0) throw new BerthError('COMMAND_FAILED', prep.output.trim() || `the VM could not get ready to save (exit code ${prep.code})`);
     await this.tunnel.close(); // its session in the guest ends before the VM is paused
     this.qmp.close(); // QEMU's control socket takes one client at a time
     const bytes = await saveState(this.c.env, this.qmpSocket);
@@ -253,7 +253,7 @@ export class QemuRun implements VmRun {
     if (quit === 'late') this.q.proc.kill('SIGKILL'); // the state is whole: only QEMU's own exit is late
     await this.exited;
     const disk = diskStamp(this.c.dataDisk);
-    if (!disk) throw new Error('the data disk is gone');
+    if (!disk) throw new BerthError('COMMAND_FAILED', 'the data disk is gone');
     writeRecord(this.c.env, { phase: 'saved', ...this.c.needs, disk, bytes, savedAt: now() });
   }
 }

@@ -11,6 +11,7 @@ import { closeSync, createReadStream, createWriteStream, existsSync, fsyncSync, 
 import { connect, createServer } from 'node:net';
 import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
+import { BerthError } from '../../../../shared/errors';
 import { paths, tempFor } from '../../../paths';
 import { QmpSession } from './qmp-session';
 
@@ -115,7 +116,7 @@ async function migrationError(s: QmpSession): Promise<string> {
  * this process listens on, which writes it to a temp file, synced and renamed into place once QEMU
  * says the migration completed. Then QEMU is told to quit. Rejects with QEMU's words when it
  * refuses (a share still mounted) or ends first; the VM is then running again, if QEMU is there.
- * Its errors are a reason the caller words (QemuRun's stop keeps it in the record), so they stay plain.
+ * Its errors are a reason the caller words (QemuRun's stop keeps it in the record).
  */
 export async function saveState(env: NodeJS.ProcessEnv, qmpSocket: string): Promise<number> {
   const file = paths.vmSavedState(env);
@@ -138,8 +139,8 @@ export async function saveState(env: NodeJS.ProcessEnv, qmpSocket: string): Prom
     paused = true;
     await s.execute('migrate', { uri: `unix:${sock}` });
     const end = await s.event('MIGRATION', (d) => ['completed', 'failed', 'cancelled'].includes(String(d.status)));
-    if (end.status !== 'completed') throw new Error(await migrationError(s));
-    if (!(await written)) throw new Error('the state could not be written to disk');
+    if (end.status !== 'completed') throw new BerthError('COMMAND_FAILED', await migrationError(s));
+    if (!(await written)) throw new BerthError('COMMAND_FAILED', 'the state could not be written to disk');
     const fd = openSync(tmp, 'r+');
     fsyncSync(fd);
     closeSync(fd);
@@ -161,7 +162,7 @@ export async function saveState(env: NodeJS.ProcessEnv, qmpSocket: string): Prom
 /**
  * Feeds the saved state to a QEMU started with `-incoming defer` and resumes the VM once QEMU has
  * read all of it. Rejects with QEMU's words when it cannot (then the caller boots cold, and says
- * them as its reason: they stay plain).
+ * them as its reason).
  */
 export async function restoreState(env: NodeJS.ProcessEnv, qmpSocket: string): Promise<void> {
   const sock = paths.vmMigrateSocket(env);
@@ -175,7 +176,7 @@ export async function restoreState(env: NodeJS.ProcessEnv, qmpSocket: string): P
     const fed = pipeline(createReadStream(paths.vmSavedState(env)), c).catch(() => undefined); // QEMU's own status says how it went
     const end = await s.event('MIGRATION', (d) => ['completed', 'failed', 'cancelled'].includes(String(d.status)));
     await fed;
-    if (end.status !== 'completed') throw new Error(await migrationError(s));
+    if (end.status !== 'completed') throw new BerthError('COMMAND_FAILED', await migrationError(s));
     await s.execute('cont');
   } finally {
     s.close();
