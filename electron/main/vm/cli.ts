@@ -93,7 +93,7 @@ export async function vmCommand(args: string[], env: NodeJS.ProcessEnv = process
     case 'daemon': {
       const { done } = await runVmDaemon(vmBackend(env), env);
       await done;
-      process.exit(0); // the VM is stopped; idle keep-alive sockets must not keep the daemon around
+      return process.exit(0); // the VM is stopped; idle keep-alive sockets must not keep the daemon around
     }
     case 'start': {
       let last = '';

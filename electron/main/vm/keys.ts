@@ -4,7 +4,7 @@
  * and kept in the VM folder (0600); the guest gets its halves from the seed folder at boot.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { utils } from 'ssh2';
+import { utils, type ParsedKey } from 'ssh2';
 import { BerthError } from '../../shared/errors';
 import { fingerprint, generateKeyPair } from '../engine/ssh-keys';
 import { paths, publicKeyOf } from '../paths';
@@ -33,7 +33,7 @@ export function vmKeys(env: NodeJS.ProcessEnv): VmKeys {
   const host = load(paths.vmHostKey(env), 'berth-vm');
   const parsed = utils.parseKey(host.publicKey);
   if (parsed instanceof Error) throw new BerthError('COMMAND_FAILED', `The VM's SSH host key ${publicKeyOf(paths.vmHostKey(env))} cannot be read (${parsed.message}).`, { hint: 'Remove it and the key beside it; the next start makes a new pair.' });
-  const hostKey = Array.isArray(parsed) ? parsed[0]! : parsed;
+  const hostKey: ParsedKey = Array.isArray(parsed) ? (parsed as ParsedKey[])[0]! : parsed;
   return {
     privateKey: client.privateKey,
     hostKeyFingerprint: fingerprint(hostKey.getPublicSSH()),

@@ -101,7 +101,7 @@ function spawnOnce(o: LaunchOptions, sshPort: number): QemuProcess {
   rmSync(o.qmpSocket, { force: true });
   const proc = spawn(o.binary, o.args(sshPort), { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  proc.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  proc.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
     proc.once('error', (error) => resolve({ code: null, signal: null, error }));
     proc.once('close', (code, signal) => resolve({ code, signal }));

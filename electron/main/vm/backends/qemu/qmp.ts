@@ -21,7 +21,7 @@ export class QmpClient {
   hmp(commandLine: string): Promise<string> {
     const run = this.queue.then(async () => {
       const session = await this.open();
-      return String((await session.execute('human-monitor-command', { 'command-line': commandLine })) ?? '');
+      return (await session.execute<string | undefined>('human-monitor-command', { 'command-line': commandLine })) ?? '';
     });
     this.queue = run.catch(() => undefined);
     return run;

@@ -75,9 +75,10 @@ export const now = () => new Date().toISOString();
 
 /**
  * Why the saved state cannot be restored, in words (a boot step says "Cold boot: <words>"); undefined
- * when it can. With no record at all (a first start) there is nothing to say either: `quiet`.
+ * when it can. With no record at all (a first start) there is nothing to say either: `'quiet'` (a
+ * string like the reasons, which the type cannot tell apart).
  */
-export function whyCold(r: StateRecord | undefined, needs: StateNeeds, disk: DiskStamp | undefined, stateBytes: number | undefined): string | undefined | 'quiet' {
+export function whyCold(r: StateRecord | undefined, needs: StateNeeds, disk: DiskStamp | undefined, stateBytes: number | undefined): string | undefined {
   if (!r) return 'quiet';
   if (r.phase === 'running') return 'the VM was not stopped by Berth last time (it crashed or was ended), so no state was saved';
   if (r.phase === 'saving') return 'the last stop did not finish saving the VM\'s state';
@@ -107,7 +108,7 @@ export function dropState(env: NodeJS.ProcessEnv): void {
 
 /** QEMU's words on a failed migration, from query-migrate. */
 async function migrationError(s: QmpSession): Promise<string> {
-  const q = await s.execute<{ status?: string; 'error-desc'?: string }>('query-migrate').catch(() => ({}) as { status?: string; 'error-desc'?: string });
+  const q = await s.execute<{ status?: string; 'error-desc'?: string }>('query-migrate').catch((): { status?: string; 'error-desc'?: string } => ({}));
   return q['error-desc'] ?? `the migration ended as ${q.status ?? 'unknown'}`;
 }
 
