@@ -9,8 +9,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SshTunnel } from '../electron/main/engine/ssh-tunnel';
-import { paths } from '../electron/main/paths';
-import { vmKeys } from '../electron/main/vm/qemu-backend';
+import { vmKeys } from '../electron/main/vm/keys';
 import type { VmInfo } from '../electron/shared/models';
 import { median, type Row } from './row';
 
@@ -41,7 +40,7 @@ async function inTurns(a: string, b: string, path: string, rounds: number, gapMs
 
 export async function tunnelRows(info: VmInfo, env: NodeJS.ProcessEnv, home: string): Promise<Row[]> {
   if (!info.ssh || !info.dockerHost) return [];
-  const keys = vmKeys(paths.vm(env));
+  const keys = vmKeys(env);
   const bare = new SshTunnel({
     target: { host: info.ssh.host, port: info.ssh.port, username: 'root', remoteSocket: '/var/run/docker.sock' },
     privateKey: keys.privateKey,

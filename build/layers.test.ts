@@ -48,6 +48,8 @@ describe('the layering check', () => {
     ['no-cycle-of-types', { 'renderer/stores/t.ts': "import type { U } from './u';\nexport type T = U | 1;", 'renderer/stores/u.ts': "import type { T } from './t';\nexport type U = T | 2;" }],
     ['main-not-renderer', { 'electron/main/services/r.ts': "import { s } from '../../../renderer/stores/s';\nexport const r = s;" }],
     ['renderer-not-main', { 'renderer/stores/m.ts': "import { a } from '../../electron/main/services/a';\nexport const m = a;" }],
+    ['vm-backends-apart', { 'electron/main/vm/backends/qemu/q.ts': 'export const q = 1;', 'electron/main/vm/backends/mock/m.ts': "import { q } from '../qemu/q';\nexport const m = q;" }],
+    ['vm-backends-behind-factory', { 'electron/main/vm/backends/qemu/q.ts': 'export const q = 1;', 'electron/main/vm/cli.ts': "import { q } from './backends/qemu/q';\nexport const c = q;" }],
     ['engine-below-services', { 'electron/main/engine/e.ts': "import { a } from '../services/a';\nexport const e = a;" }],
     ['lib-pure', { 'renderer/lib/l.ts': "import { s } from '../stores/s';\nexport const l = s;" }],
     ['shared-pure', { 'electron/shared/fs.ts': "import { readFileSync } from 'node:fs';\nexport const f = readFileSync;" }],

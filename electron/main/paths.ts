@@ -19,6 +19,24 @@ export const paths = {
   instance: (env?: NodeJS.ProcessEnv) => join(dataDir(env), 'run', 'berth.sock'),
   /** The VM's own files: data disk, SSH keys, seed folder, serial log (mode 0700). */
   vm: (env?: NodeJS.ProcessEnv) => join(dataDir(env), 'vm'),
+  /** The guest's docker.sock, forwarded to this 0600 socket: the engine of the `berth` context. */
+  vmDockerSocket: (env?: NodeJS.ProcessEnv) => join(dataDir(env), 'run', 'docker.sock'),
+  /** The VM daemon's control socket (control.ts), 0600. */
+  vmControlSocket: (env?: NodeJS.ProcessEnv) => join(dataDir(env), 'run', 'vm.sock'),
+  /** What the VM daemon prints (its stdout and stderr), appended to by each daemon. */
+  vmDaemonLog: (env?: NodeJS.ProcessEnv) => join(dataDir(env), 'vm', 'daemon.log'),
+  /** The VM's serial console as the backend writes it (`berth vm logs`, the VM page); a new boot starts it over. */
+  vmConsoleLog: (env?: NodeJS.ProcessEnv) => join(dataDir(env), 'vm', 'serial.log'),
+  /** QEMU's machine protocol socket (QMP): port forwards, pause, save and restore. */
+  vmQmpSocket: (env?: NodeJS.ProcessEnv) => join(dataDir(env), 'run', 'qmp.sock'),
+  /** The folder the guest reads at boot (read-only): its SSH keys and the home folder to mount. */
+  vmSeed: (env?: NodeJS.ProcessEnv) => join(dataDir(env), 'vm', 'seed'),
+  /** The per-install SSH client key Berth logs in to the VM with (0600; its `.pub` beside it: publicKeyOf). */
+  vmClientKey: (env?: NodeJS.ProcessEnv) => join(dataDir(env), 'vm', 'id_ed25519'),
+  /** The guest's SSH host key, made here so that Berth can pin it (0600; its `.pub` beside it). */
+  vmHostKey: (env?: NodeJS.ProcessEnv) => join(dataDir(env), 'vm', 'ssh_host_ed25519_key'),
+  /** The boot sector of the KVM probe (accel.ts), written before each probe. */
+  vmKvmProbe: (env?: NodeJS.ProcessEnv) => join(dataDir(env), 'run', 'kvm-probe.img'),
   /** How long the last start that reached running took: the UI's "about N s" for the next one. */
   vmLastStart: (env?: NodeJS.ProcessEnv) => join(dataDir(env), 'vm', 'last-start.json'),
   /** Which Docker engine last used the data disk, `{engine, image, at}`: a start with an older one is refused. */
@@ -41,6 +59,9 @@ export const paths = {
   /** The VM's data disk (images, containers, volumes), kept across image upgrades. */
   vmDataDisk: (env?: NodeJS.ProcessEnv) => join(dataDir(env), 'vm', 'data.qcow2'),
 };
+
+/** An SSH key's public half, beside its private key file. */
+export const publicKeyOf = (keyFile: string) => `${keyFile}.pub`;
 
 /** A `berth` docker context the user made, kept when they asked Berth to replace it (0600). */
 export const replacedDockerContext = (env: NodeJS.ProcessEnv | undefined, at: Date) => join(dataDir(env), `docker-context-berth.replaced-${at.toISOString().replace(/[:.]/g, '-')}.json`);
@@ -88,9 +109,16 @@ export const vmImageFiles = {
   work: (cache: string, hash: string) => join(cache, `${hash}.work`),
   /** Held by the one build that runs at a time (data-lock.ts). */
   lock: (cache: string) => join(cache, 'build.lock'),
+  /** What an image is: versions, and each file's sha256 and size; an image folder is one that has it. */
+  manifest: (imageDir: string) => join(imageDir, 'manifest.json'),
+  /** A file the manifest names (VM_IMAGE_FILES), by that name. */
+  file: (imageDir: string, name: VmImageFile) => join(imageDir, name),
   /** Beside an image's manifest.json: its files matched their sha256, at these sizes and mtimes. */
   verified: (imageDir: string) => join(imageDir, 'verified.json'),
 };
+/** The files an image's manifest names (the keys of its `files`), each in the image folder under that name. */
+export const VM_IMAGE_FILES = { kernel: 'vmlinuz', initrd: 'initrd.img', rootImage: 'root.img' } as const;
+export type VmImageFile = (typeof VM_IMAGE_FILES)[keyof typeof VM_IMAGE_FILES];
 
 /**
  * Kernels decompressed from an image's vmlinuz for a direct (PVH) boot, shared by every data

@@ -162,8 +162,10 @@ export const vmResources = z
       .refine((m) => m === 0 || m >= 0.05, 'Pause after 0.05 minutes (3 s) or more, or 0 for never.'),
   })
   .strict();
+/** The VM's size and its auto-pause: what the settings keep and what a VM backend boots with. */
+export type VmResources = z.infer<typeof vmResources>;
 /** The VM's size when the settings do not say. */
-export const DEFAULT_RESOURCES = { cpus: 2, memoryMiB: 2048, diskGiB: 64, autoPauseMinutes: 5 } satisfies z.infer<typeof vmResources>;
+export const DEFAULT_RESOURCES = { cpus: 2, memoryMiB: 2048, diskGiB: 64, autoPauseMinutes: 5 } satisfies VmResources;
 
 export const CONTAINER_ACTIONS = ['start', 'stop', 'restart', 'pause', 'unpause', 'kill'] as const;
 export type ContainerAction = (typeof CONTAINER_ACTIONS)[number];

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../electron/main/free-port';
 import { paths } from '../../electron/main/paths';
 import { locateAssets } from '../../electron/main/vm/assets';
-import { holderOf, launchQemu } from '../../electron/main/vm/qemu-launch';
+import { holderOf } from '../../electron/main/vm/backends/qemu/host.linux';
+import { launchQemu } from '../../electron/main/vm/backends/qemu/qemu-launch';
 import { berth, filesUnder, halfMade, qemuProcesses, vmHome, type VmHome } from './support';
 
 const temps: string[] = [];

@@ -12,8 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paths } from '../../electron/main/paths';
 import { locateAssets } from '../../electron/main/vm/assets';
 import { VmClient } from '../../electron/main/vm/client';
-import { controlSocket } from '../../electron/main/vm/control';
-import { readRecord } from '../../electron/main/vm/saved-state';
+import { readRecord } from '../../electron/main/vm/backends/qemu/saved-state';
 import { buildBusybox, TEST_IMAGE } from '../support/test-image';
 import { berth, cliPath, docker, halfMade, filesUnder, qemuProcesses, vmHome } from './support';
 
@@ -32,7 +31,7 @@ async function start(c: VmClient = client): Promise<string[]> {
   return steps;
 }
 
-const qemuPid = () => Number(readFileSync(join(paths.run(env), 'qemu.pid'), 'utf8'));
+const qemuPid = () => Number(readFileSync(paths.vmPid(env), 'utf8'));
 const blobSha = () => docker(env, ['run', '--rm', '-v', 'keep:/data', TEST_IMAGE, 'sha256sum', '/data/blob']).split(' ')[0];
 const stateFiles = () => readdirSync(vmDir).filter((f) => f.startsWith('saved-state.bin'));
 
@@ -145,7 +144,7 @@ describe('the saved VM state: warm start, and only when safe (QEMU)', { timeout:
     await expect(dying).rejects.toThrow(/went away/);
     // A daemon killed -9 leaves its control socket: a new one replaces it, but the client may try the
     // old one first (client.ts checks the file is there, not that it answers).
-    rmSync(controlSocket(env), { force: true });
+    rmSync(paths.vmControlSocket(env), { force: true });
     const next = await start();
     expect(next).toContain('Cold boot: the last start did not finish restoring the saved state');
     expect(blobSha()).toBe(sha(blob));

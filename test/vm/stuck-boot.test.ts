@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { paths } from '../../electron/main/paths';
-import { QemuBackend } from '../../electron/main/vm/qemu-backend';
-import { ping } from '../../electron/main/vm/qemu-run';
-import { QmpClient } from '../../electron/main/vm/qmp';
+import { QemuBackend } from '../../electron/main/vm/backends/qemu/qemu-backend';
+import { ping } from '../../electron/main/vm/backends/qemu/readiness';
+import { QmpClient } from '../../electron/main/vm/backends/qemu/qmp';
 import { DEFAULT_RESOURCES } from '../../electron/shared/api-contract';
 import { qemuProcesses, vmHome } from './support';
 

@@ -7,18 +7,17 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { BerthError } from '../../shared/errors';
 import { withFileLock, writeFileAtomic } from '../data-lock';
 import { readJsonFile } from '../json-file';
-import { lockFor, paths, vmAssetsCache, vmImageFiles } from '../paths';
+import { lockFor, paths, vmAssetsCache, vmImageFiles, VM_IMAGE_FILES, type VmImageFile } from '../paths';
 
 export interface VmManifest {
   inputs: string;
   arch: string;
   kernel: { package: string; version: string; release: string };
   packages: Record<string, string>;
-  files: Record<'vmlinuz' | 'initrd.img' | 'root.img', { sha256: string; bytes: number }>;
+  files: Record<VmImageFile, { sha256: string; bytes: number }>;
   /** A marker build's text (also in the root as /etc/berth-marker). */
   marker?: string;
   builtAt: string;
@@ -38,7 +37,7 @@ export interface VmAssets {
 export function findAssets(env: NodeJS.ProcessEnv = process.env, bundled?: string): VmAssets {
   const assets = locateAssets(env, bundled);
   for (const [name, f] of Object.entries(assets.manifest.files)) {
-    const file = join(assets.dir, name);
+    const file = vmImageFiles.file(assets.dir, name as VmImageFile);
     if (!existsSync(file) || statSync(file).size !== f.bytes) {
       throw new BerthError('UNAVAILABLE', `The VM image in ${assets.dir} is incomplete: ${name} is missing or damaged.`, { hint: 'Rebuild it with `npm run vm:build -- --force`, or check it with `berth vm verify`.' });
     }
@@ -48,24 +47,24 @@ export function findAssets(env: NodeJS.ProcessEnv = process.env, bundled?: strin
 
 /** Where the image is and what its manifest says, unchecked (for `berth vm verify`). */
 export function locateAssets(env: NodeJS.ProcessEnv = process.env, bundled?: string): VmAssets {
-  const candidates = [env.BERTH_VM_ASSETS, bundled, join(vmAssetsCache(env), 'current')].filter((d): d is string => !!d);
-  const dir = candidates.find((d) => existsSync(join(d, 'manifest.json')));
+  const candidates = [env.BERTH_VM_ASSETS, bundled, vmImageFiles.current(vmAssetsCache(env))].filter((d): d is string => !!d);
+  const dir = candidates.find((d) => existsSync(vmImageFiles.manifest(d)));
   if (!dir) {
     throw new BerthError('UNAVAILABLE', NO_IMAGE, { hint: 'Build it with `npm run vm:build` (as root, on Debian), or set BERTH_VM_ASSETS to a folder that has one.' });
   }
-  return { dir, kernel: join(dir, 'vmlinuz'), initrd: join(dir, 'initrd.img'), rootImage: join(dir, 'root.img'), manifest: readManifest(dir) };
+  return { dir, kernel: vmImageFiles.file(dir, VM_IMAGE_FILES.kernel), initrd: vmImageFiles.file(dir, VM_IMAGE_FILES.initrd), rootImage: vmImageFiles.file(dir, VM_IMAGE_FILES.rootImage), manifest: readManifest(dir) };
 }
 
 function readManifest(dir: string): VmManifest {
   const damaged = (why: string) => new BerthError('UNAVAILABLE', `The VM image in ${dir} has a damaged manifest.json (${why}).`, { hint: 'Rebuild it with `npm run vm:build -- --force`.' });
   let m: Partial<VmManifest>;
   try {
-    m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Partial<VmManifest>;
+    m = JSON.parse(readFileSync(vmImageFiles.manifest(dir), 'utf8')) as Partial<VmManifest>;
   } catch (e) {
     throw damaged((e as Error).message);
   }
   const files = m?.files as Record<string, unknown> | undefined;
-  const names = ['vmlinuz', 'initrd.img', 'root.img'];
+  const names = Object.values(VM_IMAGE_FILES);
   const ok = (f: unknown) => typeof f === 'object' && f !== null && /^[0-9a-f]{64}$/.test(String((f as { sha256?: unknown }).sha256)) && Number.isSafeInteger((f as { bytes?: unknown }).bytes);
   if (typeof files !== 'object' || files === null || !names.every((n) => ok(files[n]))) throw damaged(`it must name ${names.join(', ')} with a sha256 and a size`);
   return m as VmManifest;
@@ -88,7 +87,7 @@ export interface VerifiedFile {
 export async function verifyAssets(assets: VmAssets): Promise<VerifiedFile[]> {
   const out: VerifiedFile[] = [];
   for (const [name, want] of Object.entries(assets.manifest.files)) {
-    const file = join(assets.dir, name);
+    const file = vmImageFiles.file(assets.dir, name as VmImageFile);
     if (!existsSync(file)) out.push({ name, ok: false, problem: 'missing' });
     else if (statSync(file).size !== want.bytes) out.push({ name, ok: false, problem: `${statSync(file).size} bytes, the manifest says ${want.bytes}` });
     else {
@@ -109,7 +108,7 @@ export function imageStamp(dir: string, manifest: Pick<VmManifest, 'inputs' | 'f
   const files: ImageStamp['files'] = {};
   for (const name of Object.keys(manifest.files)) {
     try {
-      const st = statSync(join(dir, name));
+      const st = statSync(vmImageFiles.file(dir, name as VmImageFile));
       files[name] = { bytes: st.size, mtimeMs: st.mtimeMs };
     } catch {
       return undefined;

@@ -1,17 +1,10 @@
 /**
- * What the VM manager needs from a backend (QEMU, vfkit, mock): boot a VM that serves a Docker
+ * What the VM manager needs from a backend (QEMU, mock): boot a VM that serves a Docker
  * engine on a host socket, forward host ports into it, and stop it. The manager owns the state
  * machine, the port forwarding policy and the clients; a backend only runs one machine.
  */
+import type { VmResources } from '../../shared/api-contract';
 import type { ForwardedPort } from '../../shared/models';
-
-export interface VmResources {
-  cpus: number;
-  memoryMiB: number;
-  diskGiB: number;
-  /** Minutes with no running container and no API call before the VM is paused (0: never); read at every start. */
-  autoPauseMinutes?: number;
-}
 
 /** A run's auto-pause (resource saver), where the backend can pause its machine. */
 export interface VmPausing {
@@ -47,7 +40,7 @@ export interface VmRun {
 }
 
 export interface VmBackend {
-  readonly kind: 'qemu' | 'vfkit' | 'mock';
+  readonly kind: 'qemu' | 'mock';
   /**
    * Boots and resolves when the engine answers on `dockerHost`; `step` reports progress in words,
    * with how far the whole start is (0..1) where the backend can tell. `signal` aborts when the

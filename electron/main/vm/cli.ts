@@ -3,20 +3,18 @@
  * same daemon the app uses (`build` runs the image builder here, as a start does when there is no image).
  */
 import { createReadStream, existsSync, readFileSync, statSync, watch } from 'node:fs';
-import { join } from 'node:path';
 import { Client } from 'ssh2';
 import { buildCommand } from '../../../vm-assets/build-command';
 import { forwardsInWords } from '../../shared/forwarded-ports';
+import { BerthError } from '../../shared/errors';
 import { fingerprint } from '../engine/ssh-keys';
 import { paths } from '../paths';
 import { locateAssets, verifyAssets } from './assets';
-import type { VmBackend } from './backend';
+import { vmBackend } from './backends';
 import { VmClient } from './client';
 import { runVmDaemon } from './daemon';
 import type { VmInfo } from '../../shared/models';
-import { MockBackend } from './mock-backend';
-import { QemuBackend, vmKeys } from './qemu-backend';
-import type { Accel } from './qemu';
+import { vmKeys } from './keys';
 
 export const VM_USAGE = `  vm start         boot the Berth VM (its engine: docker --context berth)
   vm stop          stop it cleanly
@@ -25,11 +23,6 @@ export const VM_USAGE = `  vm start         boot the Berth VM (its engine: docke
   vm logs [-f]     the VM's console
   vm verify [--json]  check the VM image's files against its manifest (sha256)
   vm build [--force] [--stage DIR]  build the VM image here (Linux, as root; a start does it when there is none)`;
-
-export function vmBackend(env: NodeJS.ProcessEnv): VmBackend {
-  if (env.BERTH_VM === 'mock') return new MockBackend(env);
-  return new QemuBackend({ env, ...(env.BERTH_VM_ACCEL ? { accel: env.BERTH_VM_ACCEL as Accel } : {}), ...(env.BERTH_VM_BUNDLED ? { bundledAssets: env.BERTH_VM_BUNDLED } : {}) });
-}
 
 export function describe(i: VmInfo): string {
   const lines = [`${i.state}${i.step ? `: ${i.step}` : ''}${i.backend ? ` (${i.backend})` : ''}`];
@@ -52,9 +45,9 @@ function follow(file: string): void {
 }
 
 async function ssh(env: NodeJS.ProcessEnv, info: VmInfo, command: string[]): Promise<number> {
-  if (info.state !== 'running') throw new Error(`the VM is ${info.state}; start it with \`berth vm start\``);
-  if (!info.ssh) throw new Error(`the VM is running but has no SSH (the ${info.backend} backend)`);
-  const keys = vmKeys(paths.vm(env));
+  if (info.state !== 'running') throw new BerthError('CONFLICT', `the VM is ${info.state}; start it with \`berth vm start\``, { hint: '`berth vm status` says why it is not running, and `berth vm logs` shows its console.' });
+  if (!info.ssh) throw new BerthError('UNAVAILABLE', `the VM is running but has no SSH (the ${info.backend} backend)`, { hint: 'Only a VM with a guest of its own (the QEMU backend) has SSH.' });
+  const keys = vmKeys(env);
   const c = new Client();
   return new Promise((resolve, reject) => {
     c.once('error', reject);
@@ -100,7 +93,7 @@ export async function vmCommand(args: string[], env: NodeJS.ProcessEnv = process
     case 'daemon': {
       const { done } = await runVmDaemon(vmBackend(env), env);
       await done;
-      process.exit(0); // the VM is stopped; idle keep-alive sockets must not keep the daemon around
+      return process.exit(0); // the VM is stopped; idle keep-alive sockets must not keep the daemon around
     }
     case 'start': {
       let last = '';
@@ -131,8 +124,8 @@ export async function vmCommand(args: string[], env: NodeJS.ProcessEnv = process
       }
     }
     case 'logs': {
-      const file = join(paths.vm(env), 'serial.log');
-      if (!existsSync(file)) throw new Error('the VM has not been started yet: no console log');
+      const file = paths.vmConsoleLog(env);
+      if (!existsSync(file)) throw new BerthError('NOT_FOUND', 'the VM has not been started yet: no console log', { hint: 'Start it with `berth vm start`.' });
       process.stdout.write(readFileSync(file));
       if (rest.includes('-f') || rest.includes('--follow')) {
         follow(file);

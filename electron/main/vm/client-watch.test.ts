@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, expect, it, vi } from 'vitest';
+import { paths } from '../paths';
 import { VmClient } from './client';
-import { controlSocket } from './control';
 
 vi.mock('node:fs', async (original) => ({ ...(await original<typeof import('node:fs')>()), watch: () => ({ close: () => undefined }) }));
 
@@ -18,7 +18,7 @@ afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 it('follows a daemon whose socket file refused at first and then listens, with no file event between', async () => {
   const env = { BERTH_HOME: home, DOCKER_CONFIG: join(home, 'docker') };
-  const socket = controlSocket(env);
+  const socket = paths.vmControlSocket(env);
   // The file of a bound socket nothing listens on yet: a connect is refused.
   spawnSync(process.execPath, ['-e', `require('node:fs').mkdirSync(require('node:path').dirname(${JSON.stringify(socket)}), { recursive: true }); require('node:net').createServer().listen(${JSON.stringify(socket)}, () => process.exit(0))`]);
   const seen: string[] = [];

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { paths } from '../paths';
 import { VmClient } from './client';
-import { controlSocket } from './control';
 
 const home = mkdtempSync(join('/tmp', 'berth-client-')); // short: the control socket lives under it
 afterAll(() => rmSync(home, { recursive: true, force: true }));
@@ -11,7 +11,7 @@ afterAll(() => rmSync(home, { recursive: true, force: true }));
 describe('the VM client', () => {
   it('a start waits for the daemon it spawned to listen, past a socket file that refuses', async () => {
     const env = { BERTH_HOME: home, DOCKER_CONFIG: join(home, 'docker') };
-    const socket = controlSocket(env);
+    const socket = paths.vmControlSocket(env);
     // A socket file nothing listens on (a daemon killed -9 leaves one): a connect is refused.
     spawnSync(process.execPath, ['-e', `require('node:fs').mkdirSync(require('node:path').dirname(${JSON.stringify(socket)}), { recursive: true }); require('node:net').createServer().listen(${JSON.stringify(socket)}, () => process.exit(0))`]);
     expect(existsSync(socket)).toBe(true);

@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { BerthError } from '../../shared/errors';
 import { paths } from '../paths';
 import { jsonLines } from '../engine/json-lines';
-import { controlSocket, type ControlMessage, type VmOp } from './control';
+import type { ControlMessage, VmOp } from './control';
 import type { VmInfo } from '../../shared/models';
 
 export interface VmClientOptions {
@@ -31,7 +31,7 @@ export class VmClient {
 
   constructor(private readonly opts: VmClientOptions = {}) {
     this.env = opts.env ?? process.env;
-    this.socket = controlSocket(this.env);
+    this.socket = paths.vmControlSocket(this.env);
   }
 
   /** One op on a fresh connection; `onInfo` sees the pushes meanwhile (boot steps). */
@@ -60,7 +60,7 @@ export class VmClient {
       c.once('close', () => {
         if (answer) resolve(answer);
         else if (op === 'stop') resolve({ info: stoppedInfo() });
-        else reject(new BerthError('UNAVAILABLE', 'The Berth VM daemon went away.', { hint: `See ${join(paths.vm(this.env), 'daemon.log')}.` }));
+        else reject(new BerthError('UNAVAILABLE', 'The Berth VM daemon went away.', { hint: `See ${paths.vmDaemonLog(this.env)}.` }));
       });
     });
   }
@@ -92,7 +92,7 @@ export class VmClient {
             if (existsSync(this.socket) || i >= 100) return await this.call('start', onInfo);
           } catch (e) {
             if (!noDaemon(e)) throw e;
-            if (i >= 100) throw new BerthError('UNAVAILABLE', 'The Berth VM daemon did not start.', { hint: `See ${join(paths.vm(this.env), 'daemon.log')}.` });
+            if (i >= 100) throw new BerthError('UNAVAILABLE', 'The Berth VM daemon did not start.', { hint: `See ${paths.vmDaemonLog(this.env)}.` });
           }
           await sleep(100);
         }
@@ -135,14 +135,13 @@ export class VmClient {
       );
       c.once('connect', () => c.write(JSON.stringify({ id: 1, op: 'hold' }) + '\n'));
       c.on('error', (e: NodeJS.ErrnoException) => !held && (noDaemon(e) ? resolve(undefined) : reject(e)));
-      c.once('close', () => !held && reject(new BerthError('UNAVAILABLE', 'The Berth VM daemon went away.', { hint: `See ${join(paths.vm(this.env), 'daemon.log')}.` })));
+      c.once('close', () => !held && reject(new BerthError('UNAVAILABLE', 'The Berth VM daemon went away.', { hint: `See ${paths.vmDaemonLog(this.env)}.` })));
     });
   }
 
   private spawnDaemon(): void {
-    const vmDir = paths.vm(this.env);
-    mkdirSync(vmDir, { recursive: true, mode: 0o700 });
-    const log = openSync(join(vmDir, 'daemon.log'), 'a', 0o600);
+    mkdirSync(paths.vm(this.env), { recursive: true, mode: 0o700 });
+    const log = openSync(paths.vmDaemonLog(this.env), 'a', 0o600);
     const cli = this.opts.cliPath ?? join(__dirname, 'cli.cjs');
     spawn(process.execPath, [cli, 'vm', 'daemon'], { detached: true, stdio: ['ignore', log, log], env: { ...this.env, ELECTRON_RUN_AS_NODE: '1' } }).unref();
   }

@@ -11,7 +11,7 @@ import { paths } from '../paths';
 import { loadSettings } from '../settings';
 import type { VmBackend } from './backend';
 import { jsonLines } from '../engine/json-lines';
-import { controlSocket, type ControlMessage, type ControlRequest } from './control';
+import type { ControlMessage, ControlRequest } from './control';
 import { VmManager } from './manager';
 import { watchSettings } from './port-preference';
 
@@ -25,7 +25,7 @@ export function daemonAlive(socket: string): Promise<boolean> {
 }
 
 export async function runVmDaemon(backend: VmBackend, env: NodeJS.ProcessEnv = process.env): Promise<{ done: Promise<void> }> {
-  const socket = controlSocket(env);
+  const socket = paths.vmControlSocket(env);
   mkdirSync(dirname(socket), { recursive: true, mode: 0o700 });
   if (await daemonAlive(socket)) throw new BerthError('CONFLICT', 'A Berth VM daemon is already running.');
   rmSync(socket, { force: true });
@@ -45,31 +45,30 @@ export async function runVmDaemon(backend: VmBackend, env: NodeJS.ProcessEnv = p
     c.on('error', () => c.destroy());
     c.once('close', () => clients.delete(c));
     send(c, { info: manager.info() });
-    c.on(
-      'data',
-      jsonLines(async (m) => {
-        const { id, op } = m as ControlRequest;
-        if (typeof id !== 'number') return;
-        try {
-          let trimmed: number | undefined;
-          if (op === 'start') await manager.start();
-          else if (op === 'stop') await manager.stop();
-          else if (op === 'trim') trimmed = await manager.trim();
-          else if (op === 'hold') {
-            const release = manager.hold(); // until this connection closes
-            if (c.destroyed) release();
-            else c.once('close', release);
-          }
-          else if (op !== 'status') throw new Error(`unknown op ${String(op)}`);
-          send(c, { id, info: manager.info(), ...(trimmed !== undefined ? { trimmed } : {}) });
-          if (op === 'stop') void exit();
-        } catch (e) {
-          // Typed across the socket: a CONFLICT stays a CONFLICT; anything else failed as a command.
-          const err = e instanceof BerthError ? e : new BerthError('COMMAND_FAILED', (e as Error).message, { hint: (e as { hint?: string }).hint });
-          send(c, { id, error: err.toPayload() });
+    // Each request is answered in its own time (a start waits for the boot); its errors become its answer.
+    const answer = async (m: unknown) => {
+      const { id, op } = m as ControlRequest;
+      if (typeof id !== 'number') return;
+      try {
+        let trimmed: number | undefined;
+        if (op === 'start') await manager.start();
+        else if (op === 'stop') await manager.stop();
+        else if (op === 'trim') trimmed = await manager.trim();
+        else if (op === 'hold') {
+          const release = manager.hold(); // until this connection closes
+          if (c.destroyed) release();
+          else c.once('close', release);
         }
-      }),
-    );
+        else if (op !== 'status') throw new BerthError('INVALID_ARGUMENT', `unknown op ${String(op)}`, { hint: 'The VM daemon takes status, start, stop, trim and hold.' });
+        send(c, { id, info: manager.info(), ...(trimmed !== undefined ? { trimmed } : {}) });
+        if (op === 'stop') void exit();
+      } catch (e) {
+        // Typed across the socket: a CONFLICT stays a CONFLICT; anything else failed as a command.
+        const err = e instanceof BerthError ? e : new BerthError('COMMAND_FAILED', (e as Error).message, { hint: (e as { hint?: string }).hint });
+        send(c, { id, error: err.toPayload() });
+      }
+    };
+    c.on('data', jsonLines((m) => void answer(m)));
   });
   const exit = async () => {
     await manager.stop().catch(() => undefined);

@@ -14,5 +14,6 @@ describe('the guest trim', () => {
     expect(() => trimOutcome({ code: 1, output: 'fstrim: /var/lib/docker: the discard operation is not supported\n' })).toThrow('fstrim: /var/lib/docker: the discard operation is not supported');
     expect(() => trimOutcome({ code: 127, output: '' })).toThrow('fstrim ended with exit code 127');
     expect(() => trimOutcome({ code: null, output: '' })).toThrow('fstrim ended with a signal');
+    expect(() => trimOutcome({ code: 1, output: 'no' })).toThrow(expect.objectContaining({ name: 'BerthError', code: 'COMMAND_FAILED' })); // typed across the control socket
   });
 });

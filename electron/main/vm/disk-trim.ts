@@ -5,6 +5,7 @@
  * catches what a disk made or mounted before that left behind. fstrim returns once every discard
  * is done, QEMU's holes included.
  */
+import { BerthError } from '../../shared/errors';
 
 /** The guest's data filesystem (berth-init mounts the data disk there). */
 export const DATA_MOUNT = '/var/lib/docker';
@@ -21,9 +22,9 @@ export function trimmedBytes(output: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** The trim's outcome from its exit code and words: the bytes trimmed, or the guest's reason in an Error. */
+/** The trim's outcome from its exit code and words: the bytes trimmed, or the guest's reason in a BerthError. */
 export function trimOutcome(r: { code: number | null; output: string }): number {
   const said = r.output.trim();
-  if (r.code !== 0) throw new Error(said || `fstrim ended with ${r.code === null ? 'a signal' : `exit code ${r.code}`}`);
+  if (r.code !== 0) throw new BerthError('COMMAND_FAILED', said || `fstrim ended with ${r.code === null ? 'a signal' : `exit code ${r.code}`}`);
   return trimmedBytes(said) ?? 0;
 }

@@ -80,9 +80,9 @@ export function runBuilder(builder: { command: string; args: string[] }, env: No
         }
       }
     };
-    child.stdout!.on('data', (chunk: Buffer) => take(lines.push(chunk)));
-    child.stdout!.once('end', () => take(lines.flush()));
-    child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+    child.stdout.on('data', (chunk: Buffer) => take(lines.push(chunk)));
+    child.stdout.once('end', () => take(lines.flush()));
+    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
     child.once('error', (e) => reject(new BerthError('COMMAND_FAILED', `The VM image builder could not start (${e.message}).`)));
     child.once('close', (code, signal) => {
       if (code === 0 && done) return resolve();

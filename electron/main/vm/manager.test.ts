@@ -41,7 +41,7 @@ const env = { DOCKER_CONFIG: dockerConfig, BERTH_HOME: join(dockerConfig, 'berth
 describe('VM manager', () => {
   it('starts through its steps, stops cleanly, and stopping again is no error', async () => {
     const { backend, stops } = fakeBackend();
-    const m = new VmManager({ backend, resources: () => ({ cpus: 1, memoryMiB: 512, diskGiB: 8 }), env });
+    const m = new VmManager({ backend, resources: () => ({ cpus: 1, memoryMiB: 512, diskGiB: 8, autoPauseMinutes: 0 }), env });
     const seen = states(m);
     await m.start();
     expect(m.info()).toMatchObject({ state: 'running', backend: 'mock', dockerHost: 'unix:///nonexistent/docker.sock' });
@@ -55,7 +55,7 @@ describe('VM manager', () => {
     const { backend } = fakeBackend();
     const stepped: VmBackend = { kind: 'mock', boot: (r, step) => (step('Starting QEMU', 0.2), step('A late step without a fraction'), step('Going back', 0.1), backend.boot(r, step)) };
     const env = { DOCKER_CONFIG: dockerConfig, BERTH_HOME: mkdtempSync(join(tmpdir(), 'berth-manager-home-')) }; // its own: no other start's record
-    const m = new VmManager({ backend: stepped, resources: () => ({ cpus: 1, memoryMiB: 512, diskGiB: 8 }), env });
+    const m = new VmManager({ backend: stepped, resources: () => ({ cpus: 1, memoryMiB: 512, diskGiB: 8, autoPauseMinutes: 0 }), env });
     const seen = states(m);
     await m.start();
     const starting = seen.filter((i) => i.state === 'starting');
@@ -73,7 +73,7 @@ describe('VM manager', () => {
     // A start that built the image first is not kept as the time a start takes.
     await m.recorded;
     writeFileSync(record, JSON.stringify({ ms: 4321 }));
-    const building = new VmManager({ backend: { kind: 'mock', boot: (r, step) => (step('Building the VM image (first start only, about 1 min): fetching packages', 0.1), backend.boot(r, step)) }, resources: () => ({ cpus: 1, memoryMiB: 512, diskGiB: 8 }), env });
+    const building = new VmManager({ backend: { kind: 'mock', boot: (r, step) => (step('Building the VM image (first start only, about 1 min): fetching packages', 0.1), backend.boot(r, step)) }, resources: () => ({ cpus: 1, memoryMiB: 512, diskGiB: 8, autoPauseMinutes: 0 }), env });
     await building.start();
     await building.stop();
     await building.recorded;
@@ -87,7 +87,7 @@ describe('VM manager', () => {
     mkdirSync(meta, { recursive: true });
     const theirs = JSON.stringify({ Name: 'berth', Metadata: {}, Endpoints: { docker: { Host: 'tcp://10.0.0.9:2375' } } });
     writeFileSync(join(meta, 'meta.json'), theirs);
-    const m = new VmManager({ backend: fakeBackend().backend, resources: () => ({ cpus: 1, memoryMiB: 512, diskGiB: 8 }), env: { ...env, DOCKER_CONFIG: config } });
+    const m = new VmManager({ backend: fakeBackend().backend, resources: () => ({ cpus: 1, memoryMiB: 512, diskGiB: 8, autoPauseMinutes: 0 }), env: { ...env, DOCKER_CONFIG: config } });
     await m.start();
     expect(m.info().state).toBe('running');
     expect(m.info().warnings).toEqual([expect.stringMatching(/^A docker context named "berth" already exists .*\(it points at tcp:\/\/10\.0\.0\.9:2375\).*docker context rm berth/)]);
@@ -98,7 +98,7 @@ describe('VM manager', () => {
 
   it('reports a crash as an error with its reason; start works again from there', async () => {
     const { backend, crash } = fakeBackend();
-    const m = new VmManager({ backend, resources: () => ({ cpus: 1, memoryMiB: 512, diskGiB: 8 }), env });
+    const m = new VmManager({ backend, resources: () => ({ cpus: 1, memoryMiB: 512, diskGiB: 8, autoPauseMinutes: 0 }), env });
     await m.start();
     crash('QEMU was ended by SIGKILL');
     await new Promise((r) => setImmediate(r));
@@ -109,14 +109,14 @@ describe('VM manager', () => {
   });
 
   it('a failed boot is an error in words; a stop during a boot that cannot be aborted waits for it and ends stopped', async () => {
-    const failing = new VmManager({ backend: fakeBackend({ failBoot: 'The VM did not finish booting (waiting for dockerd) in 180 s.' }).backend, resources: () => ({ cpus: 1, memoryMiB: 512, diskGiB: 8 }), env });
+    const failing = new VmManager({ backend: fakeBackend({ failBoot: 'The VM did not finish booting (waiting for dockerd) in 180 s.' }).backend, resources: () => ({ cpus: 1, memoryMiB: 512, diskGiB: 8, autoPauseMinutes: 0 }), env });
     await expect(failing.start()).rejects.toThrow('did not finish booting');
     expect(failing.info()).toMatchObject({ state: 'error', errorCode: 'COMMAND_FAILED', reason: 'The VM did not finish booting (waiting for dockerd) in 180 s.' });
 
     let open!: () => void;
     const gate = new Promise<void>((r) => (open = r));
     const { backend, stops } = fakeBackend({ bootGate: gate });
-    const m = new VmManager({ backend, resources: () => ({ cpus: 1, memoryMiB: 512, diskGiB: 8 }), env });
+    const m = new VmManager({ backend, resources: () => ({ cpus: 1, memoryMiB: 512, diskGiB: 8, autoPauseMinutes: 0 }), env });
     const started = m.start();
     expect(m.start()).toBe(started); // one boot at a time
     await until(() => m.info().step === 'Booting Linux and connecting over SSH'); // in the backend, which ignores the abort
@@ -138,7 +138,7 @@ describe('VM manager', () => {
           signal!.addEventListener('abort', () => ((aborted = true), reject(new Error('The VM was asked to stop while booting.'))));
         }),
     };
-    const m = new VmManager({ backend: slow, resources: () => ({ cpus: 1, memoryMiB: 512, diskGiB: 8 }), env });
+    const m = new VmManager({ backend: slow, resources: () => ({ cpus: 1, memoryMiB: 512, diskGiB: 8, autoPauseMinutes: 0 }), env });
     const started = m.start();
     await until(() => m.info().step?.startsWith('Building') ?? false);
     expect(await settles(m.stop())).toBe(true); // not the build's two minutes
@@ -151,7 +151,7 @@ describe('VM manager', () => {
     const engine = await new FakeEngine(engineLike(() => undefined)).listen();
     try {
       const { backend, stops } = fakeBackend({ dockerHost: engine.dockerHost });
-      const m = new VmManager({ backend, resources: () => ({ cpus: 1, memoryMiB: 512, diskGiB: 8 }), env });
+      const m = new VmManager({ backend, resources: () => ({ cpus: 1, memoryMiB: 512, diskGiB: 8, autoPauseMinutes: 0 }), env });
       const started = m.start();
       await until(() => engine.requests.some((r) => r.startsWith('GET /containers/json'))); // the first sync: no answer
       expect(await settles(m.stop())).toBe(true);

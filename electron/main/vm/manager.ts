@@ -9,7 +9,8 @@ import { readJsonFile } from '../json-file';
 import { DockerClient } from '../engine/docker-client';
 import { paths } from '../paths';
 import { AutoPause } from './auto-pause';
-import type { VmBackend, VmResources, VmRun } from './backend';
+import type { VmResources } from '../../shared/api-contract';
+import type { VmBackend, VmRun } from './backend';
 import { writeDockerContext } from './docker-context';
 import { PortForwarder, type ForwardedPort } from './port-forwarder';
 import { portPreference } from './port-preference';
@@ -92,7 +93,7 @@ export class VmManager {
     this.minutes = undefined; // read again below, unless the watcher says meanwhile
     try {
       resources = await this.opts.resources();
-      if (abort.signal.aborted) throw new Error('The VM was asked to stop before it booted.');
+      if (abort.signal.aborted) throw new BerthError('CONFLICT', 'The VM was asked to stop before it booted.'); // the catch below ends it stopped
       run = await this.opts.backend.boot(resources, (s, p) => {
         if (IMAGE_BUILD_STEP.test(s)) this.builtImage = true;
         this.sm.step(s, p);

@@ -325,7 +325,7 @@ export interface ForwardedPort {
 
 /** The Berth VM as the app, the tray and `berth vm status` see it. */
 export interface VmInfo extends VmStatus {
-  /** qemu, vfkit or mock; empty when no VM daemon runs. */
+  /** qemu or mock; empty when no VM daemon runs. */
   backend: string;
   /** While running: the engine on the host (`unix://...`). */
   dockerHost?: string;

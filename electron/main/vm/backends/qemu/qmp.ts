@@ -6,6 +6,7 @@
  * the socket back (QEMU takes one client at a time: a save opens its own session); the next
  * command opens a new one.
  */
+import { BerthError } from '../../../../shared/errors';
 import { QmpSession } from './qmp-session';
 
 export class QmpClient {
@@ -20,7 +21,7 @@ export class QmpClient {
   hmp(commandLine: string): Promise<string> {
     const run = this.queue.then(async () => {
       const session = await this.open();
-      return String((await session.execute('human-monitor-command', { 'command-line': commandLine })) ?? '');
+      return (await session.execute<string | undefined>('human-monitor-command', { 'command-line': commandLine })) ?? '';
     });
     this.queue = run.catch(() => undefined);
     return run;
@@ -38,7 +39,7 @@ export class QmpClient {
     const session = await QmpSession.open(this.path);
     if (closes !== this.closes) {
       session.close();
-      throw new Error('QEMU\'s control socket was given up meanwhile');
+      throw new BerthError('COMMAND_FAILED', 'QEMU\'s control socket was given up meanwhile');
     }
     return (this.session = session);
   }

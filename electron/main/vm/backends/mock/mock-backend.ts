@@ -8,10 +8,10 @@
  */
 import { appendFileSync, chmodSync, existsSync, mkdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
-import { join } from 'node:path';
-import { parseDockerHost } from '../engine/endpoint';
-import { paths } from '../paths';
-import type { VmBackend, VmRun } from './backend';
+import { BerthError } from '../../../../shared/errors';
+import { parseDockerHost } from '../../../engine/endpoint';
+import { paths } from '../../../paths';
+import type { VmBackend, VmRun } from '../../backend';
 
 export class MockBackend implements VmBackend {
   readonly kind = 'mock';
@@ -20,22 +20,21 @@ export class MockBackend implements VmBackend {
   async boot(_: unknown, step: (words: string) => void, signal?: AbortSignal): Promise<VmRun> {
     const ms = Number(this.env.BERTH_VM_MOCK_BOOT_MS ?? 300);
     mkdirSync(paths.vm(this.env), { recursive: true, mode: 0o700 });
-    const console = join(paths.vm(this.env), 'serial.log');
+    const console = paths.vmConsoleLog(this.env);
     writeFileSync(console, ''); // a new boot, a new console, as with QEMU
     for (const s of ['Starting the mock VM', 'Booting Linux and connecting over SSH', 'Waiting for dockerd']) {
       step(s);
       appendFileSync(console, `mock: ${s}\n`);
       await new Promise((r) => setTimeout(r, ms));
-      if (signal?.aborted) throw new Error('The VM was asked to stop while booting.');
+      if (signal?.aborted) throw new BerthError('CONFLICT', 'The VM was asked to stop while booting.');
     }
-    if (this.env.BERTH_VM_MOCK_FAIL) throw new Error(this.env.BERTH_VM_MOCK_FAIL);
+    if (this.env.BERTH_VM_MOCK_FAIL) throw new BerthError('COMMAND_FAILED', this.env.BERTH_VM_MOCK_FAIL);
     const target = parseDockerHost(this.env.BERTH_VM_MOCK_ENGINE || this.env.BERTH_DOCKER_HOST || 'unix:///var/run/docker.sock');
-    const runDir = paths.run(this.env);
-    mkdirSync(runDir, { recursive: true, mode: 0o700 });
-    const socket = join(runDir, 'docker.sock');
+    mkdirSync(paths.run(this.env), { recursive: true, mode: 0o700 });
+    const socket = paths.vmDockerSocket(this.env);
     rmSync(socket, { force: true });
     const open = new Set<Socket>();
-    if (target.kind === 'ssh') throw new Error('The mock VM serves a local engine (unix:// or tcp://), not ssh://.');
+    if (target.kind === 'ssh') throw new BerthError('INVALID_ARGUMENT', 'The mock VM serves a local engine (unix:// or tcp://), not ssh://.', { hint: 'Set BERTH_VM_MOCK_ENGINE to a unix:// or tcp:// address.' });
     const server = createServer({ allowHalfOpen: true }, (a) => {
       const b = target.kind === 'unix' ? connect({ path: target.socketPath, allowHalfOpen: true }) : connect({ host: target.host, port: target.port, allowHalfOpen: true });
       open.add(a).add(b);
@@ -54,7 +53,7 @@ export class MockBackend implements VmBackend {
       forwardPort: async () => async () => undefined,
       trim: async () => {
         const disk = paths.vmDataDisk(this.env);
-        if (!existsSync(disk)) throw new Error('fstrim: /var/lib/docker: not mounted (the mock VM has no data disk)');
+        if (!existsSync(disk)) throw new BerthError('COMMAND_FAILED', 'fstrim: /var/lib/docker: not mounted (the mock VM has no data disk)');
         const { size } = statSync(disk);
         truncateSync(disk, Math.min(size, 64 * 1024));
         truncateSync(disk, size);

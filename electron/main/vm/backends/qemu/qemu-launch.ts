@@ -1,16 +1,17 @@
 /**
  * Starting the QEMU process, and its faults in words: QEMU not installed, the SSH port taken (QEMU
  * cannot bind its hostfwd: another port is tried once), the data disk locked by another QEMU (with
- * that process's pid when /proc tells). QEMU is started once its first QMP command is answered:
+ * that process's pid where the host tells: host.ts). QEMU is started once its first QMP command is answered:
  * by then every -drive and -netdev is set up, so each of these faults has shown.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BerthError } from '../../shared/errors';
-import { qemuBinary } from './qemu';
-import { findOnPath } from './which';
+import { BerthError } from '../../../../shared/errors';
+import { host } from './host';
+import { qemuBinary } from './qemu-args';
+import { findOnPath } from '../../which';
 
 export const QEMU_MISSING_HINT = 'Install QEMU (on Debian: apt-get install qemu-system-x86 qemu-utils) and start again.';
 
@@ -29,29 +30,9 @@ export function findQemu(env: NodeJS.ProcessEnv, arch = process.arch): QemuTools
   throw new BerthError('UNAVAILABLE', `QEMU is not installed here: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not on PATH.`, { hint: QEMU_MISSING_HINT });
 }
 
-/** The process other than this one that has `file` open, from /proc (undefined where it cannot tell). */
-export function holderOf(file: string): { pid: number; name: string } | undefined {
-  let target: string;
-  try {
-    target = realpathSync(file);
-  } catch {
-    return undefined;
-  }
-  for (const entry of readdirSync('/proc').filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid)) {
-    try {
-      for (const fd of readdirSync(`/proc/${entry}/fd`)) {
-        if (readlinkSync(`/proc/${entry}/fd/${fd}`) === target) return { pid: Number(entry), name: readFileSync(`/proc/${entry}/comm`, 'utf8').trim() };
-      }
-    } catch {
-      /* gone, or not ours to look at */
-    }
-  }
-  return undefined;
-}
-
 /** QEMU's "Failed to get "write" lock" in words: which process holds the disk. */
 export function diskInUse(disk: string): BerthError {
-  const h = holderOf(disk);
+  const h = host.holderOf(disk);
   const who = h ? (/qemu/i.test(h.name) ? `another QEMU (process ${h.pid})` : `another program (${h.name}, process ${h.pid})`) : 'another QEMU';
   return new BerthError('IN_USE', `The VM's data disk ${disk} is in use by ${who}, so Berth did not start a second VM on it.`, {
     hint: h ? `Stop that VM first (if it is left over, end it with \`kill ${h.pid}\`), then start again.` : 'Stop the other VM that uses it, then start again.',
@@ -120,7 +101,7 @@ function spawnOnce(o: LaunchOptions, sshPort: number): QemuProcess {
   rmSync(o.qmpSocket, { force: true });
   const proc = spawn(o.binary, o.args(sshPort), { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  proc.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  proc.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
     proc.once('error', (error) => resolve({ code: null, signal: null, error }));
     proc.once('close', (code, signal) => resolve({ code, signal }));

@@ -9,9 +9,9 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { tempFor, vmKernelCache, vmKernelFiles } from '../paths';
-import type { VmAssets } from './assets';
-import { findOnPath } from './which';
+import { tempFor, vmKernelCache, vmKernelFiles } from '../../../paths';
+import type { VmAssets } from '../../assets';
+import { findOnPath } from '../../which';
 
 /** The compressed payload of a bzImage: where it starts, how long it is, and its format. */
 export function bzPayload(head: Buffer): { offset: number; length: number } | undefined {

@@ -3,7 +3,8 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { diskInUse, findQemu, holderOf } from './qemu-launch';
+import { holderOf } from './host.linux';
+import { diskInUse, findQemu } from './qemu-launch';
 
 const dir = mkdtempSync(join(tmpdir(), 'berth-launch-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,7 +23,7 @@ describe('QEMU faults in words', () => {
     writeFileSync(disk, '');
     const holder = spawn('sh', ['-c', `exec 3<"${disk}"; echo open; exec sleep 30`], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
-      await new Promise((resolve) => holder.stdout!.once('data', resolve));
+      await new Promise((resolve) => holder.stdout.once('data', resolve));
       // "open" comes before the shell has become sleep: wait for the exec, then ask.
       for (let i = 0; i < 200 && readFileSync(`/proc/${holder.pid}/comm`, 'utf8').trim() !== 'sleep'; i++) await new Promise((r) => setTimeout(r, 10));
       expect(holderOf(disk)).toEqual({ pid: holder.pid, name: 'sleep' });

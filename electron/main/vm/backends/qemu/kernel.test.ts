@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { vmKernelFiles } from '../paths';
-import type { VmAssets } from './assets';
+import { vmKernelFiles } from '../../../paths';
+import type { VmAssets } from '../../assets';
 import { bootKernel, bzPayload, hasPvhNote, payloadFormat } from './kernel';
 
 const dir = mkdtempSync(join(tmpdir(), 'berth-kernel-'));

@@ -11,7 +11,8 @@ import { closeSync, createReadStream, createWriteStream, existsSync, fsyncSync, 
 import { connect, createServer } from 'node:net';
 import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
-import { paths, tempFor } from '../paths';
+import { BerthError } from '../../../../shared/errors';
+import { paths, tempFor } from '../../../paths';
 import { QmpSession } from './qmp-session';
 
 /** What must be the same for a saved state to be restored. */
@@ -74,9 +75,10 @@ export const now = () => new Date().toISOString();
 
 /**
  * Why the saved state cannot be restored, in words (a boot step says "Cold boot: <words>"); undefined
- * when it can. With no record at all (a first start) there is nothing to say either: `quiet`.
+ * when it can. With no record at all (a first start) there is nothing to say either: `'quiet'` (a
+ * string like the reasons, which the type cannot tell apart).
  */
-export function whyCold(r: StateRecord | undefined, needs: StateNeeds, disk: DiskStamp | undefined, stateBytes: number | undefined): string | undefined | 'quiet' {
+export function whyCold(r: StateRecord | undefined, needs: StateNeeds, disk: DiskStamp | undefined, stateBytes: number | undefined): string | undefined {
   if (!r) return 'quiet';
   if (r.phase === 'running') return 'the VM was not stopped by Berth last time (it crashed or was ended), so no state was saved';
   if (r.phase === 'saving') return 'the last stop did not finish saving the VM\'s state';
@@ -106,7 +108,7 @@ export function dropState(env: NodeJS.ProcessEnv): void {
 
 /** QEMU's words on a failed migration, from query-migrate. */
 async function migrationError(s: QmpSession): Promise<string> {
-  const q = await s.execute<{ status?: string; 'error-desc'?: string }>('query-migrate').catch(() => ({}) as { status?: string; 'error-desc'?: string });
+  const q = await s.execute<{ status?: string; 'error-desc'?: string }>('query-migrate').catch((): { status?: string; 'error-desc'?: string } => ({}));
   return q['error-desc'] ?? `the migration ended as ${q.status ?? 'unknown'}`;
 }
 
@@ -115,6 +117,7 @@ async function migrationError(s: QmpSession): Promise<string> {
  * this process listens on, which writes it to a temp file, synced and renamed into place once QEMU
  * says the migration completed. Then QEMU is told to quit. Rejects with QEMU's words when it
  * refuses (a share still mounted) or ends first; the VM is then running again, if QEMU is there.
+ * Its errors are a reason the caller words (QemuRun's stop keeps it in the record).
  */
 export async function saveState(env: NodeJS.ProcessEnv, qmpSocket: string): Promise<number> {
   const file = paths.vmSavedState(env);
@@ -137,8 +140,8 @@ export async function saveState(env: NodeJS.ProcessEnv, qmpSocket: string): Prom
     paused = true;
     await s.execute('migrate', { uri: `unix:${sock}` });
     const end = await s.event('MIGRATION', (d) => ['completed', 'failed', 'cancelled'].includes(String(d.status)));
-    if (end.status !== 'completed') throw new Error(await migrationError(s));
-    if (!(await written)) throw new Error('the state could not be written to disk');
+    if (end.status !== 'completed') throw new BerthError('COMMAND_FAILED', await migrationError(s));
+    if (!(await written)) throw new BerthError('COMMAND_FAILED', 'the state could not be written to disk');
     const fd = openSync(tmp, 'r+');
     fsyncSync(fd);
     closeSync(fd);
@@ -159,7 +162,8 @@ export async function saveState(env: NodeJS.ProcessEnv, qmpSocket: string): Prom
 
 /**
  * Feeds the saved state to a QEMU started with `-incoming defer` and resumes the VM once QEMU has
- * read all of it. Rejects with QEMU's words when it cannot (then the caller boots cold).
+ * read all of it. Rejects with QEMU's words when it cannot (then the caller boots cold, and says
+ * them as its reason).
  */
 export async function restoreState(env: NodeJS.ProcessEnv, qmpSocket: string): Promise<void> {
   const sock = paths.vmMigrateSocket(env);
@@ -173,7 +177,7 @@ export async function restoreState(env: NodeJS.ProcessEnv, qmpSocket: string): P
     const fed = pipeline(createReadStream(paths.vmSavedState(env)), c).catch(() => undefined); // QEMU's own status says how it went
     const end = await s.event('MIGRATION', (d) => ['completed', 'failed', 'cancelled'].includes(String(d.status)));
     await fed;
-    if (end.status !== 'completed') throw new Error(await migrationError(s));
+    if (end.status !== 'completed') throw new BerthError('COMMAND_FAILED', await migrationError(s));
     await s.execute('cont');
   } finally {
     s.close();

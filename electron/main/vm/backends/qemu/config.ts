@@ -1,4 +1,4 @@
-/** What a VM backend boots: the same description for QEMU and vfkit. */
+/** What the QEMU backend boots (qemu-args.ts makes its command line of it). */
 export interface VmConfig {
   cpus: number;
   memoryMiB: number;
@@ -8,7 +8,7 @@ export interface VmConfig {
   rootImage: string;
   /** Kernel command line additions (console, init options). */
   cmdline: string;
-  /** The persistent data disk (qcow2 for QEMU, raw for vfkit) that holds /var/lib/docker. */
+  /** The persistent data disk (qcow2) that holds /var/lib/docker. */
   dataDisk: string;
   /** Host port (on 127.0.0.1 only) forwarded to the guest's sshd. */
   sshPort: number;
@@ -18,6 +18,7 @@ export interface VmConfig {
   seedDir: string;
   /** Where the guest's serial console is written. */
   serialLog: string;
-  /** Files the backend may write (pid, sockets). */
-  runDir: string;
+  /** QEMU's machine protocol socket (QMP) and its pid file. */
+  qmpSocket: string;
+  pidFile: string;
 }

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EventEmitter } from 'node:events';
 import type { ChildProcess } from 'node:child_process';
-import { consoleSays, QemuRun, savingWords, shellQuote, SilentBoot, type RunContext } from './qemu-run';
+import { QemuRun, savingWords, shellQuote, type RunContext } from './qemu-run';
+import { consoleSays, SilentBoot } from './readiness';
 import { readRecord } from './saved-state';
 
 const dir = mkdtempSync(join(tmpdir(), 'berth-run-'));
@@ -46,7 +47,7 @@ describe('the running VM, host side', () => {
     mkdirSync(join(home, 'vm'), { recursive: true });
     let exit!: (e: { code: number | null; signal: NodeJS.Signals | null }) => void;
     const q = { proc: Object.assign(new EventEmitter(), { kill: () => true }) as unknown as ChildProcess, sshPort: 1, stderr: () => '', exited: new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => (exit = r)) };
-    const c: RunContext = { env, runDir: join(home, 'run'), serialLog: join(home, 'serial.log'), dataDisk: join(home, 'data.qcow2'), home: '', needs: {} as RunContext['needs'], keys: { privateKey: '', hostKeyFingerprint: 'SHA256:x' }, step: () => undefined, at: (f) => f, timeoutMs: 50, silentMs: 60_000, hint: '', tail: () => '', ...over };
+    const c: RunContext = { env, serialLog: join(home, 'serial.log'), dataDisk: join(home, 'data.qcow2'), home: '', needs: {} as RunContext['needs'], keys: { privateKey: '', hostKeyFingerprint: 'SHA256:x' }, step: () => undefined, at: (f) => f, timeoutMs: 50, silentMs: 60_000, hint: '', tail: () => '', ...over };
     return { run: new QemuRun(c, q, () => 'QEMU exited'), env, exit };
   }
 

@@ -1,20 +1,11 @@
 /**
- * QEMU command lines for the Berth VM. The accelerator is chosen per host (KVM on Linux when it
+ * QEMU command lines for the Berth VM. The accelerator is the host's (host.ts: KVM on Linux when it
  * really works, HVF on macOS, WHPX on Windows, else TCG software emulation); the SSH port is
  * forwarded on 127.0.0.1 only; the home folder is shared over 9p at the same path.
  */
-import { join } from 'node:path';
 import type { VmConfig } from './config';
 
 export type Accel = 'kvm' | 'hvf' | 'whpx' | 'tcg';
-
-/** `kvmWorks`: whether a KVM probe succeeded (a /dev/kvm that exists may still not work). */
-export function chooseAccel(platform: NodeJS.Platform, kvmWorks: boolean): Accel {
-  if (platform === 'linux') return kvmWorks ? 'kvm' : 'tcg';
-  if (platform === 'darwin') return 'hvf';
-  if (platform === 'win32') return 'whpx';
-  return 'tcg';
-}
 
 export function qemuBinary(arch: string): string {
   return arch === 'arm64' ? 'qemu-system-aarch64' : 'qemu-system-x86_64';
@@ -71,9 +62,9 @@ export function qemuArgs(cfg: VmConfig, accel: Accel, arch = 'x64', mode: Launch
     ...(mode.appendConsole ? ['-chardev', `file,id=console,path=${opt(cfg.serialLog)},append=on`, '-serial', 'chardev:console'] : ['-serial', `file:${opt(cfg.serialLog)}`]),
     '-display', 'none',
     '-monitor', 'none',
-    '-qmp', `unix:${opt(join(cfg.runDir, 'qmp.sock'))},server=on,wait=off`,
+    '-qmp', `unix:${opt(cfg.qmpSocket)},server=on,wait=off`,
     '-no-reboot',
-    '-pidfile', join(cfg.runDir, 'qemu.pid'),
+    '-pidfile', cfg.pidFile,
     ...(mode.incoming ? ['-incoming', 'defer'] : []),
   ];
 }

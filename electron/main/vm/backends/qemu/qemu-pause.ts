@@ -3,6 +3,7 @@
  * runs), then QEMU's `stop` (HMP over QMP); a resume is `cont`, then the guest clock set (it stood
  * still while paused).
  */
+import { BerthError } from '../../../../shared/errors';
 
 /** What a pause and a resume use of the running VM. */
 export interface PauseParts {
@@ -24,7 +25,11 @@ export interface PauseParts {
 export const LIMITS = { hmpMs: 10_000, clockMs: 30_000, clockTries: 4, clockRetryMs: 5_000 };
 
 /** A time limit that ran out (within()). */
-export class TookTooLong extends Error {}
+export class TookTooLong extends BerthError {
+  constructor(message: string) {
+    super('COMMAND_FAILED', message);
+  }
+}
 
 /**
  * Before a pause, in the guest: exit 3 when a build step (or a container on its way) runs, which the
@@ -43,15 +48,18 @@ export async function within<T>(p: Promise<T>, ms: number, what: string): Promis
   }
 }
 
-/** The guest's disks synced, then its CPUs stopped: QEMU uses no CPU until a resume. */
+/**
+ * The guest's disks synced, then its CPUs stopped: QEMU uses no CPU until a resume. Its errors go to
+ * the daemon's log only (auto-pause tries again later).
+ */
 export async function pauseVm(p: PauseParts): Promise<void> {
   const gone = p.gone();
-  if (gone) throw new Error(gone);
+  if (gone) throw new BerthError('COMMAND_FAILED', gone);
   const r = await within(p.exec(PAUSE_PREP), 30_000, 'syncing the disks before pausing');
-  if (r.code === 3) throw new Error('not now: something runs in the VM that is not a container, such as a build step');
-  if (r.code !== 0) throw new Error(`the VM could not sync its disks before pausing: ${r.output.trim() || `exit code ${r.code}`}`);
+  if (r.code === 3) throw new BerthError('COMMAND_FAILED', 'not now: something runs in the VM that is not a container, such as a build step');
+  if (r.code !== 0) throw new BerthError('COMMAND_FAILED', `the VM could not sync its disks before pausing: ${r.output.trim() || `exit code ${r.code}`}`);
   const out = (await within(p.hmp('stop'), LIMITS.hmpMs, 'for QEMU to pause the VM')).trim();
-  if (out) throw new Error(`QEMU did not pause the VM: ${out}`);
+  if (out) throw new BerthError('COMMAND_FAILED', `QEMU did not pause the VM: ${out}`);
 }
 
 /**
@@ -61,14 +69,14 @@ export async function pauseVm(p: PauseParts): Promise<void> {
  */
 export async function resumeVm(p: PauseParts, continued: () => void): Promise<void> {
   const gone = p.gone();
-  if (gone) throw new Error(gone);
+  if (gone) throw new BerthError('COMMAND_FAILED', gone); // a start (or a connection) waits on a resume: its error reaches the user
   const out = (
     await within(p.hmp('cont'), LIMITS.hmpMs, 'for QEMU to resume the VM').catch((e: Error) => {
       if (e instanceof TookTooLong) p.wedged(`QEMU did not resume the paused VM (${e.message}), so it was ended`);
       throw e;
     })
   ).trim();
-  if (out) throw new Error(`QEMU did not resume the VM: ${out}`);
+  if (out) throw new BerthError('COMMAND_FAILED', `QEMU did not resume the VM: ${out}`);
   continued();
   const failed = await setClock(p);
   if (failed) void retryClock(p, failed);

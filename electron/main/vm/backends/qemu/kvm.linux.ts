@@ -2,12 +2,13 @@
  * Whether KVM really works here. A /dev/kvm that opens is not enough (on some hosts a guest under
  * KVM never runs), so a tiny guest is booted; on a host where KVM hangs that costs the probe's
  * whole timeout, at every start. The answer holds until the host reboots (or QEMU changes), so it
- * is kept (paths.vmAccel) with the host's boot id and the QEMU binary it was found with.
+ * is kept (paths.vmAccel) with the host's boot id and the QEMU binary it was found with. Linux
+ * only (host.linux.ts asks it).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { paths, tempFor } from '../paths';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { paths, tempFor } from '../../../paths';
 
 interface AccelRecord {
   bootId: string;
@@ -35,11 +36,11 @@ function binaryStamp(binary: string): string {
 
 /**
  * Boots a 512-byte boot sector that writes to QEMU's debug-exit port; working KVM does that in
- * well under a second. `scratch` is a folder for the probe's disk image.
+ * well under a second. `probe` is the file the sector is written to (its folder is made).
  */
-export function probeKvm(scratch: string, binary: string): boolean {
-  if (process.platform !== 'linux' || !existsSync('/dev/kvm')) return false;
-  const probe = join(scratch, 'kvm-probe.img');
+export function probeKvm(probe: string, binary: string): boolean {
+  if (!existsSync('/dev/kvm')) return false;
+  mkdirSync(dirname(probe), { recursive: true, mode: 0o700 });
   const sector = Buffer.alloc(512);
   Buffer.from([0xb0, 0x01, 0xe6, 0xf4, 0xf4, 0xeb, 0xfe]).copy(sector); // mov al,1; out 0xf4,al; hlt
   sector.writeUInt16LE(0xaa55, 510);
@@ -49,8 +50,8 @@ export function probeKvm(scratch: string, binary: string): boolean {
 }
 
 /** Whether KVM works, probed once per host boot and QEMU binary (BERTH_VM_ACCEL skips this altogether). */
-export function kvmWorks(env: NodeJS.ProcessEnv, scratch: string, binary: string): boolean {
-  if (process.platform !== 'linux' || !existsSync('/dev/kvm')) return false;
+export function kvmWorks(env: NodeJS.ProcessEnv, binary: string): boolean {
+  if (!existsSync('/dev/kvm')) return false;
   const file = paths.vmAccel(env);
   const want = { bootId: bootId(), qemu: binaryStamp(binary) };
   try {
@@ -59,7 +60,7 @@ export function kvmWorks(env: NodeJS.ProcessEnv, scratch: string, binary: string
   } catch {
     /* none yet, or unreadable: probe */
   }
-  const kvm = probeKvm(scratch, binary);
+  const kvm = probeKvm(paths.vmKvmProbe(env), binary);
   const tmp = tempFor(file);
   try {
     writeFileSync(tmp, JSON.stringify({ ...want, kvm } satisfies AccelRecord) + '\n', { mode: 0o600 });

@@ -3,10 +3,12 @@
  * replies and the asynchronous events QEMU sends (MIGRATION, STOP, RESUME ...), which a save
  * and a restore wait on instead of asking again and again. QEMU's QMP socket takes one client
  * at a time, so a session is opened for one step and closed after it (QmpClient keeps one for
- * the port forwards while the VM runs, and gives it back before a save).
+ * the port forwards while the VM runs, and gives it back before a save). Its errors are QEMU's
+ * own words (or why it is not there), which reach a user through a resume or a port's warning.
  */
 import { connect, type Socket } from 'node:net';
-import { jsonLines } from '../engine/json-lines';
+import { BerthError } from '../../../../shared/errors';
+import { jsonLines } from '../../../engine/json-lines';
 
 interface QmpEvent {
   event: string;
@@ -44,9 +46,9 @@ export class QmpSession {
     try {
       await new Promise<void>((resolve, reject) => {
         sock.once('connect', resolve);
-        sock.once('close', () => reject(new Error(`QEMU's control socket ${path} did not answer`)));
+        sock.once('close', () => reject(new BerthError('COMMAND_FAILED', `QEMU's control socket ${path} did not answer`)));
       });
-      await Promise.race([greeting, new Promise((_, reject) => sock.once('close', () => reject(new Error('QEMU closed its control socket before greeting'))))]);
+      await Promise.race([greeting, new Promise((_, reject) => sock.once('close', () => reject(new BerthError('COMMAND_FAILED', 'QEMU closed its control socket before greeting'))))]);
     } finally {
       clearTimeout(timer);
     }
@@ -73,9 +75,9 @@ export class QmpSession {
 
   /** A QMP command; rejects with QEMU's own words when it refuses. */
   execute<T = unknown>(command: string, args?: Record<string, unknown>): Promise<T> {
-    if (this.ended) return Promise.reject(new Error(this.ended));
+    if (this.ended) return Promise.reject(new BerthError('COMMAND_FAILED', this.ended));
     return new Promise<T>((resolve, reject) => {
-      this.waiting.push((r) => (r.error ? reject(new Error(r.error.desc)) : resolve(r.return as T)));
+      this.waiting.push((r) => (r.error ? reject(new BerthError('COMMAND_FAILED', r.error.desc)) : resolve(r.return as T)));
       this.sock.write(JSON.stringify({ execute: command, ...(args ? { arguments: args } : {}) }) + '\n');
     });
   }
@@ -87,7 +89,7 @@ export class QmpSession {
   event(name: string, match: (data: Record<string, unknown>) => boolean = () => true, timeoutMs = 120_000): Promise<Record<string, unknown>> {
     const seen = this.events.find((e) => e.event === name && match(e.data ?? {}));
     if (seen) return Promise.resolve(seen.data ?? {});
-    if (this.ended) return Promise.reject(new Error(this.ended));
+    if (this.ended) return Promise.reject(new BerthError('COMMAND_FAILED', this.ended));
     return new Promise((resolve, reject) => {
       const done = (f: () => void) => {
         clearTimeout(timer);
@@ -95,10 +97,10 @@ export class QmpSession {
         f();
       };
       const watch = (e: QmpEvent) => {
-        if (e.event === '__closed__') done(() => reject(new Error(this.ended ?? 'QEMU closed its control socket')));
+        if (e.event === '__closed__') done(() => reject(new BerthError('COMMAND_FAILED', this.ended ?? 'QEMU closed its control socket')));
         else if (e.event === name && match(e.data ?? {})) done(() => resolve(e.data ?? {}));
       };
-      const timer = setTimeout(() => done(() => reject(new Error(`QEMU sent no ${name} event within ${Math.round(timeoutMs / 1000)} s`))), timeoutMs);
+      const timer = setTimeout(() => done(() => reject(new BerthError('COMMAND_FAILED', `QEMU sent no ${name} event within ${Math.round(timeoutMs / 1000)} s`))), timeoutMs);
       this.watchers.add(watch);
     });
   }

@@ -5,24 +5,21 @@
  * QEMU the saved state, sets the clock and mounts the share again. A stop saves the VM's state (see
  * saved-state.ts) and falls back to a clean shutdown, with the reason kept for the next start.
  */
-import { watch } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { get } from 'node:http';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BerthError } from '../../shared/errors';
-import { SshTunnel } from '../engine/ssh-tunnel';
-import type { ForwardedPort } from '../../shared/models';
-import type { VmPausing, VmRun } from './backend';
-import { TRIM_COMMAND, trimOutcome } from './disk-trim';
+import { BerthError } from '../../../../shared/errors';
+import { SshTunnel } from '../../../engine/ssh-tunnel';
+import { paths } from '../../../paths';
+import type { ForwardedPort } from '../../../../shared/models';
+import type { VmPausing, VmRun } from '../../backend';
+import { TRIM_COMMAND, trimOutcome } from '../../disk-trim';
 import type { QemuProcess } from './qemu-launch';
 import { pauseVm, resumeVm, within, type PauseParts } from './qemu-pause';
 import { QmpClient } from './qmp';
+import { consoleSays, ping, SilentBoot } from './readiness';
 import { diskStamp, dropState, now, restoreState, saveState, writeRecord, type StateNeeds } from './saved-state';
 
 export interface RunContext {
   env: NodeJS.ProcessEnv;
-  runDir: string;
   serialLog: string;
   dataDisk: string;
   /** The host folder shared at the same path ('' for none). */
@@ -42,59 +39,6 @@ export interface RunContext {
 
 /** A string as one word for the guest's shell. */
 export const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
-/** GET /_ping through the forwarded socket. dockerd listens on its socket long before it serves, so one request waits for its first answer. */
-export function ping(socketPath: string, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = get({ socketPath, path: '/_ping', timeout: timeoutMs }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
-    req.once('error', () => resolve(false));
-    req.once('close', () => resolve(false)); // after a response this changes nothing
-    req.once('timeout', () => req.destroy());
-  });
-}
-
-/** Resolves once the console log has a `berth-init: [..] <what>` line (fs.watch, no polling); `cancel` ends the watch. */
-export function consoleSays(file: string, what: string): { said: Promise<void>; cancel: () => void } {
-  let cancel = () => undefined as void;
-  const said = new Promise<void>((resolve) => {
-    let done = false;
-    const check = () =>
-      void readFile(file, 'utf8').then(
-        (text) => (text.includes(`] ${what}\r\n`) || text.includes(`] ${what}\n`)) && finish(), // the console's lines end in CRLF
-        () => undefined,
-      );
-    let w: ReturnType<typeof watch> | undefined;
-    const finish = () => {
-      if (done) return;
-      done = true;
-      w?.close();
-      resolve();
-    };
-    cancel = () => ((done = true), w?.close());
-    try {
-      w = watch(file, check);
-      w.on('error', () => undefined);
-    } catch {
-      /* no console log: the caller's other conditions decide */
-    }
-    check();
-  });
-  return { said, cancel };
-}
-
-/**
- * A guest stuck before its first console line (seen once in many CI boots under TCG: QEMU alive,
- * the console empty for 180 s, SSH accepted and never answered). Its first line comes 5-10 s after
- * QEMU starts, so a silence many times that is a hang: the backend boots again, once.
- */
-export class SilentBoot extends BerthError {
-  constructor(seconds: number, hint: string) {
-    super('COMMAND_FAILED', `The VM was stuck at the start of its boot: its console said nothing in ${seconds} s.`, { hint });
-  }
-}
 
 export class QemuRun implements VmRun {
   readonly dockerHost: string;
@@ -123,8 +67,8 @@ export class QemuRun implements VmRun {
     private readonly q: QemuProcess,
     describeExit: (e: { code: number | null; signal: NodeJS.Signals | null; error?: Error }) => string,
   ) {
-    this.socket = join(c.runDir, 'docker.sock');
-    this.qmpSocket = join(c.runDir, 'qmp.sock');
+    this.socket = paths.vmDockerSocket(c.env);
+    this.qmpSocket = paths.vmQmpSocket(c.env);
     this.dockerHost = `unix://${this.socket}`;
     this.ssh = { host: '127.0.0.1', port: q.sshPort };
     this.deadline = Date.now() + c.timeoutMs;
@@ -204,16 +148,20 @@ export class QemuRun implements VmRun {
     await this.tunnel.listen();
     const answered = this.race(ping(this.socket, 10_000), 'asking dockerd');
     const [r, ok] = await Promise.all([resumed, answered]);
-    if (r.code !== 0) throw new Error(`the restored VM could not set its clock or mount the shared folder: ${r.output.trim() || `exit code ${r.code}`}`);
-    if (!ok) throw new Error('the restored engine did not answer');
+    // These two, like race()'s, are caught by the backend and said as a cold boot's reason.
+    if (r.code !== 0) throw new BerthError('COMMAND_FAILED', `the restored VM could not set its clock or mount the shared folder: ${r.output.trim() || `exit code ${r.code}`}`);
+    if (!ok) throw new BerthError('COMMAND_FAILED', 'the restored engine did not answer');
     dropState(this.c.env);
     writeRecord(this.c.env, { phase: 'running', at: now() });
   }
 
-  /** `p`, or a rejection in words when QEMU ends first or the start's time is up. */
+  /**
+   * `p`, or a rejection in words when QEMU ends first or the start's time is up. Its errors are
+   * reasons inside a sentence (a warm start's cold boot, a stop's record), never said alone.
+   */
   private async race<T>(p: Promise<T>, what: string): Promise<T> {
     const timer = new AbortController();
-    const died = () => new Error(`QEMU ended while ${what} (${this.goneBrief ?? 'it exited'})`);
+    const died = () => new BerthError('COMMAND_FAILED', `QEMU ended while ${what} (${this.goneBrief ?? 'it exited'})`);
     try {
       return await Promise.race([
         p.catch(async (e: unknown) => {
@@ -221,7 +169,7 @@ export class QemuRun implements VmRun {
           throw this.gone ? died() : e;
         }),
         this.q.exited.then(() => Promise.reject(died())),
-        sleep(Math.max(0, this.deadline - Date.now()), undefined, { signal: timer.signal }).then(() => Promise.reject(new Error(`it took too long ${what}`))),
+        sleep(Math.max(0, this.deadline - Date.now()), undefined, { signal: timer.signal }).then(() => Promise.reject(new BerthError('COMMAND_FAILED', `it took too long ${what}`))),
       ]);
     } finally {
       timer.abort();
@@ -258,8 +206,8 @@ export class QemuRun implements VmRun {
 
   /** fstrim over the open SSH connection (see disk-trim.ts): once it returns, the host has the space back. */
   async trim(): Promise<number> {
-    if (this.gone) throw new Error(this.gone);
-    if (this.paused) throw new Error('the VM is paused');
+    if (this.gone) throw new BerthError('COMMAND_FAILED', this.gone);
+    if (this.paused) throw new BerthError('CONFLICT', 'The VM is paused, so its disk cannot be compacted now.', { hint: 'Start the VM (the VM page, or `berth vm start`), then compact again.' });
     return trimOutcome(await within(this.tunnel.exec(TRIM_COMMAND), 300_000, 'trimming the data disk'));
   }
 
@@ -268,7 +216,7 @@ export class QemuRun implements VmRun {
     const rule = `${protocol}:${address}:${port}`;
     const name = `${protocol === 'udp' ? 'UDP port' : 'Port'} ${port} on ${address}`;
     const out = (await this.qmp.hmp(`hostfwd_add net0 ${rule}-:${port}`)).trim();
-    if (out) throw new Error(/could not set up host forwarding/i.test(out) ? `${name} is already taken by another program.` : `QEMU refused to forward ${name.replace(/^P/, 'p')}: ${out}`);
+    if (out) throw /could not set up host forwarding/i.test(out) ? new BerthError('CONFLICT', `${name} is already taken by another program.`) : new BerthError('COMMAND_FAILED', `QEMU refused to forward ${name.replace(/^P/, 'p')}: ${out}`);
     return async () => void (await this.qmp.hmp(`hostfwd_remove net0 ${rule}`).catch(() => undefined));
   }
 
@@ -291,12 +239,13 @@ export class QemuRun implements VmRun {
     await this.exited;
   }
 
+  /** Its errors are the reason in the record (stop() words them), never said alone. */
   private async save(): Promise<void> {
-    if (this.gone) throw new Error(this.gone);
+    if (this.gone) throw new BerthError('COMMAND_FAILED', this.gone);
     writeRecord(this.c.env, { phase: 'saving', at: now() });
     this.deadline = Date.now() + 60_000; // a time of its own: the boot's ran out long ago in a VM that has been up a while
     const prep = await this.race(this.tunnel.exec('/sbin/berth-init save'), 'getting the VM ready to save');
-    if (prep.code !== 0) throw new Error(prep.output.trim() || `the VM could not get ready to save (exit code ${prep.code})`);
+    if (prep.code !== 0) throw new BerthError('COMMAND_FAILED', prep.output.trim() || `the VM could not get ready to save (exit code ${prep.code})`);
     await this.tunnel.close(); // its session in the guest ends before the VM is paused
     this.qmp.close(); // QEMU's control socket takes one client at a time
     const bytes = await saveState(this.c.env, this.qmpSocket);
@@ -304,7 +253,7 @@ export class QemuRun implements VmRun {
     if (quit === 'late') this.q.proc.kill('SIGKILL'); // the state is whole: only QEMU's own exit is late
     await this.exited;
     const disk = diskStamp(this.c.dataDisk);
-    if (!disk) throw new Error('the data disk is gone');
+    if (!disk) throw new BerthError('COMMAND_FAILED', 'the data disk is gone');
     writeRecord(this.c.env, { phase: 'saved', ...this.c.needs, disk, bytes, savedAt: now() });
   }
 }

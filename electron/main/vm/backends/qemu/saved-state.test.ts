@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { paths } from '../paths';
+import { paths } from '../../../paths';
 import { diskStamp, dropState, readRecord, stateBytes, whyCold, writeRecord, type StateNeeds, type StateRecord } from './saved-state';
 
 const dir = mkdtempSync(join(tmpdir(), 'berth-state-'));
