@@ -118,8 +118,8 @@ describe('auto-pause with instant wake (QEMU)', { timeout: 600_000 }, () => {
     const pid = qemuPid();
     const results = await Promise.all([dockerAsync(['version', '-f', '{{.Server.Version}}']), dockerAsync(['volume', 'ls', '-q']), dockerAsync(['run', '--rm', TEST_IMAGE, 'echo', 'hi']), dockerAsync(['info', '-f', '{{.Containers}}'])]);
     expect(results.map((r) => r.code)).toEqual([0, 0, 0, 0]);
-    expect(results[1]!.out.split('\n')).toContain('keep');
-    expect(results[2]!.out).toBe('hi');
+    expect(results[1].out.split('\n')).toContain('keep');
+    expect(results[2].out).toBe('hi');
     expect(qemuPid()).toBe(pid); // the same machine, resumed
     expect((await client.status()).state).toBe('running');
     const log = readFileSync(join(paths.vm(env), 'daemon.log'), 'utf8');

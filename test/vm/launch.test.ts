@@ -72,7 +72,7 @@ describe('first launch: berth start boots the VM and the dashboard follows', { t
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(url!);
+    await page.goto(url);
     const boot = page.getByRole('status', { name: 'VM boot' });
     await boot.getByText(/Starting the Berth VM: (Starting QEMU|Booting Linux and connecting over SSH|Waiting for dockerd)/).waitFor({ timeout: 60_000 });
     await page.screenshot({ path: `${ARTIFACTS}/vm-first-launch-booting.png` });

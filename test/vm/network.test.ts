@@ -65,7 +65,10 @@ function infoWhere(pred: (i: VmInfo) => boolean, ms = 15_000): Promise<VmInfo> {
     let last: VmInfo | undefined;
     const stop = client.watch((i) => {
       last = i;
-      if (pred(i)) (stop(), clearTimeout(timer), resolve(i));
+      if (!pred(i)) return;
+      stop();
+      clearTimeout(timer);
+      resolve(i);
     });
     const timer = setTimeout(() => (stop(), reject(new Error(`no such VM info in ${ms} ms; last: ${JSON.stringify(last)}`))), ms);
   });

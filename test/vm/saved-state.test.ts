@@ -39,10 +39,15 @@ const stateFiles = () => readdirSync(vmDir).filter((f) => f.startsWith('saved-st
 function fileAppears(dir: string, re: RegExp): Promise<string> {
   return new Promise((resolve) => {
     const w = watch(dir, (_, name) => {
-      if (name && re.test(name)) (w.close(), resolve(name));
+      if (!name || !re.test(name)) return;
+      w.close();
+      resolve(name);
     });
     const there = readdirSync(dir).find((f) => re.test(f));
-    if (there) (w.close(), resolve(there));
+    if (there) {
+      w.close();
+      resolve(there);
+    }
   });
 }
 

@@ -29,10 +29,10 @@ describe('a boot stuck at its start (QEMU)', () => {
       return qemuProcesses(h.home);
     })();
     const said: string[] = [];
-    const run = await new QemuBackend({ env: h.env, silentBootMs: 15_000 }).boot(DEFAULT_RESOURCES, (words) => said.push(words));
+    const run = await new QemuBackend({ env: h.env, silentBootMs: 30_000 }).boot(DEFAULT_RESOURCES, (words) => said.push(words));
     const frozen = await freeze;
     expect(frozen).toHaveLength(1);
-    expect(said).toContain('The VM was stuck at the start of its boot: its console said nothing in 15 s. Booting it again.');
+    expect(said).toContain('The VM was stuck at the start of its boot: its console said nothing in 30 s. Booting it again.');
     const left = qemuProcesses(h.home);
     expect(left).toHaveLength(1);
     expect(left).not.toEqual(frozen);

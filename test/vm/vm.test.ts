@@ -35,7 +35,7 @@ async function eventually<T>(what: string, fn: () => T | Promise<T>, ms = 15_000
     try {
       return await fn();
     } catch (e) {
-      if (Date.now() > until) throw new Error(`${what}: ${(e as Error).message}`);
+      if (Date.now() > until) throw new Error(`${what}: ${(e as Error).message}`, { cause: e });
       await sleep(100);
     }
   }
@@ -52,7 +52,11 @@ function watcher() {
   const waiting = new Set<{ pred: (i: VmInfo) => boolean; resolve: (i: VmInfo) => void }>();
   const stop = client.watch((i) => {
     seen.push(i);
-    for (const w of waiting) if (w.pred(i)) (waiting.delete(w), w.resolve(i));
+    for (const w of waiting) {
+      if (!w.pred(i)) continue;
+      waiting.delete(w);
+      w.resolve(i);
+    }
   });
   const next = (pred: (i: VmInfo) => boolean, ms = 30_000) =>
     new Promise<VmInfo>((resolve, reject) => {
