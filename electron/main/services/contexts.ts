@@ -5,7 +5,6 @@
  * the user adds more (local sockets, tcp, ssh://). The list and the choice live in the settings
  * file; switching rebuilds every service on the new engine (Core.use) and tells every window.
  */
-import { join } from 'node:path';
 import { BerthError } from '../../shared/errors';
 import { DEFAULT_CONTEXT, VM_CONTEXT, type ContextProbe, type EngineContext } from '../../shared/models';
 import { currentDockerContext, dockerContextHost } from '../engine/docker-config';
@@ -18,7 +17,7 @@ import { loadSettings, updateSettings, type Settings } from '../settings';
 
 export { DEFAULT_CONTEXT, VM_CONTEXT };
 /** The Berth VM's engine: the socket its daemon forwards (there while the VM runs). */
-export const vmDockerHost = (env: NodeJS.ProcessEnv) => `unix://${join(paths.run(env), 'docker.sock')}`;
+export const vmDockerHost = (env: NodeJS.ProcessEnv) => `unix://${paths.vmDockerSocket(env)}`;
 
 /**
  * The engine the user named outside Berth's engine picker, and where: BERTH_DOCKER_HOST,

@@ -4,9 +4,7 @@
  * (CPUs, memory, disk) kept in the settings and applied at the next start.
  */
 import { open } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { z } from 'zod';
-import type { vmResources } from '../../shared/api-contract';
+import type { VmResources } from '../../shared/api-contract';
 import { BerthError } from '../../shared/errors';
 import type { VmInfo } from '../../shared/models';
 import type { EventHub } from '../event-hub';
@@ -14,7 +12,6 @@ import { paths } from '../paths';
 import { stoppedInfo, type VmClient } from '../vm/client';
 import { loadSettings, updateSettings } from '../settings';
 
-type VmResources = z.infer<typeof vmResources>;
 const LOG_TAIL = 64 * 1024;
 
 export class VmService {
@@ -58,7 +55,7 @@ export class VmService {
   async log(): Promise<string> {
     let f;
     try {
-      f = await open(join(paths.vm(this.opts.env), 'serial.log'));
+      f = await open(paths.vmConsoleLog(this.opts.env));
     } catch {
       return '';
     }
