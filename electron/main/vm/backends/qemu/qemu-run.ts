@@ -112,14 +112,17 @@ export class QemuRun implements VmRun {
     }
   }
 
-  /** A cold boot: SSH once the console says sshd is up (a try before that only hangs), then dockerd's first answer. */
-  async coldBoot(): Promise<void> {
+  /**
+   * A cold boot: SSH once the console says sshd is up (a try before that only hangs), then dockerd's
+   * first answer. `watchSilence`: a console silent for `silentMs` ends it as a SilentBoot.
+   */
+  async coldBoot(watchSilence = true): Promise<void> {
     this.c.step('Booting Linux and connecting over SSH', this.c.at(0.05));
     const sshd = consoleSays(this.c.serialLog, 'sshd up');
     const wait = new AbortController();
     const after = (ms: number) => sleep(ms, undefined, { signal: wait.signal }).then(() => true, () => false);
     let silent = false;
-    const stuck = after(this.c.silentMs).then((due) => {
+    const stuck = (watchSilence ? after(this.c.silentMs) : new Promise<boolean>(() => undefined)).then((due) => {
       silent = due && !this.c.tail(1);
       return silent ? undefined : new Promise<void>(() => undefined); // a console that spoke: no verdict here
     });
