@@ -13,9 +13,11 @@ describe('packaging config', () => {
     for (const icon of ['icon.png', 'tray-running.png', 'tray-busy.png', 'tray-stopped.png', 'tray-error.png']) expect(existsSync(`build/icons/${icon}`), icon).toBe(true);
   });
 
-  it('gives the macOS app the virtualization entitlement vfkit needs', () => {
+  it('gives the macOS app a hardened runtime with the network entitlements, and no VM binary of its own', () => {
     const plist = readFileSync(config.mac.entitlements, 'utf8');
-    expect(plist).toMatch(/<key>com\.apple\.security\.virtualization<\/key>\s*<true\/>/);
+    for (const key of ['network.client', 'network.server']) expect(plist).toMatch(new RegExp(`<key>com\\.apple\\.security\\.${key.replace('.', '\\.')}</key>\\s*<true/>`));
+    expect(plist).not.toContain('com.apple.security.virtualization'); // QEMU (HVF) is the platform's, signed for itself
     expect(config.mac.hardenedRuntime).toBe(true);
+    expect(config.mac.extraResources).toBeUndefined();
   });
 });

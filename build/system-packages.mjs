@@ -92,7 +92,7 @@ const what = ({ debian, trixie }, places) => [...(debian.length ? [`Debian packa
 export function ensure(set, machine, { check = false, log = console.error, install = installMissing, places = defaultPlaces(machine.env) } = {}) {
   const [forWhat, need] = set === 'test' ? ["Berth's tests", 'need'] : ['the Berth VM', 'needs'];
   if (!machine.debian) {
-    if (set === 'app' && machine.platform !== 'linux') return 0; // macOS runs the VM with vfkit; nothing of this applies
+    if (set === 'app' && machine.platform !== 'linux') return 0; // elsewhere QEMU comes from the platform's own packages (Homebrew on macOS); nothing of this applies
     if (set === 'app') {
       const absent = APP_COMMANDS.filter((c) => !machine.onPath(c));
       if (absent.length) log(`Berth: the Berth VM needs ${absent.join(', ')} (a C++ toolchain for node-pty, QEMU, and the tools its image is built with). This is not Debian, so Berth cannot install them: use your system's package manager. Berth starts without them; another engine works meanwhile (Settings → Engines).`);
