@@ -15,7 +15,7 @@ describe('berth vm (mock VM)', () => {
     const berth = (...args: string[]) => spawnSync(process.execPath, ['dist/main/cli.cjs', 'vm', ...args], { env, encoding: 'utf8', timeout: 30_000 });
 
     try {
-      expect(berth('status').stdout.trim()).toBe('stopped');
+      expect(berth('status')).toMatchObject({ status: 3, stdout: 'stopped\n' }); // a script can ask `berth vm status && ...`
       expect(berth('logs')).toMatchObject({ status: 1, stderr: expect.stringContaining('the VM has not been started yet') });
 
       const started = berth('start');
@@ -24,17 +24,23 @@ describe('berth vm (mock VM)', () => {
       expect(started.stdout).toContain(`running (mock)\nengine: unix://${join(home, 'run/docker.sock')}  (docker --context berth ...)`);
       // (ports and warnings: whatever the shared test engine's running containers publish, which
       // earlier files decide; the mock forwards none itself)
-      expect(JSON.parse(berth('status', '--json').stdout)).toMatchObject({ state: 'running', backend: 'mock', ports: expect.any(Array), warnings: expect.any(Array) });
+      const status = berth('status', '--json');
+      expect(status.status).toBe(0);
+      expect(JSON.parse(status.stdout)).toMatchObject({ state: 'running', backend: 'mock', ports: expect.any(Array), warnings: expect.any(Array) });
+      expect(JSON.parse(berth('start', '--json').stdout)).toMatchObject({ state: 'running', backend: 'mock' }); // one object, no steps
       expect(berth('logs').stdout).toContain('mock: Booting Linux and connecting over SSH');
       // The user's docker CLI, through the context Berth wrote, reaches the engine.
       expect(spawnSync('docker', ['--context', 'berth', 'version', '--format', '{{.Server.Os}}'], { env: { ...env, DOCKER_HOST: '' }, encoding: 'utf8' }).stdout.trim()).toBe('linux');
       expect(berth('ssh', 'true')).toMatchObject({ status: 1, stderr: expect.stringContaining('the VM is running but has no SSH') });
 
+      expect(berth('status', '--jsno')).toMatchObject({ status: 2, stdout: '', stderr: 'berth: berth vm status: Unknown option --jsno.\nSee `berth vm --help`.\n' });
       expect(berth('stop').stdout.trim()).toBe('stopped (mock)');
       expect(existsSync(join(home, 'run/vm.sock'))).toBe(false);
       expect(spawnSync('pgrep', ['-f', 'vm daemon'], { encoding: 'utf8' }).stdout.split('\n').filter((p) => p && spawnSync('grep', ['-qz', `BERTH_HOME=${home}`, `/proc/${p}/environ`]).status === 0)).toEqual([]);
       expect(berth('status').stdout.trim()).toBe('stopped');
-      expect(berth('bogus')).toMatchObject({ status: 2, stdout: expect.stringContaining('usage: berth vm <command>') });
+      expect(berth('bogus')).toMatchObject({ status: 2, stdout: '', stderr: 'berth: Unknown command: berth vm bogus.\nSee `berth vm --help`.\n' });
+      expect(berth('status', '--help')).toMatchObject({ status: 0, stdout: expect.stringContaining('usage: berth vm <command>') });
+      expect(berth('stop', '--json')).toMatchObject({ status: 0, stdout: expect.stringMatching(/^\{"state":"stopped"/) });
     } finally {
       berth('stop'); // a failed assertion must not leave the daemon running (its folder is removed next)
     }

@@ -3,6 +3,7 @@
  * same daemon the app uses (`build` runs the image builder here, as a start does when there is no image).
  */
 import { createReadStream, existsSync, readFileSync, statSync, watch } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Client } from 'ssh2';
 import { buildCommand } from '../../../vm-assets/build-command';
 import { forwardsInWords } from '../../shared/forwarded-ports';
@@ -15,12 +16,13 @@ import { VmClient } from './client';
 import { runVmDaemon } from './daemon';
 import type { VmInfo } from '../../shared/models';
 import { vmKeys } from './keys';
+import { shellJoin } from '../../shared/run-spec';
 
-export const VM_USAGE = `  vm start         boot the Berth VM (its engine: docker --context berth)
-  vm stop          stop it cleanly
-  vm status [--json]
-  vm ssh [cmd...]  a shell (or one command) in the VM
-  vm logs [-f]     the VM's console
+export const VM_USAGE = `  vm start [--json]   boot the Berth VM (its engine: docker --context berth)
+  vm stop [--json]    stop it cleanly
+  vm status [--json]  its state; exit code 0 running (or paused), 3 not running, 1 failed
+  vm ssh [-- cmd args...]  a shell in the VM, or one command (its arguments kept as given; one argument alone is a shell line)
+  vm logs [-f]        the VM's console
   vm verify [--json]  check the VM image's files against its manifest (sha256)
   vm build [--force] [--stage DIR]  build the VM image here (Linux, as root; a start does it when there is none)`;
 
@@ -44,7 +46,7 @@ function follow(file: string): void {
   });
 }
 
-async function ssh(env: NodeJS.ProcessEnv, info: VmInfo, command: string[]): Promise<number> {
+async function ssh(env: NodeJS.ProcessEnv, info: VmInfo, command: string | undefined): Promise<number> {
   if (info.state !== 'running') throw new BerthError('CONFLICT', `the VM is ${info.state}; start it with \`berth vm start\``, { hint: '`berth vm status` says why it is not running, and `berth vm logs` shows its console.' });
   if (!info.ssh) throw new BerthError('UNAVAILABLE', `the VM is running but has no SSH (the ${info.backend} backend)`, { hint: 'Only a VM with a guest of its own (the QEMU backend) has SSH.' });
   const keys = vmKeys(env);
@@ -56,8 +58,8 @@ async function ssh(env: NodeJS.ProcessEnv, info: VmInfo, command: string[]): Pro
         c.end();
         resolve(code ?? 1);
       };
-      if (command.length) {
-        c.exec(command.join(' '), (err, stream) => {
+      if (command !== undefined) {
+        c.exec(command, (err, stream) => {
           if (err) return reject(err);
           process.stdin.pipe(stream);
           stream.pipe(process.stdout);
@@ -85,10 +87,52 @@ async function ssh(env: NodeJS.ProcessEnv, info: VmInfo, command: string[]): Pro
   });
 }
 
+const json = { json: { type: 'boolean' } } as const;
+/** Each subcommand's options: anything else is refused by name (ssh takes the rest as its command). */
+const OPTIONS: Record<string, NonNullable<ParseArgsConfig['options']>> = {
+  start: json,
+  stop: json,
+  status: json,
+  verify: json,
+  logs: { follow: { type: 'boolean', short: 'f' } },
+  build: { force: { type: 'boolean' }, json: { type: 'boolean' }, stage: { type: 'string' }, marker: { type: 'string' } },
+  daemon: {},
+};
+
+/** `berth vm <sub> [options]` read strictly: its options, or an INVALID_ARGUMENT naming what does not belong. */
+function readOptions(sub: string, rest: string[]): Record<string, string | boolean | undefined> {
+  try {
+    const { values, positionals } = parseArgs({ args: rest, options: OPTIONS[sub]!, strict: true, allowPositionals: true });
+    if (positionals.length) throw new Error(`takes no arguments (got ${positionals.join(' ')})`);
+    return values as Record<string, string | boolean | undefined>;
+  } catch (e) {
+    const said = (e as Error).message.split('. ')[0]!.replace(/'/g, '');
+    throw new BerthError('INVALID_ARGUMENT', `berth vm ${sub}: ${said}.`, { hint: 'See `berth vm --help`.' });
+  }
+}
+
+/** What `berth vm status` exits with: a script can ask `berth vm status && docker ...`. */
+export function statusCode(state: VmInfo['state']): number {
+  return state === 'running' || state === 'paused' ? 0 : state === 'error' ? 1 : 3;
+}
+
+/** `berth vm ssh` words: several are one command's arguments, each kept whole; one alone is a shell line, as ssh takes it. */
+export function sshCommand(words: string[]): string {
+  const argv = words[0] === '--' ? words.slice(1) : words;
+  return argv.length === 1 ? argv[0]! : shellJoin(argv);
+}
+
 /** Runs `berth vm <args>`; resolves to the exit code. */
 export async function vmCommand(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [sub, ...rest] = args;
+  if (sub === undefined || sub === 'help' || sub === '--help' || sub === '-h' || (sub !== 'ssh' && (rest.includes('--help') || rest.includes('-h')))) {
+    console.log(`usage: berth vm <command>\n${VM_USAGE}`);
+    return 0;
+  }
+  if (sub !== 'ssh' && !OPTIONS[sub]) throw new BerthError('INVALID_ARGUMENT', `Unknown command: berth vm ${sub}.`, { hint: 'See `berth vm --help`.' });
+  const opts = sub === 'ssh' ? {} : readOptions(sub, rest);
   const client = new VmClient({ env });
+  const show = (info: VmInfo) => console.log(opts.json ? JSON.stringify(info) : describe(info));
   switch (sub) {
     case 'daemon': {
       const { done } = await runVmDaemon(vmBackend(env), env);
@@ -99,18 +143,18 @@ export async function vmCommand(args: string[], env: NodeJS.ProcessEnv = process
       let last = '';
       const info = await client.start((i) => {
         const line = `${i.state}${i.step ? `: ${i.step}` : ''}`;
-        if (line !== last) console.log((last = line));
+        if (line !== last && !opts.json) console.log((last = line)); // --json: the outcome only, one object
       });
-      console.log(describe(info));
+      show(info);
       return 0;
     }
     case 'stop':
-      console.log(describe(await client.stop()));
+      show(await client.stop());
       return 0;
     case 'status': {
       const info = await client.status();
-      console.log(rest.includes('--json') ? JSON.stringify(info) : describe(info));
-      return 0;
+      show(info);
+      return statusCode(info.state);
     }
     case 'ssh': {
       // The session goes over QEMU's port 22, not the engine's socket: its typing is no activity to
@@ -118,7 +162,7 @@ export async function vmCommand(args: string[], env: NodeJS.ProcessEnv = process
       const release = await client.hold();
       try {
         const info = await client.status();
-        return await ssh(env, info.state === 'paused' ? await client.start() : info, rest); // a start resumes a paused VM
+        return await ssh(env, info.state === 'paused' ? await client.start() : info, rest.length ? sshCommand(rest) : undefined); // a start resumes a paused VM
       } finally {
         release?.();
       }
@@ -127,7 +171,7 @@ export async function vmCommand(args: string[], env: NodeJS.ProcessEnv = process
       const file = paths.vmConsoleLog(env);
       if (!existsSync(file)) throw new BerthError('NOT_FOUND', 'the VM has not been started yet: no console log', { hint: 'Start it with `berth vm start`.' });
       process.stdout.write(readFileSync(file));
-      if (rest.includes('-f') || rest.includes('--follow')) {
+      if (opts.follow) {
         follow(file);
         return new Promise(() => undefined); // until Ctrl-C
       }
@@ -139,7 +183,7 @@ export async function vmCommand(args: string[], env: NodeJS.ProcessEnv = process
       const assets = locateAssets(env, env.BERTH_VM_BUNDLED);
       const files = await verifyAssets(assets);
       const bad = files.filter((f) => !f.ok);
-      if (rest.includes('--json')) console.log(JSON.stringify({ dir: assets.dir, ok: !bad.length, files }));
+      if (opts.json) console.log(JSON.stringify({ dir: assets.dir, ok: !bad.length, files }));
       else {
         for (const f of files) console.log(`${f.ok ? 'ok' : 'DAMAGED'}  ${f.name}${f.problem ? `: ${f.problem}` : ''}`);
         console.log(bad.length ? `The VM image in ${assets.dir} is damaged. Rebuild it with \`npm run vm:build -- --force\`.` : `The VM image in ${assets.dir} matches its manifest.`);
@@ -147,7 +191,6 @@ export async function vmCommand(args: string[], env: NodeJS.ProcessEnv = process
       return bad.length ? 1 : 0;
     }
     default:
-      console.log(`usage: berth vm <command>\n${VM_USAGE}`);
-      return sub ? 2 : 0;
+      return 2; // not reached: every name in OPTIONS has its case
   }
 }

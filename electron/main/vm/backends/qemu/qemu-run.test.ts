@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EventEmitter } from 'node:events';
 import type { ChildProcess } from 'node:child_process';
-import { QemuRun, savingWords, shellQuote, type RunContext } from './qemu-run';
+import { shellQuote } from '../../../../shared/run-spec';
+import { QemuRun, savingWords, type RunContext } from './qemu-run';
 import { consoleSays, SilentBoot } from './readiness';
 import { readRecord } from './saved-state';
 

@@ -17,6 +17,7 @@ import { pauseVm, resumeVm, within, type PauseParts } from './qemu-pause';
 import { QmpClient } from './qmp';
 import { consoleSays, ping, SilentBoot } from './readiness';
 import { diskStamp, dropState, now, restoreState, saveState, writeRecord, type StateNeeds } from './saved-state';
+import { shellQuote } from '../../../../shared/run-spec';
 
 export interface RunContext {
   env: NodeJS.ProcessEnv;
@@ -36,9 +37,6 @@ export interface RunContext {
   /** The console's last lines. */
   tail: (lines?: number) => string;
 }
-
-/** A string as one word for the guest's shell. */
-export const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 export class QemuRun implements VmRun {
   readonly dockerHost: string;
