@@ -101,14 +101,15 @@ const OPTIONS: Record<string, NonNullable<ParseArgsConfig['options']>> = {
 
 /** `berth vm <sub> [options]` read strictly: its options, or an INVALID_ARGUMENT naming what does not belong. */
 function readOptions(sub: string, rest: string[]): Record<string, string | boolean | undefined> {
+  const refuse = (said: string) => new BerthError('INVALID_ARGUMENT', `berth vm ${sub}: ${said}.`, { hint: 'See `berth vm --help`.' });
+  let parsed;
   try {
-    const { values, positionals } = parseArgs({ args: rest, options: OPTIONS[sub]!, strict: true, allowPositionals: true });
-    if (positionals.length) throw new Error(`takes no arguments (got ${positionals.join(' ')})`);
-    return values as Record<string, string | boolean | undefined>;
+    parsed = parseArgs({ args: rest, options: OPTIONS[sub]!, strict: true, allowPositionals: true });
   } catch (e) {
-    const said = (e as Error).message.split('. ')[0]!.replace(/'/g, '');
-    throw new BerthError('INVALID_ARGUMENT', `berth vm ${sub}: ${said}.`, { hint: 'See `berth vm --help`.' });
+    throw refuse((e as Error).message.split('. ')[0]!.replace(/'/g, '')); // parseArgs' first sentence is the point
   }
+  if (parsed.positionals.length) throw refuse(`takes no arguments (got ${parsed.positionals.join(' ')})`);
+  return parsed.values as Record<string, string | boolean | undefined>;
 }
 
 /** What `berth vm status` exits with: a script can ask `berth vm status && docker ...`. */
