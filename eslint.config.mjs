@@ -45,7 +45,12 @@ export default tseslint.config(
     // Tests reach into mocks (`expect(fake.method)`) and into JSON they parse themselves.
     files: ['**/*.test.{ts,tsx}', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: {
-      ...Object.fromEntries(['unbound-method', 'no-unsafe-call', 'no-unsafe-return', 'no-unsafe-argument', 'no-explicit-any', 'no-base-to-string', 'restrict-plus-operands', 'restrict-template-expressions'].map((r) => [`@typescript-eslint/${r}`, 'off'])),
+      ...Object.fromEntries(
+        ['unbound-method', 'no-unsafe-call', 'no-unsafe-return', 'no-unsafe-argument', 'no-explicit-any', 'no-base-to-string', 'restrict-plus-operands', 'restrict-template-expressions'].map((r) => [
+          `@typescript-eslint/${r}`,
+          'off',
+        ]),
+      ),
     },
   },
   // The classic hook rules; the React Compiler's rules (refs, purity, ...) judge code for a compiler Berth does not use.

@@ -245,7 +245,10 @@ async function main(): Promise<void> {
     console.table(table);
     mkdirSync('bench/results', { recursive: true });
     const kept = only ? previousRows().filter((r) => !rows.some((n) => n.name === r.name)) : [];
-    writeFileSync('bench/results/latest.json', JSON.stringify({ when: new Date().toISOString(), engine: core.engine.getStatus().version, ...(only ? { only } : {}), rows: [...kept, ...rows], ...previousExtras(), ...extras }, null, 2) + '\n');
+    writeFileSync(
+      'bench/results/latest.json',
+      JSON.stringify({ when: new Date().toISOString(), engine: core.engine.getStatus().version, ...(only ? { only } : {}), rows: [...kept, ...rows], ...previousExtras(), ...extras }, null, 2) + '\n',
+    );
     console.log('written to bench/results/latest.json');
   } finally {
     core.dispose();

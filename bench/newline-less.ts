@@ -65,4 +65,3 @@ export async function newlineLessLog(core: Core, engine: PrivateDockerd): Promis
     engine.cli(['rm', '-f', name]);
   }
 }
-

@@ -90,12 +90,26 @@ export async function overviewCpu(core: Core, engine: PrivateDockerd, running = 
       berth: { enginePercent: +berthEngine.toFixed(1), serverPercent: +berthOwn.toFixed(1), snapshotsPerSecond: +((snaps - snaps0) / ((b1.at - b0.at) / 1000)).toFixed(2) },
       cli: { enginePercent: +cliEngine.toFixed(1), cliPercent: +cliOwn.toFixed(1), calls: took.length, medianCallMs: median(took) },
     };
-    console.log(`overview, ${running} running: Berth server ${berthOwn.toFixed(1)} % + engine ${berthEngine.toFixed(1)} %; docker stats --no-stream each second: CLI ${cliOwn.toFixed(1)} % + engine ${cliEngine.toFixed(1)} % (${took.length} calls, median ${median(took)} ms)`);
+    console.log(
+      `overview, ${running} running: Berth server ${berthOwn.toFixed(1)} % + engine ${berthEngine.toFixed(1)} %; docker stats --no-stream each second: CLI ${cliOwn.toFixed(1)} % + engine ${cliEngine.toFixed(1)} % (${took.length} calls, median ${median(took)} ms)`,
+    );
     return [
-      { name: `CPU, overview open, ${running} running (server + engine)`, unit: '% core', berth: berthOwn + berthEngine, baselineName: 'docker stats --no-stream each second (CLI + engine)', baseline: cliOwn + cliEngine },
+      {
+        name: `CPU, overview open, ${running} running (server + engine)`,
+        unit: '% core',
+        berth: berthOwn + berthEngine,
+        baselineName: 'docker stats --no-stream each second (CLI + engine)',
+        baseline: cliOwn + cliEngine,
+      },
       { name: `Berth server CPU alone, overview open, ${running} running`, unit: '% core', berth: berthOwn, baselineName: 'the docker CLI alone, stats each second', baseline: cliOwn },
       // What each way shows for that CPU: fresh readings of all N per second (a CLI call waits for two samples).
-      { name: `fresh views of all ${running} per second`, unit: '/s', berth: (snaps - snaps0) / ((b1.at - b0.at) / 1000), baselineName: 'docker stats --no-stream calls completed', baseline: took.length / ((c1.at - c0.at) / 1000) },
+      {
+        name: `fresh views of all ${running} per second`,
+        unit: '/s',
+        berth: (snaps - snaps0) / ((b1.at - b0.at) / 1000),
+        baselineName: 'docker stats --no-stream calls completed',
+        baseline: took.length / ((c1.at - c0.at) / 1000),
+      },
     ];
   } finally {
     engine.try(['rm', '-f', ...names]);

@@ -53,7 +53,11 @@ async function timedStart(client: VmClient, home: string) {
 
 /** The guest's logs and a clock pair, over `berth vm ssh`. */
 function guestLogs(cliPath: string, env: NodeJS.ProcessEnv) {
-  const r = spawnSync(process.execPath, [cliPath, 'vm', 'ssh', 'read u _ < /proc/uptime; echo "CLOCK $u $(date +%s.%N)"; echo ==containerd; cat /var/log/containerd.log; echo ==dockerd; cat /var/log/dockerd.log'], { env, encoding: 'utf8', maxBuffer: 16 << 20 });
+  const r = spawnSync(
+    process.execPath,
+    [cliPath, 'vm', 'ssh', 'read u _ < /proc/uptime; echo "CLOCK $u $(date +%s.%N)"; echo ==containerd; cat /var/log/containerd.log; echo ==dockerd; cat /var/log/dockerd.log'],
+    { env, encoding: 'utf8', maxBuffer: 16 << 20 },
+  );
   const clock = /^CLOCK (\S+) (\S+)/m.exec(r.stdout);
   const [, containerd = '', dockerd = ''] = r.stdout.split(/^==(?:containerd|dockerd)$/m);
   return { guestClock: clock ? { uptime: Number(clock[1]), epoch: Number(clock[2]) } : undefined, containerdLog: containerd, dockerdLog: dockerd };
@@ -102,7 +106,13 @@ export async function bootRows(client: VmClient, engine: PrivateDockerd, cliPath
   rows.push({ name: 'VM cold boot -> engine answers (disk made before, no saved state)', unit: 's', berth: cold.ms / 1000, baselineName: 'dockerd on the host, no VM', baseline: hostS });
   for (const p of timeline) {
     const same = host.get(p.name);
-    rows.push({ name: `cold boot phase: ${p.name}`, unit: 's', berth: p.tookS, baselineName: same !== undefined ? 'the same phase of dockerd on the host' : 'whole dockerd start on the host', baseline: same ?? hostS });
+    rows.push({
+      name: `cold boot phase: ${p.name}`,
+      unit: 's',
+      berth: p.tookS,
+      baselineName: same !== undefined ? 'the same phase of dockerd on the host' : 'whole dockerd start on the host',
+      baseline: same ?? hostS,
+    });
   }
 
   // Warm: a stop saves the VM's state, the next start restores it.

@@ -84,7 +84,13 @@ async function startToOpen(dockerHost: string, docker: (args: string[]) => strin
   const after = open.map((o, i) => Math.max(0, o - event[i]!));
   return [
     { name: `docker start -> published port open on the host (median of ${rounds})`, unit: 'ms', berth: median(open), baselineName: 'start event at docker events', baseline: median(event) },
-    { name: `start event -> published port open: Berth's forwarder (median of ${rounds})`, unit: 'ms', berth: median(after), baselineName: 'docker start -> start event (dockerd in the VM)', baseline: median(event) },
+    {
+      name: `start event -> published port open: Berth's forwarder (median of ${rounds})`,
+      unit: 'ms',
+      berth: median(after),
+      baselineName: 'docker start -> start event (dockerd in the VM)',
+      baseline: median(event),
+    },
   ];
 }
 
@@ -95,7 +101,13 @@ async function throughput(docker: (args: string[]) => string, qemuPid: number): 
   const big = createServer((_, res) => res.end(body)).listen(18091, '127.0.0.1');
   try {
     for (let i = 0; i < 100; i++) {
-      if (await download(18090).then(() => true, () => false)) break;
+      if (
+        await download(18090).then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
       await sleep(200);
     }
     const through: number[] = [];
@@ -113,7 +125,13 @@ async function throughput(docker: (args: string[]) => string, qemuPid: number): 
     }
     return [
       { name: 'published port throughput, 32 MiB (median of 3)', unit: 'MiB/s', berth: median(through), baselineName: 'node server on loopback', baseline: median(direct) },
-      { name: 'published port, CPU per MiB moved: QEMU (guest and its user network)', unit: 'ms/MiB', berth: (qemuCpu * 1000) / 96, baselineName: 'node server and client on loopback', baseline: (ownCpu * 1000) / 96 },
+      {
+        name: 'published port, CPU per MiB moved: QEMU (guest and its user network)',
+        unit: 'ms/MiB',
+        berth: (qemuCpu * 1000) / 96,
+        baselineName: 'node server and client on loopback',
+        baseline: (ownCpu * 1000) / 96,
+      },
     ];
   } finally {
     big.close();
@@ -123,11 +141,36 @@ async function throughput(docker: (args: string[]) => string, qemuPid: number): 
 
 /** A UDP echo in a container (perl from the VM's own root: busybox has no UDP server) vs a node UDP echo on loopback. */
 async function udp(docker: (args: string[]) => string, rounds: number): Promise<Row> {
-  docker(['run', '-d', '--name', 'bench-udp', '-v', '/:/vm:ro', '-p', '18092:8053/udp', TEST_IMAGE, 'chroot', '/vm', 'perl', '-MIO::Socket::INET', '-e', '$s = IO::Socket::INET->new(LocalPort => 8053, Proto => "udp") or die; while ($s->recv($m, 1024)) { $s->send($m) }']);
+  docker([
+    'run',
+    '-d',
+    '--name',
+    'bench-udp',
+    '-v',
+    '/:/vm:ro',
+    '-p',
+    '18092:8053/udp',
+    TEST_IMAGE,
+    'chroot',
+    '/vm',
+    'perl',
+    '-MIO::Socket::INET',
+    '-e',
+    '$s = IO::Socket::INET->new(LocalPort => 8053, Proto => "udp") or die; while ($s->recv($m, 1024)) { $s->send($m) }',
+  ]);
   const echo = createSocket('udp4').on('message', (m, r) => echo.send(m, r.port, r.address));
   await new Promise<void>((ok) => echo.bind(18093, '127.0.0.1', ok));
   try {
-    for (let i = 0; i < 50 && !(await udpRoundTrip(18092).then(() => true, () => false)); i++) await sleep(200);
+    for (
+      let i = 0;
+      i < 50 &&
+      !(await udpRoundTrip(18092).then(
+        () => true,
+        () => false,
+      ));
+      i++
+    )
+      await sleep(200);
     const through: number[] = [];
     const direct: number[] = [];
     for (let i = 0; i < rounds; i++) {

@@ -54,9 +54,18 @@ export async function tunnelRows(info: VmInfo, env: NodeJS.ProcessEnv, home: str
     const berth = info.dockerHost.replace('unix://', '');
     const other = join(home, 'bare.sock');
     await inTurns(berth, other, '/_ping', 3, 0); // both connected
-    for (const [gap, words] of [[0, 'back to back'], [50, '50 ms apart']] as const) {
+    for (const [gap, words] of [
+      [0, 'back to back'],
+      [50, '50 ms apart'],
+    ] as const) {
       const [withSpare, without] = await inTurns(berth, other, '/_ping', 50, gap);
-      rows.push({ name: `API /_ping via the VM's tunnel, a channel opened ahead, calls ${words} (median of 50)`, unit: 'ms', berth: withSpare, baselineName: 'SSH tunnel with none opened ahead, in turns', baseline: without });
+      rows.push({
+        name: `API /_ping via the VM's tunnel, a channel opened ahead, calls ${words} (median of 50)`,
+        unit: 'ms',
+        berth: withSpare,
+        baselineName: 'SSH tunnel with none opened ahead, in turns',
+        baseline: without,
+      });
     }
   } finally {
     await bare.close();

@@ -82,7 +82,13 @@ export async function wakeRows(client: VmClient, env: NodeJS.ProcessEnv, hostDoc
     }
     return [
       { name: `wake from auto-pause -> /_ping (median of ${rounds})`, unit: 'ms', berth: median(woke), baselineName: '/_ping while running (median of 20)', baseline: median(running) },
-      { name: `QEMU CPU while auto-paused (${Math.round(pausedS)} s)`, unit: '% of a core', berth: pausedCpu / pausedS, baselineName: 'host dockerd, same seconds', baseline: Math.max(pausedDockerd / pausedS, 0.01) },
+      {
+        name: `QEMU CPU while auto-paused (${Math.round(pausedS)} s)`,
+        unit: '% of a core',
+        berth: pausedCpu / pausedS,
+        baselineName: 'host dockerd, same seconds',
+        baseline: Math.max(pausedDockerd / pausedS, 0.01),
+      },
     ];
   } finally {
     if (before === undefined) writeFileSync(file, '{}');

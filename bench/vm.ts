@@ -19,7 +19,6 @@ import { diskRows } from './vm-disk';
 import { wakeRows } from './vm-wake';
 import { portRows } from './vm-ports';
 
-
 function get(socketPath: string | undefined, port: number | undefined, path: string, agent: Agent | false = false): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
@@ -82,10 +81,22 @@ export async function vmRows(engine: PrivateDockerd, cliPath: string): Promise<R
     const vmSock = info.dockerHost!.replace('unix://', '');
     const hostSock = engine.dockerHost.replace('unix://', '');
     for (const path of ['/_ping', '/containers/json']) {
-      rows.push({ name: `API ${path} through the VM's SSH tunnel, a connection per call (median of 50)`, unit: 'ms', berth: await latency(vmSock, path, 50), baselineName: 'host dockerd, direct socket', baseline: await latency(hostSock, path, 50) });
+      rows.push({
+        name: `API ${path} through the VM's SSH tunnel, a connection per call (median of 50)`,
+        unit: 'ms',
+        berth: await latency(vmSock, path, 50),
+        baselineName: 'host dockerd, direct socket',
+        baseline: await latency(hostSock, path, 50),
+      });
     }
     for (const path of ['/_ping', '/containers/json']) {
-      rows.push({ name: `API ${path} through the VM's SSH tunnel, one kept-alive connection (median of 50)`, unit: 'ms', berth: await latency(vmSock, path, 50, true), baselineName: 'host dockerd, direct socket, kept alive', baseline: await latency(hostSock, path, 50, true) });
+      rows.push({
+        name: `API ${path} through the VM's SSH tunnel, one kept-alive connection (median of 50)`,
+        unit: 'ms',
+        berth: await latency(vmSock, path, 50, true),
+        baselineName: 'host dockerd, direct socket, kept alive',
+        baseline: await latency(hostSock, path, 50, true),
+      });
     }
     rows.push(...(await tunnelRows(info, env, home)));
 

@@ -21,9 +21,31 @@ await esbuild({
   logLevel: 'warning',
 });
 if (process.argv.includes('--bench')) {
-  await esbuild({ absWorkingDir: root, entryPoints: ['bench/index.ts'], outdir: 'dist/bench', outExtension: { '.js': '.cjs' }, bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', logLevel: 'warning' });
+  await esbuild({
+    absWorkingDir: root,
+    entryPoints: ['bench/index.ts'],
+    outdir: 'dist/bench',
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    packages: 'external',
+    logLevel: 'warning',
+  });
 }
 if (process.argv.includes('--vm-assets')) {
-  await esbuild({ absWorkingDir: root, entryPoints: ['vm-assets/build.ts'], outdir: 'dist/vm-assets', outExtension: { '.js': '.cjs' }, bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', logLevel: 'warning' });
+  await esbuild({
+    absWorkingDir: root,
+    entryPoints: ['vm-assets/build.ts'],
+    outdir: 'dist/vm-assets',
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    packages: 'external',
+    logLevel: 'warning',
+  });
 }
 console.log('built dist/renderer and dist/main');

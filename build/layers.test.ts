@@ -20,7 +20,11 @@ function check(files: Record<string, string>): { status: number | null; out: str
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
   }
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs'), 'electron', 'renderer', '--config', join(ROOT, '.dependency-cruiser.cjs'), '--output-type', 'err'], { cwd: dir, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } });
+  const r = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs'), 'electron', 'renderer', '--config', join(ROOT, '.dependency-cruiser.cjs'), '--output-type', 'err'],
+    { cwd: dir, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } },
+  );
   return { status: r.status, out: (r.stdout + r.stderr).replace(/\x1b\[[0-9;]*m/g, '') }; // CI=true turns colours on
 }
 

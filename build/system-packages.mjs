@@ -42,7 +42,13 @@ const APP_COMMANDS = ['g++', 'make', 'python3', arm ? 'qemu-system-aarch64' : 'q
 export const defaultPlaces = (env = process.env, home = homedir()) => ({
   buildx: '/opt/berth/buildx/docker-buildx',
   docker26: env.BERTH_DOCKER_CURRENT || '/opt/berth/docker-26',
-  pluginDirs: [join(env.DOCKER_CONFIG || join(home, '.docker'), 'cli-plugins'), '/usr/local/lib/docker/cli-plugins', '/usr/local/libexec/docker/cli-plugins', '/usr/lib/docker/cli-plugins', '/usr/libexec/docker/cli-plugins'],
+  pluginDirs: [
+    join(env.DOCKER_CONFIG || join(home, '.docker'), 'cli-plugins'),
+    '/usr/local/lib/docker/cli-plugins',
+    '/usr/local/libexec/docker/cli-plugins',
+    '/usr/lib/docker/cli-plugins',
+    '/usr/libexec/docker/cli-plugins',
+  ],
 });
 
 const run = (cmd, args, opts = {}) => {
@@ -61,7 +67,12 @@ export function probeMachine(env = process.env) {
     root: process.getuid?.() === 0,
     installed(packages) {
       const r = spawnSync('dpkg-query', ['-W', '-f=${Package} ${db:Status-Abbrev}\\n', ...packages], { encoding: 'utf8' });
-      return new Set((r.stdout ?? '').split('\n').filter((l) => / ii\s*$/.test(l)).map((l) => l.split(' ')[0]));
+      return new Set(
+        (r.stdout ?? '')
+          .split('\n')
+          .filter((l) => / ii\s*$/.test(l))
+          .map((l) => l.split(' ')[0]),
+      );
     },
     exists: existsSync,
     onPath: (cmd) => onPath(cmd, env),
@@ -95,9 +106,14 @@ export function ensure(set, machine, { check = false, log = console.error, insta
     if (set === 'app' && machine.platform !== 'linux') return 0; // elsewhere QEMU comes from the platform's own packages (Homebrew on macOS); nothing of this applies
     if (set === 'app') {
       const absent = APP_COMMANDS.filter((c) => !machine.onPath(c));
-      if (absent.length) log(`Berth: the Berth VM needs ${absent.join(', ')} (a C++ toolchain for node-pty, QEMU, and the tools its image is built with). This is not Debian, so Berth cannot install them: use your system's package manager. Berth starts without them; another engine works meanwhile (Settings → Engines).`);
+      if (absent.length)
+        log(
+          `Berth: the Berth VM needs ${absent.join(', ')} (a C++ toolchain for node-pty, QEMU, and the tools its image is built with). This is not Debian, so Berth cannot install them: use your system's package manager. Berth starts without them; another engine works meanwhile (Settings → Engines).`,
+        );
     } else {
-      log(`Berth: the tests run as root on Debian, with the Debian packages ${[...DEBIAN_PACKAGES.app, ...DEBIAN_PACKAGES.test].join(', ')}, and ${TRIXIE_PARTS.map((t) => trixiePart(t, places)).join(', ')}. This is not Debian, so Berth cannot tell what is there or install it: the tests go on, and each harness names what it misses.`);
+      log(
+        `Berth: the tests run as root on Debian, with the Debian packages ${[...DEBIAN_PACKAGES.app, ...DEBIAN_PACKAGES.test].join(', ')}, and ${TRIXIE_PARTS.map((t) => trixiePart(t, places)).join(', ')}. This is not Debian, so Berth cannot tell what is there or install it: the tests go on, and each harness names what it misses.`,
+      );
     }
     return 0;
   }
@@ -144,7 +160,18 @@ export function installTrixie(parts, places) {
     const host = /^VERSION_CODENAME=(.*)$/m.exec(spawnSync('sh', ['-c', '. /etc/os-release && echo "VERSION_CODENAME=${VERSION_CODENAME:-}"'], { encoding: 'utf8' }).stdout ?? '')?.[1]?.trim();
     const releases = [...new Set(['trixie', ...(host ? [host] : [])])];
     writeFileSync(join(tmp, 'sources.list'), releases.map((r) => `deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian ${r} main\n`).join(''));
-    const opts = ['-o', `Dir::Etc::SourceList=${tmp}/sources.list`, '-o', 'Dir::Etc::SourceParts=/dev/null', '-o', `Dir::State::Lists=${tmp}/lists`, '-o', `Dir::Cache=${tmp}/cache`, '-o', 'APT::Sandbox::User=root'];
+    const opts = [
+      '-o',
+      `Dir::Etc::SourceList=${tmp}/sources.list`,
+      '-o',
+      'Dir::Etc::SourceParts=/dev/null',
+      '-o',
+      `Dir::State::Lists=${tmp}/lists`,
+      '-o',
+      `Dir::Cache=${tmp}/cache`,
+      '-o',
+      'APT::Sandbox::User=root',
+    ];
     run('apt-get', [...opts, 'update', '-qq']);
     const debs = join(tmp, 'debs');
     const download = (...specs) => run('apt-get', [...opts, 'download', '-qq', ...specs], { cwd: debs });

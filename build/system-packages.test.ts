@@ -34,13 +34,25 @@ describe('system packages', () => {
 
   it('finds only what is missing: the app set is part of the test set, Debian 13 parts by their files', () => {
     expect(missing('app', machine(['kmod'], []), PLACES)).toEqual({ debian: DEBIAN_PACKAGES.app.filter((p) => p !== 'kmod'), trixie: [] });
-    expect(missing('test', machine(EVERYTHING.filter((p) => p !== 'chromium' && p !== 'qemu-utils'), FILES.slice(1)), PLACES)).toEqual({ debian: ['qemu-utils', 'chromium'], trixie: ['compose'] });
+    expect(
+      missing(
+        'test',
+        machine(
+          EVERYTHING.filter((p) => p !== 'chromium' && p !== 'qemu-utils'),
+          FILES.slice(1),
+        ),
+        PLACES,
+      ),
+    ).toEqual({ debian: ['qemu-utils', 'chromium'], trixie: ['compose'] });
     expect(missing('test', machine(EVERYTHING, FILES.slice(0, 3)), PLACES).trixie).toEqual(['docker26']); // a half-unpacked folder is not one
     expect(missing('test', machine(EVERYTHING, [PLACES.buildx, ...FILES.slice(2)], { env: { BERTH_COMPOSE: '/usr/local/bin/docker-compose' } }), PLACES).trixie).toEqual([]);
   });
 
   it('installs what is missing as root on Debian, and a failure stops npm test but not npm start', () => {
-    const m = machine(EVERYTHING.filter((p) => p !== 'docker-registry'), FILES.slice(0, 2));
+    const m = machine(
+      EVERYTHING.filter((p) => p !== 'docker-registry'),
+      FILES.slice(0, 2),
+    );
     const r = run('test', m);
     expect(r).toMatchObject({ code: 0, installed: [{ debian: ['docker-registry'], trixie: ['docker26'] }] });
     expect(r.text).toBe("Berth: installing for Berth's tests: Debian packages: docker-registry; and dockerd 26 unpacked in /opt/berth/docker-26 (Debian 13's docker.io)");
@@ -49,7 +61,14 @@ describe('system packages', () => {
   });
 
   it('not root: says what to run; npm test stops, npm start goes on', () => {
-    const t = run('test', machine(EVERYTHING.filter((p) => p !== 'chromium'), FILES, { root: false }));
+    const t = run(
+      'test',
+      machine(
+        EVERYTHING.filter((p) => p !== 'chromium'),
+        FILES,
+        { root: false },
+      ),
+    );
     expect(t.code).toBe(1);
     expect(t.installed).toEqual([]);
     expect(t.text).toContain("Berth's tests need what is not installed here: Debian packages: chromium.");
@@ -71,20 +90,30 @@ describe('system packages', () => {
     expect(run('test', machine([], [], { debian: false }))).toMatchObject({ code: 0, text: expect.stringContaining('the tests go on') });
   });
 
-  it('runs from npm test and npm start before anything else; .ci/run is the README\'s commands', () => {
+  it("runs from npm test and npm start before anything else; .ci/run is the README's commands", () => {
     const { scripts } = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
     expect(scripts.test).toMatch(/^node build\/system-packages\.mjs test && /);
     expect(scripts.start).toMatch(/^node build\/system-packages\.mjs app && /);
     // .ci/run runs the README's first sh block, line by line: it must be these two.
-    const block = readFileSync('README.md', 'utf8').split('```sh\n')[1]!.split('\n```')[0]!.split('\n').map((l) => l.replace(/\s*#.*$/, ''));
+    const block = readFileSync('README.md', 'utf8')
+      .split('```sh\n')[1]!
+      .split('\n```')[0]!
+      .split('\n')
+      .map((l) => l.replace(/\s*#.*$/, ''));
     expect(block).toEqual(['node build/system-packages.mjs app && npm ci && npm start', 'npm test']);
     const ci = spawnSync('bash', ['-c', `source <(sed -n '/^mapfile/,/^tests=/p' .ci/run); printf '%s\\n' "$app" "$tests"`], { encoding: 'utf8' });
     expect(ci.stdout.trim().split('\n')).toEqual(block);
   });
 
   it('runs as a script: a usage line for a set it does not know; BERTH_SYSTEM_PACKAGES=skip skips it all', () => {
-    expect(spawnSync(process.execPath, ['build/system-packages.mjs', 'nonsense'], { encoding: 'utf8' })).toMatchObject({ status: 2, stderr: 'usage: node build/system-packages.mjs app|test [--check]\n' });
-    const skipped = spawnSync(process.execPath, ['build/system-packages.mjs', 'test', '--check'], { encoding: 'utf8', env: { ...process.env, BERTH_SYSTEM_PACKAGES: 'skip', BERTH_DOCKER_CURRENT: '/nowhere' } });
+    expect(spawnSync(process.execPath, ['build/system-packages.mjs', 'nonsense'], { encoding: 'utf8' })).toMatchObject({
+      status: 2,
+      stderr: 'usage: node build/system-packages.mjs app|test [--check]\n',
+    });
+    const skipped = spawnSync(process.execPath, ['build/system-packages.mjs', 'test', '--check'], {
+      encoding: 'utf8',
+      env: { ...process.env, BERTH_SYSTEM_PACKAGES: 'skip', BERTH_DOCKER_CURRENT: '/nowhere' },
+    });
     expect({ status: skipped.status, stderr: skipped.stderr }).toEqual({ status: 0, stderr: '' });
   });
 });

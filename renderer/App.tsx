@@ -107,7 +107,9 @@ function EngineFooter() {
 }
 
 export function App() {
-  const { view, detail, projectLogs, theme, toasts, confirm } = useUi(useShallow((s) => ({ view: s.view, detail: s.detail, projectLogs: s.projectLogs, theme: s.theme, toasts: s.toasts, confirm: s.confirm })));
+  const { view, detail, projectLogs, theme, toasts, confirm } = useUi(
+    useShallow((s) => ({ view: s.view, detail: s.detail, projectLogs: s.projectLogs, theme: s.theme, toasts: s.toasts, confirm: s.confirm })),
+  );
   const engineUp = useEngine((s) => s.connected && s.status?.state === 'up');
   useEffect(() => {
     const dark = window.matchMedia('(prefers-color-scheme: dark)');

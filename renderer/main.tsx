@@ -17,8 +17,7 @@ if (!bridge && !token) {
   // Without the token the API refuses every connection: say how to get in rather than retry forever.
   root.render(
     <div className="banner banner-bad" role="alert">
-      <strong>This page was opened without Berth&apos;s access token.</strong> Open the dashboard with the URL that <code>berth start</code> (or{' '}
-      <code>npm start</code>) printed; it carries the token.
+      <strong>This page was opened without Berth&apos;s access token.</strong> Open the dashboard with the URL that <code>berth start</code> (or <code>npm start</code>) printed; it carries the token.
     </div>,
   );
 } else {

@@ -51,7 +51,11 @@ describe('the VM image build', () => {
 
   it('a failed build in words: a full disk says so; a tool failing gives its own last lines', () => {
     const full = Object.assign(new Error('mksquashfs failed (exit code 1):\nWrite failed because No space left on device'), { output: '' });
-    expect(buildFailure(full, '/c')).toMatchObject({ code: 'UNAVAILABLE', message: 'The disk is full: building the VM image needs about 1.5 GB free in /c.', hint: 'Free some space and start again.' });
+    expect(buildFailure(full, '/c')).toMatchObject({
+      code: 'UNAVAILABLE',
+      message: 'The disk is full: building the VM image needs about 1.5 GB free in /c.',
+      hint: 'Free some space and start again.',
+    });
     expect(buildFailure(Object.assign(new Error('x'), { code: 'ENOSPC' }), '/c')).toMatchObject({ message: expect.stringContaining('The disk is full') });
     const long = new Error(['debootstrap failed (exit code 1):', ...Array.from({ length: 30 }, (_, i) => `line ${i}`)].join('\n'));
     const e = buildFailure(long, '/c');
@@ -74,7 +78,11 @@ describe('the VM image build', () => {
     mkdirSync(cache, { recursive: true });
     const lock = vmImageFiles.lock(cache);
     // Another process holds the build lock (data-lock.ts's format), makes the image, then lets go.
-    const other = spawn(process.execPath, ['-e', `
+    const other = spawn(
+      process.execPath,
+      [
+        '-e',
+        `
       const fs = require('node:fs');
       fs.writeFileSync(${JSON.stringify(lock)}, JSON.stringify({ pid: process.pid, nonce: 'x', since: Date.now() }));
       console.log('held');
@@ -82,7 +90,10 @@ describe('the VM image build', () => {
         fs.mkdirSync(${JSON.stringify(join(cache, hash))});
         fs.writeFileSync(${JSON.stringify(join(cache, hash, 'manifest.json'))}, '{}');
         fs.rmSync(${JSON.stringify(lock)});
-      }, 1500);`], { stdio: ['ignore', 'pipe', 'inherit'] });
+      }, 1500);`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     await new Promise((resolve) => other.stdout.once('data', resolve));
     const notes: string[] = [];
     const r = await buildImage({ env, blocker: () => undefined, report: (e) => 'note' in e && notes.push(e.note) });

@@ -18,7 +18,11 @@ describe('VM image build progress', () => {
   it('moves forward through the phases, weighted by the last build, and reports each percent at most once', () => {
     let t = 0;
     const seen: Array<[string, number]> = [];
-    const p = new BuildProgress(timings, (step, f) => seen.push([step, f]), () => t);
+    const p = new BuildProgress(
+      timings,
+      (step, f) => seen.push([step, f]),
+      () => t,
+    );
     p.enter('fetch');
     for (let i = 0; i < 4; i++) p.line('I: Validating x 1');
     expect(p.fraction()).toBeCloseTo(0.97 * 0.2); // never the whole phase before it ends

@@ -100,11 +100,7 @@ export class BuildProgress {
 }
 
 /** One line of `berth vm build --json`. */
-export type BuildEvent =
-  | { step: string; progress: number }
-  | { note: string }
-  | { done: { dir: string; built: boolean; ms: number } }
-  | { error: { code: string; message: string; hint?: string } };
+export type BuildEvent = { step: string; progress: number } | { note: string } | { done: { dir: string; built: boolean; ms: number } } | { error: { code: string; message: string; hint?: string } };
 
 export function parseBuildLine(line: string): BuildEvent | undefined {
   let m: unknown;
@@ -120,6 +116,7 @@ export function parseBuildLine(line: string): BuildEvent | undefined {
   const done = e.done as Record<string, unknown> | undefined;
   if (done && typeof done.dir === 'string') return { done: { dir: done.dir, built: done.built === true, ms: Number(done.ms) || 0 } };
   const err = e.error as Record<string, unknown> | undefined;
-  if (err && typeof err.message === 'string') return { error: { code: typeof err.code === 'string' ? err.code : 'COMMAND_FAILED', message: err.message, ...(typeof err.hint === 'string' ? { hint: err.hint } : {}) } };
+  if (err && typeof err.message === 'string')
+    return { error: { code: typeof err.code === 'string' ? err.code : 'COMMAND_FAILED', message: err.message, ...(typeof err.hint === 'string' ? { hint: err.hint } : {}) } };
   return undefined;
 }

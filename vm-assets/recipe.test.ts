@@ -15,7 +15,13 @@ describe('VM image recipe', () => {
   });
 
   it('reads the module load order from modprobe --show-depends, each module once', () => {
-    const out = ['builtin crc32c', 'insmod /k/lib/modules/6.1/kernel/lib/libcrc32c.ko ', 'insmod /k/lib/modules/6.1/kernel/fs/ext4/ext4.ko', 'insmod /k/lib/modules/6.1/kernel/lib/libcrc32c.ko', 'insmod /k/x.ko.xz opt=1'].join('\n');
+    const out = [
+      'builtin crc32c',
+      'insmod /k/lib/modules/6.1/kernel/lib/libcrc32c.ko ',
+      'insmod /k/lib/modules/6.1/kernel/fs/ext4/ext4.ko',
+      'insmod /k/lib/modules/6.1/kernel/lib/libcrc32c.ko',
+      'insmod /k/x.ko.xz opt=1',
+    ].join('\n');
     expect(loadOrder(out)).toEqual(['/k/lib/modules/6.1/kernel/lib/libcrc32c.ko', '/k/lib/modules/6.1/kernel/fs/ext4/ext4.ko', '/k/x.ko.xz']);
   });
 

@@ -40,7 +40,13 @@ describe('whether the VM image can be built here', () => {
   });
 
   it('cannot off Linux or as another user, and says where to put an image instead', () => {
-    expect(buildBlocker({ PATH: pathWith(all) }, 'darwin', 501)).toMatchObject({ message: 'Berth builds its VM image on Linux only, and this is darwin.', hint: expect.stringContaining('set BERTH_VM_ASSETS to that folder') });
-    expect(buildBlocker({ PATH: pathWith(all) }, 'linux', 1000)).toMatchObject({ message: expect.stringContaining('needs root'), hint: expect.stringMatching(/sudo env HOME="\$HOME" npm run vm:build.*BERTH_VM_ASSETS/) });
+    expect(buildBlocker({ PATH: pathWith(all) }, 'darwin', 501)).toMatchObject({
+      message: 'Berth builds its VM image on Linux only, and this is darwin.',
+      hint: expect.stringContaining('set BERTH_VM_ASSETS to that folder'),
+    });
+    expect(buildBlocker({ PATH: pathWith(all) }, 'linux', 1000)).toMatchObject({
+      message: expect.stringContaining('needs root'),
+      hint: expect.stringMatching(/sudo env HOME="\$HOME" npm run vm:build.*BERTH_VM_ASSETS/),
+    });
   });
 });

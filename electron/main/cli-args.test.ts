@@ -37,7 +37,8 @@ describe('the berth command line', () => {
     expect(refused('serve', '--prot', '80')).toMatchObject({ code: 'INVALID_ARGUMENT', message: 'berth serve: Unknown option --prot.' });
     expect(refused('serve', 'now')).toMatchObject({ message: 'berth serve takes no arguments (got now).' });
     expect(refused('serve', '--port')).toMatchObject({ message: expect.stringMatching(/^berth serve: Option --port <value> argument missing/) });
-    for (const port of ['-1', '65536', '80x', '', '1e3']) expect(refused('serve', `--port=${port}`)).toMatchObject({ message: `Invalid port: ${port}.`, hint: 'Give a number from 0 to 65535 (0 picks a free one).' });
+    for (const port of ['-1', '65536', '80x', '', '1e3'])
+      expect(refused('serve', `--port=${port}`)).toMatchObject({ message: `Invalid port: ${port}.`, hint: 'Give a number from 0 to 65535 (0 picks a free one).' });
     expect(refused('open')).toMatchObject({ message: 'berth open needs a link.' });
     expect(refused('open', 'berth://contaners')).toMatchObject({ message: 'berth://contaners names no place in Berth.' });
     expect(refused('open', '#/images', '#/volumes')).toMatchObject({ message: 'berth open takes one link (got 2).' });

@@ -17,12 +17,7 @@ ${vmUsage}
   --version, -v           the version of Berth
 Environment: BERTH_DOCKER_HOST / DOCKER_HOST (engine address), BERTH_HOME (data dir), BERTH_PORT (the port for start and serve)`;
 
-export type CliCommand =
-  | { run: 'start' | 'serve'; port: number }
-  | { run: 'open'; port: number; hash: string }
-  | { run: 'vm'; args: string[] }
-  | { run: 'help'; topic?: string }
-  | { run: 'version' };
+export type CliCommand = { run: 'start' | 'serve'; port: number } | { run: 'open'; port: number; hash: string } | { run: 'vm'; args: string[] } | { run: 'help'; topic?: string } | { run: 'version' };
 
 const COMMANDS = ['start', 'serve', 'open', 'vm', 'help'] as const;
 const HELP = ['help', '--help', '-h'];

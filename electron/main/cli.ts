@@ -19,10 +19,13 @@ import { VM_USAGE, vmCommand } from './vm/cli';
 import { version } from '../../package.json';
 import { helpFor, readCommand, USAGE } from './cli-args';
 
-
 /** The VM is the engine: its boot in the terminal too, one line per step, and the outcome. */
 function logVmSteps(core: Core, starting: boolean): () => void {
-  console.log(starting ? 'berth: the Berth VM is the engine in use; starting it (follow it in the dashboard, or here).' : 'berth: the Berth VM is the engine in use; start it from the dashboard ("Start the VM with Berth" is off).');
+  console.log(
+    starting
+      ? 'berth: the Berth VM is the engine in use; starting it (follow it in the dashboard, or here).'
+      : 'berth: the Berth VM is the engine in use; start it from the dashboard ("Start the VM with Berth" is off).',
+  );
   let last = '';
   return core.hub.on((name, payload) => {
     if (name !== 'vm:status') return;

@@ -154,7 +154,13 @@ export function createCore(opts: CoreOptions): Core {
     env,
     onEngineChange: () => current.engine.nudge(), // the VM's engine socket came or went
   });
-  const services: Services = { ...current.services, contexts: new ContextsService({ settingsFile, env, use, hub }), preferences: new PreferencesService(settingsFile, hub, new DockerCliService({ settingsFile, env })), vm, jobs: new JobsBoardService(hub) };
+  const services: Services = {
+    ...current.services,
+    contexts: new ContextsService({ settingsFile, env, use, hub }),
+    preferences: new PreferencesService(settingsFile, hub, new DockerCliService({ settingsFile, env })),
+    vm,
+    jobs: new JobsBoardService(hub),
+  };
   const router = createRouter(createHandlers(services), createStreamHandlers(services), {
     mapError: toBerthError,
     onError: (e) => {

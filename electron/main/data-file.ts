@@ -18,7 +18,10 @@ export async function keepCopy(file: string): Promise<string> {
   const dir = dirname(file);
   const prefix = basename(file) + BAD_COPY_INFIX;
   const mine = size <= COMPARE_BYTES ? await readFile(file) : undefined;
-  for (const name of (await readdir(dir)).filter((n) => n.startsWith(prefix)).sort().reverse()) {
+  for (const name of (await readdir(dir))
+    .filter((n) => n.startsWith(prefix))
+    .sort()
+    .reverse()) {
     const copy = join(dir, name);
     if ((await stat(copy)).size !== size) continue;
     if (!mine || mine.equals(await readFile(copy))) return copy;

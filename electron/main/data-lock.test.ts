@@ -79,7 +79,11 @@ describe('withFileLock', () => {
     try {
       const held = holder(other.pid!);
       writeFileSync(lock, held);
-      await expect(withFileLock(lock, () => 'never', { waitMs: 300 })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining(`process ${other.pid}`), hint: expect.stringContaining(lock) });
+      await expect(withFileLock(lock, () => 'never', { waitMs: 300 })).rejects.toMatchObject({
+        code: 'CONFLICT',
+        message: expect.stringContaining(`process ${other.pid}`),
+        hint: expect.stringContaining(lock),
+      });
       expect(readFileSync(lock, 'utf8')).toBe(held); // a live holder's lock is never taken
       const waiting = withFileLock(lock, () => 'got it', { waitMs: 10_000 });
       setTimeout(() => rmSync(lock), 50).unref(); // ...then the holder releases
@@ -115,8 +119,7 @@ describe('a holder that is alive but stopped', () => {
     child.kill('SIGSTOP');
     return { dir, lock, counter, child, exited };
   };
-  const increment = (lock: string, counter: string) =>
-    withFileLock(lock, async () => writeFileAtomic(counter, String(Number(readFileSync(counter, 'utf8')) + 1)), { waitMs: 60_000 });
+  const increment = (lock: string, counter: string) => withFileLock(lock, async () => writeFileAtomic(counter, String(Number(readFileSync(counter, 'utf8')) + 1)), { waitMs: 60_000 });
 
   it('keeps its lock however old (SIGSTOP, clock 10 min on): the writer waits, goes on after SIGCONT, no update lost', async () => {
     const { dir, lock, counter, child, exited } = await startHolder();
@@ -161,7 +164,14 @@ describe('while another taker holds the break token', () => {
     writeFileSync(lockBreakFor(lock), holder(process.pid)); // a live taker that never finishes
     let now = 0;
     const pauses: number[] = [];
-    const fake = { now: () => now, sleep: async (ms: number) => { pauses.push(ms); now += ms; await new Promise((r) => setImmediate(r)); } };
+    const fake = {
+      now: () => now,
+      sleep: async (ms: number) => {
+        pauses.push(ms);
+        now += ms;
+        await new Promise((r) => setImmediate(r));
+      },
+    };
     await expect(withFileLock(lock, () => 'never', { waitMs: 2_000, clock: fake })).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(pauses.length).toBeGreaterThan(5);
     expect(pauses.length).toBeLessThan(200); // about 2 s of pauses of up to 100 ms, not a spin

@@ -66,7 +66,11 @@ describe('one Berth per data folder', () => {
   it('says in words when the first Berth does not answer', async () => {
     const env = home();
     const one = await first(claimInstance({ env, onShow: () => new Promise(() => {}) }));
-    await expect(claimInstance({ env, onShow: () => ({}), answerMs: 200 })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('did not answer'), hint: expect.stringContaining('BERTH_HOME') });
+    await expect(claimInstance({ env, onShow: () => ({}), answerMs: 200 })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('did not answer'),
+      hint: expect.stringContaining('BERTH_HOME'),
+    });
     await one.release();
   });
 

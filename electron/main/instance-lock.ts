@@ -123,7 +123,9 @@ export async function claimInstance(opts: ClaimOptions): Promise<InstanceClaim> 
     const answer = await found.answer;
     if (typeof answer === 'object') return { first: false, reply: answer };
     if (answer === 'silent' || tries === TRIES) {
-      throw new BerthError('CONFLICT', `Another Berth is using the data folder ${dataDir(env)} but did not answer.`, { hint: 'Quit the other Berth, or give this one its own data folder with BERTH_HOME.' });
+      throw new BerthError('CONFLICT', `Another Berth is using the data folder ${dataDir(env)} but did not answer.`, {
+        hint: 'Quit the other Berth, or give this one its own data folder with BERTH_HOME.',
+      });
     }
   }
 }

@@ -46,6 +46,10 @@ describe('findElectronBinary', () => {
   });
 
   it('is undefined when the package cannot be resolved', () => {
-    expect(findElectronBinary(() => { throw new Error('MODULE_NOT_FOUND'); }, {})).toBeUndefined();
+    expect(
+      findElectronBinary(() => {
+        throw new Error('MODULE_NOT_FOUND');
+      }, {}),
+    ).toBeUndefined();
   });
 });

@@ -75,7 +75,6 @@ export const dockerConfigBackup = (configFile: string) => `${configFile}.berth-b
  */
 export const autostartEntry = (env: NodeJS.ProcessEnv = process.env) => join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'autostart', 'berth.desktop');
 
-
 /**
  * The data-folder lock (data-lock.ts), berth.lock in the folder a data file is in: held for each
  * read-modify-write of a file there, by any process (the app, `berth serve`, the VM daemon,

@@ -62,7 +62,12 @@ describe('process guard', () => {
     expect(child.stdout).toBe('still alive\n');
     const lines = child.stderr.trim().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^berth: uncaught exception, Berth keeps running: Error: thrown in a timer \| at /), expect.stringMatching(/^berth: unhandled promise rejection, Berth keeps running: Error: rejected, never handled \| at /)]));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^berth: uncaught exception, Berth keeps running: Error: thrown in a timer \| at /),
+        expect.stringMatching(/^berth: unhandled promise rejection, Berth keeps running: Error: rejected, never handled \| at /),
+      ]),
+    );
   });
 
   it('puts a value that is not an Error on one line too', () => {

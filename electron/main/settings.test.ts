@@ -6,7 +6,12 @@ import { EventHub } from './event-hub';
 import { loadSettings, PreferencesService, settingsProblems, updateSettings, type Settings } from './settings';
 
 const file = () => join(tempDir('settings'), 'sub', 'settings.json');
-const DEFAULTS: Settings = { engine: {}, contexts: [], preferences: { startAtLogin: false, quitStopsVm: true, startVm: true, dockerCli: false, portsOnAllAddresses: false, theme: 'system' }, vm: { cpus: 2, memoryMiB: 2048, diskGiB: 64, autoPauseMinutes: 5 } };
+const DEFAULTS: Settings = {
+  engine: {},
+  contexts: [],
+  preferences: { startAtLogin: false, quitStopsVm: true, startVm: true, dockerCli: false, portsOnAllAddresses: false, theme: 'system' },
+  vm: { cpus: 2, memoryMiB: 2048, diskGiB: 64, autoPauseMinutes: 5 },
+};
 
 /** A file a user has lived with: engines, a choice, preferences, a bigger VM. */
 const GOOD = {
@@ -64,26 +69,61 @@ describe('settings', () => {
   const proto = JSON.parse('{"__proto__": {"polluted": true}}') as Record<string, unknown>;
   // One bad value each, on top of a good file: [what, the file, what Berth uses, the warning].
   const cases: [string, Record<string, unknown> | string, Partial<Settings>, RegExp][] = [
-    ['an unknown theme', { preferences: { ...GOOD.preferences, theme: 'neon' } }, { preferences: { ...GOOD.preferences, theme: 'system' } }, /^preferences\.theme: "neon" was dropped \(Invalid option: expected one of "system"\|"light"\|"dark"\)\. Berth uses "system" instead\.$/],
-    ['cpus as a string', { vm: { ...GOOD.vm, cpus: 'x' } }, { vm: { ...GOOD.vm, cpus: 2 } }, /^vm\.cpus: "x" was dropped \(Invalid input: expected number, received string\)\. Berth uses 2 instead\.$/],
+    [
+      'an unknown theme',
+      { preferences: { ...GOOD.preferences, theme: 'neon' } },
+      { preferences: { ...GOOD.preferences, theme: 'system' } },
+      /^preferences\.theme: "neon" was dropped \(Invalid option: expected one of "system"\|"light"\|"dark"\)\. Berth uses "system" instead\.$/,
+    ],
+    [
+      'cpus as a string',
+      { vm: { ...GOOD.vm, cpus: 'x' } },
+      { vm: { ...GOOD.vm, cpus: 2 } },
+      /^vm\.cpus: "x" was dropped \(Invalid input: expected number, received string\)\. Berth uses 2 instead\.$/,
+    ],
     ['cpus out of range', { vm: { ...GOOD.vm, cpus: 1e9 } }, { vm: { ...GOOD.vm, cpus: 2 } }, /^vm\.cpus: 1000000000 was dropped \(Too big.*\)\. Berth uses 2 instead\.$/],
     ['a fraction of a CPU', { vm: { ...GOOD.vm, cpus: 2.5 } }, { vm: { ...GOOD.vm, cpus: 2 } }, /^vm\.cpus: 2\.5 was dropped/],
     ['null for the VM', { vm: null }, { vm: DEFAULTS.vm }, /^vm: null was dropped \(Invalid input: expected object, received null\)\.$/],
     ['a list for the preferences', { preferences: [1, 2] }, { preferences: DEFAULTS.preferences }, /^preferences: a list was dropped/],
-    ['a string for a switch', { preferences: { ...GOOD.preferences, startAtLogin: 'yes' } }, { preferences: { ...GOOD.preferences, startAtLogin: false } }, /^preferences\.startAtLogin: "yes" was dropped.*Berth uses false instead\.$/],
+    [
+      'a string for a switch',
+      { preferences: { ...GOOD.preferences, startAtLogin: 'yes' } },
+      { preferences: { ...GOOD.preferences, startAtLogin: false } },
+      /^preferences\.startAtLogin: "yes" was dropped.*Berth uses false instead\.$/,
+    ],
     ['a key Berth has no setting for', { color: 'red' }, {}, /^color: "red" was dropped \(Berth has no such setting\)\.$/],
     ['a __proto__ key', proto, {}, /^__proto__: an object was dropped \(Berth has no such setting\)\.$/],
     ['a __proto__ key inside the VM', { vm: { ...GOOD.vm, ...JSON.parse('{"__proto__": {"cpus": 64}}') } }, {}, /^vm\.__proto__: an object was dropped/],
     ['keys named like Object methods', { constructor: 1 }, {}, /^constructor: 1 was dropped \(Berth has no such setting\)/],
     ['a huge engine address', { engine: { host: 'unix:///' + 'a'.repeat(200_000) } }, { engine: {} }, /^engine\.host: "unix:\/\/\/a{32}…" was dropped \(Too big/],
-    ['a deeply nested value', withRaw('preferences', `{"startAtLogin":true,"quitStopsVm":false,"theme":${deep(100_000)}}`, { ...GOOD, preferences: undefined }), { preferences: { ...GOOD.preferences, theme: 'system' } }, /^preferences\.theme: a list was dropped/],
+    [
+      'a deeply nested value',
+      withRaw('preferences', `{"startAtLogin":true,"quitStopsVm":false,"theme":${deep(100_000)}}`, { ...GOOD, preferences: undefined }),
+      { preferences: { ...GOOD.preferences, theme: 'system' } },
+      /^preferences\.theme: a list was dropped/,
+    ],
     ['a deeply nested unknown key', withRaw('extra', deep(100_000)), {}, /^extra: a list was dropped \(Berth has no such setting\)/],
     ['a number for the context in use', { activeContext: 7 }, { activeContext: undefined }, /^activeContext: 7 was dropped/],
     ['contexts as a string', { contexts: 'ci,lab' }, { contexts: [] }, /^contexts: "ci,lab" was dropped/],
-    ['a context with a bad name', { contexts: [...GOOD.contexts, { name: 'bad/name', host: 'tcp://x:1' }] }, {}, /^contexts\[2\] \("bad\/name" at "tcp:\/\/x:1"\) was dropped: name: must start with a letter or digit.*\. The other 2 engines were kept\.$/],
-    ['a context that is null', { contexts: [GOOD.contexts[0], null, GOOD.contexts[1]] }, {}, /^contexts\[1\] was dropped: Invalid input: expected object, received null\. The other 2 engines were kept\.$/],
+    [
+      'a context with a bad name',
+      { contexts: [...GOOD.contexts, { name: 'bad/name', host: 'tcp://x:1' }] },
+      {},
+      /^contexts\[2\] \("bad\/name" at "tcp:\/\/x:1"\) was dropped: name: must start with a letter or digit.*\. The other 2 engines were kept\.$/,
+    ],
+    [
+      'a context that is null',
+      { contexts: [GOOD.contexts[0], null, GOOD.contexts[1]] },
+      {},
+      /^contexts\[1\] was dropped: Invalid input: expected object, received null\. The other 2 engines were kept\.$/,
+    ],
     ['a context without an address', { contexts: [...GOOD.contexts, { name: 'x' }] }, {}, /^contexts\[2\] \("x"\) was dropped: host: Invalid input/],
-    ['a context named twice', { contexts: [...GOOD.contexts, { name: 'ci', host: 'tcp://other:1' }] }, {}, /^contexts\[2\] \("ci" at "tcp:\/\/other:1"\) was dropped: an engine with this name comes earlier\. The other 2 engines were kept\.$/],
+    [
+      'a context named twice',
+      { contexts: [...GOOD.contexts, { name: 'ci', host: 'tcp://other:1' }] },
+      {},
+      /^contexts\[2\] \("ci" at "tcp:\/\/other:1"\) was dropped: an engine with this name comes earlier\. The other 2 engines were kept\.$/,
+    ],
     ['a context with a key from a newer Berth', { contexts: [GOOD.contexts[0], { ...GOOD.contexts[1], tls: true }] }, {}, /^contexts\[1\]\.tls: true was dropped \(Berth has no such setting\)\.$/],
   ];
 
@@ -177,9 +217,24 @@ describe('settings', () => {
     const original = JSON.stringify({ ...GOOD, preferences: { ...GOOD.preferences, theme: 'neon' } }, null, 2);
     write(f, original);
     const prefs = new PreferencesService(f, new EventHub());
-    expect(await prefs.get()).toEqual({ startAtLogin: true, quitStopsVm: false, startVm: true, dockerCli: false, portsOnAllAddresses: false, theme: 'system', settingsProblems: { file: f, warnings: [expect.stringMatching(/^preferences\.theme: "neon" was dropped/), 'Everything else in settings.json was kept.'], copy: expect.stringContaining('settings.json.bad-') } });
+    expect(await prefs.get()).toEqual({
+      startAtLogin: true,
+      quitStopsVm: false,
+      startVm: true,
+      dockerCli: false,
+      portsOnAllAddresses: false,
+      theme: 'system',
+      settingsProblems: {
+        file: f,
+        warnings: [expect.stringMatching(/^preferences\.theme: "neon" was dropped/), 'Everything else in settings.json was kept.'],
+        copy: expect.stringContaining('settings.json.bad-'),
+      },
+    });
     await prefs.update({ quitStopsVm: true });
-    expect(JSON.parse(readFileSync(f, 'utf8'))).toEqual({ ...GOOD, preferences: { startAtLogin: true, quitStopsVm: true, startVm: true, dockerCli: false, portsOnAllAddresses: false, theme: 'system' } });
+    expect(JSON.parse(readFileSync(f, 'utf8'))).toEqual({
+      ...GOOD,
+      preferences: { startAtLogin: true, quitStopsVm: true, startVm: true, dockerCli: false, portsOnAllAddresses: false, theme: 'system' },
+    });
     expect(readFileSync(settingsProblems(f)!.copy!, 'utf8')).toBe(original);
     expect((await prefs.get()).settingsProblems?.warnings).toHaveLength(2); // the file is clean now; what happened is still said
   });

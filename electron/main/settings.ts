@@ -22,7 +22,10 @@ const contextEntry = z.object({ name: contextName, host: z.string().min(1).max(1
 export const settingsSchema = z
   .object({
     /** The default engine's address (the "default" context), when not the platform's usual socket. */
-    engine: z.object({ host: z.string().min(1).max(1024).optional() }).strict().default({}),
+    engine: z
+      .object({ host: z.string().min(1).max(1024).optional() })
+      .strict()
+      .default({}),
     /** More engines the user added: a name and a DOCKER_HOST-style address each. */
     contexts: z
       .array(contextEntry)
@@ -33,16 +36,31 @@ export const settingsSchema = z
     activeContext: z.string().min(1).max(64).optional(),
     /** What the Settings page edits besides engines. */
     preferences: z
-      .object({ startAtLogin: z.boolean().default(false), quitStopsVm: z.boolean().default(true), startVm: z.boolean().default(true), dockerCli: z.boolean().default(false), portsOnAllAddresses: z.boolean().default(false), theme: preferences.shape.theme.default('system') })
+      .object({
+        startAtLogin: z.boolean().default(false),
+        quitStopsVm: z.boolean().default(true),
+        startVm: z.boolean().default(true),
+        dockerCli: z.boolean().default(false),
+        portsOnAllAddresses: z.boolean().default(false),
+        theme: preferences.shape.theme.default('system'),
+      })
       .strict()
       .default({ startAtLogin: false, quitStopsVm: true, startVm: true, dockerCli: false, portsOnAllAddresses: false, theme: 'system' }),
     /** The Berth VM's CPUs, memory and data disk size, and its auto-pause (minutes idle; 0: never). */
     vm: z
-      .object({ cpus: vmResources.shape.cpus.default(DEFAULT_RESOURCES.cpus), memoryMiB: vmResources.shape.memoryMiB.default(DEFAULT_RESOURCES.memoryMiB), diskGiB: vmResources.shape.diskGiB.default(DEFAULT_RESOURCES.diskGiB), autoPauseMinutes: vmResources.shape.autoPauseMinutes.default(DEFAULT_RESOURCES.autoPauseMinutes) })
+      .object({
+        cpus: vmResources.shape.cpus.default(DEFAULT_RESOURCES.cpus),
+        memoryMiB: vmResources.shape.memoryMiB.default(DEFAULT_RESOURCES.memoryMiB),
+        diskGiB: vmResources.shape.diskGiB.default(DEFAULT_RESOURCES.diskGiB),
+        autoPauseMinutes: vmResources.shape.autoPauseMinutes.default(DEFAULT_RESOURCES.autoPauseMinutes),
+      })
       .strict()
       .default(DEFAULT_RESOURCES),
     /** What "Use Berth for the docker CLI" changed (docker-cli.ts): the CLI's config file and its currentContext before (null: none), put back when turned off. */
-    dockerCliRestore: z.object({ configFile: z.string().min(1).max(4096), previousContext: z.string().min(1).max(1024).nullable() }).strict().optional(),
+    dockerCliRestore: z
+      .object({ configFile: z.string().min(1).max(4096), previousContext: z.string().min(1).max(1024).nullable() })
+      .strict()
+      .optional(),
   })
   .strict();
 export type Settings = z.infer<typeof settingsSchema>;
@@ -276,7 +294,7 @@ export class PreferencesService {
   update(patch: Partial<Preferences>): Promise<Preferences> {
     const run = this.queue.then(async () => {
       if (patch.dockerCli !== undefined && patch.dockerCli !== (await loadSettings(this.file)).settings.preferences.dockerCli) {
-        if (!this.dockerCli) throw new BerthError('UNAVAILABLE', 'This Berth cannot change the docker CLI\'s settings.', { hint: 'Use `docker context use berth` in a terminal instead.' });
+        if (!this.dockerCli) throw new BerthError('UNAVAILABLE', "This Berth cannot change the docker CLI's settings.", { hint: 'Use `docker context use berth` in a terminal instead.' });
         await (patch.dockerCli ? this.dockerCli.enable() : this.dockerCli.disable());
       }
       const next = await updateSettings(this.file, (s) => ({ ...s, preferences: { ...s.preferences, ...patch } }));
@@ -300,4 +318,3 @@ export class PreferencesService {
     return run;
   }
 }
-

@@ -33,7 +33,8 @@ describe('contract validators', () => {
     expect(ok([job, { ...job, id: 2, status: 'failed', error: 'denied' }])).toBe(true);
     expect(ok(Array.from({ length: 50 }, (_, i) => ({ ...job, id: i + 1 })))).toBe(true);
     expect(ok(Array.from({ length: 51 }, (_, i) => ({ ...job, id: i + 1 })))).toBe(false);
-    for (const bad of [{ kind: 'rm -rf' }, { status: 'paused' }, { percent: 101 }, { id: 0 }, { target: 'x'.repeat(257) }, { error: 'e'.repeat(1025) }, { extra: 1 }]) expect(ok([{ ...job, ...bad }]), JSON.stringify(bad).slice(0, 40)).toBe(false);
+    for (const bad of [{ kind: 'rm -rf' }, { status: 'paused' }, { percent: 101 }, { id: 0 }, { target: 'x'.repeat(257) }, { error: 'e'.repeat(1025) }, { extra: 1 }])
+      expect(ok([{ ...job, ...bad }]), JSON.stringify(bad).slice(0, 40)).toBe(false);
   });
 
   it('rename: a name of two characters at least, as the engine takes', () => {

@@ -51,10 +51,7 @@ const request =
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 /** Container / volume / network name as Docker accepts it. */
-export const resourceName = z
-  .string()
-  .max(128)
-  .regex(NAME_RE, 'must start with a letter or digit and use only letters, digits, "_", "." and "-"');
+export const resourceName = z.string().max(128).regex(NAME_RE, 'must start with a letter or digit and use only letters, digits, "_", "." and "-"');
 /** A container, volume or network id or name. */
 const ref = z.string().min(1).max(256).regex(NAME_RE, 'is not a valid id or name');
 /** An image id (sha256:...) or reference (registry/repo:tag@digest), by Docker's grammar with the reason in words. */
@@ -66,7 +63,12 @@ const ids = (item: z.ZodType<string>) => z.array(item).min(1).max(1000);
 
 /** A command to run: at most 128 KiB in all (the kernel takes a few MiB of arguments), no NUL. */
 const execArgs = z
-  .array(z.string().max(65536).refine((a) => !a.includes('\0'), 'must not hold a NUL character'))
+  .array(
+    z
+      .string()
+      .max(65536)
+      .refine((a) => !a.includes('\0'), 'must not hold a NUL character'),
+  )
   .min(1)
   .max(1024)
   .refine((a) => a.reduce((n, s) => n + s.length + 1, 0) <= 128 * 1024, 'must be at most 128 KiB in all');
@@ -88,7 +90,11 @@ export const cidr = z.string().refine((s) => {
 }, 'must be a subnet in CIDR form, e.g. 172.30.0.0/16');
 
 /** A registry's host[:port], as image references name it. */
-const registryHost = z.string().min(1).max(256).regex(/^[a-zA-Z0-9.:[\]-]+$/, 'must be a registry host, e.g. registry.example.com:5000');
+const registryHost = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[a-zA-Z0-9.:[\]-]+$/, 'must be a registry host, e.g. registry.example.com:5000');
 /** A repository path in a registry (team/app), by the distribution spec's grammar. */
 const repositoryPath = z
   .string()
@@ -111,7 +117,11 @@ const hostPath = z
   .refine((p) => /^(\/|~(\/|$)|[A-Za-z]:[\\/])/.test(p), 'must be an absolute path (or start with ~/)')
   .refine((p) => !p.includes('\0'), 'must not contain NUL');
 /** A Compose project name, by Compose's own rule. */
-export const projectName = z.string().min(1).max(128).regex(/^[a-z0-9][a-z0-9_-]*$/, 'must use lowercase letters, digits, "-" and "_", starting with a letter or digit');
+export const projectName = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must use lowercase letters, digits, "-" and "_", starting with a letter or digit');
 /** One file name: no slashes, not "." or "..". */
 const fileName = z
   .string()
@@ -121,7 +131,11 @@ const fileName = z
 const labels = z.record(z.string().min(1).max(256), z.string().max(4096));
 
 /** A context (one engine Berth can switch to) as the user names it. */
-export const contextName = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/, 'must start with a letter or digit and use letters, digits, spaces, "_", "." and "-"');
+export const contextName = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/, 'must start with a letter or digit and use letters, digits, spaces, "_", "." and "-"');
 
 /** What the Settings page edits besides engines (kept in Berth's settings file). */
 export const preferences = z
@@ -237,14 +251,10 @@ export const requests = {
   ),
   /** Where this computer reaches a port container `id` publishes (for an ssh:// engine, a port Berth forwards). */
   'ports.address': request<{ address: string; url: string }>()(z.object({ id: ref, port: z.number().int().min(1).max(65535), ip: ipAddress.or(z.literal('')).optional() }).strict()),
-  'containers.action': request<BulkResult[]>()(
-    z.object({ ids: ids(ref), action: z.enum(CONTAINER_ACTIONS) }).strict(),
-  ),
+  'containers.action': request<BulkResult[]>()(z.object({ ids: ids(ref), action: z.enum(CONTAINER_ACTIONS) }).strict()),
   /** Create and start; nothing is left behind when either fails. */
   'containers.run': request<{ id: string; name: string }>()(runSpec),
-  'containers.remove': request<BulkResult[]>()(
-    z.object({ ids: ids(ref), force: z.boolean().default(false), volumes: z.boolean().default(false) }).strict(),
-  ),
+  'containers.remove': request<BulkResult[]>()(z.object({ ids: ids(ref), force: z.boolean().default(false), volumes: z.boolean().default(false) }).strict()),
   /** The first level of a folder in the container's filesystem. */
   'containers.files.list': request<FolderListing>()(z.object({ id: ref, path: containerPath }).strict()),
 
@@ -253,9 +263,7 @@ export const requests = {
 
   'images.list': request<ImageSummary[]>()(none),
   'images.inspect': request<unknown>()(z.object({ id: imageRef }).strict()),
-  'images.remove': request<BulkResult[]>()(
-    z.object({ ids: ids(imageRef), force: z.boolean().default(false) }).strict(),
-  ),
+  'images.remove': request<BulkResult[]>()(z.object({ ids: ids(imageRef), force: z.boolean().default(false) }).strict()),
   /** Adds a tag (repository[:tag]) to an image. */
   'images.tag': request<void>()(z.object({ id: imageRef, tag: reference }).strict()),
   /** The layers, newest first, with the instruction that made each. */
@@ -292,9 +300,7 @@ export const requests = {
   'volumes.detail': request<VolumeDetail>()(z.object({ name: ref }).strict()),
   /** The first level of a folder in the volume (paths from its top), read through a throwaway helper container. */
   'volumes.files.list': request<FolderListing>()(z.object({ name: ref, path: containerPath }).strict()),
-  'volumes.create': request<VolumeSummary>()(
-    z.object({ name: resourceName.min(2).optional(), driver: z.string().min(1).max(64).default('local'), labels: labels.default({}) }).strict(),
-  ),
+  'volumes.create': request<VolumeSummary>()(z.object({ name: resourceName.min(2).optional(), driver: z.string().min(1).max(64).default('local'), labels: labels.default({}) }).strict()),
   'volumes.remove': request<BulkResult[]>()(z.object({ names: ids(ref), force: z.boolean().default(false) }).strict()),
   'volumes.prune': request<PruneReport>()(none),
 
@@ -314,9 +320,7 @@ export const requests = {
   ),
   'networks.remove': request<BulkResult[]>()(z.object({ ids: ids(ref) }).strict()),
   'networks.connect': request<void>()(z.object({ network: ref, container: ref }).strict()),
-  'networks.disconnect': request<void>()(
-    z.object({ network: ref, container: ref, force: z.boolean().default(false) }).strict(),
-  ),
+  'networks.disconnect': request<void>()(z.object({ network: ref, container: ref, force: z.boolean().default(false) }).strict()),
   'networks.prune': request<PruneReport>()(none),
 
   /** The renderer's jobs, running and recent, whole (each change replaces the last report): for the tray and the desktop app's OS notifications. */
@@ -366,10 +370,7 @@ export const streams = {
       .refine((o) => !(o.since && o.until && o.until <= o.since), { message: 'must be after since', path: ['until'] }),
   ),
   /** A terminal in the container over the engine's exec API: `command` (default bash, else sh) as `user` in `workdir`. */
-  'containers.exec': stream<string>()(
-    z.object({ id: ref, ...terminalSize, command: execArgs.optional(), user: userSpec.optional(), workdir: absPath.optional() }).strict(),
-    terminalInput,
-  ),
+  'containers.exec': stream<string>()(z.object({ id: ref, ...terminalSize, command: execArgs.optional(), user: userSpec.optional(), workdir: absPath.optional() }).strict(), terminalInput),
   /** Live resource use of a running container, about once a second. */
   'containers.stats': stream<StatsSample>()(z.object({ id: ref }).strict()),
   /** The resource overview: every running container's CPU and memory (and the VM's own), at most once a second. */
@@ -383,7 +384,18 @@ export const streams = {
    * chunk acknowledges the bytes the engine has taken (send the next pieces on those acks).
    */
   'containers.files.upload': stream<TransferProgress>()(
-    z.object({ id: ref, dir: containerPath, name: fileName, size: z.number().int().min(0).max(2 ** 40) }).strict(),
+    z
+      .object({
+        id: ref,
+        dir: containerPath,
+        name: fileName,
+        size: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 40),
+      })
+      .strict(),
     uploadPiece,
   ),
   /** `compose up -d` of a compose file (or a folder holding one), streaming Compose's output lines. */
@@ -410,7 +422,19 @@ export const streams = {
   /** Copies a volume's files into a new volume, with progress in bytes; a failed or cancelled clone leaves no new volume. */
   'volumes.clone': stream<TransferProgress>()(z.object({ name: ref, to: resourceName }).strict()),
   /** Fills a new (or empty) volume from a tar the client sends in pieces, acknowledged like an upload; a failed or cancelled one leaves no new volume. */
-  'volumes.import': stream<TransferProgress>()(z.object({ name: resourceName, size: z.number().int().min(1).max(2 ** 40) }).strict(), uploadPiece),
+  'volumes.import': stream<TransferProgress>()(
+    z
+      .object({
+        name: resourceName,
+        size: z
+          .number()
+          .int()
+          .min(1)
+          .max(2 ** 40),
+      })
+      .strict(),
+    uploadPiece,
+  ),
   /** Pulls an image (":latest" when no tag), per-layer progress as it goes. */
   'images.pull': stream<LayerProgress[]>()(z.object({ ref: reference }).strict()),
   /** Pushes a tag to its registry (with the login Berth keeps for it), per-layer progress. */
@@ -420,10 +444,29 @@ export const streams = {
     z
       .object({
         context: hostPath,
-        dockerfile: z.string().min(1).max(1024).refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'must be a path inside the folder').optional(),
+        dockerfile: z
+          .string()
+          .min(1)
+          .max(1024)
+          .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'must be a path inside the folder')
+          .optional(),
         tags: z.array(reference).max(20).default([]),
-        buildArgs: z.record(z.string().min(1).max(256).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a variable name'), z.string().max(65536)).default({}),
-        target: z.string().min(1).max(128).regex(/^[A-Za-z0-9_.-]+$/, 'must be a stage name').optional(),
+        buildArgs: z
+          .record(
+            z
+              .string()
+              .min(1)
+              .max(256)
+              .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a variable name'),
+            z.string().max(65536),
+          )
+          .default({}),
+        target: z
+          .string()
+          .min(1)
+          .max(128)
+          .regex(/^[A-Za-z0-9_.-]+$/, 'must be a stage name')
+          .optional(),
         noCache: z.boolean().default(false),
       })
       .strict(),
@@ -432,14 +475,19 @@ export const streams = {
   'images.save': stream<Uint8Array>()(z.object({ ids: ids(imageRef).max(100) }).strict()),
   /** `docker load` of a tar the client sends in pieces of bytes (acknowledged like an upload); the last chunk lists what was loaded. */
   'images.load': stream<TransferProgress & { loaded?: string[] }>()(
-    z.object({ size: z.number().int().min(1).max(2 ** 40) }).strict(),
+    z
+      .object({
+        size: z
+          .number()
+          .int()
+          .min(1)
+          .max(2 ** 40),
+      })
+      .strict(),
     uploadPiece,
   ),
   /** A shell on this machine with DOCKER_HOST set to the engine Berth uses. */
-  'host.shell': stream<string>()(
-    z.object(terminalSize).strict(),
-    terminalInput,
-  ),
+  'host.shell': stream<string>()(z.object(terminalSize).strict(), terminalInput),
 } as const;
 
 export type Streams = typeof streams;

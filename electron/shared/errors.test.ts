@@ -16,7 +16,14 @@ describe('BerthError.from', () => {
       [null, 'null'],
       [{ message: 'like an error' }, 'like an error'],
       [Symbol('s'), 'Symbol(s)'],
-      [{ toString: () => { throw new Error('no'); } }, 'Unknown error'],
+      [
+        {
+          toString: () => {
+            throw new Error('no');
+          },
+        },
+        'Unknown error',
+      ],
       [Object.create(null), 'Unknown error'],
     ];
     for (const [thrown, message] of cases) {

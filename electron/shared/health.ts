@@ -76,7 +76,8 @@ export function healthAnnouncer(say: (n: HealthNotice) => void, clock: Clock = r
 
   return (h) => {
     latest.delete(h.id);
-    if (h.status === 'starting') told.delete(h.id); // (re)started: an unhealthy after it is news again
+    if (h.status === 'starting')
+      told.delete(h.id); // (re)started: an unhealthy after it is news again
     else latest.set(h.id, h);
     if (latest.size > TRACKED) latest.delete(latest.keys().next().value!);
     if (timer !== undefined) clock.clearTimeout(timer);

@@ -8,7 +8,10 @@ import { BerthError } from './errors';
 
 /** Docker Hub under every name it goes by is one server; others are host[:port]. */
 export function normaliseServer(server: string): string {
-  const s = server.trim().replace(/^https?:\/\//, '').replace(/\/.*$/, '');
+  const s = server
+    .trim()
+    .replace(/^https?:\/\//, '')
+    .replace(/\/.*$/, '');
   return ['docker.io', 'index.docker.io', 'registry-1.docker.io', ''].includes(s) ? 'docker.io' : s;
 }
 

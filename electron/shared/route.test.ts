@@ -21,7 +21,21 @@ describe('routes', () => {
 
   it('takes anything: what it cannot read is the containers list, or the nearest place it can', () => {
     const list = { view: 'containers' };
-    for (const hash of ['', '#', '#/', '#/nope', '#/containers/%E0%A4%A', '#/containers/<script>', '#/containers/..', '#/compose/', '#/compose/a b/logs', '#/compose/x/other', '#/__proto__', '#/constructor', `#/containers/${'a'.repeat(300)}`])
+    for (const hash of [
+      '',
+      '#',
+      '#/',
+      '#/nope',
+      '#/containers/%E0%A4%A',
+      '#/containers/<script>',
+      '#/containers/..',
+      '#/compose/',
+      '#/compose/a b/logs',
+      '#/compose/x/other',
+      '#/__proto__',
+      '#/constructor',
+      `#/containers/${'a'.repeat(300)}`,
+    ])
       expect(parseRoute(hash)).toEqual(list);
     expect(parseRoute('#/containers/web/nope')).toEqual({ view: 'containers', detail: 'web' });
     expect(parseRoute('#/images/registry:5000/team/app:1.2')).toEqual({ view: 'images', detail: 'registry:5000/team/app:1.2' }); // slashes as typed

@@ -87,10 +87,37 @@ describe('runSpec', () => {
     [{ image: 'x', env: [{ key: '1X', value: '' }] }, /env\.0\.key: must be a variable name/],
     [{ image: 'x', autoRemove: true, restart: 'always' }, /--rm cannot be combined/],
     [{ image: 'x', maxRetries: 3, restart: 'always' }, /max retries needs the on-failure/],
-    [{ image: 'x', ports: [{ containerPort: 80, hostPort: 8080 }, { containerPort: 81, hostPort: 8080 }] }, /published twice/],
+    [
+      {
+        image: 'x',
+        ports: [
+          { containerPort: 80, hostPort: 8080 },
+          { containerPort: 81, hostPort: 8080 },
+        ],
+      },
+      /published twice/,
+    ],
     [{ image: 'x', memoryBytes: 1000 }, /at least 6 MiB/],
-    [{ image: 'x', mounts: [{ type: 'volume', target: '/data' }, { type: 'volume', target: '/data/' }] }, /mounts: two mounts share a container path/],
-    [{ image: 'x', mounts: [{ type: 'tmpfs', target: '/t' }, { type: 'bind', source: '/s', target: '/t' }] }, /two mounts share a container path/],
+    [
+      {
+        image: 'x',
+        mounts: [
+          { type: 'volume', target: '/data' },
+          { type: 'volume', target: '/data/' },
+        ],
+      },
+      /mounts: two mounts share a container path/,
+    ],
+    [
+      {
+        image: 'x',
+        mounts: [
+          { type: 'tmpfs', target: '/t' },
+          { type: 'bind', source: '/s', target: '/t' },
+        ],
+      },
+      /two mounts share a container path/,
+    ],
     [{ image: 'x', capAdd: ['net admin'] }, /capability name/],
     [{ image: 'x', user: 'a b' }, /user:group/],
   ])('refuses %o', (spec, reason) => expect(check(spec)).toMatch(reason));
@@ -103,8 +130,43 @@ describe('runSpec', () => {
 describe('ipProblem', () => {
   // Berth's rule is node:net's isIP (which the shared code cannot import) without zones.
   it.each([
-    '127.0.0.1', '0.0.0.0', '1.2.3.4', '255.255.255.255', '256.0.0.1', '999.1.1.1', '1.2.3', '1.2.3.4.5', '01.2.3.4', '1.2.3.04', '00.0.0.0', '1..2.3', '1.2.3.4 ', ' 1.2.3.4', '+1.2.3.4', '1e2.0.0.1', '0x7f.0.0.1', '',
-    '::', '::1', '::gg', '1::2::3', ':::1', '1:::2', '1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7::', '::ffff:1.2.3.4', '::ffff:999.1.1.1', 'fe80::1', '02001:db8::1', 'gggg::1', '1:2', ':1', '1:', 'fe80::1%eth0', '[::1]',
+    '127.0.0.1',
+    '0.0.0.0',
+    '1.2.3.4',
+    '255.255.255.255',
+    '256.0.0.1',
+    '999.1.1.1',
+    '1.2.3',
+    '1.2.3.4.5',
+    '01.2.3.4',
+    '1.2.3.04',
+    '00.0.0.0',
+    '1..2.3',
+    '1.2.3.4 ',
+    ' 1.2.3.4',
+    '+1.2.3.4',
+    '1e2.0.0.1',
+    '0x7f.0.0.1',
+    '',
+    '::',
+    '::1',
+    '::gg',
+    '1::2::3',
+    ':::1',
+    '1:::2',
+    '1:2:3:4:5:6:7:8',
+    '1:2:3:4:5:6:7:8:9',
+    '1:2:3:4:5:6:7::',
+    '::ffff:1.2.3.4',
+    '::ffff:999.1.1.1',
+    'fe80::1',
+    '02001:db8::1',
+    'gggg::1',
+    '1:2',
+    ':1',
+    '1:',
+    'fe80::1%eth0',
+    '[::1]',
   ])('%j as node:net isIP says', (s) => {
     const node = isIP(s) !== 0 && !s.includes('%');
     expect(ipProblem(s) === undefined, `${s}: ${ipProblem(s)}`).toBe(node);
@@ -120,8 +182,16 @@ describe('toDockerRunCommand', () => {
         autoRemove: true,
         interactive: true,
         tty: true,
-        ports: [{ hostPort: 8080, containerPort: 80 }, { containerPort: 53, protocol: 'udp', hostIp: '0.0.0.0' }],
-        mounts: [{ type: 'volume', source: 'data', target: '/data', readOnly: true }, { type: 'volume', target: '/cache' }, { type: 'bind', source: '/home/me/site', target: '/usr/share/nginx/html' }, { type: 'tmpfs', target: '/run', sizeBytes: 65536 }],
+        ports: [
+          { hostPort: 8080, containerPort: 80 },
+          { containerPort: 53, protocol: 'udp', hostIp: '0.0.0.0' },
+        ],
+        mounts: [
+          { type: 'volume', source: 'data', target: '/data', readOnly: true },
+          { type: 'volume', target: '/cache' },
+          { type: 'bind', source: '/home/me/site', target: '/usr/share/nginx/html' },
+          { type: 'tmpfs', target: '/run', sizeBytes: 65536 },
+        ],
         env: [{ key: 'GREETING', value: 'hello world' }],
         network: 'front',
         cpus: 1.5,
@@ -142,13 +212,27 @@ describe('toDockerRunCommand', () => {
   });
 
   it('a path with a ":" is a --mount, which -v would cut there', () => {
-    expect(toDockerRunCommand({ image: 'x', mounts: [{ type: 'bind', source: '/srv/a:b', target: '/ab', readOnly: true }, { type: 'volume', target: '/c:d' }] })).toBe(
-      'docker run -d --mount type=bind,source=/srv/a:b,target=/ab,readonly --mount type=volume,target=/c:d x',
-    );
+    expect(
+      toDockerRunCommand({
+        image: 'x',
+        mounts: [
+          { type: 'bind', source: '/srv/a:b', target: '/ab', readOnly: true },
+          { type: 'volume', target: '/c:d' },
+        ],
+      }),
+    ).toBe('docker run -d --mount type=bind,source=/srv/a:b,target=/ab,readonly --mount type=volume,target=/c:d x');
   });
 
   it('brackets IPv6 host addresses, as docker run -p needs', () => {
-    expect(toDockerRunCommand({ image: 'x', ports: [{ hostIp: '::1', hostPort: 8080, containerPort: 80 }, { hostIp: '::', containerPort: 53, protocol: 'udp' }] })).toBe("docker run -d -p '[::1]:8080:80' -p '[::]::53/udp' x");
+    expect(
+      toDockerRunCommand({
+        image: 'x',
+        ports: [
+          { hostIp: '::1', hostPort: 8080, containerPort: 80 },
+          { hostIp: '::', containerPort: 53, protocol: 'udp' },
+        ],
+      }),
+    ).toBe("docker run -d -p '[::1]:8080:80' -p '[::]::53/udp' x");
   });
 
   it('writes the health check, hostname, hosts, devices, privileged and the pull policy', () => {
@@ -156,7 +240,10 @@ describe('toDockerRunCommand', () => {
       toDockerRunCommand({
         image: 'x',
         hostname: 'box',
-        addHosts: [{ host: 'db', ip: '10.0.0.5' }, { host: 'gw', ip: 'host-gateway' }],
+        addHosts: [
+          { host: 'db', ip: '10.0.0.5' },
+          { host: 'gw', ip: 'host-gateway' },
+        ],
         privileged: true,
         devices: [{ host: '/dev/fuse' }, { host: '/dev/snd', container: '/dev/sound' }, { host: '/dev/sda', permissions: 'r' }],
         pull: 'always',

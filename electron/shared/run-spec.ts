@@ -13,7 +13,10 @@ const port = z.number().int().min(1, 'must be 1-65535').max(65535, 'must be 1-65
 const capability = z.string().regex(/^(CAP_)?[A-Z_]+$|^ALL$/, 'must be a capability name such as NET_ADMIN');
 
 /** --user: a name or uid, with a group or gid after a colon. */
-export const userSpec = z.string().regex(/^[a-zA-Z0-9_.-]+(:[a-zA-Z0-9_.-]+)?$/, 'must be user, uid, or user:group').max(256);
+export const userSpec = z
+  .string()
+  .regex(/^[a-zA-Z0-9_.-]+(:[a-zA-Z0-9_.-]+)?$/, 'must be user, uid, or user:group')
+  .max(256);
 
 export const RESTART_POLICIES = ['no', 'on-failure', 'always', 'unless-stopped'] as const;
 /** docker run --pull: missing (the default) pulls when the engine lacks the image. */
@@ -25,16 +28,20 @@ export const NO_NETWORK = 'none';
 /** A health check's durations, in ms: the engine takes 1 ms at least; a day at most is plenty. */
 const duration = z.number().int().min(1, 'must be at least 1ms').max(86_400_000, 'must be at most a day');
 /** RFC 1123 names; a hostname is at most 64 bytes (the kernel's __NEW_UTS_LEN). */
-const hostName = z.string().max(64, 'must be at most 64 characters').regex(/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/, 'must be letters, digits, "-" and "." (starting and ending with a letter or digit)');
-const hostEntryName = z.string().max(253).regex(/^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?$/, 'must be a host name such as db.local');
+const hostName = z
+  .string()
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/, 'must be letters, digits, "-" and "." (starting and ending with a letter or digit)');
+const hostEntryName = z
+  .string()
+  .max(253)
+  .regex(/^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?$/, 'must be a host name such as db.local');
 /** A device path: absolute, and no ":" (it parts host, container and permissions in --device). */
 const devicePath = absPath.refine((p) => !p.includes(':'), 'must not hold a ":"');
 /** The engine's magic address for the host it runs on (docker run --add-host x:host-gateway). */
 export const HOST_GATEWAY = 'host-gateway';
 
-export const portSpec = z
-  .object({ hostIp: ipAddress.default('127.0.0.1'), hostPort: port.optional(), containerPort: port, protocol: z.enum(['tcp', 'udp']).default('tcp') })
-  .strict();
+export const portSpec = z.object({ hostIp: ipAddress.default('127.0.0.1'), hostPort: port.optional(), containerPort: port, protocol: z.enum(['tcp', 'udp']).default('tcp') }).strict();
 
 export const mountSpec = z.discriminatedUnion('type', [
   z.object({ type: z.literal('volume'), source: z.string().regex(NAME_RE, 'must be a volume name').max(128).optional(), target: absPath, readOnly: z.boolean().default(false) }).strict(),
@@ -50,7 +57,10 @@ export const runSpec = z
     entrypoint: z.array(z.string().max(65536)).max(1024).optional(),
     ports: z.array(portSpec).max(200).default([]),
     mounts: z.array(mountSpec).max(100).default([]),
-    env: z.array(z.object({ key: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, 'must be a variable name'), value: z.string().max(65536) }).strict()).max(1000).default([]),
+    env: z
+      .array(z.object({ key: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, 'must be a variable name'), value: z.string().max(65536) }).strict())
+      .max(1000)
+      .default([]),
     network: z.string().regex(NAME_RE, 'is not a valid network name').max(128).optional(),
     restart: z.enum(RESTART_POLICIES).default('no'),
     maxRetries: z.number().int().min(0).max(1000).optional(),
@@ -58,7 +68,11 @@ export const runSpec = z
     interactive: z.boolean().default(false),
     tty: z.boolean().default(false),
     cpus: z.number().positive('must be more than 0').max(1024).optional(),
-    memoryBytes: z.number().int().min(6 * 1024 * 1024, 'must be at least 6 MiB').optional(),
+    memoryBytes: z
+      .number()
+      .int()
+      .min(6 * 1024 * 1024, 'must be at least 6 MiB')
+      .optional(),
     user: userSpec.optional(),
     workdir: absPath.optional(),
     labels: z.record(z.string().min(1).max(256), z.string().max(4096)).default({}),
@@ -67,23 +81,46 @@ export const runSpec = z
     capDrop: z.array(capability).max(64).default([]),
     init: z.boolean().default(false),
     hostname: hostName.optional(),
-    addHosts: z.array(z.object({ host: hostEntryName, ip: z.union([z.literal(HOST_GATEWAY), ipAddress]) }).strict()).max(100).default([]),
+    addHosts: z
+      .array(z.object({ host: hostEntryName, ip: z.union([z.literal(HOST_GATEWAY), ipAddress]) }).strict())
+      .max(100)
+      .default([]),
     privileged: z.boolean().default(false),
     devices: z
-      .array(z.object({ host: devicePath, container: devicePath.optional(), permissions: z.string().regex(/^(?!.*(.).*\1)[rwm]{1,3}$/, 'must be some of r, w and m').optional() }).strict())
+      .array(
+        z
+          .object({
+            host: devicePath,
+            container: devicePath.optional(),
+            permissions: z
+              .string()
+              .regex(/^(?!.*(.).*\1)[rwm]{1,3}$/, 'must be some of r, w and m')
+              .optional(),
+          })
+          .strict(),
+      )
       .max(100)
       .default([]),
     pull: z.enum(PULL_POLICIES).default('missing'),
     /** Shell form, as --health-cmd; unset durations and retries are the engine's defaults. */
     health: z
-      .object({ command: z.string().trim().min(1, 'is required').max(65536), intervalMs: duration.optional(), timeoutMs: duration.optional(), startPeriodMs: duration.optional(), retries: z.number().int().min(1, 'must be at least 1').max(1000).optional() })
+      .object({
+        command: z.string().trim().min(1, 'is required').max(65536),
+        intervalMs: duration.optional(),
+        timeoutMs: duration.optional(),
+        startPeriodMs: duration.optional(),
+        retries: z.number().int().min(1, 'must be at least 1').max(1000).optional(),
+      })
       .strict()
       .optional(),
     noHealthcheck: z.boolean().default(false),
   })
   .strict()
   .refine((s) => !(s.health && s.noHealthcheck), { message: 'a health check cannot be both set and disabled', path: ['noHealthcheck'] })
-  .refine((s) => !(s.ports.length && (s.network === HOST_NETWORK || s.network === NO_NETWORK)), { message: 'publishes no ports with network host or none (with host, the container uses this host’s ports directly)', path: ['network'] })
+  .refine((s) => !(s.ports.length && (s.network === HOST_NETWORK || s.network === NO_NETWORK)), {
+    message: 'publishes no ports with network host or none (with host, the container uses this host’s ports directly)',
+    path: ['network'],
+  })
   .refine((s) => !(s.hostname && s.network === HOST_NETWORK), { message: 'with network host, the container has the host’s hostname', path: ['hostname'] })
   .refine((s) => !(s.autoRemove && s.restart !== 'no'), { message: '--rm cannot be combined with a restart policy', path: ['restart'] })
   .refine((s) => s.maxRetries === undefined || s.restart === 'on-failure', { message: 'max retries needs the on-failure policy', path: ['maxRetries'] })
@@ -174,7 +211,12 @@ export function shellJoin(args: readonly string[]): string {
 
 /** Bytes -> docker's flag form: 536870912 -> "512m". */
 export function formatBytesFlag(n: number): string {
-  for (const [unit, size] of [['g', 1024 ** 3], ['m', 1024 ** 2], ['k', 1024]] as const) if (n % size === 0) return `${n / size}${unit}`;
+  for (const [unit, size] of [
+    ['g', 1024 ** 3],
+    ['m', 1024 ** 2],
+    ['k', 1024],
+  ] as const)
+    if (n % size === 0) return `${n / size}${unit}`;
   return String(n);
 }
 
@@ -199,7 +241,8 @@ export function toDockerRunCommand(s: RunSpecInput): string {
   }
   for (const m of s.mounts ?? []) {
     if (m.type === 'tmpfs') a.push('--tmpfs', `${m.target}${m.sizeBytes ? `:size=${formatBytesFlag(m.sizeBytes)}` : ''}`);
-    else if (`${m.source ?? ''}${m.target}`.includes(':')) a.push('--mount', `type=${m.type},${m.source ? `source=${m.source},` : ''}target=${m.target}${m.readOnly ? ',readonly' : ''}`); // -v would read the ":" as its separator
+    else if (`${m.source ?? ''}${m.target}`.includes(':'))
+      a.push('--mount', `type=${m.type},${m.source ? `source=${m.source},` : ''}target=${m.target}${m.readOnly ? ',readonly' : ''}`); // -v would read the ":" as its separator
     else if (m.type === 'volume' && !m.source) a.push('-v', `${m.target}${m.readOnly ? ':ro' : ''}`);
     else a.push('-v', `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`);
   }

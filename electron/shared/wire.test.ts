@@ -5,7 +5,11 @@ import { FRAME_HEADER_BYTES, fromBinaryFrame, MAX_MESSAGE_ID, MAX_REQUEST_BYTES,
 describe('binary frames', () => {
   it('carry chunk and input bytes with their stream id, and nothing else', () => {
     const bytes = Uint8Array.from({ length: 300 }, (_, i) => i % 256);
-    for (const [t, id] of [['chunk', 1], ['input', MAX_MESSAGE_ID], ['chunk', 0]] as const) {
+    for (const [t, id] of [
+      ['chunk', 1],
+      ['input', MAX_MESSAGE_ID],
+      ['chunk', 0],
+    ] as const) {
       const frame = toBinaryFrame({ t, id, data: bytes })!;
       expect(frame.length).toBe(FRAME_HEADER_BYTES + bytes.length);
       expect(fromBinaryFrame(frame)).toEqual({ t, id, data: bytes });

@@ -5,15 +5,16 @@ import { fakeTransport } from './fake-transport';
 
 describe('api client', () => {
   it('resolves replies by id and rebuilds typed errors', async () => {
-    const t = fakeTransport((method) =>
-      method === 'volumes.list' ? { ok: true, value: [] } : { ok: false, error: { code: 'IN_USE', message: 'volume is in use', hint: 'h' } },
-    );
+    const t = fakeTransport((method) => (method === 'volumes.list' ? { ok: true, value: [] } : { ok: false, error: { code: 'IN_USE', message: 'volume is in use', hint: 'h' } }));
     const c = createClient(t);
     expect(await c.call('volumes.list')).toEqual([]);
     const err = await c.call('volumes.remove', { names: ['v'] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BerthError);
     expect(err).toMatchObject({ code: 'IN_USE', message: 'volume is in use', hint: 'h' });
-    expect(t.calls).toEqual([{ method: 'volumes.list', args: {} }, { method: 'volumes.remove', args: { names: ['v'] } }]);
+    expect(t.calls).toEqual([
+      { method: 'volumes.list', args: {} },
+      { method: 'volumes.remove', args: { names: ['v'] } },
+    ]);
   });
 
   it('maps an unknown error code from the wire to INTERNAL', async () => {

@@ -13,7 +13,11 @@ const TOKEN_KEY = 'berth.token';
  * this origin only: another port on 127.0.0.1 cannot read it) and takes it out of the address
  * bar; a reload of the clean address reads it back from there.
  */
-export function pageToken(loc: Pick<Location, 'href'> = location, store: Pick<Storage, 'getItem' | 'setItem'> = sessionStorage, hist: Pick<History, 'replaceState' | 'state'> = history): string | undefined {
+export function pageToken(
+  loc: Pick<Location, 'href'> = location,
+  store: Pick<Storage, 'getItem' | 'setItem'> = sessionStorage,
+  hist: Pick<History, 'replaceState' | 'state'> = history,
+): string | undefined {
   const url = new URL(loc.href);
   const given = url.searchParams.get('token');
   if (given) {

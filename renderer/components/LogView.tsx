@@ -34,9 +34,17 @@ const TIME_COLS = 23; // "YYYY-MM-DD HH:MM:SS.mmm"
 const lengths = new WeakMap<LogLine, number>(); // a line's columns, counted once
 
 function SegmentSpan({ s, query, regex, active }: { s: Segment; query: string; regex: boolean; active: boolean }) {
-  const style = s.fg || s.bg || s.bold || s.dim || s.italic || s.underline
-    ? { color: s.fg, background: s.bg, fontWeight: s.bold ? 700 : undefined, opacity: s.dim ? 0.7 : undefined, fontStyle: s.italic ? 'italic' : undefined, textDecoration: s.underline ? 'underline' : undefined }
-    : undefined;
+  const style =
+    s.fg || s.bg || s.bold || s.dim || s.italic || s.underline
+      ? {
+          color: s.fg,
+          background: s.bg,
+          fontWeight: s.bold ? 700 : undefined,
+          opacity: s.dim ? 0.7 : undefined,
+          fontStyle: s.italic ? 'italic' : undefined,
+          textDecoration: s.underline ? 'underline' : undefined,
+        }
+      : undefined;
   return (
     <span style={style}>
       <Highlight text={s.text} query={query} regex={regex} active={active} />

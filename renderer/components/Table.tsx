@@ -114,12 +114,7 @@ export function Table<T>(p: Props<T>) {
           <tr>
             {p.onToggle && (
               <th className="col-check">
-                <input
-                  type="checkbox"
-                  aria-label="Select all"
-                  checked={allSelected}
-                  onChange={() => p.onSelectAll?.(allSelected ? [] : selectable)}
-                />
+                <input type="checkbox" aria-label="Select all" checked={allSelected} onChange={() => p.onSelectAll?.(allSelected ? [] : selectable)} />
               </th>
             )}
             {p.columns.map((c) => (

@@ -46,11 +46,12 @@ export function ResourceList<T>(p: Props<T>) {
         {p.actions}
       </Toolbar>
       {p.above}
-      {s.error && !p.stale && ( // while the engine is away the banner says why
-        <p className="list-error">
-          Could not load {p.title.toLowerCase()}: {s.error}
-        </p>
-      )}
+      {s.error &&
+        !p.stale && ( // while the engine is away the banner says why
+          <p className="list-error">
+            Could not load {p.title.toLowerCase()}: {s.error}
+          </p>
+        )}
       <Table
         label={p.title}
         rows={rows}

@@ -42,8 +42,7 @@ function apply(style: Style, params: number[]): Style {
     else if (p === 22) {
       delete s.bold;
       delete s.dim;
-    }
-    else if (p === 23) delete s.italic;
+    } else if (p === 23) delete s.italic;
     else if (p === 24) delete s.underline;
     else if (p >= 30 && p <= 37) s.fg = basic(p - 30);
     else if (p >= 90 && p <= 97) s.fg = basic(p - 90 + 8);
@@ -68,7 +67,6 @@ function apply(style: Style, params: number[]): Style {
   return s;
 }
 
- 
 const ESCAPES = /\x1b\[([0-9;]*)([A-Za-z])|\x1b\][^\x07]*(?:\x07|\x1b\\)|\x1b[()][A-Za-z0-9]|\x1b./g;
 
 export function parseAnsi(line: string): Segment[] {
@@ -79,7 +77,11 @@ export function parseAnsi(line: string): Segment[] {
   for (const m of line.matchAll(ESCAPES)) {
     if (m.index > last) out.push({ ...style, text: line.slice(last, m.index) });
     last = m.index + m[0].length;
-    if (m[2] === 'm') style = apply(style, (m[1] || '0').split(';').map((x) => (x === '' ? 0 : Number(x))));
+    if (m[2] === 'm')
+      style = apply(
+        style,
+        (m[1] || '0').split(';').map((x) => (x === '' ? 0 : Number(x))),
+      );
   }
   if (last < line.length) out.push({ ...style, text: line.slice(last) });
   return out;

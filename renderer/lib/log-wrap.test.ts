@@ -16,7 +16,12 @@ describe('wrapped log layout', () => {
     const off = wrapOffsets(lengths.length, (i) => lengths[i]!, 80);
     expect([...off]).toEqual([0, 1, 2, 4, 7, 8]);
     expect([0, 1, 2, 3, 4, 6, 7, 100].map((r) => lineAtRow(off, r))).toEqual([0, 1, 2, 2, 3, 3, 4, 4]);
-    expect(lineAtRow(wrapOffsets(0, () => 0, 80), 5)).toBe(0);
+    expect(
+      lineAtRow(
+        wrapOffsets(0, () => 0, 80),
+        5,
+      ),
+    ).toBe(0);
   });
 
   it('lays out 200,000 lines at once', () => {

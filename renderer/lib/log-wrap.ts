@@ -15,7 +15,8 @@ export function visualLength(text: string): number {
   for (let i = 0; i < plain.length; i++) {
     const c = plain.charCodeAt(i);
     if (c < 0x1100) n += c === 9 ? TAB : 1;
-    else if (c >= 0xdc00 && c < 0xe000) continue; // the second half of a pair: counted with the first
+    else if (c >= 0xdc00 && c < 0xe000)
+      continue; // the second half of a pair: counted with the first
     else n += 2;
   }
   return n;
@@ -91,10 +92,14 @@ export class WrapLayout<T extends object> {
   }
 
   private inFull(n: number, lineAt: (i: number) => T | undefined, rows: (line: T) => number): this {
-    this.whole = wrapOffsets(n, (i) => {
-      const line = lineAt(i);
-      return line ? rows(line) : 1;
-    }, 1);
+    this.whole = wrapOffsets(
+      n,
+      (i) => {
+        const line = lineAt(i);
+        return line ? rows(line) : 1;
+      },
+      1,
+    );
     return this;
   }
 

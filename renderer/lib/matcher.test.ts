@@ -6,12 +6,19 @@ const m = (q: string, regex = false) => makeMatcher(q, regex) as Matcher;
 describe('search matchers', () => {
   it('a substring, any case, every place it is', () => {
     expect(m('err').test('An ERROR here')).toBe(true);
-    expect(m('err').ranges('err, Err and ERR')).toEqual([[0, 3], [5, 8], [13, 16]]);
+    expect(m('err').ranges('err, Err and ERR')).toEqual([
+      [0, 3],
+      [5, 8],
+      [13, 16],
+    ]);
     expect(makeMatcher('')).toBeUndefined();
   });
 
   it('a regular expression, any case; empty matches mark nothing and do not loop', () => {
-    expect(m('time=\\d+ms', true).ranges('GET / time=12ms, POST time=7MS')).toEqual([[6, 15], [22, 30]]);
+    expect(m('time=\\d+ms', true).ranges('GET / time=12ms, POST time=7MS')).toEqual([
+      [6, 15],
+      [22, 30],
+    ]);
     expect(m('^\\[warn\\]', true).test('[WARN] disk')).toBe(true);
     expect(m('x*', true).ranges('abc')).toEqual([]);
     expect(m('a|b', true).test('xyz')).toBe(false);

@@ -10,7 +10,10 @@ const sources: PaletteSources = {
   volumes: [{ name: 'pg-data', driver: 'local', mountpoint: '/x', labels: {}, inUse: false, usedBy: [] }],
   networks: [{ id: 'n1', name: 'shop_default', driver: 'bridge', scope: 'local', subnets: [], internal: false, builtin: false, containers: [] }],
 };
-const titles = (q: string, n = 5) => paletteEntries(q, sources).slice(0, n).map((e) => e.title);
+const titles = (q: string, n = 5) =>
+  paletteEntries(q, sources)
+    .slice(0, n)
+    .map((e) => e.title);
 
 describe('fuzzyScore', () => {
   it('matches characters in order, best for whole words and starts', () => {

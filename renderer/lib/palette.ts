@@ -92,8 +92,11 @@ function everything(s: PaletteSources): PaletteEntry[] {
   out.push({ key: 'shortcuts', title: 'Keyboard shortcuts', hint: 'help', do: { kind: 'shortcuts' } });
   for (const [title, what] of CLEANUPS) out.push({ key: `cleanup:${what}`, title, hint: 'action', do: { kind: 'cleanup', what } });
   for (const c of s.containers) out.push({ key: `c:${c.id}`, title: c.name, hint: `container · ${c.state}`, do: { kind: 'go', place: { view: 'containers', detail: c.id } } });
-  for (const { name } of composeProjects(s.containers)) out.push({ key: `p:${name}`, title: name, hint: 'compose project · logs', do: { kind: 'go', place: { view: 'containers', projectLogs: name } } });
-  for (const i of s.images) for (const tag of i.tags.length ? i.tags : [i.id.slice(7, 19)]) out.push({ key: `i:${i.id}:${tag}`, title: tag, hint: 'image', do: { kind: 'go', place: { view: 'images', detail: i.id.replace(/^sha256:/, '') } } });
+  for (const { name } of composeProjects(s.containers))
+    out.push({ key: `p:${name}`, title: name, hint: 'compose project · logs', do: { kind: 'go', place: { view: 'containers', projectLogs: name } } });
+  for (const i of s.images)
+    for (const tag of i.tags.length ? i.tags : [i.id.slice(7, 19)])
+      out.push({ key: `i:${i.id}:${tag}`, title: tag, hint: 'image', do: { kind: 'go', place: { view: 'images', detail: i.id.replace(/^sha256:/, '') } } });
   for (const v of s.volumes) out.push({ key: `v:${v.name}`, title: v.name, hint: 'volume', do: { kind: 'go', place: { view: 'volumes', detail: v.name } } });
   for (const n of s.networks) out.push({ key: `n:${n.id}`, title: n.name, hint: 'network', do: { kind: 'go', place: { view: 'networks', detail: n.id } } });
   return out;
@@ -106,7 +109,8 @@ function verbEntries(verb: string, rest: string, s: PaletteSources): PaletteEntr
   const label = verb[0]!.toUpperCase() + verb.slice(1);
   const out: PaletteEntry[] = [];
   for (const c of s.containers) out.push({ key: `${verb}:c:${c.id}`, title: `${label} ${c.name}`, hint: `container · ${c.state}`, do: { kind: 'container', id: c.id, action } });
-  for (const { name, ids } of composeProjects(s.containers)) out.push({ key: `${verb}:p:${name}`, title: `${label} ${name}`, hint: `compose project · ${ids.length} containers`, do: { kind: 'project', ids, action } });
+  for (const { name, ids } of composeProjects(s.containers))
+    out.push({ key: `${verb}:p:${name}`, title: `${label} ${name}`, hint: `compose project · ${ids.length} containers`, do: { kind: 'project', ids, action } });
   return rank(out, `${label} ${rest}`);
 }
 
@@ -127,7 +131,11 @@ export function paletteEntries(query: string, s: PaletteSources, limit = 50): Pa
   const head: PaletteEntry[] = [];
   if (first.toLowerCase() === 'pull' && rest) {
     const ref = imageReference.safeParse(rest);
-    head.push(ref.success ? { key: `pull:${rest}`, title: `Pull ${rest}`, hint: 'image · from its registry', do: { kind: 'pull', ref: rest } } : { key: 'pull:bad', title: `Pull ${rest}`, hint: `not an image reference: ${ref.error.issues[0]?.message ?? 'invalid'}`, do: { kind: 'none' } });
+    head.push(
+      ref.success
+        ? { key: `pull:${rest}`, title: `Pull ${rest}`, hint: 'image · from its registry', do: { kind: 'pull', ref: rest } }
+        : { key: 'pull:bad', title: `Pull ${rest}`, hint: `not an image reference: ${ref.error.issues[0]?.message ?? 'invalid'}`, do: { kind: 'none' } },
+    );
   }
   const verbs = rest ? verbEntries(first.toLowerCase(), rest, s) : [];
   const seen = new Set<string>();

@@ -13,7 +13,10 @@ describe('pull progress', () => {
     ]);
     expect(s.messages).toEqual(['v1: Pulling from team/app']);
     expect(totals(s)).toEqual({ current: 60, total: 400, layersDone: 0 });
-    s = applyProgress(s, [{ id: 'aaaaaaaaaaaa', status: 'Download complete' }, { id: 'aaaaaaaaaaaa', status: 'Extracting', current: 20, total: 100 }]);
+    s = applyProgress(s, [
+      { id: 'aaaaaaaaaaaa', status: 'Download complete' },
+      { id: 'aaaaaaaaaaaa', status: 'Extracting', current: 20, total: 100 },
+    ]);
     expect(s.layers[0]).toEqual({ id: 'aaaaaaaaaaaa', status: 'Extracting', current: 20, total: 100 });
     s = applyProgress(s, [{ id: 'aaaaaaaaaaaa', status: 'Pull complete' }, { status: 'Status: Downloaded newer image for x' }]);
     expect(totals(s)).toEqual({ current: 110, total: 400, layersDone: 1 });

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { groupRows, nextSort, visibleRows, type TableLine, type TableSpec } from './table';
 
-interface Row { id: string; name: string; size: number; up: boolean }
+interface Row {
+  id: string;
+  name: string;
+  size: number;
+  up: boolean;
+}
 const spec: TableSpec<Row> = {
   key: (r) => r.id,
   searchText: (r) => `${r.name} ${r.id}`,
@@ -51,13 +56,7 @@ describe('groupRows', () => {
     id: string;
     g?: string;
   }
-  const rows: R[] = [
-    { id: 'solo1' },
-    { id: 'shop-web', g: 'shop' },
-    { id: 'blog-db', g: 'blog' },
-    { id: 'solo2' },
-    { id: 'shop-db', g: 'shop' },
-  ];
+  const rows: R[] = [{ id: 'solo1' }, { id: 'shop-web', g: 'shop' }, { id: 'blog-db', g: 'blog' }, { id: 'solo2' }, { id: 'shop-db', g: 'shop' }];
   const of = (r: R) => r.g;
   const shape = (lines: TableLine<R>[]) => lines.map((l) => (l.kind === 'group' ? `[${l.name}:${l.rows.length}]` : `${l.grouped ? '  ' : ''}${l.row.id}`));
 

@@ -40,7 +40,14 @@ describe('actions', () => {
   });
 
   it('bulk results: one toast for what worked, one per failure with the reason', async () => {
-    answer = () => ({ ok: true, value: [{ id: 'a', ok: true }, { id: 'b', ok: true }, { id: 'c', ok: false, error: { code: 'NOT_FOUND', message: 'No such container: c' } }] });
+    answer = () => ({
+      ok: true,
+      value: [
+        { id: 'a', ok: true },
+        { id: 'b', ok: true },
+        { id: 'c', ok: false, error: { code: 'NOT_FOUND', message: 'No such container: c' } },
+      ],
+    });
     await containerAction(['a', 'b', 'c'], 'stop');
     expect(useUi.getState().toasts.map((x) => [x.kind, x.title, x.message])).toEqual([
       ['success', 'Stopped 2 containers', undefined],
@@ -90,7 +97,13 @@ describe('actions', () => {
     await done;
     expect(useUi.getState()).toMatchObject({ view: 'containers', detail: undefined });
 
-    answer = () => ({ ok: true, value: [{ id: 'a', ok: true }, { id: 'b', ok: false, error: { code: 'NOT_FOUND', message: 'gone' } }] });
+    answer = () => ({
+      ok: true,
+      value: [
+        { id: 'a', ok: true },
+        { id: 'b', ok: false, error: { code: 'NOT_FOUND', message: 'gone' } },
+      ],
+    });
     const ids = removeContainers(['a', 'b']);
     answerConfirm({ ok: true, option: false });
     expect(await ids).toEqual(['a']);
@@ -130,7 +143,11 @@ describe('confirmations say the right number', () => {
   };
 
   it('one container: its name, "its writable layer"; several: the count, "their writable layers", the names', async () => {
-    expect(await asked(() => removeContainers(['volA']))).toEqual({ title: 'Remove 1 container?', body: 'volA will be deleted with its writable layer. This cannot be undone.', option: 'Force: stop it first if it is running' });
+    expect(await asked(() => removeContainers(['volA']))).toEqual({
+      title: 'Remove 1 container?',
+      body: 'volA will be deleted with its writable layer. This cannot be undone.',
+      option: 'Force: stop it first if it is running',
+    });
     expect(await asked(() => removeContainers(['a', 'b', 'c']))).toEqual({
       title: 'Remove 3 containers?',
       body: '3 containers will be deleted with their writable layers: a, b, c. This cannot be undone.',
@@ -139,7 +156,12 @@ describe('confirmations say the right number', () => {
   });
 
   it('images, volumes and networks likewise', async () => {
-    images.use.setState({ items: [{ id: 'i1', tags: ['web:1'], digests: [], size: 1, created: 0, containers: 1, dangling: false }, { id: 'i2', tags: ['db:1'], digests: [], size: 1, created: 0, containers: 2, dangling: false }] });
+    images.use.setState({
+      items: [
+        { id: 'i1', tags: ['web:1'], digests: [], size: 1, created: 0, containers: 1, dangling: false },
+        { id: 'i2', tags: ['db:1'], digests: [], size: 1, created: 0, containers: 2, dangling: false },
+      ],
+    });
     expect(await asked(() => removeImages(['i1']))).toEqual({ title: 'Remove 1 image?', body: 'web:1 will be untagged and deleted. A container uses it.', option: 'Force: even if containers use it' });
     expect((await asked(() => removeImages(['i2']))).body).toBe('db:1 will be untagged and deleted. 2 containers use it.');
     expect(await asked(() => removeImages(['i1', 'i2']))).toEqual({

@@ -71,7 +71,12 @@ export async function removeContainers(ids: string[]): Promise<string[]> {
   const names = containers.label;
   const answer = await confirm({
     title: `Remove ${plural(ids.length, 'container')}?`,
-    body: `${sentence(ids.map(names), 'container', (n) => `${n} will be deleted with its writable layer.`, (n) => `${n} will be deleted with their writable layers`)} This cannot be undone.`,
+    body: `${sentence(
+      ids.map(names),
+      'container',
+      (n) => `${n} will be deleted with its writable layer.`,
+      (n) => `${n} will be deleted with their writable layers`,
+    )} This cannot be undone.`,
     confirmLabel: 'Remove',
     danger: true,
     option: { label: ids.length === 1 ? 'Force: stop it first if it is running' : 'Force: stop running containers first', initial: false },
@@ -103,7 +108,12 @@ export async function removeImages(ids: string[]): Promise<string[]> {
   const inUse = !users ? '' : ids.length > 1 ? ' Some of them are used by containers.' : users === 1 ? ' A container uses it.' : ` ${users} containers use it.`;
   const answer = await confirm({
     title: `Remove ${plural(ids.length, 'image')}?`,
-    body: `${sentence(ids.map(labels), 'image', (n) => `${n} will be untagged and deleted.`, (n) => `${n} will be untagged and deleted`)}${inUse}`,
+    body: `${sentence(
+      ids.map(labels),
+      'image',
+      (n) => `${n} will be untagged and deleted.`,
+      (n) => `${n} will be untagged and deleted`,
+    )}${inUse}`,
     confirmLabel: 'Remove',
     danger: true,
     option: { label: ids.length === 1 ? 'Force: even if containers use it' : 'Force: even if containers use them', initial: false },
@@ -135,13 +145,21 @@ async function submit<T>(run: () => Promise<T>, done: (value: T) => Omit<Toast, 
 export function createVolume(args: ArgsOf<'volumes.create'>): Promise<string | Refusal | undefined> {
   const invalid = check('volumes.create', args);
   if (invalid) return Promise.resolve(invalid);
-  return submit(() => api().call('volumes.create', args), (v) => ({ title: `Created volume ${v.name}` }));
+  return submit(
+    () => api().call('volumes.create', args),
+    (v) => ({ title: `Created volume ${v.name}` }),
+  );
 }
 
 export async function removeVolumes(names: string[]): Promise<string[]> {
   const answer = await confirm({
     title: `Remove ${plural(names.length, 'volume')}?`,
-    body: `${sentence(names, 'volume', (n) => `${n} and all data in it will be deleted.`, (n) => `${n} and all data in them will be deleted`)} This cannot be undone.`,
+    body: `${sentence(
+      names,
+      'volume',
+      (n) => `${n} and all data in it will be deleted.`,
+      (n) => `${n} and all data in them will be deleted`,
+    )} This cannot be undone.`,
     confirmLabel: 'Remove',
     danger: true,
   });
@@ -162,12 +180,20 @@ export async function pruneVolumes(): Promise<void> {
 export function createNetwork(args: ArgsOf<'networks.create'>): Promise<string | Refusal | undefined> {
   const invalid = check('networks.create', args);
   if (invalid) return Promise.resolve(invalid);
-  return submit(() => api().call('networks.create', args), (n) => ({ title: `Created network ${n.name}`, message: n.subnets.join(', ') || undefined }));
+  return submit(
+    () => api().call('networks.create', args),
+    (n) => ({ title: `Created network ${n.name}`, message: n.subnets.join(', ') || undefined }),
+  );
 }
 
 export async function removeNetworks(ids: string[]): Promise<string[]> {
   const names = networks.label;
-  const body = sentence(ids.map(names), 'network', (n) => `${n} will be deleted.`, (n) => `${n} will be deleted`);
+  const body = sentence(
+    ids.map(names),
+    'network',
+    (n) => `${n} will be deleted.`,
+    (n) => `${n} will be deleted`,
+  );
   const answer = await confirm({ title: `Remove ${plural(ids.length, 'network')}?`, body, confirmLabel: 'Remove', danger: true });
   if (!answer.ok) return [];
   const res = await attempt('Could not remove', () => api().call('networks.remove', { ids }));
@@ -176,7 +202,10 @@ export async function removeNetworks(ids: string[]): Promise<string[]> {
 }
 
 export function connectNetwork(network: string, container: string): Promise<Refusal | undefined> {
-  return submit(() => api().call('networks.connect', { network, container }), () => ({ title: `Connected ${container}` }));
+  return submit(
+    () => api().call('networks.connect', { network, container }),
+    () => ({ title: `Connected ${container}` }),
+  );
 }
 
 export async function disconnectNetwork(network: string, container: string, label = container): Promise<void> {

@@ -133,4 +133,5 @@ export async function composeDown(project: string, removeVolumes = false): Promi
 }
 
 /** The run itself, once confirmed; its end is said in a toast. */
-const downProject = (project: string, removeVolumes: boolean): Promise<string | undefined> => runCompose({ kind: 'compose-down', args: { project, removeVolumes } }, project, () => composeDown(project, removeVolumes));
+const downProject = (project: string, removeVolumes: boolean): Promise<string | undefined> =>
+  runCompose({ kind: 'compose-down', args: { project, removeVolumes } }, project, () => composeDown(project, removeVolumes));

@@ -66,7 +66,10 @@ export async function commitContainer(id: string, f: CommitForm): Promise<Refusa
       ...(ref ? { ref } : {}),
       ...(f.message.trim() ? { message: f.message.trim() } : {}),
       ...(f.author.trim() ? { author: f.author.trim() } : {}),
-      changes: f.changes.split('\n').map((l) => l.trim()).filter(Boolean),
+      changes: f.changes
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean),
       pause: f.pause,
     });
     toast({ kind: 'success', title: `Committed as ${ref || shortId(image.id.replace(/^sha256:/, ''))}`, message: 'The new image is in Images.' });

@@ -13,7 +13,15 @@ beforeEach(() => {
   useUi.setState({ toasts: [], dialog: { kind: 'cleanup', what: 'volumes' } });
   answer = (_m, a) => {
     const ids = (a as { ids?: string[] }).ids ?? [];
-    return { ok: true, value: { kind: 'volumes', items: ids.map((id) => ({ id, name: id, size: 1 })), size: ids.length, ...(ids.includes('v3') ? { kept: [{ id: 'v3', name: 'v3', reason: 'used by a container since the preview' }] } : {}) } satisfies CleanupPlan };
+    return {
+      ok: true,
+      value: {
+        kind: 'volumes',
+        items: ids.map((id) => ({ id, name: id, size: 1 })),
+        size: ids.length,
+        ...(ids.includes('v3') ? { kept: [{ id: 'v3', name: 'v3', reason: 'used by a container since the preview' }] } : {}),
+      } satisfies CleanupPlan,
+    };
   };
   t = fakeTransport((m, a) => answer(m, a));
   connectApi(t);
@@ -68,19 +76,37 @@ describe('the cleanup preview', () => {
 describe('the VM disk', () => {
   const GiB = 2 ** 30;
   it('says what a compaction gave back, and when there was nothing more', () => {
-    expect(compactionWords({ before: 3 * GiB, after: GiB, trimmed: 60 * GiB, max: 64 * GiB })).toEqual({ title: 'Compacted the VM disk', message: 'This computer got 2.00 GiB back: the VM disk takes 1.00 GiB of its 64.0 GiB on this computer now.' });
+    expect(compactionWords({ before: 3 * GiB, after: GiB, trimmed: 60 * GiB, max: 64 * GiB })).toEqual({
+      title: 'Compacted the VM disk',
+      message: 'This computer got 2.00 GiB back: the VM disk takes 1.00 GiB of its 64.0 GiB on this computer now.',
+    });
     expect(compactionWords({ before: GiB, after: GiB + 4096, trimmed: 60 * GiB, max: 64 * GiB }).title).toBe('Nothing more to give back');
   });
 
   it('compact now: a toast with the result, or with the reason and hint; the figures are read again', async () => {
     answer = (m) =>
-      m === 'disk.compact' ? { ok: true, value: { before: 2 * GiB, after: GiB, trimmed: GiB, max: 64 * GiB } } : m === 'disk.vm' ? { ok: true, value: { file: '/d', exists: true, allocated: GiB, max: 64 * GiB, running: true } } : { ok: false, error: { code: 'INTERNAL', message: m } };
+      m === 'disk.compact'
+        ? { ok: true, value: { before: 2 * GiB, after: GiB, trimmed: GiB, max: 64 * GiB } }
+        : m === 'disk.vm'
+          ? { ok: true, value: { file: '/d', exists: true, allocated: GiB, max: 64 * GiB, running: true } }
+          : { ok: false, error: { code: 'INTERNAL', message: m } };
     await compactVmDisk();
     expect(useUi.getState().toasts.at(-1)).toMatchObject({ kind: 'success', title: 'Compacted the VM disk', message: expect.stringContaining('got 1.00 GiB back') });
     expect(useDisk.getState()).toMatchObject({ compacting: false, vmDisk: { allocated: GiB, running: true } });
-    answer = (m) => (m === 'disk.compact' ? { ok: false, error: { code: 'CONFLICT', message: 'The Berth VM is stopped, so its disk cannot be compacted now.', hint: 'Start the VM (the VM page, or `berth vm start`), then compact again.' } } : { ok: true, value: null });
+    answer = (m) =>
+      m === 'disk.compact'
+        ? {
+            ok: false,
+            error: { code: 'CONFLICT', message: 'The Berth VM is stopped, so its disk cannot be compacted now.', hint: 'Start the VM (the VM page, or `berth vm start`), then compact again.' },
+          }
+        : { ok: true, value: null };
     await compactVmDisk();
-    expect(useUi.getState().toasts.at(-1)).toMatchObject({ kind: 'error', title: 'Could not compact the VM disk', message: 'The Berth VM is stopped, so its disk cannot be compacted now.', hint: expect.stringContaining('Start the VM') });
+    expect(useUi.getState().toasts.at(-1)).toMatchObject({
+      kind: 'error',
+      title: 'Could not compact the VM disk',
+      message: 'The Berth VM is stopped, so its disk cannot be compacted now.',
+      hint: expect.stringContaining('Start the VM'),
+    });
     expect(useDisk.getState().vmDisk).toBeNull(); // the engine in use is no longer the VM: no card
   });
 });

@@ -115,7 +115,11 @@ export function cancelTransfer(key: number): void {
 
 /** Downloads a file or folder as `<name>.tar`; `save` hands the finished Blob to the browser. */
 export async function downloadPath(id: string, path: string, save: (blob: Blob, name: string) => void = saveBlob): Promise<void> {
-  const t = receiveBlob((on) => downloadStream(id, path, on), 'application/x-tar', (bytes) => updateTransfer(key, { bytes }));
+  const t = receiveBlob(
+    (on) => downloadStream(id, path, on),
+    'application/x-tar',
+    (bytes) => updateTransfer(key, { bytes }),
+  );
   const key = addTransfer({ kind: 'download', label: path }, t.cancel, { kind: 'download', args: { id, path }, again: () => downloadPath(id, path, save) });
   try {
     const blob = await t.done;
@@ -129,7 +133,11 @@ export async function downloadPath(id: string, path: string, save: (blob: Blob, 
 
 /** `docker export`: the whole filesystem as `<name>.tar` (not what volumes hold), listed with the transfers. */
 export async function exportFilesystem(id: string, name: string, save: (blob: Blob, name: string) => void = saveBlob): Promise<void> {
-  const t = receiveBlob((on) => api().stream('containers.export', { id }, on), 'application/x-tar', (bytes) => updateTransfer(key, { bytes }));
+  const t = receiveBlob(
+    (on) => api().stream('containers.export', { id }, on),
+    'application/x-tar',
+    (bytes) => updateTransfer(key, { bytes }),
+  );
   const key = addTransfer({ kind: 'download', label: `${name} (its whole filesystem)` }, t.cancel, { kind: 'export', args: { id }, again: () => exportFilesystem(id, name, save) });
   try {
     const blob = await t.done;
@@ -143,7 +151,11 @@ export async function exportFilesystem(id: string, name: string, save: (blob: Bl
 
 /** Uploads one file into `dir`; resolves true when it is in the container, false when it failed or was cancelled. */
 export async function uploadFile(id: string, dir: string, file: Blob & { name: string }): Promise<boolean> {
-  const t = sendBlob((on) => api().stream('containers.files.upload', { id, dir, name: file.name, size: file.size }, on), file, ({ bytes }) => updateTransfer(key, { bytes }));
+  const t = sendBlob(
+    (on) => api().stream('containers.files.upload', { id, dir, name: file.name, size: file.size }, on),
+    file,
+    ({ bytes }) => updateTransfer(key, { bytes }),
+  );
   const key = addTransfer({ kind: 'upload', label: file.name, total: file.size }, t.cancel, { kind: 'upload', args: { id, dir, name: file.name }, again: () => uploadFile(id, dir, file) });
   try {
     if (!(await t.done)) return false; // cancelled

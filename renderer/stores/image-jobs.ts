@@ -86,17 +86,21 @@ function reportProgress(p: JobProgress): void {
 function layerJob(kind: 'pull' | 'push', ref: string): Promise<boolean> {
   if (!begin(kind, ref, { ref }, () => layerJob(kind, ref))) return Promise.resolve(false);
   return new Promise((resolve) => {
-    const h = api().stream(kind === 'pull' ? 'images.pull' : 'images.push', { ref }, {
-      onData: (batch) => {
-        useJob.setState((s) => ({ progress: applyProgress(s.progress, batch) }));
-        const t = totals(useJob.getState().progress);
-        if (t.total > 0) reportProgress({ fraction: t.current / t.total, bytes: t.current, total: t.total });
+    const h = api().stream(
+      kind === 'pull' ? 'images.pull' : 'images.push',
+      { ref },
+      {
+        onData: (batch) => {
+          useJob.setState((s) => ({ progress: applyProgress(s.progress, batch) }));
+          const t = totals(useJob.getState().progress);
+          if (t.total > 0) reportProgress({ fraction: t.current / t.total, bytes: t.current, total: t.total });
+        },
+        onEnd: (error) => {
+          finish(error);
+          resolve(!error);
+        },
       },
-      onEnd: (error) => {
-        finish(error);
-        resolve(!error);
-      },
-    });
+    );
     cancelCurrent = () => {
       h.cancel();
       resolve(false);
@@ -136,10 +140,14 @@ export async function loadImages(file: Blob & { name: string }): Promise<boolean
   if (!begin('load', file.name, { file: file.name, size: file.size }, () => loadImages(file), '')) return false;
   useJob.setState({ bytes: 0, total: file.size });
   reportProgress({ fraction: 0, bytes: 0, total: file.size });
-  const t = sendBlob<ChunkOf<'images.load'>>((on) => api().stream('images.load', { size: file.size }, on), file, ({ bytes }) => {
-    useJob.setState({ bytes });
-    reportProgress({ fraction: file.size ? bytes / file.size : 1, bytes });
-  });
+  const t = sendBlob<ChunkOf<'images.load'>>(
+    (on) => api().stream('images.load', { size: file.size }, on),
+    file,
+    ({ bytes }) => {
+      useJob.setState({ bytes });
+      reportProgress({ fraction: file.size ? bytes / file.size : 1, bytes });
+    },
+  );
   cancelCurrent = t.cancel;
   try {
     const last = await t.done;
@@ -158,10 +166,14 @@ export async function saveImage(id: string, save: (b: Blob, name: string) => voi
   const label = images.label(id);
   if (!begin('save', label, { id }, () => saveImage(id, save), id)) return false;
   useJob.setState({ bytes: 0 });
-  const t = receiveBlob((on) => api().stream('images.save', { ids: [id] }, on), 'application/x-tar', (bytes) => {
-    useJob.setState({ bytes });
-    reportProgress({ bytes });
-  });
+  const t = receiveBlob(
+    (on) => api().stream('images.save', { ids: [id] }, on),
+    'application/x-tar',
+    (bytes) => {
+      useJob.setState({ bytes });
+      reportProgress({ bytes });
+    },
+  );
   cancelCurrent = t.cancel;
   try {
     const blob = await t.done;

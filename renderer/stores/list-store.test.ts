@@ -2,7 +2,9 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Reply } from '../../electron/shared/wire';
 import { fakeTransport } from '../api/fake-transport';
 
-interface V { name: string }
+interface V {
+  name: string;
+}
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
 /** Fresh modules per test: stores register with the module-level API client for good. */
@@ -33,12 +35,18 @@ describe('list store', () => {
   });
 
   it('keeps the objects of unchanged rows across reloads (so only changed rows re-render), and empties on a context switch', async () => {
-    let items: (V & { size?: number })[] = [{ name: 'a', size: 1 }, { name: 'b', size: 1 }];
+    let items: (V & { size?: number })[] = [
+      { name: 'a', size: 1 },
+      { name: 'b', size: 1 },
+    ];
     const { t, store } = await setup(() => ({ ok: true, value: structuredClone(items) }));
     t.setConnected(true);
     await tick();
     const [a1, b1] = store.use.getState().items;
-    items = [{ name: 'a', size: 1 }, { name: 'b', size: 2 }];
+    items = [
+      { name: 'a', size: 1 },
+      { name: 'b', size: 2 },
+    ];
     t.push('volumes:changed', { ids: ['b'] });
     await tick();
     const [a2, b2] = store.use.getState().items;

@@ -107,8 +107,7 @@ export function createListStore<T>(kind: ResourceKind, method: ListMethod, spec:
     setQuery: (query) => use.setState({ query }),
     setFilter: (filter) => use.setState({ filter }),
     sortBy: (key) => use.setState((s) => ({ sort: nextSort(s.sort, key) })),
-    toggle: (key) =>
-      use.setState((s) => ({ selected: s.selected.includes(key) ? s.selected.filter((k) => k !== key) : [...s.selected, key] })),
+    toggle: (key) => use.setState((s) => ({ selected: s.selected.includes(key) ? s.selected.filter((k) => k !== key) : [...s.selected, key] })),
     selectAll: (keys) => use.setState({ selected: keys }),
     clearSelection: () => use.setState({ selected: [] }),
   };

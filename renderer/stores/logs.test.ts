@@ -2,7 +2,23 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ChunkMessage, EndMessage } from '../../electron/shared/wire';
 import { connectApi } from '../api';
 import { fakeTransport, type FakeTransport } from '../api/fake-transport';
-import { clearLogView, closeLogs, LOG_CAPACITY, logLine, logsAsText, openLogs, openProjectLogs, setLogQuery, setLogRange, setLogRegex, setOnlyMatching, setTimestamps, shownLine, stepMatch, useLogs } from './logs';
+import {
+  clearLogView,
+  closeLogs,
+  LOG_CAPACITY,
+  logLine,
+  logsAsText,
+  openLogs,
+  openProjectLogs,
+  setLogQuery,
+  setLogRange,
+  setLogRegex,
+  setOnlyMatching,
+  setTimestamps,
+  shownLine,
+  stepMatch,
+  useLogs,
+} from './logs';
 
 let t: FakeTransport;
 const streamId = () => (t.streamMessages.filter((m) => m.t === 'stream').at(-1) as { id: number }).id;
@@ -118,7 +134,13 @@ describe('logs store', () => {
 
   it('copies plain text with or without timestamps, and clears the view only', () => {
     openLogs('web');
-    send({ t: 'chunk', data: [{ text: '\x1b[1mhi\x1b[0m', time: '2024-01-01T00:00:00Z' }, { text: 'oops', err: true }] });
+    send({
+      t: 'chunk',
+      data: [
+        { text: '\x1b[1mhi\x1b[0m', time: '2024-01-01T00:00:00Z' },
+        { text: 'oops', err: true },
+      ],
+    });
     vi.advanceTimersByTime(50);
     expect(logsAsText()).toBe('hi\noops');
     setTimestamps(true);
@@ -132,7 +154,15 @@ describe('logs store', () => {
   it('copies the pieces of a line over 64 KiB as one line again', () => {
     openLogs('long');
     const time = '2024-01-01T00:00:00Z';
-    send({ t: 'chunk', data: [{ text: 'a'.repeat(5), time, more: true }, { text: 'b'.repeat(3), time, more: true }, { text: 'c', time }, { text: 'next', time }] });
+    send({
+      t: 'chunk',
+      data: [
+        { text: 'a'.repeat(5), time, more: true },
+        { text: 'b'.repeat(3), time, more: true },
+        { text: 'c', time },
+        { text: 'next', time },
+      ],
+    });
     vi.advanceTimersByTime(50);
     expect(useLogs.getState().length).toBe(4);
     expect(logsAsText()).toBe('aaaaabbbc\nnext');
@@ -167,7 +197,14 @@ describe('logs store: a compose project merged', () => {
     openProjectLogs('shop');
     const start = t.streamMessages.filter((m) => m.t === 'stream').at(-1) as { name: string; args: Record<string, unknown> };
     expect(start).toMatchObject({ name: 'compose.logs', args: { project: 'shop', follow: true } });
-    send({ t: 'chunk', data: [{ text: 'up', source: 'web' }, { text: 'ready', source: 'db' }, { text: 'again', source: 'web' }] });
+    send({
+      t: 'chunk',
+      data: [
+        { text: 'up', source: 'web' },
+        { text: 'ready', source: 'db' },
+        { text: 'again', source: 'web' },
+      ],
+    });
     vi.advanceTimersByTime(50);
     expect(useLogs.getState()).toMatchObject({ target: { project: 'shop' }, sources: ['web', 'db'], length: 3 });
     expect(logsAsText()).toBe('web | up\ndb | ready\nweb | again');

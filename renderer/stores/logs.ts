@@ -146,7 +146,15 @@ function openTarget(target: LogTarget): void {
   const { tail } = useLogs.getState();
   // Another container or project: a fresh view that follows. The same again (new tail): keep how it is viewed.
   const fresh = !sameTarget(useLogs.getState().target, target);
-  useLogs.setState({ target, sources: [], status: 'streaming', error: undefined, matches: [], current: -1, ...(fresh ? { follow: true, query: '', queryError: undefined, onlyMatching: false, since: undefined, until: undefined } : {}) });
+  useLogs.setState({
+    target,
+    sources: [],
+    status: 'streaming',
+    error: undefined,
+    matches: [],
+    current: -1,
+    ...(fresh ? { follow: true, query: '', queryError: undefined, onlyMatching: false, since: undefined, until: undefined } : {}),
+  });
   publish();
   const { since, until } = useLogs.getState(); // after the reset: another container has no range
   const range = { follow: !until, tail, ...(since ? { since } : {}), ...(until ? { until } : {}) };
@@ -186,7 +194,14 @@ export const setWrap = (wrap: boolean) => useLogs.setState({ wrap });
 export function setLogQuery(query: string, regex = useLogs.getState().regex): void {
   const m = makeMatcher(query, regex);
   const matches = searchAll(query, regex);
-  useLogs.setState({ query, regex, queryError: m && 'error' in m ? m.error : undefined, matches, current: matches.length ? matches.length - 1 : -1, follow: query ? false : useLogs.getState().follow });
+  useLogs.setState({
+    query,
+    regex,
+    queryError: m && 'error' in m ? m.error : undefined,
+    matches,
+    current: matches.length ? matches.length - 1 : -1,
+    follow: query ? false : useLogs.getState().follow,
+  });
 }
 
 export const setLogRegex = (regex: boolean) => setLogQuery(useLogs.getState().query, regex);

@@ -14,8 +14,15 @@ export const containers = createListStore<ContainerSummary>(
   {
     key: (c) => c.id,
     label: (c) => c.name,
-    searchText: (c) => `${c.name} ${c.image} ${c.id.slice(0, 12)} ${c.state} ${c.health === 'none' ? '' : c.health} ${c.composeProject ?? ''} ${c.ports.map((p) => p.publicPort ?? p.privatePort).join(' ')}`,
-    sortValues: { name: (c) => c.name, image: (c) => c.image, state: (c) => c.state, health: (c) => HEALTH_ORDER[c.health] - Math.min(c.failingStreak ?? 0, STREAK_SORT_MAX) / (STREAK_SORT_MAX + 1), created: (c) => c.created },
+    searchText: (c) =>
+      `${c.name} ${c.image} ${c.id.slice(0, 12)} ${c.state} ${c.health === 'none' ? '' : c.health} ${c.composeProject ?? ''} ${c.ports.map((p) => p.publicPort ?? p.privatePort).join(' ')}`,
+    sortValues: {
+      name: (c) => c.name,
+      image: (c) => c.image,
+      state: (c) => c.state,
+      health: (c) => HEALTH_ORDER[c.health] - Math.min(c.failingStreak ?? 0, STREAK_SORT_MAX) / (STREAK_SORT_MAX + 1),
+      created: (c) => c.created,
+    },
     filters: {
       running: (c) => c.state === 'running' || c.state === 'paused' || c.state === 'restarting',
       stopped: (c) => c.state === 'exited' || c.state === 'created' || c.state === 'dead',

@@ -8,9 +8,23 @@ import type { PULL_POLICIES, RESTART_POLICIES } from '../../electron/shared/run-
 /** The form's values as typed (strings until the spec is read from them). */
 export type Restart = (typeof RESTART_POLICIES)[number];
 export type PullPolicy = (typeof PULL_POLICIES)[number];
-export interface PortRow { hostIp: string; hostPort: string; containerPort: string; protocol: 'tcp' | 'udp' }
-export interface MountRow { type: 'volume' | 'bind' | 'tmpfs'; source: string; target: string; readOnly: boolean; size: string }
-export interface KeyValueRow { key: string; value: string }
+export interface PortRow {
+  hostIp: string;
+  hostPort: string;
+  containerPort: string;
+  protocol: 'tcp' | 'udp';
+}
+export interface MountRow {
+  type: 'volume' | 'bind' | 'tmpfs';
+  source: string;
+  target: string;
+  readOnly: boolean;
+  size: string;
+}
+export interface KeyValueRow {
+  key: string;
+  value: string;
+}
 
 export interface RunForm {
   image: string;
@@ -87,7 +101,16 @@ const LABELS: Record<string, string> = {
 /** The spec's health check fields -> the form's. */
 const HEALTH_FIELDS: Record<string, FieldId> = { command: 'healthCmd', intervalMs: 'healthInterval', timeoutMs: 'healthTimeout', retries: 'healthRetries', startPeriodMs: 'healthStartPeriod' };
 const ROWS: Record<string, string> = { ports: 'Port', mounts: 'Volume', env: 'Variable', labels: 'Label' };
-const COLUMNS: Record<string, string> = { hostIp: 'host IP', hostPort: 'host port', containerPort: 'container port', source: 'source', target: 'container path', size: 'size', key: 'name', value: 'value' };
+const COLUMNS: Record<string, string> = {
+  hostIp: 'host IP',
+  hostPort: 'host port',
+  containerPort: 'container port',
+  source: 'source',
+  target: 'container path',
+  size: 'size',
+  key: 'name',
+  value: 'value',
+};
 
 /** What the dialog calls the field: "Memory", "Port 1 host port", "Label 2 key". */
 export function fieldLabel(field: FieldId): string {
@@ -131,7 +154,8 @@ export function issueField(f: RunForm, rows: RowIndex, path: readonly PropertyKe
     if (typeof index !== 'number') return top === 'ports' ? duplicatePort(f, rows.ports) : top === 'mounts' ? duplicateMount(f, rows.mounts) : undefined;
     const row = rows[top][index];
     if (row === undefined) return undefined;
-    const col = top === 'env' ? (column === 'value' ? 'value' : 'key') : column === 'sizeBytes' ? 'size' : typeof column === 'string' && column in COLUMNS ? column : top === 'ports' ? 'hostPort' : 'target';
+    const col =
+      top === 'env' ? (column === 'value' ? 'value' : 'key') : column === 'sizeBytes' ? 'size' : typeof column === 'string' && column in COLUMNS ? column : top === 'ports' ? 'hostPort' : 'target';
     return `${top}.${row}.${col}`;
   }
   if (top === 'labels') {
@@ -153,7 +177,10 @@ const hostPortRow = (f: RunForm, ports: number[]) => f.ports.findIndex((p) => p.
 export function refusalField(f: RunForm, message: string): FieldId | undefined {
   if (/container name .* is already in use/i.test(message)) return 'name';
   if (/already in use|already allocated|address in use/i.test(message)) {
-    const row = hostPortRow(f, [...message.matchAll(/:(\d{1,5})\b/g)].map((m) => Number(m[1])));
+    const row = hostPortRow(
+      f,
+      [...message.matchAll(/:(\d{1,5})\b/g)].map((m) => Number(m[1])),
+    );
     if (row >= 0) return `ports.${row}.hostPort`;
   }
   if (/no such image|invalid reference format|pull access denied|repository does not exist|manifest unknown/i.test(message)) return 'image';

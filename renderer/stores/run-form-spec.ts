@@ -19,13 +19,41 @@ export const blankRow: { [K in keyof Rows]: () => Rows[K] } = {
 
 export function emptyForm(image = ''): RunForm {
   return {
-    image, name: '', command: '', entrypoint: '', ports: [], mounts: [], env: [], labels: [], network: '', restart: 'no', maxRetries: '',
-    autoRemove: false, interactive: false, tty: false, readOnly: false, init: false, cpus: '', memory: '', user: '', workdir: '', capAdd: '', capDrop: '',
-    hostname: '', addHosts: '', devices: '', privileged: false, pull: 'missing',
-    healthCmd: '', healthInterval: '', healthTimeout: '', healthRetries: '', healthStartPeriod: '', noHealthcheck: false,
+    image,
+    name: '',
+    command: '',
+    entrypoint: '',
+    ports: [],
+    mounts: [],
+    env: [],
+    labels: [],
+    network: '',
+    restart: 'no',
+    maxRetries: '',
+    autoRemove: false,
+    interactive: false,
+    tty: false,
+    readOnly: false,
+    init: false,
+    cpus: '',
+    memory: '',
+    user: '',
+    workdir: '',
+    capAdd: '',
+    capDrop: '',
+    hostname: '',
+    addHosts: '',
+    devices: '',
+    privileged: false,
+    pull: 'missing',
+    healthCmd: '',
+    healthInterval: '',
+    healthTimeout: '',
+    healthRetries: '',
+    healthStartPeriod: '',
+    noHealthcheck: false,
   };
 }
-
 
 /** A refusal for the field it names (see run-fields), thrown while the form is read. */
 class FieldError extends Error {
@@ -169,7 +197,9 @@ export function specToForm(s: RunSpecInput): RunForm {
     entrypoint: s.entrypoint ? shellJoin(s.entrypoint) : '',
     ports: (s.ports ?? []).map((p) => ({ hostIp: p.hostIp ?? '127.0.0.1', hostPort: text(p.hostPort), containerPort: String(p.containerPort), protocol: p.protocol ?? 'tcp' })),
     mounts: (s.mounts ?? []).map((m) =>
-      m.type === 'tmpfs' ? { type: 'tmpfs', source: '', target: m.target, readOnly: false, size: text(m.sizeBytes, formatBytesFlag) } : { type: m.type, source: m.source ?? '', target: m.target, readOnly: m.readOnly ?? false, size: '' },
+      m.type === 'tmpfs'
+        ? { type: 'tmpfs', source: '', target: m.target, readOnly: false, size: text(m.sizeBytes, formatBytesFlag) }
+        : { type: m.type, source: m.source ?? '', target: m.target, readOnly: m.readOnly ?? false, size: '' },
     ),
     env: (s.env ?? []).map((e) => ({ key: e.key, value: e.value })),
     labels: Object.entries(s.labels ?? {}).map(([key, value]) => ({ key, value })),

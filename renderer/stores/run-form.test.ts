@@ -24,9 +24,18 @@ describe('run form -> spec', () => {
       ...emptyForm('nginx'),
       name: ' web ',
       command: `sh -c 'echo "hi"'`,
-      ports: [{ hostIp: '', hostPort: '8080', containerPort: '80', protocol: 'tcp' as const }, { hostIp: '127.0.0.1', hostPort: '', containerPort: '', protocol: 'tcp' as const }],
-      mounts: [{ type: 'tmpfs' as const, source: '', target: '/run', readOnly: false, size: '64m' }, { type: 'volume' as const, source: '', target: '/data', readOnly: true, size: '' }],
-      env: [{ key: 'A', value: '1' }, { key: '', value: '' }],
+      ports: [
+        { hostIp: '', hostPort: '8080', containerPort: '80', protocol: 'tcp' as const },
+        { hostIp: '127.0.0.1', hostPort: '', containerPort: '', protocol: 'tcp' as const },
+      ],
+      mounts: [
+        { type: 'tmpfs' as const, source: '', target: '/run', readOnly: false, size: '64m' },
+        { type: 'volume' as const, source: '', target: '/data', readOnly: true, size: '' },
+      ],
+      env: [
+        { key: 'A', value: '1' },
+        { key: '', value: '' },
+      ],
       labels: [{ key: 'team', value: 'web' }],
       restart: 'on-failure' as const,
       maxRetries: '2',
@@ -40,7 +49,10 @@ describe('run form -> spec', () => {
         name: 'web',
         command: ['sh', '-c', 'echo "hi"'],
         ports: [{ hostIp: '127.0.0.1', hostPort: 8080, containerPort: 80, protocol: 'tcp' }],
-        mounts: [{ type: 'tmpfs', target: '/run', sizeBytes: 64 * 1024 * 1024 }, { type: 'volume', target: '/data', readOnly: true }],
+        mounts: [
+          { type: 'tmpfs', target: '/run', sizeBytes: 64 * 1024 * 1024 },
+          { type: 'volume', target: '/data', readOnly: true },
+        ],
         env: [{ key: 'A', value: '1' }],
         labels: { team: 'web' },
         maxRetries: 2,
@@ -68,8 +80,27 @@ describe('run form -> spec', () => {
     [{ mounts: [{ type: 'volume', source: 'data', target: '', readOnly: false, size: '' }] }, /^Volume 1 container path: is required$/, 'mounts.0.target'],
     [{ mounts: [{ type: 'bind', source: 'rel/path', target: '/x', readOnly: false, size: '' }] }, /^Volume 1 source: must be an absolute path/, 'mounts.0.source'],
     [{ mounts: [{ type: 'tmpfs', source: '', target: '/t', readOnly: false, size: 'big' }] }, /^Volume 1 size: "big" is not a size/, 'mounts.0.size'],
-    [{ mounts: [{ type: 'volume', source: '', target: '/data', readOnly: false, size: '' }, { type: 'bind', source: '/s', target: '/data/', readOnly: false, size: '' }] }, /^Volume 2 container path: two mounts share a container path$/, 'mounts.1.target'],
-    [{ env: [{ key: 'OK', value: '1' }, { key: '', value: '' }, { key: '1BAD', value: 'x' }] }, /^Variable 3 name: must be a variable name$/, 'env.2.key'],
+    [
+      {
+        mounts: [
+          { type: 'volume', source: '', target: '/data', readOnly: false, size: '' },
+          { type: 'bind', source: '/s', target: '/data/', readOnly: false, size: '' },
+        ],
+      },
+      /^Volume 2 container path: two mounts share a container path$/,
+      'mounts.1.target',
+    ],
+    [
+      {
+        env: [
+          { key: 'OK', value: '1' },
+          { key: '', value: '' },
+          { key: '1BAD', value: 'x' },
+        ],
+      },
+      /^Variable 3 name: must be a variable name$/,
+      'env.2.key',
+    ],
     [{ name: 'my app' }, /^Name: must start/, 'name'],
     [{ workdir: 'relative' }, /^Working directory: must be an absolute path/, 'workdir'],
     [{ autoRemove: true, restart: 'always' }, /^Restart: --rm cannot be combined/, 'restart'],
@@ -110,7 +141,11 @@ describe('run form -> spec', () => {
     expect(formToSpec(f)).toEqual({
       spec: expect.objectContaining({
         hostname: 'box',
-        addHosts: [{ host: 'db.local', ip: '10.0.0.5' }, { host: 'v6', ip: '::1' }, { host: 'gw', ip: 'host-gateway' }],
+        addHosts: [
+          { host: 'db.local', ip: '10.0.0.5' },
+          { host: 'v6', ip: '::1' },
+          { host: 'gw', ip: 'host-gateway' },
+        ],
         devices: [{ host: '/dev/fuse' }, { host: '/dev/snd', container: '/dev/sound', permissions: 'rw' }, { host: '/dev/sda', permissions: 'r' }],
         privileged: true,
         pull: 'never',
@@ -130,8 +165,16 @@ describe('run form -> spec', () => {
       image: 'nginx:1.27',
       command: ['sh', '-c', "echo 'hi there'"],
       entrypoint: ['/docker-entrypoint.sh'],
-      ports: [{ hostIp: '0.0.0.0', hostPort: 8080, containerPort: 80 }, { hostIp: '::1', containerPort: 53, protocol: 'udp' }],
-      mounts: [{ type: 'volume', source: 'data', target: '/data', readOnly: true }, { type: 'volume', target: '/anon' }, { type: 'bind', source: '/srv', target: '/srv' }, { type: 'tmpfs', target: '/run', sizeBytes: 64 * 2 ** 20 }],
+      ports: [
+        { hostIp: '0.0.0.0', hostPort: 8080, containerPort: 80 },
+        { hostIp: '::1', containerPort: 53, protocol: 'udp' },
+      ],
+      mounts: [
+        { type: 'volume', source: 'data', target: '/data', readOnly: true },
+        { type: 'volume', target: '/anon' },
+        { type: 'bind', source: '/srv', target: '/srv' },
+        { type: 'tmpfs', target: '/run', sizeBytes: 64 * 2 ** 20 },
+      ],
       env: [{ key: 'A', value: 'x = y' }],
       labels: { team: 'web' },
       network: 'front',
@@ -148,7 +191,11 @@ describe('run form -> spec', () => {
       capDrop: ['ALL'],
       init: true,
       hostname: 'box',
-      addHosts: [{ host: 'db', ip: '10.0.0.5' }, { host: 'v6', ip: '::1' }, { host: 'gw', ip: 'host-gateway' }],
+      addHosts: [
+        { host: 'db', ip: '10.0.0.5' },
+        { host: 'v6', ip: '::1' },
+        { host: 'gw', ip: 'host-gateway' },
+      ],
       privileged: true,
       devices: [{ host: '/dev/fuse' }, { host: '/dev/snd', container: '/dev/sound' }, { host: '/dev/sda', permissions: 'r' }],
       pull: 'always',
@@ -173,7 +220,16 @@ describe('run form actions', () => {
     addRow('env');
     setRow('env', 0, { key: 'A', value: 'old' });
     pickEnvFile('app.env', bytes('# comment\nA=new\nB=2\n'));
-    expect(useRunForm.getState()).toMatchObject({ form: { env: [{ key: 'A', value: 'new' }, { key: 'B', value: '2' }] }, envFile: { name: 'app.env', added: 2, problems: [] }, error: undefined });
+    expect(useRunForm.getState()).toMatchObject({
+      form: {
+        env: [
+          { key: 'A', value: 'new' },
+          { key: 'B', value: '2' },
+        ],
+      },
+      envFile: { name: 'app.env', added: 2, problems: [] },
+      error: undefined,
+    });
   });
 
   it('a bad env file adds nothing, names its lines, and holds Run back until it is removed', async () => {
@@ -240,7 +296,10 @@ describe('run form actions', () => {
       error: { message: 'Host port 127.0.0.1:8080/tcp is already in use', hint: 'Choose another host port, or leave it empty to let the engine pick a free one.', field: 'ports.0.hostPort' },
       form: { image: 'nginx', name: 'web' },
     });
-    answer = () => ({ ok: false, error: { code: 'CONFLICT', message: 'Conflict. The container name "/web" is already in use by container "abc".', hint: 'Pick another name, or remove the one that has it.' } });
+    answer = () => ({
+      ok: false,
+      error: { code: 'CONFLICT', message: 'Conflict. The container name "/web" is already in use by container "abc".', hint: 'Pick another name, or remove the one that has it.' },
+    });
     await submitRun();
     expect(useRunForm.getState().error).toEqual({ message: expect.stringMatching(/already in use/), hint: 'Choose another name, or leave it empty to get a generated one.', field: 'name' }); // the field's own hint
     answer = () => ({ ok: false, error: { code: 'ENGINE_ERROR', message: 'OCI runtime create failed: something odd' } });

@@ -101,7 +101,11 @@ export function removeEnvFile(): void {
 export async function submitRun(): Promise<void> {
   const { form, envFile } = useRunForm.getState();
   if (envFile?.problems.length) {
-    return refuse({ field: 'envFile', message: `${envFile.name} has errors, so none of its variables are in the form: Run would start the container without them.`, hint: 'Fix these lines and pick the file again, or remove it.' });
+    return refuse({
+      field: 'envFile',
+      message: `${envFile.name} has errors, so none of its variables are in the form: Run would start the container without them.`,
+      hint: 'Fix these lines and pick the file again, or remove it.',
+    });
   }
   const r = formToSpec(form);
   if ('error' in r) return refuse({ message: r.error, field: r.field });

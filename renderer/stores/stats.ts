@@ -52,17 +52,21 @@ export function watchStats(id: string): void {
   unwatchStats();
   useStats.setState({ id, points: [], error: undefined, ended: false });
   let prev: StatsSample | undefined;
-  handle = api().stream('containers.stats', { id }, {
-    onData: (sample) => {
-      const point = toPoint(prev, sample);
-      prev = sample;
-      useStats.setState((s) => ({ points: [...s.points.slice(-(STATS_WINDOW - 1)), point] }));
+  handle = api().stream(
+    'containers.stats',
+    { id },
+    {
+      onData: (sample) => {
+        const point = toPoint(prev, sample);
+        prev = sample;
+        useStats.setState((s) => ({ points: [...s.points.slice(-(STATS_WINDOW - 1)), point] }));
+      },
+      onEnd: (error) => {
+        handle = undefined;
+        useStats.setState({ ended: true, error: error?.message });
+      },
     },
-    onEnd: (error) => {
-      handle = undefined;
-      useStats.setState({ ended: true, error: error?.message });
-    },
-  });
+  );
 }
 
 export function unwatchStats(): void {

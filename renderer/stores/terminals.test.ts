@@ -1,7 +1,19 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { connectApi } from '../api';
 import { fakeTransport, type FakeTransport } from '../api/fake-transport';
-import { attachTerminal, closeTerminal, CONNECTION_LOST, discardTerminal, hasTerminal, KEPT_ENDED_TERMINALS, TERMINAL_REPLAY_CHARS, terminalInput, terminalStatus, useTerminals, type TerminalTarget } from './terminals';
+import {
+  attachTerminal,
+  closeTerminal,
+  CONNECTION_LOST,
+  discardTerminal,
+  hasTerminal,
+  KEPT_ENDED_TERMINALS,
+  TERMINAL_REPLAY_CHARS,
+  terminalInput,
+  terminalStatus,
+  useTerminals,
+  type TerminalTarget,
+} from './terminals';
 
 const A: TerminalTarget = { kind: 'container', id: 'a' };
 const B: TerminalTarget = { kind: 'container', id: 'b' };

@@ -5,7 +5,11 @@ import { fakeTransport, type FakeTransport } from '../api/fake-transport';
 import { useEngine } from './engine';
 import { LINGER_MS, setPageVisible, useUsage, watchUsage } from './usage';
 
-const snap = (names: string[]): UsageSnapshot => ({ time: 1, engine: { cpus: 2, memTotal: 1 << 30, isVm: false }, containers: names.map((n) => ({ id: `id-${n}`, name: n, cpuPercent: 1, memUsage: 2, memLimit: 3 })) });
+const snap = (names: string[]): UsageSnapshot => ({
+  time: 1,
+  engine: { cpus: 2, memTotal: 1 << 30, isVm: false },
+  containers: names.map((n) => ({ id: `id-${n}`, name: n, cpuPercent: 1, memUsage: 2, memLimit: 3 })),
+});
 
 let t: FakeTransport;
 beforeEach(() => {

@@ -22,14 +22,18 @@ let handle: { cancel(): void } | undefined;
 let visible = typeof document === 'undefined' || document.visibilityState !== 'hidden';
 
 function open(): void {
-  const h = api().stream('containers.usage', {}, {
-    onData: (snapshot) => useUsage.setState({ snapshot, byId: Object.fromEntries(snapshot.containers.map((c) => [c.id, c])), error: undefined }),
-    onEnd: (error) => {
-      if (handle !== h) return; // closed by us
-      handle = undefined;
-      useUsage.setState({ error: error?.message ?? 'The overview stopped.', byId: {} });
+  const h = api().stream(
+    'containers.usage',
+    {},
+    {
+      onData: (snapshot) => useUsage.setState({ snapshot, byId: Object.fromEntries(snapshot.containers.map((c) => [c.id, c])), error: undefined }),
+      onEnd: (error) => {
+        if (handle !== h) return; // closed by us
+        handle = undefined;
+        useUsage.setState({ error: error?.message ?? 'The overview stopped.', byId: {} });
+      },
     },
-  });
+  );
   handle = h;
 }
 
@@ -51,7 +55,8 @@ function update(): void {
   if (want && closing) clearTimeout(closing);
   if (want) closing = undefined;
   if (want && !handle) open();
-  else if (!want && handle && !visible) close(); // hidden: at once, lingering or not
+  else if (!want && handle && !visible)
+    close(); // hidden: at once, lingering or not
   else if (!want && handle && !closing) closing = setTimeout(close, LINGER_MS);
 }
 

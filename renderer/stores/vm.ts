@@ -24,8 +24,14 @@ export async function refreshVmLog(): Promise<void> {
 whenConnected((client) => {
   client.onConnection((up) => {
     if (!up) return;
-    client.call('vm.status').then((info) => useVm.setState({ info }), () => undefined);
-    client.call('vm.resources').then((resources) => useVm.setState({ resources }), () => undefined);
+    client.call('vm.status').then(
+      (info) => useVm.setState({ info }),
+      () => undefined,
+    );
+    client.call('vm.resources').then(
+      (resources) => useVm.setState({ resources }),
+      () => undefined,
+    );
     void refreshVmLog();
   });
   client.on('vm:status', (info) => {

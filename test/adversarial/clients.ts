@@ -35,7 +35,15 @@ export function rawRequest(port: number, head: string): Promise<number> {
 
 /** The headers of a WebSocket upgrade to `target` from our own origin. */
 export const upgradeHead = (server: RunningServer, target: string) =>
-  [`GET ${target} HTTP/1.1`, `Host: 127.0.0.1:${server.port}`, 'Upgrade: websocket', 'Connection: Upgrade', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version: 13', `Origin: ${server.origin}`].join('\r\n');
+  [
+    `GET ${target} HTTP/1.1`,
+    `Host: 127.0.0.1:${server.port}`,
+    'Upgrade: websocket',
+    'Connection: Upgrade',
+    'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+    'Sec-WebSocket-Version: 13',
+    `Origin: ${server.origin}`,
+  ].join('\r\n');
 
 /** A WebSocket client with the token, as the page opens it. */
 export function connect(server: RunningServer): Promise<WebSocket> {

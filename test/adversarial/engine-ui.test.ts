@@ -10,7 +10,12 @@ import { engine } from '../support/engine';
 const docker = engine();
 const ui = openDashboard({ width: 1280, height: 760 });
 const list = (args: string[]) => docker.cli(args).split('\n').filter(Boolean).sort();
-const inventory = () => ({ containers: list(['ps', '-aq', '--no-trunc']), images: list(['images', '-aq', '--no-trunc']), networks: list(['network', 'ls', '-q', '--no-trunc']), volumes: list(['volume', 'ls', '-q']) });
+const inventory = () => ({
+  containers: list(['ps', '-aq', '--no-trunc']),
+  images: list(['images', '-aq', '--no-trunc']),
+  networks: list(['network', 'ls', '-q', '--no-trunc']),
+  volumes: list(['volume', 'ls', '-q']),
+});
 const nav = (label: string) => ui.page.locator('nav').getByRole('button', { name: new RegExp(`^${label}`) });
 
 describe('a hung engine in the UI', () => {

@@ -18,7 +18,12 @@ const HANG_MS = 18_000;
 let core: Core;
 
 const list = (args: string[]) => docker.cli(args).split('\n').filter(Boolean).sort();
-const inventory = () => ({ containers: list(['ps', '-aq', '--no-trunc']), images: list(['images', '-aq', '--no-trunc']), networks: list(['network', 'ls', '-q', '--no-trunc']), volumes: list(['volume', 'ls', '-q']) });
+const inventory = () => ({
+  containers: list(['ps', '-aq', '--no-trunc']),
+  images: list(['images', '-aq', '--no-trunc']),
+  networks: list(['network', 'ls', '-q', '--no-trunc']),
+  volumes: list(['volume', 'ls', '-q']),
+});
 
 /** A process's command name and state ("dockerd T": stopped), to tell what a failure met. */
 function procState(pid: number): string {
@@ -61,20 +66,18 @@ describe('an engine that sends what is not what it should', () => {
       'x'.repeat(8 * 1024 * 1024), // 8 MiB without a newline (then one): dropped, in linear time
       '{"Type":"container","Action":"start","Actor":{"ID":"good-one"}}',
     ];
-    const fake = await new FakeEngine(
-      (req, res) => {
-        const path = req.url?.split('?')[0];
-        if (path === '/events') {
-          res.writeHead(200, { 'Content-Type': 'application/json' });
-          res.write(hostileEvents.join('\n') + '\n');
-          return;
-        }
-        if (path === '/containers/json') return void res.end('[{"Id": "c1", "Names": ["/web"'); // cut short
-        if (path === '/containers/c1/stats') return void res.writeHead(200).end('{"read": "2024-01-01T00:00:00Z", "cpu_stats": \n');
-        if (path === '/images/create') return void res.writeHead(200).end('{"status":"Pulling from library/x","id":"1"}\n{"status":"Downl');
-        engineLike(() => void res.writeHead(404).end('{"message":"no such thing"}'))(req, res);
-      },
-    ).listen();
+    const fake = await new FakeEngine((req, res) => {
+      const path = req.url?.split('?')[0];
+      if (path === '/events') {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.write(hostileEvents.join('\n') + '\n');
+        return;
+      }
+      if (path === '/containers/json') return void res.end('[{"Id": "c1", "Names": ["/web"'); // cut short
+      if (path === '/containers/c1/stats') return void res.writeHead(200).end('{"read": "2024-01-01T00:00:00Z", "cpu_stats": \n');
+      if (path === '/images/create') return void res.writeHead(200).end('{"status":"Pulling from library/x","id":"1"}\n{"status":"Downl');
+      engineLike(() => void res.writeHead(404).end('{"message":"no such thing"}'))(req, res);
+    }).listen();
     const hostile = testCore(fake.dockerHost);
     const errors = vi.spyOn(console, 'error');
     try {
@@ -83,7 +86,10 @@ describe('an engine that sends what is not what it should', () => {
       await good;
       expect(hostile.engine.getStatus().state).toBe('up');
 
-      expect(await hostile.router.handle('containers.list')).toMatchObject({ ok: false, error: { code: 'ENGINE_ERROR', message: expect.stringMatching(/answer to GET \/containers\/json is not JSON/) } });
+      expect(await hostile.router.handle('containers.list')).toMatchObject({
+        ok: false,
+        error: { code: 'ENGINE_ERROR', message: expect.stringMatching(/answer to GET \/containers\/json is not JSON/) },
+      });
       const stats = await hostile.router.openStream('containers.stats', { id: 'c1' }, async () => undefined).done;
       expect(stats).toMatchObject({ code: 'ENGINE_ERROR', message: expect.stringMatching(/sent something Berth cannot read/) });
       const pull = await hostile.router.openStream('images.pull', { ref: 'x:1' }, async () => undefined).done;
@@ -141,7 +147,13 @@ describe('a hung engine', () => {
       ]);
       figures.sevenRequestsAnsweredMs = Date.now() - asked;
       for (const r of replies) expect(r).toMatchObject(failAtOnce);
-      expect(await core.router.handle('containers.action', { ids: ['a', 'b'], action: 'stop' })).toMatchObject({ ok: true, value: [{ ok: false, error: { code: 'ENGINE_TIMEOUT' } }, { ok: false, error: { code: 'ENGINE_TIMEOUT' } }] });
+      expect(await core.router.handle('containers.action', { ids: ['a', 'b'], action: 'stop' })).toMatchObject({
+        ok: true,
+        value: [
+          { ok: false, error: { code: 'ENGINE_TIMEOUT' } },
+          { ok: false, error: { code: 'ENGINE_TIMEOUT' } },
+        ],
+      });
       expect(await core.router.openStream('containers.logs', { id: 'anything' }, async () => undefined).done).toMatchObject({ code: 'ENGINE_TIMEOUT' });
       expect(await core.router.handle('engine.status')).toMatchObject({ ok: true, value: { state: 'unreachable', notAnswering: true } });
 

@@ -83,9 +83,11 @@ async function socketTerminal(mark: string): Promise<void> {
 /** Runs `n` jobs, `width` at a time. */
 async function pool(n: number, width: number, job: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    for (let i = next++; i < n; i = next++) await job(i);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      for (let i = next++; i < n; i = next++) await job(i);
+    }),
+  );
 }
 
 describe('exec terminals leave nothing running', () => {

@@ -21,7 +21,12 @@ const t = connectedCore();
 
 const list = (args: string[]) => docker.cli(args).split('\n').filter(Boolean).sort();
 /** What the engine holds: every container, image, network and volume. */
-const inventory = () => ({ containers: list(['ps', '-aq', '--no-trunc']), images: list(['images', '-aq', '--no-trunc']), networks: list(['network', 'ls', '-q', '--no-trunc']), volumes: list(['volume', 'ls', '-q']) });
+const inventory = () => ({
+  containers: list(['ps', '-aq', '--no-trunc']),
+  images: list(['images', '-aq', '--no-trunc']),
+  networks: list(['network', 'ls', '-q', '--no-trunc']),
+  volumes: list(['volume', 'ls', '-q']),
+});
 
 /** Every connection this process opens while a test runs: none may go anywhere but the engine's socket. */
 let connects: string[] = [];
@@ -99,7 +104,7 @@ describe('hostile image references', () => {
     expect(connects.filter((c) => c !== docker.socket)).toEqual([]);
   });
 
-  it('a reference that got past the contract meets a client that never follows the engine\'s redirect', async () => {
+  it("a reference that got past the contract meets a client that never follows the engine's redirect", async () => {
     // The service below the router, as an internal caller could reach it: the engine answers
     // `a//b` with a 301 to http://images/...; following it was a DNS lookup off the machine and a crash.
     const images = new ImagesService(t.core.engine.docker);
@@ -110,7 +115,7 @@ describe('hostile image references', () => {
         ['history', () => images.history(ref)],
         ['remove', () => images.remove([ref], false)],
       ] as const) {
-        const result = await (call)().then(
+        const result = await call().then(
           (v) => v,
           (e: unknown) => e,
         );
@@ -164,7 +169,13 @@ describe('hostile host addresses for a published port', () => {
   ])('%j is refused in words and nothing is made', async (hostIp, why) => {
     const before = inventory();
     const name = uniq('hostile-ip');
-    const reply = await t.call('containers.run', { image: TEST_IMAGE, name, labels: { 'berth-test': 'hostile-ip' }, command: ['sleep', '600'], ports: [{ hostIp, hostPort: await freePort(), containerPort: 80 }] });
+    const reply = await t.call('containers.run', {
+      image: TEST_IMAGE,
+      name,
+      labels: { 'berth-test': 'hostile-ip' },
+      command: ['sleep', '600'],
+      ports: [{ hostIp, hostPort: await freePort(), containerPort: 80 }],
+    });
     expect(reply).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(new RegExp(`ports\\.0\\.hostIp: .*${why.source}`)) } });
     expect(inventory()).toEqual(before);
   });
@@ -206,7 +217,12 @@ describe('hostile host addresses for a published port', () => {
       }
     });
     try {
-      const reply = await t.call('containers.run', { image: TEST_IMAGE, labels: { 'berth-test': 'hostile-ip' }, command: ['sleep', '600'], ports: [{ hostIp: '::1', hostPort: port, containerPort: 80, protocol }] });
+      const reply = await t.call('containers.run', {
+        image: TEST_IMAGE,
+        labels: { 'berth-test': 'hostile-ip' },
+        command: ['sleep', '600'],
+        ports: [{ hostIp: '::1', hostPort: port, containerPort: 80, protocol }],
+      });
       expect(reply).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: `Host port [::1]:${port}/${protocol} is already in use` } });
     } finally {
       holder.close();

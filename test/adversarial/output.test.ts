@@ -70,14 +70,20 @@ describe('hostile output in the logs stream', () => {
     for (const tty of [false, true]) {
       const name = uniq('progress');
       await runToEnd(name, script, tty);
-      expect((await logsOf(name)).map((l) => l.text), `tty ${tty}`).toEqual(['start', '[#####] 100%', 'b', 'end']);
+      expect(
+        (await logsOf(name)).map((l) => l.text),
+        `tty ${tty}`,
+      ).toEqual(['start', '[#####] 100%', 'b', 'end']);
     }
   });
 
   it('on screen: the latest state of a progress line, and a long line as rows that go on from each other', async () => {
     const name = uniq('e2e-long');
     await runToEnd(name, `for i in 1 2 3; do printf '\\rloading %d%%' $((i*33)); sleep 0.05; done; printf '\\rloaded\\n'; head -c 150000 /dev/zero | tr '\\0' y; echo; echo tail-line`);
-    await ui.page.locator('nav').getByRole('button', { name: /^Containers/ }).click();
+    await ui.page
+      .locator('nav')
+      .getByRole('button', { name: /^Containers/ })
+      .click();
     await ui.page.getByRole('button', { name, exact: true }).click();
     const log = ui.page.getByRole('log');
     await log.getByText('tail-line').waitFor();

@@ -30,11 +30,22 @@ describe('a damaged settings file', () => {
     const original = JSON.stringify({ contexts: ENGINES, preferences: { startAtLogin: false, quitStopsVm: true, theme: 'neon' }, vm: { cpus: 4, memoryMiB: 4096, diskGiB: 64 } }, null, 2);
     write(original);
     const got = await t.call('preferences.get');
-    expect(got).toMatchObject({ ok: true, value: { theme: 'system', settingsProblems: { file: TEST_SETTINGS_FILE, warnings: [expect.stringMatching(/^preferences\.theme: "neon" was dropped/), 'Everything else in settings.json was kept.'] } } });
+    expect(got).toMatchObject({
+      ok: true,
+      value: {
+        theme: 'system',
+        settingsProblems: { file: TEST_SETTINGS_FILE, warnings: [expect.stringMatching(/^preferences\.theme: "neon" was dropped/), 'Everything else in settings.json was kept.'] },
+      },
+    });
     const copy = (got as { value: { settingsProblems: { copy: string } } }).value.settingsProblems.copy;
 
     expect(await t.call('preferences.update', { theme: 'dark' })).toMatchObject({ ok: true, value: { theme: 'dark' } });
-    expect(onDisk()).toEqual({ contexts: ENGINES, preferences: { startAtLogin: false, quitStopsVm: true, startVm: true, dockerCli: false, portsOnAllAddresses: false, theme: 'dark' }, vm: { cpus: 4, memoryMiB: 4096, diskGiB: 64, autoPauseMinutes: 5 }, engine: {} });
+    expect(onDisk()).toEqual({
+      contexts: ENGINES,
+      preferences: { startAtLogin: false, quitStopsVm: true, startVm: true, dockerCli: false, portsOnAllAddresses: false, theme: 'dark' },
+      vm: { cpus: 4, memoryMiB: 4096, diskGiB: 64, autoPauseMinutes: 5 },
+      engine: {},
+    });
     expect(await t.call('contexts.list')).toMatchObject({ ok: true, value: [{ name: 'default' }, { name: 'berth-vm' }, ...ENGINES] });
     expect(readFileSync(copy).equals(Buffer.from(original))).toBe(true);
     expect(leftovers().sort()).toEqual([copy.split('/').pop(), 'settings.json'].sort());
@@ -49,7 +60,10 @@ describe('a damaged settings file', () => {
     expect(readFileSync(join(TEST_DATA_DIR, copies[0]!)).equals(Buffer.from(original))).toBe(true);
     expect(onDisk()).toMatchObject({ contexts: [{ name: 'new', host: 'unix:///tmp/berth-new.sock' }] });
     const problems = await t.call('preferences.get');
-    expect(problems).toMatchObject({ ok: true, value: { settingsProblems: { warnings: expect.arrayContaining([expect.stringMatching(/^settings\.json is not valid JSON \(.*\); Berth uses the default settings\.$/)]) } } });
+    expect(problems).toMatchObject({
+      ok: true,
+      value: { settingsProblems: { warnings: expect.arrayContaining([expect.stringMatching(/^settings\.json is not valid JSON \(.*\); Berth uses the default settings\.$/)]) } },
+    });
   });
 
   it.each([

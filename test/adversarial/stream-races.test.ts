@@ -50,9 +50,11 @@ const piece = Buffer.alloc(UPLOAD_PIECE, 1);
 /** Runs `fn(i)` for i in 0..n-1, `width` at a time. */
 async function inParallel(n: number, width: number, fn: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < n) await fn(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < n) await fn(next++);
+    }),
+  );
 }
 
 async function nothingLeft(): Promise<void> {

@@ -40,9 +40,11 @@ function children(): number[] {
 
 async function pool(n: number, width: number, job: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    for (let i = next++; i < n; i = next++) await job(i);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      for (let i = next++; i < n; i = next++) await job(i);
+    }),
+  );
 }
 
 /** `stream` then `cancel` in the same tick, n times: every stream ends. */

@@ -62,7 +62,22 @@ async function nothingLeft(): Promise<void> {
 describe('hostile WebSocket frames', () => {
   it('junk text and wrong shapes: one typed error each, and the socket goes on', async () => {
     await fresh();
-    const junk = ['not json', '', 'null', '42', '"req"', '[]', '{}', '{"t":"req"}', '{"t":"req","id":"1","method":"engine.status"}', '{"t":"res","id":1}', '{"t":"chunk","id":1,"data":"x"}', `{"t":"req","id":${2 ** 53}}`, '{"t":"req","id":-5}', '\u0000\u0001'];
+    const junk = [
+      'not json',
+      '',
+      'null',
+      '42',
+      '"req"',
+      '[]',
+      '{}',
+      '{"t":"req"}',
+      '{"t":"req","id":"1","method":"engine.status"}',
+      '{"t":"res","id":1}',
+      '{"t":"chunk","id":1,"data":"x"}',
+      `{"t":"req","id":${2 ** 53}}`,
+      '{"t":"req","id":-5}',
+      '\u0000\u0001',
+    ];
     for (const j of junk) ws.send(j);
     await settle();
     expect(malformed()).toHaveLength(junk.length);
@@ -71,7 +86,15 @@ describe('hostile WebSocket frames', () => {
 
   it('binary junk: typed errors; bytes for a stream that is not open are dropped', async () => {
     await fresh();
-    const frames = [Buffer.alloc(0), Buffer.from([2]), Buffer.from([2, 0, 0, 0]), Buffer.from([0, 0, 0, 0, 1]), Buffer.from([3, 0, 0, 0, 1, 9]), Buffer.from([255, 1, 2, 3, 4, 5]), Buffer.from(toBinaryFrame({ t: 'chunk', id: 1, data: new Uint8Array(10) })!)];
+    const frames = [
+      Buffer.alloc(0),
+      Buffer.from([2]),
+      Buffer.from([2, 0, 0, 0]),
+      Buffer.from([0, 0, 0, 0, 1]),
+      Buffer.from([3, 0, 0, 0, 1, 9]),
+      Buffer.from([255, 1, 2, 3, 4, 5]),
+      Buffer.from(toBinaryFrame({ t: 'chunk', id: 1, data: new Uint8Array(10) })!),
+    ];
     for (const f of frames) ws.send(f, { binary: true });
     for (let i = 0; i < 20; i++) ws.send(Buffer.from(toBinaryFrame({ t: 'input', id: 4000 + i, data: new Uint8Array(1000).fill(i) })!), { binary: true });
     await settle();

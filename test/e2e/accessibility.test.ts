@@ -60,7 +60,9 @@ async function violations(): Promise<Found[]> {
       const names = [...list.querySelectorAll('button')].filter((b) => b.closest('tbody, ul, ol') === list).map((b) => b.getAttribute('aria-label') ?? b.textContent?.trim() ?? '');
       names.forEach((n, i) => names.indexOf(n) !== i && repeated.add(n));
     }
-    const found = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
+    const found = r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
     return repeated.size ? [...found, { id: 'row-button-names', impact: 'serious', help: 'Row buttons must name their row', nodes: [...repeated] }] : found;
   });
 }
@@ -77,14 +79,18 @@ describe('accessibility (axe-core)', () => {
   it('no serious or critical violation on any view, page, tab or main dialog, in either theme', async () => {
     const page = ui.page;
     const id = docker.cli(['inspect', '--format', '{{.Id}}', name]).trim();
-    const image = docker.cli(['image', 'inspect', '--format', '{{.Id}}', TEST_IMAGE]).trim().replace(/^sha256:/, '');
+    const image = docker
+      .cli(['image', 'inspect', '--format', '{{.Id}}', TEST_IMAGE])
+      .trim()
+      .replace(/^sha256:/, '');
     const netId = docker.cli(['network', 'inspect', '--format', '{{.Id}}', net]).trim();
     const found: [string, Found[]][] = [];
     for (const theme of ['light', 'dark']) {
       await page.locator('nav').getByLabel('Theme').selectOption(theme);
       for (const view of VIEWS) found.push(await visit(`#/${view}`, () => page.locator('main').locator('h1, h2').first().waitFor()));
       found.push(await visit(`#/containers/${id}`, () => page.getByRole('heading', { name }).waitFor()));
-      for (const tab of ['terminal', 'stats', 'health', 'inspect']) found.push(await visit(`#/containers/${id}/${tab}`, () => page.getByRole('tab', { name: new RegExp(`^${tab}$`, 'i'), selected: true }).waitFor()));
+      for (const tab of ['terminal', 'stats', 'health', 'inspect'])
+        found.push(await visit(`#/containers/${id}/${tab}`, () => page.getByRole('tab', { name: new RegExp(`^${tab}$`, 'i'), selected: true }).waitFor()));
       found.push(await visit(`#/containers/${id}/files`, () => page.getByRole('button', { name: 'Open bin' }).waitFor())); // listed
       found.push(await visit(`#/images/${image}`, () => page.getByRole('heading', { name: TEST_IMAGE }).waitFor()));
       found.push(await visit(`#/volumes/${vol}`, () => page.locator('.files-tab').getByText('hello.txt').waitFor()));
@@ -98,12 +104,18 @@ describe('accessibility (axe-core)', () => {
       await page.getByRole('dialog', { name: 'Command palette' }).waitFor();
       found.push([`${theme}: palette`, await violations()]);
       await page.keyboard.press('Escape');
-      await page.locator('nav').getByRole('button', { name: /^Images/ }).focus();
+      await page
+        .locator('nav')
+        .getByRole('button', { name: /^Images/ })
+        .focus();
       await page.keyboard.press('?');
       await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
       found.push([`${theme}: shortcuts`, await violations()]);
       await page.keyboard.press('Escape');
-      await page.locator('nav').getByRole('button', { name: /^Images/ }).click();
+      await page
+        .locator('nav')
+        .getByRole('button', { name: /^Images/ })
+        .click();
       await page.getByRole('button', { name: 'Browse a registry…' }).click();
       await page.getByRole('dialog', { name: 'Browse a registry' }).waitFor();
       found.push([`${theme}: registry browser`, await violations()]);

@@ -28,7 +28,15 @@ describe("a compose project's merged logs in Chromium", () => {
     member('web', `${lines('web', 16_666)}; echo "web ${LONG}"; sleep 600`);
     member('db', `${lines('db', 16_667)}; sleep 600`);
     member('cache', `${lines('cache', 16_666)}; sleep 600`);
-    await waitFor(() => (docker.cli(['logs', '--tail', '1', `${project}-web-1`]).includes(LONG) && docker.cli(['logs', '--tail', '1', `${project}-db-1`]).includes('db line 16666') && docker.cli(['logs', '--tail', '1', `${project}-cache-1`]).includes('cache line 16665')) || undefined, 90_000, 'every service printed');
+    await waitFor(
+      () =>
+        (docker.cli(['logs', '--tail', '1', `${project}-web-1`]).includes(LONG) &&
+          docker.cli(['logs', '--tail', '1', `${project}-db-1`]).includes('db line 16666') &&
+          docker.cli(['logs', '--tail', '1', `${project}-cache-1`]).includes('cache line 16665')) ||
+        undefined,
+      90_000,
+      'every service printed',
+    );
 
     const page = ui.page;
     await page.getByRole('button', { name: /^Containers/ }).click();
@@ -57,7 +65,12 @@ describe("a compose project's merged logs in Chromium", () => {
     await page.getByLabel('Timestamps').check();
     await log.evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
     await poll(() => log.locator('.log-row .log-time').count()).toBeGreaterThan(20);
-    const times = await log.locator('.log-row').evaluateAll((rows) => rows.map((r) => ({ line: Number(r.getAttribute('data-line')), time: r.querySelector('.log-time')?.textContent ?? '' })).sort((a, b) => a.line - b.line).map((r) => r.time));
+    const times = await log.locator('.log-row').evaluateAll((rows) =>
+      rows
+        .map((r) => ({ line: Number(r.getAttribute('data-line')), time: r.querySelector('.log-time')?.textContent ?? '' }))
+        .sort((a, b) => a.line - b.line)
+        .map((r) => r.time),
+    );
     expect(times.every((x, i) => i === 0 || times[i - 1]! <= x)).toBe(true);
 
     // Search over the merge: one line of one service; only matching shows it alone.

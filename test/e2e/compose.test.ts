@@ -23,7 +23,10 @@ describe('compose in Chromium', () => {
     const svc = `    image: ${TEST_IMAGE}\n    pull_policy: never\n    stop_signal: SIGKILL\n    command: ["sleep", "600"]\n`;
     const dir = projectDir(`services:\n  api:\n${svc}  db:\n${svc}`);
     const project = uniq('shop').replace(/[^a-z0-9-]/g, '');
-    await ui.page.locator('nav').getByRole('button', { name: /^Containers/ }).click();
+    await ui.page
+      .locator('nav')
+      .getByRole('button', { name: /^Containers/ })
+      .click();
     await ui.page.getByRole('button', { name: 'Compose up…' }).click();
     const dialog = ui.page.getByRole('dialog', { name: 'Compose up' });
     await dialog.getByText(/Runs `docker.*compose up -d` \(Compose 2\./).waitFor();
@@ -48,7 +51,10 @@ describe('compose in Chromium', () => {
     const dialog = ui.page.getByRole('dialog', { name: 'Compose up' });
     await dialog.getByLabel('Compose file or its folder').fill(dir);
     await dialog.getByRole('button', { name: 'Up' }).click();
-    await dialog.getByRole('alert').getByText(/compose up failed/).waitFor({ timeout: 30_000 });
+    await dialog
+      .getByRole('alert')
+      .getByText(/compose up failed/)
+      .waitFor({ timeout: 30_000 });
     expect(await dialog.getByLabel('Compose file or its folder').inputValue()).toBe(dir);
     await ui.page.screenshot({ path: `${ARTIFACTS}/e2e-compose-error.png` });
     await dialog.getByRole('button', { name: 'Cancel' }).click();

@@ -13,7 +13,24 @@ describe('container actions in Chromium', () => {
     const page = ui.page;
     const name = uniq('e2e-orig');
     const vol = uniq('e2e-vol');
-    docker.cli(['run', '-d', '--name', name, '-e', 'GREETING=hello world', '-v', `${vol}:/data`, '--restart', 'unless-stopped', '--hostname', 'orig-box', TEST_IMAGE, 'sh', '-c', 'echo inside > /made; exec sleep 600']);
+    docker.cli([
+      'run',
+      '-d',
+      '--name',
+      name,
+      '-e',
+      'GREETING=hello world',
+      '-v',
+      `${vol}:/data`,
+      '--restart',
+      'unless-stopped',
+      '--hostname',
+      'orig-box',
+      TEST_IMAGE,
+      'sh',
+      '-c',
+      'echo inside > /made; exec sleep 600',
+    ]);
     await page.locator('tbody tr', { hasText: name }).getByRole('button', { name, exact: true }).click();
     const toolbar = page.locator('.toolbar');
 
@@ -44,7 +61,10 @@ describe('container actions in Chromium', () => {
     const rename = page.getByRole('dialog', { name: `Rename ${name}` });
     await rename.getByLabel('New name').fill(again);
     await rename.getByRole('button', { name: 'Rename', exact: true }).click();
-    await rename.getByRole('alert').filter({ hasText: /already in use/ }).waitFor();
+    await rename
+      .getByRole('alert')
+      .filter({ hasText: /already in use/ })
+      .waitFor();
     const renamed = uniq('e2e-renamed');
     await rename.getByLabel('New name').fill(renamed);
     await rename.getByRole('button', { name: 'Rename', exact: true }).click();
@@ -58,18 +78,24 @@ describe('container actions in Chromium', () => {
     await commit.getByLabel('Image name and tag').fill(ref);
     await commit.getByLabel(/^Changes/).fill('RUN rm -rf /');
     await commit.getByRole('button', { name: 'Commit', exact: true }).click();
-    await commit.getByRole('alert').filter({ hasText: /a commit takes: CMD/ }).waitFor();
+    await commit
+      .getByRole('alert')
+      .filter({ hasText: /a commit takes: CMD/ })
+      .waitFor();
     await commit.getByLabel(/^Changes/).fill('CMD ["cat", "/made"]');
     await commit.getByRole('button', { name: 'Commit', exact: true }).click();
     await commit.waitFor({ state: 'detached' });
-    await page.getByRole('status').filter({ hasText: `Committed as ${ref}` }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Committed as ${ref}` })
+      .waitFor();
     expect(docker.cli(['run', '--rm', ref]).trim()).toBe('inside');
 
     // Export: the filesystem as a tar, with the file made inside.
     await page.getByRole('tab', { name: 'Files' }).click();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export filesystem' }).click()]);
     expect(download.suggestedFilename()).toBe(`${renamed}.tar`);
-    const tar = spawnSync('tar', ['-xOf', (await download.path()), 'made'], { encoding: 'utf8' });
+    const tar = spawnSync('tar', ['-xOf', await download.path(), 'made'], { encoding: 'utf8' });
     expect(tar.stdout).toBe('inside\n');
     expect(ui.pageErrors).toEqual([]);
   });

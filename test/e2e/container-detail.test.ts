@@ -10,7 +10,10 @@ const pageErrors = ui.pageErrors;
 const poll = (fn: () => Promise<unknown>, timeout = 10_000) => expect.poll(fn, { timeout, interval: 100 });
 
 async function openDetail(name: string): Promise<void> {
-  await ui.page.locator('nav').getByRole('button', { name: /^Containers/ }).click();
+  await ui.page
+    .locator('nav')
+    .getByRole('button', { name: /^Containers/ })
+    .click();
   await ui.page.getByRole('button', { name, exact: true }).click();
   await ui.page.getByRole('heading', { name }).waitFor();
 }
@@ -26,8 +29,16 @@ describe('container detail in Chromium', () => {
     await openDetail(name);
 
     await ui.page.getByRole('log').getByText('red alert').waitFor();
-    expect(await ui.page.getByRole('log').getByText('red alert').evaluate((el) => getComputedStyle(el).color)).not.toBe(
-      await ui.page.getByRole('log').getByText('plain').evaluate((el) => getComputedStyle(el).color),
+    expect(
+      await ui.page
+        .getByRole('log')
+        .getByText('red alert')
+        .evaluate((el) => getComputedStyle(el).color),
+    ).not.toBe(
+      await ui.page
+        .getByRole('log')
+        .getByText('plain')
+        .evaluate((el) => getComputedStyle(el).color),
     );
     expect(await logRows().filter({ hasText: 'error on stderr' }).getAttribute('class')).toContain('err');
 
@@ -62,12 +73,19 @@ describe('container detail in Chromium', () => {
     await poll(() => logRows().allTextContents()).toEqual(['GET / 500', 'GET / 503']);
     // A pattern that could hang the page is refused, in words.
     await ui.page.getByLabel('Search log').fill('(\\d+)+$');
-    await ui.page.getByRole('alert').filter({ hasText: /repeats a group that repeats inside/ }).waitFor();
+    await ui.page
+      .getByRole('alert')
+      .filter({ hasText: /repeats a group that repeats inside/ })
+      .waitFor();
     await ui.page.getByLabel('Search log').fill('');
     await ui.page.getByLabel('Only matching').uncheck();
     await ui.page.getByLabel('Regex').uncheck();
     // Until the second before "later": the five request lines, not "later", and no following.
-    const later = docker.cli(['logs', '-t', name]).split('\n').find((l) => l.endsWith(' later'))!.split(' ')[0]!;
+    const later = docker
+      .cli(['logs', '-t', name])
+      .split('\n')
+      .find((l) => l.endsWith(' later'))!
+      .split(' ')[0]!;
     const until = new Date(Math.floor(Date.parse(later) / 1000) * 1000 - 1000);
     const local = new Date(until.getTime() - until.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
     await ui.page.getByLabel('Lines until').fill(local);

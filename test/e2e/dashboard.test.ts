@@ -50,7 +50,11 @@ describe('dashboard in Chromium', () => {
 
     await row(a).getByRole('button', { name: 'Remove' }).click();
     await ui.page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
-    await ui.page.getByRole('alert').filter({ hasText: /running container/i }).first().waitFor();
+    await ui.page
+      .getByRole('alert')
+      .filter({ hasText: /running container/i })
+      .first()
+      .waitFor();
     expect(docker.cli(['inspect', '-f', '{{.State.Status}}', a])).toBe('running');
 
     await row(a).getByRole('checkbox').check();
@@ -100,7 +104,10 @@ describe('dashboard in Chromium', () => {
     const dialog = ui.page.getByRole('dialog');
     await dialog.getByLabel(/Name/).fill('bad name!');
     await dialog.getByRole('button', { name: 'Create' }).click();
-    await dialog.getByRole('alert').filter({ hasText: /must start with a letter or digit/ }).waitFor();
+    await dialog
+      .getByRole('alert')
+      .filter({ hasText: /must start with a letter or digit/ })
+      .waitFor();
     await shot('volume-invalid');
 
     const vol = uniq('e2e-vol');
@@ -113,7 +120,11 @@ describe('dashboard in Chromium', () => {
     await poll(() => row(vol).textContent()).toContain('e2e-holder');
     await row(vol).getByRole('button', { name: 'Remove' }).click();
     await ui.page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
-    await ui.page.getByRole('alert').filter({ hasText: /in use/ }).first().waitFor();
+    await ui.page
+      .getByRole('alert')
+      .filter({ hasText: /in use/ })
+      .first()
+      .waitFor();
     expect(docker.cli(['volume', 'ls', '-q'])).toContain(vol);
   });
 
@@ -133,7 +144,9 @@ describe('dashboard in Chromium', () => {
 
     const c = uniq('e2e-member');
     docker.cli(['run', '-d', '--name', c, TEST_IMAGE, 'sleep', '600']);
-    await row(net).getByRole('button', { name: `Connect a container to ${net}…` }).click();
+    await row(net)
+      .getByRole('button', { name: `Connect a container to ${net}…` })
+      .click();
     await ui.page.getByRole('dialog').getByLabel('Container').selectOption(c);
     await ui.page.getByRole('dialog').getByRole('button', { name: 'Connect' }).click();
     await poll(() => row(net).textContent()).toContain(c);

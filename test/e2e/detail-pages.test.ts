@@ -28,7 +28,10 @@ describe('detail pages in Chromium', () => {
     made.push(['rm', '-f', web]);
     const id = docker.cli(['network', 'inspect', '--format', '{{.Id}}', net]).trim();
     const page = ui.page;
-    await page.locator('nav').getByRole('button', { name: /^Networks/ }).click();
+    await page
+      .locator('nav')
+      .getByRole('button', { name: /^Networks/ })
+      .click();
     await page.getByRole('button', { name: net, exact: true }).click();
     await page.getByRole('heading', { name: net }).waitFor();
     expect(await hash()).toBe(`#/networks/${id}`);
@@ -60,14 +63,20 @@ describe('detail pages in Chromium', () => {
     const page = ui.page;
     await page.goto(`${origin()}/#/images/${encodeURIComponent(tag)}`);
     await page.getByRole('heading', { name: tag }).waitFor();
-    await page.getByLabel('Image', { exact: true }).getByText(/^linux\//).waitFor(); // the platform
+    await page
+      .getByLabel('Image', { exact: true })
+      .getByText(/^linux\//)
+      .waitFor(); // the platform
     expect(await page.getByRole('table', { name: 'Layers' }).getByRole('row').count()).toBeGreaterThan(1);
     await page.getByLabel('Containers using it').getByRole('button', { name: user }).waitFor();
     await page.getByText('Inspect JSON').click();
     await page.getByLabel('Inspect JSON').getByText('"RepoTags"').waitFor();
 
     // From the list: the same page, by id.
-    await page.locator('nav').getByRole('button', { name: /^Images/ }).click();
+    await page
+      .locator('nav')
+      .getByRole('button', { name: /^Images/ })
+      .click();
     await page.getByRole('button', { name: `Open ${tag}` }).click();
     await page.getByRole('heading', { name: tag }).waitFor();
     expect(await hash()).toMatch(/^#\/images\/[0-9a-f]{64}$/);
@@ -79,7 +88,10 @@ describe('detail pages in Chromium', () => {
     await page.goto(`${origin()}/#/images/${encodeURIComponent(lone)}`);
     await page.getByRole('heading', { name: lone }).waitFor();
     docker.cli(['rmi', lone]);
-    await page.getByRole('status').filter({ hasText: `No image ${lone} on this engine.` }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `No image ${lone} on this engine.` })
+      .waitFor();
     expect(ui.pageErrors).toEqual([]);
   });
 
@@ -92,7 +104,10 @@ describe('detail pages in Chromium', () => {
     docker.cli(['create', '--name', user, '-v', `${vol}:/data`, TEST_IMAGE, 'true']);
     made.push(['rm', '-f', user]);
     const page = ui.page;
-    await page.locator('nav').getByRole('button', { name: /^Volumes/ }).click();
+    await page
+      .locator('nav')
+      .getByRole('button', { name: /^Volumes/ })
+      .click();
     await page.getByRole('button', { name: vol, exact: true }).click();
     await page.getByRole('heading', { name: vol }).waitFor();
     expect(await hash()).toBe(`#/volumes/${vol}`);
@@ -105,7 +120,7 @@ describe('detail pages in Chromium', () => {
     expect(await page.getByLabel('Folder path').inputValue()).toBe('/conf');
     const [download] = await Promise.all([page.waitForEvent('download'), files.getByRole('button', { name: 'Download site.conf' }).click()]);
     expect(download.suggestedFilename()).toBe('site.conf.tar');
-    expect(readFileSync((await download.path())).includes(Buffer.from('listen 80\n'))).toBe(true);
+    expect(readFileSync(await download.path()).includes(Buffer.from('listen 80\n'))).toBe(true);
     expect(await page.getByLabel('Upload files').count()).toBe(0); // read-only: no upload into a volume here
 
     await page.goto(`${origin()}/#/volumes/no-such-volume-here`);

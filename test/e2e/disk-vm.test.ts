@@ -42,8 +42,12 @@ describe('the VM disk on the Disk page', () => {
     writeDisk(48);
     const allocated = statSync(disk).blocks * 512;
     await ui.page.getByRole('button', { name: 'Refresh' }).click();
-    await card().getByText(/the engine counts \d/).waitFor({ timeout: 15_000 }); // the VM's engine answered
-    await card().getByText(`${(allocated / MiB).toFixed(1)} MiB of 64.0 GiB at most`, { exact: false }).waitFor();
+    await card()
+      .getByText(/the engine counts \d/)
+      .waitFor({ timeout: 15_000 }); // the VM's engine answered
+    await card()
+      .getByText(`${(allocated / MiB).toFixed(1)} MiB of 64.0 GiB at most`, { exact: false })
+      .waitFor();
     await card().getByText(disk).waitFor();
     await ui.page.screenshot({ path: `${ARTIFACTS}/e2e-disk-vm.png` });
 
@@ -53,7 +57,9 @@ describe('the VM disk on the Disk page', () => {
     const after = statSync(disk).blocks * 512;
     expect(allocated - after).toBeGreaterThanOrEqual(48 * MiB);
     await done.getByText(/^This computer got 4\d\.\d MiB back: the VM disk takes [\d.]+ KiB of its 64\.0 GiB on this computer now\.$/).waitFor();
-    await card().getByText(/KiB of 64\.0 GiB at most/).waitFor(); // the figure follows
+    await card()
+      .getByText(/KiB of 64\.0 GiB at most/)
+      .waitFor(); // the figure follows
 
     await card().getByRole('button', { name: 'Compact now' }).click();
     await ui.page.getByRole('status').filter({ hasText: 'Nothing more to give back' }).waitFor();
@@ -69,7 +75,10 @@ describe('the VM disk on the Disk page', () => {
     await ui.page.getByLabel('Engine in use').selectOption('local-disk');
     await nav('Disk usage').click();
     await ui.page.getByRole('button', { name: 'Refresh' }).click();
-    await ui.page.getByLabel('Images').getByText(/in all/).waitFor();
+    await ui.page
+      .getByLabel('Images')
+      .getByText(/in all/)
+      .waitFor();
     await expect.poll(() => card().count()).toBe(0);
     expect(ui.pageErrors).toEqual([]);
   });

@@ -12,7 +12,7 @@ const docker = engine();
 let retries = 0; // what the page asked of Berth when Retry was clicked
 const ui = openDashboard(
   { width: 1280, height: 900 },
-  { vmEngine: { bootMs: 3000 }, router: (r) => ({ handle: (m, a) => ((m === 'engine.retry' && retries++), r.handle(m, a)), openStream: (n, a, w) => r.openStream(n, a, w) }) },
+  { vmEngine: { bootMs: 3000 }, router: (r) => ({ handle: (m, a) => (m === 'engine.retry' && retries++, r.handle(m, a)), openStream: (n, a, w) => r.openStream(n, a, w) }) },
 );
 const banner = () => ui.page.getByRole('alert').filter({ hasText: 'The Berth VM is stopped' });
 
@@ -41,7 +41,10 @@ describe('the engine banner', () => {
     // No dead end: the other pages say what they wait for too.
     await ui.page.locator('nav').getByRole('button', { name: 'Disk usage' }).click();
     expect(await ui.page.getByText('Shown once the engine answers: the banner above says why.').count()).toBe(4);
-    await ui.page.locator('nav').getByRole('button', { name: /^Containers/ }).click();
+    await ui.page
+      .locator('nav')
+      .getByRole('button', { name: /^Containers/ })
+      .click();
 
     await banner().getByRole('button', { name: 'Switch to local' }).click();
     await ui.page.getByRole('button', { name, exact: true }).waitFor();

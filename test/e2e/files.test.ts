@@ -11,7 +11,10 @@ const ui = openDashboard({ width: 1280, height: 800 });
 const poll = (fn: () => unknown, timeout = 10_000) => expect.poll(fn, { timeout, interval: 100 });
 
 async function openFiles(name: string): Promise<void> {
-  await ui.page.locator('nav').getByRole('button', { name: /^Containers/ }).click();
+  await ui.page
+    .locator('nav')
+    .getByRole('button', { name: /^Containers/ })
+    .click();
   await ui.page.getByRole('button', { name, exact: true }).click();
   await ui.page.getByRole('heading', { name }).waitFor();
   await ui.page.getByRole('tab', { name: 'Files' }).click();
@@ -43,7 +46,7 @@ describe('files tab in Chromium', () => {
 
     const [download] = await Promise.all([ui.page.waitForEvent('download'), ui.page.getByRole('button', { name: 'Download hello.txt' }).click()]);
     expect(download.suggestedFilename()).toBe('hello.txt.tar');
-    const tar = readFileSync((await download.path()));
+    const tar = readFileSync(await download.path());
     expect(new TarHeaderReader().push(tar).map((h) => [h.name, h.size])).toEqual([['hello.txt', 7]]);
     expect(tar.subarray(512, 519).toString()).toBe('second\n');
 

@@ -27,11 +27,19 @@ describe('health in Chromium', () => {
 
     const row = page.locator('tbody tr', { hasText: name });
     await row.locator('.badge', { hasText: /^healthy$/ }).waitFor({ timeout: 20_000 });
-    expect(await page.locator('tbody tr', { hasText: plain }).locator('.badge', { hasText: /healthy|starting/ }).count()).toBe(0);
+    expect(
+      await page
+        .locator('tbody tr', { hasText: plain })
+        .locator('.badge', { hasText: /healthy|starting/ })
+        .count(),
+    ).toBe(0);
 
     docker.cli(['exec', name, 'rm', '/tmp/ok']);
     await row.locator('.badge', { hasText: /^unhealthy$/ }).waitFor({ timeout: 20_000 }); // pushed: no reload, no polling
-    await page.getByRole('alert').filter({ hasText: `${name} is unhealthy` }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: `${name} is unhealthy` })
+      .waitFor();
     await row.getByText(/\d+ checks failed in a row/).waitFor();
     await page.screenshot({ path: `${ARTIFACTS}/e2e-health-list.png` });
 
@@ -57,7 +65,12 @@ describe('health in Chromium', () => {
     await probes.locator('tbody tr').first().getByText('passed').waitFor({ timeout: 20_000 });
     await page.locator('.toolbar .badge', { hasText: /^healthy$/ }).waitFor({ timeout: 20_000 });
     // (A recovery within a minute of the unhealthy notice is not announced: a flapping check would flood. See electron/shared/health.test.ts.)
-    expect(await page.getByRole('alert').filter({ hasText: `${name} is unhealthy` }).count()).toBe(1);
+    expect(
+      await page
+        .getByRole('alert')
+        .filter({ hasText: `${name} is unhealthy` })
+        .count(),
+    ).toBe(1);
     await page.screenshot({ path: `${ARTIFACTS}/e2e-health-tab.png` });
     expect(ui.pageErrors).toEqual([]);
   });

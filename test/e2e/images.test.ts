@@ -15,7 +15,10 @@ beforeAll(async () => void (registry = await startRegistry()));
 afterAll(() => registry?.stop());
 
 async function images() {
-  await ui.page.locator('nav').getByRole('button', { name: /^Images/ }).click();
+  await ui.page
+    .locator('nav')
+    .getByRole('button', { name: /^Images/ })
+    .click();
 }
 const dialog = (name: string) => ui.page.getByRole('dialog', { name });
 
@@ -31,7 +34,10 @@ describe('images in Chromium', () => {
     await d.getByLabel('Tags').fill(tag);
     await d.getByLabel('Build args').fill('FLAVOUR=mint');
     await d.getByRole('button', { name: 'Build', exact: true }).click();
-    await d.getByRole('status').getByText(/^Built [0-9a-f]{12}$/).waitFor({ timeout: 30_000 });
+    await d
+      .getByRole('status')
+      .getByText(/^Built [0-9a-f]{12}$/)
+      .waitFor({ timeout: 30_000 });
     expect(await d.getByLabel('Build output').textContent()).toMatch(/Step 3\/4 : RUN echo "\$FLAVOUR" > \/flavour/);
     await ui.page.screenshot({ path: `${ARTIFACTS}/e2e-build.png` });
     await d.getByRole('button', { name: 'Cancel' }).click();
@@ -45,12 +51,15 @@ describe('images in Chromium', () => {
     await h.getByRole('button', { name: 'Close' }).click();
 
     // docker save from the row, with the bytes shown as it goes; the tar is what docker load takes
-    await ui.page.getByRole('row', { name: new RegExp(tag) }).getByRole('button', { name: /^Save .*…$/ }).click();
+    await ui.page
+      .getByRole('row', { name: new RegExp(tag) })
+      .getByRole('button', { name: /^Save .*…$/ })
+      .click();
     const save = dialog('Save image');
     const [download] = await Promise.all([ui.page.waitForEvent('download'), save.getByRole('button', { name: 'Save', exact: true }).click()]);
     expect(download.suggestedFilename()).toBe(`${tag.replace(/[/:]/g, '_')}.tar`);
     await save.getByText(/received$/).waitFor();
-    expect(readFileSync((await download.path())).includes(Buffer.from('manifest.json'))).toBe(true);
+    expect(readFileSync(await download.path()).includes(Buffer.from('manifest.json'))).toBe(true);
     await save.getByRole('button', { name: 'Cancel' }).click();
 
     // A long build goes on when its dialog closes: the page shows it, Show brings the output back, Cancel stops it.
@@ -59,12 +68,20 @@ describe('images in Chromium', () => {
     await ui.page.getByRole('button', { name: 'Build…' }).click();
     await d.getByLabel('Folder with the Dockerfile').fill(slow);
     await d.getByRole('button', { name: 'Build', exact: true }).click();
-    await d.getByLabel('Build output').getByText(/slow-start/).first().waitFor({ timeout: 30_000 });
+    await d
+      .getByLabel('Build output')
+      .getByText(/slow-start/)
+      .first()
+      .waitFor({ timeout: 30_000 });
     await ui.page.keyboard.press('Escape');
     const banner = ui.page.getByRole('status', { name: 'Running image job' });
     await banner.getByText(`Building ${slow}`).waitFor();
     await banner.getByRole('button', { name: 'Show' }).click();
-    await d.getByLabel('Build output').getByText(/slow-start/).first().waitFor();
+    await d
+      .getByLabel('Build output')
+      .getByText(/slow-start/)
+      .first()
+      .waitFor();
     await d.getByRole('button', { name: 'Cancel', exact: true }).click(); // closes the dialog, the build goes on
     await banner.getByRole('button', { name: 'Cancel' }).click();
     await banner.waitFor({ state: 'detached' });
@@ -78,7 +95,10 @@ describe('images in Chromium', () => {
     writeFileSync(join(ctx, 'Dockerfile'), `FROM ${TEST_IMAGE}\nRUN echo ${ref} > /which\n`);
     docker.cli(['build', '-q', '-t', ref, ctx]);
     await images();
-    await ui.page.getByRole('row', { name: new RegExp(ref.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')) }).getByRole('button', { name: /^Push .*…$/ }).click();
+    await ui.page
+      .getByRole('row', { name: new RegExp(ref.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')) })
+      .getByRole('button', { name: /^Push .*…$/ })
+      .click();
     const push = dialog('Push image');
     expect(await push.getByLabel('Image reference').inputValue()).toBe(ref);
     await push.getByRole('button', { name: 'Push', exact: true }).click();
@@ -103,12 +123,18 @@ describe('images in Chromium', () => {
     await pull.getByRole('button', { name: 'Again' }).click();
     await ui.page.keyboard.press('Escape');
     await pull.waitFor({ state: 'detached' });
-    await ui.page.getByRole('status').filter({ hasText: `Pulled ${ref}` }).waitFor({ timeout: 30_000 });
+    await ui.page
+      .getByRole('status')
+      .filter({ hasText: `Pulled ${ref}` })
+      .waitFor({ timeout: 30_000 });
     expect(docker.try(['image', 'inspect', ref]).status).toBe(0);
     await ui.page.getByRole('button', { name: 'Pull…' }).click();
     await pull.getByLabel('Image reference').fill('Not/Valid');
     await pull.getByRole('button', { name: 'Pull', exact: true }).click();
-    await pull.getByRole('alert').getByText(/lowercase/).waitFor();
+    await pull
+      .getByRole('alert')
+      .getByText(/lowercase/)
+      .waitFor();
     await pull.getByRole('button', { name: 'Cancel' }).click();
   });
 
@@ -116,7 +142,10 @@ describe('images in Chromium', () => {
     const stopped = uniq('e2e-stopped');
     docker.cli(['create', '--name', stopped, TEST_IMAGE]);
     await ui.page.locator('nav').getByRole('button', { name: 'Disk usage' }).click();
-    await ui.page.getByLabel('Containers', { exact: true }).getByText(/reclaimable/).waitFor();
+    await ui.page
+      .getByLabel('Containers', { exact: true })
+      .getByText(/reclaimable/)
+      .waitFor();
     await ui.page.getByRole('button', { name: 'Clean up stopped containers…' }).click();
     const d = dialog('Clean up stopped containers');
     await d.getByLabel('Will be removed').getByText(stopped).waitFor();

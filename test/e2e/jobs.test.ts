@@ -94,7 +94,9 @@ describe('background jobs in Chromium', () => {
     ui.page.on('download', (d) => downloads.push(d.suggestedFilename()));
     const g = hold('images.save', (chunk) => (chunk as Uint8Array).byteLength > 0); // after its first bytes
     await nav(/^Images/).click();
-    await imageRow(big).getByRole('button', { name: /^Save .*…$/ }).click();
+    await imageRow(big)
+      .getByRole('button', { name: /^Save .*…$/ })
+      .click();
     const save = ui.page.getByRole('dialog', { name: 'Save image' });
     await save.getByRole('button', { name: 'Save', exact: true }).click();
     await save.getByText(/received$/).waitFor();
@@ -119,13 +121,18 @@ describe('background jobs in Chromium', () => {
   it('a push the registry refuses is said in a toast with its dialog closed, and Retry pushes it after a login; a pull is shown again with its layers', async () => {
     const g = hold('images.push'); // its end waits until the dialog is closed
     await nav(/^Images/).click();
-    await imageRow(big).getByRole('button', { name: /^Push .*…$/ }).click();
+    await imageRow(big)
+      .getByRole('button', { name: /^Push .*…$/ })
+      .click();
     const push = ui.page.getByRole('dialog', { name: 'Push image' });
     await push.getByRole('button', { name: 'Push', exact: true }).click();
     await ui.page.keyboard.press('Escape');
     await push.waitFor({ state: 'detached' });
     g.open();
-    await ui.page.getByRole('alert').filter({ hasText: `The push of ${big} failed` }).waitFor({ timeout: 30_000 });
+    await ui.page
+      .getByRole('alert')
+      .filter({ hasText: `The push of ${big} failed` })
+      .waitFor({ timeout: 30_000 });
     await nav(/^Jobs/).click();
     const failed = jobRow(`The push of ${big} failed`);
     await failed.getByText('failed', { exact: true }).waitFor();
@@ -143,7 +150,10 @@ describe('background jobs in Chromium', () => {
     await nav(/^Jobs/).click();
     await failed.getByRole('button', { name: /^Retry job/ }).click(); // the same push again
     await jobRow(`Pushed ${big}`).getByText('done', { exact: true }).waitFor({ timeout: 60_000 });
-    await ui.page.getByRole('status').filter({ hasText: `Pushed ${big}` }).waitFor();
+    await ui.page
+      .getByRole('status')
+      .filter({ hasText: `Pushed ${big}` })
+      .waitFor();
     expect(await failed.count()).toBe(1); // the failed one stays listed
 
     // A pull of the 50 MB layer, held after its first progress: listed with a percent, shown again in its dialog.
@@ -183,7 +193,11 @@ describe('background jobs in Chromium', () => {
       );
       return dir;
     };
-    const ps = (project: string) => docker.cli(['ps', '-a', '-q', '--filter', `label=com.docker.compose.project=${project}`]).split('\n').filter(Boolean);
+    const ps = (project: string) =>
+      docker
+        .cli(['ps', '-a', '-q', '--filter', `label=com.docker.compose.project=${project}`])
+        .split('\n')
+        .filter(Boolean);
     const up = async (project: string, dir: string) => {
       await nav(/^Containers/).click();
       await ui.page.getByRole('button', { name: 'Compose up…' }).click();
@@ -205,8 +219,16 @@ describe('background jobs in Chromium', () => {
     await jobRow(`Compose up of ${kept} (${keptDir})`).getByText('running', { exact: true }).waitFor();
     docker.cli(['exec', `${kept}-db-1`, 'touch', '/tmp/ready']);
     await jobRow(`Compose project is up: ${kept} (${keptDir})`).getByText('done', { exact: true }).waitFor({ timeout: 60_000 });
-    await ui.page.getByRole('status').filter({ hasText: `Compose project is up: ${kept}` }).waitFor();
-    expect(docker.cli(['ps', '-q', '--filter', `label=com.docker.compose.project=${kept}`]).split('\n').filter(Boolean)).toHaveLength(2);
+    await ui.page
+      .getByRole('status')
+      .filter({ hasText: `Compose project is up: ${kept}` })
+      .waitFor();
+    expect(
+      docker
+        .cli(['ps', '-q', '--filter', `label=com.docker.compose.project=${kept}`])
+        .split('\n')
+        .filter(Boolean),
+    ).toHaveLength(2);
     docker.cli(['rm', '-f', ...ps(kept)]);
     docker.try(['network', 'rm', `${kept}_default`]);
 
@@ -215,7 +237,9 @@ describe('background jobs in Chromium', () => {
     await up(dropped, droppedDir);
     await poll(() => ps(dropped).length).toBeGreaterThan(0);
     await nav(/^Jobs/).click();
-    await jobRow(`Compose up of ${dropped} (${droppedDir})`).getByRole('button', { name: /^Cancel job/ }).click();
+    await jobRow(`Compose up of ${dropped} (${droppedDir})`)
+      .getByRole('button', { name: /^Cancel job/ })
+      .click();
     await jobRow(`The compose up of ${dropped} (${droppedDir}) was cancelled`).getByText('cancelled', { exact: true }).waitFor();
     await poll(() => ps(dropped).length).toBe(0); // taken down again: nothing left
     expect(docker.cli(['network', 'ls', '-q', '--filter', `label=com.docker.compose.project=${dropped}`])).toBe('');

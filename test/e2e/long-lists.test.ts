@@ -14,11 +14,16 @@ describe('long lists in Chromium', () => {
     const api = ui.core.engine.docker;
     const names = Array.from({ length: count }, (_, i) => `${prefix}-${String(i).padStart(3, '0')}`);
     const todo = [...names];
-    await Promise.all(Array.from({ length: 8 }, async () => {
-      for (let n = todo.shift(); n; n = todo.shift()) await api.createContainer({ Image: TEST_IMAGE, name: n, Cmd: ['true'] });
-    }));
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (let n = todo.shift(); n; n = todo.shift()) await api.createContainer({ Image: TEST_IMAGE, name: n, Cmd: ['true'] });
+      }),
+    );
     try {
-      await ui.page.locator('nav').getByRole('button', { name: /^Containers/ }).click();
+      await ui.page
+        .locator('nav')
+        .getByRole('button', { name: /^Containers/ })
+        .click();
       await ui.page.getByLabel('Search').fill(prefix);
       await ui.page.getByRole('button', { name: 'Name', exact: true }).click(); // sort by name, ascending
       const table = ui.page.getByRole('table', { name: 'Containers' });

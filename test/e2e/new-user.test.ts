@@ -37,7 +37,10 @@ const focused = () => ui.page.evaluate(() => ({ label: document.activeElement?.g
 
 /** Opens the Run dialog with an image and a name, and a few variables so the form is taller than the window. */
 async function openRun(name: string, variables = 0) {
-  await ui.page.locator('nav').getByRole('button', { name: /^Containers/ }).click();
+  await ui.page
+    .locator('nav')
+    .getByRole('button', { name: /^Containers/ })
+    .click();
   await ui.page.getByRole('button', { name: 'Run…' }).first().click();
   const dialog = ui.page.getByRole('dialog', { name: 'Run a container' });
   await dialog.getByLabel('Image', { exact: true }).fill(TEST_IMAGE);
@@ -193,7 +196,10 @@ describe('a new user in Chromium', () => {
     made.push(mine, theirs);
     docker.cli(['create', '--name', mine, TEST_IMAGE]);
     docker.cli(['run', '-d', '--name', theirs, TEST_IMAGE, 'sh', '-c', 'echo last words; sleep 600']);
-    await ui.page.locator('nav').getByRole('button', { name: /^Containers/ }).click();
+    await ui.page
+      .locator('nav')
+      .getByRole('button', { name: /^Containers/ })
+      .click();
     await ui.page.getByRole('button', { name: mine, exact: true }).click();
     await ui.page.getByRole('heading', { name: mine }).waitFor();
     await ui.page.locator('.detail header').getByRole('button', { name: 'Remove' }).click();
@@ -220,13 +226,37 @@ describe('a new user in Chromium', () => {
   it('the inspect summary keeps the restart maximum, counts restarts, types tmpfs mounts and quotes the command', async () => {
     const name = uniq('nu-insp');
     made.push(name);
-    docker.cli(['run', '-d', '--name', name, '--restart', 'on-failure:3', '--tmpfs', '/tmp:rw,size=64m', '--mount', 'type=tmpfs,dst=/cache,tmpfs-size=1048576', '--memory', '64m', TEST_IMAGE, 'sh', '-c', 'exit 1']);
+    docker.cli([
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--restart',
+      'on-failure:3',
+      '--tmpfs',
+      '/tmp:rw,size=64m',
+      '--mount',
+      'type=tmpfs,dst=/cache,tmpfs-size=1048576',
+      '--memory',
+      '64m',
+      TEST_IMAGE,
+      'sh',
+      '-c',
+      'exit 1',
+    ]);
     await waitFor(() => docker.cli(['inspect', '-f', '{{.RestartCount}} {{.State.Status}}', name]) === '3 exited', 30_000, 'three restarts');
-    await ui.page.locator('nav').getByRole('button', { name: /^Containers/ }).click();
+    await ui.page
+      .locator('nav')
+      .getByRole('button', { name: /^Containers/ })
+      .click();
     await ui.page.getByRole('button', { name, exact: true }).click();
     await ui.page.getByRole('tab', { name: 'Inspect' }).click();
     const summary = ui.page.getByLabel('Summary');
-    const value = (label: string) => summary.locator('div').filter({ has: ui.page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('dd div');
+    const value = (label: string) =>
+      summary
+        .locator('div')
+        .filter({ has: ui.page.locator('dt', { hasText: new RegExp(`^${label}$`) }) })
+        .locator('dd div');
     await value('Command').waitFor();
     expect(await value('Command').allTextContents()).toEqual([`sh -c 'exit 1'`]);
     await poll(() => value('Restart count').allTextContents()).toEqual(['3']);
@@ -240,7 +270,10 @@ describe('a new user in Chromium', () => {
     const names = [uniq('nu-many'), uniq('nu-many'), uniq('nu-many')];
     made.push(...names);
     for (const n of names) docker.cli(['create', '--name', n, TEST_IMAGE]);
-    await ui.page.locator('nav').getByRole('button', { name: /^Containers/ }).click();
+    await ui.page
+      .locator('nav')
+      .getByRole('button', { name: /^Containers/ })
+      .click();
     for (const n of names) await row(n).getByRole('checkbox').check();
     await ui.page.getByLabel('Selected containers').getByRole('button', { name: 'Remove' }).click();
     const confirm = ui.page.getByRole('dialog', { name: 'Remove 3 containers?' });

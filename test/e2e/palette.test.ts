@@ -33,7 +33,11 @@ afterAll(async () => {
 async function type(what: string, first: string | RegExp) {
   await ui.page.keyboard.press('Control+k');
   await palette().getByRole('combobox', { name: 'Find or type a command' }).fill(what);
-  await palette().getByRole('option', { selected: true }).getByText(first, { exact: typeof first === 'string' }).first().waitFor();
+  await palette()
+    .getByRole('option', { selected: true })
+    .getByText(first, { exact: typeof first === 'string' })
+    .first()
+    .waitFor();
 }
 
 describe('the keyboard in Chromium', () => {
@@ -100,7 +104,10 @@ describe('the keyboard in Chromium', () => {
     docker.cli(['run', '-d', '--name', name, TEST_IMAGE, 'sleep', '300']);
     made.push(['rm', '-f', name]);
     const page = ui.page;
-    await page.locator('nav').getByRole('button', { name: /^Containers/ }).click();
+    await page
+      .locator('nav')
+      .getByRole('button', { name: /^Containers/ })
+      .click();
     const search = page.getByLabel('Search containers');
     await search.fill('');
     await search.press('?'); // typed into the field, not a shortcut

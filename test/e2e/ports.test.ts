@@ -10,7 +10,20 @@ const ui = openDashboard({ width: 1400, height: 800 });
 describe('ports in Chromium', () => {
   it('opens a published port in a new tab and copies its address', async () => {
     const name = uniq('e2e-port');
-    docker.cli(['run', '-d', '--name', name, '-p', '127.0.0.1::8080', '-p', '127.0.0.1::5353/udp', TEST_IMAGE, 'sh', '-c', 'mkdir /www && echo hello-port > /www/index.html && exec httpd -f -p 8080 -h /www']);
+    docker.cli([
+      'run',
+      '-d',
+      '--name',
+      name,
+      '-p',
+      '127.0.0.1::8080',
+      '-p',
+      '127.0.0.1::5353/udp',
+      TEST_IMAGE,
+      'sh',
+      '-c',
+      'mkdir /www && echo hello-port > /www/index.html && exec httpd -f -p 8080 -h /www',
+    ]);
     const port = Number(docker.cli(['port', name, '8080/tcp']).trim().split(':').at(-1));
     const udp = Number(docker.cli(['port', name, '5353/udp']).trim().split(':').at(-1));
     const row = ui.page.locator('tbody tr', { hasText: name });
@@ -24,7 +37,10 @@ describe('ports in Chromium', () => {
 
     await ui.page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
     await row.getByRole('button', { name: `Copy the address of port ${udp}/udp` }).click();
-    await ui.page.getByRole('status').filter({ hasText: `Copied 127.0.0.1:${udp}` }).waitFor();
+    await ui.page
+      .getByRole('status')
+      .filter({ hasText: `Copied 127.0.0.1:${udp}` })
+      .waitFor();
     expect(await ui.page.evaluate(() => navigator.clipboard.readText())).toBe(`127.0.0.1:${udp}`);
     expect(await row.getByRole('button', { name: `${udp}:5353/udp` }).count()).toBe(0); // UDP: nothing a browser opens
     expect(ui.pageErrors).toEqual([]);

@@ -33,7 +33,10 @@ afterAll(async () => {
 describe('registries in Chromium', () => {
   it('lists a registry’s repositories and tags and pulls a tag from there; a registry not there is said', async () => {
     const page = ui.page;
-    await page.locator('nav').getByRole('button', { name: /^Images/ }).click();
+    await page
+      .locator('nav')
+      .getByRole('button', { name: /^Images/ })
+      .click();
     await page.getByRole('button', { name: 'Browse a registry…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Browse a registry' });
     const port = await freePort();
@@ -52,13 +55,19 @@ describe('registries in Chromium', () => {
     await tags.getByRole('button', { name: `Pull ${at('api:1.1')}` }).click();
     await expect.poll(() => has(at('api:1.1')), { timeout: 30_000 }).toBe(true);
     await page.keyboard.press('Escape');
-    await page.getByRole('row', { name: new RegExp(at('api').replace(/[.]/g, '\\.')) }).first().waitFor(); // in the list, pushed
+    await page
+      .getByRole('row', { name: new RegExp(at('api').replace(/[.]/g, '\\.')) })
+      .first()
+      .waitFor(); // in the list, pushed
     expect(ui.pageErrors).toEqual([]);
   });
 
   it('the Run dialog suggests local images and pulls a missing one in place', async () => {
     const page = ui.page;
-    await page.locator('nav').getByRole('button', { name: /^Containers/ }).click();
+    await page
+      .locator('nav')
+      .getByRole('button', { name: /^Containers/ })
+      .click();
     await page.getByRole('button', { name: 'Run…' }).first().click();
     const dialog = page.getByRole('dialog', { name: 'Run a container' });
     const image = dialog.getByLabel('Image', { exact: true });

@@ -53,7 +53,12 @@ describe('resource overview in Chromium', () => {
     await waitFor(async () => percentOf(await cpu.textContent()) > 20 || undefined, 30_000, 'the busy container using CPU');
     expect(await row.locator('td.num').nth(1).textContent()).toMatch(/\d.* (KiB|MiB)$/);
     expect(await row.locator('td.num').nth(1).locator('[title]').getAttribute('title')).toContain('of 64.0 MiB'); // binary, as the limit was typed
-    await page.locator('tbody tr', { hasText: names[7]! }).locator('td.num').nth(1).getByText(/KiB|MiB/).waitFor({ timeout: 30_000 });
+    await page
+      .locator('tbody tr', { hasText: names[7]! })
+      .locator('td.num')
+      .nth(1)
+      .getByText(/KiB|MiB/)
+      .waitFor({ timeout: 30_000 });
     expect(await page.locator('tbody tr', { hasText: stopped }).locator('td.num').first().textContent()).toBe('—');
     expect(usageStreams).toBe(1);
   });

@@ -20,9 +20,15 @@ describe('routing in Chromium', () => {
     const name = uniq('e2e-route');
     const id = docker.cli(['run', '-d', '--name', name, TEST_IMAGE, 'sh', '-c', 'echo routed; exec sleep 600']).trim();
     const page = ui.page;
-    await page.locator('nav').getByRole('button', { name: /^Images/ }).click();
+    await page
+      .locator('nav')
+      .getByRole('button', { name: /^Images/ })
+      .click();
     expect(await hash()).toBe('#/images');
-    await page.locator('nav').getByRole('button', { name: /^Containers/ }).click();
+    await page
+      .locator('nav')
+      .getByRole('button', { name: /^Containers/ })
+      .click();
     expect(await hash()).toBe('#/containers');
     await page.getByRole('button', { name, exact: true }).click();
     await page.getByRole('heading', { name }).waitFor();
@@ -68,7 +74,10 @@ describe('routing in Chromium', () => {
     expect(await hash()).toBe('#/volumes');
 
     await page.goto(`${origin}/#/containers/${uniq('never-made')}/files`);
-    await page.getByRole('status').filter({ hasText: /^No container never-made-.* on this engine\./ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^No container never-made-.* on this engine\./ })
+      .waitFor();
     expect(await page.getByRole('tab').count()).toBe(0); // nothing to show tabs of
     await page.getByRole('button', { name: 'Back to containers' }).first().click();
     expect(await hash()).toBe('#/containers');

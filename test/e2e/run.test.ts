@@ -24,16 +24,25 @@ describe('Run dialog in Chromium', () => {
     await dialog.getByRole('button', { name: '+ Variable' }).click();
     await dialog.getByLabel('Variable 1 name').fill('GREETING');
     await dialog.getByLabel('Variable 1 value').fill('hello world');
-    expect(await dialog.getByLabel('Equivalent command').textContent()).toBe(
-      `docker run -d --name ${name} -p 127.0.0.1:${port}:8080 -e 'GREETING=hello world' ${TEST_IMAGE} httpd -f -p 8080`,
-    );
+    expect(await dialog.getByLabel('Equivalent command').textContent()).toBe(`docker run -d --name ${name} -p 127.0.0.1:${port}:8080 -e 'GREETING=hello world' ${TEST_IMAGE} httpd -f -p 8080`);
     await ui.page.screenshot({ path: `${ARTIFACTS}/e2e-run-dialog.png` });
     await dialog.getByRole('button', { name: 'Run', exact: true }).click();
     await dialog.waitFor({ state: 'detached' });
-    await ui.page.getByRole('status').filter({ hasText: `Started ${name}` }).waitFor();
+    await ui.page
+      .getByRole('status')
+      .filter({ hasText: `Started ${name}` })
+      .waitFor();
     await ui.page.locator('tbody tr', { hasText: name }).locator('.badge', { hasText: 'running' }).waitFor();
     expect(docker.cli(['inspect', '-f', '{{json .Config.Env}}', name])).toContain('GREETING=hello world');
-    const status = await waitFor(() => fetch(`http://127.0.0.1:${port}/`).then((r) => r.status, () => undefined), 10_000, 'the published port');
+    const status = await waitFor(
+      () =>
+        fetch(`http://127.0.0.1:${port}/`).then(
+          (r) => r.status,
+          () => undefined,
+        ),
+      10_000,
+      'the published port',
+    );
     expect(status).toBe(404); // busybox httpd answering with no files to serve
   });
 
@@ -47,7 +56,10 @@ describe('Run dialog in Chromium', () => {
     await dialog.getByLabel('Memory', { exact: true }).fill('a lot');
     expect(await dialog.getByLabel('Equivalent command').textContent()).toMatch(/not a size such as 512m/);
     await dialog.getByRole('button', { name: 'Run', exact: true }).click();
-    await dialog.getByRole('alert').filter({ hasText: /not a size/ }).waitFor();
+    await dialog
+      .getByRole('alert')
+      .filter({ hasText: /not a size/ })
+      .waitFor();
 
     await dialog.getByLabel('Memory', { exact: true }).fill('');
     await dialog.getByLabel('Name', { exact: true }).fill(taken);
@@ -80,7 +92,12 @@ describe('Run dialog in Chromium', () => {
     await dialog.getByLabel('Devices').fill('/dev/null:/dev/berth-null:rw');
     await dialog.getByRole('combobox', { name: /^Pull/ }).selectOption('never');
     await dialog.getByRole('combobox', { name: /^Network/ }).selectOption('none');
-    expect(await dialog.getByRole('combobox', { name: /^Network/ }).locator('option:checked').textContent()).toBe('none (no network at all)');
+    expect(
+      await dialog
+        .getByRole('combobox', { name: /^Network/ })
+        .locator('option:checked')
+        .textContent(),
+    ).toBe('none (no network at all)');
     // A port with network none is refused at the field, before anything is sent.
     await dialog.getByRole('button', { name: '+ Port' }).click();
     await dialog.getByLabel('Port 1 container port').fill('80');
@@ -97,8 +114,14 @@ describe('Run dialog in Chromium', () => {
   });
 
   it('opens prefilled from an image', async () => {
-    await ui.page.locator('nav').getByRole('button', { name: /^Images/ }).click();
-    await ui.page.locator('tbody tr', { hasText: TEST_IMAGE }).getByRole('button', { name: `Run ${TEST_IMAGE}…` }).click();
+    await ui.page
+      .locator('nav')
+      .getByRole('button', { name: /^Images/ })
+      .click();
+    await ui.page
+      .locator('tbody tr', { hasText: TEST_IMAGE })
+      .getByRole('button', { name: `Run ${TEST_IMAGE}…` })
+      .click();
     expect(await ui.page.getByRole('dialog').getByLabel('Image', { exact: true }).inputValue()).toBe(TEST_IMAGE);
     await ui.page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
   });

@@ -19,7 +19,10 @@ describe('engines in Chromium', () => {
     await ui.page.getByLabel('Engine name').fill('nowhere');
     await ui.page.getByLabel('Engine address').fill('http://not-an-engine');
     await ui.page.getByRole('button', { name: 'Add engine' }).click();
-    await ui.page.getByRole('alert').getByText(/Unsupported engine address/).waitFor();
+    await ui.page
+      .getByRole('alert')
+      .getByText(/Unsupported engine address/)
+      .waitFor();
     await ui.page.getByLabel('Engine address').fill('unix:///tmp/berth-no-engine-here.sock');
     await ui.page.getByRole('button', { name: 'Add engine' }).click();
     await ui.page.getByRole('table', { name: 'Engines' }).getByText('unix:///tmp/berth-no-engine-here.sock').waitFor();
@@ -32,7 +35,10 @@ describe('engines in Chromium', () => {
     await ui.page.screenshot({ path: `${ARTIFACTS}/e2e-context-switched.png` });
 
     await nav('Settings').click();
-    await ui.page.getByRole('row', { name: /default/ }).getByRole('button', { name: 'Use' }).click();
+    await ui.page
+      .getByRole('row', { name: /default/ })
+      .getByRole('button', { name: 'Use' })
+      .click();
     await nav(/^Containers/).click();
     await ui.page.getByRole('button', { name, exact: true }).waitFor();
     expect(await ui.page.getByLabel('Engine in use').inputValue()).toBe('default');
@@ -48,7 +54,9 @@ describe('engines in Chromium', () => {
     await vm.getByRole('button', { name: 'Save' }).click();
     await vm.getByText('Saved. CPUs, memory and disk apply at the next start; the auto-pause applies now.').waitFor();
     expect(JSON.parse(readFileSync(TEST_SETTINGS_FILE, 'utf8')).vm.memoryMiB).toBe(3072);
-    await expect.poll(() => JSON.parse(readFileSync(TEST_SETTINGS_FILE, 'utf8')).preferences, { timeout: 5000 }).toEqual({ startAtLogin: true, quitStopsVm: true, startVm: true, dockerCli: false, portsOnAllAddresses: false, theme: 'dark' });
+    await expect
+      .poll(() => JSON.parse(readFileSync(TEST_SETTINGS_FILE, 'utf8')).preferences, { timeout: 5000 })
+      .toEqual({ startAtLogin: true, quitStopsVm: true, startVm: true, dockerCli: false, portsOnAllAddresses: false, theme: 'dark' });
     await ui.page.evaluate(() => localStorage.clear()); // the file, not the browser cache, is what is kept
     await ui.page.reload();
     await nav('Settings').click();
@@ -79,7 +87,7 @@ describe('engines in Chromium', () => {
     expect(ui.pageErrors).toEqual([]);
   });
 
-  it('Start the VM with Berth is kept; the docker CLI switch sets the CLI\'s current context to berth and puts the previous one back; a refusal is said at the switch', async () => {
+  it("Start the VM with Berth is kept; the docker CLI switch sets the CLI's current context to berth and puts the previous one back; a refusal is said at the switch", async () => {
     const env = { DOCKER_CONFIG: join(TEST_DATA_DIR, 'docker-config') }; // the test core's (support/engine.ts)
     const config = join(env.DOCKER_CONFIG, 'config.json');
     const meta = join(contextMetaDir('berth', env), 'meta.json');

@@ -16,7 +16,10 @@ const size = async () => {
 };
 
 async function openTerminal(name: string): Promise<void> {
-  await ui.page.locator('nav').getByRole('button', { name: /^Containers/ }).click();
+  await ui.page
+    .locator('nav')
+    .getByRole('button', { name: /^Containers/ })
+    .click();
   await ui.page.getByRole('button', { name, exact: true }).click();
   await ui.page.getByRole('tab', { name: 'Terminal' }).click();
   await ui.page.locator('.xterm-rows').waitFor();

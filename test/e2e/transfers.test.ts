@@ -42,7 +42,10 @@ const ui = openDashboard(
 );
 
 async function openContainer(name: string, tab: 'Files' | 'Terminal'): Promise<void> {
-  await ui.page.locator('nav').getByRole('button', { name: /^Containers/ }).click();
+  await ui.page
+    .locator('nav')
+    .getByRole('button', { name: /^Containers/ })
+    .click();
   await ui.page.getByRole('button', { name, exact: true }).click();
   await ui.page.getByRole('heading', { name }).waitFor();
   await ui.page.getByRole('tab', { name: tab }).click();
@@ -59,7 +62,10 @@ describe('transfers in Chromium', () => {
     expect(new URL(ui.page.url()).search).toBe('');
     expect(await ui.page.context().cookies()).toEqual([]);
     await ui.page.reload();
-    await ui.page.locator('nav').getByRole('button', { name: /^Containers/ }).click();
+    await ui.page
+      .locator('nav')
+      .getByRole('button', { name: /^Containers/ })
+      .click();
     await ui.page.getByRole('button', { name, exact: true }).waitFor();
     expect(await ui.page.context().cookies()).toEqual([]);
   });
@@ -86,7 +92,10 @@ describe('transfers in Chromium', () => {
     docker.cli(['save', '-o', tar, tag]);
     docker.cli(['rmi', tag]);
     try {
-      await ui.page.locator('nav').getByRole('button', { name: /^Images/ }).click();
+      await ui.page
+        .locator('nav')
+        .getByRole('button', { name: /^Images/ })
+        .click();
       await ui.page.getByRole('button', { name: 'Load…' }).click();
       const d = ui.page.getByRole('dialog', { name: 'Load images' });
       await d.getByLabel('Image archive (.tar from docker save)').setInputFiles(tar);
@@ -121,7 +130,7 @@ describe('transfers in Chromium', () => {
     await ui.page.getByRole('button', { name: 'Parent folder' }).click();
     start = Date.now();
     const [download] = await Promise.all([ui.page.waitForEvent('download', { timeout: 60_000 }), files().getByRole('button', { name: 'Download data' }).click()]);
-    const tar = (await download.path());
+    const tar = await download.path();
     console.log(`[figure] 50 MB folder download through Chromium: ${seconds(Date.now() - start)}`);
     expect(download.suggestedFilename()).toBe('data.tar');
     const out = tempDir('e2e-untar');
@@ -130,7 +139,10 @@ describe('transfers in Chromium', () => {
   });
 
   it('a picked .env file that is gone before it is read: said in words at the field, nothing added, no page error', async () => {
-    await ui.page.locator('nav').getByRole('button', { name: /^Containers/ }).click();
+    await ui.page
+      .locator('nav')
+      .getByRole('button', { name: /^Containers/ })
+      .click();
     await ui.page.getByRole('button', { name: 'Run…' }).first().click();
     const dialog = ui.page.getByRole('dialog', { name: 'Run a container' });
     // A file deleted between the pick and the read: its read rejects, as Chromium's does (NotFoundError).

@@ -37,7 +37,10 @@ describe('the VM page', () => {
     expect(seen.join('\n')).toMatch(/Booting Linux and connecting over SSH/);
     expect(seen.join('\n')).toMatch(/Waiting for dockerd/);
     await state.getByText(`unix://${join(TEST_DATA_DIR, 'run/docker.sock')}`).waitFor();
-    await ui.page.getByLabel('VM console').getByText(/mock: Waiting for dockerd/).waitFor(); // the boot's console
+    await ui.page
+      .getByLabel('VM console')
+      .getByText(/mock: Waiting for dockerd/)
+      .waitFor(); // the boot's console
     await ui.page.screenshot({ path: `${ARTIFACTS}/e2e-vm-running.png` });
 
     // Berth itself on the VM's engine: the containers it holds are listed.

@@ -18,7 +18,16 @@ const sums = (volume: string) => docker.cli(['run', '--rm', '-v', `${volume}:/v`
 describe('volume export and import in Chromium', () => {
   it('exports 100 MB of files as a tar, imports it into a new volume and clones that, byte for byte, all listed in Jobs', { timeout: 180_000 }, async () => {
     docker.cli(['volume', 'create', src]);
-    docker.cli(['run', '--rm', '-v', `${src}:/v`, TEST_IMAGE, 'sh', '-c', 'mkdir -p /v/d && head -c 60000000 /dev/urandom > /v/d/blob && head -c 40000000 /dev/urandom > /v/other && echo hello > /v/note']);
+    docker.cli([
+      'run',
+      '--rm',
+      '-v',
+      `${src}:/v`,
+      TEST_IMAGE,
+      'sh',
+      '-c',
+      'mkdir -p /v/d && head -c 60000000 /dev/urandom > /v/d/blob && head -c 40000000 /dev/urandom > /v/other && echo hello > /v/note',
+    ]);
     const page = ui.page;
     await page.getByRole('button', { name: /^Volumes/ }).click();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: `Export ${src} as a tar` }).click()]);
@@ -33,11 +42,17 @@ describe('volume export and import in Chromium', () => {
     await dialog.getByLabel('Volume name').fill('bad name!');
     await dialog.getByLabel('Tar file').setInputFiles(tarFile);
     await dialog.getByRole('button', { name: 'Import' }).click();
-    await dialog.getByRole('alert').getByText(/volume name must start with a letter or digit/).waitFor(); // said in the form, nothing started
+    await dialog
+      .getByRole('alert')
+      .getByText(/volume name must start with a letter or digit/)
+      .waitFor(); // said in the form, nothing started
     await dialog.getByLabel('Volume name').fill(dst);
     await dialog.getByRole('button', { name: 'Import' }).click();
     await dialog.waitFor({ state: 'detached' }); // it goes on in Jobs
-    await page.getByRole('status').filter({ hasText: `Imported into the volume ${dst}` }).waitFor({ timeout: 60_000 });
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Imported into the volume ${dst}` })
+      .waitFor({ timeout: 60_000 });
     await page.locator('tbody tr', { hasText: dst }).waitFor();
     expect(sums(dst)).toBe(sums(src));
 
@@ -50,7 +65,10 @@ describe('volume export and import in Chromium', () => {
     await cloning.getByRole('alert').getByText(`A volume named ${src} already exists`).waitFor();
     await cloning.getByLabel('New volume name').fill(copy);
     await cloning.getByRole('button', { name: 'Clone' }).click();
-    await page.getByRole('status').filter({ hasText: `Cloned the volume ${dst} to ${copy}` }).waitFor({ timeout: 60_000 });
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Cloned the volume ${dst} to ${copy}` })
+      .waitFor({ timeout: 60_000 });
     expect(sums(copy)).toBe(sums(src));
     expect(docker.cli(['ps', '-aq', '--filter', 'label=berth.helper'])).toBe('');
 
@@ -77,12 +95,18 @@ describe('volume export and import in Chromium', () => {
     const page = ui.page;
     let downloads = 0;
     page.on('download', () => downloads++);
-    await page.locator('nav').getByRole('button', { name: /^Volumes/ }).click();
+    await page
+      .locator('nav')
+      .getByRole('button', { name: /^Volumes/ })
+      .click();
     await page.getByRole('button', { name: `Export ${src} as a tar` }).click();
     await page.locator('nav').getByRole('button', { name: /^Jobs/ }).click();
     const row = page.locator('tbody tr').filter({ hasText: `Exporting the volume ${src}` });
     await row.getByRole('button', { name: /^Cancel job/ }).click();
-    await page.locator('tbody tr').filter({ hasText: `The export of ${src} was cancelled` }).waitFor();
+    await page
+      .locator('tbody tr')
+      .filter({ hasText: `The export of ${src} was cancelled` })
+      .waitFor();
     await waitFor(() => docker.cli(['ps', '-aq', '--filter', 'label=berth.helper']) === '' || undefined, 20_000, 'no helper container left');
     expect(downloads).toBe(0);
     expect(ui.pageErrors).toEqual([]);

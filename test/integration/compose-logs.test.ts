@@ -24,7 +24,11 @@ describe('compose project logs, merged (compose.logs)', () => {
     const project = uniq('mrg').replace(/[^a-z0-9-]/g, '');
     // Each ends on a line with no newline (the engine writes such a line out when the container ends).
     for (const s of ['web', 'db', 'cache']) member(project, s, `${lines(s, 16_667)}; printf '${s} no newline'`);
-    await waitFor(() => ['web', 'db', 'cache'].every((s) => docker.cli(['logs', '--tail', '1', made.find((n) => n.includes(`-${s}-`))!]).includes('no newline')) || undefined, 60_000, 'every service printed');
+    await waitFor(
+      () => ['web', 'db', 'cache'].every((s) => docker.cli(['logs', '--tail', '1', made.find((n) => n.includes(`-${s}-`))!]).includes('no newline')) || undefined,
+      60_000,
+      'every service printed',
+    );
     const before = fds();
     const got: LogLine[] = [];
     const s = t.core.router.openStream('compose.logs', { project, tail: 'all' }, async (c) => void got.push(...(c as LogLine[])));
@@ -47,7 +51,10 @@ describe('compose project logs, merged (compose.logs)', () => {
   });
 
   it('a project with no containers is NOT_FOUND in words; a bad name is refused', async () => {
-    expect(await t.core.router.openStream('compose.logs', { project: 'no-such-project-here' }, async () => undefined).done).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('no-such-project-here') });
+    expect(await t.core.router.openStream('compose.logs', { project: 'no-such-project-here' }, async () => undefined).done).toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('no-such-project-here'),
+    });
     expect(await t.core.router.openStream('compose.logs', { project: '../etc' }, async () => undefined).done).toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
@@ -65,7 +72,7 @@ describe('compose project logs, merged (compose.logs)', () => {
     const watching = fds();
     s.cancel();
     expect(await s.done).toBeUndefined();
-    await waitFor(() => fds() < watching || undefined, 10_000, 'b\'s stream closed');
+    await waitFor(() => fds() < watching || undefined, 10_000, "b's stream closed");
     const before = fds();
     // Cancelled at every moment: before the first await, while listing, while reading the history, while following.
     const handles = Array.from({ length: 20 }, (_, i) => {

@@ -35,7 +35,12 @@ async function runStream(name: 'compose.up' | 'compose.down', args: unknown) {
   return { error: await s.done, lines };
 }
 
-const projectContainers = (name: string) => docker.cli(['ps', '-a', '--filter', `label=com.docker.compose.project=${name}`, '--format', '{{.Names}} {{.State}}']).split('\n').filter(Boolean).sort();
+const projectContainers = (name: string) =>
+  docker
+    .cli(['ps', '-a', '--filter', `label=com.docker.compose.project=${name}`, '--format', '{{.Names}} {{.State}}'])
+    .split('\n')
+    .filter(Boolean)
+    .sort();
 
 describe('compose', () => {
   it('finds the Compose v2 CLI', async () => {
@@ -51,7 +56,14 @@ describe('compose', () => {
     expect(up.lines.join('\n')).toMatch(/Container .*web-1\s+Started/);
     expect(projectContainers(name)).toEqual([`${name}-web-1 running`, `${name}-worker-1 running`]);
     docker.cli(['exec', `${name}-web-1`, 'sh', '-c', 'echo served > /data/index.html']);
-    expect(await waitFor(() => fetch(`http://127.0.0.1:${port}/`).then((r) => r.text(), () => undefined))).toBe('served\n');
+    expect(
+      await waitFor(() =>
+        fetch(`http://127.0.0.1:${port}/`).then(
+          (r) => r.text(),
+          () => undefined,
+        ),
+      ),
+    ).toBe('served\n');
     // Berth lists them as one project
     const list = await t.call('containers.list');
     expect(list.ok && (list.value as { composeProject?: string }[]).filter((c) => c.composeProject === name)).toHaveLength(2);
@@ -73,7 +85,10 @@ describe('compose', () => {
     try {
       const { dir, name } = project((blocker.address() as { port: number }).port);
       const up = await runStream('compose.up', { file: dir });
-      expect(up.error).toMatchObject({ code: 'COMMAND_FAILED', message: expect.stringMatching(/compose up failed: .*(address already in use|port is already allocated).*Nothing of the project is left behind/i) });
+      expect(up.error).toMatchObject({
+        code: 'COMMAND_FAILED',
+        message: expect.stringMatching(/compose up failed: .*(address already in use|port is already allocated).*Nothing of the project is left behind/i),
+      });
       expect(projectContainers(name)).toEqual([]);
       expect(docker.cli(['network', 'ls', '--format', '{{.Name}}'])).not.toContain(`${name}_default`);
     } finally {

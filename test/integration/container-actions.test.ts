@@ -28,15 +28,35 @@ function settings(name: string) {
     env: c.Config.Env.filter((e: string) => !e.startsWith('PATH=')),
     labels: c.Config.Labels,
     ports: c.HostConfig.PortBindings,
-    mounts: c.Mounts.filter((m: { Type: string }) => m.Type !== 'tmpfs').map((m: { Type: string; Name?: string; Source: string; Destination: string; RW: boolean }) => [m.Type, m.Type === 'bind' ? m.Source : m.Name?.length === 64 ? 'anon' : m.Name, m.Destination, m.RW]).sort(),
+    mounts: c.Mounts.filter((m: { Type: string }) => m.Type !== 'tmpfs')
+      .map((m: { Type: string; Name?: string; Source: string; Destination: string; RW: boolean }) => [
+        m.Type,
+        m.Type === 'bind' ? m.Source : m.Name?.length === 64 ? 'anon' : m.Name,
+        m.Destination,
+        m.RW,
+      ])
+      .sort(),
     // --tmpfs or a tmpfs mount: the same to the container
     tmpfs: [
       ...Object.entries(c.HostConfig.Tmpfs ?? {}).map(([target, o]) => `${target} ${/size=(\w+)/.exec(o as string)?.[1] ?? ''}`),
-      ...(c.HostConfig.Mounts ?? []).filter((m: { Type: string }) => m.Type === 'tmpfs').map((m: { Target: string; TmpfsOptions?: { SizeBytes?: number } }) => `${m.Target} ${m.TmpfsOptions?.SizeBytes ? `${m.TmpfsOptions.SizeBytes / 2 ** 20}m` : ''}`),
+      ...(c.HostConfig.Mounts ?? [])
+        .filter((m: { Type: string }) => m.Type === 'tmpfs')
+        .map((m: { Target: string; TmpfsOptions?: { SizeBytes?: number } }) => `${m.Target} ${m.TmpfsOptions?.SizeBytes ? `${m.TmpfsOptions.SizeBytes / 2 ** 20}m` : ''}`),
     ].sort(),
     network: c.HostConfig.NetworkMode,
     restart: c.HostConfig.RestartPolicy,
-    host: [c.Config.User, c.Config.WorkingDir, c.Config.Tty, c.Config.OpenStdin, c.HostConfig.Memory, c.HostConfig.NanoCpus, c.HostConfig.ReadonlyRootfs, c.HostConfig.Init, c.HostConfig.CapAdd, c.HostConfig.CapDrop],
+    host: [
+      c.Config.User,
+      c.Config.WorkingDir,
+      c.Config.Tty,
+      c.Config.OpenStdin,
+      c.HostConfig.Memory,
+      c.HostConfig.NanoCpus,
+      c.HostConfig.ReadonlyRootfs,
+      c.HostConfig.Init,
+      c.HostConfig.CapAdd,
+      c.HostConfig.CapDrop,
+    ],
     more: [c.HostConfig.ExtraHosts, c.HostConfig.Devices, c.HostConfig.Privileged, c.Config.Healthcheck],
   };
 }
@@ -60,7 +80,13 @@ describe('container actions through the API', () => {
     docker.cli(['run', '-d', '--name', name, TEST_IMAGE, 'sh', '-c', 'echo made-inside > /made; exec sleep 600']);
     await waitFor(() => docker.try(['exec', name, 'cat', '/made']).status === 0 || undefined, 10_000, 'the file');
     const ref = `berth-test/committed:${uniq('t')}`;
-    const { id } = await ok<{ id: string }>('containers.commit', { id: name, ref, message: 'made in a test', author: 'Berth <berth@example.test>', changes: ['CMD ["cat", "/made"]', 'ENV FROM_COMMIT=yes'] });
+    const { id } = await ok<{ id: string }>('containers.commit', {
+      id: name,
+      ref,
+      message: 'made in a test',
+      author: 'Berth <berth@example.test>',
+      changes: ['CMD ["cat", "/made"]', 'ENV FROM_COMMIT=yes'],
+    });
     expect(id).toMatch(/^sha256:[0-9a-f]{64}$/);
     const img = JSON.parse(docker.cli(['image', 'inspect', ref]))[0];
     expect([img.Id, img.Comment, img.Author, img.Config.Cmd]).toEqual([id, 'made in a test', 'Berth <berth@example.test>', ['cat', '/made']]);
@@ -68,9 +94,15 @@ describe('container actions through the API', () => {
     expect(docker.cli(['run', '--rm', ref]).trim()).toBe('made-inside');
     expect(inspect(name).State.Running).toBe(true); // paused for the commit, running again
     const before = docker.cli(['images', '-q']).split('\n').length;
-    expect(await t.call('containers.commit', { id: name, changes: ['RUN rm -rf /'] })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/a commit takes: CMD, ENTRYPOINT/) } });
+    expect(await t.call('containers.commit', { id: name, changes: ['RUN rm -rf /'] })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/a commit takes: CMD, ENTRYPOINT/) },
+    });
     expect(await t.call('containers.commit', { id: name, ref: 'Not/Valid' })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
-    expect(await t.call('containers.commit', { id: name, ref: `berth-test/x@sha256:${'a'.repeat(64)}` })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/not a digest/) } });
+    expect(await t.call('containers.commit', { id: name, ref: `berth-test/x@sha256:${'a'.repeat(64)}` })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/not a digest/) },
+    });
     expect(await t.call('containers.commit', { id: 'no-such-container' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(docker.cli(['images', '-q']).split('\n').length).toBe(before);
   });
@@ -105,15 +137,75 @@ describe('container actions through the API', () => {
     const dir = tempDir('act-bind');
     const name = uniq('act-orig');
     docker.cli([
-      'run', '-d', '--name', name, '-p', '127.0.0.1::8080', '-p', '0.0.0.0::9090/udp', '-v', `${uniq('act-vol')}:/data`, '-v', '/anon', '-v', `${dir}:/host:ro`, '--tmpfs', '/scratch:size=8m',
-      '-e', 'GREETING=hello world', '--label', 'team=berth', '--network', net, '--restart', 'on-failure:3', '-u', '0:0', '-w', '/tmp', '-i', '-t', '--memory', '64m', '--cpus', '0.5',
-      '--read-only', '--init', '--cap-add', 'NET_ADMIN', '--cap-drop', 'MKNOD', '--hostname', 'orig-box', '--add-host', 'db.local:10.0.0.5', '--device', '/dev/null:/dev/berth-null:rw',
-      '--health-cmd', 'true', '--health-interval', '5s', '--health-retries', '4', '--shm-size', '128m', '--dns', '10.9.9.9',
-      TEST_IMAGE, 'sleep', '600',
+      'run',
+      '-d',
+      '--name',
+      name,
+      '-p',
+      '127.0.0.1::8080',
+      '-p',
+      '0.0.0.0::9090/udp',
+      '-v',
+      `${uniq('act-vol')}:/data`,
+      '-v',
+      '/anon',
+      '-v',
+      `${dir}:/host:ro`,
+      '--tmpfs',
+      '/scratch:size=8m',
+      '-e',
+      'GREETING=hello world',
+      '--label',
+      'team=berth',
+      '--network',
+      net,
+      '--restart',
+      'on-failure:3',
+      '-u',
+      '0:0',
+      '-w',
+      '/tmp',
+      '-i',
+      '-t',
+      '--memory',
+      '64m',
+      '--cpus',
+      '0.5',
+      '--read-only',
+      '--init',
+      '--cap-add',
+      'NET_ADMIN',
+      '--cap-drop',
+      'MKNOD',
+      '--hostname',
+      'orig-box',
+      '--add-host',
+      'db.local:10.0.0.5',
+      '--device',
+      '/dev/null:/dev/berth-null:rw',
+      '--health-cmd',
+      'true',
+      '--health-interval',
+      '5s',
+      '--health-retries',
+      '4',
+      '--shm-size',
+      '128m',
+      '--dns',
+      '10.9.9.9',
+      TEST_IMAGE,
+      'sleep',
+      '600',
     ]);
     const { spec, left } = await ok<{ spec: RunSpecInput; left: string[] }>('containers.runSpec', { id: name });
     expect(left).toEqual(['--shm-size', '--dns']); // said, not dropped without a word
-    expect(spec).toMatchObject({ image: TEST_IMAGE, command: ['sleep', '600'], hostname: 'orig-box', env: [{ key: 'GREETING', value: 'hello world' }], health: { command: 'true', intervalMs: 5000, retries: 4 } });
+    expect(spec).toMatchObject({
+      image: TEST_IMAGE,
+      command: ['sleep', '600'],
+      hostname: 'orig-box',
+      env: [{ key: 'GREETING', value: 'hello world' }],
+      health: { command: 'true', intervalMs: 5000, retries: 4 },
+    });
     const again = uniq('act-again');
     await ok('containers.run', { ...spec, name: again });
     const want = settings(name);

@@ -107,7 +107,12 @@ describe('containers through the API', () => {
   });
 
   it('rejects malformed arguments before they reach the engine', async () => {
-    for (const args of [{ ids: [], action: 'stop' }, { ids: ['x'], action: 'explode' }, { ids: ['../etc'], action: 'stop' }, { ids: 'x', action: 'stop' }]) {
+    for (const args of [
+      { ids: [], action: 'stop' },
+      { ids: ['x'], action: 'explode' },
+      { ids: ['../etc'], action: 'stop' },
+      { ids: 'x', action: 'stop' },
+    ]) {
       expect(await call('containers.action', args)).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
     }
   });

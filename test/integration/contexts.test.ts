@@ -37,7 +37,13 @@ describe('contexts', () => {
     expect(list.ok && (list.value as { name: string }[]).map((c) => c.name)).toContain(name);
     expect(await t.call('contexts.remove', { name: 'default' })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     expect(await t.call('contexts.remove', { name: 'berth-vm' })).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: 'The "berth-vm" context is built in and cannot be removed.' } });
-    expect(await t.call('contexts.remove', { name: 'nowhere' })).toMatchObject({ ok: true, value: [{ name: 'default', active: true }, { name: 'berth-vm', active: false }] });
+    expect(await t.call('contexts.remove', { name: 'nowhere' })).toMatchObject({
+      ok: true,
+      value: [
+        { name: 'default', active: true },
+        { name: 'berth-vm', active: false },
+      ],
+    });
     expect(await t.call('contexts.use', { name: 'nowhere' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 });

@@ -7,7 +7,7 @@ import { TEST_IMAGE } from '../support/test-image';
 
 const docker = engine();
 const t = connectedCore();
-const value = async <T,>(method: string, args: unknown): Promise<T> => {
+const value = async <T>(method: string, args: unknown): Promise<T> => {
   const r = await t.call(method, args);
   if (!r.ok) throw Object.assign(new Error(r.error.message), r.error);
   return r.value as T;
@@ -27,11 +27,25 @@ describe('volume files and clone', () => {
     const src = uniq('vol-clone-src');
     const copy = uniq('vol-clone-dst');
     docker.cli(['volume', 'create', '--label', 'team=shop', src]);
-    docker.cli(['run', '--rm', '-v', `${src}:/v`, TEST_IMAGE, 'sh', '-c', 'mkdir -p /v/a/b "/v/odd name" && head -c 60000000 /dev/urandom > /v/big && head -c 40000000 /dev/urandom > /v/a/b/mid && echo hi > "/v/odd name/x.txt" && ln -s big /v/link']);
+    docker.cli([
+      'run',
+      '--rm',
+      '-v',
+      `${src}:/v`,
+      TEST_IMAGE,
+      'sh',
+      '-c',
+      'mkdir -p /v/a/b "/v/odd name" && head -c 60000000 /dev/urandom > /v/big && head -c 40000000 /dev/urandom > /v/a/b/mid && echo hi > "/v/odd name/x.txt" && ln -s big /v/link',
+    ]);
     try {
       const top = await value<FolderListing>('volumes.files.list', { name: src, path: '/' });
       expect(top.path).toBe('/');
-      expect(top.entries.map((e) => [e.name, e.type]).sort()).toEqual([['a', 'dir'], ['big', 'file'], ['link', 'link'], ['odd name', 'dir']]);
+      expect(top.entries.map((e) => [e.name, e.type]).sort()).toEqual([
+        ['a', 'dir'],
+        ['big', 'file'],
+        ['link', 'link'],
+        ['odd name', 'dir'],
+      ]);
       expect(top.entries.find((e) => e.name === 'big')!.size).toBe(60_000_000);
       expect((await value<FolderListing>('volumes.files.list', { name: src, path: '/a/b/../b' })).entries.map((e) => e.name)).toEqual(['mid']);
       // ".." cannot climb out of the volume into the helper's own filesystem

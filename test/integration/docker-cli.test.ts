@@ -83,7 +83,11 @@ describe.each(CLIS)('the docker CLI switch, with %s', (cli) => {
     const h = home(cli);
     expect(h.user(['context', 'create', 'berth', '--description', 'my own', '--docker', 'host=tcp://127.0.0.1:1']).status).toBe(0);
     const e = await h.prefs.update({ dockerCli: true }).catch((x: unknown) => x);
-    expect(e).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/^A docker context named "berth" already exists in .* and Berth did not make it \(it points at tcp:\/\/127\.0\.0\.1:1\), so Berth leaves it as it is\.$/), hint: expect.stringContaining('docker context rm berth') });
+    expect(e).toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/^A docker context named "berth" already exists in .* and Berth did not make it \(it points at tcp:\/\/127\.0\.0\.1:1\), so Berth leaves it as it is\.$/),
+      hint: expect.stringContaining('docker context rm berth'),
+    });
     expect((await h.prefs.get()).dockerCli).toBe(false);
     expect(JSON.parse(h.user(['context', 'inspect', 'berth']).out)[0]).toMatchObject({ Metadata: { Description: 'my own' }, Endpoints: { docker: { Host: 'tcp://127.0.0.1:1' } } });
     expect(h.current()).toEqual(['default']);

@@ -130,7 +130,10 @@ describe.each(targets)('$label', (t) => {
 
   it('volume cleanup of the previewed ids removes those alone: one taken into use since is kept, with the reason; one made since stays', async () => {
     const e = t.engine();
-    const disk = { preview: async (kind: string) => (await ok(t.core(), 'disk.preview', { kind })) as CleanupPlan, cleanup: async (kind: string, ids: string[]) => (await ok(t.core(), 'disk.cleanup', { kind, ids })) as CleanupPlan };
+    const disk = {
+      preview: async (kind: string) => (await ok(t.core(), 'disk.preview', { kind })) as CleanupPlan,
+      cleanup: async (kind: string, ids: string[]) => (await ok(t.core(), 'disk.cleanup', { kind, ids })) as CleanupPlan,
+    };
     const set = volumeSet(e);
     const late = uniq('late');
     const made = uniq('after-preview');
@@ -140,7 +143,10 @@ describe.each(targets)('$label', (t) => {
       e.cli(['create', '--name', late, '-v', `${taken}:/data`, TEST_IMAGE]);
       e.cli(['volume', 'create', made]);
 
-      const done = await disk.cleanup('volumes', preview.items.map((i) => i.id));
+      const done = await disk.cleanup(
+        'volumes',
+        preview.items.map((i) => i.id),
+      );
       expect(sorted(done.items.map((i) => i.id))).toEqual(sorted(preview.items.map((i) => i.id).filter((id) => id !== taken)));
       expect(done.kept).toEqual([{ id: taken, name: taken, reason: 'used by a container since the preview' }]);
       expect(allVolumes(e)).toEqual(expect.arrayContaining([taken, made, set.used]));

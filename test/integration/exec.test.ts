@@ -103,7 +103,14 @@ describe('exec terminal', () => {
   it('a terminal closed while its unacknowledged output floods ends, the flood is stopped, no connection is left', async () => {
     const name = uniq('exec-flood-close');
     docker.cli(['run', '-d', '--name', name, TEST_IMAGE, 'sleep', '600']);
-    const sockets = () => readdirSync('/proc/self/fd').filter((fd) => { try { return readlinkSync(`/proc/self/fd/${fd}`).startsWith('socket:'); } catch { return false; } }).length;
+    const sockets = () =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`).startsWith('socket:');
+        } catch {
+          return false;
+        }
+      }).length;
     const before = sockets();
     for (let i = 0; i < 3; i++) {
       const flood = shell(name, { cols: 80, rows: 24 }, { command: ['sh', '-c', 'yes flood-line'] });

@@ -78,6 +78,9 @@ describe('container health through the API', () => {
     const report = await call('containers.health', { id: off });
     expect(report).toMatchObject({ ok: true, value: { status: 'none', probes: [] } });
     expect((report as { value: HealthReport }).value.check).toBeUndefined();
-    expect(await call('containers.run', { image, noHealthcheck: true, health: { command: 'true' } })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/both set and disabled/) } });
+    expect(await call('containers.run', { image, noHealthcheck: true, health: { command: 'true' } })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/both set and disabled/) },
+    });
   });
 });

@@ -31,7 +31,9 @@ function buildContext(): string {
   const dir = tempDir('build');
   writeFileSync(
     join(dir, 'Dockerfile'),
-    [`FROM ${TEST_IMAGE} AS base`, 'ARG GREETING=hi', 'RUN echo "$GREETING" > /greeting', 'FROM base AS final', 'COPY . /ctx', 'CMD ["cat", "/greeting"]', 'FROM base AS unused', 'RUN false'].join('\n') + '\n',
+    [`FROM ${TEST_IMAGE} AS base`, 'ARG GREETING=hi', 'RUN echo "$GREETING" > /greeting', 'FROM base AS final', 'COPY . /ctx', 'CMD ["cat", "/greeting"]', 'FROM base AS unused', 'RUN false'].join(
+      '\n',
+    ) + '\n',
   );
   writeFileSync(join(dir, '.dockerignore'), 'secret.txt\n');
   writeFileSync(join(dir, 'app.txt'), 'app\n');
@@ -55,7 +57,12 @@ describe('images through a real registry', () => {
     expect(imageId).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(docker.cli(['run', '--rm', `${repo}:v1`])).toBe('hello');
     // secret.txt stayed home (.dockerignore); the engine leaves .dockerignore itself out of COPY
-    expect(docker.cli(['run', '--rm', `${repo}:v1`, 'ls', '/ctx']).split('\n').sort()).toEqual(['Dockerfile', 'app.txt']);
+    expect(
+      docker
+        .cli(['run', '--rm', `${repo}:v1`, 'ls', '/ctx'])
+        .split('\n')
+        .sort(),
+    ).toEqual(['Dockerfile', 'app.txt']);
 
     const history = (await ok('images.history', { id: imageId })) as { createdBy: string; size: number }[];
     expect(history[0]!.createdBy).toBe('CMD ["cat" "/greeting"]');

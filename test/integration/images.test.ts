@@ -22,7 +22,10 @@ describe('images through the API', () => {
     // Containers of this very image (`ps --filter ancestor=` also counts those of images built FROM it).
     const imageId = docker.cli(['image', 'inspect', '-f', '{{.Id}}', TEST_IMAGE]).trim();
     const all = docker.cli(['ps', '-aq', '--no-trunc']).split('\n').filter(Boolean);
-    const users = docker.cli(['inspect', '-f', '{{.Image}}', ...all]).split('\n').filter((i) => i === imageId).length;
+    const users = docker
+      .cli(['inspect', '-f', '{{.Image}}', ...all])
+      .split('\n')
+      .filter((i) => i === imageId).length;
     expect(img.containers).toBe(users);
     expect(img.dangling).toBe(false);
   });

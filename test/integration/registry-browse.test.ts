@@ -44,14 +44,21 @@ describe('browsing a registry', () => {
   it('lists the repositories and the tags, and says a repository that is not there', async () => {
     expect(await ok('registries.catalog', { server: open.address })).toEqual({ items: [`${team}/api`, `${team}/web`], more: false });
     expect(await ok('registries.tags', { server: open.address, repository: `${team}/api` })).toEqual({ items: ['1.0', '1.1'], more: false });
-    expect(await t.call('registries.tags', { server: open.address, repository: `${team}/nope` })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: `${open.address} has no repository ${team}/nope.` } });
+    expect(await t.call('registries.tags', { server: open.address, repository: `${team}/nope` })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: `${open.address} has no repository ${team}/nope.` },
+    });
     // A name that could walk the API's paths never reaches the registry.
-    for (const repository of ['../_catalog', 'a//b', 'A/B', 'a?x=1']) expect(await t.call('registries.tags', { server: open.address, repository })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    for (const repository of ['../_catalog', 'a//b', 'A/B', 'a?x=1'])
+      expect(await t.call('registries.tags', { server: open.address, repository })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
   });
 
   it('a registry behind a login: refused in words before it, listed after', async () => {
     const ref = `${locked.address}/private/app:2`;
-    expect(await t.call('registries.catalog', { server: locked.address })).toMatchObject({ ok: false, error: { code: 'REGISTRY_AUTH', message: `${locked.address} shows its repositories only after a login.` } });
+    expect(await t.call('registries.catalog', { server: locked.address })).toMatchObject({
+      ok: false,
+      error: { code: 'REGISTRY_AUTH', message: `${locked.address} shows its repositories only after a login.` },
+    });
     await ok('registries.login', { server: locked.address, username: 'berth', password: 'browse-s3cret' });
     docker.cli(['tag', TEST_IMAGE, ref]);
     try {
@@ -86,7 +93,10 @@ describe('browsing a registry', () => {
     try {
       const addr = `127.0.0.1:${(web.address() as AddressInfo).port}`;
       expect(await t.call('registries.catalog', { server: addr })).toMatchObject({ ok: false, error: { message: `${addr} answered with something that is not a registry's listing (not JSON).` } });
-      expect(await t.call('registries.tags', { server: addr, repository: 'endless' })).toMatchObject({ ok: false, error: { message: `${addr} answered with more than 4 MiB for one page: not a registry's listing.` } });
+      expect(await t.call('registries.tags', { server: addr, repository: 'endless' })).toMatchObject({
+        ok: false,
+        error: { message: `${addr} answered with more than 4 MiB for one page: not a registry's listing.` },
+      });
       expect(endlessSent).toBeLessThan(64 * 1024 * 1024); // it stopped reading: the server was held back, not drained to 1 GiB
     } finally {
       web.close();

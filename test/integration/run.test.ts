@@ -27,7 +27,10 @@ describe('run a container through the API', () => {
       name,
       entrypoint: ['/bin/httpd'],
       command: ['-f', '-p', '8080', '-h', '/www'],
-      ports: [{ hostPort: port, containerPort: 8080 }, { containerPort: 9999, protocol: 'udp' }],
+      ports: [
+        { hostPort: port, containerPort: 8080 },
+        { containerPort: 9999, protocol: 'udp' },
+      ],
       mounts: [
         { type: 'bind', source: dir, target: '/www', readOnly: true },
         { type: 'volume', source: vol, target: '/data' },
@@ -71,7 +74,15 @@ describe('run a container through the API', () => {
     expect(c.HostConfig.Mounts.find((m: { Target: string }) => m.Target === '/scratch')).toMatchObject({ Type: 'tmpfs', TmpfsOptions: { SizeBytes: 1048576 } });
     expect(docker.try(['exec', name, 'touch', '/www/x']).status).not.toBe(0); // read-only bind
     expect(docker.try(['exec', name, 'touch', '/etc/x']).status).not.toBe(0); // read-only rootfs
-    const body = await waitFor(() => fetch(`http://127.0.0.1:${port}/index.html`).then((r) => r.text(), () => undefined), 10_000, 'httpd on the published port');
+    const body = await waitFor(
+      () =>
+        fetch(`http://127.0.0.1:${port}/index.html`).then(
+          (r) => r.text(),
+          () => undefined,
+        ),
+      10_000,
+      'httpd on the published port',
+    );
     expect(body).toBe('hello from the host\n');
   });
 
@@ -82,7 +93,11 @@ describe('run a container through the API', () => {
       name,
       command: ['sleep', '600'],
       hostname: 'box.berth.test',
-      addHosts: [{ host: 'db.local', ip: '10.9.8.7' }, { host: 'v6.local', ip: '::1' }, { host: 'gw.local', ip: 'host-gateway' }],
+      addHosts: [
+        { host: 'db.local', ip: '10.9.8.7' },
+        { host: 'v6.local', ip: '::1' },
+        { host: 'gw.local', ip: 'host-gateway' },
+      ],
       devices: [{ host: '/dev/null', container: '/dev/berth-null', permissions: 'rw' }],
     });
     expect(reply, JSON.stringify(reply)).toMatchObject({ ok: true });
@@ -220,7 +235,16 @@ describe('run a container through the API', () => {
       [{ image: TEST_IMAGE, health: { command: '  ' } }, /health\.command/],
       [{ image: TEST_IMAGE, health: { command: 'true', intervalMs: 0 } }, /at least 1ms/],
       // The engine itself would make two anonymous volumes and then refuse "Duplicate mount point".
-      [{ image: TEST_IMAGE, mounts: [{ type: 'volume', target: '/data' }, { type: 'volume', target: '/data' }] }, /two mounts share a container path/],
+      [
+        {
+          image: TEST_IMAGE,
+          mounts: [
+            { type: 'volume', target: '/data' },
+            { type: 'volume', target: '/data' },
+          ],
+        },
+        /two mounts share a container path/,
+      ],
     ] as const) {
       expect(await call('containers.run', spec)).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(reason) } });
     }

@@ -107,7 +107,10 @@ describe('SSH tunnel: a channel opened ahead of the next connection (real sshd)'
   });
 
   it('keeps one ready by default, two when asked; closing the tunnel leaves no connection open at the engine', async () => {
-    for (const [count, accepted] of [[undefined, 2], [2, 3]] as const) {
+    for (const [count, accepted] of [
+      [undefined, 2],
+      [2, 3],
+    ] as const) {
       const { engine, local, t } = await setup(count);
       expect(await get(local)).toBe('conn 1');
       await until(`${accepted - 1} spare channels to reach the engine`, () => engine.accepted() === accepted);

@@ -80,7 +80,11 @@ describe('SSH tunnel to an engine (real sshd on 127.0.0.1)', () => {
 
   it('says when the key is refused or nothing listens', async () => {
     const wrongKey = tunnel({ privateKey: generateKeyPair('stranger').privateKey });
-    await expect(wrongKey.connect()).rejects.toMatchObject({ code: 'ENGINE_UNREACHABLE', message: expect.stringMatching(/SSH login as root@127\.0\.0\.1:\d+ was refused/), hint: "Check the user name, and that the host's authorized_keys has your key." });
+    await expect(wrongKey.connect()).rejects.toMatchObject({
+      code: 'ENGINE_UNREACHABLE',
+      message: expect.stringMatching(/SSH login as root@127\.0\.0\.1:\d+ was refused/),
+      hint: "Check the user name, and that the host's authorized_keys has your key.",
+    });
     const nobody = tunnel({ target: { host: '127.0.0.1', port: 1, username: 'root', remoteSocket: '/x' } });
     await expect(nobody.connect()).rejects.toMatchObject({ code: 'ENGINE_UNREACHABLE', message: expect.stringMatching(/Cannot reach root@127\.0\.0\.1:1 over SSH: .*ECONNREFUSED/) });
   });
@@ -150,14 +154,32 @@ describe('an ssh:// engine in the core', () => {
       const page = 'mkdir /www && echo over-ssh > /www/index.html && exec httpd -f -p 8080 -h /www';
       docker.cli(['run', '-d', '--name', name, '-p', '0.0.0.0::8080', '-p', '127.0.0.1::8080', TEST_IMAGE, 'sh', '-c', page]);
       const bindings = docker.cli(['port', name, '8080/tcp']).trim().split('\n');
-      const published = Number(bindings.find((b) => b.startsWith('0.0.0.0:'))!.split(':').at(-1));
-      const loopOnly = Number(bindings.find((b) => b.startsWith('127.0.0.1:'))!.split(':').at(-1));
+      const published = Number(
+        bindings
+          .find((b) => b.startsWith('0.0.0.0:'))!
+          .split(':')
+          .at(-1),
+      );
+      const loopOnly = Number(
+        bindings
+          .find((b) => b.startsWith('127.0.0.1:'))!
+          .split(':')
+          .at(-1),
+      );
       const reply = await core.router.handle('ports.address', { id: name, port: published });
       expect(reply.ok).toBe(true);
       const { address, url } = (reply as { value: { address: string; url: string } }).value;
       expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
       expect(Number(address.split(':')[1])).not.toBe(published); // a port of its own here, not the remote one
-      const body = await waitFor(() => fetch(`${url}index.html`).then((r) => r.text(), () => undefined), 10_000, 'the page over the forward');
+      const body = await waitFor(
+        () =>
+          fetch(`${url}index.html`).then(
+            (r) => r.text(),
+            () => undefined,
+          ),
+        10_000,
+        'the page over the forward',
+      );
       expect(body).toBe('over-ssh\n');
       // Asked again, or many at once: the same forward, each answered.
       const again = await Promise.all(Array.from({ length: 5 }, () => core.router.handle('ports.address', { id: name, port: published })));
@@ -168,7 +190,15 @@ describe('an ssh:// engine in the core', () => {
       expect(await core.router.handle('ports.address', { id: name, port: loopOnly, ip: '127.0.0.1' })).toMatchObject({ ok: false, error: { code: 'CONFLICT', hint: expect.stringMatching(/ssh -L/) } });
       expect(await core.router.handle('ports.address', { id: name, port: 22 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
       core.dispose();
-      await waitFor(() => fetch(url).then(() => undefined, () => true), 5000, 'the forward closed with the core');
+      await waitFor(
+        () =>
+          fetch(url).then(
+            () => undefined,
+            () => true,
+          ),
+        5000,
+        'the forward closed with the core',
+      );
     } finally {
       core.dispose();
     }

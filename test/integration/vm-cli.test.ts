@@ -36,7 +36,11 @@ describe('berth vm (mock VM)', () => {
       expect(berth('status', '--jsno')).toMatchObject({ status: 2, stdout: '', stderr: 'berth: berth vm status: Unknown option --jsno.\nSee `berth vm --help`.\n' });
       expect(berth('stop').stdout.trim()).toBe('stopped (mock)');
       expect(existsSync(join(home, 'run/vm.sock'))).toBe(false);
-      expect(spawnSync('pgrep', ['-f', 'vm daemon'], { encoding: 'utf8' }).stdout.split('\n').filter((p) => p && spawnSync('grep', ['-qz', `BERTH_HOME=${home}`, `/proc/${p}/environ`]).status === 0)).toEqual([]);
+      expect(
+        spawnSync('pgrep', ['-f', 'vm daemon'], { encoding: 'utf8' })
+          .stdout.split('\n')
+          .filter((p) => p && spawnSync('grep', ['-qz', `BERTH_HOME=${home}`, `/proc/${p}/environ`]).status === 0),
+      ).toEqual([]);
       expect(berth('status').stdout.trim()).toBe('stopped');
       expect(berth('bogus')).toMatchObject({ status: 2, stdout: '', stderr: 'berth: Unknown command: berth vm bogus.\nSee `berth vm --help`.\n' });
       expect(berth('status', '--help')).toMatchObject({ status: 0, stdout: expect.stringContaining('usage: berth vm <command>') });

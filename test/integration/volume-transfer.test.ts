@@ -43,7 +43,16 @@ describe('volume export and import (volumes.export / volumes.import)', () => {
     const src = uniq('vol-src');
     const dst = uniq('vol-dst');
     docker.cli(['volume', 'create', src]);
-    docker.cli(['run', '--rm', '-v', `${src}:/v`, TEST_IMAGE, 'sh', '-c', 'mkdir -p /v/a/b "/v/odd name" && head -c 60000000 /dev/urandom > /v/big && head -c 40000000 /dev/urandom > /v/a/b/mid && echo hi > "/v/odd name/x.txt" && ln -s big /v/link']);
+    docker.cli([
+      'run',
+      '--rm',
+      '-v',
+      `${src}:/v`,
+      TEST_IMAGE,
+      'sh',
+      '-c',
+      'mkdir -p /v/a/b "/v/odd name" && head -c 60000000 /dev/urandom > /v/big && head -c 40000000 /dev/urandom > /v/a/b/mid && echo hi > "/v/odd name/x.txt" && ln -s big /v/link',
+    ]);
     try {
       const tar = await exportTar(src);
       expect(tar.length).toBeGreaterThan(100_000_000);

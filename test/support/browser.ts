@@ -25,8 +25,7 @@ export function openDashboard(viewport = { width: 1280, height: 800 }, opts: Das
   let browser: Browser | undefined;
   let page: Page | undefined;
   const pageErrors: string[] = [];
-  const serve = (port?: number, token?: string) =>
-    startServer({ router: opts.router ? opts.router(t.core.router) : t.core.router, hub: t.core.hub, staticDir: 'dist/renderer', port, token });
+  const serve = (port?: number, token?: string) => startServer({ router: opts.router ? opts.router(t.core.router) : t.core.router, hub: t.core.hub, staticDir: 'dist/renderer', port, token });
   beforeAll(async () => {
     if (!existsSync('dist/renderer/index.html')) throw new Error('renderer build missing: run `npm run build` (npm test does)');
     server = await serve();

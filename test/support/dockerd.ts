@@ -43,7 +43,7 @@ export class PrivateDockerd {
 
   static assertAvailable(): void {
     const r = spawnSync('dockerd', ['--version'], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error('dockerd not found: install Debian\'s docker.io (apt-get install docker.io); npm test does: node build/system-packages.mjs test.');
+    if (r.status !== 0) throw new Error("dockerd not found: install Debian's docker.io (apt-get install docker.io); npm test does: node build/system-packages.mjs test.");
     if (process.getuid?.() !== 0) throw new Error('the private dockerd needs root');
   }
 
@@ -51,7 +51,20 @@ export class PrivateDockerd {
   async start(timeoutMs = 30_000): Promise<void> {
     for (const d of ['data', 'exec']) mkdirSync(join(this.dir, d), { recursive: true });
     const log = openSync(this.logFile, 'a');
-    const args = ['--shutdown-timeout', '2', '--default-address-pool', 'base=10.213.0.0/16,size=24', '--data-root', join(this.dir, 'data'), '--exec-root', join(this.dir, 'exec'), '--pidfile', this.pidFile, '--host', this.dockerHost];
+    const args = [
+      '--shutdown-timeout',
+      '2',
+      '--default-address-pool',
+      'base=10.213.0.0/16,size=24',
+      '--data-root',
+      join(this.dir, 'data'),
+      '--exec-root',
+      join(this.dir, 'exec'),
+      '--pidfile',
+      this.pidFile,
+      '--host',
+      this.dockerHost,
+    ];
     // In its own namespace the loopback starts down; `exec` keeps the child's pid dockerd's own.
     const child = this.opts.ownNetns
       ? spawn('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec dockerd "$@"', 'dockerd', ...args], { stdio: ['ignore', log, log], detached: true, env: this.env })
@@ -63,7 +76,14 @@ export class PrivateDockerd {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (exited !== null) throw new Error(`dockerd exited (${exited}) while starting; see ${this.logFile}:\n${this.tail()}`);
-      if (existsSync(this.socket) && (await docker.ping().then(() => true, () => false))) return;
+      if (
+        existsSync(this.socket) &&
+        (await docker.ping().then(
+          () => true,
+          () => false,
+        ))
+      )
+        return;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`dockerd did not answer within ${timeoutMs} ms; see ${this.logFile}:\n${this.tail()}`);
@@ -116,7 +136,12 @@ export class PrivateDockerd {
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
       try {
-        if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').some((a) => a === this.dir || a.includes(this.dir + '/'))) mine.push(Number(entry));
+        if (
+          readFileSync(`/proc/${entry}/cmdline`, 'utf8')
+            .split('\0')
+            .some((a) => a === this.dir || a.includes(this.dir + '/'))
+        )
+          mine.push(Number(entry));
       } catch {
         // gone meanwhile
       }

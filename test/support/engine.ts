@@ -26,7 +26,16 @@ export function testCore(dockerHost = engine().dockerHost, env: NodeJS.ProcessEn
     settingsFile: TEST_SETTINGS_FILE,
     runDir: join(TEST_DATA_DIR, 'run'),
     // The VM is the mock one (BERTH_VM=mock) relaying to the test engine; its daemon is the built CLI.
-    env: { ...process.env, BERTH_DOCKER_HOST: dockerHost, BERTH_HOME: TEST_DATA_DIR, BERTH_VM: 'mock', BERTH_VM_MOCK_BOOT_MS: '150', BERTH_VM_MOCK_ENGINE: dockerHost, DOCKER_CONFIG: join(TEST_DATA_DIR, 'docker-config'), ...env },
+    env: {
+      ...process.env,
+      BERTH_DOCKER_HOST: dockerHost,
+      BERTH_HOME: TEST_DATA_DIR,
+      BERTH_VM: 'mock',
+      BERTH_VM_MOCK_BOOT_MS: '150',
+      BERTH_VM_MOCK_ENGINE: dockerHost,
+      DOCKER_CONFIG: join(TEST_DATA_DIR, 'docker-config'),
+      ...env,
+    },
     vmCliPath: join(__dirname, '../../dist/main/cli.cjs'),
   });
 }

@@ -22,12 +22,7 @@ export async function startRegistry(auth?: { username: string; password: string 
   if (!existsSync(REGISTRY_BIN)) throw new Error(`${REGISTRY_BIN} not found: apt-get install docker-registry (npm test does: node build/system-packages.mjs test)`);
   const dir = mkdtempSync(join(tmpdir(), 'berth-registry-'));
   const port = await freePort();
-  const config = [
-    'version: 0.1',
-    'log: { level: error }',
-    `storage: { filesystem: { rootdirectory: ${dir}/data }, delete: { enabled: true } }`,
-    `http: { addr: "127.0.0.1:${port}" }`,
-  ];
+  const config = ['version: 0.1', 'log: { level: error }', `storage: { filesystem: { rootdirectory: ${dir}/data }, delete: { enabled: true } }`, `http: { addr: "127.0.0.1:${port}" }`];
   if (auth) {
     writeFileSync(join(dir, 'htpasswd'), `${auth.username}:${bcrypt.hashSync(auth.password, 8)}\n`);
     config.push(`auth: { htpasswd: { realm: berth-test, path: ${dir}/htpasswd } }`);
@@ -39,7 +34,10 @@ export async function startRegistry(auth?: { username: string; password: string 
   const address = `127.0.0.1:${port}`;
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const up = await fetch(`http://${address}/v2/`).then((r) => r.status === 200 || r.status === 401, () => false);
+    const up = await fetch(`http://${address}/v2/`).then(
+      (r) => r.status === 200 || r.status === 401,
+      () => false,
+    );
     if (up) break;
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill();

@@ -81,4 +81,3 @@ function canConnect(port: number): Promise<boolean> {
     s.once('error', () => resolve(false));
   });
 }
-

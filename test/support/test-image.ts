@@ -45,7 +45,7 @@ function importRootfs(engine: EngineCli, root: string, tag: string, changes: str
 /** TEST_IMAGE alone (the VM tests load just this one). */
 export function buildBusybox(engine: EngineCli): void {
   const list = spawnSync(BUSYBOX, ['--list'], { encoding: 'utf8' });
-  if (list.status !== 0) throw new Error('busybox not found: install Debian\'s busybox-static (npm test does: node build/system-packages.mjs test).');
+  if (list.status !== 0) throw new Error("busybox not found: install Debian's busybox-static (npm test does: node build/system-packages.mjs test).");
   const root = mkdtempSync(join(tmpdir(), 'berth-rootfs-'));
   try {
     for (const d of ['bin', 'etc', 'tmp', 'proc', 'sys', 'dev', 'root', 'var/www']) mkdirSync(join(root, d), { recursive: true });

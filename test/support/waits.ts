@@ -11,5 +11,11 @@ export async function until(cond: () => boolean, ms = 5000): Promise<void> {
 
 /** Whether `p` settles within 5 s (a hang shows as false rather than as the test's own timeout). */
 export function settles(p: Promise<unknown>): Promise<boolean> {
-  return Promise.race([p.then(() => true, () => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5000))]);
+  return Promise.race([
+    p.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((r) => setTimeout(() => r(false), 5000)),
+  ]);
 }

@@ -85,7 +85,7 @@ describe('auto-pause with instant wake (QEMU)', { timeout: 600_000 }, () => {
     await vm.dispose();
   }, 120_000);
 
-  it('an idle VM pauses and QEMU uses no CPU; the docker CLI just works and the guest clock is the host\'s', async () => {
+  it("an idle VM pauses and QEMU uses no CPU; the docker CLI just works and the guest clock is the host's", async () => {
     await reach('paused');
     const pid = qemuPid();
     await new Promise((r) => setTimeout(r, 1000)); // what QEMU finishes right after its stop is not idle time
@@ -116,7 +116,12 @@ describe('auto-pause with instant wake (QEMU)', { timeout: 600_000 }, () => {
   it('calls that come together while paused all wait on one wake and all get their answer', async () => {
     await reach('paused');
     const pid = qemuPid();
-    const results = await Promise.all([dockerAsync(['version', '-f', '{{.Server.Version}}']), dockerAsync(['volume', 'ls', '-q']), dockerAsync(['run', '--rm', TEST_IMAGE, 'echo', 'hi']), dockerAsync(['info', '-f', '{{.Containers}}'])]);
+    const results = await Promise.all([
+      dockerAsync(['version', '-f', '{{.Server.Version}}']),
+      dockerAsync(['volume', 'ls', '-q']),
+      dockerAsync(['run', '--rm', TEST_IMAGE, 'echo', 'hi']),
+      dockerAsync(['info', '-f', '{{.Containers}}']),
+    ]);
     expect(results.map((r) => r.code)).toEqual([0, 0, 0, 0]);
     expect(results[1].out.split('\n')).toContain('keep');
     expect(results[2].out).toBe('hi');

@@ -36,10 +36,12 @@ function copyImage(edit?: (dir: string) => void): string {
   const src = image();
   for (const f of ['vmlinuz', 'initrd.img', 'root.img']) copyFileSync(join(src.dir, f), join(dir, f));
   edit?.(dir);
-  const files = Object.fromEntries(['vmlinuz', 'initrd.img', 'root.img'].map((f) => {
-    const data = readFileSync(join(dir, f));
-    return [f, { sha256: createHash('sha256').update(data).digest('hex'), bytes: data.length }];
-  }));
+  const files = Object.fromEntries(
+    ['vmlinuz', 'initrd.img', 'root.img'].map((f) => {
+      const data = readFileSync(join(dir, f));
+      return [f, { sha256: createHash('sha256').update(data).digest('hex'), bytes: data.length }];
+    }),
+  );
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...src.manifest, files }));
   return dir;
 }
@@ -124,7 +126,9 @@ describe('VM start faults (QEMU)', { timeout: 300_000 }, () => {
     mkdirSync(paths.vm(h.env), { recursive: true });
     const disk = join(paths.vm(h.env), 'data.qcow2');
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', disk, '64G']);
-    const holder: ChildProcess = spawn('qemu-system-x86_64', ['-nodefaults', '-display', 'none', '-machine', 'q35,accel=tcg', '-S', '-drive', `file=${disk},if=virtio,format=qcow2`], { stdio: 'ignore' });
+    const holder: ChildProcess = spawn('qemu-system-x86_64', ['-nodefaults', '-display', 'none', '-machine', 'q35,accel=tcg', '-S', '-drive', `file=${disk},if=virtio,format=qcow2`], {
+      stdio: 'ignore',
+    });
     try {
       for (let i = 0; i < 100 && !holderOf(disk); i++) await new Promise((r) => setTimeout(r, 50)); // until it has the disk open
       const f = await failedStart(h);
@@ -174,7 +178,22 @@ describe('VM start faults (QEMU)', { timeout: 300_000 }, () => {
     try {
       const err = await launchQemu({
         binary: 'qemu-system-x86_64',
-        args: (port) => ['-nodefaults', '-display', 'none', '-machine', 'q35,accel=tcg', '-S', '-netdev', `user,id=net0,hostfwd=tcp:127.0.0.1:${port}-:22`, '-device', 'virtio-net-pci,netdev=net0', '-qmp', `unix:${join(dir, 'qmp.sock')},server=on,wait=off`, '-name', dir],
+        args: (port) => [
+          '-nodefaults',
+          '-display',
+          'none',
+          '-machine',
+          'q35,accel=tcg',
+          '-S',
+          '-netdev',
+          `user,id=net0,hostfwd=tcp:127.0.0.1:${port}-:22`,
+          '-device',
+          'virtio-net-pci,netdev=net0',
+          '-qmp',
+          `unix:${join(dir, 'qmp.sock')},server=on,wait=off`,
+          '-name',
+          dir,
+        ],
         qmpSocket: join(dir, 'qmp.sock'),
         dataDisk: join(dir, 'none'),
         firstPort: pa,
@@ -182,10 +201,36 @@ describe('VM start faults (QEMU)', { timeout: 300_000 }, () => {
         onRetry: (w) => retries.push(w),
       }).catch((e: Error) => e);
       expect(retries).toEqual([`Port ${pa} on 127.0.0.1 is taken; trying another port for the VM's SSH`]);
-      expect(err).toMatchObject({ code: 'CONFLICT', message: `QEMU could not listen on 127.0.0.1 for the VM's SSH: port ${pa} was taken, and so was port ${pb}.`, hint: expect.stringContaining('BERTH_VM_SSH_PORT') });
+      expect(err).toMatchObject({
+        code: 'CONFLICT',
+        message: `QEMU could not listen on 127.0.0.1 for the VM's SSH: port ${pa} was taken, and so was port ${pb}.`,
+        hint: expect.stringContaining('BERTH_VM_SSH_PORT'),
+      });
       expect(qemuProcesses(dir)).toEqual([]);
       // With a free port it starts, and is through its setup when it resolves.
-      const q = await launchQemu({ binary: 'qemu-system-x86_64', args: (port) => ['-nodefaults', '-display', 'none', '-machine', 'q35,accel=tcg', '-S', '-netdev', `user,id=net0,hostfwd=tcp:127.0.0.1:${port}-:22`, '-device', 'virtio-net-pci,netdev=net0', '-qmp', `unix:${join(dir, 'qmp.sock')},server=on,wait=off`, '-name', dir], qmpSocket: join(dir, 'qmp.sock'), dataDisk: join(dir, 'none'), pickPort: freePort, onRetry: () => undefined });
+      const q = await launchQemu({
+        binary: 'qemu-system-x86_64',
+        args: (port) => [
+          '-nodefaults',
+          '-display',
+          'none',
+          '-machine',
+          'q35,accel=tcg',
+          '-S',
+          '-netdev',
+          `user,id=net0,hostfwd=tcp:127.0.0.1:${port}-:22`,
+          '-device',
+          'virtio-net-pci,netdev=net0',
+          '-qmp',
+          `unix:${join(dir, 'qmp.sock')},server=on,wait=off`,
+          '-name',
+          dir,
+        ],
+        qmpSocket: join(dir, 'qmp.sock'),
+        dataDisk: join(dir, 'none'),
+        pickPort: freePort,
+        onRetry: () => undefined,
+      });
       expect(qemuProcesses(dir)).toEqual([q.proc.pid]);
       q.proc.kill('SIGKILL');
       await q.exited;

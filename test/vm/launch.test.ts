@@ -76,13 +76,19 @@ describe('first launch: berth start boots the VM and the dashboard follows', { t
     const boot = page.getByRole('status', { name: 'VM boot' });
     await boot.getByText(/Starting the Berth VM: (Starting QEMU|Booting Linux and connecting over SSH|Waiting for dockerd)/).waitFor({ timeout: 60_000 });
     await page.screenshot({ path: `${ARTIFACTS}/vm-first-launch-booting.png` });
-    await page.locator('.engine-footer').getByText(/^Engine \d+\./).waitFor({ timeout: 300_000 }); // the VM's engine answers
+    await page
+      .locator('.engine-footer')
+      .getByText(/^Engine \d+\./)
+      .waitFor({ timeout: 300_000 }); // the VM's engine answers
     expect(out).toMatch(/berth: VM: Booting Linux and connecting over SSH\n[\s\S]*berth: VM: running/);
 
     // A container made with the user's docker CLI through the berth context shows in the dashboard.
     buildBusybox({ cli: (args, input) => docker(['--context', 'berth', ...args], input) });
     docker(['--context', 'berth', 'create', '--name', 'first-launch', TEST_IMAGE]);
-    await page.locator('nav').getByRole('button', { name: /^Containers/ }).click();
+    await page
+      .locator('nav')
+      .getByRole('button', { name: /^Containers/ })
+      .click();
     await page.getByRole('button', { name: 'first-launch', exact: true }).waitFor();
     await page.screenshot({ path: `${ARTIFACTS}/vm-first-launch-running.png` });
 

@@ -75,7 +75,11 @@ function infoWhere(pred: (i: VmInfo) => boolean, ms = 15_000): Promise<VmInfo> {
 }
 
 /** The body of http://host:port/, or the failure's code ('ECONNREFUSED'). */
-const httpGet = (host: string, port: number) => fetch(`http://${host}:${port}/`, { signal: AbortSignal.timeout(5000) }).then((r) => r.text(), (e: Error & { cause?: { code?: string } }) => e.cause?.code ?? e.message);
+const httpGet = (host: string, port: number) =>
+  fetch(`http://${host}:${port}/`, { signal: AbortSignal.timeout(5000) }).then(
+    (r) => r.text(),
+    (e: Error & { cause?: { code?: string } }) => e.cause?.code ?? e.message,
+  );
 
 let outside: Server | undefined;
 let outsidePort = 0;
@@ -127,7 +131,10 @@ describe('VM engine networks (QEMU)', { timeout: 600_000 }, () => {
     // A published port of a container on a user network is on the host's 127.0.0.1.
     let body = '';
     for (let i = 0; i < 100 && !body; i++) {
-      body = await fetch('http://127.0.0.1:18095/', { signal: AbortSignal.timeout(3000) }).then((r) => r.text(), () => '');
+      body = await fetch('http://127.0.0.1:18095/', { signal: AbortSignal.timeout(3000) }).then(
+        (r) => r.text(),
+        () => '',
+      );
       if (!body) await sleep(100);
     }
     expect(body).toBe('on net-a\n');
@@ -140,13 +147,31 @@ describe('VM engine networks (QEMU)', { timeout: 600_000 }, () => {
     const settings = paths.settings(env);
     const allAddresses = (on: boolean) => updateSettings(settings, (s) => ({ ...s, preferences: { ...s.preferences, portsOnAllAddresses: on } }));
     // A UDP echo in a container: perl from the VM's own root (the test image's busybox has no UDP server).
-    run(['run', '-d', '--name', 'udp-echo', '-v', '/:/vm:ro', '-p', '18097:8053/udp', TEST_IMAGE, 'chroot', '/vm', 'perl', '-MIO::Socket::INET', '-e', '$s = IO::Socket::INET->new(LocalPort => 8053, Proto => "udp") or die "udp: $!"; while ($s->recv($m, 1024)) { $s->send("echo: $m") }']);
+    run([
+      'run',
+      '-d',
+      '--name',
+      'udp-echo',
+      '-v',
+      '/:/vm:ro',
+      '-p',
+      '18097:8053/udp',
+      TEST_IMAGE,
+      'chroot',
+      '/vm',
+      'perl',
+      '-MIO::Socket::INET',
+      '-e',
+      '$s = IO::Socket::INET->new(LocalPort => 8053, Proto => "udp") or die "udp: $!"; while ($s->recv($m, 1024)) { $s->send("echo: $m") }',
+    ]);
     run(['run', '-d', '--name', 'web-all', '-p', '18098:8080', TEST_IMAGE, 'sh', '-c', 'mkdir -p /www && echo published on 0.0.0.0 > /www/index.html && exec httpd -f -p 8080 -h /www']);
     const both = await infoWhere((i) => (i.forwards ?? []).length >= 2);
-    expect(both.forwards).toEqual(expect.arrayContaining([
-      { protocol: 'udp', port: 18097, address: '127.0.0.1' },
-      { protocol: 'tcp', port: 18098, address: '127.0.0.1' },
-    ]));
+    expect(both.forwards).toEqual(
+      expect.arrayContaining([
+        { protocol: 'udp', port: 18097, address: '127.0.0.1' },
+        { protocol: 'tcp', port: 18098, address: '127.0.0.1' },
+      ]),
+    );
     expect(await udpAsk(18097, 'ping over udp')).toBe('echo: ping over udp');
 
     // Published on 0.0.0.0 in the VM, yet on the host's 127.0.0.1 only: 127.0.0.2 gets no answer.
@@ -165,7 +190,9 @@ describe('VM engine networks (QEMU)', { timeout: 600_000 }, () => {
     // Published on the VM's own 127.0.0.1: no forward could reach it, so a warning says so instead.
     run(['run', '-d', '--name', 'web-vm-local', '-p', '127.0.0.1:18096:8080', TEST_IMAGE, 'httpd', '-f', '-p', '8080']);
     const local = await infoWhere((i) => i.warnings.some((w) => w.includes('18096')));
-    expect(local.warnings.find((w) => w.includes('18096'))).toBe("Container web-vm-local publishes port 18096 on 127.0.0.1 inside the VM, where the host cannot reach it, so Berth did not forward it. Publish it without an address (-p 18096:<port in the container>): Berth still keeps it on this computer's 127.0.0.1.");
+    expect(local.warnings.find((w) => w.includes('18096'))).toBe(
+      "Container web-vm-local publishes port 18096 on 127.0.0.1 inside the VM, where the host cannot reach it, so Berth did not forward it. Publish it without an address (-p 18096:<port in the container>): Berth still keeps it on this computer's 127.0.0.1.",
+    );
     expect(local.ports).not.toContain(18096);
 
     // A UDP port another program holds on the host: a warning in words; the container still runs.
@@ -174,7 +201,9 @@ describe('VM engine networks (QEMU)', { timeout: 600_000 }, () => {
     try {
       run(['run', '-d', '--name', 'udp-taken', '-p', '18099:8053/udp', TEST_IMAGE, 'sleep', '600']);
       const warned = await infoWhere((i) => i.warnings.some((w) => w.includes('18099')));
-      expect(warned.warnings.find((w) => w.includes('18099'))).toBe('UDP port 18099 on 127.0.0.1 is already taken by another program. Container udp-taken can be reached on it from inside the VM only.');
+      expect(warned.warnings.find((w) => w.includes('18099'))).toBe(
+        'UDP port 18099 on 127.0.0.1 is already taken by another program. Container udp-taken can be reached on it from inside the VM only.',
+      );
       expect(run(['inspect', '-f', '{{.State.Running}}', 'udp-taken'])).toBe('true');
     } finally {
       squatter.close();

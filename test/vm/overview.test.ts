@@ -43,10 +43,14 @@ describe('the resource overview of the VM', { timeout: 600_000 }, () => {
     docker(vm.env, ['run', '-d', '--name', 'busy', TEST_IMAGE, 'sh', '-c', 'while :; do :; done']);
     const snaps: UsageSnapshot[] = [];
     const s = core.router.openStream('containers.usage', {}, async (c) => void snaps.push(c as UsageSnapshot));
-    const last = await waitFor(() => {
-      const l = snaps.at(-1);
-      return l?.vm && (l.vm.cpuPercent ?? 0) > 0 && l.containers.some((c) => c.name === 'busy' && c.cpuPercent > 10) ? l : undefined;
-    }, 60_000, 'the busy container and the VM using CPU');
+    const last = await waitFor(
+      () => {
+        const l = snaps.at(-1);
+        return l?.vm && (l.vm.cpuPercent ?? 0) > 0 && l.containers.some((c) => c.name === 'busy' && c.cpuPercent > 10) ? l : undefined;
+      },
+      60_000,
+      'the busy container and the VM using CPU',
+    );
     s.cancel();
     expect(last.engine.cpus).toBe(Number(docker(vm.env, ['info', '--format', '{{.NCPU}}']).trim()));
     expect(last.engine.memTotal).toBeLessThan(8 * 2 ** 30); // the VM's memory, not this machine's 24 GiB

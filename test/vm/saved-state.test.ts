@@ -77,7 +77,7 @@ describe('the saved VM state: warm start, and only when safe (QEMU)', { timeout:
     for (const d of temps) rmSync(d, { recursive: true, force: true });
   }, 120_000);
 
-  it('a stop saves the VM and the next start restores it: the container still runs, the clock is the host\'s, the share is back', async () => {
+  it("a stop saves the VM and the next start restores it: the container still runs, the clock is the host's, the share is back", async () => {
     const started = docker(env, ['inspect', '-f', '{{.State.StartedAt}} {{.State.Pid}}', 'ticker']);
     expect((await client.stop()).state).toBe('stopped');
     expect(readRecord(env)).toMatchObject({ phase: 'saved', bytes: expect.any(Number) });

@@ -90,5 +90,12 @@ export const halfMade = (files: string[]) => files.filter((f) => /\.tmp$|\.work\
 
 /** A Berth core whose engine is this home's VM (stopped until `vm.start`), with quick engine retries. */
 export function vmCore(vm: VmHome): Core {
-  return createCore({ dockerHost: vmDockerHost(vm.env), env: vm.env, settingsFile: paths.settings(vm.env), registriesFile: join(vm.home, 'registries.json'), vmCliPath: cliPath, engine: { retryMinMs: 100, retryMaxMs: 500, coalesceMs: 50 } });
+  return createCore({
+    dockerHost: vmDockerHost(vm.env),
+    env: vm.env,
+    settingsFile: paths.settings(vm.env),
+    registriesFile: join(vm.home, 'registries.json'),
+    vmCliPath: cliPath,
+    engine: { retryMinMs: 100, retryMaxMs: 500, coalesceMs: 50 },
+  });
 }

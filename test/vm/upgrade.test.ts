@@ -29,7 +29,14 @@ function buildCli(args: string[]): Promise<Array<Record<string, unknown>>> {
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.once('error', reject);
-    child.once('close', () => resolve(out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>)));
+    child.once('close', () =>
+      resolve(
+        out
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as Record<string, unknown>),
+      ),
+    );
   });
 }
 
@@ -57,7 +64,8 @@ describe('the VM image: first start, upgrade, downgrade (QEMU)', { timeout: 900_
     const steps = seen.map((s) => s.step);
     const prefix = /^Building the VM image \(first start only, (about \d+ min|under a minute)\): /;
     expect(steps.find((s) => prefix.test(s))).toMatch(/: starting$/);
-    for (const words of ['fetching packages', 'installing packages', 'adding the kernel and its modules', 'packing the root image', 'checking the files']) expect(steps.some((s) => prefix.test(s) && s.endsWith(words))).toBe(true);
+    for (const words of ['fetching packages', 'installing packages', 'adding the kernel and its modules', 'packing the root image', 'checking the files'])
+      expect(steps.some((s) => prefix.test(s) && s.endsWith(words))).toBe(true);
     expect(steps).toEqual(expect.arrayContaining(['Starting QEMU (software emulation)', 'Booting Linux and connecting over SSH', 'Waiting for dockerd']));
     const progress = seen.map((s) => s.progress);
     expect(progress).toEqual([...progress].sort((a, b) => a - b)); // forward only
@@ -65,7 +73,9 @@ describe('the VM image: first start, upgrade, downgrade (QEMU)', { timeout: 900_
     expect(building.at(-1)!.progress).toBeLessThan(seen.find((s) => s.step.startsWith('Starting QEMU'))!.progress);
 
     const other = await concurrent!;
-    expect(other).toEqual(expect.arrayContaining([{ note: expect.stringMatching(/^waiting for another build of the VM image \(process \d+\) to finish$/) }, { done: expect.objectContaining({ built: false }) }]));
+    expect(other).toEqual(
+      expect.arrayContaining([{ note: expect.stringMatching(/^waiting for another build of the VM image \(process \d+\) to finish$/) }, { done: expect.objectContaining({ built: false }) }]),
+    );
     // One image, marked current only once whole; nothing half-made beside it.
     const hash = readlinkSync(join(cache, 'current'));
     expect(readdirSync(cache).sort()).toEqual([hash, 'current'].sort());
@@ -115,7 +125,9 @@ describe('the VM image: first start, upgrade, downgrade (QEMU)', { timeout: 900_
     const disk = { sha: sha(readFileSync(dataDisk())), mtime: statSync(dataDisk()).mtimeMs };
     const err = await client.start().catch((e: Error & { hint?: string }) => e);
     expect(err).toMatchObject({
-      message: expect.stringMatching(/^This VM image has Docker Engine 2\d\.\d+, but the data disk was last used by Engine 99\.0\. An older engine may not read what a newer one wrote, so Berth did not start the VM and left the disk as it is\.$/),
+      message: expect.stringMatching(
+        /^This VM image has Docker Engine 2\d\.\d+, but the data disk was last used by Engine 99\.0\. An older engine may not read what a newer one wrote, so Berth did not start the VM and left the disk as it is\.$/,
+      ),
       hint: expect.stringContaining('Engine 99.0 or newer'),
     });
     expect((await client.status()).reason).toContain('was last used by Engine 99.0');

@@ -121,7 +121,9 @@ describe('the Berth VM (QEMU)', { timeout: 600_000 }, () => {
     try {
       docker(['run', '-d', '--name', 'taken', '-p', '18081:8080', TEST_IMAGE, 'httpd', '-f', '-p', '8080']);
       const warned = await w.next((i) => i.warnings.some((x) => x.includes('18081')), 10_000);
-      expect(warned.warnings.find((x) => x.includes('18081'))).toMatch(/^Port 18081 on 127\.0\.0\.1 is already taken by another program\. Container taken can be reached on it from inside the VM only\.$/);
+      expect(warned.warnings.find((x) => x.includes('18081'))).toMatch(
+        /^Port 18081 on 127\.0\.0\.1 is already taken by another program\. Container taken can be reached on it from inside the VM only\.$/,
+      );
       expect(docker(['inspect', '-f', '{{.State.Running}}', 'taken'])).toBe('true');
     } finally {
       squatter.close();
@@ -140,7 +142,9 @@ describe('the Berth VM (QEMU)', { timeout: 600_000 }, () => {
     expect(readFileSync(join(paths.vm(env), 'serial.log'), 'utf8')).toMatch(/berth-init: \[[\d.]+\] stopped/); // the clean shutdown ran
     const again: string[] = [];
     await client.start((i) => i.step && again.push(i.step));
-    expect(again).toContain(`Cold boot: the last stop could not save the VM's state (QEMU cannot save a VM while a shared folder is mounted in it, and something in the VM, such as a container with a bind mount from ${share}, still uses it)`);
+    expect(again).toContain(
+      `Cold boot: the last stop could not save the VM's state (QEMU cannot save a VM while a shared folder is mounted in it, and something in the VM, such as a container with a bind mount from ${share}, still uses it)`,
+    );
     expect(docker(['run', '--rm', '-v', 'keep:/data', TEST_IMAGE, 'cat', '/data/index.html'])).toBe('kept');
     expect(docker(['inspect', '-f', '{{.State.Running}}', 'holder'])).toBe('false'); // dockerd stopped it as the VM shut down
 

@@ -57,7 +57,14 @@ describe('router', () => {
   });
 
   it('turns a thrown non-BerthError into INTERNAL without throwing', async () => {
-    const r = createRouter(handlers({ 'images.list': async () => { throw new TypeError('boom'); } }), noStreams);
+    const r = createRouter(
+      handlers({
+        'images.list': async () => {
+          throw new TypeError('boom');
+        },
+      }),
+      noStreams,
+    );
     const log = vi.spyOn(console, 'error').mockImplementation(() => {});
     expect(await r.handle('images.list')).toMatchObject({ ok: false, error: { code: 'INTERNAL', message: 'boom' } });
     log.mockRestore();
@@ -72,7 +79,6 @@ describe('router', () => {
 const logs = (impl: StreamHandlers['containers.logs']) => createRouter(handlers(), streamsWith({ 'containers.logs': impl }));
 
 describe('router streams', () => {
-
   it('validates stream arguments before starting the handler', async () => {
     const impl = vi.fn(async () => {});
     const r = logs(impl);
@@ -115,14 +121,17 @@ describe('router streams', () => {
     expect(got).toEqual([[{ text: 'first' }]]);
   });
 
-  it('validates input against the stream\'s schema and hands it to the handler', async () => {
+  it("validates input against the stream's schema and hands it to the handler", async () => {
     const got: unknown[] = [];
-    const r = createRouter(handlers(), streamsWith({
-      'containers.exec': async (_a, sink) => {
-        sink.onInput((i) => got.push(i));
-        await new Promise((resolve) => sink.signal.addEventListener('abort', resolve));
-      },
-    }));
+    const r = createRouter(
+      handlers(),
+      streamsWith({
+        'containers.exec': async (_a, sink) => {
+          sink.onInput((i) => got.push(i));
+          await new Promise((resolve) => sink.signal.addEventListener('abort', resolve));
+        },
+      }),
+    );
     const s = r.openStream('containers.exec', { id: 'web' }, async () => {});
     expect(s.input({ data: 'ls\r' })).toBeUndefined();
     expect(s.input({ resize: { cols: 100, rows: 40 } })).toBeUndefined();
@@ -137,12 +146,15 @@ describe('router streams', () => {
   it('keeps input that arrives before the handler listens, in order', async () => {
     const got: unknown[] = [];
     let listen!: () => void;
-    const r = createRouter(handlers(), streamsWith({
-      'containers.exec': async (_a, sink) => {
-        await new Promise<void>((resolve) => (listen = resolve)); // e.g. creating the exec
-        sink.onInput((i) => got.push(i));
-      },
-    }));
+    const r = createRouter(
+      handlers(),
+      streamsWith({
+        'containers.exec': async (_a, sink) => {
+          await new Promise<void>((resolve) => (listen = resolve)); // e.g. creating the exec
+          sink.onInput((i) => got.push(i));
+        },
+      }),
+    );
     const s = r.openStream('containers.exec', { id: 'web' }, async () => {});
     s.input({ data: 'a' });
     s.input({ data: 'b' });
@@ -217,14 +229,17 @@ describe('router as a boundary: nothing a handler or a client does escapes it', 
 
   it('an input listener that throws ends the stream with the error; later input is refused', async () => {
     const log = quiet();
-    const r = createRouter(handlers(), streamsWith({
-      'containers.exec': async (_a, sink) => {
-        sink.onInput(() => {
-          throw new Error('listener broke');
-        });
-        await new Promise((resolve) => sink.signal.addEventListener('abort', resolve));
-      },
-    }));
+    const r = createRouter(
+      handlers(),
+      streamsWith({
+        'containers.exec': async (_a, sink) => {
+          sink.onInput(() => {
+            throw new Error('listener broke');
+          });
+          await new Promise((resolve) => sink.signal.addEventListener('abort', resolve));
+        },
+      }),
+    );
     const s = r.openStream('containers.exec', { id: 'web' }, async () => {});
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(s.input({ data: 'x' })).toMatch(/failed/);

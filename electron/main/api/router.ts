@@ -4,17 +4,7 @@
  * Never throws and never rejects: a transport can hand it anything a client sent, and a handler
  * that throws (even synchronously, even from an input listener) becomes an error reply and a log line.
  */
-import {
-  requests,
-  streams,
-  type ChunkOf,
-  type InputOf,
-  type Method,
-  type ParsedArgsOf,
-  type ParsedStreamArgsOf,
-  type ResultOf,
-  type StreamName,
-} from '../../shared/api-contract';
+import { requests, streams, type ChunkOf, type InputOf, type Method, type ParsedArgsOf, type ParsedStreamArgsOf, type ResultOf, type StreamName } from '../../shared/api-contract';
 import { BerthError, type ErrorPayload } from '../../shared/errors';
 import { UPLOAD_PIECE, UPLOAD_WINDOW } from '../../shared/transfer';
 import { formatIssues } from '../../shared/validation';

@@ -54,7 +54,10 @@ describe('DockerClient: redirects', () => {
       ['events (a stream)', () => docker.getEvents()],
     ];
     for (const [name, call] of calls) {
-      const e = await call().then(() => undefined, (err: unknown) => err);
+      const e = await call().then(
+        () => undefined,
+        (err: unknown) => err,
+      );
       expect(e, name).toBeInstanceOf(BerthError);
       expect(e, name).toMatchObject({ code: 'ENGINE_ERROR', message: expect.stringMatching(/redirect, which Berth never follows/) });
     }
@@ -83,7 +86,10 @@ describe('DockerClient: deadlines and the watchdog', () => {
     await engine.listen();
     const slow = vi.fn();
     const { docker } = new DockerClient({ kind: 'unix', socketPath: engine.socketPath }, watch({ slow }), { slowMs: 50, callMs: 300 });
-    const e = await docker.listContainers().then(() => undefined, (err: unknown) => err);
+    const e = await docker.listContainers().then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect(e).toMatchObject({ code: 'ENGINE_TIMEOUT', message: 'The engine did not answer GET /containers/json within 0.3 s.' });
     expect(slow).toHaveBeenCalledTimes(1);
     await until(() => engine!.open === 0); // the request was ended, not left hanging
@@ -112,7 +118,10 @@ describe('DockerClient: deadlines and the watchdog', () => {
     await engine.listen();
     let refusal: BerthError | undefined;
     const client = new DockerClient({ kind: 'unix', socketPath: engine.socketPath }, watch({ refusal: () => refusal }), { quickMs: 200 });
-    const waiting = client.docker.listImages().then(() => undefined, (err: unknown) => err);
+    const waiting = client.docker.listImages().then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     await until(() => engine!.requests.length === 1);
     refusal = new BerthError('ENGINE_TIMEOUT', 'The engine at unix:///x is not answering.');
     client.failWaiting(refusal);
@@ -128,7 +137,11 @@ describe('DockerClient: deadlines and the watchdog', () => {
     await engine.listen();
     const client = new DockerClient({ kind: 'unix', socketPath: engine.socketPath }, watch());
     const settled: string[] = [];
-    const track = (name: string, p: Promise<unknown>) => p.then(() => void settled.push(`${name}: answered`), (e: { code?: string }) => void settled.push(`${name}: ${e.code ?? 'failed'}`));
+    const track = (name: string, p: Promise<unknown>) =>
+      p.then(
+        () => void settled.push(`${name}: answered`),
+        (e: { code?: string }) => void settled.push(`${name}: ${e.code ?? 'failed'}`),
+      );
     const tar = new PassThrough();
     tar.write(Buffer.alloc(64 * 1024)); // a body on its way: the engine has not read it all yet
     const calls = [track('list', client.docker.listImages()), track('prune', client.docker.pruneVolumes()), track('load', client.docker.loadImage(tar))];

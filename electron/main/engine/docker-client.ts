@@ -60,7 +60,8 @@ interface ModemInternals {
 }
 
 const QUICK = /^(GET \/_ping|HEAD \/_ping|GET \/version|GET \/events)$/;
-const LONG = /^(POST \/(containers|images|volumes|networks|build)\/prune|GET \/system\/df|DELETE \/(images|containers|volumes)\/|POST \/containers\/[^/]+\/(stop|restart)$|POST \/containers\/create$|POST \/commit$)/;
+const LONG =
+  /^(POST \/(containers|images|volumes|networks|build)\/prune|GET \/system\/df|DELETE \/(images|containers|volumes)\/|POST \/containers\/[^/]+\/(stop|restart)$|POST \/containers\/create$|POST \/commit$)/;
 
 /** "GET /containers/json" for a dial's options: the method and the path without its query or API version. */
 export function route(o: Pick<DockerModem.DialOptions, 'method' | 'path'>): string {
@@ -178,7 +179,7 @@ function connectTo(endpoint: LocalEndpoint, signal: AbortSignal | undefined): So
   return socket;
 }
 
-type StreamLike = IncomingMessage | NodeJS.ReadableStream & { destroy(): void; listenerCount(event: string): number };
+type StreamLike = IncomingMessage | (NodeJS.ReadableStream & { destroy(): void; listenerCount(event: string): number });
 
 function isStreamLike(v: unknown): v is StreamLike {
   return !!v && typeof (v as { on?: unknown }).on === 'function' && typeof (v as { destroy?: unknown }).destroy === 'function';

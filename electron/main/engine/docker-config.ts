@@ -14,7 +14,6 @@ export const dockerConfigDir = (env: NodeJS.ProcessEnv = process.env, home = hom
 export const contextMetaDir = (name: string, env: NodeJS.ProcessEnv = process.env, home = homedir()) =>
   join(dockerConfigDir(env, home), 'contexts', 'meta', createHash('sha256').update(name).digest('hex'));
 
-
 /** The name of the docker CLI's current context, when one other than the CLI's own "default" is chosen. */
 export function currentDockerContext(env: NodeJS.ProcessEnv = process.env, home = homedir()): string | undefined {
   const config = readJsonFile(join(dockerConfigDir(env, home), 'config.json')) as { currentContext?: unknown } | undefined;

@@ -69,7 +69,11 @@ describe('a hung engine', () => {
 
     hanging = true;
     const settled: string[] = [];
-    const track = (name: string, p: Promise<unknown>) => p.then(() => void settled.push(`${name}: answered`), (e: { code?: string }) => void settled.push(`${name}: ${e.code ?? 'failed'}`));
+    const track = (name: string, p: Promise<unknown>) =>
+      p.then(
+        () => void settled.push(`${name}: answered`),
+        (e: { code?: string }) => void settled.push(`${name}: ${e.code ?? 'failed'}`),
+      );
     const tar = new PassThrough();
     tar.end(Buffer.alloc(256 * 1024));
     let loaded = '';

@@ -77,9 +77,19 @@ export class EngineConnection {
     private readonly hub: EventHub,
     opts: EngineConnectionOptions = {},
   ) {
-    this.opts = { retryMinMs: 250, retryMaxMs: 5000, pingTimeoutMs: 3000, deadlines: {}, coalesceMs: 100, display: formatEndpoint(endpoint), failureReason: () => undefined, holdRetries: () => false, ...opts };
+    this.opts = {
+      retryMinMs: 250,
+      retryMaxMs: 5000,
+      pingTimeoutMs: 3000,
+      deadlines: {},
+      coalesceMs: 100,
+      display: formatEndpoint(endpoint),
+      failureReason: () => undefined,
+      holdRetries: () => false,
+      ...opts,
+    };
     this.retryDelay = this.opts.retryMinMs;
-    if (endpoint.kind === 'ssh') throw new BerthError('INTERNAL', 'An ssh:// engine is reached through its tunnel\'s local socket.');
+    if (endpoint.kind === 'ssh') throw new BerthError('INTERNAL', "An ssh:// engine is reached through its tunnel's local socket.");
     this.client = new DockerClient(endpoint, { refusal: () => this.refusal(), slow: () => void this.checkAnswering() }, { ...this.opts.deadlines, quickMs: this.opts.pingTimeoutMs });
     this.docker = this.client.docker;
     this.status = { state: 'connecting', endpoint: this.opts.display, since: Date.now() };
@@ -225,7 +235,10 @@ export class EngineConnection {
     try {
       for (;;) {
         const asked = Date.now();
-        const failure = await this.docker.ping().then(() => undefined, (e: unknown) => e ?? new BerthError('ENGINE_UNREACHABLE', 'The engine did not answer its ping.'));
+        const failure = await this.docker.ping().then(
+          () => undefined,
+          (e: unknown) => e ?? new BerthError('ENGINE_UNREACHABLE', 'The engine did not answer its ping.'),
+        );
         if (this.disposed || this.status.state !== 'up') return;
         if (failure === undefined) return void (this.missedPings = 0);
         if (!isTimeout(failure)) {

@@ -62,7 +62,7 @@ describe('engine error mapping', () => {
     expect(toBerthError(undefined).code).toBe('INTERNAL');
   });
 
-  it('strips docker-modem\'s prefix when the body is not JSON', () => {
+  it("strips docker-modem's prefix when the body is not JSON", () => {
     expect(engineMessage({ statusCode: 409, message: '(HTTP code 409) unexpected - name taken ' })).toBe('name taken');
     expect(engineMessage({ statusCode: 500, json: 'plain text body\n' })).toBe('plain text body');
   });

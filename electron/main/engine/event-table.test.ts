@@ -30,11 +30,23 @@ describe('event table', () => {
 describe('health changes', () => {
   const actor = { ID: 'c1d2e3f4a5b6c7', Attributes: { name: 'web', image: 'nginx' } };
   it.each([
-    [{ Type: 'container', Action: 'health_status: unhealthy', Actor: actor }, { id: actor.ID, name: 'web', status: 'unhealthy' }],
-    [{ Type: 'container', Action: 'health_status: healthy', Actor: actor }, { id: actor.ID, name: 'web', status: 'healthy' }],
-    [{ Type: 'container', Action: 'health_status: starting', Actor: { ID: 'c1d2e3f4a5b6c7d8' } }, { id: 'c1d2e3f4a5b6c7d8', name: 'c1d2e3f4a5b6', status: 'starting' }],
+    [
+      { Type: 'container', Action: 'health_status: unhealthy', Actor: actor },
+      { id: actor.ID, name: 'web', status: 'unhealthy' },
+    ],
+    [
+      { Type: 'container', Action: 'health_status: healthy', Actor: actor },
+      { id: actor.ID, name: 'web', status: 'healthy' },
+    ],
+    [
+      { Type: 'container', Action: 'health_status: starting', Actor: { ID: 'c1d2e3f4a5b6c7d8' } },
+      { id: 'c1d2e3f4a5b6c7d8', name: 'c1d2e3f4a5b6', status: 'starting' },
+    ],
     // Podman: the state is an attribute.
-    [{ Type: 'container', Action: 'health_status', Actor: { ID: 'p1', Attributes: { name: 'db', health_status: 'unhealthy' } } }, { id: 'p1', name: 'db', status: 'unhealthy' }],
+    [
+      { Type: 'container', Action: 'health_status', Actor: { ID: 'p1', Attributes: { name: 'db', health_status: 'unhealthy' } } },
+      { id: 'p1', name: 'db', status: 'unhealthy' },
+    ],
     // Not a health change, or one that cannot be read.
     [{ Type: 'container', Action: 'start', Actor: actor }, undefined],
     [{ Type: 'image', Action: 'health_status: healthy', Actor: actor }, undefined],
@@ -43,7 +55,10 @@ describe('health changes', () => {
     [{ Type: 'container', Action: 'health_status', Actor: { ID: 'p1', Attributes: { health_status: 42 } } }, undefined],
     [{ Type: 'container', Action: 'health_status: healthy' }, undefined],
     [{ Type: 'container', Action: 'health_status: healthy', Actor: { ID: 7 } }, undefined],
-    [{ Type: 'container', Action: 'health_status: healthy', Actor: { ID: 'x', Attributes: 'no' } }, { id: 'x', name: 'x', status: 'healthy' }],
+    [
+      { Type: 'container', Action: 'health_status: healthy', Actor: { ID: 'x', Attributes: 'no' } },
+      { id: 'x', name: 'x', status: 'healthy' },
+    ],
   ])('%o -> %o', (ev, change) => {
     expect(healthChange(ev as never)).toEqual(change);
   });
@@ -58,7 +73,10 @@ describe('ChangeCoalescer', () => {
     new ChangeCoalescer(flush, 100).add('volumes', 'v');
     expect(flush.mock.calls).toEqual([['volumes', ['v']]]);
     vi.advanceTimersByTime(100);
-    expect(flush.mock.calls).toEqual([['volumes', ['v']], ['volumes', []]]);
+    expect(flush.mock.calls).toEqual([
+      ['volumes', ['v']],
+      ['volumes', []],
+    ]);
     vi.advanceTimersByTime(1000);
     expect(flush).toHaveBeenCalledTimes(2); // and then nothing: no timer left running
   });
@@ -96,7 +114,13 @@ describe('ChangeCoalescer', () => {
     vi.advanceTimersByTime(100); // c
     vi.advanceTimersByTime(100); // quiet: settle
     c.add('images', 'd'); // at once
-    expect(flush.mock.calls).toEqual([['images', ['a']], ['images', ['b']], ['images', ['c']], ['images', []], ['images', ['d']]]);
+    expect(flush.mock.calls).toEqual([
+      ['images', ['a']],
+      ['images', ['b']],
+      ['images', ['c']],
+      ['images', []],
+      ['images', ['d']],
+    ]);
   });
 
   it('dispose drops what is pending and stops the timer', () => {

@@ -13,7 +13,8 @@ const T1 = '2024-05-01T10:00:00.000000001Z';
 const T2 = '2024-05-01T10:00:00.000000002Z';
 
 /** What the engine sends for one line without newline: messages of 16 KiB, each with its own stamp. */
-const partials = (text: string, times: string[]) => Array.from({ length: Math.ceil(text.length / 16384) }, (_, i) => `${times[Math.min(i, times.length - 1)]} ${text.slice(i * 16384, (i + 1) * 16384)}`);
+const partials = (text: string, times: string[]) =>
+  Array.from({ length: Math.ceil(text.length / 16384) }, (_, i) => `${times[Math.min(i, times.length - 1)]} ${text.slice(i * 16384, (i + 1) * 16384)}`);
 
 const texts = (pieces: { text: string }[]) => pieces.map((p) => p.text);
 
@@ -54,8 +55,22 @@ describe('line splitting', () => {
       const out = [];
       for (let i = 0; i < line.length; i += step) out.push(...s.push(Buffer.from(line.slice(i, i + step))));
       out.push(...s.push(Buffer.from('\nnext\n')));
-      expect(out.map((p) => [p.text.length, !!p.more]), `pushes of ${step}`).toEqual([[MAX_LINE, true], [MAX_LINE, true], [MAX_LINE, true], [5, false], [4, false]]);
-      expect(out.slice(0, 4).map((p) => p.text).join('')).toBe(line);
+      expect(
+        out.map((p) => [p.text.length, !!p.more]),
+        `pushes of ${step}`,
+      ).toEqual([
+        [MAX_LINE, true],
+        [MAX_LINE, true],
+        [MAX_LINE, true],
+        [5, false],
+        [4, false],
+      ]);
+      expect(
+        out
+          .slice(0, 4)
+          .map((p) => p.text)
+          .join(''),
+      ).toBe(line);
     }
   });
 
@@ -136,7 +151,10 @@ describe('log decoding', () => {
         const lines: LogLine[] = [];
         for (let i = 0; i < bytes.length; i += read) lines.push(...d.push(bytes.subarray(i, i + read)));
         lines.push(...d.flush());
-        expect(lines, `tty ${tty}, reads of ${read}`).toEqual([{ time: T1, text: line }, { time: T2, text: 'after' }]);
+        expect(lines, `tty ${tty}, reads of ${read}`).toEqual([
+          { time: T1, text: line },
+          { time: T2, text: 'after' },
+        ]);
       }
     }
   });

@@ -227,7 +227,8 @@ export class LineSplitter {
       if (p.more) {
         if (!this.skipping) this.skipped++;
         this.skipping = true;
-      } else if (this.skipping) this.skipping = false; // the last piece of a skipped line
+      } else if (this.skipping)
+        this.skipping = false; // the last piece of a skipped line
       else out.push(p.text);
     }
     return out;
@@ -359,7 +360,15 @@ export async function openLogStream(docker: Dockerode, id: string, opts: LogOpti
       {
         path: `/containers/${encodeURIComponent(id)}/logs?`,
         method: 'GET',
-        options: { stdout: true, stderr: true, timestamps: true, follow: opts.follow, tail: String(opts.tail), ...(opts.since ? { since: opts.since } : {}), ...(opts.until ? { until: opts.until } : {}) },
+        options: {
+          stdout: true,
+          stderr: true,
+          timestamps: true,
+          follow: opts.follow,
+          tail: String(opts.tail),
+          ...(opts.since ? { since: opts.since } : {}),
+          ...(opts.until ? { until: opts.until } : {}),
+        },
         isStream: true,
         statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
       },

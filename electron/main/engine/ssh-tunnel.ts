@@ -52,7 +52,6 @@ export interface SshTunnelOptions {
   log?: (line: string) => void;
 }
 
-
 interface Forwarded {
   client: Client;
   stream: ClientChannel;
@@ -188,8 +187,7 @@ export class SshTunnel {
               : `Host key of ${target.host}:${target.port} (${seenKey}) is not known. Connect once with ssh to add it to ~/.ssh/known_hosts, or set BERTH_SSH_HOST_KEY to it.`,
             'A host key that changed can mean another machine answers at that address: check it before you trust the new key.',
           );
-        }
-        else if (e.level === 'client-authentication') fail(`SSH login as ${where} was refused (${e.message}).`, "Check the user name, and that the host's authorized_keys has your key.");
+        } else if (e.level === 'client-authentication') fail(`SSH login as ${where} was refused (${e.message}).`, "Check the user name, and that the host's authorized_keys has your key.");
         else fail(`Cannot reach ${where} over SSH: ${e.message}`);
       });
       c.on('close', () => {

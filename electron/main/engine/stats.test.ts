@@ -9,7 +9,13 @@ describe('toStatsSample', () => {
       precpu_stats: { cpu_usage: { total_usage: 2_000_000_000 }, system_cpu_usage: 18_000_000_000 },
       memory_stats: { usage: 50_000_000, limit: 1_000_000_000, stats: { inactive_file: 10_000_000 } },
       networks: { eth0: { rx_bytes: 100, tx_bytes: 50 }, eth1: { rx_bytes: 1, tx_bytes: 2 } },
-      blkio_stats: { io_service_bytes_recursive: [{ op: 'read', value: 4096 }, { op: 'write', value: 8192 }, { op: 'read', value: 4096 }] },
+      blkio_stats: {
+        io_service_bytes_recursive: [
+          { op: 'read', value: 4096 },
+          { op: 'write', value: 8192 },
+          { op: 'read', value: 4096 },
+        ],
+      },
       pids_stats: { current: 3 },
     });
     expect(s).toEqual({ time: Date.parse('2024-05-01T10:00:01.5Z'), cpuPercent: 100, memUsage: 40_000_000, memLimit: 1_000_000_000, netRx: 101, netTx: 52, blkRead: 8192, blkWrite: 8192, pids: 3 });
@@ -20,7 +26,13 @@ describe('toStatsSample', () => {
       cpu_stats: { cpu_usage: { total_usage: 150, percpu_usage: [1, 2, 3, 4] }, system_cpu_usage: 1000 },
       precpu_stats: { cpu_usage: { total_usage: 100 }, system_cpu_usage: 800 },
       memory_stats: { usage: 300, limit: 1000, stats: { total_inactive_file: 100 } },
-      blkio_stats: { io_service_bytes_recursive: [{ op: 'Read', value: 7 }, { op: 'Write', value: 9 }, { op: 'Total', value: 16 }] },
+      blkio_stats: {
+        io_service_bytes_recursive: [
+          { op: 'Read', value: 7 },
+          { op: 'Write', value: 9 },
+          { op: 'Total', value: 16 },
+        ],
+      },
     });
     expect([s.cpuPercent, s.memUsage, s.blkRead, s.blkWrite]).toEqual([100, 200, 7, 9]);
   });

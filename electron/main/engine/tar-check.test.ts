@@ -15,7 +15,11 @@ const file = (bytes: Buffer) => {
   return p;
 };
 const entry = (name: string, content: Buffer) => Buffer.concat([entryHeader(name, { type: 'file', size: content.length }), content, Buffer.alloc(padding(content.length))]);
-const why = (p: string) => checkTarFile(p).then(() => 'ok', (e: Error & { code?: string }) => `${e.code}: ${e.message}`);
+const why = (p: string) =>
+  checkTarFile(p).then(
+    () => 'ok',
+    (e: Error & { code?: string }) => `${e.code}: ${e.message}`,
+  );
 
 describe('checkTarFile', () => {
   it('takes archives GNU tar writes (long names, links, a directory, an empty file), with or without the end blocks', async () => {

@@ -16,7 +16,10 @@ const HEADER_ONLY = new Set(['1', '2', '3', '4', '5', '6']);
 function field(h: Buffer, off: number, len: number): number | undefined {
   const big = base256(h, off, len);
   if (big !== undefined) return big;
-  const s = h.toString('latin1', off, off + len).replace(/[\0 ]+$/, '').replace(/^[\0 ]+/, '');
+  const s = h
+    .toString('latin1', off, off + len)
+    .replace(/[\0 ]+$/, '')
+    .replace(/^[\0 ]+/, '');
   return /^[0-7]*$/.test(s) ? (s ? parseInt(s, 8) : 0) : undefined;
 }
 
@@ -46,7 +49,8 @@ export async function checkTarFile(path: string): Promise<void> {
     if (COMPRESSED.some((m) => head >= m.length && h.subarray(0, m.length).equals(m))) return;
     let pos = 0;
     for (let entries = 0; pos < size; entries++) {
-      if (size - pos < BLOCK) throw entries ? bad(`The archive is cut off after ${count(entries)} (at byte ${pos} of ${size}).`) : bad('The file is not a tar archive (it is shorter than one tar header).');
+      if (size - pos < BLOCK)
+        throw entries ? bad(`The archive is cut off after ${count(entries)} (at byte ${pos} of ${size}).`) : bad('The file is not a tar archive (it is shorter than one tar header).');
       await f.read(h, 0, BLOCK, pos);
       if (h.every((b) => b === 0)) return; // the end-of-archive blocks
       const name = h.toString('utf8', 0, 100).replace(/\0.*$/s, '');

@@ -8,7 +8,7 @@ const check = (url: string, headers: Record<string, string>, websocket = false) 
 const ORIGIN = { host: '127.0.0.1:4000', origin: 'http://127.0.0.1:4000' };
 
 describe('browser-mode access', () => {
-  it('serves the page (no secret in it) to a loopback Host, with this run\'s token or none', () => {
+  it("serves the page (no secret in it) to a loopback Host, with this run's token or none", () => {
     expect(check('/', { host: '127.0.0.1:4000' })).toMatchObject({ ok: true });
     expect(check('/assets/x.js', { host: 'localhost:4000' })).toMatchObject({ ok: true });
     expect(check(`/?token=${TOKEN}`, { host: '127.0.0.1:4000' })).toMatchObject({ ok: true });

@@ -82,7 +82,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   let port = 0;
 
   const http = createServer((req, res) =>
-    guarded('HTTP request', () => serveHttp(req, res), () => (res.headersSent ? res.destroy() : plain(res, 500, 'Berth: internal error (see its log).'))),
+    guarded(
+      'HTTP request',
+      () => serveHttp(req, res),
+      () => (res.headersSent ? res.destroy() : plain(res, 500, 'Berth: internal error (see its log).')),
+    ),
   );
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
 
@@ -124,7 +128,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         const verdict = checkRequest(req, port, token, { websocket: true });
         if (!verdict.ok) return refuseUpgrade(socket, verdict.status);
         if (verdict.url.pathname !== '/api') return refuseUpgrade(socket, 404);
-        wss.handleUpgrade(req, socket, head, (ws) => guarded('WebSocket client', () => onClient(ws), () => ws.terminate()));
+        wss.handleUpgrade(req, socket, head, (ws) =>
+          guarded(
+            'WebSocket client',
+            () => onClient(ws),
+            () => ws.terminate(),
+          ),
+        );
       },
       () => refuseUpgrade(socket, 500),
     );
@@ -146,7 +156,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       taking = true;
       while (inbox.length && !out.congested && inFlight < MAX_IN_FLIGHT) {
         const [data, isBinary] = inbox.shift()!;
-        guarded('WebSocket message', () => take(data, isBinary), () => void out.send(malformed('Berth could not handle this message')));
+        guarded(
+          'WebSocket message',
+          () => take(data, isBinary),
+          () => void out.send(malformed('Berth could not handle this message')),
+        );
       }
       taking = false;
       if (inbox.length || out.congested || inFlight >= MAX_IN_FLIGHT) ws.pause();

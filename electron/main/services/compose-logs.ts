@@ -41,11 +41,20 @@ export class ComposeLogsService {
     const list = await this.docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${project}`] } });
     return list
       .sort((a, b) => a.Created - b.Created)
-      .map((c) => ({ id: c.Id, source: c.Labels?.['com.docker.compose.service'] || (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, ''), running: c.State !== 'exited' && c.State !== 'dead' && c.State !== 'created' }));
+      .map((c) => ({
+        id: c.Id,
+        source: c.Labels?.['com.docker.compose.service'] || (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, ''),
+        running: c.State !== 'exited' && c.State !== 'dead' && c.State !== 'created',
+      }));
   }
 
   /** One container's lines into `onLines` until its stream ends (or the signal aborts); a container gone meanwhile gives none. */
-  private async read(m: Member, opts: { follow: boolean; tail: number | 'all'; since?: number; until?: number }, signal: AbortSignal, onLines: (lines: LogLine[]) => Promise<void> | void): Promise<void> {
+  private async read(
+    m: Member,
+    opts: { follow: boolean; tail: number | 'all'; since?: number; until?: number },
+    signal: AbortSignal,
+    onLines: (lines: LogLine[]) => Promise<void> | void,
+  ): Promise<void> {
     if (signal.aborted) return;
     let opened;
     try {
@@ -119,7 +128,10 @@ export class ComposeLogsService {
     members.forEach(follow);
     const off = this.hub.on((event) => {
       if (event !== 'containers:changed') return;
-      this.members(opts.project).then((ms) => ms.forEach(follow), () => undefined);
+      this.members(opts.project).then(
+        (ms) => ms.forEach(follow),
+        () => undefined,
+      );
     });
     try {
       await new Promise<void>((resolve) => {

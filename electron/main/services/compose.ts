@@ -22,10 +22,7 @@ export const COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yam
 /** How to run Compose: a command plus the arguments before Compose's own (e.g. `docker compose`). */
 export type ComposeCommand = string[];
 
-const DEFAULT_CANDIDATES: ComposeCommand[] = [
-  ['docker', 'compose'],
-  ['docker-compose'],
-];
+const DEFAULT_CANDIDATES: ComposeCommand[] = [['docker', 'compose'], ['docker-compose']];
 
 /** Compose's rule for project names. */
 export const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
@@ -171,7 +168,16 @@ export class ComposeService {
       lines(child.stdout);
       lines(child.stderr);
       child.once('error', (e) => finish(`cannot run ${cmd.join(' ')}: ${e.message}`));
-      child.once('close', (code) => finish(code === 0 ? undefined : tail.filter((l) => l.trim()).slice(-3).join(' ') || `exit code ${code}`));
+      child.once('close', (code) =>
+        finish(
+          code === 0
+            ? undefined
+            : tail
+                .filter((l) => l.trim())
+                .slice(-3)
+                .join(' ') || `exit code ${code}`,
+        ),
+      );
       let done = false;
       function finish(reason: string | undefined) {
         if (done) return;

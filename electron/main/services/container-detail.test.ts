@@ -66,13 +66,27 @@ describe('container detail from docker inspect', () => {
     ['null', null],
     ['a number', 42],
     ['an array', [1, 2]],
-    ['wrong types everywhere', { Config: { Cmd: 'sh', Env: [1, null], Image: 7 }, Mounts: [null, 3, { Type: 5 }], HostConfig: { Tmpfs: ['x'], Mounts: 'no', RestartPolicy: { Name: 1, MaximumRetryCount: 'x' }, Memory: -1, NanoCpus: -5 }, NetworkSettings: { Ports: [], Networks: [] }, RestartCount: 'many' }],
+    [
+      'wrong types everywhere',
+      {
+        Config: { Cmd: 'sh', Env: [1, null], Image: 7 },
+        Mounts: [null, 3, { Type: 5 }],
+        HostConfig: { Tmpfs: ['x'], Mounts: 'no', RestartPolicy: { Name: 1, MaximumRetryCount: 'x' }, Memory: -1, NanoCpus: -5 },
+        NetworkSettings: { Ports: [], Networks: [] },
+        RestartCount: 'many',
+      },
+    ],
   ])('never throws on %s, and says only what it understood', (_, raw) => {
     expect(toContainerDetail(raw)).toEqual(EMPTY);
   });
 
   it('keeps the good parts of a half-broken answer', () => {
-    const d = toContainerDetail({ Config: { Cmd: 'sh', Env: [1, null, 'A=1'] }, Mounts: [null, { Type: 'bind' }, { Type: 'bind', Source: '/s', Destination: '/d', RW: true }], HostConfig: { Tmpfs: { '/t': 5 } }, NetworkSettings: { Ports: { '80/tcp': 'x' } } });
+    const d = toContainerDetail({
+      Config: { Cmd: 'sh', Env: [1, null, 'A=1'] },
+      Mounts: [null, { Type: 'bind' }, { Type: 'bind', Source: '/s', Destination: '/d', RW: true }],
+      HostConfig: { Tmpfs: { '/t': 5 } },
+      NetworkSettings: { Ports: { '80/tcp': 'x' } },
+    });
     expect(d).toMatchObject({ command: [], env: ['A=1'], image: '', memory: 0 });
     expect(d.mounts).toEqual([
       { type: 'bind', source: '/s', target: '/d', readOnly: false },

@@ -53,7 +53,10 @@ export function toContainerDetail(raw: unknown): ContainerDetail {
     env: strs(config.Env),
     mounts: mounts(d),
     // An empty HostIp is every address of the host, as docker port says it.
-    ports: Object.entries(obj(obj(d.NetworkSettings).Ports)).map(([port, bindings]) => ({ port, bindings: arr(bindings).map((b) => ({ hostIp: str(obj(b).HostIp) || '0.0.0.0', hostPort: str(obj(b).HostPort) })) })),
+    ports: Object.entries(obj(obj(d.NetworkSettings).Ports)).map(([port, bindings]) => ({
+      port,
+      bindings: arr(bindings).map((b) => ({ hostIp: str(obj(b).HostIp) || '0.0.0.0', hostPort: str(obj(b).HostPort) })),
+    })),
     networks: Object.entries(obj(obj(d.NetworkSettings).Networks)).map(([name, v]) => ({ name, ...(str(obj(v).IPAddress) ? { ipAddress: str(obj(v).IPAddress) } : {}) })),
     restartPolicy: { name: policyName, maximumRetryCount: policyName === 'on-failure' ? Math.max(0, num(policy.MaximumRetryCount)) : 0 },
     restartCount: num(d.RestartCount),

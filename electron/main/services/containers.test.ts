@@ -8,7 +8,13 @@ describe('the containers list', () => {
   it('reads the failing streak of the unhealthy and starting ones only, and waits a second at most for it', async () => {
     const inspected: string[] = [];
     const docker = {
-      listContainers: async () => [row('a', 'Up 1 minute (unhealthy)'), row('b', 'Up 1 minute (healthy)'), row('c', 'Up 1 second (health: starting)'), row('d', 'Up 1 minute'), row('hung', 'Up 1 minute (unhealthy)')],
+      listContainers: async () => [
+        row('a', 'Up 1 minute (unhealthy)'),
+        row('b', 'Up 1 minute (healthy)'),
+        row('c', 'Up 1 second (health: starting)'),
+        row('d', 'Up 1 minute'),
+        row('hung', 'Up 1 minute (unhealthy)'),
+      ],
       getContainer: (id: string) => ({
         inspect: () => {
           inspected.push(id);

@@ -110,7 +110,10 @@ export class ContainersService {
   /** `docker commit`: a new image from the container, tagged `ref` when given. */
   async commit(id: string, o: { ref?: string; message?: string; author?: string; changes: string[]; pause: boolean }): Promise<{ id: string }> {
     const r = o.ref ? parseReference(o.ref) : undefined;
-    if (r?.digest) throw new BerthError('INVALID_ARGUMENT', `Commit to a name and tag, not a digest (${o.ref}): the engine would tag it :latest.`, { hint: 'A digest names an image already made; give the new one a tag, such as my-app:snapshot.' });
+    if (r?.digest)
+      throw new BerthError('INVALID_ARGUMENT', `Commit to a name and tag, not a digest (${o.ref}): the engine would tag it :latest.`, {
+        hint: 'A digest names an image already made; give the new one a tag, such as my-app:snapshot.',
+      });
     const res = (await this.docker.getContainer(id).commit({
       ...(r ? { repo: repository(r), tag: r.tag ?? 'latest' } : {}),
       ...(o.message ? { comment: o.message } : {}),

@@ -124,7 +124,8 @@ export class ContextsService {
   async add(name: string, host: string): Promise<EngineContext[]> {
     parseDockerHost(host); // a bad address is refused here, with the forms that work
     const next = await updateSettings(this.opts.settingsFile, (s) => {
-      if (name === DEFAULT_CONTEXT || name === VM_CONTEXT || s.contexts.some((c) => c.name === name)) throw new BerthError('CONFLICT', `A context named "${name}" exists already.`, { hint: 'Pick another name.' });
+      if (name === DEFAULT_CONTEXT || name === VM_CONTEXT || s.contexts.some((c) => c.name === name))
+        throw new BerthError('CONFLICT', `A context named "${name}" exists already.`, { hint: 'Pick another name.' });
       return { ...s, contexts: [...s.contexts, { name, host }] };
     });
     return this.view(next);
@@ -134,7 +135,10 @@ export class ContextsService {
     const next = await updateSettings(this.opts.settingsFile, (s) => {
       const ctx = this.view(s).find((c) => c.name === name);
       if (!ctx) throw new BerthError('NOT_FOUND', `There is no context named "${name}".`);
-      if (ctx.builtIn) throw new BerthError('CONFLICT', `The "${name}" context is built in and cannot be removed.`, { hint: name === DEFAULT_CONTEXT ? 'Change its engine in settings or the environment instead.' : undefined });
+      if (ctx.builtIn)
+        throw new BerthError('CONFLICT', `The "${name}" context is built in and cannot be removed.`, {
+          hint: name === DEFAULT_CONTEXT ? 'Change its engine in settings or the environment instead.' : undefined,
+        });
       if (ctx.active) throw new BerthError('IN_USE', `"${name}" is in use.`, { hint: 'Switch to another context first.' });
       return { ...s, contexts: s.contexts.filter((c) => c.name !== name) };
     });

@@ -27,10 +27,21 @@ describe('build-cache preview', () => {
 
 describe('container cleanup', () => {
   it('takes the containers from the current list, with df sizes where df had them', () => {
-    const df = [{ Id: 'old', Names: ['/old'], State: 'exited', SizeRw: 7 }, { Id: 'gone', State: 'exited', SizeRw: 9 }, { Id: 'up', State: 'exited', SizeRw: 3 }];
-    const list = [{ Id: 'old', Names: ['/old'], State: 'exited' }, { Id: 'new', Names: ['/new'], State: 'created' }, { Id: 'up', Names: ['/up'], State: 'running' }];
+    const df = [
+      { Id: 'old', Names: ['/old'], State: 'exited', SizeRw: 7 },
+      { Id: 'gone', State: 'exited', SizeRw: 9 },
+      { Id: 'up', State: 'exited', SizeRw: 3 },
+    ];
+    const list = [
+      { Id: 'old', Names: ['/old'], State: 'exited' },
+      { Id: 'new', Names: ['/new'], State: 'created' },
+      { Id: 'up', Names: ['/up'], State: 'running' },
+    ];
     const plan = planFrom({ Containers: currentContainers(df, list) }, 'containers');
-    expect(plan.items).toEqual([{ id: 'old', name: 'old', size: 7 }, { id: 'new', name: 'new', size: 0 }]);
+    expect(plan.items).toEqual([
+      { id: 'old', name: 'old', size: 7 },
+      { id: 'new', name: 'new', size: 0 },
+    ]);
     expect(plan.size).toBe(7);
   });
 });

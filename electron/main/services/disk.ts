@@ -63,9 +63,7 @@ function cacheRecords(cache: DfCache[]): (Item & { unused: boolean })[] {
     depth.set(c.ID, d);
     return d;
   };
-  return [...cache]
-    .sort((a, b) => depthOf(b) - depthOf(a))
-    .map((c) => ({ id: c.ID, name: c.Description || c.ID.slice(0, 12), size: c.Shared ? 0 : c.Size, unused: !held.has(c.ID) }));
+  return [...cache].sort((a, b) => depthOf(b) - depthOf(a)).map((c) => ({ id: c.ID, name: c.Description || c.ID.slice(0, 12), size: c.Shared ? 0 : c.Size, unused: !held.has(c.ID) }));
 }
 interface Df {
   LayersSize?: number;
@@ -85,12 +83,22 @@ type Item = CleanupPlan['items'][number];
 function entriesOf(df: Df, kind: CleanupKind): (Item & { unused: boolean })[] {
   switch (kind) {
     case 'containers':
-      return (df.Containers ?? []).map((c) => ({ id: c.Id, name: (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, ''), size: c.SizeRw ?? 0, unused: c.State !== 'running' && c.State !== 'paused' && c.State !== 'restarting' }));
+      return (df.Containers ?? []).map((c) => ({
+        id: c.Id,
+        name: (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, ''),
+        size: c.SizeRw ?? 0,
+        unused: c.State !== 'running' && c.State !== 'paused' && c.State !== 'restarting',
+      }));
     case 'dangling-images':
     case 'unused-images':
       return [...(df.Images ?? [])]
         .sort((a, b) => b.Created - a.Created) // newest first: children before their parents
-        .map((i) => ({ id: i.Id, name: tagsOf(i).join(', ') || i.Id.replace(/^sha256:/, '').slice(0, 12), size: exclusive(i), unused: i.Containers <= 0 && (kind === 'unused-images' || tagsOf(i).length === 0) }));
+        .map((i) => ({
+          id: i.Id,
+          name: tagsOf(i).join(', ') || i.Id.replace(/^sha256:/, '').slice(0, 12),
+          size: exclusive(i),
+          unused: i.Containers <= 0 && (kind === 'unused-images' || tagsOf(i).length === 0),
+        }));
     case 'volumes':
       return (df.Volumes ?? []).map((v) => ({ id: v.Name, name: v.Name, size: Math.max(0, v.UsageData?.Size ?? 0), unused: (v.UsageData?.RefCount ?? 0) === 0 }));
     case 'build-cache':
@@ -146,7 +154,12 @@ export class DiskService {
   }
 
   compact(): Promise<VmDiskCompaction> {
-    if (!this.vm) return Promise.reject(new BerthError('CONFLICT', 'The engine in use is not the Berth VM: there is no VM disk to compact.', { hint: 'Its disk is the host\'s own; clean up images, containers and volumes to free space.' }));
+    if (!this.vm)
+      return Promise.reject(
+        new BerthError('CONFLICT', 'The engine in use is not the Berth VM: there is no VM disk to compact.', {
+          hint: "Its disk is the host's own; clean up images, containers and volumes to free space.",
+        }),
+      );
     return this.vm.compact();
   }
 
@@ -197,7 +210,10 @@ export class DiskService {
     // `all`. Without force, the engine refuses a container started or a volume taken into use
     // meanwhile, and says why.
     const oneByOne = async (remove: (id: string) => Promise<unknown>) => {
-      for (const r of await bulk(targets.map((t) => t.id), remove)) {
+      for (const r of await bulk(
+        targets.map((t) => t.id),
+        remove,
+      )) {
         if (r.ok) removed.add(r.id);
         else refused.set(r.id, r.error.message);
       }

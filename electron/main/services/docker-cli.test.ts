@@ -12,7 +12,7 @@ describe('withCurrentContext: only that member of the text changes', () => {
   const docker = '{\n\t"auths": {\n\t\t"registry:5000": {\n\t\t\t"auth": "dTpw"\n\t\t}\n\t},\n\t"currentContext": "lab",\n\t"plugins": {"x": [1, "a}\\"b", {"currentContext": "no"}]}\n}\n';
   it.each([
     ['sets a value that is there', docker, 'berth', docker.replace('"lab"', '"berth"')],
-    ['adds one after the last member, in the file\'s layout', '{\n  "auths": {},\n  "n": 1.50\n}', 'berth', '{\n  "auths": {},\n  "n": 1.50,\n  "currentContext": "berth"\n}'],
+    ["adds one after the last member, in the file's layout", '{\n  "auths": {},\n  "n": 1.50\n}', 'berth', '{\n  "auths": {},\n  "n": 1.50,\n  "currentContext": "berth"\n}'],
     ['adds one to a compact file', '{"auths":{"a":{}}}', 'berth', '{"auths":{"a":{}},"currentContext":"berth"}'],
     ['adds one to an empty object', '  {}\n', 'berth', '  {\n\t"currentContext": "berth"\n}\n'],
     ['writes a new file', undefined, 'berth', '{\n\t"currentContext": "berth"\n}\n'],

@@ -135,7 +135,9 @@ interface ConfigRead {
 }
 
 const refused = (file: string, why: string) =>
-  new BerthError('CONFLICT', `The docker CLI's config file ${file} ${why}, so Berth does not change it.`, { hint: 'Fix or move the file (the docker CLI needs it to be valid JSON too), then try the switch again.' });
+  new BerthError('CONFLICT', `The docker CLI's config file ${file} ${why}, so Berth does not change it.`, {
+    hint: 'Fix or move the file (the docker CLI needs it to be valid JSON too), then try the switch again.',
+  });
 
 /** The docker config as it is, refusing one Berth must not edit (not JSON, not an object, unreadable, huge). */
 export async function readDockerConfig(path: string): Promise<ConfigRead> {
@@ -258,6 +260,8 @@ export async function asFileError<T>(step: () => Promise<T>, env: NodeJS.Process
     if (e instanceof BerthError) throw e;
     const err = e as NodeJS.ErrnoException;
     const where = err.path ? ` (${err.code ?? 'error'} on ${err.path})` : ` (${err.code ?? err.message})`;
-    throw new BerthError('COMMAND_FAILED', `Berth could not change the docker CLI's settings${where}.`, { hint: `Check that ${dockerConfigDir(env)} and the files in it belong to you and can be written, then try again.` });
+    throw new BerthError('COMMAND_FAILED', `Berth could not change the docker CLI's settings${where}.`, {
+      hint: `Check that ${dockerConfigDir(env)} and the files in it belong to you and can be written, then try again.`,
+    });
   }
 }

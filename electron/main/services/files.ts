@@ -31,7 +31,6 @@ stat -c '%f %s %Y %n' -- "$@" || [ $? -ne 127 ] || exit 127
 echo '//links'
 for f; do if [ -L "$f" ]; then if [ -d "$f" ]; then d=d; else d=-; fi; printf '%s %s/%s\\n' "$d" "$f" "$(readlink -- "$f")"; fi; done`;
 
-
 const S_IFMT = 0o170000;
 const TYPE_OF: Record<number, FileEntry['type']> = { 0o040000: 'dir', 0o100000: 'file', 0o120000: 'link' };
 
@@ -187,11 +186,7 @@ export class FilesService {
    * client keeps only a few in flight. The file is staged in a temp file and handed to the engine
    * only when complete: a cancelled or failed upload leaves nothing in the container.
    */
-  async upload(
-    id: string,
-    args: { dir: string; name: string; size: number },
-    sink: StreamSink<TransferProgress, Uint8Array>,
-  ): Promise<void> {
+  async upload(id: string, args: { dir: string; name: string; size: number }, sink: StreamSink<TransferProgress, Uint8Array>): Promise<void> {
     const dir = await this.folderOrThrow(id, args.dir);
     const tmp = await mkdtemp(join(tmpdir(), 'berth-upload-'));
     const file = join(tmp, 'content');

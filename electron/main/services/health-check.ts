@@ -60,18 +60,19 @@ export function toHealthReport(raw: unknown): HealthReport {
   const r = (raw && typeof raw === 'object' ? raw : {}) as { State?: { Health?: unknown; Running?: unknown }; Config?: { Healthcheck?: unknown } };
   const h = (r.State?.Health && typeof r.State.Health === 'object' ? r.State.Health : {}) as { Status?: unknown; FailingStreak?: unknown; Log?: unknown };
   const c = (r.Config?.Healthcheck && typeof r.Config.Healthcheck === 'object' ? r.Config.Healthcheck : {}) as Record<string, unknown>;
-  const test = Array.isArray(c['Test']) && c['Test'].every((t) => typeof t === 'string') ? (c['Test']) : [];
+  const test = Array.isArray(c['Test']) && c['Test'].every((t) => typeof t === 'string') ? c['Test'] : [];
   const ms = (v: unknown, dflt: number) => nsToMs(v) ?? dflt;
   const command = checkCommand(test);
-  const check = command !== undefined
-    ? {
-        command,
-        interval: ms(c['Interval'], CHECK_DEFAULTS.interval),
-        timeout: ms(c['Timeout'], CHECK_DEFAULTS.timeout),
-        retries: typeof c['Retries'] === 'number' && Number.isSafeInteger(c['Retries']) && c['Retries'] > 0 ? c['Retries'] : CHECK_DEFAULTS.retries,
-        startPeriod: ms(c['StartPeriod'], CHECK_DEFAULTS.startPeriod),
-      }
-    : undefined;
+  const check =
+    command !== undefined
+      ? {
+          command,
+          interval: ms(c['Interval'], CHECK_DEFAULTS.interval),
+          timeout: ms(c['Timeout'], CHECK_DEFAULTS.timeout),
+          retries: typeof c['Retries'] === 'number' && Number.isSafeInteger(c['Retries']) && c['Retries'] > 0 ? c['Retries'] : CHECK_DEFAULTS.retries,
+          startPeriod: ms(c['StartPeriod'], CHECK_DEFAULTS.startPeriod),
+        }
+      : undefined;
   const time = (v: unknown) => (typeof v === 'string' && Number.isFinite(Date.parse(v)) ? Date.parse(v) : 0);
   const probes = (Array.isArray(h.Log) ? h.Log : [])
     .filter((p): p is Record<string, unknown> => !!p && typeof p === 'object')

@@ -23,7 +23,10 @@ describe('image helpers', () => {
     const seen: unknown[] = [];
     const run = readJsonStream(Readable.from(pieces), async (ms) => void seen.push(...ms.map(toLayerProgress)));
     await expect(run).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'manifest unknown' });
-    expect(seen).toEqual([{ id: 'a', status: 'Pulling fs layer' }, { id: 'a', status: 'Downloading', current: 5, total: 10 }]);
+    expect(seen).toEqual([
+      { id: 'a', status: 'Pulling fs layer' },
+      { id: 'a', status: 'Downloading', current: 5, total: 10 },
+    ]);
   });
 
   it('classifies registry refusals', () => {

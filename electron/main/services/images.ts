@@ -44,7 +44,10 @@ export class ImagesService {
     const [layers, containers] = await Promise.all([this.history(info.Id), this.docker.listContainers({ all: true })]);
     const users = containers.filter((c) => c.ImageID === info.Id).map(toContainerSummary);
     const c = info.Config ?? ({} as Partial<Dockerode.ImageInspectInfo['Config']>);
-    const summary = toImageSummary({ Id: info.Id, RepoTags: info.RepoTags, RepoDigests: info.RepoDigests, Size: info.Size, Created: Date.parse(info.Created) / 1000 } as Dockerode.ImageInfo, new Map([[info.Id, users.length]]));
+    const summary = toImageSummary(
+      { Id: info.Id, RepoTags: info.RepoTags, RepoDigests: info.RepoDigests, Size: info.Size, Created: Date.parse(info.Created) / 1000 } as Dockerode.ImageInfo,
+      new Map([[info.Id, users.length]]),
+    );
     return {
       ...summary,
       architecture: info.Architecture,
@@ -97,7 +100,10 @@ const asList = (v: string | string[] | null | undefined): string[] => (v == null
 export function instruction(createdBy: string): string {
   const args = /^\|(\d+) (.*?)(?=\/bin\/sh -c )/.exec(createdBy);
   const rest = args ? createdBy.slice(args[0].length) : createdBy;
-  const line = rest.replace(/^\/bin\/sh -c #\(nop\)\s*/, '').replace(/^\/bin\/sh -c /, 'RUN ').trim();
+  const line = rest
+    .replace(/^\/bin\/sh -c #\(nop\)\s*/, '')
+    .replace(/^\/bin\/sh -c /, 'RUN ')
+    .trim();
   return args ? `${line}   # ${args[2]!.trim()}` : line;
 }
 

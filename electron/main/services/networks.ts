@@ -94,7 +94,7 @@ export class NetworksService {
       Labels: opts.labels,
       ...(opts.subnet ? { IPAM: { Driver: 'default', Config: [{ Subnet: opts.subnet }] } } : {}),
     });
-    const info = (await net.inspect());
+    const info = await net.inspect();
     return toNetworkSummary(info, new Map());
   }
 

@@ -4,9 +4,23 @@ import { PortsService } from './ports';
 
 /** An engine whose container `web` publishes what `ports` says (inspect's NetworkSettings.Ports). */
 const engineWith = (ports: Record<string, { HostIp: string; HostPort: string }[] | null>) =>
-  ({ getContainer: (id: string) => ({ inspect: async () => (id === 'web' ? { Name: '/web', NetworkSettings: { Ports: ports } } : Promise.reject(Object.assign(new Error('no such container'), { statusCode: 404 }))) }) }) as unknown as Dockerode;
+  ({
+    getContainer: (id: string) => ({
+      inspect: async () => (id === 'web' ? { Name: '/web', NetworkSettings: { Ports: ports } } : Promise.reject(Object.assign(new Error('no such container'), { statusCode: 404 }))),
+    }),
+  }) as unknown as Dockerode;
 
-const all = engineWith({ '80/tcp': [{ HostIp: '0.0.0.0', HostPort: '8080' }, { HostIp: '::', HostPort: '8080' }], '53/udp': [{ HostIp: '0.0.0.0', HostPort: '5353' }], '81/tcp': [{ HostIp: '127.0.0.1', HostPort: '8081' }], '82/tcp': [{ HostIp: '::1', HostPort: '8082' }], '83/tcp': [{ HostIp: '10.0.0.9', HostPort: '8083' }], '90/tcp': null });
+const all = engineWith({
+  '80/tcp': [
+    { HostIp: '0.0.0.0', HostPort: '8080' },
+    { HostIp: '::', HostPort: '8080' },
+  ],
+  '53/udp': [{ HostIp: '0.0.0.0', HostPort: '5353' }],
+  '81/tcp': [{ HostIp: '127.0.0.1', HostPort: '8081' }],
+  '82/tcp': [{ HostIp: '::1', HostPort: '8082' }],
+  '83/tcp': [{ HostIp: '10.0.0.9', HostPort: '8083' }],
+  '90/tcp': null,
+});
 const unix = { kind: 'unix', socketPath: '/var/run/docker.sock' } as const;
 const ssh = { kind: 'ssh', username: 'me', host: 'remote', port: 22, socketPath: '/var/run/docker.sock' } as const;
 
@@ -39,7 +53,10 @@ describe('where a published port is reached from here', () => {
     const p = new PortsService(all, ssh, forward);
     expect(await p.address('web', 8080)).toMatchObject({ address: '127.0.0.1:38080' });
     expect(await p.address('web', 8083)).toMatchObject({ address: '127.0.0.1:38083' });
-    expect(forward.mock.calls).toEqual([['127.0.0.1', 8080], ['10.0.0.9', 8083]]);
+    expect(forward.mock.calls).toEqual([
+      ['127.0.0.1', 8080],
+      ['10.0.0.9', 8083],
+    ]);
     await expect(p.address('web', 8081)).rejects.toMatchObject({ code: 'CONFLICT', hint: expect.stringMatching(/open to every user of this computer.*ssh -L 8081:127\.0\.0\.1:8081 me@remote/) });
     await expect(p.address('web', 5353)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/UDP: Berth forwards TCP ports over SSH only/) });
     expect(forward).toHaveBeenCalledTimes(2);

@@ -56,7 +56,14 @@ export class PortsService {
       return portAddress(on, port);
     }
     if (binding.protocol !== 'tcp') throw new BerthError('CONFLICT', `Port ${port} of ${name} is ${binding.protocol.toUpperCase()}: Berth forwards TCP ports over SSH only.`);
-    if (isLoopback(on)) throw loopbackOnly(name, on, port, e.host, `Berth does not forward it: a port Berth opens here is open to every user of this computer. Forward it yourself: ssh -L ${port}:${hostPort(on, port)} ${e.username}@${e.host}`);
+    if (isLoopback(on))
+      throw loopbackOnly(
+        name,
+        on,
+        port,
+        e.host,
+        `Berth does not forward it: a port Berth opens here is open to every user of this computer. Forward it yourself: ssh -L ${port}:${hostPort(on, port)} ${e.username}@${e.host}`,
+      );
     if (!this.forward) throw new BerthError('INTERNAL', 'No SSH tunnel to forward the port through.');
     try {
       return portAddress('127.0.0.1', await this.forward(WILDCARDS.has(on) ? '127.0.0.1' : on, port));

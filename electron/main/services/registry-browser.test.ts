@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { nextLink, parseChallenge, RegistryBrowser } from './registry-browser';
 
-const json = (body: unknown, init: ResponseInit = {}) => new Response(JSON.stringify(body), { status: 200, ...init, headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string>) } });
+const json = (body: unknown, init: ResponseInit = {}) =>
+  new Response(JSON.stringify(body), { status: 200, ...init, headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string>) } });
 
 /** A fake registry at reg.example.com behind a token service: records what was asked, with which authorization. */
 function tokenRegistry(pages: number) {
@@ -11,7 +12,8 @@ function tokenRegistry(pages: number) {
     const auth = (init?.headers as Record<string, string>).authorization;
     asked.push({ url: url.toString(), ...(auth ? { auth } : {}) });
     if (url.host === 'auth.example.com') return auth === `Basic ${Buffer.from('me:pw').toString('base64')}` ? json({ token: 'T1' }) : new Response('no', { status: 401 });
-    if (auth !== 'Bearer T1') return new Response('{}', { status: 401, headers: { 'www-authenticate': 'Bearer realm="https://auth.example.com/token",service="reg.example.com",scope="registry:catalog:*"' } });
+    if (auth !== 'Bearer T1')
+      return new Response('{}', { status: 401, headers: { 'www-authenticate': 'Bearer realm="https://auth.example.com/token",service="reg.example.com",scope="registry:catalog:*"' } });
     const page = Number(url.searchParams.get('last') ?? 0);
     const link: Record<string, string> = page + 1 < pages ? { link: `</v2/_catalog?n=1000&last=${page + 1}>; rel="next"` } : {};
     return json({ repositories: [`repo-${page}`] }, { headers: link });
@@ -138,7 +140,10 @@ describe('the registry browser', () => {
     const asked: string[] = [];
     const toLocal = (async (u: string) => (asked.push(String(u)), new Response('', { status: 302, headers: { location: 'http://127.0.0.1:8080/admin' } }))) as unknown as typeof fetch;
     await expect(new RegistryBrowser(login, toLocal).tags('reg.example.com', 'a')).rejects.toThrow('reg.example.com redirects to http://127.0.0.1:8080 without TLS: Berth does not follow.');
-    const localRealm = (async (u: string) => (asked.push(String(u)), new Response('', { status: 401, headers: { 'www-authenticate': 'Bearer realm="http://127.0.0.1:8080/token"' } }))) as unknown as typeof fetch;
+    const localRealm = (async (u: string) => (
+      asked.push(String(u)),
+      new Response('', { status: 401, headers: { 'www-authenticate': 'Bearer realm="http://127.0.0.1:8080/token"' } })
+    )) as unknown as typeof fetch;
     await expect(new RegistryBrowser(login, localRealm).tags('reg.example.com', 'a')).rejects.toThrow('without TLS: Berth does not send it there.');
     expect(asked.every((u) => u.startsWith('https://reg.example.com/'))).toBe(true);
   });
@@ -153,7 +158,10 @@ describe('the registry browser', () => {
           },
         }),
       )) as unknown as typeof fetch;
-    await expect(new RegistryBrowser(async () => undefined, stalled).tags('reg.example.com', 'a')).rejects.toMatchObject({ code: 'UNAVAILABLE', message: 'reg.example.com stopped answering in the middle of a page (not all of it in 15 s).' });
+    await expect(new RegistryBrowser(async () => undefined, stalled).tags('reg.example.com', 'a')).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: 'reg.example.com stopped answering in the middle of a page (not all of it in 15 s).',
+    });
   });
 
   it('on loopback, a TLS registry without the API version header is still asked over HTTPS', async () => {

@@ -86,7 +86,8 @@ export class RegistryBrowser {
   /** The repositories a registry lists (those the login may see). */
   async catalog(server: string): Promise<Listing> {
     const key = normaliseServer(server);
-    const unlisted = () => new BerthError('NOT_FOUND', `${key} does not list its repositories (it has no /v2/_catalog, as Docker Hub and most hosted registries).`, { hint: 'Type a repository name to see its tags.' });
+    const unlisted = () =>
+      new BerthError('NOT_FOUND', `${key} does not list its repositories (it has no /v2/_catalog, as Docker Hub and most hosted registries).`, { hint: 'Type a repository name to see its tags.' });
     if (key === 'docker.io') throw unlisted(); // Hub answers 401 to _catalog whatever the login
     const items: string[] = [];
     let path: string | undefined = `/v2/_catalog?n=${PAGE}`;
@@ -159,7 +160,8 @@ export class RegistryBrowser {
     } catch {
       throw new BerthError('COMMAND_FAILED', `${server} names a token service that is not a URL.`);
     }
-    if (realm.protocol !== 'https:' && !plainAllowed(server, realm)) throw new BerthError('COMMAND_FAILED', `${server} asks for the login to be sent to ${realm.origin} without TLS: Berth does not send it there.`);
+    if (realm.protocol !== 'https:' && !plainAllowed(server, realm))
+      throw new BerthError('COMMAND_FAILED', `${server} asks for the login to be sent to ${realm.origin} without TLS: Berth does not send it there.`);
     if (p.service) realm.searchParams.set('service', p.service);
     realm.searchParams.set('scope', p.scope ?? scope);
     const res = await this.send(realm.toString(), login ? { authorization: basic(login) } : {}, server);

@@ -37,7 +37,6 @@ export interface SecretCodec {
   open(sealed: string): string;
 }
 
-
 /** The registry an image reference lives in. */
 export function serverOf(domain: string | undefined): string {
   return normaliseServer(domain ?? 'docker.io');

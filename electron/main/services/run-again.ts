@@ -38,9 +38,10 @@ export function runSpecOf(container: unknown, image: unknown): RunSpecInput {
     .map((e) => ({ key: e.slice(0, e.indexOf('=')), value: e.slice(e.indexOf('=') + 1) }));
 
   const imageLabels = obj(img['Labels']);
-  spec.labels = Object.fromEntries(
-    Object.entries(obj(cfg['Labels'])).filter(([k, v]) => typeof v === 'string' && !k.startsWith('com.docker.compose.') && imageLabels[k] !== v),
-  ) as Record<string, string>;
+  spec.labels = Object.fromEntries(Object.entries(obj(cfg['Labels'])).filter(([k, v]) => typeof v === 'string' && !k.startsWith('com.docker.compose.') && imageLabels[k] !== v)) as Record<
+    string,
+    string
+  >;
 
   spec.ports = Object.entries(obj(host['PortBindings'])).flatMap(([key, bindings]) => {
     const [port = '', protocol = 'tcp'] = key.split('/');

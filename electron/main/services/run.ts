@@ -43,10 +43,11 @@ export function toCreateOptions(s: RunSpec): Dockerode.ContainerCreateOptions {
     ExposedPorts: Object.fromEntries(s.ports.map((p) => [key(p), {}])),
     HostConfig: {
       PortBindings: bindings,
-      Mounts: s.mounts.map((m) =>
-        m.type === 'tmpfs'
-          ? { Type: 'tmpfs' as const, Source: '', Target: m.target, ...(m.sizeBytes ? { TmpfsOptions: { SizeBytes: m.sizeBytes, Mode: 0o1777 } } : {}) } // 1777: docker's tmpfs default
-          : { Type: m.type, Source: m.source ?? '', Target: m.target, ReadOnly: m.readOnly }, // '' = anonymous volume
+      Mounts: s.mounts.map(
+        (m) =>
+          m.type === 'tmpfs'
+            ? { Type: 'tmpfs' as const, Source: '', Target: m.target, ...(m.sizeBytes ? { TmpfsOptions: { SizeBytes: m.sizeBytes, Mode: 0o1777 } } : {}) } // 1777: docker's tmpfs default
+            : { Type: m.type, Source: m.source ?? '', Target: m.target, ReadOnly: m.readOnly }, // '' = anonymous volume
       ),
       RestartPolicy: { Name: s.restart === 'no' ? '' : s.restart, ...(s.maxRetries !== undefined ? { MaximumRetryCount: s.maxRetries } : {}) },
       AutoRemove: s.autoRemove,
@@ -105,7 +106,10 @@ export class RunService {
       await this.pull(spec.image);
     } catch (e) {
       const err = toBerthError(e);
-      const hint = err.code === 'REGISTRY_AUTH' || err.code === 'NOT_FOUND' ? err.hint : 'Check that the engine reaches the registry (its network, proxy and DNS), or run with the pull policy "never" to use an image already on this engine.';
+      const hint =
+        err.code === 'REGISTRY_AUTH' || err.code === 'NOT_FOUND'
+          ? err.hint
+          : 'Check that the engine reaches the registry (its network, proxy and DNS), or run with the pull policy "never" to use an image already on this engine.';
       throw new BerthError(err.code, `Could not pull ${spec.image}, so nothing was run: ${err.message}`, { hint });
     }
   }
@@ -123,9 +127,14 @@ export class RunService {
     } catch (e) {
       const err = e as BerthError;
       if (!isNoSuchImage(err) || spec.pull === 'always') throw err; // (always: pulled just now)
-      if (byId) throw new BerthError('NOT_FOUND', `There is no image ${spec.image} on this engine.`, { hint: 'An image id names an image already here: pick one from Images, or run it by its name to pull it.' });
+      if (byId)
+        throw new BerthError('NOT_FOUND', `There is no image ${spec.image} on this engine.`, {
+          hint: 'An image id names an image already here: pick one from Images, or run it by its name to pull it.',
+        });
       if (spec.pull === 'never') {
-        throw new BerthError('NOT_FOUND', err.message, { hint: `The image is not on this engine, and the pull policy is "never". Pull it first (docker pull ${spec.image}), or run with the policy "missing".` });
+        throw new BerthError('NOT_FOUND', err.message, {
+          hint: `The image is not on this engine, and the pull policy is "never". Pull it first (docker pull ${spec.image}), or run with the policy "missing".`,
+        });
       }
       await this.pullFor(spec);
       container = await create();

@@ -80,13 +80,15 @@ export class VmDiskService {
     if (!runs(state)) throw notRunning(state);
     await this.o.wake?.().catch(() => undefined); // the trim says what is wrong, if anything is
     const before = await diskFileSize(this.o.file);
-    if (!before.exists) throw new BerthError('NOT_FOUND', `The VM disk ${this.o.file} is not there.`, { hint: 'It is made at the VM\'s first start; stop and start the VM.' });
+    if (!before.exists) throw new BerthError('NOT_FOUND', `The VM disk ${this.o.file} is not there.`, { hint: "It is made at the VM's first start; stop and start the VM." });
     let trimmed: number;
     try {
       trimmed = await this.o.trim();
     } catch (e) {
       if (e instanceof BerthError && e.code !== 'COMMAND_FAILED') throw e;
-      throw new BerthError('COMMAND_FAILED', `The VM could not trim its disk: ${(e as Error).message}`, { hint: 'The VM console (berth vm logs, or the VM page) may say more; try again once the VM is running.' });
+      throw new BerthError('COMMAND_FAILED', `The VM could not trim its disk: ${(e as Error).message}`, {
+        hint: 'The VM console (berth vm logs, or the VM page) may say more; try again once the VM is running.',
+      });
     }
     // The guest's trim returns once QEMU has punched its holes: the file is as small as it gets.
     const after = await diskFileSize(this.o.file);

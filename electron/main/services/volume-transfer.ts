@@ -34,7 +34,8 @@ export class VolumeTransferService {
   private async helperImage(): Promise<string> {
     const images = await this.docker.listImages();
     const smallest = images.sort((a, b) => a.Size - b.Size)[0];
-    if (!smallest) throw new BerthError('UNAVAILABLE', 'Reaching a volume\u2019s files needs an image on the engine, and it has none.', { hint: 'Pull any small image (busybox, alpine) and try again.' });
+    if (!smallest)
+      throw new BerthError('UNAVAILABLE', 'Reaching a volume\u2019s files needs an image on the engine, and it has none.', { hint: 'Pull any small image (busybox, alpine) and try again.' });
     return smallest.Id;
   }
 
@@ -95,11 +96,14 @@ export class VolumeTransferService {
    */
   async clone(name: string, to: string, sink: StreamSink<TransferProgress>): Promise<void> {
     const { signal } = sink;
-    const source = (await this.docker.getVolume(name).inspect());
+    const source = await this.docker.getVolume(name).inspect();
     const taken = await this.docker
       .getVolume(to)
       .inspect()
-      .then(() => true, (e: { statusCode?: number }) => (e.statusCode === 404 ? false : Promise.reject(e)));
+      .then(
+        () => true,
+        (e: { statusCode?: number }) => (e.statusCode === 404 ? false : Promise.reject(e)),
+      );
     if (taken) throw new BerthError('CONFLICT', `A volume named "${to}" already exists: a clone goes into a new volume.`, { hint: 'Choose another name.' });
     if (signal.aborted) return;
     await this.docker.createVolume({ Name: to, Labels: source.Labels ?? {} });
@@ -131,7 +135,11 @@ export class VolumeTransferService {
     } finally {
       signal.removeEventListener('abort', stop);
       tar?.destroy();
-      if (!done) await this.docker.getVolume(to).remove({ force: true }).catch(() => undefined); // nothing half-made
+      if (!done)
+        await this.docker
+          .getVolume(to)
+          .remove({ force: true })
+          .catch(() => undefined); // nothing half-made
     }
   }
 
@@ -162,7 +170,10 @@ export class VolumeTransferService {
     const existing = await this.docker
       .getVolume(args.name)
       .inspect()
-      .then((v: Dockerode.VolumeInspectInfo) => v, (e: { statusCode?: number }) => (e.statusCode === 404 ? undefined : Promise.reject(e)));
+      .then(
+        (v: Dockerode.VolumeInspectInfo) => v,
+        (e: { statusCode?: number }) => (e.statusCode === 404 ? undefined : Promise.reject(e)),
+      );
     const notEmpty = () => new BerthError('CONFLICT', `The volume "${args.name}" is not empty: an import goes into a new or empty volume.`, { hint: 'Choose a new name, or empty that volume first.' });
     if (existing && !(await this.withHelper(args.name, (c) => this.isEmpty(c)))) throw notEmpty();
     if (signal.aborted) return;
@@ -196,13 +207,18 @@ export class VolumeTransferService {
     } catch (e) {
       if (signal.aborted) return;
       cause = (e as Error).message;
-      if (/unexpected EOF|archive\/tar|invalid tar header/i.test(String((e as Error).message))) throw new BerthError('INVALID_ARGUMENT', `The engine could not unpack the archive: ${(e as Error).message}`);
+      if (/unexpected EOF|archive\/tar|invalid tar header/i.test(String((e as Error).message)))
+        throw new BerthError('INVALID_ARGUMENT', `The engine could not unpack the archive: ${(e as Error).message}`);
       throw e;
     } finally {
       signal.removeEventListener('abort', stop);
       tar?.destroy();
       await rm(tmp, { recursive: true, force: true });
-      if (made && !done) await this.docker.getVolume(args.name).remove().catch(() => undefined); // nothing half-made
+      if (made && !done)
+        await this.docker
+          .getVolume(args.name)
+          .remove()
+          .catch(() => undefined); // nothing half-made
       else if (existing && handedOff && !done) await this.emptyAgain(existing, signal.aborted, cause);
     }
   }
@@ -216,7 +232,13 @@ export class VolumeTransferService {
         .getVolume(v.Name)
         .remove()
         .then(() => this.docker.createVolume({ Name: v.Name, Driver: v.Driver, DriverOpts: v.Options ?? {}, Labels: v.Labels ?? {} }))
-        .then(() => true, () => false));
-    if (!undone && !cancelled) throw new BerthError('CONFLICT', `The import stopped part-way${cause ? ` (${cause})` : ''}: the volume "${v.Name}" holds part of the archive.`, { hint: users?.length ? 'A container uses it, so Berth left it as it is: empty it before you import again.' : 'Empty it before you import again.' });
+        .then(
+          () => true,
+          () => false,
+        ));
+    if (!undone && !cancelled)
+      throw new BerthError('CONFLICT', `The import stopped part-way${cause ? ` (${cause})` : ''}: the volume "${v.Name}" holds part of the archive.`, {
+        hint: users?.length ? 'A container uses it, so Berth left it as it is: empty it before you import again.' : 'Empty it before you import again.',
+      });
   }
 }

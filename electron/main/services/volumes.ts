@@ -74,8 +74,9 @@ export class VolumesService {
   /** `system df` of the volumes only (API 1.42+; an older engine answers for everything): the whole df walks every layer. */
   private volumesDf(): Promise<{ Volumes?: { Name: string; UsageData?: { Size?: number } | null }[] | null }> {
     return new Promise((resolve, reject) =>
-      this.docker.modem.dial({ path: '/system/df?', method: 'GET', options: { type: 'volume' }, statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' } }, (err: unknown, data: unknown) =>
-        err ? reject(err) : resolve(data as { Volumes?: { Name: string; UsageData?: { Size?: number } | null }[] | null }),
+      this.docker.modem.dial(
+        { path: '/system/df?', method: 'GET', options: { type: 'volume' }, statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' } },
+        (err: unknown, data: unknown) => (err ? reject(err) : resolve(data as { Volumes?: { Name: string; UsageData?: { Size?: number } | null }[] | null })),
       ),
     );
   }
@@ -83,7 +84,7 @@ export class VolumesService {
   async create(opts: { name?: string; driver: string; labels: Record<string, string> }): Promise<VolumeSummary> {
     if (opts.name) await this.refuseExisting(opts.name);
     const volume = await this.docker.createVolume({ Name: opts.name, Driver: opts.driver, Labels: opts.labels });
-    return toVolumeSummary((await volume.inspect()), new Map());
+    return toVolumeSummary(await volume.inspect(), new Map());
   }
 
   remove(names: string[], force: boolean): Promise<BulkResult[]> {

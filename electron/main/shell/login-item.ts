@@ -23,6 +23,14 @@ export function applyLoginItem(host: LoginItemHost, openAtLogin: boolean, hidden
   const file = autostartEntry(host.env);
   if (!openAtLogin) return rmSync(file, { force: true });
   mkdirSync(dirname(file), { recursive: true });
-  const entry = ['[Desktop Entry]', 'Type=Application', 'Name=Berth', 'Comment=Containers, images, volumes and the Berth VM', `Exec=${execLine([...host.command, hiddenArg])}`, 'X-GNOME-Autostart-enabled=true', ''];
+  const entry = [
+    '[Desktop Entry]',
+    'Type=Application',
+    'Name=Berth',
+    'Comment=Containers, images, volumes and the Berth VM',
+    `Exec=${execLine([...host.command, hiddenArg])}`,
+    'X-GNOME-Autostart-enabled=true',
+    '',
+  ];
   writeFileSync(file, entry.join('\n'), { mode: 0o644 });
 }

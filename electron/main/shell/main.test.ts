@@ -147,7 +147,16 @@ describe('Electron shell (fake electron)', () => {
     expect(win.loaded).toBe(APP_URL);
     expect(f.protocol.registerSchemesAsPrivileged).toHaveBeenCalled();
     // No new windows; a web page (a published port) opens in the system browser, nothing else does.
-    for (const url of ['http://127.0.0.1:8080/', 'https://example.test/x', 'file:///etc/passwd', 'javascript:alert(1)', 'berth://app/index.html', 'http://user:pw@127.0.0.1:1/', 'not a url', 'http://']) {
+    for (const url of [
+      'http://127.0.0.1:8080/',
+      'https://example.test/x',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'berth://app/index.html',
+      'http://user:pw@127.0.0.1:1/',
+      'not a url',
+      'http://',
+    ]) {
       expect(win.openHandler!({ url }), url).toEqual({ action: 'deny' });
     }
     expect(f.shell.openExternal.mock.calls).toEqual([['http://127.0.0.1:8080/'], ['https://example.test/x']]);
@@ -170,7 +179,11 @@ describe('Electron shell (fake electron)', () => {
 
   it('berth:// links open the window at their place: at start, from a second start, by open-url, from `berth open`', async () => {
     let onShow: ((link?: string) => unknown) | undefined;
-    const { f, win } = await started(fakeCore(), { argv: ['/usr/bin/electron', '/app', 'berth://containers/web/stats'], hidden: true, claimDataFolder: async (show) => ((onShow = show), { first: true, release: async () => undefined }) });
+    const { f, win } = await started(fakeCore(), {
+      argv: ['/usr/bin/electron', '/app', 'berth://containers/web/stats'],
+      hidden: true,
+      claimDataFolder: async (show) => ((onShow = show), { first: true, release: async () => undefined }),
+    });
     expect(f.app.setAsDefaultProtocolClient).toHaveBeenCalledWith('berth', process.execPath, ['/opt/berth-app']);
     expect(win.loaded).toBe(`${APP_URL}#/containers/web/stats`); // shown although started hidden: a link asked for it
     f.app.emit('second-instance', {}, ['/usr/bin/electron', '/app', 'berth:///volumes']);
@@ -237,7 +250,12 @@ describe('Electron shell (fake electron)', () => {
     const vmStart = vi.fn(async () => ({ state: 'running' }) as never);
     const vmStop = vi.fn(async () => ({ state: 'stopped' }) as never);
     const { f, core } = await started(
-      fakeCore({ 'vm.status': async () => ({ state: 'stopped', since: 0, backend: '', ports: [], warnings: [] }), 'vm.start': vmStart, 'vm.stop': vmStop, 'preferences.get': async () => ({ startAtLogin: false, quitStopsVm: true, startVm: true, dockerCli: false, theme: 'system' }) }),
+      fakeCore({
+        'vm.status': async () => ({ state: 'stopped', since: 0, backend: '', ports: [], warnings: [] }),
+        'vm.start': vmStart,
+        'vm.stop': vmStop,
+        'preferences.get': async () => ({ startAtLogin: false, quitStopsVm: true, startVm: true, dockerCli: false, theme: 'system' }),
+      }),
     );
     type Item = { label?: string; enabled?: boolean; click?: () => void };
     const item = (label: string) => (f.menus.at(-1) as Item[]).find((i) => i.label === label)!;
@@ -288,7 +306,14 @@ describe('Electron shell (fake electron)', () => {
     const createCore = vi.fn(fakeCore);
     const said = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
-      runShell(f.electron, { createCore, rendererDir: '/', preload: '/p', iconDir: '/i', platform: 'darwin', claimDataFolder: async () => ({ first: false, reply: { pid: 42, url: 'http://127.0.0.1:5173/?token=s3cret#x' } }) });
+      runShell(f.electron, {
+        createCore,
+        rendererDir: '/',
+        preload: '/p',
+        iconDir: '/i',
+        platform: 'darwin',
+        claimDataFolder: async () => ({ first: false, reply: { pid: 42, url: 'http://127.0.0.1:5173/?token=s3cret#x' } }),
+      });
       f.ready();
       await vi.waitFor(() => expect(f.app.quit).toHaveBeenCalled());
       expect(f.shell.openExternal).toHaveBeenCalledWith('http://127.0.0.1:5173/?token=s3cret#x');
@@ -398,7 +423,17 @@ describe('jobs in the tray and OS notifications', () => {
     expect(win.webContents.sent).toContainEqual({ t: 'event', name: 'jobs:cancel', payload: { id: 1 } }); // to the renderer running it
 
     win.focused = false;
-    f.ipcMain.emit(IPC_CHANNEL, { sender: win.webContents }, report([{ ...pull, status: 'cancelled' }, { ...push, status: 'failed', error: 'denied: requested access to the resource is denied' }], 2));
+    f.ipcMain.emit(
+      IPC_CHANNEL,
+      { sender: win.webContents },
+      report(
+        [
+          { ...pull, status: 'cancelled' },
+          { ...push, status: 'failed', error: 'denied: requested access to the resource is denied' },
+        ],
+        2,
+      ),
+    );
     await vi.waitFor(() => expect(f.shownNotices).toEqual(['The push of r:5000/a:1 failed'])); // a cancel is the user's doing: not said
     expect(JSON.stringify(f.menus.at(-1))).not.toContain('Running jobs');
     expect((f.notices[0] as unknown as { options: { body: string } }).options.body).toBe('denied: requested access to the resource is denied');

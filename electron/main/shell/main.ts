@@ -31,9 +31,18 @@ export const SCHEME = 'berth';
 export const APP_URL = `${SCHEME}://app/index.html`;
 export const IPC_CHANNEL = 'berth:msg';
 /** Only our own files run; inline styles are needed by React's style props and xterm. */
-export const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+export const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2', '.json': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
 
 export function windowOptions(preload: string): Electron.BrowserWindowConstructorOptions {
   return {
@@ -187,7 +196,8 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
   const onAction = (a: TrayAction) => {
     if (a.kind === 'open') show();
     else if (a.kind === 'quit') app.quit();
-    else if (a.kind === 'cancel-job') core?.hub.emit('jobs:cancel', { id: a.id }); // the renderer running it cancels it
+    else if (a.kind === 'cancel-job')
+      core?.hub.emit('jobs:cancel', { id: a.id }); // the renderer running it cancels it
     else if (a.kind === 'stop-container') void core?.router.handle('containers.action', { ids: [a.id], action: 'stop' });
     else if (a.kind === 'vm' && core) {
       const r = core.router;
@@ -212,7 +222,11 @@ export function runShell(electron: ElectronModule, opts: ShellOptions): { quit()
   };
   const applyPrefs = (p: ShellPreferences) => {
     try {
-      applyLoginItem({ platform: opts.platform ?? process.platform, env: opts.env ?? process.env, command: loginCommand(electron), setLoginItemSettings: (s) => app.setLoginItemSettings(s) }, p.startAtLogin, HIDDEN_ARG);
+      applyLoginItem(
+        { platform: opts.platform ?? process.platform, env: opts.env ?? process.env, command: loginCommand(electron), setLoginItemSettings: (s) => app.setLoginItemSettings(s) },
+        p.startAtLogin,
+        HIDDEN_ARG,
+      );
     } catch (e) {
       console.warn(`berth: could not change the login item: ${(e as Error).message}`);
     }

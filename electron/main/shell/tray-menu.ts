@@ -22,12 +22,7 @@ export interface TrayState {
   jobs?: JobReport[];
 }
 
-export type TrayAction =
-  | { kind: 'open' }
-  | { kind: 'vm'; action: 'start' | 'stop' | 'restart' }
-  | { kind: 'stop-container'; id: string }
-  | { kind: 'cancel-job'; id: number }
-  | { kind: 'quit' };
+export type TrayAction = { kind: 'open' } | { kind: 'vm'; action: 'start' | 'stop' | 'restart' } | { kind: 'stop-container'; id: string } | { kind: 'cancel-job'; id: number } | { kind: 'quit' };
 
 /** Electron's MenuItemConstructorOptions, the part we use; `action` becomes the click handler. */
 export interface TrayItem {
@@ -91,7 +86,14 @@ export function trayMenu(s: TrayState): TrayItem[] {
       label: `Running jobs (${jobs.length})`,
       type: 'submenu',
       submenu: [
-        ...shown.map((j) => ({ label: jobLabel(j), type: 'submenu' as const, submenu: [{ label: 'Show in Berth', action: { kind: 'open' as const } }, { label: 'Cancel', action: { kind: 'cancel-job' as const, id: j.id } }] })),
+        ...shown.map((j) => ({
+          label: jobLabel(j),
+          type: 'submenu' as const,
+          submenu: [
+            { label: 'Show in Berth', action: { kind: 'open' as const } },
+            { label: 'Cancel', action: { kind: 'cancel-job' as const, id: j.id } },
+          ],
+        })),
         ...(jobs.length > shown.length ? [{ label: `…and ${jobs.length - shown.length} more (open the dashboard)`, enabled: false }] : []),
       ],
     });

@@ -71,7 +71,7 @@ export class PidMark {
 export async function signalSession(container: Dockerode.Container, sid: number, signal: 'HUP' | 'KILL'): Promise<void> {
   try {
     const exec = await container.exec({ Cmd: ['/bin/sh', '-c', SIGNAL_SESSION, 'sh', String(sid), signal], AttachStdout: true, AttachStderr: true, User: '0' });
-    const stream = (await exec.start({ hijack: true, stdin: false }));
+    const stream = await exec.start({ hijack: true, stdin: false });
     // Within SIGNAL_WAIT_MS: an engine busy with the container (20.10 waits on an exec's unread output) must not hold the terminal's end.
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, SIGNAL_WAIT_MS);
@@ -85,7 +85,11 @@ export async function signalSession(container: Dockerode.Container, sid: number,
   }
 }
 
-const running = (exec: Dockerode.Exec) => exec.inspect().then((i) => i.Running, () => false);
+const running = (exec: Dockerode.Exec) =>
+  exec.inspect().then(
+    (i) => i.Running,
+    () => false,
+  );
 
 /**
  * Ends the exec's shell: SIGHUP to its session now, SIGKILL after HANGUP_GRACE_MS if the shell is

@@ -39,7 +39,7 @@ export class ExecService {
       ConsoleSize: consoleSize,
     } as Dockerode.ExecCreateOptions);
     if (sink.signal.aborted) return; // made, never started: no process to end
-    const stream = (await exec.start({ hijack: true, stdin: true, Tty: true, ConsoleSize: consoleSize } as Dockerode.ExecStartOptions));
+    const stream = await exec.start({ hijack: true, stdin: true, Tty: true, ConsoleSize: consoleSize } as Dockerode.ExecStartOptions);
     const resize = (cols: number, rows: number) => void exec.resize({ w: cols, h: rows }).catch(() => undefined); // fails once the shell is gone: harmless
     resize(size.cols, size.rows);
 
@@ -84,7 +84,10 @@ export class ExecService {
       if (ended) ended(error);
       else endedEarly ??= { error };
     };
-    stream.once('end', () => end()).once('close', () => end()).once('error', (e) => end(e));
+    stream
+      .once('end', () => end())
+      .once('close', () => end())
+      .once('error', (e) => end(e));
 
     await pipeTerminal(
       {

@@ -16,7 +16,11 @@ function image(): string {
   const dir = mkdtempSync(join(tmpdir(), 'berth-assets-'));
   dirs.push(dir);
   const files: Record<string, { sha256: string; bytes: number }> = {};
-  for (const [name, size] of [['vmlinuz', 1000], ['initrd.img', 3000], ['root.img', 3 << 20]] as const) {
+  for (const [name, size] of [
+    ['vmlinuz', 1000],
+    ['initrd.img', 3000],
+    ['root.img', 3 << 20],
+  ] as const) {
     const data = Buffer.alloc(size, name);
     writeFileSync(join(dir, name), data);
     files[name] = { sha256: createHash('sha256').update(data).digest('hex'), bytes: size };
@@ -61,7 +65,9 @@ describe('VM image verification', () => {
   });
 
   it('no image anywhere says how to get one', () => {
-    expect(() => locateAssets({ BERTH_VM_ASSETS: '/nonexistent', BERTH_VM_CACHE: '/nonexistent' })).toThrow(expect.objectContaining({ code: 'UNAVAILABLE', message: 'There is no Berth VM image on this computer.' }));
+    expect(() => locateAssets({ BERTH_VM_ASSETS: '/nonexistent', BERTH_VM_CACHE: '/nonexistent' })).toThrow(
+      expect.objectContaining({ code: 'UNAVAILABLE', message: 'There is no Berth VM image on this computer.' }),
+    );
   });
 });
 
@@ -101,7 +107,7 @@ describe('checking an image once per build', () => {
     expect(checks).toBe(2);
   });
 
-  it("trusts the stamp the builder left beside the manifest: the first start does not hash again", async () => {
+  it('trusts the stamp the builder left beside the manifest: the first start does not hash again', async () => {
     const dir = image();
     const home = mkdtempSync(join(tmpdir(), 'berth-home-'));
     dirs.push(home);

@@ -39,7 +39,9 @@ export function findAssets(env: NodeJS.ProcessEnv = process.env, bundled?: strin
   for (const [name, f] of Object.entries(assets.manifest.files)) {
     const file = vmImageFiles.file(assets.dir, name as VmImageFile);
     if (!existsSync(file) || statSync(file).size !== f.bytes) {
-      throw new BerthError('UNAVAILABLE', `The VM image in ${assets.dir} is incomplete: ${name} is missing or damaged.`, { hint: 'Rebuild it with `npm run vm:build -- --force`, or check it with `berth vm verify`.' });
+      throw new BerthError('UNAVAILABLE', `The VM image in ${assets.dir} is incomplete: ${name} is missing or damaged.`, {
+        hint: 'Rebuild it with `npm run vm:build -- --force`, or check it with `berth vm verify`.',
+      });
     }
   }
   return assets;
@@ -52,7 +54,13 @@ export function locateAssets(env: NodeJS.ProcessEnv = process.env, bundled?: str
   if (!dir) {
     throw new BerthError('UNAVAILABLE', NO_IMAGE, { hint: 'Build it with `npm run vm:build` (as root, on Debian), or set BERTH_VM_ASSETS to a folder that has one.' });
   }
-  return { dir, kernel: vmImageFiles.file(dir, VM_IMAGE_FILES.kernel), initrd: vmImageFiles.file(dir, VM_IMAGE_FILES.initrd), rootImage: vmImageFiles.file(dir, VM_IMAGE_FILES.rootImage), manifest: readManifest(dir) };
+  return {
+    dir,
+    kernel: vmImageFiles.file(dir, VM_IMAGE_FILES.kernel),
+    initrd: vmImageFiles.file(dir, VM_IMAGE_FILES.initrd),
+    rootImage: vmImageFiles.file(dir, VM_IMAGE_FILES.rootImage),
+    manifest: readManifest(dir),
+  };
 }
 
 function readManifest(dir: string): VmManifest {
@@ -118,7 +126,6 @@ export function imageStamp(dir: string, manifest: Pick<VmManifest, 'inputs' | 'f
 }
 
 const sameStamp = (a: unknown, b: ImageStamp) => JSON.stringify(a) === JSON.stringify(b);
-
 
 /**
  * Checks the image's files against their sha256 once: the result is kept in the data folder

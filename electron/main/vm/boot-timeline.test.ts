@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { bootTimeline, consoleMarks, formatTimeline, logTime } from './boot-timeline';
 
 // A boot as the guest logs it: the console (CRLF, as a serial line ends), containerd's and dockerd's logs.
-const serial = ['berth-init: [2.50] started', 'berth-data: clean, 57/4194304 files', 'berth-init: [3.40] data disk mounted', 'berth-init: [3.41] containerd started', 'berth-init: [3.42] dockerd started', 'berth-init: [3.60] sshd up', 'berth-init: [3.70] ready', ''].join('\r\n');
+const serial = [
+  'berth-init: [2.50] started',
+  'berth-data: clean, 57/4194304 files',
+  'berth-init: [3.40] data disk mounted',
+  'berth-init: [3.41] containerd started',
+  'berth-init: [3.42] dockerd started',
+  'berth-init: [3.60] sshd up',
+  'berth-init: [3.70] ready',
+  '',
+].join('\r\n');
 // The guest's wall clock is uptime + 1000 s.
 const at = (uptime: number) => new Date((1000 + uptime) * 1000).toISOString().replace(/\.(\d{3})Z$/, '.$1123456Z');
 const containerdLog = `time="${at(5.1)}" level=info msg="containerd successfully booted in 1.2s"\n`;
@@ -14,7 +23,7 @@ const dockerdLog = [
 ].join('\n');
 
 describe('boot timeline', () => {
-  it('reads the console marks and the daemons\' log times', () => {
+  it("reads the console marks and the daemons' log times", () => {
     expect([...consoleMarks(serial)]).toEqual([
       ['started', 2.5],
       ['data disk mounted', 3.4],
@@ -29,7 +38,18 @@ describe('boot timeline', () => {
 
   it('places each phase on the host time line from the launch, by when the host saw console lines', () => {
     // QEMU started 0.3 s after the launch; guest uptime 0 was at 0.5 s (the line at 2.50 was seen at 3.00 s).
-    const phases = bootTimeline({ serial, containerdLog, dockerdLog, guestClock: { uptime: 20, epoch: 1020 }, seen: [{ line: 'berth-init: [2.50] started', atMs: 3000 }, { line: 'berth-init: [3.60] sshd up', atMs: 4400 }], qemuMs: 300, readyMs: 9700 });
+    const phases = bootTimeline({
+      serial,
+      containerdLog,
+      dockerdLog,
+      guestClock: { uptime: 20, epoch: 1020 },
+      seen: [
+        { line: 'berth-init: [2.50] started', atMs: 3000 },
+        { line: 'berth-init: [3.60] sshd up', atMs: 4400 },
+      ],
+      qemuMs: 300,
+      readyMs: 9700,
+    });
     const got = Object.fromEntries(phases.map((p) => [p.name.split(' (')[0], [Number(p.atS.toFixed(2)), Number(p.tookS.toFixed(2))]]));
     expect(got).toEqual({
       'host: launch to QEMU started': [0.3, 0.3],

@@ -47,7 +47,8 @@ function follow(file: string): void {
 }
 
 async function ssh(env: NodeJS.ProcessEnv, info: VmInfo, command: string | undefined): Promise<number> {
-  if (info.state !== 'running') throw new BerthError('CONFLICT', `the VM is ${info.state}; start it with \`berth vm start\``, { hint: '`berth vm status` says why it is not running, and `berth vm logs` shows its console.' });
+  if (info.state !== 'running')
+    throw new BerthError('CONFLICT', `the VM is ${info.state}; start it with \`berth vm start\``, { hint: '`berth vm status` says why it is not running, and `berth vm logs` shows its console.' });
   if (!info.ssh) throw new BerthError('UNAVAILABLE', `the VM is running but has no SSH (the ${info.backend} backend)`, { hint: 'Only a VM with a guest of its own (the QEMU backend) has SSH.' });
   const keys = vmKeys(env);
   const c = new Client();

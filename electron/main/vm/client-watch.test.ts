@@ -20,7 +20,10 @@ it('follows a daemon whose socket file refused at first and then listens, with n
   const env = { BERTH_HOME: home, DOCKER_CONFIG: join(home, 'docker') };
   const socket = paths.vmControlSocket(env);
   // The file of a bound socket nothing listens on yet: a connect is refused.
-  spawnSync(process.execPath, ['-e', `require('node:fs').mkdirSync(require('node:path').dirname(${JSON.stringify(socket)}), { recursive: true }); require('node:net').createServer().listen(${JSON.stringify(socket)}, () => process.exit(0))`]);
+  spawnSync(process.execPath, [
+    '-e',
+    `require('node:fs').mkdirSync(require('node:path').dirname(${JSON.stringify(socket)}), { recursive: true }); require('node:net').createServer().listen(${JSON.stringify(socket)}, () => process.exit(0))`,
+  ]);
   const seen: string[] = [];
   const unwatch = new VmClient({ env }).watch((i) => seen.push(i.state));
   await new Promise((r) => setTimeout(r, 300)); // refused a few times meanwhile

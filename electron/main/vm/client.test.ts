@@ -13,7 +13,10 @@ describe('the VM client', () => {
     const env = { BERTH_HOME: home, DOCKER_CONFIG: join(home, 'docker') };
     const socket = paths.vmControlSocket(env);
     // A socket file nothing listens on (a daemon killed -9 leaves one): a connect is refused.
-    spawnSync(process.execPath, ['-e', `require('node:fs').mkdirSync(require('node:path').dirname(${JSON.stringify(socket)}), { recursive: true }); require('node:net').createServer().listen(${JSON.stringify(socket)}, () => process.exit(0))`]);
+    spawnSync(process.execPath, [
+      '-e',
+      `require('node:fs').mkdirSync(require('node:path').dirname(${JSON.stringify(socket)}), { recursive: true }); require('node:net').createServer().listen(${JSON.stringify(socket)}, () => process.exit(0))`,
+    ]);
     expect(existsSync(socket)).toBe(true);
     // A daemon of our own that takes its time to replace it and listen, then answers one start.
     const cli = join(home, 'fake-cli.cjs');

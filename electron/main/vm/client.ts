@@ -110,7 +110,8 @@ export class VmClient {
     try {
       return (await this.answer('trim')).trimmed ?? 0;
     } catch (e) {
-      if (noDaemon(e)) throw new BerthError('CONFLICT', 'The Berth VM is not running, so its disk cannot be compacted now.', { hint: 'Start the VM (the VM page, or `berth vm start`), then compact again.' });
+      if (noDaemon(e))
+        throw new BerthError('CONFLICT', 'The Berth VM is not running, so its disk cannot be compacted now.', { hint: 'Start the VM (the VM page, or `berth vm start`), then compact again.' });
       throw e;
     }
   }
@@ -128,7 +129,7 @@ export class VmClient {
         jsonLines((raw) => {
           const m = raw as ControlMessage;
           if (held || !('id' in m) || m.id === undefined) return;
-          if ('error' in m) return c.destroy(), reject(BerthError.fromPayload(m.error));
+          if ('error' in m) return (c.destroy(), reject(BerthError.fromPayload(m.error)));
           held = true;
           resolve(() => void c.end());
         }),

@@ -32,7 +32,11 @@ export async function runVmDaemon(backend: VmBackend, env: NodeJS.ProcessEnv = p
   const settingsFile = paths.settings(env);
   const manager = new VmManager({ backend, env, resources: async () => (await loadSettings(settingsFile)).settings.vm });
   // The auto-pause preference applies at once (the rest of the VM's settings at its next start).
-  const reload = () => void loadSettings(settingsFile).then(({ settings }) => manager.setAutoPauseMinutes(settings.vm.autoPauseMinutes), () => undefined);
+  const reload = () =>
+    void loadSettings(settingsFile).then(
+      ({ settings }) => manager.setAutoPauseMinutes(settings.vm.autoPauseMinutes),
+      () => undefined,
+    );
   const unwatchSettings = watchSettings(env, reload); // where nothing can be watched, it applies at the next start
   const clients = new Set<Socket>();
   const send = (c: Socket, m: ControlMessage) => c.writable && c.write(JSON.stringify(m) + '\n');
@@ -58,8 +62,7 @@ export async function runVmDaemon(backend: VmBackend, env: NodeJS.ProcessEnv = p
           const release = manager.hold(); // until this connection closes
           if (c.destroyed) release();
           else c.once('close', release);
-        }
-        else if (op !== 'status') throw new BerthError('INVALID_ARGUMENT', `unknown op ${String(op)}`, { hint: 'The VM daemon takes status, start, stop, trim and hold.' });
+        } else if (op !== 'status') throw new BerthError('INVALID_ARGUMENT', `unknown op ${String(op)}`, { hint: 'The VM daemon takes status, start, stop, trim and hold.' });
         send(c, { id, info: manager.info(), ...(trimmed !== undefined ? { trimmed } : {}) });
         if (op === 'stop') void exit();
       } catch (e) {
@@ -68,7 +71,10 @@ export async function runVmDaemon(backend: VmBackend, env: NodeJS.ProcessEnv = p
         send(c, { id, error: err.toPayload() });
       }
     };
-    c.on('data', jsonLines((m) => void answer(m)));
+    c.on(
+      'data',
+      jsonLines((m) => void answer(m)),
+    );
   });
   const exit = async () => {
     await manager.stop().catch(() => undefined);

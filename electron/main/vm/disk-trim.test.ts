@@ -9,7 +9,7 @@ describe('the guest trim', () => {
     expect(trimmedBytes('something else')).toBeUndefined();
   });
 
-  it('a failed trim is an error with the guest\'s words, or its exit code when it said nothing', () => {
+  it("a failed trim is an error with the guest's words, or its exit code when it said nothing", () => {
     expect(trimOutcome({ code: 0, output: '/var/lib/docker: 0 B (0 bytes) trimmed\n' })).toBe(0);
     expect(() => trimOutcome({ code: 1, output: 'fstrim: /var/lib/docker: the discard operation is not supported\n' })).toThrow('fstrim: /var/lib/docker: the discard operation is not supported');
     expect(() => trimOutcome({ code: 127, output: '' })).toThrow('fstrim ended with exit code 127');

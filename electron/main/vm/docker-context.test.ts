@@ -18,7 +18,7 @@ const setup = () => {
 };
 
 describe('the berth docker context', () => {
-  it('is written where the CLI looks for it, marked as Berth\'s, leaving no temp file', () => {
+  it("is written where the CLI looks for it, marked as Berth's, leaving no temp file", () => {
     const { env, dir, meta } = setup();
     expect(writeDockerContext(HOST, env)).toEqual({ written: true });
     expect(meta()).toEqual({ Name: 'berth', Metadata: { Description: 'Berth VM', ManagedBy: 'Berth' }, Endpoints: { docker: { Host: HOST, SkipTLSVerify: false } } });

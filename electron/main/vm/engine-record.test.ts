@@ -16,7 +16,14 @@ function env() {
   mkdirSync(paths.vm({ BERTH_HOME: home }), { recursive: true });
   return { BERTH_HOME: home };
 }
-const image = (engine: string | undefined, inputs = 'img'): VmManifest => ({ inputs, arch: 'amd64', kernel: { package: '', version: '', release: '' }, packages: engine ? { 'docker.io': engine } : {}, files: {} as VmManifest['files'], builtAt: '' });
+const image = (engine: string | undefined, inputs = 'img'): VmManifest => ({
+  inputs,
+  arch: 'amd64',
+  kernel: { package: '', version: '', release: '' },
+  packages: engine ? { 'docker.io': engine } : {},
+  files: {} as VmManifest['files'],
+  builtAt: '',
+});
 
 describe('the engine that last used the data disk', () => {
   it('reads major.minor from Debian package versions', () => {
@@ -41,7 +48,8 @@ describe('the engine that last used the data disk', () => {
     }
     expect(err).toMatchObject({
       code: 'CONFLICT',
-      message: 'This VM image has Docker Engine 20.10, but the data disk was last used by Engine 26.1. An older engine may not read what a newer one wrote, so Berth did not start the VM and left the disk as it is.',
+      message:
+        'This VM image has Docker Engine 20.10, but the data disk was last used by Engine 26.1. An older engine may not read what a newer one wrote, so Berth did not start the VM and left the disk as it is.',
       hint: expect.stringMatching(/^Start it with an image that has Engine 26\.1 or newer .*move \/d\/data\.qcow2 and .*engine\.json aside\.$/),
     });
   });

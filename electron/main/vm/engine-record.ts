@@ -42,9 +42,13 @@ export function checkEngine(env: NodeJS.ProcessEnv, manifest: VmManifest, dataDi
   if (!theirs || !ours) return;
   if (ours[0] > theirs[0] || (ours[0] === theirs[0] && ours[1] >= theirs[1])) return;
   const [o, t] = [ours.join('.'), theirs.join('.')];
-  throw new BerthError('CONFLICT', `This VM image has Docker Engine ${o}, but the data disk was last used by Engine ${t}. An older engine may not read what a newer one wrote, so Berth did not start the VM and left the disk as it is.`, {
-    hint: `Start it with an image that has Engine ${t} or newer (\`npm run vm:build\`, or set BERTH_VM_ASSETS to one). To begin again with an empty disk instead, move ${dataDisk} and ${paths.vmEngine(env)} aside.`,
-  });
+  throw new BerthError(
+    'CONFLICT',
+    `This VM image has Docker Engine ${o}, but the data disk was last used by Engine ${t}. An older engine may not read what a newer one wrote, so Berth did not start the VM and left the disk as it is.`,
+    {
+      hint: `Start it with an image that has Engine ${t} or newer (\`npm run vm:build\`, or set BERTH_VM_ASSETS to one). To begin again with an empty disk instead, move ${dataDisk} and ${paths.vmEngine(env)} aside.`,
+    },
+  );
 }
 
 /** Records the image's engine as the disk's; returns an undo for a start that never reached the disk. */

@@ -72,7 +72,12 @@ describe('the VM image a start boots', () => {
     const seen: Array<[string, number | undefined]> = [];
     const got = await ensureImage({
       env: { BERTH_VM_CACHE: cache, BERTH_VM_BUILD_CACHE: build },
-      builder: fakeBuilder([{ step: 'fetching packages', progress: 0 }, { note: 'waiting for another build of the VM image (process 7) to finish' }, { step: 'installing packages', progress: 0.5 }, { step: 'checking the files', progress: 0.99 }]),
+      builder: fakeBuilder([
+        { step: 'fetching packages', progress: 0 },
+        { note: 'waiting for another build of the VM image (process 7) to finish' },
+        { step: 'installing packages', progress: 0.5 },
+        { step: 'checking the files', progress: 0.99 },
+      ]),
       blocker: canBuild,
       step: (s, p) => seen.push([s, p]),
     });
@@ -90,21 +95,36 @@ describe('the VM image a start boots', () => {
 
   it("passes the builder's error on in words, code and hint included, and makes nothing", async () => {
     const cache = temp();
-    const failing = fakeBuilder([{ step: 'fetching packages', progress: 0 }, { error: { code: 'UNAVAILABLE', message: 'Could not download the VM packages.', hint: 'Check the network.' } }], { make: false, exit: 1 });
+    const failing = fakeBuilder([{ step: 'fetching packages', progress: 0 }, { error: { code: 'UNAVAILABLE', message: 'Could not download the VM packages.', hint: 'Check the network.' } }], {
+      make: false,
+      exit: 1,
+    });
     const err = await ensureImage({ env: { BERTH_VM_CACHE: cache }, builder: failing, blocker: canBuild, step: () => undefined }).catch((e: BerthError) => e);
     expect(err).toMatchObject({ code: 'UNAVAILABLE', message: 'Could not download the VM packages.', hint: 'Check the network.' });
     expect(readdirSync(cache)).toEqual([]);
   });
 
   it('a builder that dies without a word: its exit and last stderr lines', async () => {
-    const err = await ensureImage({ env: { BERTH_VM_CACHE: temp() }, builder: fakeBuilder([], { make: false, exit: 3, stderr: 'Segmentation fault' }), blocker: canBuild, step: () => undefined }).catch((e: BerthError) => e);
+    const err = await ensureImage({
+      env: { BERTH_VM_CACHE: temp() },
+      builder: fakeBuilder([], { make: false, exit: 3, stderr: 'Segmentation fault' }),
+      blocker: canBuild,
+      step: () => undefined,
+    }).catch((e: BerthError) => e);
     expect(err).toMatchObject({ code: 'COMMAND_FAILED', message: 'The VM image build stopped (exit code 3): Segmentation fault' });
   });
 
   it('where it cannot be built, says so with what to install or where to put an image', async () => {
-    const blocker = () => new BerthError('UNAVAILABLE', 'The tools that build the VM image are missing: debootstrap is not on PATH.', { hint: 'Install it with `apt-get install debootstrap`, then start again. Or ... set BERTH_VM_ASSETS to that folder.' });
+    const blocker = () =>
+      new BerthError('UNAVAILABLE', 'The tools that build the VM image are missing: debootstrap is not on PATH.', {
+        hint: 'Install it with `apt-get install debootstrap`, then start again. Or ... set BERTH_VM_ASSETS to that folder.',
+      });
     const err = await ensureImage({ env: { BERTH_VM_CACHE: temp() }, builder: fakeBuilder([]), blocker, step: () => undefined }).catch((e: BerthError) => e);
-    expect(err).toMatchObject({ code: 'UNAVAILABLE', message: 'There is no Berth VM image on this computer. Berth cannot build one here: the tools that build the VM image are missing: debootstrap is not on PATH.', hint: expect.stringContaining('apt-get install debootstrap') });
+    expect(err).toMatchObject({
+      code: 'UNAVAILABLE',
+      message: 'There is no Berth VM image on this computer. Berth cannot build one here: the tools that build the VM image are missing: debootstrap is not on PATH.',
+      hint: expect.stringContaining('apt-get install debootstrap'),
+    });
   });
 
   it('does not build past a BERTH_VM_ASSETS that names a folder without an image', async () => {

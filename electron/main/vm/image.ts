@@ -49,7 +49,8 @@ export async function ensureImage(o: ImageOptions): Promise<ImageChoice> {
     });
   }
   const blocker = (o.blocker ?? buildBlocker)(o.env);
-  if (blocker) throw new BerthError('UNAVAILABLE', `${NO_IMAGE} Berth cannot build one here: ${blocker.message.charAt(0).toLowerCase()}${blocker.message.slice(1)}`, blocker.hint ? { hint: blocker.hint } : {});
+  if (blocker)
+    throw new BerthError('UNAVAILABLE', `${NO_IMAGE} Berth cannot build one here: ${blocker.message.charAt(0).toLowerCase()}${blocker.message.slice(1)}`, blocker.hint ? { hint: blocker.hint } : {});
   const last = lastBuildTimings(o.env);
   const expected = last ? totalMs(last) : UNSEEN_BUILD_MS;
   const share = expected / (expected + BOOT_MS);
@@ -86,7 +87,12 @@ export function runBuilder(builder: { command: string; args: string[] }, env: No
     child.once('error', (e) => reject(new BerthError('COMMAND_FAILED', `The VM image builder could not start (${e.message}).`)));
     child.once('close', (code, signal) => {
       if (code === 0 && done) return resolve();
-      reject(error ?? new BerthError('COMMAND_FAILED', `The VM image build stopped (${signal ?? `exit code ${code}`})${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-8).join('\n')}` : '.'}`, { hint: 'Run `berth vm build` to see the whole build.' }));
+      reject(
+        error ??
+          new BerthError('COMMAND_FAILED', `The VM image build stopped (${signal ?? `exit code ${code}`})${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-8).join('\n')}` : '.'}`, {
+            hint: 'Run `berth vm build` to see the whole build.',
+          }),
+      );
     });
   });
 }

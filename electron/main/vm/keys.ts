@@ -32,7 +32,10 @@ export function vmKeys(env: NodeJS.ProcessEnv): VmKeys {
   const client = load(paths.vmClientKey(env), 'berth');
   const host = load(paths.vmHostKey(env), 'berth-vm');
   const parsed = utils.parseKey(host.publicKey);
-  if (parsed instanceof Error) throw new BerthError('COMMAND_FAILED', `The VM's SSH host key ${publicKeyOf(paths.vmHostKey(env))} cannot be read (${parsed.message}).`, { hint: 'Remove it and the key beside it; the next start makes a new pair.' });
+  if (parsed instanceof Error)
+    throw new BerthError('COMMAND_FAILED', `The VM's SSH host key ${publicKeyOf(paths.vmHostKey(env))} cannot be read (${parsed.message}).`, {
+      hint: 'Remove it and the key beside it; the next start makes a new pair.',
+    });
   const hostKey: ParsedKey = Array.isArray(parsed) ? (parsed as ParsedKey[])[0]! : parsed;
   return {
     privateKey: client.privateKey,

@@ -22,7 +22,12 @@ function fakeBackend(opts: { failBoot?: string; bootGate?: Promise<void>; docker
       let end!: (e: { expected: boolean; reason?: string }) => void;
       const exited = new Promise<{ expected: boolean; reason?: string }>((r) => (end = r));
       crash = (reason) => end({ expected: false, reason });
-      const run: VmRun = { dockerHost: opts.dockerHost ?? 'unix:///nonexistent/docker.sock', forwardPort: async () => async () => undefined, exited, stop: async () => (stops.push('stop'), end({ expected: true })) };
+      const run: VmRun = {
+        dockerHost: opts.dockerHost ?? 'unix:///nonexistent/docker.sock',
+        forwardPort: async () => async () => undefined,
+        exited,
+        stop: async () => (stops.push('stop'), end({ expected: true })),
+      };
       return run;
     },
   };
@@ -73,7 +78,11 @@ describe('VM manager', () => {
     // A start that built the image first is not kept as the time a start takes.
     await m.recorded;
     writeFileSync(record, JSON.stringify({ ms: 4321 }));
-    const building = new VmManager({ backend: { kind: 'mock', boot: (r, step) => (step('Building the VM image (first start only, about 1 min): fetching packages', 0.1), backend.boot(r, step)) }, resources: () => ({ cpus: 1, memoryMiB: 512, diskGiB: 8, autoPauseMinutes: 0 }), env });
+    const building = new VmManager({
+      backend: { kind: 'mock', boot: (r, step) => (step('Building the VM image (first start only, about 1 min): fetching packages', 0.1), backend.boot(r, step)) },
+      resources: () => ({ cpus: 1, memoryMiB: 512, diskGiB: 8, autoPauseMinutes: 0 }),
+      env,
+    });
     await building.start();
     await building.stop();
     await building.recorded;
@@ -81,7 +90,7 @@ describe('VM manager', () => {
     rmSync(env.BERTH_HOME, { recursive: true, force: true });
   });
 
-  it("runs beside a `berth` docker context the user made, leaves it as it is, and says so", async () => {
+  it('runs beside a `berth` docker context the user made, leaves it as it is, and says so', async () => {
     const config = mkdtempSync(join(tmpdir(), 'berth-manager-foreign-'));
     const meta = contextMetaDir('berth', { DOCKER_CONFIG: config });
     mkdirSync(meta, { recursive: true });
@@ -109,7 +118,11 @@ describe('VM manager', () => {
   });
 
   it('a failed boot is an error in words; a stop during a boot that cannot be aborted waits for it and ends stopped', async () => {
-    const failing = new VmManager({ backend: fakeBackend({ failBoot: 'The VM did not finish booting (waiting for dockerd) in 180 s.' }).backend, resources: () => ({ cpus: 1, memoryMiB: 512, diskGiB: 8, autoPauseMinutes: 0 }), env });
+    const failing = new VmManager({
+      backend: fakeBackend({ failBoot: 'The VM did not finish booting (waiting for dockerd) in 180 s.' }).backend,
+      resources: () => ({ cpus: 1, memoryMiB: 512, diskGiB: 8, autoPauseMinutes: 0 }),
+      env,
+    });
     await expect(failing.start()).rejects.toThrow('did not finish booting');
     expect(failing.info()).toMatchObject({ state: 'error', errorCode: 'COMMAND_FAILED', reason: 'The VM did not finish booting (waiting for dockerd) in 180 s.' });
 

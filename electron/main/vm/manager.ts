@@ -67,7 +67,14 @@ export class VmManager {
   }
 
   info(): VmInfo {
-    return { ...this.sm.get(), backend: this.opts.backend.kind, ...(this.run ? { dockerHost: this.run.dockerHost, ...(this.run.ssh ? { ssh: this.run.ssh } : {}) } : {}), ports: [...new Set(this.ports.map((p) => p.port))], forwards: this.ports, warnings: this.contextWarning ? [...this.warnings, this.contextWarning] : this.warnings };
+    return {
+      ...this.sm.get(),
+      backend: this.opts.backend.kind,
+      ...(this.run ? { dockerHost: this.run.dockerHost, ...(this.run.ssh ? { ssh: this.run.ssh } : {}) } : {}),
+      ports: [...new Set(this.ports.map((p) => p.port))],
+      forwards: this.ports,
+      warnings: this.contextWarning ? [...this.warnings, this.contextWarning] : this.warnings,
+    };
   }
 
   on(listener: (i: VmInfo) => void): () => void {
@@ -94,10 +101,14 @@ export class VmManager {
     try {
       resources = await this.opts.resources();
       if (abort.signal.aborted) throw new BerthError('CONFLICT', 'The VM was asked to stop before it booted.'); // the catch below ends it stopped
-      run = await this.opts.backend.boot(resources, (s, p) => {
-        if (IMAGE_BUILD_STEP.test(s)) this.builtImage = true;
-        this.sm.step(s, p);
-      }, abort.signal);
+      run = await this.opts.backend.boot(
+        resources,
+        (s, p) => {
+          if (IMAGE_BUILD_STEP.test(s)) this.builtImage = true;
+          this.sm.step(s, p);
+        },
+        abort.signal,
+      );
     } catch (e) {
       if (this.sm.get().state === 'stopping') return this.sm.to('stopped');
       const { message, hint } = e as Error & { hint?: string };
@@ -130,7 +141,8 @@ export class VmManager {
     this.contextWarning = writeDockerContext(run.dockerHost, this.opts.env).warning;
     const { startedAt } = this.sm.get();
     // A start that built the image first says nothing of how long the next one takes.
-    if (startedAt && !this.builtImage) this.recorded = writeFileAtomic(paths.vmLastStart(this.opts.env), JSON.stringify({ ms: Math.max(1, Date.now() - startedAt), backend: this.opts.backend.kind }), 0o644).catch(() => undefined);
+    if (startedAt && !this.builtImage)
+      this.recorded = writeFileAtomic(paths.vmLastStart(this.opts.env), JSON.stringify({ ms: Math.max(1, Date.now() - startedAt), backend: this.opts.backend.kind }), 0o644).catch(() => undefined);
     this.sm.to('running');
     this.minutes ??= resources.autoPauseMinutes; // a change the watcher delivered during the boot is newer
     this.startAutoPause(run, client);
@@ -221,7 +233,8 @@ export class VmManager {
       // A pause (or a wake) in progress ends first; a paused VM is resumed.
       if (this.sm.get().state === 'running' || this.sm.get().state === 'paused') await this.autoPause?.ap.gate();
       const { state } = this.sm.get();
-      if (state !== 'running' || !this.run) throw new BerthError('CONFLICT', `The Berth VM is ${state}, so its disk cannot be compacted now.`, { hint: 'Start the VM (the VM page, or `berth vm start`), then compact again.' });
+      if (state !== 'running' || !this.run)
+        throw new BerthError('CONFLICT', `The Berth VM is ${state}, so its disk cannot be compacted now.`, { hint: 'Start the VM (the VM page, or `berth vm start`), then compact again.' });
       if (!this.run.trim) throw new BerthError('UNAVAILABLE', `The ${this.opts.backend.kind} VM backend cannot trim its disk.`);
       return await this.run.trim();
     } finally {

@@ -33,7 +33,9 @@ describe('published ports', () => {
     const on = publishedPorts(containers, true);
     expect(on.map((p) => `${portName(p)} ${p.address}`)).toEqual(['5353/udp 0.0.0.0', '8080 0.0.0.0', '8080/udp 0.0.0.0', '9000 127.0.0.1', '9002/udp 127.0.0.1']);
     // One container on loopback and one on all addresses share a port: all addresses wins.
-    expect(publishedPorts([container('x', 'x', [tcp(80, '127.0.0.1')]), container('y', 'y', [tcp(80, '::')])], true)).toEqual([{ protocol: 'tcp', port: 80, address: '0.0.0.0', containers: ['x', 'y'] }]);
+    expect(publishedPorts([container('x', 'x', [tcp(80, '127.0.0.1')]), container('y', 'y', [tcp(80, '::')])], true)).toEqual([
+      { protocol: 'tcp', port: 80, address: '0.0.0.0', containers: ['x', 'y'] },
+    ]);
     expect(publishedPorts([container('y', 'y', [tcp(80, '::')]), container('x', 'x', [tcp(80, '127.0.0.1')])])).toEqual([{ protocol: 'tcp', port: 80, address: '127.0.0.1', containers: ['y', 'x'] }]);
   });
 });

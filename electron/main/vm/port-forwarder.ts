@@ -128,13 +128,15 @@ export class PortForwarder {
     this.syncing = this.syncing.then(async () => {
       this.again = false;
       if (this.closed) return;
-      const [running, all] = await Promise.all([
-        this.opts.docker.listContainers({ filters: { status: ['running'] }, abortSignal: this.closing.signal }).catch(() => []),
-        this.readPreference(),
-      ]);
+      const [running, all] = await Promise.all([this.opts.docker.listContainers({ filters: { status: ['running'] }, abortSignal: this.closing.signal }).catch(() => []), this.readPreference()]);
       if (this.closed) return;
       this.applied = all;
-      const wanted = new Map(publishedPorts(running.filter((c) => !this.stopped.has(c.Id)), all).map((w) => [`${w.protocol}/${w.port}`, w]));
+      const wanted = new Map(
+        publishedPorts(
+          running.filter((c) => !this.stopped.has(c.Id)),
+          all,
+        ).map((w) => [`${w.protocol}/${w.port}`, w]),
+      );
       for (const [key, o] of this.open) {
         if (wanted.get(key)?.address !== o.address) {
           this.open.delete(key);
@@ -157,7 +159,10 @@ export class PortForwarder {
           this.warnings.set(key, { address: w.address, words: `${(e as Error).message} ${who} can be reached on it from inside the VM only.` });
         }
       }
-      this.opts.onChange(this.forwarded(), [...this.warnings.values()].map((w) => w.words));
+      this.opts.onChange(
+        this.forwarded(),
+        [...this.warnings.values()].map((w) => w.words),
+      );
     });
     return this.syncing;
   }

@@ -52,7 +52,7 @@ describe('processUsageReader', () => {
     const first = read();
     expect(first?.memUsage).toBeGreaterThan(10 * 1024 * 1024);
     expect(first?.cpuPercent).toBeUndefined(); // no rate at the first read
-    for (const until = Date.now() + 50; Date.now() < until; ); // busy: this process uses CPU meanwhile
+    for (const until = Date.now() + 50; Date.now() < until;); // busy: this process uses CPU meanwhile
     expect(read()?.cpuPercent).toBeGreaterThanOrEqual(0); // the second read has a rate
   });
 });

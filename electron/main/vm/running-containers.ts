@@ -56,7 +56,9 @@ export function followRunning(
   const follow = async () => {
     retry = undefined;
     try {
-      const stream = (await docker.getEvents({ filters: { type: ['container'], event: EVENTS }, abortSignal: closing.signal } as Dockerode.GetEventsOptions)) as unknown as NodeJS.ReadableStream & { destroy(): void };
+      const stream = (await docker.getEvents({ filters: { type: ['container'], event: EVENTS }, abortSignal: closing.signal } as Dockerode.GetEventsOptions)) as unknown as NodeJS.ReadableStream & {
+        destroy(): void;
+      };
       if (closing.signal.aborted) return stream.destroy();
       stream.on(
         'data',

@@ -48,7 +48,9 @@ export class VmStateMachine {
 
   to(state: VmState, detail: { step?: string; reason?: string; errorCode?: ErrorCode; expectedMs?: number } = {}): void {
     if (!this.can(state)) {
-      throw new BerthError('CONFLICT', `The VM is ${this.status.state}; it cannot go to ${state} from there.`, { hint: state === 'starting' ? 'Wait for it to stop, or stop it first.' : 'Wait for it to finish what it is doing.' });
+      throw new BerthError('CONFLICT', `The VM is ${this.status.state}; it cannot go to ${state} from there.`, {
+        hint: state === 'starting' ? 'Wait for it to stop, or stop it first.' : 'Wait for it to finish what it is doing.',
+      });
     }
     const since = this.now();
     this.status = {

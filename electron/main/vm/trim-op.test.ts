@@ -14,7 +14,13 @@ function backend(trim?: () => Promise<number>): VmBackend {
     kind: 'mock',
     boot: async () => {
       let end!: (e: { expected: boolean }) => void;
-      const run: VmRun = { dockerHost: `unix://${join(home, 'no-engine.sock')}`, forwardPort: async () => async () => undefined, exited: new Promise((r) => (end = r)), stop: async () => end({ expected: true }), ...(trim ? { trim } : {}) };
+      const run: VmRun = {
+        dockerHost: `unix://${join(home, 'no-engine.sock')}`,
+        forwardPort: async () => async () => undefined,
+        exited: new Promise((r) => (end = r)),
+        stop: async () => end({ expected: true }),
+        ...(trim ? { trim } : {}),
+      };
       return run;
     },
   };
@@ -27,7 +33,10 @@ describe("the VM daemon's trim", () => {
   it('with no daemon, or the VM not started: said in words, typed', async () => {
     const notRunning = { name: 'BerthError', code: 'CONFLICT', hint: 'Start the VM (the VM page, or `berth vm start`), then compact again.' };
     await expect(client.trim()).rejects.toMatchObject({ ...notRunning, message: 'The Berth VM is not running, so its disk cannot be compacted now.' });
-    const { done } = await runVmDaemon(backend(async () => 1), env);
+    const { done } = await runVmDaemon(
+      backend(async () => 1),
+      env,
+    );
     await expect(client.trim()).rejects.toMatchObject({ ...notRunning, message: 'The Berth VM is stopped, so its disk cannot be compacted now.' });
     await client.stop();
     await done;
@@ -35,7 +44,10 @@ describe("the VM daemon's trim", () => {
 
   it("carries the guest's bytes trimmed, and a failed trim's own words", async () => {
     let answer: () => Promise<number> = async () => 67043217408;
-    const { done } = await runVmDaemon(backend(() => answer()), env);
+    const { done } = await runVmDaemon(
+      backend(() => answer()),
+      env,
+    );
     await client.start();
     expect(await client.trim()).toBe(67043217408);
     answer = () => Promise.reject(new Error('fstrim: /var/lib/docker: FITRIM ioctl failed: Input/output error'));

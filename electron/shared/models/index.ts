@@ -1,14 +1,7 @@
 /** UI-facing DTOs: what the API returns, flattened from Docker's shapes. */
 import type { ErrorCode } from '../errors';
 
-export type ContainerState =
-  | 'created'
-  | 'running'
-  | 'paused'
-  | 'restarting'
-  | 'removing'
-  | 'exited'
-  | 'dead';
+export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
 export interface PortMapping {
   privatePort: number;

@@ -116,7 +116,8 @@ export function ContainerDetail({ id: asked }: { id: string }) {
       {gone && (
         <div className="banner banner-info gone" role="status">
           <span>
-            <strong>{name} no longer exists.</strong> It was removed outside this page (with <span className="mono">docker rm</span>, or by <span className="mono">--rm</span> when it exited). The log lines already shown stay until you leave.
+            <strong>{name} no longer exists.</strong> It was removed outside this page (with <span className="mono">docker rm</span>, or by <span className="mono">--rm</span> when it exited). The log
+            lines already shown stay until you leave.
           </span>
           <button onClick={closeDetail}>Back to containers</button>
         </div>

@@ -10,7 +10,17 @@ export function RenameDialog({ id, name }: { id: string; name: string }) {
   const [value, setValue] = useState(name);
   const { busy, error, hint, errorKey, submit } = useSubmit(() => renameContainer(id, value.trim()));
   return (
-    <Dialog title={`Rename ${name}`} submitLabel="Rename" onClose={closeDialog} onSubmit={submit} submitDisabled={!value.trim() || value.trim() === name} busy={busy} error={error} hint={hint} errorKey={errorKey}>
+    <Dialog
+      title={`Rename ${name}`}
+      submitLabel="Rename"
+      onClose={closeDialog}
+      onSubmit={submit}
+      submitDisabled={!value.trim() || value.trim() === name}
+      busy={busy}
+      error={error}
+      hint={hint}
+      errorKey={errorKey}
+    >
       <label>
         New name
         <input className="mono" value={value} onChange={(e) => setValue(e.target.value)} spellCheck={false} autoComplete="off" />

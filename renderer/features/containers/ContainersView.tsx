@@ -35,7 +35,12 @@ function Ports({ c }: { c: ContainerSummary }) {
             ) : (
               <span>{label}</span>
             )}
-            <button className="icon" aria-label={`Copy the address of port ${p.publicPort}${p.type === 'tcp' ? '' : `/${p.type}`}`} title="Copy host:port" onClick={() => void copyPortAddress(c.id, p)}>
+            <button
+              className="icon"
+              aria-label={`Copy the address of port ${p.publicPort}${p.type === 'tcp' ? '' : `/${p.type}`}`}
+              title="Copy host:port"
+              onClick={() => void copyPortAddress(c.id, p)}
+            >
               ⧉
             </button>
           </span>
@@ -46,7 +51,12 @@ function Ports({ c }: { c: ContainerSummary }) {
 }
 
 function Health({ c }: { c: ContainerSummary }) {
-  if (c.health === 'none') return <span className="muted" title="No health check">—</span>;
+  if (c.health === 'none')
+    return (
+      <span className="muted" title="No health check">
+        —
+      </span>
+    );
   const failing = failingWords(c.failingStreak);
   return (
     <div className="name-cell">

@@ -152,8 +152,8 @@ export function FilesTab({ id, name, readOnly = false }: { id: string; name: str
         {readOnly
           ? 'Read through a throwaway helper container that mounts the volume (removed after each read). Downloads are tar archives.'
           : s.listing?.via === 'archive'
-          ? 'Read through the engine’s archive API (the container is stopped or has no shell).'
-          : 'Drop files anywhere here to upload them into this folder. Downloads are tar archives.'}
+            ? 'Read through the engine’s archive API (the container is stopped or has no shell).'
+            : 'Drop files anywhere here to upload them into this folder. Downloads are tar archives.'}
       </p>
       {s.transfers.length > 0 && (
         <ul className="transfers" aria-label="Transfers">

@@ -27,7 +27,8 @@ export function HealthTab({ id }: { id: string }) {
         <div>
           <dt>Health</dt>
           <dd>
-            {report.status === 'none' ? <span className="muted">not checked while the container is not running</span> : <Badge label={report.status} />} {failing && <span className="muted">{failing}</span>}
+            {report.status === 'none' ? <span className="muted">not checked while the container is not running</span> : <Badge label={report.status} />}{' '}
+            {failing && <span className="muted">{failing}</span>}
           </dd>
         </div>
         <div>

@@ -128,8 +128,8 @@ export function RunDialog() {
       </div>
       {form.privileged && (
         <p className="warning" role="note">
-          A privileged container gets every capability and every device of the engine’s host (the Berth VM, or this computer for a local engine), with no isolation to speak of: what runs in it
-          can take that machine over. Run only images you trust this way.
+          A privileged container gets every capability and every device of the engine’s host (the Berth VM, or this computer for a local engine), with no isolation to speak of: what runs in it can
+          take that machine over. Run only images you trust this way.
         </p>
       )}
 

@@ -38,7 +38,13 @@ function KeyValueRow({ list, noun, keyPlaceholder, i }: { list: 'env' | 'labels'
   return (
     <>
       <div className="row">
-        <input aria-label={`${noun} ${i + 1} ${list === 'env' ? 'name' : 'key'}`} {...fieldProps(`${list}.${i}.key`, error)} placeholder={keyPlaceholder} value={r.key} onChange={(e) => setRow(list, i, { key: e.target.value })} />
+        <input
+          aria-label={`${noun} ${i + 1} ${list === 'env' ? 'name' : 'key'}`}
+          {...fieldProps(`${list}.${i}.key`, error)}
+          placeholder={keyPlaceholder}
+          value={r.key}
+          onChange={(e) => setRow(list, i, { key: e.target.value })}
+        />
         <span>=</span>
         <input aria-label={`${noun} ${i + 1} value`} {...fieldProps(`${list}.${i}.value`, error)} placeholder="value" value={r.value} onChange={(e) => setRow(list, i, { value: e.target.value })} />
         <Remove what={`${noun.toLowerCase()} ${i + 1}`} onClick={() => removeRow(list, i)} />
@@ -78,7 +84,13 @@ export function PortRowFields({ i }: { i: number }) {
         <input aria-label={`Port ${i + 1} host IP`} {...f('hostIp')} value={p.hostIp} onChange={(e) => setRow('ports', i, { hostIp: e.target.value })} />
         <input aria-label={`Port ${i + 1} host port`} {...f('hostPort')} placeholder="host port (any)" value={p.hostPort} onChange={(e) => setRow('ports', i, { hostPort: e.target.value })} />
         <span>→</span>
-        <input aria-label={`Port ${i + 1} container port`} {...f('containerPort')} placeholder="container port" value={p.containerPort} onChange={(e) => setRow('ports', i, { containerPort: e.target.value })} />
+        <input
+          aria-label={`Port ${i + 1} container port`}
+          {...f('containerPort')}
+          placeholder="container port"
+          value={p.containerPort}
+          onChange={(e) => setRow('ports', i, { containerPort: e.target.value })}
+        />
         <select aria-label={`Port ${i + 1} protocol`} value={p.protocol} onChange={(e) => setRow('ports', i, { protocol: e.target.value as 'tcp' | 'udp' })}>
           <option>tcp</option>
           <option>udp</option>
@@ -103,7 +115,13 @@ export function MountRowFields({ i }: { i: number }) {
           <option value="tmpfs">tmpfs</option>
         </select>
         {m.type !== 'tmpfs' && (
-          <input aria-label={`Volume ${i + 1} source`} {...f('source')} placeholder={m.type === 'bind' ? '/host/path' : 'name (empty: anonymous)'} value={m.source} onChange={(e) => setRow('mounts', i, { source: e.target.value })} />
+          <input
+            aria-label={`Volume ${i + 1} source`}
+            {...f('source')}
+            placeholder={m.type === 'bind' ? '/host/path' : 'name (empty: anonymous)'}
+            value={m.source}
+            onChange={(e) => setRow('mounts', i, { source: e.target.value })}
+          />
         )}
         <span>→</span>
         <input aria-label={`Volume ${i + 1} container path`} {...f('target')} placeholder="/container/path" value={m.target} onChange={(e) => setRow('mounts', i, { target: e.target.value })} />
@@ -133,13 +151,16 @@ export function EnvFilePicker() {
   const [unread, setUnread] = useState<string>(); // the picked file could not be read: nothing of it was added
   const read = (file: File) => {
     setUnread(undefined);
-    file.slice(0, ENV_FILE_MAX_BYTES + 1).arrayBuffer().then(
-      (b) => pickEnvFile(file.name, new Uint8Array(b)),
-      () => {
-        if (input.current) input.current.value = '';
-        setUnread(`${file.name} could not be read: it was moved, deleted or made unreadable after it was picked. None of its variables were added.`);
-      },
-    );
+    file
+      .slice(0, ENV_FILE_MAX_BYTES + 1)
+      .arrayBuffer()
+      .then(
+        (b) => pickEnvFile(file.name, new Uint8Array(b)),
+        () => {
+          if (input.current) input.current.value = '';
+          setUnread(`${file.name} could not be read: it was moved, deleted or made unreadable after it was picked. None of its variables were added.`);
+        },
+      );
   };
   const remove = () => {
     if (input.current) input.current.value = '';

@@ -37,7 +37,9 @@ export function DiskView({ stale }: { stale: boolean }) {
                 <span className="muted">{c.title}</span>
                 <strong className="stat-value">{u ? formatBytes(u.size) : '—'}</strong>
               </div>
-              <span className="muted small">{u ? `${u.count} in all · ${formatBytes(u.reclaimable)} reclaimable` : stale ? 'Shown once the engine answers: the banner above says why.' : 'Loading…'}</span>
+              <span className="muted small">
+                {u ? `${u.count} in all · ${formatBytes(u.reclaimable)} reclaimable` : stale ? 'Shown once the engine answers: the banner above says why.' : 'Loading…'}
+              </span>
               <span className="row-actions">
                 {c.cleanups.map((k) => (
                   <button key={k} onClick={() => openDialog({ kind: 'cleanup', what: k })}>
@@ -60,7 +62,18 @@ export function CleanupDialog({ what }: { what: CleanupKind }) {
   const { busy, error, hint, errorKey, submit } = useSubmit(() => runCleanup(what));
   const empty = preview && preview.items.length === 0;
   return (
-    <Dialog title={`Clean up ${CLEANUP_LABELS[what]}`} submitLabel="Remove" danger onClose={closeDialog} onSubmit={submit} submitDisabled={!preview || empty} busy={busy} error={error ?? previewError} hint={hint} errorKey={errorKey}>
+    <Dialog
+      title={`Clean up ${CLEANUP_LABELS[what]}`}
+      submitLabel="Remove"
+      danger
+      onClose={closeDialog}
+      onSubmit={submit}
+      submitDisabled={!preview || empty}
+      busy={busy}
+      error={error ?? previewError}
+      hint={hint}
+      errorKey={errorKey}
+    >
       {!preview && !previewError && <p className="muted">Working out what would go…</p>}
       {empty && <p className="muted">Nothing to clean up.</p>}
       {preview && !empty && (

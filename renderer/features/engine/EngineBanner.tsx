@@ -58,7 +58,9 @@ function Fixes({ status, vm, vmInUse }: { status: EngineStatus; vm?: VmInfo; vmI
   return (
     <div className="banner-fixes">
       {canStartVm && <button onClick={() => void startVmAndUse()}>{vmInUse ? (vmState === 'error' ? 'Start the VM again' : 'Start the Berth VM') : 'Start the Berth VM and use it'}</button>}
-      {!vmInUse && (vmState === 'running' || vmState === 'paused') && <button onClick={() => void switchContext(VM_CONTEXT)}>Use the Berth VM ({vmState === 'paused' ? 'paused, resumes when used' : 'running'})</button>}
+      {!vmInUse && (vmState === 'running' || vmState === 'paused') && (
+        <button onClick={() => void switchContext(VM_CONTEXT)}>Use the Berth VM ({vmState === 'paused' ? 'paused, resumes when used' : 'running'})</button>
+      )}
       {others.map((p) => (
         <button key={p.name} onClick={() => void switchContext(p.name)} title={p.host}>
           Switch to {p.name}

@@ -49,9 +49,14 @@ function Tags({ server }: { server: string }) {
 
 export function BrowseRegistryDialog({ initial }: { initial?: string }) {
   const logins = useRegistries((s) => s.logins);
-  const { server: shown, repos, reposError, unlisted, loadingRepos, repo } = useBrowse(
-    useShallow((s) => ({ server: s.server, repos: s.repos, reposError: s.reposError, unlisted: s.unlisted, loadingRepos: s.loadingRepos, repo: s.repo })),
-  );
+  const {
+    server: shown,
+    repos,
+    reposError,
+    unlisted,
+    loadingRepos,
+    repo,
+  } = useBrowse(useShallow((s) => ({ server: s.server, repos: s.repos, reposError: s.reposError, unlisted: s.unlisted, loadingRepos: s.loadingRepos, repo: s.repo })));
   const [server, setServer] = useState(initial ?? shown ?? '');
   const [filter, setFilter] = useState('');
   const [typed, setTyped] = useState('');
@@ -97,8 +102,14 @@ export function BrowseRegistryDialog({ initial }: { initial?: string }) {
       )}
       {repos && (
         <section aria-label={`Repositories of ${shown}`}>
-          {repos.items.length > 8 && <input aria-label="Filter repositories" value={filter} onChange={(e) => setFilter(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && e.preventDefault()} placeholder="Filter" />}
-          {!repos.items.length && <p className="muted">{shown} lists no repositories{logins.some((l) => l.server === shown) ? '' : ' (a login may show more)'}.</p>}
+          {repos.items.length > 8 && (
+            <input aria-label="Filter repositories" value={filter} onChange={(e) => setFilter(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && e.preventDefault()} placeholder="Filter" />
+          )}
+          {!repos.items.length && (
+            <p className="muted">
+              {shown} lists no repositories{logins.some((l) => l.server === shown) ? '' : ' (a login may show more)'}.
+            </p>
+          )}
           <ul className="browse-list" aria-label="Repositories">
             {matching.map((r) => (
               <li key={r}>

@@ -4,20 +4,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { Dialog } from '../../components/Dialog';
 import { formatBytes, shortId } from '../../lib/format';
 import { totals } from '../../lib/progress';
-import {
-  cancelJob,
-  loadHistory,
-  loadRegistries,
-  loginRegistry,
-  logoutRegistry,
-  resetJob,
-  tagImage,
-  useHistory,
-  useJob,
-  useRegistries,
-  watchJob,
-  type JobKind,
-} from '../../stores/image-jobs';
+import { cancelJob, loadHistory, loadRegistries, loginRegistry, logoutRegistry, resetJob, tagImage, useHistory, useJob, useRegistries, watchJob, type JobKind } from '../../stores/image-jobs';
 import { formReady, resetImageJobForm, submitImageJob, updateImageJobForm, useImageJobForm } from '../../stores/image-job-form';
 import { images } from '../../stores/resources';
 import { closeDialog, openDialog } from '../../stores/ui';
@@ -74,7 +61,14 @@ function Progress() {
       {job.progress.messages.length > 0 && <p className="muted small mono">{job.progress.messages.at(-1)}</p>}
       <p className={job.status === 'failed' ? 'form-error' : 'muted'} role={job.status === 'failed' ? 'alert' : 'status'}>
         {job.status === 'running' && 'Working…'}
-        {job.status === 'done' && (job.kind === 'build' ? `Built ${shortId(job.imageId ?? '')}` : job.kind === 'load' ? `Loaded ${job.loaded?.join(', ') || 'nothing'}` : job.kind === 'save' ? 'Saved: the download has started' : 'Done')}
+        {job.status === 'done' &&
+          (job.kind === 'build'
+            ? `Built ${shortId(job.imageId ?? '')}`
+            : job.kind === 'load'
+              ? `Loaded ${job.loaded?.join(', ') || 'nothing'}`
+              : job.kind === 'save'
+                ? 'Saved: the download has started'
+                : 'Done')}
         {job.status === 'failed' && job.error}
         {job.status === 'cancelled' && 'Cancelled'}
       </p>
@@ -107,11 +101,25 @@ export function ImageJobDialog({ kind, initial }: { kind: JobKind; initial?: str
   });
   const close = closeDialog; // never a silent cancel: a running job goes on; Cancel cancels
   return (
-    <Dialog title={TITLES[kind]} submitLabel={status === 'idle' ? ACTION[kind] : 'Again'} onClose={close} onSubmit={submit} submitDisabled={!formReady(kind, form) || running} busy={busy} wide={kind === 'build'}>
+    <Dialog
+      title={TITLES[kind]}
+      submitLabel={status === 'idle' ? ACTION[kind] : 'Again'}
+      onClose={close}
+      onSubmit={submit}
+      submitDisabled={!formReady(kind, form) || running}
+      busy={busy}
+      wide={kind === 'build'}
+    >
       {(kind === 'pull' || kind === 'push') && (
         <label>
           Image reference
-          <input className="mono" value={form.ref} onChange={(e) => set({ ref: e.target.value })} placeholder={kind === 'pull' ? 'alpine:3.20 or registry:5000/team/app:v1' : 'registry:5000/team/app:v1'} spellCheck={false} />
+          <input
+            className="mono"
+            value={form.ref}
+            onChange={(e) => set({ ref: e.target.value })}
+            placeholder={kind === 'pull' ? 'alpine:3.20 or registry:5000/team/app:v1' : 'registry:5000/team/app:v1'}
+            spellCheck={false}
+          />
         </label>
       )}
       {kind === 'save' && <p>Saves {images.label(form.ref)} with its layers as a tar archive (docker save), for `docker load` or Load… elsewhere.</p>}

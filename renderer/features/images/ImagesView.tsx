@@ -10,7 +10,6 @@ import { RunningJob } from './RunningJob';
 import { openDetail, openDialog } from '../../stores/ui';
 import { imagePlace } from './ImageDetail';
 
-
 /** How a row's buttons name their image for a screen reader: its first tag, else its short id. */
 const imageName = (i: ImageSummary) => i.tags[0] ?? shortId(i.id);
 const columns: Column<ImageSummary>[] = [
@@ -21,7 +20,12 @@ const columns: Column<ImageSummary>[] = [
     render: (i) => (
       <div className="name-cell">
         {/* Its name holds what it shows (the tags, or "dangling" and the id): */}
-        <button className="link" onClick={() => openDetail('images', imagePlace(i.id))} title="Config, layers and users" aria-label={`Open ${i.tags.length ? i.tags.join(' ') : `dangling image ${shortId(i.id)}`}`}>
+        <button
+          className="link"
+          onClick={() => openDetail('images', imagePlace(i.id))}
+          title="Config, layers and users"
+          aria-label={`Open ${i.tags.length ? i.tags.join(' ') : `dangling image ${shortId(i.id)}`}`}
+        >
           {i.tags.length ? i.tags.map((t, n) => <strong key={t}>{n ? ` ${t}` : t}</strong>) : <Badge label="dangling" />}
         </button>
         <span className="muted mono">{shortId(i.id)}</span>
@@ -29,7 +33,12 @@ const columns: Column<ImageSummary>[] = [
     ),
   },
   { id: 'size', title: 'Size', sortKey: 'size', className: 'num', render: (i) => formatBytes(i.size) },
-  { id: 'containers', title: 'Used by', sortKey: 'containers', render: (i) => (i.containers > 0 ? `${i.containers} container${i.containers === 1 ? '' : 's'}` : <span className="muted">unused</span>) },
+  {
+    id: 'containers',
+    title: 'Used by',
+    sortKey: 'containers',
+    render: (i) => (i.containers > 0 ? `${i.containers} container${i.containers === 1 ? '' : 's'}` : <span className="muted">unused</span>),
+  },
   { id: 'created', title: 'Created', sortKey: 'created', className: 'nowrap', render: (i) => <span title={new Date(i.created).toLocaleString()}>{relativeTime(i.created)}</span> },
   {
     id: 'actions',

@@ -13,7 +13,13 @@ export function RunningJob() {
   if (j.status !== 'running' || !j.kind || shown) return null;
   const t = totals(j.progress);
   const far =
-    t.total > 0 ? `${Math.floor((100 * t.current) / t.total)} %` : j.bytes !== undefined ? `${formatBytes(j.bytes)}${j.total ? ` of ${formatBytes(j.total)}` : ''}` : j.kind === 'build' ? `${j.lines} lines of output` : 'starting';
+    t.total > 0
+      ? `${Math.floor((100 * t.current) / t.total)} %`
+      : j.bytes !== undefined
+        ? `${formatBytes(j.bytes)}${j.total ? ` of ${formatBytes(j.total)}` : ''}`
+        : j.kind === 'build'
+          ? `${j.lines} lines of output`
+          : 'starting';
   return (
     <div className="banner banner-info" role="status" aria-label="Running image job">
       <span>

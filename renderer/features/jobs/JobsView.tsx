@@ -4,7 +4,6 @@ import { Badge } from '../../components/Badge';
 import { formatBytes, formatDuration } from '../../lib/format';
 import { canReopen, canRetry, cancelJobById, clearEndedJobs, jobDuration, reopenJob, retryJob, runningCount, useJobs, type Job } from '../../stores/jobs';
 
-
 function Progress({ job }: { job: Job }) {
   const { fraction, bytes, total } = job.progress;
   const sizes = bytes !== undefined ? `${formatBytes(bytes)}${total ? ` of ${formatBytes(total)}` : ''}` : '';

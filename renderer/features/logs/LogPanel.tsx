@@ -55,7 +55,15 @@ export function LogPanel({ name, label }: { name: string; label?: string }) {
   return (
     <div className="logs-tab">
       <div className="log-toolbar">
-        <input type="search" className="search" placeholder="Search log" aria-label="Search log" value={s.query} onChange={(e) => setLogQuery(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && stepMatch(e.shiftKey ? -1 : 1)} />
+        <input
+          type="search"
+          className="search"
+          placeholder="Search log"
+          aria-label="Search log"
+          value={s.query}
+          onChange={(e) => setLogQuery(e.target.value)}
+          onKeyDown={(e) => e.key === 'Enter' && stepMatch(e.shiftKey ? -1 : 1)}
+        />
         <span className="muted match-count" role="group" aria-label="Matches">
           {s.query ? (s.matches.length ? `${s.current + 1} / ${s.matches.length}` : 'no match') : ''}
         </span>
@@ -103,10 +111,27 @@ export function LogPanel({ name, label }: { name: string; label?: string }) {
           Showing the last {lines(LOG_CAPACITY)}; {s.dropped === 1 ? '1 older line is' : `${s.dropped.toLocaleString()} older lines are`} not kept.
         </p>
       )}
-      <LogView length={only ? s.matches.length : s.length} version={s.version} lineAt={only ? shownLine : logLine} timestamps={s.timestamps} query={s.query} regex={s.regex} activeLine={active} follow={s.follow} onFollowChange={setFollow} wrap={s.wrap} shownKey={only ? `only:${s.regex ? 're' : 'text'}:${s.query}` : 'all'} sources={s.sources.length ? s.sources : undefined} label={label} />
+      <LogView
+        length={only ? s.matches.length : s.length}
+        version={s.version}
+        lineAt={only ? shownLine : logLine}
+        timestamps={s.timestamps}
+        query={s.query}
+        regex={s.regex}
+        activeLine={active}
+        follow={s.follow}
+        onFollowChange={setFollow}
+        wrap={s.wrap}
+        shownKey={only ? `only:${s.regex ? 're' : 'text'}:${s.query}` : 'all'}
+        sources={s.sources.length ? s.sources : undefined}
+        label={label}
+      />
       <div className="log-status muted">
         {only ? `${lines(s.matches.length)} of ${lines(s.length)} match` : lines(s.length)}
-        {s.since || s.until ? ` · ${s.since ? `from ${new Date(s.since * 1000).toLocaleString()}` : ''}${s.since && s.until ? ' ' : ''}${s.until ? `until ${new Date(s.until * 1000).toLocaleString()}` : ''}` : ''}{s.status === 'streaming' ? ' · live' : s.status === 'ended' ? ' · stream ended' : ''}
+        {s.since || s.until
+          ? ` · ${s.since ? `from ${new Date(s.since * 1000).toLocaleString()}` : ''}${s.since && s.until ? ' ' : ''}${s.until ? `until ${new Date(s.until * 1000).toLocaleString()}` : ''}`
+          : ''}
+        {s.status === 'streaming' ? ' · live' : s.status === 'ended' ? ' · stream ended' : ''}
       </div>
     </div>
   );

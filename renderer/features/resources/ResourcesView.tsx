@@ -18,7 +18,9 @@ function Totals({ s }: { s: UsageSnapshot }) {
   return (
     <div className="usage-cards">
       <div className="stat-card" aria-label="Total CPU">
-        <span className="muted">CPU · {s.engine.cpus} CPU{s.engine.cpus === 1 ? '' : 's'}</span>
+        <span className="muted">
+          CPU · {s.engine.cpus} CPU{s.engine.cpus === 1 ? '' : 's'}
+        </span>
         <UsageBar fraction={fraction(t.cpuPercent, t.cpuCapacity)} label={`${formatPercent(t.cpuPercent)} of ${t.cpuCapacity} %`} title="CPU used by running containers" />
       </div>
       <div className="stat-card" aria-label="Total memory">
@@ -107,18 +109,18 @@ export function ResourcesView({ stale }: { stale: boolean }) {
       </header>
       {error && <p className="list-error">The overview is not live: {error}</p>}
       <div className={stale ? 'stale' : undefined}>
-      {!snapshot ? (
-        !error && <p className="muted">{stale ? 'Waiting for the engine…' : 'Reading the containers’ use…'}</p>
-      ) : (
-        <>
-          <Totals s={snapshot} />
-          <div className="usage-cards">
-            <Top title="Top CPU" list={topBy(snapshot.containers, 'cpuPercent', TOP)} value={(c) => formatPercent(c.cpuPercent)} />
-            <Top title="Top memory" list={topBy(snapshot.containers, 'memUsage', TOP)} value={(c) => formatBytes(c.memUsage)} />
-          </div>
-          {snapshot.containers.length ? <PerContainer s={snapshot} /> : <p className="muted">No container is running.</p>}
-        </>
-      )}
+        {!snapshot ? (
+          !error && <p className="muted">{stale ? 'Waiting for the engine…' : 'Reading the containers’ use…'}</p>
+        ) : (
+          <>
+            <Totals s={snapshot} />
+            <div className="usage-cards">
+              <Top title="Top CPU" list={topBy(snapshot.containers, 'cpuPercent', TOP)} value={(c) => formatPercent(c.cpuPercent)} />
+              <Top title="Top memory" list={topBy(snapshot.containers, 'memUsage', TOP)} value={(c) => formatBytes(c.memUsage)} />
+            </div>
+            {snapshot.containers.length ? <PerContainer s={snapshot} /> : <p className="muted">No container is running.</p>}
+          </>
+        )}
       </div>
     </section>
   );

@@ -36,7 +36,15 @@ function PreferenceSwitch({ name, label, help }: { name: Switch; label: string; 
   return (
     <div className="preference">
       <label className="check">
-        <input type="checkbox" aria-label={label} aria-describedby={`pref-${name}-help`} checked={value} disabled={!ready} onChange={(e) => void updatePreferences({ [name]: e.target.checked }, { inline: true })} /> {label}
+        <input
+          type="checkbox"
+          aria-label={label}
+          aria-describedby={`pref-${name}-help`}
+          checked={value}
+          disabled={!ready}
+          onChange={(e) => void updatePreferences({ [name]: e.target.checked }, { inline: true })}
+        />{' '}
+        {label}
       </label>
       <p className="muted small" id={`pref-${name}-help`}>
         {help}
@@ -74,7 +82,9 @@ export function SettingsView() {
       </header>
       {problems && <SettingsFileProblems problems={problems} />}
       <h2 className="section-title">Engines</h2>
-      <p className="muted small">Every view follows the engine in use. Addresses: unix:///path/to/docker.sock, tcp://host:port, or ssh://user@host[:port][/path/to/docker.sock] (the host key must be in ~/.ssh/known_hosts).</p>
+      <p className="muted small">
+        Every view follows the engine in use. Addresses: unix:///path/to/docker.sock, tcp://host:port, or ssh://user@host[:port][/path/to/docker.sock] (the host key must be in ~/.ssh/known_hosts).
+      </p>
       {listError && <p className="list-error">{listError}</p>}
       <div className="table-wrap">
         <table aria-label="Engines">
@@ -137,7 +147,8 @@ export function SettingsView() {
         label="Use Berth for the docker CLI"
         help={
           <>
-            Sets the docker CLI’s current context to <span className="mono">berth</span> (in its config.json, keeping a backup), so a plain <span className="mono">docker ps</span> in a new terminal reaches the Berth VM. Turning it off puts back the context the CLI used before.
+            Sets the docker CLI’s current context to <span className="mono">berth</span> (in its config.json, keeping a backup), so a plain <span className="mono">docker ps</span> in a new terminal
+            reaches the Berth VM. Turning it off puts back the context the CLI used before.
           </>
         }
       />
@@ -146,20 +157,28 @@ export function SettingsView() {
         label="Published ports on all of this computer’s addresses"
         help={
           <>
-            Off (the default): a port a VM container publishes is forwarded to <span className="mono">127.0.0.1</span> only, so only this computer reaches it, also when the container publishes on <span className="mono">0.0.0.0</span>. On: a port published on <span className="mono">0.0.0.0</span> is on this computer’s <span className="mono">0.0.0.0</span> too, reachable from your network. Applies at once.
+            Off (the default): a port a VM container publishes is forwarded to <span className="mono">127.0.0.1</span> only, so only this computer reaches it, also when the container publishes on{' '}
+            <span className="mono">0.0.0.0</span>. On: a port published on <span className="mono">0.0.0.0</span> is on this computer’s <span className="mono">0.0.0.0</span> too, reachable from your
+            network. Applies at once.
           </>
         }
       />
       <ResourcesForm title="Berth VM resources" />
       <h2 className="section-title">Desktop app</h2>
       <label className="check">
-        <input type="checkbox" aria-label="Start Berth at login" checked={prefs?.startAtLogin ?? false} disabled={!prefs} onChange={(e) => void updatePreferences({ startAtLogin: e.target.checked })} /> Start Berth at login
+        <input
+          type="checkbox"
+          aria-label="Start Berth at login"
+          checked={prefs?.startAtLogin ?? false}
+          disabled={!prefs}
+          onChange={(e) => void updatePreferences({ startAtLogin: e.target.checked })}
+        />{' '}
+        Start Berth at login
         <span className="muted small">(the desktop app; kept in Berth’s settings file)</span>
       </label>
       <h2 className="section-title">Appearance</h2>
       <label className="check">
-        Theme{' '}
-        <ThemeSelect label="Theme setting" />
+        Theme <ThemeSelect label="Theme setting" />
       </label>
     </section>
   );

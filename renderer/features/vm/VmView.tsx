@@ -6,7 +6,6 @@ import { switchContext, useContexts, VM_CONTEXT } from '../../stores/contexts';
 import { refreshVmLog, restartVm, saveVmResources, startVm, stopVm, useVm, type VmResources } from '../../stores/vm';
 import { useSubmit } from '../use-submit';
 
-
 /** The Berth VM: state and boot progress, start / stop / restart, resources, console. */
 export function VmView() {
   const { info, log, busy } = useVm(useShallow((s) => ({ info: s.info, log: s.log, busy: s.busy })));
@@ -39,7 +38,9 @@ export function VmView() {
           </p>
         )}
         {state === 'paused' && (
-          <p role="status">Paused to save resources: no container ran and nothing asked the engine for a while, so the VM uses no CPU. Any call to the engine (this app or your docker CLI) resumes it at once.</p>
+          <p role="status">
+            Paused to save resources: no container ran and nothing asked the engine for a while, so the VM uses no CPU. Any call to the engine (this app or your docker CLI) resumes it at once.
+          </p>
         )}
         {up && info && (
           <>
@@ -48,7 +49,8 @@ export function VmView() {
               {!vmInUse && <button onClick={() => void switchContext(VM_CONTEXT)}>Use in Berth</button>}
             </p>
             <p>
-              Ports forwarded: {info.forwards?.length ? <span className="mono">{forwardsInWords(info.forwards)}</span> : 'none yet (they follow the containers that publish ports)'}. <span className="muted">{forwardsReach(info.forwards ?? [])}</span>
+              Ports forwarded: {info.forwards?.length ? <span className="mono">{forwardsInWords(info.forwards)}</span> : 'none yet (they follow the containers that publish ports)'}.{' '}
+              <span className="muted">{forwardsReach(info.forwards ?? [])}</span>
             </p>
           </>
         )}

@@ -18,7 +18,10 @@ interface BackendEntry {
 }
 
 const BACKENDS: Record<BackendKind, BackendEntry> = {
-  qemu: { make: (env) => new QemuBackend({ env, ...(env.BERTH_VM_ACCEL ? { accel: env.BERTH_VM_ACCEL as Accel } : {}), ...(env.BERTH_VM_BUNDLED ? { bundledAssets: env.BERTH_VM_BUNDLED } : {}) }), defaultOn: ['linux', 'darwin', 'win32'] },
+  qemu: {
+    make: (env) => new QemuBackend({ env, ...(env.BERTH_VM_ACCEL ? { accel: env.BERTH_VM_ACCEL as Accel } : {}), ...(env.BERTH_VM_BUNDLED ? { bundledAssets: env.BERTH_VM_BUNDLED } : {}) }),
+    defaultOn: ['linux', 'darwin', 'win32'],
+  },
   mock: { make: (env) => new MockBackend(env), defaultOn: [] },
 };
 

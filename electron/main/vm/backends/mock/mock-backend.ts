@@ -34,12 +34,16 @@ export class MockBackend implements VmBackend {
     const socket = paths.vmDockerSocket(this.env);
     rmSync(socket, { force: true });
     const open = new Set<Socket>();
-    if (target.kind === 'ssh') throw new BerthError('INVALID_ARGUMENT', 'The mock VM serves a local engine (unix:// or tcp://), not ssh://.', { hint: 'Set BERTH_VM_MOCK_ENGINE to a unix:// or tcp:// address.' });
+    if (target.kind === 'ssh')
+      throw new BerthError('INVALID_ARGUMENT', 'The mock VM serves a local engine (unix:// or tcp://), not ssh://.', { hint: 'Set BERTH_VM_MOCK_ENGINE to a unix:// or tcp:// address.' });
     const server = createServer({ allowHalfOpen: true }, (a) => {
       const b = target.kind === 'unix' ? connect({ path: target.socketPath, allowHalfOpen: true }) : connect({ host: target.host, port: target.port, allowHalfOpen: true });
       open.add(a).add(b);
       a.pipe(b).pipe(a);
-      for (const [x, y] of [[a, b], [b, a]] as const) {
+      for (const [x, y] of [
+        [a, b],
+        [b, a],
+      ] as const) {
         x.on('error', () => y.destroy());
         x.once('close', () => (open.delete(x), y.destroy()));
       }

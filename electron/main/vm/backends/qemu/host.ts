@@ -21,5 +21,5 @@ export interface QemuHost {
 /** A host with no file of its own: software emulation, nothing told of other processes. */
 const other: QemuHost = { accel: () => 'tcg', holderOf: () => undefined, isQemu: () => false };
 
-export const hostFor = (platform: NodeJS.Platform): QemuHost => ({ linux, darwin, win32 } as Partial<Record<NodeJS.Platform, QemuHost>>)[platform] ?? other;
+export const hostFor = (platform: NodeJS.Platform): QemuHost => (({ linux, darwin, win32 }) as Partial<Record<NodeJS.Platform, QemuHost>>)[platform] ?? other;
 export const host: QemuHost = hostFor(process.platform);

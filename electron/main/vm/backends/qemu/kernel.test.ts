@@ -45,7 +45,7 @@ function bzImage(payload: Buffer): Buffer {
 const assets = (kernel: string, sha: string) => ({ dir, kernel, initrd: '', rootImage: '', manifest: { files: { vmlinuz: { sha256: sha, bytes: 0 } } } }) as unknown as VmAssets;
 
 describe('the kernel QEMU boots', () => {
-  it('finds a bzImage\'s payload and its format, and an ELF\'s PVH entry note', () => {
+  it("finds a bzImage's payload and its format, and an ELF's PVH entry note", () => {
     const payload = gzipSync(Buffer.from('x'));
     expect(bzPayload(bzImage(payload))).toEqual({ offset: 4 * 512 + 0x40, length: payload.length });
     expect(bzPayload(Buffer.alloc(0x1000))).toBeUndefined(); // no HdrS: not a bzImage

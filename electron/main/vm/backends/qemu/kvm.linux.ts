@@ -45,7 +45,26 @@ export function probeKvm(probe: string, binary: string): boolean {
   Buffer.from([0xb0, 0x01, 0xe6, 0xf4, 0xf4, 0xeb, 0xfe]).copy(sector); // mov al,1; out 0xf4,al; hlt
   sector.writeUInt16LE(0xaa55, 510);
   writeFileSync(probe, sector);
-  const r = spawnSync(binary, ['-nodefaults', '-no-user-config', '-machine', 'pc,accel=kvm', '-display', 'none', '-monitor', 'none', '-serial', 'none', '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04', '-drive', `file=${probe},format=raw,if=floppy`], { timeout: 1500, stdio: 'ignore' });
+  const r = spawnSync(
+    binary,
+    [
+      '-nodefaults',
+      '-no-user-config',
+      '-machine',
+      'pc,accel=kvm',
+      '-display',
+      'none',
+      '-monitor',
+      'none',
+      '-serial',
+      'none',
+      '-device',
+      'isa-debug-exit,iobase=0xf4,iosize=0x04',
+      '-drive',
+      `file=${probe},format=raw,if=floppy`,
+    ],
+    { timeout: 1500, stdio: 'ignore' },
+  );
   return r.status === 3; // (1 << 1) | 1: the sector ran
 }
 

@@ -28,7 +28,10 @@ describe('QEMU command line', () => {
     expect(after(args, '-smp')).toEqual(['2']);
     expect(after(args, '-append')).toEqual(['console=ttyS0 quiet berth.data=/dev/vda']);
     expect(after(args, '-netdev')).toEqual(['user,id=net0,hostfwd=tcp:127.0.0.1:50022-:22']);
-    expect(after(args, '-virtfs')).toEqual(['local,path=/home/me,mount_tag=home,security_model=none,id=home', 'local,path=/home/me/.berth/vm/seed,mount_tag=seed,security_model=none,id=seed,readonly=on']);
+    expect(after(args, '-virtfs')).toEqual([
+      'local,path=/home/me,mount_tag=home,security_model=none,id=home',
+      'local,path=/home/me/.berth/vm/seed,mount_tag=seed,security_model=none,id=seed,readonly=on',
+    ]);
     expect(after(args, '-drive')).toEqual(['file=/cache/root.img,if=virtio,format=raw,readonly=on', 'file=/home/me/.berth/vm/data.qcow2,if=virtio,format=qcow2,discard=unmap,detect-zeroes=unmap']);
     expect(after(args, '-pidfile')).toEqual(['/home/me/.berth/run/qemu.pid']);
     expect(after(args, '-qmp')).toEqual(['unix:/home/me/.berth/run/qmp.sock,server=on,wait=off']); // port forwards while it runs

@@ -45,7 +45,6 @@ export interface QemuBackendOptions {
   builder?: { command: string; args: string[] };
 }
 
-
 /** The last lines QEMU's serial console printed: what a user needs when a boot fails. */
 export function serialTail(file: string, lines = 15): string {
   try {
@@ -138,7 +137,16 @@ export class QemuBackend implements VmBackend {
     const accel = (this.accel ??= this.opts.accel ?? host.accel(() => kvmWorks(env, tools.system)));
     const kernel = bootKernel(assets, env, () => c.step('Unpacking the kernel for a quicker boot (once per kernel)', c.at(0)));
     const f = assets.manifest.files;
-    const needs: StateNeeds = { image: assets.manifest.inputs, files: [f.vmlinuz.sha256, f['initrd.img'].sha256, f['root.img'].sha256].join(','), boot: kernel === assets.kernel ? 'bzimage' : 'pvh', cpus: resources.cpus, memoryMiB: resources.memoryMiB, diskGiB: resources.diskGiB, accel, qemu: qemuStamp(tools.system) };
+    const needs: StateNeeds = {
+      image: assets.manifest.inputs,
+      files: [f.vmlinuz.sha256, f['initrd.img'].sha256, f['root.img'].sha256].join(','),
+      boot: kernel === assets.kernel ? 'bzimage' : 'pvh',
+      cpus: resources.cpus,
+      memoryMiB: resources.memoryMiB,
+      diskGiB: resources.diskGiB,
+      accel,
+      qemu: qemuStamp(tools.system),
+    };
     return { ...c, keys, home, seedDir, accel, kernel, needs };
   }
 
@@ -161,7 +169,21 @@ export class QemuBackend implements VmBackend {
     const dataDisk = paths.vmDataDisk(env);
     const pidFile = paths.vmPid(env);
     step(`Starting QEMU (${accel === 'tcg' ? 'software emulation' : accel})`, at(0.01));
-    const cfg = (sshPort: number) => ({ cpus: resources.cpus, memoryMiB: resources.memoryMiB, kernel: plan.kernel, initrd: assets.initrd, rootImage: assets.rootImage, cmdline: kernelCmdline(accel), dataDisk, sshPort, shareDir: plan.home, seedDir: plan.seedDir, serialLog, qmpSocket: paths.vmQmpSocket(env), pidFile });
+    const cfg = (sshPort: number) => ({
+      cpus: resources.cpus,
+      memoryMiB: resources.memoryMiB,
+      kernel: plan.kernel,
+      initrd: assets.initrd,
+      rootImage: assets.rootImage,
+      cmdline: kernelCmdline(accel),
+      dataDisk,
+      sshPort,
+      shareDir: plan.home,
+      seedDir: plan.seedDir,
+      serialLog,
+      qmpSocket: paths.vmQmpSocket(env),
+      pidFile,
+    });
     const undoRecord = recordEngine(env, assets.manifest);
     const q = await launchQemu({
       binary: plan.tools.system,
@@ -178,7 +200,20 @@ export class QemuBackend implements VmBackend {
     void q.exited.then(() => rmSync(pidFile, { force: true }));
     // From here on a crash (or a kill in the middle of a restore) leaves no state to restore.
     writeRecord(env, { phase: mode.incoming ? 'restoring' : 'running', at: now() });
-    const ctx = { env, serialLog, dataDisk, home: plan.home, needs: plan.needs, keys: plan.keys, step, at, timeoutMs: this.opts.bootTimeoutMs ?? 180_000, silentMs: this.opts.silentBootMs ?? 60_000, hint: BOOT_FAILED_HINT, tail: (n?: number) => serialTail(serialLog, n) };
+    const ctx = {
+      env,
+      serialLog,
+      dataDisk,
+      home: plan.home,
+      needs: plan.needs,
+      keys: plan.keys,
+      step,
+      at,
+      timeoutMs: this.opts.bootTimeoutMs ?? 180_000,
+      silentMs: this.opts.silentBootMs ?? 60_000,
+      hint: BOOT_FAILED_HINT,
+      tail: (n?: number) => serialTail(serialLog, n),
+    };
     return new QemuRun(ctx, q, ({ code, signal, error }) => {
       const reason = error ? `QEMU could not start (${error.message}). ${QEMU_MISSING_HINT}` : signal ? `QEMU was ended by ${signal}` : `QEMU exited with code ${code}`;
       const said = q.stderr().trim();

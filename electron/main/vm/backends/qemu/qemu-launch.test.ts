@@ -11,7 +11,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('QEMU faults in words', () => {
   it('QEMU missing names what is not on PATH and how to install it', () => {
-    expect(() => findQemu({ PATH: join(dir, 'nothing') }, 'x64')).toThrow(expect.objectContaining({ code: 'UNAVAILABLE', message: 'QEMU is not installed here: qemu-system-x86_64 and qemu-img are not on PATH.', hint: expect.stringContaining('apt-get install qemu-system-x86 qemu-utils') }));
+    expect(() => findQemu({ PATH: join(dir, 'nothing') }, 'x64')).toThrow(
+      expect.objectContaining({
+        code: 'UNAVAILABLE',
+        message: 'QEMU is not installed here: qemu-system-x86_64 and qemu-img are not on PATH.',
+        hint: expect.stringContaining('apt-get install qemu-system-x86 qemu-utils'),
+      }),
+    );
     writeFileSync(join(dir, 'qemu-img'), '#!/bin/sh\n');
     chmodSync(join(dir, 'qemu-img'), 0o755);
     expect(() => findQemu({ PATH: dir }, 'x64')).toThrow('QEMU is not installed here: qemu-system-x86_64 is not on PATH.');
@@ -27,7 +33,11 @@ describe('QEMU faults in words', () => {
       // "open" comes before the shell has become sleep: wait for the exec, then ask.
       for (let i = 0; i < 200 && readFileSync(`/proc/${holder.pid}/comm`, 'utf8').trim() !== 'sleep'; i++) await new Promise((r) => setTimeout(r, 10));
       expect(holderOf(disk)).toEqual({ pid: holder.pid, name: 'sleep' });
-      expect(diskInUse(disk)).toMatchObject({ code: 'IN_USE', message: `The VM's data disk ${disk} is in use by another program (sleep, process ${holder.pid}), so Berth did not start a second VM on it.`, hint: `Stop that VM first (if it is left over, end it with \`kill ${holder.pid}\`), then start again.` });
+      expect(diskInUse(disk)).toMatchObject({
+        code: 'IN_USE',
+        message: `The VM's data disk ${disk} is in use by another program (sleep, process ${holder.pid}), so Berth did not start a second VM on it.`,
+        hint: `Stop that VM first (if it is left over, end it with \`kill ${holder.pid}\`), then start again.`,
+      });
     } finally {
       holder.kill('SIGKILL');
     }

@@ -135,6 +135,8 @@ export async function launchQemu(o: LaunchOptions): Promise<QemuProcess> {
       });
     }
     if (/Failed to get "write" lock/.test(said)) throw diskInUse(o.dataDisk);
-    throw new BerthError('COMMAND_FAILED', `QEMU stopped as it started (${signal ?? `exit code ${code}`})${said ? `: ${said}` : '.'}`, { hint: 'Its words above say why; `berth vm logs` shows the VM console.' });
+    throw new BerthError('COMMAND_FAILED', `QEMU stopped as it started (${signal ?? `exit code ${code}`})${said ? `: ${said}` : '.'}`, {
+      hint: 'Its words above say why; `berth vm logs` shows the VM console.',
+    });
   }
 }

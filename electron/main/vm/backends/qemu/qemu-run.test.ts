@@ -47,8 +47,27 @@ describe('the running VM, host side', () => {
     const env = { BERTH_HOME: home };
     mkdirSync(join(home, 'vm'), { recursive: true });
     let exit!: (e: { code: number | null; signal: NodeJS.Signals | null }) => void;
-    const q = { proc: Object.assign(new EventEmitter(), { kill: () => true }) as unknown as ChildProcess, sshPort: 1, stderr: () => '', exited: new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => (exit = r)) };
-    const c: RunContext = { env, serialLog: join(home, 'serial.log'), dataDisk: join(home, 'data.qcow2'), home: '', needs: {} as RunContext['needs'], keys: { privateKey: '', hostKeyFingerprint: 'SHA256:x' }, step: () => undefined, at: (f) => f, timeoutMs: 50, silentMs: 60_000, hint: '', tail: () => '', ...over };
+    const q = {
+      proc: Object.assign(new EventEmitter(), { kill: () => true }) as unknown as ChildProcess,
+      sshPort: 1,
+      stderr: () => '',
+      exited: new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => (exit = r)),
+    };
+    const c: RunContext = {
+      env,
+      serialLog: join(home, 'serial.log'),
+      dataDisk: join(home, 'data.qcow2'),
+      home: '',
+      needs: {} as RunContext['needs'],
+      keys: { privateKey: '', hostKeyFingerprint: 'SHA256:x' },
+      step: () => undefined,
+      at: (f) => f,
+      timeoutMs: 50,
+      silentMs: 60_000,
+      hint: '',
+      tail: () => '',
+      ...over,
+    };
     return { run: new QemuRun(c, q, () => 'QEMU exited'), env, exit };
   }
 

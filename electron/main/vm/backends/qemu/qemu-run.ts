@@ -104,7 +104,11 @@ export class QemuRun implements VmRun {
       if (Date.now() > this.deadline) {
         const tail = this.c.tail();
         const last = why();
-        throw new BerthError('COMMAND_FAILED', `The VM did not finish booting (${what.toLowerCase()}) in ${Math.round(this.c.timeoutMs / 1000)} s.${last ? ` The last try: ${last}` : ''}${tail ? `\nLast console lines:\n${tail}` : ''}`, { hint: this.c.hint });
+        throw new BerthError(
+          'COMMAND_FAILED',
+          `The VM did not finish booting (${what.toLowerCase()}) in ${Math.round(this.c.timeoutMs / 1000)} s.${last ? ` The last try: ${last}` : ''}${tail ? `\nLast console lines:\n${tail}` : ''}`,
+          { hint: this.c.hint },
+        );
       }
       await sleep(pauseMs);
     }
@@ -118,7 +122,11 @@ export class QemuRun implements VmRun {
     this.c.step('Booting Linux and connecting over SSH', this.c.at(0.05));
     const sshd = consoleSays(this.c.serialLog, 'sshd up');
     const wait = new AbortController();
-    const after = (ms: number) => sleep(ms, undefined, { signal: wait.signal }).then(() => true, () => false);
+    const after = (ms: number) =>
+      sleep(ms, undefined, { signal: wait.signal }).then(
+        () => true,
+        () => false,
+      );
     let silent = false;
     const stuck = (watchSilence ? after(this.c.silentMs) : new Promise<boolean>(() => undefined)).then((due) => {
       silent = due && !this.c.tail(1);
@@ -129,7 +137,17 @@ export class QemuRun implements VmRun {
     sshd.cancel();
     wait.abort();
     if (silent && !this.gone) throw new SilentBoot(Math.round(this.c.silentMs / 1000), this.c.hint);
-    await this.until('Booting Linux and connecting over SSH', undefined, () => this.tunnel.connect().then(() => true, () => false), 200, () => this.tunnel.lastError);
+    await this.until(
+      'Booting Linux and connecting over SSH',
+      undefined,
+      () =>
+        this.tunnel.connect().then(
+          () => true,
+          () => false,
+        ),
+      200,
+      () => this.tunnel.lastError,
+    );
     await this.tunnel.listen();
     await this.until('Waiting for dockerd', 0.3, () => ping(this.socket, Math.max(1000, this.deadline - Date.now())));
   }
@@ -217,7 +235,10 @@ export class QemuRun implements VmRun {
     const rule = `${protocol}:${address}:${port}`;
     const name = `${protocol === 'udp' ? 'UDP port' : 'Port'} ${port} on ${address}`;
     const out = (await this.qmp.hmp(`hostfwd_add net0 ${rule}-:${port}`)).trim();
-    if (out) throw /could not set up host forwarding/i.test(out) ? new BerthError('CONFLICT', `${name} is already taken by another program.`) : new BerthError('COMMAND_FAILED', `QEMU refused to forward ${name.replace(/^P/, 'p')}: ${out}`);
+    if (out)
+      throw /could not set up host forwarding/i.test(out)
+        ? new BerthError('CONFLICT', `${name} is already taken by another program.`)
+        : new BerthError('COMMAND_FAILED', `QEMU refused to forward ${name.replace(/^P/, 'p')}: ${out}`);
     return async () => void (await this.qmp.hmp(`hostfwd_remove net0 ${rule}`).catch(() => undefined));
   }
 
@@ -265,4 +286,3 @@ export function savingWords(message: string): string {
   if (share) return `QEMU cannot save a VM while a shared folder is mounted in it, and something in the VM, such as a container with a bind mount from ${share[1]}, still uses it`;
   return message;
 }
-

@@ -33,10 +33,11 @@ class FakeQmp {
     });
   }
   listen = () => new Promise<void>((r) => this.server.listen(this.path, r));
-  close = () => new Promise<void>((r) => {
-    for (const c of this.connections) c.destroy();
-    this.server.close(() => r());
-  });
+  close = () =>
+    new Promise<void>((r) => {
+      for (const c of this.connections) c.destroy();
+      this.server.close(() => r());
+    });
   open = () => this.connections.filter((c) => !c.destroyed && !c.readableEnded);
 }
 
@@ -51,7 +52,7 @@ function fake(): FakeQmp {
 }
 /** Resolves once `cond` holds (checked every few ms), or fails the test after 2 s. */
 async function until(cond: () => boolean, what: string): Promise<void> {
-  for (const end = Date.now() + 2000; !cond(); ) {
+  for (const end = Date.now() + 2000; !cond();) {
     if (Date.now() > end) throw new Error(`not within 2 s: ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }

@@ -39,7 +39,7 @@ export class QmpClient {
     const session = await QmpSession.open(this.path);
     if (closes !== this.closes) {
       session.close();
-      throw new BerthError('COMMAND_FAILED', 'QEMU\'s control socket was given up meanwhile');
+      throw new BerthError('COMMAND_FAILED', "QEMU's control socket was given up meanwhile");
     }
     return (this.session = session);
   }

@@ -20,7 +20,12 @@ describe('whether a saved state may be restored', () => {
       [{ phase: 'running', at: '' }, 'the VM was not stopped by Berth last time (it crashed or was ended), so no state was saved', disk, 300],
       [{ phase: 'saving', at: '' }, "the last stop did not finish saving the VM's state", disk, 300],
       [{ phase: 'restoring', at: '' }, 'the last start did not finish restoring the saved state', disk, 300],
-      [{ phase: 'stopped', reason: 'the shared folder /home/me is in use in the VM', at: '' }, "the last stop could not save the VM's state (the shared folder /home/me is in use in the VM)", disk, 300],
+      [
+        { phase: 'stopped', reason: 'the shared folder /home/me is in use in the VM', at: '' },
+        "the last stop could not save the VM's state (the shared folder /home/me is in use in the VM)",
+        disk,
+        300,
+      ],
       [saved({ image: 'other' }), 'the saved state is from another image build', disk, 300],
       [saved({ files: 'k,i,other' }), 'the saved state is from another image build', disk, 300],
       [saved({ boot: 'bzimage' }), 'the saved state is from another image build', disk, 300],

@@ -37,9 +37,7 @@ export interface DiskStamp {
 }
 
 export type StateRecord =
-  | ({ phase: 'saved'; disk: DiskStamp; bytes: number; savedAt: string } & StateNeeds)
-  | { phase: 'running' | 'saving' | 'restoring'; at: string }
-  | { phase: 'stopped'; reason: string; at: string };
+  ({ phase: 'saved'; disk: DiskStamp; bytes: number; savedAt: string } & StateNeeds) | { phase: 'running' | 'saving' | 'restoring'; at: string } | { phase: 'stopped'; reason: string; at: string };
 
 export function diskStamp(file: string): DiskStamp | undefined {
   try {
@@ -81,7 +79,7 @@ export const now = () => new Date().toISOString();
 export function whyCold(r: StateRecord | undefined, needs: StateNeeds, disk: DiskStamp | undefined, stateBytes: number | undefined): string | undefined {
   if (!r) return 'quiet';
   if (r.phase === 'running') return 'the VM was not stopped by Berth last time (it crashed or was ended), so no state was saved';
-  if (r.phase === 'saving') return 'the last stop did not finish saving the VM\'s state';
+  if (r.phase === 'saving') return "the last stop did not finish saving the VM's state";
   if (r.phase === 'restoring') return 'the last start did not finish restoring the saved state';
   if (r.phase === 'stopped') return `the last stop could not save the VM's state (${r.reason})`;
   if (r.phase !== 'saved') return 'quiet';
@@ -128,7 +126,10 @@ export async function saveState(env: NodeJS.ProcessEnv, qmpSocket: string): Prom
   let written: Promise<boolean> | undefined;
   const server = createServer((c) => {
     if (written) return void c.destroy(); // one stream only
-    written = pipeline(c, createWriteStream(tmp, { mode: 0o600 })).then(() => true, () => false);
+    written = pipeline(c, createWriteStream(tmp, { mode: 0o600 })).then(
+      () => true,
+      () => false,
+    );
   });
   let paused = false;
   try {
