@@ -6,46 +6,24 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+/** Bundles entry points for Node (CommonJS, packages left to node_modules) into outdir. */
+const forNode = (entryPoints, outdir, extra = {}) =>
+  esbuild({
+    absWorkingDir: root,
+    entryPoints,
+    outdir,
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    packages: 'external',
+    logLevel: 'warning',
+    ...extra,
+  });
+
 await vite({ configFile: `${root}vite.config.ts`, logLevel: 'warn' });
-await esbuild({
-  absWorkingDir: root,
-  entryPoints: { cli: 'electron/main/cli.ts', electron: 'electron/main/shell/entry.ts', preload: 'electron/main/shell/preload.ts' },
-  outdir: 'dist/main',
-  outExtension: { '.js': '.cjs' },
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  packages: 'external',
-  sourcemap: true,
-  logLevel: 'warning',
-});
-if (process.argv.includes('--bench')) {
-  await esbuild({
-    absWorkingDir: root,
-    entryPoints: ['bench/index.ts'],
-    outdir: 'dist/bench',
-    outExtension: { '.js': '.cjs' },
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    packages: 'external',
-    logLevel: 'warning',
-  });
-}
-if (process.argv.includes('--vm-assets')) {
-  await esbuild({
-    absWorkingDir: root,
-    entryPoints: ['vm-assets/build.ts'],
-    outdir: 'dist/vm-assets',
-    outExtension: { '.js': '.cjs' },
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    packages: 'external',
-    logLevel: 'warning',
-  });
-}
+await forNode({ cli: 'electron/main/cli.ts', electron: 'electron/main/shell/entry.ts', preload: 'electron/main/shell/preload.ts' }, 'dist/main', { sourcemap: true });
+if (process.argv.includes('--bench')) await forNode(['bench/index.ts'], 'dist/bench');
+if (process.argv.includes('--vm-assets')) await forNode(['vm-assets/build.ts'], 'dist/vm-assets');
 console.log('built dist/renderer and dist/main');
