@@ -175,25 +175,27 @@ describe('VM start faults (QEMU)', { timeout: 300_000 }, () => {
     const [pa, pb] = [a, b].map((s) => (s.address() as { port: number }).port) as [number, number];
     const dir = temp('launch');
     const retries: string[] = [];
+    // A QEMU with no guest (-S: never runs): only its SSH forward and QMP matter here.
+    const bare = (port: number) => [
+      '-nodefaults',
+      '-display',
+      'none',
+      '-machine',
+      'q35,accel=tcg',
+      '-S',
+      '-netdev',
+      `user,id=net0,hostfwd=tcp:127.0.0.1:${port}-:22`,
+      '-device',
+      'virtio-net-pci,netdev=net0',
+      '-qmp',
+      `unix:${join(dir, 'qmp.sock')},server=on,wait=off`,
+      '-name',
+      dir,
+    ];
     try {
       const err = await launchQemu({
         binary: 'qemu-system-x86_64',
-        args: (port) => [
-          '-nodefaults',
-          '-display',
-          'none',
-          '-machine',
-          'q35,accel=tcg',
-          '-S',
-          '-netdev',
-          `user,id=net0,hostfwd=tcp:127.0.0.1:${port}-:22`,
-          '-device',
-          'virtio-net-pci,netdev=net0',
-          '-qmp',
-          `unix:${join(dir, 'qmp.sock')},server=on,wait=off`,
-          '-name',
-          dir,
-        ],
+        args: bare,
         qmpSocket: join(dir, 'qmp.sock'),
         dataDisk: join(dir, 'none'),
         firstPort: pa,
@@ -210,22 +212,7 @@ describe('VM start faults (QEMU)', { timeout: 300_000 }, () => {
       // With a free port it starts, and is through its setup when it resolves.
       const q = await launchQemu({
         binary: 'qemu-system-x86_64',
-        args: (port) => [
-          '-nodefaults',
-          '-display',
-          'none',
-          '-machine',
-          'q35,accel=tcg',
-          '-S',
-          '-netdev',
-          `user,id=net0,hostfwd=tcp:127.0.0.1:${port}-:22`,
-          '-device',
-          'virtio-net-pci,netdev=net0',
-          '-qmp',
-          `unix:${join(dir, 'qmp.sock')},server=on,wait=off`,
-          '-name',
-          dir,
-        ],
+        args: bare,
         qmpSocket: join(dir, 'qmp.sock'),
         dataDisk: join(dir, 'none'),
         pickPort: freePort,
