@@ -86,7 +86,7 @@ export class QemuBackend implements VmBackend {
   private accel: Accel | undefined; // probed once per process (and per host boot: kvm.linux.ts)
   constructor(private readonly opts: QemuBackendOptions = {}) {}
 
-  async boot(resources: VmResources, say: Step): Promise<VmRun> {
+  async boot(resources: VmResources, say: Step, signal?: AbortSignal): Promise<VmRun> {
     let high = 0; // progress only goes forward, also when a warm start falls back to a cold boot
     const step: Step = (words, progress) => say(words, progress === undefined ? undefined : (high = Math.max(high, progress)));
     const plan = this.prepare(await this.check(resources, step));
@@ -106,7 +106,7 @@ export class QemuBackend implements VmBackend {
     try {
       return await this.ready(plan, {}, (run) => run.coldBoot());
     } catch (e) {
-      if (!(e instanceof SilentBoot)) throw e;
+      if (!(e instanceof SilentBoot) || signal?.aborted) throw e; // a stop meanwhile: no second boot
       // Once, and with the whole boot time: a host so loaded that a healthy boot is that slow still boots.
       step(`${e.message} Booting it again.`, at(0));
       return await this.ready(plan, {}, (run) => run.coldBoot(false));
