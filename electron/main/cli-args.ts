@@ -2,7 +2,7 @@
  * The `berth` command line, read with node:util parseArgs: what to run, or the help or version
  * to print. Nothing here runs anything, so every refusal is testable; cli.ts acts on the result.
  * A word it cannot place (an unknown command or flag, a stray argument) is an INVALID_ARGUMENT
- * that names it and points at the usage: exit code 2, as for any CLI's usage error.
+ * that names it and points at the usage (a UsageError): exit code 2, as for any CLI's usage error.
  */
 import { parseArgs } from 'node:util';
 import { BerthError } from '../shared/errors';
@@ -29,12 +29,19 @@ export function helpFor(usage: string, topic?: string): string {
   return lines.length ? `usage: berth ${topic}\n${lines.join('\n')}` : usage;
 }
 
-const usageError = (message: string) => new BerthError('INVALID_ARGUMENT', message, { hint: 'See `berth --help`.' });
+/** The command line itself was wrong (exit code 2), as against an INVALID_ARGUMENT from what it asked for. */
+export class UsageError extends BerthError {
+  constructor(message: string, hint = 'See `berth --help`.') {
+    super('INVALID_ARGUMENT', message, { hint });
+  }
+}
+
+const usageError = (message: string) => new UsageError(message);
 
 function portOf(value: string | undefined, env: NodeJS.ProcessEnv): number {
   const given = value ?? env.BERTH_PORT ?? '0';
   const port = /^\d{1,5}$/.test(given) ? Number(given) : NaN;
-  if (!(port <= 65535)) throw new BerthError('INVALID_ARGUMENT', `Invalid port: ${given}.`, { hint: 'Give a number from 0 to 65535 (0 picks a free one).' });
+  if (!(port <= 65535)) throw new UsageError(`Invalid port: ${given}.`, 'Give a number from 0 to 65535 (0 picks a free one).');
   return port;
 }
 
@@ -62,9 +69,10 @@ export function readCommand(argv: string[], env: NodeJS.ProcessEnv = process.env
     if (positionals.length > 1) throw usageError(`berth open takes one link (got ${positionals.length}).`);
     const hash = positionals[0] === undefined ? undefined : exactHashOf(positionals[0]);
     if (!hash) {
-      throw new BerthError('INVALID_ARGUMENT', positionals[0] === undefined ? 'berth open needs a link.' : `${positionals[0]} names no place in Berth.`, {
-        hint: `Give berth://<place> or #/<place>, where a place is one of ${VIEWS.join(', ')}; containers/<name or id>[/<tab>]; or compose/<project>/logs.`,
-      });
+      throw new UsageError(
+        positionals[0] === undefined ? 'berth open needs a link.' : `${positionals[0]} names no place in Berth.`,
+        `Give berth://<place> or #/<place>, where a place is one of ${VIEWS.join(', ')}; containers/<name or id>[/<tab>]; or compose/<project>/logs.`,
+      );
     }
     return { run: 'open', port, hash };
   }

@@ -13,11 +13,12 @@ import { installProcessGuard } from './process-guard';
 import { startServer } from './server/server';
 import { loadSettings, settingsReport } from './settings';
 import { activeDockerHost, vmDockerHost } from './services/contexts';
+import type { Preferences } from '../shared/api-contract';
 import type { VmInfo } from '../shared/models';
 import type { Core } from './core';
 import { VM_USAGE, vmCommand } from './vm/cli';
 import { version } from '../../package.json';
-import { helpFor, readCommand, USAGE } from './cli-args';
+import { helpFor, readCommand, UsageError, USAGE } from './cli-args';
 
 /** The VM is the engine: its boot in the terminal too, one line per step, and the outcome. */
 function logVmSteps(core: Core, starting: boolean): () => void {
@@ -62,7 +63,7 @@ async function serve(port: number, hash = ''): Promise<void> {
   const stop = async () => {
     // As quitting the desktop app does: the VM stops cleanly first when the preference says so.
     const [prefs, vm] = await Promise.all([core.router.handle('preferences.get'), core.router.handle('vm.status')]);
-    const quitStopsVm = prefs.ok && (prefs.value as { quitStopsVm: boolean }).quitStopsVm;
+    const quitStopsVm = prefs.ok && (prefs.value as Preferences).quitStopsVm;
     if (quitStopsVm && vm.ok && (vm.value as VmInfo).state !== 'stopped') {
       console.log('berth: stopping the Berth VM first ("Quit stops the VM" is on; Ctrl-C again quits at once, and the VM still stops)');
       await core.router.handle('vm.stop');
@@ -115,7 +116,7 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).catch((e: Error & { hint?: string; code?: string }) => {
+main(process.argv.slice(2)).catch((e: Error & { hint?: string }) => {
   console.error(`berth: ${e.message}${e.hint ? `\n${e.hint}` : ''}`);
-  process.exit(e.code === 'INVALID_ARGUMENT' ? 2 : 1); // 2: the command line itself was wrong
+  process.exit(e instanceof UsageError ? 2 : 1); // 2: the command line itself was wrong
 });

@@ -9,10 +9,11 @@ describe('berth vm, its words', () => {
   });
 
   it('keeps each argument of `ssh -- cmd args` whole; one argument alone is a shell line', () => {
-    const run = (words: string[]) => spawnSync('sh', ['-c', sshCommand(words)], { encoding: 'utf8' }).stdout;
+    const run = (words: string[]) => spawnSync('sh', ['-c', sshCommand(words)!], { encoding: 'utf8' }).stdout;
     expect(run(['--', 'sh', '-c', 'printf "%s|" "a b" c'])).toBe('a b|c|');
     expect(run(['printf', '%s|', "it's", '$HOME', 'a  b'])).toBe("it's|$HOME|a  b|");
     expect(run(['echo one; echo two'])).toBe('one\ntwo\n');
     expect(sshCommand(['--', 'uname -a'])).toBe('uname -a');
+    for (const words of [[], ['--']]) expect(sshCommand(words)).toBeUndefined(); // a shell
   });
 });

@@ -16,6 +16,7 @@ import { VmClient } from './client';
 import { runVmDaemon } from './daemon';
 import type { VmInfo } from '../../shared/models';
 import { vmKeys } from './keys';
+import { UsageError } from '../cli-args';
 import { shellJoin } from '../../shared/run-spec';
 
 export const VM_USAGE = `  vm start [--json]   boot the Berth VM (its engine: docker --context berth)
@@ -102,7 +103,7 @@ const OPTIONS: Record<string, NonNullable<ParseArgsConfig['options']>> = {
 
 /** `berth vm <sub> [options]` read strictly: its options, or an INVALID_ARGUMENT naming what does not belong. */
 function readOptions(sub: string, rest: string[]): Record<string, string | boolean | undefined> {
-  const refuse = (said: string) => new BerthError('INVALID_ARGUMENT', `berth vm ${sub}: ${said}.`, { hint: 'See `berth vm --help`.' });
+  const refuse = (said: string) => new UsageError(`berth vm ${sub}: ${said}.`, 'See `berth vm --help`.');
   let parsed;
   try {
     parsed = parseArgs({ args: rest, options: OPTIONS[sub]!, strict: true, allowPositionals: true });
@@ -118,10 +119,10 @@ export function statusCode(state: VmInfo['state']): number {
   return state === 'running' || state === 'paused' ? 0 : state === 'error' ? 1 : 3;
 }
 
-/** `berth vm ssh` words: several are one command's arguments, each kept whole; one alone is a shell line, as ssh takes it. */
-export function sshCommand(words: string[]): string {
+/** `berth vm ssh` words: several are one command's arguments, each kept whole; one alone is a shell line, as ssh takes it; none, a shell. */
+export function sshCommand(words: string[]): string | undefined {
   const argv = words[0] === '--' ? words.slice(1) : words;
-  return argv.length === 1 ? argv[0]! : shellJoin(argv);
+  return argv.length === 0 ? undefined : argv.length === 1 ? argv[0]! : shellJoin(argv);
 }
 
 /** Runs `berth vm <args>`; resolves to the exit code. */
@@ -131,7 +132,7 @@ export async function vmCommand(args: string[], env: NodeJS.ProcessEnv = process
     console.log(`usage: berth vm <command>\n${VM_USAGE}`);
     return 0;
   }
-  if (sub !== 'ssh' && !OPTIONS[sub]) throw new BerthError('INVALID_ARGUMENT', `Unknown command: berth vm ${sub}.`, { hint: 'See `berth vm --help`.' });
+  if (sub !== 'ssh' && !Object.hasOwn(OPTIONS, sub)) throw new UsageError(`Unknown command: berth vm ${sub}.`, 'See `berth vm --help`.');
   const opts = sub === 'ssh' ? {} : readOptions(sub, rest);
   const client = new VmClient({ env });
   const show = (info: VmInfo) => console.log(opts.json ? JSON.stringify(info) : describe(info));
@@ -164,7 +165,7 @@ export async function vmCommand(args: string[], env: NodeJS.ProcessEnv = process
       const release = await client.hold();
       try {
         const info = await client.status();
-        return await ssh(env, info.state === 'paused' ? await client.start() : info, rest.length ? sshCommand(rest) : undefined); // a start resumes a paused VM
+        return await ssh(env, info.state === 'paused' ? await client.start() : info, sshCommand(rest)); // a start resumes a paused VM
       } finally {
         release?.();
       }
@@ -179,8 +180,14 @@ export async function vmCommand(args: string[], env: NodeJS.ProcessEnv = process
       }
       return 0;
     }
-    case 'build':
-      return buildCommand(rest, env);
+    case 'build': {
+      // What parseArgs read (`--stage=DIR` too), in the one spelling buildCommand reads.
+      const { force, json, stage, marker } = opts;
+      return buildCommand(
+        [...(force ? ['--force'] : []), ...(json ? ['--json'] : []), ...(typeof stage === 'string' ? ['--stage', stage] : []), ...(typeof marker === 'string' ? ['--marker', marker] : [])],
+        env,
+      );
+    }
     case 'verify': {
       const assets = locateAssets(env, env.BERTH_VM_BUNDLED);
       const files = await verifyAssets(assets);
@@ -193,6 +200,6 @@ export async function vmCommand(args: string[], env: NodeJS.ProcessEnv = process
       return bad.length ? 1 : 0;
     }
     default:
-      return 2; // not reached: every name in OPTIONS has its case
+      return 2; // not reached: every own name of OPTIONS has its case
   }
 }
