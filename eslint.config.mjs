@@ -38,8 +38,16 @@ export default tseslint.config(
   {
     // A user sees what main throws: it is a BerthError, with a code the UI acts on (#18, item 5).
     files: ['electron/main/**/*.ts'],
-    ignores: ['**/*.test.ts', 'electron/main/**/mock-*.ts'],
-    rules: { 'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Error']", message: 'Throw a BerthError (electron/shared/errors.ts) with a code, not a plain Error.' }] },
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['NewExpression', 'CallExpression'].map((node) => ({
+          selector: `${node}[callee.name=/^(Type|Range|Syntax)?Error$/]`,
+          message: 'Throw a BerthError (electron/shared/errors.ts) with a code, not a plain Error.',
+        })),
+      ],
+    },
   },
   {
     // Tests reach into mocks (`expect(fake.method)`) and into JSON they parse themselves.

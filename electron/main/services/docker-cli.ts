@@ -97,7 +97,7 @@ function members(text: string): { open: number; close: number; list: Member[] } 
 export function withCurrentContext(text: string | undefined, value: string | null): string {
   if (text === undefined) return value === null ? '{}\n' : `{\n\t"currentContext": ${JSON.stringify(value)}\n}\n`;
   const json: unknown = JSON.parse(text.replace(/^\uFEFF/, '')); // throws on a text that is not JSON: the scan below trusts it
-  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new TypeError('not a JSON object');
+  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new BerthError('INVALID_ARGUMENT', 'The docker config is not a JSON object.');
   const { open, close, list } = members(text);
   const mine = list.filter((m) => m.key === 'currentContext');
   if (value !== null && mine.length) {
