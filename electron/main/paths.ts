@@ -35,7 +35,7 @@ export const paths = {
   vmClientKey: (env?: NodeJS.ProcessEnv) => join(dataDir(env), 'vm', 'id_ed25519'),
   /** The guest's SSH host key, made here so that Berth can pin it (0600; its `.pub` beside it). */
   vmHostKey: (env?: NodeJS.ProcessEnv) => join(dataDir(env), 'vm', 'ssh_host_ed25519_key'),
-  /** The boot sector of the KVM probe (accel.ts), written before each probe. */
+  /** The boot sector of the KVM probe (vm/backends/qemu/kvm.linux.ts), written before each probe. */
   vmKvmProbe: (env?: NodeJS.ProcessEnv) => join(dataDir(env), 'run', 'kvm-probe.img'),
   /** How long the last start that reached running took: the UI's "about N s" for the next one. */
   vmLastStart: (env?: NodeJS.ProcessEnv) => join(dataDir(env), 'vm', 'last-start.json'),
