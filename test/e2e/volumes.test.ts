@@ -5,7 +5,7 @@ import { tempDir } from '../support/temp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, openDashboard } from '../support/browser';
 import { engine, uniq, waitFor } from '../support/engine';
-import { TEST_IMAGE } from '../support/test-image';
+import { inVolume, volumeSums } from '../support/volumes';
 
 const docker = engine();
 const ui = openDashboard({ width: 1400, height: 900 });
@@ -13,21 +13,12 @@ const src = uniq('e2e-vol-src');
 const dst = uniq('e2e-vol-dst');
 const copy = uniq('e2e-vol-copy');
 afterAll(() => void docker.try(['volume', 'rm', '-f', src, dst, copy]));
-const sums = (volume: string) => docker.cli(['run', '--rm', '-v', `${volume}:/v`, TEST_IMAGE, 'sh', '-c', 'cd /v && find . -type f | sort | xargs sha256sum']);
+const sums = (volume: string) => volumeSums(docker, volume);
 
 describe('volume export and import in Chromium', () => {
   it('exports 100 MB of files as a tar, imports it into a new volume and clones that, byte for byte, all listed in Jobs', { timeout: 180_000 }, async () => {
     docker.cli(['volume', 'create', src]);
-    docker.cli([
-      'run',
-      '--rm',
-      '-v',
-      `${src}:/v`,
-      TEST_IMAGE,
-      'sh',
-      '-c',
-      'mkdir -p /v/d && head -c 60000000 /dev/urandom > /v/d/blob && head -c 40000000 /dev/urandom > /v/other && echo hello > /v/note',
-    ]);
+    inVolume(docker, src, 'mkdir -p /v/d && head -c 60000000 /dev/urandom > /v/d/blob && head -c 40000000 /dev/urandom > /v/other && echo hello > /v/note');
     const page = ui.page;
     await page.getByRole('button', { name: /^Volumes/ }).click();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: `Export ${src} as a tar` }).click()]);

@@ -4,6 +4,7 @@ import { HELPER_LABEL } from '../../electron/main/services/volume-transfer';
 import type { FolderListing, ImageDetail, NetworkDetail, VolumeDetail } from '../../electron/shared/models';
 import { connectedCore, engine, uniq, waitFor } from '../support/engine';
 import { TEST_IMAGE } from '../support/test-image';
+import { HUNDRED_MB_TREE, inVolume, volumeSums } from '../support/volumes';
 
 const docker = engine();
 const t = connectedCore();
@@ -14,7 +15,7 @@ const value = async <T>(method: string, args: unknown): Promise<T> => {
 };
 const helpers = () => docker.cli(['ps', '-aq', '--filter', `label=${HELPER_LABEL}`]).trim();
 const volumeExists = (name: string) => docker.try(['volume', 'inspect', name]).status === 0;
-const sums = (volume: string) => docker.cli(['run', '--rm', '-v', `${volume}:/v`, TEST_IMAGE, 'sh', '-c', 'cd /v && find . -type f | sort | xargs sha256sum; find . | sort; ls -ln big link']);
+const sums = (volume: string) => volumeSums(docker, volume, 'find . | sort; ls -ln big link');
 
 function clone(name: string, to: string) {
   const bytes: number[] = [];
@@ -27,16 +28,7 @@ describe('volume files and clone', () => {
     const src = uniq('vol-clone-src');
     const copy = uniq('vol-clone-dst');
     docker.cli(['volume', 'create', '--label', 'team=shop', src]);
-    docker.cli([
-      'run',
-      '--rm',
-      '-v',
-      `${src}:/v`,
-      TEST_IMAGE,
-      'sh',
-      '-c',
-      'mkdir -p /v/a/b "/v/odd name" && head -c 60000000 /dev/urandom > /v/big && head -c 40000000 /dev/urandom > /v/a/b/mid && echo hi > "/v/odd name/x.txt" && ln -s big /v/link',
-    ]);
+    inVolume(docker, src, HUNDRED_MB_TREE);
     try {
       const top = await value<FolderListing>('volumes.files.list', { name: src, path: '/' });
       expect(top.path).toBe('/');
@@ -82,11 +74,11 @@ describe('volume files and clone', () => {
     const cut = uniq('vol-cut');
     docker.cli(['volume', 'create', src]);
     docker.cli(['volume', 'create', taken]);
-    docker.cli(['run', '--rm', '-v', `${src}:/v`, TEST_IMAGE, 'sh', '-c', 'for i in 1 2 3 4 5 6 7 8; do head -c 25000000 /dev/urandom > /v/f$i; done']);
-    docker.cli(['run', '--rm', '-v', `${taken}:/v`, TEST_IMAGE, 'sh', '-c', 'echo mine > /v/keep']);
+    inVolume(docker, src, 'for i in 1 2 3 4 5 6 7 8; do head -c 25000000 /dev/urandom > /v/f$i; done');
+    inVolume(docker, taken, 'echo mine > /v/keep');
     try {
       expect(await clone(src, taken).s.done).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('already exists') });
-      expect(docker.cli(['run', '--rm', '-v', `${taken}:/v`, TEST_IMAGE, 'cat', '/v/keep']).trim()).toBe('mine'); // untouched
+      expect(inVolume(docker, taken, 'cat /v/keep').trim()).toBe('mine'); // untouched
       expect(await clone('no-such-volume-here', cut).s.done).toMatchObject({ code: 'NOT_FOUND' });
       expect(volumeExists(cut)).toBe(false);
       expect((await t.call('volumes.clone', { name: src, to: '../x' })).ok).toBe(false);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HELPER_LABEL } from '../../electron/main/services/volume-transfer';
 import { UPLOAD_PIECE } from '../../electron/shared/transfer';
 import { connectedCore, engine, uniq, waitFor } from '../support/engine';
-import { TEST_IMAGE } from '../support/test-image';
+import { HUNDRED_MB_TREE, inVolume, volumeSums } from '../support/volumes';
 
 const docker = engine();
 const t = connectedCore();
@@ -36,23 +36,14 @@ function importTar(name: string, tar: Buffer, stopAfter = Infinity) {
 
 const helpers = () => docker.cli(['ps', '-aq', '--filter', `label=${HELPER_LABEL}`]).trim();
 const volumeExists = (name: string) => docker.try(['volume', 'inspect', name]).status === 0;
-const sums = (volume: string) => docker.cli(['run', '--rm', '-v', `${volume}:/v`, TEST_IMAGE, 'sh', '-c', 'cd /v && find . -type f | sort | xargs sha256sum; find . | sort']);
+const sums = (volume: string) => volumeSums(docker, volume, 'find . | sort');
 
 describe('volume export and import (volumes.export / volumes.import)', () => {
   it('round-trips 100 MB of files byte for byte, leaving no helper container', { timeout: 180_000 }, async () => {
     const src = uniq('vol-src');
     const dst = uniq('vol-dst');
     docker.cli(['volume', 'create', src]);
-    docker.cli([
-      'run',
-      '--rm',
-      '-v',
-      `${src}:/v`,
-      TEST_IMAGE,
-      'sh',
-      '-c',
-      'mkdir -p /v/a/b "/v/odd name" && head -c 60000000 /dev/urandom > /v/big && head -c 40000000 /dev/urandom > /v/a/b/mid && echo hi > "/v/odd name/x.txt" && ln -s big /v/link',
-    ]);
+    inVolume(docker, src, HUNDRED_MB_TREE);
     try {
       const tar = await exportTar(src);
       expect(tar.length).toBeGreaterThan(100_000_000);
@@ -83,13 +74,13 @@ describe('volume export and import (volumes.export / volumes.import)', () => {
 
     const full = uniq('vol-full');
     docker.cli(['volume', 'create', full]);
-    docker.cli(['run', '--rm', '-v', `${full}:/v`, TEST_IMAGE, 'sh', '-c', 'echo keep > /v/keep']);
+    inVolume(docker, full, 'echo keep > /v/keep');
     try {
       const tar = await exportTar(full);
       const refused = importTar(full, tar);
       expect(await refused.s.done).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('not empty') });
       expect(refused.acks).toEqual([]); // refused before the upload, not after it
-      expect(docker.cli(['run', '--rm', '-v', `${full}:/v`, TEST_IMAGE, 'cat', '/v/keep']).trim()).toBe('keep');
+      expect(inVolume(docker, full, 'cat /v/keep').trim()).toBe('keep');
       // An export cancelled at once, and one of a volume that does not exist.
       t.core.router.openStream('volumes.export', { name: full }, async () => undefined).cancel();
       await expect(exportTar('no-such-volume-here')).rejects.toMatchObject({ code: 'NOT_FOUND' });
@@ -104,8 +95,8 @@ describe('volume export and import (volumes.export / volumes.import)', () => {
     const empty = uniq('vol-empty');
     docker.cli(['volume', 'create', src]);
     docker.cli(['volume', 'create', '--label', 'keep=me', empty]);
-    docker.cli(['run', '--rm', '-v', `${src}:/v`, TEST_IMAGE, 'sh', '-c', 'for i in 1 2 3 4 5 6 7 8; do head -c 10000000 /dev/urandom > /v/f$i; done']);
-    const files = () => docker.cli(['run', '--rm', '-v', `${empty}:/v`, TEST_IMAGE, 'sh', '-c', 'ls -A /v']).trim();
+    inVolume(docker, src, 'for i in 1 2 3 4 5 6 7 8; do head -c 10000000 /dev/urandom > /v/f$i; done');
+    const files = () => inVolume(docker, empty, 'ls -A /v').trim();
     try {
       const tar = await exportTar(src);
       // Cut in the middle of the fifth file: the engine would have written four files before failing.
@@ -126,7 +117,7 @@ describe('volume export and import (volumes.export / volumes.import)', () => {
         expect([after, end, files()]).toEqual([after, undefined, '']);
         expect(docker.cli(['volume', 'inspect', '-f', '{{.Labels.keep}}', empty]).trim()).toBe('me'); // made anew as it was, if it had to be
       }
-      docker.cli(['run', '--rm', '-v', `${empty}:/v`, TEST_IMAGE, 'sh', '-c', 'rm -rf /v/* /v/.[!.]* 2>/dev/null; true']);
+      inVolume(docker, empty, 'rm -rf /v/* /v/.[!.]* 2>/dev/null; true');
       // And then a whole import into it works.
       const ok = importTar(empty, tar);
       expect(await ok.s.done).toBeUndefined();
