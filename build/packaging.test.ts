@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { SCHEME } from '../electron/main/shell/main';
 
 const config = JSON.parse(readFileSync('build/electron-builder.json', 'utf8'));
 
@@ -19,5 +20,11 @@ describe('packaging config', () => {
     expect(plist).not.toContain('com.apple.security.virtualization'); // QEMU (HVF) is the platform's, signed for itself
     expect(config.mac.hardenedRuntime).toBe(true);
     expect(config.mac.extraResources).toBeUndefined();
+  });
+
+  it('declares the berth:// scheme, so the installed app is its handler (macOS Info.plist, the Linux .desktop file)', () => {
+    // macOS reads the schemes from Info.plist only, and the .desktop file's MimeType is how Linux desktops find
+    // a handler; Windows is registered at run time (setAsDefaultProtocolClient in shell/main.ts).
+    expect(config.protocols).toEqual([{ name: expect.any(String), schemes: [SCHEME] }]);
   });
 });
