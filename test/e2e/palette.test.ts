@@ -1,6 +1,6 @@
 /**
  * The keyboard in Chromium: the command palette (Ctrl+K) stops a container, pulls from a real
- * registry, refuses a bad reference in words, opens the cleanup dialog and jumps to a volume's
+ * registry, refuses a bad reference in words, prunes a dangling image and jumps to a volume's
  * page; `?` lists the shortcuts; Escape gives the focus back; the container tabs follow the arrows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,7 +41,7 @@ async function type(what: string, first: string | RegExp) {
 }
 
 describe('the keyboard in Chromium', () => {
-  it('stops a container, pulls an image, refuses a bad reference, opens a cleanup and a volume page', async () => {
+  it('stops a container, pulls an image, refuses a bad reference, prunes dangling images, opens a volume page', async () => {
     const name = uniq('e2e-pal');
     docker.cli(['run', '-d', '--name', name, TEST_IMAGE, 'sleep', '300']);
     made.push(['rm', '-f', name]);
@@ -73,11 +73,15 @@ describe('the keyboard in Chromium', () => {
     await page.keyboard.press('Escape');
     await palette().waitFor({ state: 'detached' });
 
+    const dangling = docker.cli(['commit', name]).trim(); // no tag: a dangling image, this test's own
+    made.push(['rmi', dangling]);
     await type('prune dangl', 'Prune dangling images');
     await page.keyboard.press('Enter');
     const cleanup = page.getByRole('dialog', { name: 'Clean up dangling images' });
-    await cleanup.waitFor();
-    await cleanup.getByRole('button', { name: 'Cancel' }).click();
+    await cleanup.getByRole('list', { name: 'Will be removed' }).waitFor();
+    await cleanup.getByRole('button', { name: 'Remove' }).click();
+    await cleanup.waitFor({ state: 'detached' });
+    expect(docker.try(['image', 'inspect', dangling]).status).not.toBe(0); // pruned
 
     await page.mouse.move(0, 0); // not resting over the list, which would choose what it hovers
     await page.keyboard.press('Control+k');
