@@ -49,6 +49,26 @@ describe('images through the API', () => {
     expect(docker.try(['image', 'inspect', used]).status).toBe(0);
   });
 
+  it('removes an image asked for by id with every tag; refuses it, keeping every tag, while a container uses it', async () => {
+    const ctx = tempDir('two-tags');
+    const mark = uniq('two');
+    writeFileSync(join(ctx, 'Dockerfile'), `FROM ${TEST_IMAGE}\nRUN echo ${mark} > /mark\n`);
+    const id = docker.cli(['build', '-q', ctx]).trim();
+    const tags = [`berth-test/two:${mark}`, `berth-test/two-copy:${mark}`];
+    for (const t of tags) docker.cli(['tag', id, t]);
+    const user = uniq('user');
+    docker.cli(['create', '--name', user, tags[0]!]);
+    const refused = (await call('images.remove', { ids: [id] })) as { value: { ok: boolean; error?: { code: string; message: string } }[] };
+    expect(refused.value[0]).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringContaining(user) } });
+    for (const t of tags) expect(docker.try(['image', 'inspect', t]).status, t).toBe(0);
+
+    docker.cli(['rm', user]);
+    expect(await call('images.remove', { ids: ['berth-test/two'] })).toMatchObject({ value: [{ ok: false }] }); // a name is no id: nothing forced
+    for (const t of tags) expect(docker.try(['image', 'inspect', t]).status, t).toBe(0);
+    expect(await call('images.remove', { ids: [id.replace(/^sha256:/, '').slice(0, 12)] })).toMatchObject({ ok: true, value: [{ ok: true }] });
+    for (const t of [id, ...tags]) expect(docker.try(['image', 'inspect', t]).status, t).not.toBe(0);
+  });
+
   it('rejects image references that are not references', async () => {
     for (const id of ['', 'a/../../containers/x', 'UPPER CASE', '-rf']) {
       expect(await call('images.remove', { ids: [id] })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });

@@ -67,7 +67,29 @@ export class ImagesService {
   }
 
   remove(ids: string[], force: boolean): Promise<BulkResult[]> {
-    return bulk(ids, (id) => this.docker.getImage(id).remove({ force }));
+    return bulk(ids, async (id) => this.docker.getImage(id).remove({ force: force || (await this.untagsWhole(id)) }));
+  }
+
+  /**
+   * An image asked for by id that has several tags: the engine refuses it unforced ("referenced in multiple
+   * repositories"), though what the user asked is plain: untag it and delete it. So when no container uses it, it
+   * is removed forced (every tag, one call); when one does, it is refused as the engine refuses an image in use.
+   */
+  private async untagsWhole(id: string): Promise<boolean> {
+    const info = await this.docker.getImage(id).inspect();
+    const tags = info.RepoTags ?? [];
+    const byId = /^(sha256:)?[0-9a-f]{12,64}$/.test(id) && info.Id.startsWith(id.startsWith('sha256:') ? id : `sha256:${id}`); // not a tag, nor a name such as "nginx"
+    if (tags.length < 2 || !byId) return false;
+    const users = (await this.docker.listContainers({ all: true })).filter((c) => c.ImageID === info.Id);
+    if (users.length)
+      throw new BerthError(
+        'CONFLICT',
+        `The image ${tags.join(', ')} is being used by ${users.length === 1 ? 'container' : 'containers'} ${users.map((c) => c.Names[0]?.replace(/^\//, '') ?? c.Id.slice(0, 12)).join(', ')}.`,
+        {
+          hint: 'Remove the containers first, or tick Force to untag it anyway.',
+        },
+      );
+    return true;
   }
 
   async tag(id: string, ref: string): Promise<void> {
