@@ -3,10 +3,13 @@
  * a reload, following the engine (a member disconnected, an image removed), and a link to a
  * missing one said in words.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDashboard } from '../support/browser';
 import { engine, uniq } from '../support/engine';
+import { startRegistry } from '../support/registry';
+import { tempDir } from '../support/temp';
 import { TEST_IMAGE } from '../support/test-image';
 
 const docker = engine();
@@ -93,6 +96,80 @@ describe('detail pages in Chromium', () => {
       .filter({ hasText: `No image ${lone} on this engine.` })
       .waitFor();
     expect(ui.pageErrors).toEqual([]);
+  });
+
+  it('an image page: the config, digest and layers it was built with; run, tag, push, save and remove from the page', { timeout: 120_000 }, async () => {
+    const registry = await startRegistry();
+    try {
+      const ctx = tempDir('image-page');
+      const mark = uniq('made');
+      writeFileSync(
+        join(ctx, 'Dockerfile'),
+        `FROM ${TEST_IMAGE}\nRUN echo ${mark} > /made\nWORKDIR /srv\nUSER 1234\nENV MODE=page\nEXPOSE 8080\nLABEL team=docs\nENTRYPOINT ["/bin/sh", "-c"]\nCMD ["sleep 5"]\n`,
+      );
+      const ref = `${registry.address}/berth/page:${mark}`;
+      docker.cli(['build', '-q', '-t', ref, ctx]);
+      made.push(['rmi', '-f', ref]);
+      docker.cli(['push', '-q', ref]); // now it has a digest
+      const digest = docker.cli(['inspect', '--format', '{{index .RepoDigests 0}}', ref]).trim();
+      const page = ui.page;
+      await page.goto(`${origin()}/#/images/${encodeURIComponent(ref)}`);
+      await page.getByRole('heading', { name: ref }).waitFor();
+      await page.getByLabel('Image', { exact: true }).getByText(digest).waitFor();
+      const config = page.getByLabel('Config', { exact: true });
+      for (const shown of ['["/bin/sh","-c"]', '["sleep 5"]', '/srv', '1234', '8080/tcp', 'MODE=page', 'team=docs']) await config.getByText(shown, { exact: true }).waitFor();
+      await page
+        .getByRole('table', { name: 'Layers' })
+        .getByText(new RegExp(`echo ${mark} > /made`))
+        .waitFor(); // the instruction that made it
+
+      // Run…: the Run dialog, for this image.
+      await page.getByRole('button', { name: 'Run…' }).click();
+      const run = page.getByRole('dialog', { name: 'Run a container' });
+      expect(await run.getByLabel('Image', { exact: true }).inputValue()).toBe(ref);
+      await run.getByText('On this engine.').waitFor();
+      await page.keyboard.press('Escape');
+      await run.waitFor({ state: 'detached' });
+
+      // Tag…: a second tag, seen by the engine and on the page.
+      const second = `${registry.address}/berth/page-copy:${mark}`;
+      made.push(['rmi', '-f', second]);
+      await page.getByRole('button', { name: 'Tag…' }).click();
+      const tag = page.getByRole('dialog', { name: /^Tag / });
+      await tag.getByLabel('New tag').fill(second);
+      await tag.getByRole('button', { name: 'Tag', exact: true }).click();
+      await tag.waitFor({ state: 'detached' });
+      expect(docker.try(['image', 'inspect', second]).status).toBe(0);
+      await page.getByLabel('Image', { exact: true }).getByText(second, { exact: true }).waitFor();
+
+      // Push…: one of its tags (the first, in the engine's order), to the real registry.
+      await page.getByRole('button', { name: 'Push…' }).click();
+      const push = page.getByRole('dialog', { name: 'Push image' });
+      const pushed = await push.getByLabel('Image reference').inputValue();
+      expect([ref, second]).toContain(pushed);
+      await push.getByRole('button', { name: 'Push', exact: true }).click();
+      await push.getByRole('status').getByText('Done').waitFor({ timeout: 30_000 });
+      await push.getByRole('button', { name: 'Cancel' }).click();
+      const repo = pushed.slice(registry.address.length + 1).split(':')[0];
+      expect(await (await fetch(`http://${registry.address}/v2/${repo}/tags/list`)).json()).toEqual({ name: repo, tags: [mark] });
+
+      // Save…: a tar docker load takes.
+      await page.getByRole('button', { name: 'Save…' }).click();
+      const save = page.getByRole('dialog', { name: 'Save image' });
+      const [download] = await Promise.all([page.waitForEvent('download'), save.getByRole('button', { name: 'Save', exact: true }).click()]);
+      await save.getByText(/received$/).waitFor();
+      expect(readFileSync(await download.path()).includes(Buffer.from('manifest.json'))).toBe(true);
+      await save.getByRole('button', { name: 'Cancel' }).click();
+
+      // Remove: every tag goes, and the page with them.
+      await page.getByRole('button', { name: 'Remove', exact: true }).click();
+      await page.getByRole('dialog', { name: 'Remove 1 image?' }).getByRole('button', { name: 'Remove' }).click();
+      await page.getByLabel('Search images').waitFor();
+      for (const gone of [ref, second]) expect(docker.try(['image', 'inspect', gone]).status, gone).not.toBe(0);
+      expect(ui.pageErrors).toEqual([]);
+    } finally {
+      await registry.stop();
+    }
   });
 
   it('a volume page: size, users, its files browsed and downloaded; a link to a missing one', async () => {
