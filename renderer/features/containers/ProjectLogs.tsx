@@ -19,7 +19,7 @@ export function ProjectLogs({ project }: { project: string }) {
         </button>
         <h1>{project}</h1>
         <span className="muted">compose project · logs of all its services</span>
-        <span className="toolbar-actions" aria-label="Services">
+        <span className="toolbar-actions" role="group" aria-label="Services">
           {sources.map((s) => (
             <span key={s} className="log-source" style={{ color: sourceColour(sources, s) }}>
               ● {s}
