@@ -1,6 +1,6 @@
 /**
- * axe-core over every view, every page of an item, every container tab and the main dialogs, in
- * both themes: no serious or critical violation (WCAG 2 A/AA rules). Each place is reached by
+ * axe-core over every view, every page of an item, every container tab, a project's logs and the
+ * dialogs, in both themes: no serious or critical violation (WCAG 2 A/AA rules). Each place is reached by
  * its URL and waited on, so what axe sees is what a user sees.
  */
 import { readFileSync } from 'node:fs';
@@ -95,6 +95,22 @@ describe('accessibility (axe-core)', () => {
       found.push(await visit(`#/images/${image}`, () => page.getByRole('heading', { name: TEST_IMAGE }).waitFor()));
       found.push(await visit(`#/volumes/${vol}`, () => page.locator('.files-tab').getByText('hello.txt').waitFor()));
       found.push(await visit(`#/networks/${netId}`, () => page.getByRole('heading', { name: net }).waitFor()));
+      found.push(await visit(`#/compose/${project}/logs`, () => page.getByRole('heading', { name: project }).waitFor()));
+      // The form dialogs, each opened where a user opens it.
+      for (const [hash, opener, title] of [
+        [`#/images/${image}`, 'Tag…', `Tag ${TEST_IMAGE}`],
+        [`#/volumes/${vol}`, 'Clone…', `Clone ${vol}`],
+        ['#/volumes', 'Import…', 'Import a volume'],
+        [`#/networks/${netId}`, 'Connect…', `Connect a container to ${net}`],
+        ['#/containers', 'Compose up…', 'Compose up'],
+      ] as const) {
+        await visit(hash, () => page.getByRole('button', { name: opener, exact: true }).waitFor());
+        await page.getByRole('button', { name: opener, exact: true }).click();
+        await page.getByRole('dialog', { name: title }).waitFor();
+        found.push([`${theme}: ${title} dialog`, await violations()]);
+        await page.keyboard.press('Escape');
+        await page.getByRole('dialog', { name: title }).waitFor({ state: 'detached' });
+      }
       await visit('#/containers', () => page.getByLabel('Search containers').waitFor());
       await page.getByRole('button', { name: 'Run…' }).first().click();
       await page.getByRole('dialog', { name: 'Run a container' }).waitFor();
@@ -121,7 +137,7 @@ describe('accessibility (axe-core)', () => {
       found.push([`${theme}: registry browser`, await violations()]);
       await page.keyboard.press('Escape');
     }
-    expect(found).toHaveLength(2 * (VIEWS.length + 13)); // every place, in each theme
+    expect(found).toHaveLength(2 * (VIEWS.length + 19)); // every place, in each theme
     const bad = found.filter(([, v]) => v.length);
     expect(bad.map(([where, v]) => `${where}: ${v.map((x) => `${x.id} (${x.help}) at ${x.nodes.join(', ')}`).join('; ')}`)).toEqual([]);
     expect(ui.pageErrors).toEqual([]);
