@@ -103,7 +103,7 @@ describe('the keyboard in Chromium', () => {
     expect(ui.pageErrors).toEqual([]);
   });
 
-  it('? lists the shortcuts but not while typing; Tab stays in a dialog; the tabs follow the arrows', async () => {
+  it('? lists the shortcuts but not while typing; Tab stays in a dialog, and the focus comes back; the tabs follow the arrows', async () => {
     const name = uniq('e2e-tabs');
     docker.cli(['run', '-d', '--name', name, TEST_IMAGE, 'sleep', '300']);
     made.push(['rm', '-f', name]);
@@ -130,6 +130,35 @@ describe('the keyboard in Chromium', () => {
     await list.waitFor({ state: 'detached' });
     expect(await images.evaluate((b) => b === document.activeElement)).toBe(true);
 
+    // A form dialog: Tab and Shift+Tab go round its fields and buttons, and Escape gives the focus back to the button that opened it.
+    const own = `berth-e2e/focus:${uniq('t')}`; // an image with this one tag, so its row's button is named by it
+    docker.cli(['commit', name, own]);
+    made.push(['rmi', own]);
+    const tag = page.getByRole('button', { name: `Tag ${own}…` });
+    await images.click();
+    await tag.focus();
+    await page.keyboard.press('Enter');
+    const form = page.getByRole('dialog', { name: `Tag ${own}` });
+    await form.getByLabel('New tag').waitFor();
+    const stops = await form.evaluate((d) => [...d.querySelectorAll<HTMLElement>('input, button, select, textarea, [tabindex]')].filter((e) => !e.matches(':disabled') && e.tabIndex >= 0).length);
+    const seen = new Set<string>();
+    for (let i = 0; i < stops * 2 + 1; i++) {
+      await page.keyboard.press('Tab');
+      const where = await form.evaluate((d) => (d.contains(document.activeElement) ? (document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? '') : 'outside'));
+      expect(where).not.toBe('outside');
+      seen.add(where);
+    }
+    expect(seen.size).toBe(stops); // each stop, twice round, and never out to the page
+    for (let i = 0; i < stops + 1; i++) await page.keyboard.press('Shift+Tab');
+    expect(await form.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+    await page.keyboard.press('Escape');
+    await form.waitFor({ state: 'detached' });
+    expect(await tag.evaluate((b) => b === document.activeElement)).toBe(true);
+
+    await page
+      .locator('nav')
+      .getByRole('button', { name: /^Containers/ })
+      .click();
     await page.getByRole('button', { name, exact: true }).click();
     await page.getByRole('heading', { name }).waitFor();
     const tabs = page.getByRole('tablist', { name: `Container ${name}` });
