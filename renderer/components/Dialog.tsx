@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, type FormEvent, type ReactNode } from 'react';
-import { useFocusReturn, useFocusTrap } from './focus';
+import { Modal } from './Modal';
 
 interface Props {
   title: string;
@@ -24,25 +24,14 @@ interface Props {
  * A modal form. Escape or Cancel closes it; the submit button reports `busy` while it works.
  * A refusal sits in the footer next to the submit button (in a long, scrolled form the footer
  * stays in view), takes the focus and is read out. Without `onSubmit` it only shows information
- * and has one Close button. Tab stays inside it; on close the focus goes back where it was.
+ * and has one Close button. The layer is a native modal `<dialog>` (Modal): the page behind is
+ * inert, Tab stays inside, and on close the focus goes back where it was.
  */
 export function Dialog(p: Props) {
   const ref = useRef<HTMLFormElement>(null);
   const errorRef = useRef<HTMLDivElement>(null);
   const errorId = useId();
-  useFocusReturn();
-  useFocusTrap(ref);
-  const { onClose } = p;
-  useEffect(() => {
-    ref.current?.querySelector<HTMLElement>('input, select, button[type=submit]')?.focus();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key !== 'Escape' || e.defaultPrevented) return; // the palette over it took this one
-      const layers = document.querySelectorAll('[aria-modal="true"]');
-      if (layers[layers.length - 1] === ref.current) onClose(); // only the top dialog closes
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
+  useEffect(() => ref.current?.querySelector<HTMLElement>('input, select, button[type=submit]')?.focus(), []);
   useEffect(() => {
     if (!p.error) return;
     errorRef.current?.scrollIntoView({ block: 'nearest' });
@@ -53,8 +42,8 @@ export function Dialog(p: Props) {
     p.onSubmit?.();
   };
   return (
-    <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && p.onClose()}>
-      <form ref={ref} className={`dialog${p.wide ? ' wide' : ''}`} role="dialog" aria-modal="true" aria-label={p.title} onSubmit={submit}>
+    <Modal label={p.title} onClose={p.onClose} className={`dialog${p.wide ? ' wide' : ''}`}>
+      <form ref={ref} className="dialog-form" onSubmit={submit}>
         <h2>{p.title}</h2>
         <div className="dialog-body">{p.children}</div>
         <footer>
@@ -82,6 +71,6 @@ export function Dialog(p: Props) {
           </div>
         </footer>
       </form>
-    </div>
+    </Modal>
   );
 }

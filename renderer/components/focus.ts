@@ -1,9 +1,12 @@
 /** Focus for modal layers (dialogs, the palette): back where it was when they close, and kept inside while open. */
-import { useEffect, type RefObject } from 'react';
+import { useEffect, useLayoutEffect, type RefObject } from 'react';
 
-/** On unmount, focuses again what had the focus at mount (the button that opened the dialog), if it is still there. */
+/**
+ * On unmount, focuses again what had the focus at mount (the button that opened the dialog), if it is still there.
+ * A layout effect: it notes the focus before any effect of the layer's content moves it in.
+ */
 export function useFocusReturn(): void {
-  useEffect(() => {
+  useLayoutEffect(() => {
     const before = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
     return () => {
       if (before?.isConnected) before.focus({ preventScroll: true });

@@ -140,6 +140,13 @@ describe('the keyboard in Chromium', () => {
     await page.keyboard.press('Enter');
     const form = page.getByRole('dialog', { name: `Tag ${own}` });
     await form.getByLabel('New tag').waitFor();
+    expect(await form.evaluate((d) => d.matches('dialog:modal'))).toBe(true); // the platform's modal dialog
+    const behind = await page.evaluate(() => {
+      const b = document.querySelector<HTMLElement>('nav button')!;
+      b.focus(); // the page behind is inert: it takes no focus
+      return document.activeElement === b;
+    });
+    expect(behind).toBe(false);
     const stops = await form.evaluate((d) => [...d.querySelectorAll<HTMLElement>('input, button, select, textarea, [tabindex]')].filter((e) => !e.matches(':disabled') && e.tabIndex >= 0).length);
     const seen = new Set<string>();
     for (let i = 0; i < stops * 2 + 1; i++) {

@@ -1,7 +1,7 @@
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Dialog } from '../../components/Dialog';
-import { useFocusReturn } from '../../components/focus';
+import { Modal } from '../../components/Modal';
 import { paletteEntries } from '../../lib/palette';
 import { closePalette, closeShortcuts, openPalette, openShortcuts, runEntry, usePalette } from '../../stores/palette';
 import { containers, images, networks, volumes } from '../../stores/resources';
@@ -20,7 +20,6 @@ export function CommandPalette() {
   const entries = useMemo(() => paletteEntries(query, sources), [query, ...Object.values(sources)]); // eslint-disable-line react-hooks/exhaustive-deps
   const listId = useId();
   const input = useRef<HTMLInputElement>(null);
-  useFocusReturn();
   useEffect(() => input.current?.focus(), []);
   useEffect(() => setActive(0), [query]);
   const current = entries[Math.min(active, entries.length - 1)];
@@ -41,43 +40,41 @@ export function CommandPalette() {
     document.getElementById(`${listId}-${Math.min(active, entries.length - 1)}`)?.scrollIntoView({ block: 'nearest' });
   }, [active, entries.length, listId]);
   return (
-    <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && closePalette()}>
-      <div className="dialog palette" role="dialog" aria-modal="true" aria-label="Command palette">
-        <input
-          ref={input}
-          className="palette-input"
-          role="combobox"
-          aria-label="Find or type a command"
-          aria-expanded="true"
-          aria-controls={listId}
-          aria-activedescendant={current ? `${listId}-${Math.min(active, entries.length - 1)}` : undefined}
-          placeholder="Go to… or a command: stop web, pull nginx:1.27, prune dangling images"
-          value={query}
-          onChange={(e) => setQuery(e.target.value)}
-          onKeyDown={onKey}
-          spellCheck={false}
-          autoComplete="off"
-        />
-        <ul className="palette-list" role="listbox" id={listId} aria-label="Results">
-          {entries.map((e, i) => (
-            <li
-              key={e.key}
-              id={`${listId}-${i}`}
-              role="option"
-              aria-selected={e === current}
-              aria-disabled={e.do.kind === 'none' || undefined}
-              className={e === current ? 'active' : undefined}
-              onMouseEnter={() => setActive(i)}
-              onMouseDown={(ev) => (ev.preventDefault(), void runEntry(e))}
-            >
-              <span>{e.title}</span>
-              <span className="muted small">{e.hint}</span>
-            </li>
-          ))}
-          {!entries.length && <li className="muted">Nothing matches “{query}”.</li>}
-        </ul>
-      </div>
-    </div>
+    <Modal label="Command palette" onClose={closePalette} className="dialog palette">
+      <input
+        ref={input}
+        className="palette-input"
+        role="combobox"
+        aria-label="Find or type a command"
+        aria-expanded="true"
+        aria-controls={listId}
+        aria-activedescendant={current ? `${listId}-${Math.min(active, entries.length - 1)}` : undefined}
+        placeholder="Go to… or a command: stop web, pull nginx:1.27, prune dangling images"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+        onKeyDown={onKey}
+        spellCheck={false}
+        autoComplete="off"
+      />
+      <ul className="palette-list" role="listbox" id={listId} aria-label="Results">
+        {entries.map((e, i) => (
+          <li
+            key={e.key}
+            id={`${listId}-${i}`}
+            role="option"
+            aria-selected={e === current}
+            aria-disabled={e.do.kind === 'none' || undefined}
+            className={e === current ? 'active' : undefined}
+            onMouseEnter={() => setActive(i)}
+            onMouseDown={(ev) => (ev.preventDefault(), void runEntry(e))}
+          >
+            <span>{e.title}</span>
+            <span className="muted small">{e.hint}</span>
+          </li>
+        ))}
+        {!entries.length && <li className="muted">Nothing matches “{query}”.</li>}
+      </ul>
+    </Modal>
   );
 }
 
