@@ -118,7 +118,7 @@ describe('background jobs in Chromium', () => {
     expect(await ui.page.getByRole('alert').filter({ hasText: 'The save of' }).count()).toBe(0); // a cancel says nothing more
   });
 
-  it('a push the registry refuses is said in a toast with its dialog closed, and Retry pushes it after a login; a pull is shown again with its layers', async () => {
+  it('a push the registry refuses is said in a toast with its dialog closed (in the dialog open then), and Retry pushes it after a login; a pull is shown again with its layers', async () => {
     const g = hold('images.push'); // its end waits until the dialog is closed
     await nav(/^Images/).click();
     await imageRow(big)
@@ -128,19 +128,16 @@ describe('background jobs in Chromium', () => {
     await push.getByRole('button', { name: 'Push', exact: true }).click();
     await ui.page.keyboard.press('Escape');
     await push.waitFor({ state: 'detached' });
-    g.open();
-    await ui.page
-      .getByRole('alert')
-      .filter({ hasText: `The push of ${big} failed` })
-      .waitFor({ timeout: 30_000 });
-    await nav(/^Jobs/).click();
-    const failed = jobRow(`The push of ${big} failed`);
-    await failed.getByText('failed', { exact: true }).waitFor();
-    expect(await failed.textContent()).toMatch(/auth|credentials|unauthorized/i);
-
-    await nav(/^Images/).click();
+    // It fails while another dialog is open: the toast is shown in that dialog, where it can be read and
+    // dismissed (the page behind a modal dialog is inert).
     await ui.page.getByRole('button', { name: /Registries/ }).click();
     const logins = ui.page.getByRole('dialog', { name: 'Registries' });
+    await logins.getByLabel('Registry').waitFor();
+    g.open();
+    const toast = logins.getByRole('alert').filter({ hasText: `The push of ${big} failed` });
+    await toast.waitFor({ timeout: 30_000 });
+    await toast.getByRole('button', { name: 'Dismiss' }).click();
+    await toast.waitFor({ state: 'detached' });
     await logins.getByLabel('Registry').fill(registry.address);
     await logins.getByLabel('Username').fill('berth');
     await logins.getByLabel('Password or token').fill('jobs-s3cret');
@@ -148,6 +145,9 @@ describe('background jobs in Chromium', () => {
     await logins.getByLabel('Logins').getByText(registry.address).waitFor();
     await logins.getByRole('button', { name: 'Cancel' }).click();
     await nav(/^Jobs/).click();
+    const failed = jobRow(`The push of ${big} failed`);
+    await failed.getByText('failed', { exact: true }).waitFor();
+    expect(await failed.textContent()).toMatch(/auth|credentials|unauthorized/i);
     await failed.getByRole('button', { name: /^Retry job/ }).click(); // the same push again
     await jobRow(`Pushed ${big}`).getByText('done', { exact: true }).waitFor({ timeout: 60_000 });
     await ui.page
