@@ -26,6 +26,8 @@ import { DiskService } from './services/disk';
 import { VmDiskService } from './services/vm-disk';
 import { ImageTransferService } from './services/image-transfer';
 import { ImagesService, RegistriesService } from './services/images';
+import { DockerLogins } from './services/docker-logins';
+import { LoginsService } from './services/logins';
 import { RegistryLogins, type SecretCodec } from './services/registry-logins';
 import { RegistryBrowser } from './services/registry-browser';
 import { paths } from './paths';
@@ -76,7 +78,7 @@ interface VmLink {
 }
 
 /** One engine with everything that talks to it. */
-function connect(dockerHost: string, hub: EventHub, opts: CoreOptions, logins: RegistryLogins, vm: VmLink) {
+function connect(dockerHost: string, hub: EventHub, opts: CoreOptions, logins: LoginsService, vm: VmLink) {
   const env = opts.env ?? process.env;
   const endpoint = parseDockerHost(dockerHost);
   // An ssh:// engine is reached through a local socket forwarded over SSH; the rest of Berth (and
@@ -97,7 +99,7 @@ function connect(dockerHost: string, hub: EventHub, opts: CoreOptions, logins: R
     images: new ImagesService(docker),
     imageTransfer,
     registries: new RegistriesService(docker, logins),
-    registryBrowser: new RegistryBrowser((server) => logins.auth(server)),
+    registryBrowser: new RegistryBrowser((server) => logins.basicAuth(server)),
     // The Berth VM's disk is shown (and compacted) beside df only when the VM is the engine in use.
     disk: new DiskService(docker, isVm ? new VmDiskService({ file: paths.vmDataDisk(env), status: vm.status, trim: vm.trim, wake: () => docker.ping() }) : undefined),
     volumes: new VolumesService(docker),
@@ -131,7 +133,8 @@ function connect(dockerHost: string, hub: EventHub, opts: CoreOptions, logins: R
 export function createCore(opts: CoreOptions): Core {
   const hub = new EventHub();
   const env = opts.env ?? process.env;
-  const logins = new RegistryLogins(opts.registriesFile ?? paths.registries(env), opts.secrets);
+  const registriesFile = opts.registriesFile ?? paths.registries(env);
+  const logins = new LoginsService(new DockerLogins(env), new RegistryLogins(registriesFile, opts.secrets), registriesFile);
   let vm: VmService | undefined;
   const vmClient = new VmClient({ env, ...(opts.vmCliPath ? { cliPath: opts.vmCliPath } : {}) });
   // Paused (auto-pause) counts as running: the engine's socket is there and a call resumes the VM.

@@ -27,6 +27,7 @@ import type {
   VolumeDetail,
   LayerProgress,
   RegistryLogin,
+  LoginStore,
   RegistryListing,
   EngineStatus,
   FolderListing,
@@ -273,8 +274,10 @@ export const requests = {
 
   /** Registries Berth keeps a login for (never the password). */
   'registries.list': request<RegistryLogin[]>()(none),
-  /** Checks the credentials with the registry (through the engine), then keeps them. */
-  'registries.login': request<void>()(z.object({ server: registryHost, username: z.string().min(1).max(256), password: z.string().min(1).max(4096) }).strict()),
+  /** Where a new login is kept: the docker config's credential helper, or its `auths` (unencrypted). */
+  'registries.store': request<LoginStore>()(none),
+  /** Checks the credentials with the registry (through the engine), then keeps them as `docker login` does; says where. */
+  'registries.login': request<LoginStore>()(z.object({ server: registryHost, username: z.string().min(1).max(256), password: z.string().min(1).max(4096) }).strict()),
   /** The repositories a registry lists (`/v2/_catalog`), read from this computer with Berth's login for it. */
   'registries.catalog': request<RegistryListing>()(z.object({ server: registryHost }).strict()),
   /** A repository's tags (`/v2/<name>/tags/list`). */

@@ -8,10 +8,11 @@
  */
 import { create } from 'zustand';
 import type { ChunkOf, StreamArgsOf } from '../../electron/shared/api-contract';
-import type { HistoryLayer, RegistryLogin } from '../../electron/shared/models';
+import type { HistoryLayer, LoginStore, RegistryLogin } from '../../electron/shared/models';
 import { api } from '../api';
 import { receiveBlob, sendBlob } from '../api/transfers';
 import { saveBlob } from '../lib/save-blob';
+import { keptWhere } from '../lib/login-store';
 import { applyProgress, emptyProgress, totals, type ProgressState } from '../lib/progress';
 import { jobDoing } from '../../electron/shared/jobs';
 import { endJob, progressJob, startJob, watchJobs, type JobProgress } from './jobs';
@@ -217,11 +218,13 @@ export async function loadHistory(id: string): Promise<void> {
 }
 
 // ---- registries
-export const useRegistries = create<{ logins: RegistryLogin[]; error?: string }>(() => ({ logins: [] }));
+/** The logins (no password), and where a new one would be kept. */
+export const useRegistries = create<{ logins: RegistryLogin[]; target?: LoginStore; error?: string }>(() => ({ logins: [] }));
 
 export async function loadRegistries(): Promise<void> {
   try {
-    useRegistries.setState({ logins: await api().call('registries.list'), error: undefined });
+    const [logins, target] = await Promise.all([api().call('registries.list'), api().call('registries.store')]);
+    useRegistries.setState({ logins, target, error: undefined });
   } catch (e) {
     useRegistries.setState({ error: (e as Error).message });
   }
@@ -229,8 +232,8 @@ export async function loadRegistries(): Promise<void> {
 
 export async function loginRegistry(server: string, username: string, password: string): Promise<string | undefined> {
   try {
-    await api().call('registries.login', { server, username, password });
-    toast({ kind: 'success', title: `Logged in to ${server}` });
+    const store = await api().call('registries.login', { server, username, password });
+    toast({ kind: 'success', title: `Logged in to ${server}`, message: `The login is ${keptWhere(store)}, shared with the docker CLI.` });
     await loadRegistries();
     return undefined;
   } catch (e) {

@@ -138,11 +138,18 @@ describe('background jobs in Chromium', () => {
     await toast.waitFor({ timeout: 30_000 });
     await toast.getByRole('button', { name: 'Dismiss' }).click();
     await toast.waitFor({ state: 'detached' });
+    // No credential helper in the test core's docker config: said as the docker CLI says it.
+    await logins
+      .getByRole('note', { name: 'Stored unencrypted' })
+      .getByText(/^Your password will be stored unencrypted in .*config\.json/)
+      .waitFor();
     await logins.getByLabel('Registry').fill(registry.address);
     await logins.getByLabel('Username').fill('berth');
     await logins.getByLabel('Password or token').fill('jobs-s3cret');
     await logins.getByRole('button', { name: 'Log in' }).click();
     await logins.getByLabel('Logins').getByText(registry.address).waitFor();
+    await logins.getByLabel('Logins').getByText('(unencrypted in config.json)').waitFor();
+    expect(await logins.getByLabel('Password or token').inputValue()).toBe('');
     await logins.getByRole('button', { name: 'Cancel' }).click();
     await nav(/^Jobs/).click();
     const failed = jobRow(`The push of ${big} failed`);

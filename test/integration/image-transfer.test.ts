@@ -1,9 +1,9 @@
-import { statSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildEvent, CleanupKind, CleanupPlan, LayerProgress, RegistryLogin } from '../../electron/shared/models';
 import { UPLOAD_PIECE } from '../../electron/shared/transfer';
-import { connectedCore, engine, TEST_REGISTRIES_FILE, uniq, waitFor } from '../support/engine';
+import { connectedCore, engine, TEST_DATA_DIR, TEST_REGISTRIES_FILE, uniq, waitFor } from '../support/engine';
 import { freePort } from '../support/ports';
 import { startRegistry, type Registry } from '../support/registry';
 import { tempDir } from '../support/temp';
@@ -169,7 +169,7 @@ describe('registry logins', () => {
   beforeAll(async () => void (registry = await startRegistry(user)));
   afterAll(() => registry?.stop());
 
-  it('push needs a login; a wrong password is refused; the kept login is 0600 and never shown', async () => {
+  it('push needs a login; a wrong password is refused; the login is kept in the docker config (0600) and never shown', async () => {
     const ref = `${registry.address}/berth/private:${uniq('t')}`;
     docker.cli(['tag', TEST_IMAGE, ref]);
     expect((await collect('images.push', { ref })).error).toMatchObject({ code: 'REGISTRY_AUTH' });
@@ -177,9 +177,11 @@ describe('registry logins', () => {
     expect(await ok('registries.list')).toEqual([]);
 
     await ok('registries.login', { server: registry.address, ...user });
-    expect((await ok('registries.list')) as RegistryLogin[]).toEqual([{ server: registry.address, username: 'berth' }]);
-    expect(statSync(TEST_REGISTRIES_FILE).mode & 0o777).toBe(0o600);
-    expect(readFileSync(TEST_REGISTRIES_FILE, 'utf8')).toContain(registry.address);
+    const config = join(TEST_DATA_DIR, 'docker-config', 'config.json'); // the test core's DOCKER_CONFIG, with no helper named
+    expect((await ok('registries.list')) as RegistryLogin[]).toEqual([{ server: registry.address, username: 'berth', store: { kind: 'config', file: config } }]);
+    expect(statSync(config).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(config, 'utf8'))).toEqual({ auths: { [registry.address]: { auth: Buffer.from('berth:s3cret-pass').toString('base64') } } });
+    expect(existsSync(TEST_REGISTRIES_FILE)).toBe(false); // Berth's own file gets no new login
 
     const push = await collect<LayerProgress[]>('images.push', { ref });
     expect(push.error).toBeUndefined();

@@ -17,7 +17,8 @@ import { contextEntries, contextTar } from '../engine/build-context';
 import { engineMessage } from '../engine/engine-errors';
 import { readJsonStream, registryError, toLayerProgress, type EngineMessage } from '../engine/json-stream';
 import { receiveToFile, sendFile, withStream } from './transfer';
-import { serverOf, type RegistryLogins } from './registry-logins';
+import type { LoginsService } from './logins';
+import { serverOf } from './registry-logins';
 
 export interface BuildArgs {
   context: string;
@@ -31,7 +32,7 @@ export interface BuildArgs {
 export class ImageTransferService {
   constructor(
     private readonly docker: Dockerode,
-    private readonly logins: RegistryLogins,
+    private readonly logins: LoginsService,
   ) {}
 
   private async authFor(ref: string): Promise<Record<string, string> | undefined> {

@@ -2,10 +2,10 @@ import type Dockerode from 'dockerode';
 import type { BulkResult } from '../../shared/api-contract';
 import { BerthError } from '../../shared/errors';
 import { normaliseServer, parseReference, repository } from '../../shared/image-ref';
-import type { HistoryLayer, ImageDetail, ImageSummary } from '../../shared/models';
+import type { HistoryLayer, ImageDetail, ImageSummary, LoginStore } from '../../shared/models';
 import { toContainerSummary } from './containers';
 import { registryError } from '../engine/json-stream';
-import type { RegistryLogins } from './registry-logins';
+import type { LoginsService } from './logins';
 import { bulk } from './bulk';
 
 const NONE = '<none>:<none>';
@@ -133,14 +133,20 @@ export function instruction(createdBy: string): string {
 export class RegistriesService {
   constructor(
     private readonly docker: Dockerode,
-    private readonly logins: RegistryLogins,
+    private readonly logins: LoginsService,
   ) {}
 
   list() {
     return this.logins.list();
   }
 
-  async login(server: string, username: string, password: string): Promise<void> {
+  /** Where a new login is kept (a credential helper, or unencrypted in the docker config). */
+  store() {
+    return this.logins.target();
+  }
+
+  /** Checks the login with the registry, then keeps it where the docker CLI keeps logins; resolves to where that is. */
+  async login(server: string, username: string, password: string): Promise<LoginStore> {
     const key = normaliseServer(server);
     try {
       await this.docker.checkAuth({ username, password, serveraddress: key === 'docker.io' ? 'https://index.docker.io/v1/' : key });
@@ -149,7 +155,7 @@ export class RegistriesService {
       const msg = (e as { json?: { message?: string } }).json?.message ?? (e as Error).message;
       throw status === 401 ? new BerthError('REGISTRY_AUTH', `${key} refused the login: ${msg}`) : registryError(msg);
     }
-    await this.logins.save(key, username, password);
+    return this.logins.save(key, username, password);
   }
 
   async logout(server: string): Promise<void> {

@@ -1,4 +1,7 @@
 /**
+ * The logins Berth kept in its own file before it shared the docker CLI's (`logins.ts` says how
+ * the two are used): read, listed and removed; new logins go to the docker config instead.
+ *
  * Registry credentials, in a 0600 file in Berth's data folder, written atomically. In the desktop
  * app the password is sealed with the OS keychain (Electron's safeStorage: Keychain, DPAPI,
  * libsecret/kwallet) before it is written; in browser mode, where no keychain is reachable from
@@ -14,7 +17,6 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { normaliseServer } from '../../shared/image-ref';
-import type { RegistryLogin } from '../../shared/models';
 import { keepCopy, refuseOverwrite } from '../data-file';
 import { withFileLock, writeFileAtomic } from '../data-lock';
 import { lockFor } from '../paths';
@@ -109,7 +111,7 @@ export class RegistryLogins {
     });
   }
 
-  async list(): Promise<RegistryLogin[]> {
+  async list(): Promise<{ server: string; username: string }[]> {
     return Object.entries((await this.read()).data).map(([server, v]) => ({ server, username: v.username }));
   }
 

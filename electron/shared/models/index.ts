@@ -189,7 +189,15 @@ export interface HistoryLayer {
 export interface RegistryLogin {
   server: string;
   username: string;
+  store: LoginStore;
 }
+
+/**
+ * Where a login is kept: by a credential helper the docker config names, in the docker config's
+ * `auths` itself (unencrypted, base64), or in Berth's own file (logins made before Berth shared
+ * the docker CLI's; read, never written).
+ */
+export type LoginStore = { kind: 'helper'; helper: string; file: string } | { kind: 'config'; file: string } | { kind: 'berth'; file: string };
 
 /** A registry's repositories or a repository's tags, as read; `more` when it had more than Berth reads (10,000). */
 export interface RegistryListing {

@@ -3,6 +3,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Dialog } from '../../components/Dialog';
 import { formatBytes, shortId } from '../../lib/format';
+import { keptWhere, newLoginWords } from '../../lib/login-store';
 import { totals } from '../../lib/progress';
 import { cancelJob, loadHistory, loadRegistries, loginRegistry, logoutRegistry, resetJob, tagImage, useHistory, useJob, useRegistries, watchJob, type JobKind } from '../../stores/image-jobs';
 import { formReady, resetImageJobForm, submitImageJob, updateImageJobForm, useImageJobForm } from '../../stores/image-job-form';
@@ -199,7 +200,8 @@ export function HistoryDialog({ id }: { id: string }) {
 }
 
 export function RegistriesDialog() {
-  const { logins, error: listError } = useRegistries(useShallow((s) => ({ logins: s.logins, error: s.error })));
+  const { logins, target, error: listError } = useRegistries(useShallow((s) => ({ logins: s.logins, target: s.target, error: s.error })));
+  const words = target && newLoginWords(target);
   const [server, setServer] = useState('');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -215,7 +217,7 @@ export function RegistriesDialog() {
         <ul className="logins" aria-label="Logins">
           {logins.map((l) => (
             <li key={l.server}>
-              <span className="mono">{l.server}</span> <span className="muted">as {l.username}</span>
+              <span className="mono">{l.server}</span> <span className="muted">as {l.username}</span> <span className="muted small">({keptWhere(l.store)})</span>
               <button type="button" className="small" aria-label={`Browse ${l.server}`} onClick={() => openDialog({ kind: 'registry-browse', server: l.server })}>
                 Browse
               </button>
@@ -226,7 +228,12 @@ export function RegistriesDialog() {
           ))}
         </ul>
       ) : (
-        <p className="muted small">No logins yet. Credentials are checked with the registry, then kept in a file only you can read.</p>
+        <p className="muted small">No logins yet.</p>
+      )}
+      {words && (
+        <p className={words.warning ? 'small warning' : 'muted small'} role={words.warning ? 'note' : undefined} aria-label={words.warning ? 'Stored unencrypted' : undefined}>
+          {words.text}
+        </p>
       )}
       <label>
         Registry
