@@ -18,6 +18,7 @@ import type {
   CleanupKind,
   CleanupPlan,
   ComposeStatus,
+  ComposeProjectInfo,
   DiskUsage,
   ContextProbe,
   EngineContext,
@@ -273,6 +274,8 @@ export const requests = {
   'compose.status': request<ComposeStatus>()(z.object({ recheck: z.boolean().default(false) }).strict()),
   /** The profiles a project's files declare (`config --profiles`), once Compose has checked the files. */
   'compose.profiles': request<string[]>()(z.object(composeSource).strict()),
+  /** A project's services with their state (not created ones too), and the files, env file and profiles it was brought up with. */
+  'compose.project': request<ComposeProjectInfo>()(z.object({ project: projectName }).strict()),
 
   'images.list': request<ImageSummary[]>()(none),
   'images.inspect': request<unknown>()(z.object({ id: imageRef }).strict()),

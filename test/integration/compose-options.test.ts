@@ -7,8 +7,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { projectNameFor } from '../../electron/main/services/compose';
-import { connectedCore, engine, uniq, waitFor } from '../support/engine';
+import { ComposeService, projectNameFor } from '../../electron/main/services/compose';
+import { ComposeMemory } from '../../electron/main/services/compose-memory';
+import { paths } from '../../electron/main/paths';
+import { connectedCore, engine, TEST_DATA_DIR, uniq, waitFor } from '../support/engine';
 import { tempDir } from '../support/temp';
 import { TEST_IMAGE } from '../support/test-image';
 
@@ -145,5 +147,40 @@ describe('compose up with options', () => {
     expect(up.error).toMatchObject({ code: 'COMMAND_FAILED', message: expect.stringContaining('Nothing of the project is left behind') });
     expect(left(name)).toEqual({ containers: 0, networks: 0, volumes: 1 });
     docker.cli(['volume', 'rm', `${name}_data`]);
+  });
+});
+
+describe('a compose project read back', () => {
+  it('lists its services with their state, not created ones too, with the files and profiles Berth brought it up with', async () => {
+    const { dir, name } = folder();
+    const base = join(dir, 'compose.yaml');
+    const dev = join(dir, 'dev file.yaml');
+    writeFileSync(base, json({ services: { web: svc(), db: svc(), debug: svc({ profiles: ['debug'] }), tool: svc({ profiles: ['tools'] }) } }));
+    writeFileSync(dev, json({ services: { job: svc({ command: ['sh', '-c', 'exit 3'] }) } }));
+    expect((await run('compose.up', { files: [base, dev], profiles: ['debug'] })).error).toBeUndefined();
+    await waitFor(() => docker.cli(['inspect', '--format', '{{.State.Status}}', `${name}-job-1`]) === 'exited', 10_000, 'job exited');
+    docker.cli(['rm', '-f', `${name}-db-1`]);
+    const info = await t.call('compose.project', { project: name });
+    expect(info).toMatchObject({ ok: true, value: { project: name, files: [base, dev], profiles: ['debug'], workingDir: dir, source: 'berth' } });
+    const rows = (info as { value: { services: { service: string; state: string; exitCode?: number }[] } }).value.services;
+    expect(Object.fromEntries(rows.map((r) => [r.service, r.state]))).toEqual({ web: 'running', db: 'not created', debug: 'running', job: 'exited' }); // tools' service is not part of it
+    expect(rows.find((r) => r.service === 'job')?.exitCode).toBe(3);
+    // Kept on disk: another Berth on this data folder reads the same.
+    const again = new ComposeService(t.core.engine.docker, { dockerHost: docker.dockerHost, memory: new ComposeMemory(paths.composeProjects({ BERTH_HOME: TEST_DATA_DIR })) });
+    expect(await again.project(name)).toMatchObject({ source: 'berth', profiles: ['debug'] });
+    expect((await run('compose.down', { project: name })).error).toBeUndefined();
+    expect(left(name)).toEqual(NOTHING);
+  });
+
+  it('a project started elsewhere is read from its containers’ labels; one Berth knows nothing of is refused', async () => {
+    const { dir, name } = folder();
+    writeFileSync(join(dir, 'compose.yaml'), json({ services: { web: svc(), later: svc({ profiles: ['later'] }) } }));
+    writeFileSync(join(dir, '-extra.yaml'), json({ services: { api: svc() } }));
+    docker.cli(['compose', `--file=${join(dir, 'compose.yaml')}`, `--file=${join(dir, '-extra.yaml')}`, '--project-name', name, 'up', '-d']);
+    const info = await t.call('compose.project', { project: name });
+    expect(info).toMatchObject({ ok: true, value: { source: 'labels', files: [join(dir, 'compose.yaml'), join(dir, '-extra.yaml')], workingDir: dir, profiles: [] } });
+    expect((info as { value: { services: { service: string; state: string }[] } }).value.services.map((r) => `${r.service} ${r.state}`).sort()).toEqual(['api running', 'web running']);
+    docker.cli(['compose', '--project-name', name, 'down']);
+    expect(await t.call('compose.project', { project: uniq('none').replace(/[^a-z0-9-]/g, '') })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 });

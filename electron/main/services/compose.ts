@@ -15,9 +15,11 @@ import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { BerthError } from '../../shared/errors';
-import type { ComposeStatus } from '../../shared/models';
+import type { ComposeProjectInfo, ComposeStatus } from '../../shared/models';
 import type { StreamSink } from '../stream-sink';
-import { runCompose, streamCompose, type ComposeCommand } from './compose-cli';
+import { runCompose, streamCompose, type ComposeCommand, type ComposeResult } from './compose-cli';
+import type { ComposeMemory } from './compose-memory';
+import { parsePs, psEntry, serviceRows, sourceFromLabels } from './compose-project';
 
 export type { ComposeCommand } from './compose-cli';
 
@@ -65,7 +67,12 @@ export interface ComposeOptions {
   /** Commands to try in order; BERTH_COMPOSE (a path to a compose binary) goes first when set. */
   candidates?: ComposeCommand[];
   env?: NodeJS.ProcessEnv;
+  /** Where Berth keeps how it brought each project up (none: it remembers nothing). */
+  memory?: ComposeMemory;
 }
+
+/** Compose's last error lines, or why it did not run. */
+const reasonOf = (r: ComposeResult) => r.spawnError ?? (r.errors.slice(-3).join(' ') || `exit code ${r.code}`);
 
 const noSink = (): StreamSink<string> => ({ write: async () => {}, signal: new AbortController().signal, onInput: () => {} });
 
@@ -75,6 +82,7 @@ export class ComposeService {
   private readonly candidates: ComposeCommand[];
   /** Projects with an up or down running, and which. */
   private readonly busy = new Map<string, string>();
+  private readonly memory?: ComposeMemory;
 
   constructor(
     private readonly docker: Dockerode,
@@ -82,6 +90,7 @@ export class ComposeService {
   ) {
     const env = opts.env ?? process.env;
     this.env = { ...env, DOCKER_HOST: opts.dockerHost, COMPOSE_ANSI: 'never', COMPOSE_PROGRESS: 'plain' };
+    this.memory = opts.memory;
     this.candidates = [...(env.BERTH_COMPOSE ? [[env.BERTH_COMPOSE]] : []), ...(opts.candidates ?? DEFAULT_CANDIDATES)];
   }
 
@@ -148,7 +157,7 @@ export class ComposeService {
    */
   private async check(cmd: ComposeCommand, src: ComposeSource, project?: string): Promise<string[]> {
     const cwd = dirname(src.files[0]!);
-    const fail = (r: { errors: string[]; code: number | null; spawnError?: string }) => r.spawnError ?? (r.errors.slice(-3).join(' ') || `exit code ${r.code}`);
+    const fail = reasonOf;
     const checked = await runCompose(cmd, [...sourceArgs(src, project), 'config', '--quiet'], { env: this.env, cwd });
     if (checked.code !== 0) {
       let reason = fail(checked);
@@ -217,7 +226,10 @@ export class ComposeService {
       const fresh = (await this.projectContainers(project)) === 0;
       const volumesBefore = new Set(await this.projectVolumes(project));
       const run = await streamCompose(cmd, [...sourceArgs(src, project), 'up', '--detach', '--remove-orphans', ...(args.build ? ['--build'] : [])], sink, { env: this.env, cwd });
-      if (!run.failure && !sink.signal.aborted) return;
+      if (!run.failure && !sink.signal.aborted) {
+        await this.memory?.remember(project, { files: src.files, ...(src.envFile ? { envFile: src.envFile } : {}), profiles: src.profiles ?? [], workingDir: cwd });
+        return;
+      }
       let cleanup = '';
       if (fresh) cleanup = await this.takeBack(cmd, src, project, volumesBefore);
       if (sink.signal.aborted) return;
@@ -240,6 +252,41 @@ export class ComposeService {
     if (down.failure) return ` Cleaning up failed too: ${down.failure}`;
     if (left.length) return ` The volumes ${left.join(', ')} could not be removed.`;
     return ' Nothing of the project is left behind.';
+  }
+
+  /**
+   * A project's services with their state, not created ones included (`config --services` joined
+   * with `ps --all --format json`), run with the files, env file and profiles it was brought up
+   * with: Berth's record of its up, or its containers' labels when it was started elsewhere (or
+   * from other files since).
+   */
+  async project(project: string): Promise<ComposeProjectInfo> {
+    const cmd = await this.command();
+    const list = await this.docker.listContainers({ all: true, filters: { label: [`${PROJECT_LABEL}=${project}`] } });
+    const remembered = await this.memory?.get(project);
+    const labelled = list.map((c) => sourceFromLabels(c.Labels ?? {})).find((x) => x !== undefined);
+    const how = labelled && (!remembered || labelled.files.join('\n') !== remembered.files.join('\n')) ? { ...labelled, profiles: [] } : remembered;
+    if (!how) throw new BerthError('NOT_FOUND', `There is no compose project ${project}: it has no containers, and Berth did not bring it up.`);
+    const info = {
+      project,
+      files: how.files,
+      ...(how.envFile ? { envFile: how.envFile } : {}),
+      profiles: how.profiles,
+      workingDir: how.workingDir,
+      source: how === remembered ? 'berth' : 'labels',
+    } as const;
+    const engineOnly = () =>
+      serviceRows(
+        [],
+        list.map((c) => psEntry(c.Labels?.['com.docker.compose.service'] ?? c.Names[0]?.slice(1) ?? c.Id, c.State, c.Status)),
+      );
+    if (!(await stat(how.workingDir).catch(() => undefined))?.isDirectory()) return { ...info, services: engineOnly(), problem: `The project's folder ${how.workingDir} is not there any more.` };
+    const args = sourceArgs({ files: how.files, ...(how.envFile ? { envFile: how.envFile } : {}), profiles: how.profiles }, project);
+    const declared = await runCompose(cmd, [...args, 'config', '--services'], { env: this.env, cwd: how.workingDir });
+    if (declared.code !== 0) return { ...info, services: engineOnly(), problem: `Compose cannot read the project's files: ${reasonOf(declared)}` };
+    const ps = await runCompose(cmd, [...args, 'ps', '--all', '--format', 'json'], { env: this.env, cwd: how.workingDir });
+    if (ps.code !== 0) throw new BerthError('COMMAND_FAILED', `compose ps of ${project} failed: ${reasonOf(ps)}`);
+    return { ...info, services: serviceRows(declared.stdout.split('\n').filter(Boolean), parsePs(ps.stdout)) };
   }
 
   /** `down` of a project (by name: Compose finds its containers by label); volumes only when asked. */

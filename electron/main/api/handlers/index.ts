@@ -83,6 +83,7 @@ export function createHandlers(s: Services): Handlers {
 
     'compose.status': ({ recheck }) => s.compose.status(recheck),
     'compose.profiles': (args) => s.compose.profiles(args),
+    'compose.project': ({ project }) => s.compose.project(project),
 
     'images.list': () => s.images.list(),
     'images.inspect': ({ id }) => s.images.inspect(id),
