@@ -70,6 +70,17 @@ describe('compose in Chromium', () => {
       .sort();
     expect(services).toEqual(['api', 'debug']);
     expect(docker.cli(['inspect', '--format', '{{json .Config.Env}}', `${project}-api-1`])).toContain('LEVEL=override');
+    // Its services as Compose sees them, with the files and profile it was brought up with; a removed container's service says "not created".
+    await bar.getByRole('button', { name: `Compose services of ${project}`, exact: true }).click();
+    const info = ui.page.getByRole('dialog', { name: `Compose project ${project}` });
+    const table = info.getByRole('table', { name: `Services of ${project}` });
+    await poll(() => table.locator('tbody tr').allTextContents()).toEqual([expect.stringMatching(/^api\s*running\s*1/), expect.stringMatching(/^debug\s*running\s*1/)]);
+    expect(await info.getByRole('list', { name: 'Compose files' }).locator('li').allTextContents()).toEqual([join(dir, 'compose.yaml'), override]);
+    await info.getByText('Profiles: debug').waitFor();
+    docker.cli(['rm', '-f', `${project}-debug-1`]);
+    await poll(() => table.locator('tbody tr').allTextContents()).toEqual([expect.stringMatching(/^api\s*running/), expect.stringMatching(/^debug\s*not created\s*0/)]);
+    await ui.page.screenshot({ path: `${ARTIFACTS}/e2e-compose-services.png` });
+    await info.getByRole('button', { name: 'Close' }).click();
     await bar.getByRole('button', { name: 'Down' }).click();
     await ui.page.getByRole('dialog').getByRole('button', { name: 'Down' }).click();
     await ui.page.getByText(`Took down ${project}`).waitFor({ timeout: 30_000 });
