@@ -21,6 +21,7 @@ import { VolumeTransferService } from './services/volume-transfer';
 import { processUsageReader } from './vm/process-usage';
 import { DockerCliService } from './services/docker-cli';
 import { ComposeService } from './services/compose';
+import { ComposeMemory } from './services/compose-memory';
 import { FilesService } from './services/files';
 import { DiskService } from './services/disk';
 import { VmDiskService } from './services/vm-disk';
@@ -110,7 +111,7 @@ function connect(dockerHost: string, hub: EventHub, opts: CoreOptions, logins: L
     files,
     composeLogs: new ComposeLogsService(docker, hub),
     volumeTransfer: new VolumeTransferService(docker, files),
-    compose: new ComposeService(docker, { dockerHost: formatEndpoint(local) }),
+    compose: new ComposeService(docker, { dockerHost: formatEndpoint(local), memory: new ComposeMemory(paths.composeProjects(env)) }),
     hostShell: new HostShellService(formatEndpoint(local), spawnPty),
   };
   const start = () => {

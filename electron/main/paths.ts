@@ -10,6 +10,8 @@ export const paths = {
   settings: (env?: NodeJS.ProcessEnv) => join(dataDir(env), 'settings.json'),
   /** Registry logins, mode 0600. */
   registries: (env?: NodeJS.ProcessEnv) => join(dataDir(env), 'registries.json'),
+  /** How Berth brought each compose project up (files, env file, profiles, working folder). */
+  composeProjects: (env?: NodeJS.ProcessEnv) => join(dataDir(env), 'compose-projects.json'),
   /** Sockets Berth listens on (local ends of SSH tunnels), mode 0700. */
   run: (env?: NodeJS.ProcessEnv) => join(dataDir(env), 'run'),
   /**

@@ -18,6 +18,7 @@ import type {
   CleanupKind,
   CleanupPlan,
   ComposeStatus,
+  ComposeProjectInfo,
   DiskUsage,
   ContextProbe,
   EngineContext,
@@ -123,6 +124,17 @@ export const projectName = z
   .min(1)
   .max(128)
   .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must use lowercase letters, digits, "-" and "_", starting with a letter or digit');
+/** A Compose profile name, by Compose's own rule. */
+export const composeProfile = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must start with a letter or digit and use only letters, digits, "_", "." and "-"');
+/** A compose project's model: its files in order (a folder stands for its compose file), an env file. */
+const composeSource = {
+  files: z.array(hostPath).min(1, 'must name at least one compose file').max(32),
+  envFile: hostPath.optional(),
+};
 /** One file name: no slashes, not "." or "..". */
 const fileName = z
   .string()
@@ -261,6 +273,10 @@ export const requests = {
 
   /** Whether a Compose v2 CLI is there to run `compose up`/`down`; `recheck` looks for it again. */
   'compose.status': request<ComposeStatus>()(z.object({ recheck: z.boolean().default(false) }).strict()),
+  /** The profiles a project's files declare (`config --profiles`), once Compose has checked the files. */
+  'compose.profiles': request<string[]>()(z.object(composeSource).strict()),
+  /** A project's services with their state (not created ones too), and the files, env file and profiles it was brought up with. */
+  'compose.project': request<ComposeProjectInfo>()(z.object({ project: projectName }).strict()),
 
   'images.list': request<ImageSummary[]>()(none),
   'images.inspect': request<unknown>()(z.object({ id: imageRef }).strict()),
@@ -401,8 +417,17 @@ export const streams = {
       .strict(),
     uploadPiece,
   ),
-  /** `compose up -d` of a compose file (or a folder holding one), streaming Compose's output lines. */
-  'compose.up': stream<string>()(z.object({ file: hostPath, project: projectName.optional() }).strict()),
+  /** `compose up -d` of compose files in order (`-f` each), with an env file, profiles and `--build`, streaming Compose's output lines. */
+  'compose.up': stream<string>()(
+    z
+      .object({
+        ...composeSource,
+        project: projectName.optional(),
+        profiles: z.array(composeProfile).max(64).default([]),
+        build: z.boolean().default(false),
+      })
+      .strict(),
+  ),
   /** A compose project's logs: every container's, merged in time order, each line named by its service; then new lines live. */
   'compose.logs': stream<LogLine[]>()(
     z

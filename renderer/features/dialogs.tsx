@@ -5,6 +5,7 @@
  */
 import type { ReactNode } from 'react';
 import { useUi, type DialogKind, type DialogOf } from '../stores/ui';
+import { ComposeProjectDialog } from './containers/ComposeProjectDialog';
 import { ComposeUpDialog } from './containers/ComposeUpDialog';
 import { CommitDialog, RenameDialog } from './containers/ContainerDialogs';
 import { RunDialog } from './containers/RunDialog';
@@ -20,6 +21,7 @@ export type DialogRegistry = { [K in DialogKind]: (state: DialogOf<K>) => ReactN
 export const DIALOGS: DialogRegistry = {
   run: () => <RunDialog />,
   'compose-up': () => <ComposeUpDialog />,
+  'compose-project': (d) => <ComposeProjectDialog project={d.project} />,
   'image-job': (d) => <ImageJobDialog kind={d.job} initial={d.initial} />,
   'image-tag': (d) => <TagDialog id={d.id} />,
   'image-history': (d) => <HistoryDialog id={d.id} />,

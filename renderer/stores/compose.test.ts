@@ -20,23 +20,28 @@ beforeEach(() => {
 describe('compose runs are jobs', () => {
   it('an up goes on with its dialog closed; its end is said in a toast, and Retry runs it with the same file', async () => {
     openDialog({ kind: 'compose-up' });
-    const up = composeUp('/srv/app/compose.yaml', 'shop');
-    expect(lastJob()).toMatchObject({ kind: 'compose-up', target: 'shop (/srv/app/compose.yaml)', status: 'running', args: { file: '/srv/app/compose.yaml', project: 'shop' } });
+    const up = composeUp({ files: ['/srv/app/compose.yaml', '/srv/app/dev.yaml'], project: 'shop', profiles: ['debug'], build: true });
+    expect(lastJob()).toMatchObject({
+      kind: 'compose-up',
+      target: 'shop (/srv/app/compose.yaml + 1 more)',
+      status: 'running',
+      args: { files: ['/srv/app/compose.yaml', '/srv/app/dev.yaml'], project: 'shop', profiles: ['debug'], build: true },
+    });
     openDialog({ kind: 'registries' }); // another dialog meanwhile
     end('compose up failed: no such service');
     expect(await up).toBe('compose up failed: no such service');
     expect(useUi.getState().dialog).toEqual({ kind: 'registries' }); // left alone
-    expect(useUi.getState().toasts.map((x) => x.title)).toEqual(['The compose up of shop (/srv/app/compose.yaml) failed']);
+    expect(useUi.getState().toasts.map((x) => x.title)).toEqual(['The compose up of shop (/srv/app/compose.yaml + 1 more) failed']);
     expect(useCompose.getState().upError).toBe('compose up failed: no such service');
     retryJob(lastJob().id);
-    expect(lastStream()).toMatchObject({ name: 'compose.up', args: { file: '/srv/app/compose.yaml', project: 'shop' } });
+    expect(lastStream()).toMatchObject({ name: 'compose.up', args: { files: ['/srv/app/compose.yaml', '/srv/app/dev.yaml'], project: 'shop', profiles: ['debug'], build: true } });
     end();
     await Promise.resolve();
     expect(lastJob().status).toBe('done');
   });
 
   it('Cancel stops it, ends its job cancelled and gives the dialog its answer', async () => {
-    const up = composeUp('/srv/app');
+    const up = composeUp({ files: ['/srv/app'] });
     cancelCompose();
     expect(await up).toMatch(/^Cancelled/);
     expect(t.streamMessages.at(-1)).toMatchObject({ t: 'cancel' });

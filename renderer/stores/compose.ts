@@ -4,20 +4,25 @@
  * in the jobs registry: closing the dialog leaves it running (the Jobs panel shows it).
  */
 import { create } from 'zustand';
+import type { StreamArgsOf } from '../../electron/shared/api-contract';
 import type { ComposeStatus } from '../../electron/shared/models';
 import { api } from '../api';
 import { endJob, startJob } from './jobs';
 import { closeDialog, confirm, openDialog, toast, useUi } from './ui';
 
 export const COMPOSE_OUTPUT_LINES = 2000;
+/** What a compose up starts with: its files in order, env file, profiles, `--build`, project. */
+export type ComposeUpArgs = StreamArgsOf<'compose.up'>;
 const RECENT_KEY = 'berth.composeFiles';
 
 export interface ComposeState {
   status?: ComposeStatus;
   running?: 'up' | 'down';
   output: string[];
+  /** Which run the output is of (the up dialog shows only an up's). */
+  outputOf?: 'up' | 'down';
   /** What the last `up` was started with (a reopened dialog shows it), and its failure. */
-  upArgs?: { file: string; project?: string };
+  upArgs?: ComposeUpArgs;
   upError?: string;
   /** Compose files used lately, newest first (kept in localStorage). */
   recent: string[];
@@ -57,7 +62,7 @@ let handle: { cancel(): void } | undefined;
 let runningJob: number | undefined;
 let settle: ((error: string) => void) | undefined; // the run's promise, resolved by a cancel
 
-type Run = { kind: 'compose-up'; args: { file: string; project?: string } } | { kind: 'compose-down'; args: { project: string; removeVolumes: boolean } };
+type Run = { kind: 'compose-up'; args: ComposeUpArgs } | { kind: 'compose-down'; args: { project: string; removeVolumes: boolean } };
 
 /**
  * One compose run at a time, a job in the jobs registry; resolves to the error text, or undefined
@@ -71,7 +76,7 @@ function runCompose(run: Run, target: string, again: () => unknown): Promise<str
     return Promise.resolve(refusal);
   }
   const kind = run.kind === 'compose-up' ? 'up' : 'down';
-  useCompose.setState({ running: kind, output: [], ...(run.kind === 'compose-up' ? { upArgs: run.args, upError: undefined } : {}) });
+  useCompose.setState({ running: kind, output: [], outputOf: kind, ...(run.kind === 'compose-up' ? { upArgs: run.args, upError: undefined } : {}) });
   const id = startJob(run.kind, target, run.args, {
     cancel: cancelCompose,
     ...(run.kind === 'compose-up' ? { reopen: () => openDialog({ kind: 'compose-up' }) } : {}),
@@ -95,17 +100,28 @@ function runCompose(run: Run, target: string, again: () => unknown): Promise<str
   });
 }
 
+/** Who a compose up is of, in the jobs list: "shop (/srv/app/compose.yaml + 1 more)". */
+export function upTarget(args: ComposeUpArgs): string {
+  const files = args.files[0]! + (args.files.length > 1 ? ` + ${args.files.length - 1} more` : '');
+  return args.project ? `${args.project} (${files})` : files;
+}
+
 /** `compose up -d`; resolves to the error text for the dialog, or undefined once the project is up. */
-export async function composeUp(file: string, project?: string): Promise<string | undefined> {
-  const error = await runCompose({ kind: 'compose-up', args: project ? { file, project } : { file } }, project ? `${project} (${file})` : file, () => composeUp(file, project));
+export async function composeUp(args: ComposeUpArgs): Promise<string | undefined> {
+  const error = await runCompose({ kind: 'compose-up', args }, upTarget(args), () => composeUp(args));
   if (error) return error;
   useCompose.setState((s) => {
-    const recent = [file, ...s.recent.filter((f) => f !== file)].slice(0, 5);
+    const recent = [...args.files, ...s.recent.filter((f) => !args.files.includes(f))].slice(0, 5);
     globalThis.localStorage?.setItem(RECENT_KEY, JSON.stringify(recent));
     return { recent };
   });
   if (useUi.getState().dialog?.kind === 'compose-up') closeDialog(); // not another dialog opened meanwhile
   return undefined;
+}
+
+/** The up dialog opens on a clean slate unless a run goes on (its output is then shown). */
+export function clearComposeOutput(): void {
+  if (!useCompose.getState().running) useCompose.setState({ output: [], outputOf: undefined });
 }
 
 /** Stops the run in progress; for `up` of a new project Berth then removes what it had made. */

@@ -26,6 +26,7 @@ export function refusalOf(e: unknown): Refusal {
 export type DialogState =
   | { kind: 'run' }
   | { kind: 'compose-up' }
+  | { kind: 'compose-project'; project: string }
   | { kind: 'image-job'; job: 'pull' | 'push' | 'build' | 'load' | 'save'; initial?: string }
   | { kind: 'image-tag'; id: string }
   | { kind: 'image-history'; id: string }

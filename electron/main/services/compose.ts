@@ -1,31 +1,37 @@
 /**
- * `compose up` / `compose down` through a Compose v2 CLI on this machine, pointed at the engine
- * Berth uses (DOCKER_HOST). Berth does not reimplement Compose: it finds `docker compose` (the CLI
- * plugin) or a standalone `docker-compose` v2 and says so plainly when there is neither.
+ * The Compose lifecycle through a Compose v2 CLI on this machine, pointed at the engine Berth uses
+ * (DOCKER_HOST). Berth does not reimplement Compose: it finds `docker compose` (the CLI plugin) or
+ * a standalone `docker-compose` v2 and says so plainly when there is neither.
  *
- * A failed or cancelled `up` of a project that had no containers before is taken down again, so it
- * leaves no half-made project behind; named volumes are kept (they may hold data from earlier runs).
+ * An `up` takes several files (in order), an env file, profiles and `--build`. Before anything is
+ * made, Compose checks the files (`config --quiet`); its error is said with the file (and line)
+ * it is in, and a profile the project does not have is refused. A failed or cancelled `up` of a
+ * project that had no containers before is taken down again, with the volumes it made, so it
+ * leaves no half-made project behind; volumes that were there before are kept. One `up` or `down`
+ * of a project at a time.
  */
-import { spawn, execFile } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { BerthError } from '../../shared/errors';
-import type { ComposeStatus } from '../../shared/models';
+import type { ComposeProjectInfo, ComposeStatus } from '../../shared/models';
 import type { StreamSink } from '../stream-sink';
-import { LinePieces } from '../engine/log-stream';
+import { runCompose, streamCompose, type ComposeCommand, type ComposeResult } from './compose-cli';
+import type { ComposeMemory } from './compose-memory';
+import { parsePs, psEntry, serviceRows, sourceFromLabels } from './compose-project';
+
+export type { ComposeCommand } from './compose-cli';
 
 /** The file names Compose looks for in a folder, in its order. */
 export const COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
-
-/** How to run Compose: a command plus the arguments before Compose's own (e.g. `docker compose`). */
-export type ComposeCommand = string[];
 
 const DEFAULT_CANDIDATES: ComposeCommand[] = [['docker', 'compose'], ['docker-compose']];
 
 /** Compose's rule for project names. */
 export const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
+
+const PROJECT_LABEL = 'com.docker.compose.project';
 
 /** The project name Compose derives from a folder name. */
 export function projectNameFor(dir: string): string {
@@ -35,10 +41,24 @@ export function projectNameFor(dir: string): string {
     .replace(/^[_-]+/, '');
 }
 
-function run(cmd: ComposeCommand, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(cmd[0]!, [...cmd.slice(1), ...args], { env, timeout: 15_000 }, (err, stdout) => (err ? reject(err) : resolve(stdout.trim())));
-  });
+/** Where a project's model comes from: its files in order, an env file, the profiles made active. */
+export interface ComposeSource {
+  files: string[];
+  envFile?: string;
+  profiles?: string[];
+}
+
+/**
+ * Compose's global options for a source and project, each as `--flag=value` so a value can never
+ * be read as a flag (a file named `-x.yaml`, a folder with spaces: one argument each, no shell).
+ */
+export function sourceArgs(src: ComposeSource, project?: string): string[] {
+  return [
+    ...src.files.map((f) => `--file=${f}`),
+    ...(src.envFile ? [`--env-file=${src.envFile}`] : []),
+    ...(src.profiles ?? []).map((p) => `--profile=${p}`),
+    ...(project ? [`--project-name=${project}`] : []),
+  ];
 }
 
 export interface ComposeOptions {
@@ -47,12 +67,22 @@ export interface ComposeOptions {
   /** Commands to try in order; BERTH_COMPOSE (a path to a compose binary) goes first when set. */
   candidates?: ComposeCommand[];
   env?: NodeJS.ProcessEnv;
+  /** Where Berth keeps how it brought each project up (none: it remembers nothing). */
+  memory?: ComposeMemory;
 }
+
+/** Compose's last error lines, or why it did not run. */
+const reasonOf = (r: ComposeResult) => r.spawnError ?? (r.errors.slice(-3).join(' ') || `exit code ${r.code}`);
+
+const noSink = (): StreamSink<string> => ({ write: async () => {}, signal: new AbortController().signal, onInput: () => {} });
 
 export class ComposeService {
   private found?: Promise<{ cmd: ComposeCommand; version: string } | undefined>;
   private readonly env: NodeJS.ProcessEnv;
   private readonly candidates: ComposeCommand[];
+  /** Projects with an up or down running, and which. */
+  private readonly busy = new Map<string, string>();
+  private readonly memory?: ComposeMemory;
 
   constructor(
     private readonly docker: Dockerode,
@@ -60,6 +90,7 @@ export class ComposeService {
   ) {
     const env = opts.env ?? process.env;
     this.env = { ...env, DOCKER_HOST: opts.dockerHost, COMPOSE_ANSI: 'never', COMPOSE_PROGRESS: 'plain' };
+    this.memory = opts.memory;
     this.candidates = [...(env.BERTH_COMPOSE ? [[env.BERTH_COMPOSE]] : []), ...(opts.candidates ?? DEFAULT_CANDIDATES)];
   }
 
@@ -68,8 +99,9 @@ export class ComposeService {
     if (!this.found || recheck) {
       this.found = (async () => {
         for (const cmd of this.candidates) {
-          const version = await run(cmd, ['version', '--short'], this.env).catch(() => undefined);
-          if (version && /^v?([2-9]|\d{2,})\./.test(version)) return { cmd, version: version.replace(/^v/, '') };
+          const r = await runCompose(cmd, ['version', '--short'], { env: this.env });
+          const version = r.code === 0 ? r.stdout.trim() : '';
+          if (/^v?([2-9]|\d{2,})\./.test(version)) return { cmd, version: version.replace(/^v/, '') };
         }
         return undefined;
       })();
@@ -94,7 +126,7 @@ export class ComposeService {
 
   /** A compose file, or a folder holding one, turned into the file's path. */
   async resolveFile(raw: string): Promise<string> {
-    const path = raw === '~' || raw.startsWith('~/') ? join(homedir(), raw.slice(1)) : raw;
+    const path = expandHome(raw);
     const st = await stat(path).catch(() => undefined);
     if (!st) throw new BerthError('NOT_FOUND', `There is no file or folder ${path} on this machine.`);
     if (st.isFile()) return path;
@@ -105,86 +137,169 @@ export class ComposeService {
     throw new BerthError('NOT_FOUND', `${path} has no ${COMPOSE_FILES.join(', ')}.`);
   }
 
+  /** The files (folders turned into their compose file) and the env file, checked to be there. */
+  private async resolveSource(raw: ComposeSource): Promise<ComposeSource> {
+    const files: string[] = [];
+    for (const f of raw.files) files.push(await this.resolveFile(f));
+    const src: ComposeSource = { files, ...(raw.profiles?.length ? { profiles: raw.profiles } : {}) };
+    if (raw.envFile) {
+      const envFile = expandHome(raw.envFile);
+      if (!(await stat(envFile).catch(() => undefined))?.isFile()) throw new BerthError('NOT_FOUND', `There is no env file ${envFile} on this machine.`);
+      src.envFile = envFile;
+    }
+    return src;
+  }
+
+  /**
+   * Compose's own check of the files with these profiles: its error in words, with the file it
+   * is in (Compose names the file for a schema error but not for a YAML one: each file is then
+   * loaded alone to find it). Resolves with the project's profiles.
+   */
+  private async check(cmd: ComposeCommand, src: ComposeSource, project?: string): Promise<string[]> {
+    const cwd = dirname(src.files[0]!);
+    const fail = reasonOf;
+    const checked = await runCompose(cmd, [...sourceArgs(src, project), 'config', '--quiet'], { env: this.env, cwd });
+    if (checked.code !== 0) {
+      let reason = fail(checked);
+      if (/^yaml: /.test(reason)) {
+        for (const file of src.files) {
+          const alone = await runCompose(cmd, [`--file=${file}`, 'config', '--quiet', '--no-consistency', '--no-interpolate'], { env: this.env, cwd });
+          if (alone.code !== 0 && /^yaml: /.test(fail(alone))) {
+            reason = `${file}: ${fail(alone)}`;
+            break;
+          }
+        }
+      }
+      throw new BerthError('COMMAND_FAILED', `The compose files do not load: ${reason}`, { hint: 'Fix the file where Compose says and try again; nothing was started.' });
+    }
+    const listed = await runCompose(cmd, [...sourceArgs({ ...src, profiles: [] }, project), 'config', '--profiles'], { env: this.env, cwd });
+    if (listed.code !== 0) throw new BerthError('COMMAND_FAILED', `Compose could not list the project's profiles: ${fail(listed)}`);
+    const profiles = listed.stdout.split('\n').filter(Boolean);
+    const unknown = (src.profiles ?? []).filter((p) => !profiles.includes(p));
+    if (unknown.length) {
+      const has = profiles.length ? `its profiles are ${profiles.join(', ')}` : 'it has none';
+      throw new BerthError('INVALID_ARGUMENT', `The project has no profile ${unknown.join(', ')}: ${has}.`, { hint: 'Choose among the profiles the files declare; nothing was started.' });
+    }
+    return profiles;
+  }
+
+  /** The profiles the files declare (`config --profiles`), after Compose's check of the files. */
+  async profiles(raw: ComposeSource): Promise<string[]> {
+    const cmd = await this.command();
+    return this.check(cmd, await this.resolveSource({ ...raw, profiles: [] }));
+  }
+
   private async projectContainers(project: string): Promise<number> {
-    const list = await this.docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${project}`] } });
+    const list = await this.docker.listContainers({ all: true, filters: { label: [`${PROJECT_LABEL}=${project}`] } });
     return list.length;
   }
 
-  /** `up -d` of the file's project, streaming Compose's output lines. */
-  async up(args: { file: string; project?: string }, sink: StreamSink<string>): Promise<void> {
+  private async projectVolumes(project: string): Promise<string[]> {
+    const { Volumes } = await this.docker.listVolumes({ filters: { label: [`${PROJECT_LABEL}=${project}`] } });
+    return (Volumes ?? []).map((v) => v.Name);
+  }
+
+  /** Runs `fn` as the one up or down of `project` (a second one at the same time is refused). */
+  private async exclusive<T>(project: string, verb: string, fn: () => Promise<T>): Promise<T> {
+    const now = this.busy.get(project);
+    if (now) throw new BerthError('CONFLICT', `compose ${now} of ${project} is running; wait for it to end or cancel it.`, { hint: 'One compose up or down of a project at a time.' });
+    this.busy.set(project, verb);
+    try {
+      return await fn();
+    } finally {
+      this.busy.delete(project);
+    }
+  }
+
+  /** `up -d` of the files' project, streaming Compose's output lines. */
+  async up(args: ComposeSource & { project?: string; build?: boolean }, sink: StreamSink<string>): Promise<void> {
     const cmd = await this.command();
-    const file = await this.resolveFile(args.file);
-    const project = args.project ?? projectNameFor(dirname(file));
+    const src = await this.resolveSource(args);
+    const cwd = dirname(src.files[0]!);
+    const project = args.project ?? projectNameFor(cwd);
     if (!PROJECT_NAME.test(project)) {
       throw new BerthError('INVALID_ARGUMENT', `"${project}" is not a valid project name: use lowercase letters, digits, "-" and "_", starting with a letter or digit.`);
     }
-    const fresh = (await this.projectContainers(project)) === 0;
-    const failure = await this.stream(cmd, ['-f', file, '-p', project, 'up', '-d', '--remove-orphans'], sink, dirname(file));
-    if (!failure && !sink.signal.aborted) return;
-    let cleanup = '';
-    if (fresh) {
-      // Take down what this attempt made, and say so; the user's input (the file) is untouched.
-      const noSink = { write: async () => {}, signal: new AbortController().signal, onInput: () => {} };
-      // By project name, not by file: Compose finds what it made by label, even when the file is broken.
-      const downFailed = await this.stream(cmd, ['-p', project, 'down', '--remove-orphans'], noSink);
-      cleanup = downFailed ? ` Cleaning up failed too: ${downFailed}` : ' Nothing of the project is left behind.';
+    await this.exclusive(project, 'up', async () => {
+      await this.check(cmd, src, project);
+      if (sink.signal.aborted) return;
+      const fresh = (await this.projectContainers(project)) === 0;
+      const volumesBefore = new Set(await this.projectVolumes(project));
+      const run = await streamCompose(cmd, [...sourceArgs(src, project), 'up', '--detach', '--remove-orphans', ...(args.build ? ['--build'] : [])], sink, { env: this.env, cwd });
+      if (!run.failure && !sink.signal.aborted) {
+        await this.memory?.remember(project, { files: src.files, ...(src.envFile ? { envFile: src.envFile } : {}), profiles: src.profiles ?? [], workingDir: cwd });
+        return;
+      }
+      let cleanup = '';
+      if (fresh) cleanup = await this.takeBack(cmd, src, project, volumesBefore);
+      if (sink.signal.aborted) return;
+      throw new BerthError('COMMAND_FAILED', `compose up failed: ${run.failure}${cleanup}`);
+    });
+  }
+
+  /** Takes down what a failed up of a new project made (and the volumes it made), and says so; the user's files are untouched. */
+  private async takeBack(cmd: ComposeCommand, src: ComposeSource, project: string, volumesBefore: Set<string>): Promise<string> {
+    // By the same files and profiles: Compose finds what it made by label.
+    const down = await streamCompose(cmd, [...sourceArgs(src, project), 'down', '--remove-orphans'], noSink(), { env: this.env, cwd: dirname(src.files[0]!) });
+    const left: string[] = [];
+    for (const name of await this.projectVolumes(project).catch(() => [])) {
+      if (!volumesBefore.has(name))
+        await this.docker
+          .getVolume(name)
+          .remove()
+          .catch(() => left.push(name));
     }
-    if (sink.signal.aborted) return;
-    throw new BerthError('COMMAND_FAILED', `compose up failed: ${failure}${cleanup}`);
+    if (down.failure) return ` Cleaning up failed too: ${down.failure}`;
+    if (left.length) return ` The volumes ${left.join(', ')} could not be removed.`;
+    return ' Nothing of the project is left behind.';
+  }
+
+  /**
+   * A project's services with their state, not created ones included (`config --services` joined
+   * with `ps --all --format json`), run with the files, env file and profiles it was brought up
+   * with: Berth's record of its up, or its containers' labels when it was started elsewhere (or
+   * from other files since).
+   */
+  async project(project: string): Promise<ComposeProjectInfo> {
+    const cmd = await this.command();
+    const list = await this.docker.listContainers({ all: true, filters: { label: [`${PROJECT_LABEL}=${project}`] } });
+    const remembered = await this.memory?.get(project);
+    const labelled = list.map((c) => sourceFromLabels(c.Labels ?? {})).find((x) => x !== undefined);
+    const how = labelled && (!remembered || labelled.files.join('\n') !== remembered.files.join('\n')) ? { ...labelled, profiles: [] } : remembered;
+    if (!how) throw new BerthError('NOT_FOUND', `There is no compose project ${project}: it has no containers, and Berth did not bring it up.`);
+    const info = {
+      project,
+      files: how.files,
+      ...(how.envFile ? { envFile: how.envFile } : {}),
+      profiles: how.profiles,
+      workingDir: how.workingDir,
+      source: how === remembered ? 'berth' : 'labels',
+    } as const;
+    const engineOnly = () =>
+      serviceRows(
+        [],
+        list.map((c) => psEntry(c.Labels?.['com.docker.compose.service'] ?? c.Names[0]?.slice(1) ?? c.Id, c.State, c.Status)),
+      );
+    if (!(await stat(how.workingDir).catch(() => undefined))?.isDirectory()) return { ...info, services: engineOnly(), problem: `The project's folder ${how.workingDir} is not there any more.` };
+    const args = sourceArgs({ files: how.files, ...(how.envFile ? { envFile: how.envFile } : {}), profiles: how.profiles }, project);
+    const declared = await runCompose(cmd, [...args, 'config', '--services'], { env: this.env, cwd: how.workingDir });
+    if (declared.code !== 0) return { ...info, services: engineOnly(), problem: `Compose cannot read the project's files: ${reasonOf(declared)}` };
+    const ps = await runCompose(cmd, [...args, 'ps', '--all', '--format', 'json'], { env: this.env, cwd: how.workingDir });
+    if (ps.code !== 0) throw new BerthError('COMMAND_FAILED', `compose ps of ${project} failed: ${reasonOf(ps)}`);
+    return { ...info, services: serviceRows(declared.stdout.split('\n').filter(Boolean), parsePs(ps.stdout)) };
   }
 
   /** `down` of a project (by name: Compose finds its containers by label); volumes only when asked. */
   async down(args: { project: string; removeVolumes: boolean }, sink: StreamSink<string>): Promise<void> {
     const cmd = await this.command();
-    if ((await this.projectContainers(args.project)) === 0) throw new BerthError('NOT_FOUND', `There is no compose project ${args.project}.`);
-    const failure = await this.stream(cmd, ['-p', args.project, 'down', '--remove-orphans', ...(args.removeVolumes ? ['--volumes'] : [])], sink);
-    if (failure && !sink.signal.aborted) throw new BerthError('COMMAND_FAILED', `compose down failed: ${failure}`);
-  }
-
-  /**
-   * Runs Compose, sending each output line (stdout and stderr interleaved, as a terminal shows
-   * them). Resolves with undefined on success, else with the reason (its last error lines).
-   * Cancelling sends SIGINT, which Compose handles by stopping what it is doing.
-   */
-  private stream(cmd: ComposeCommand, args: string[], sink: StreamSink<string>, cwd?: string): Promise<string | undefined> {
-    return new Promise((resolve) => {
-      if (sink.signal.aborted) return resolve(undefined); // cancelled before it started: run nothing
-      const child = spawn(cmd[0]!, [...cmd.slice(1), ...args], { env: this.env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-      const tail: string[] = [];
-      const onAbort = () => child.kill('SIGINT');
-      sink.signal.addEventListener('abort', onAbort, { once: true });
-      let chain = Promise.resolve();
-      // A line over MAX_LINE comes in pieces, one line each; a progress line redrawn with \r shows its latest state.
-      const lines = (stream: NodeJS.ReadableStream) => {
-        const split = new LinePieces({ redraw: true });
-        stream.on('data', (data: Buffer) => split.push(data).forEach((p) => emit(p.text)));
-        stream.on('end', () => split.flush().forEach((p) => emit(p.text)));
-      };
-      const emit = (line: string) => {
-        tail.push(line);
-        if (tail.length > 5) tail.shift();
-        chain = chain.then(() => sink.write(line));
-      };
-      lines(child.stdout);
-      lines(child.stderr);
-      child.once('error', (e) => finish(`cannot run ${cmd.join(' ')}: ${e.message}`));
-      child.once('close', (code) =>
-        finish(
-          code === 0
-            ? undefined
-            : tail
-                .filter((l) => l.trim())
-                .slice(-3)
-                .join(' ') || `exit code ${code}`,
-        ),
-      );
-      let done = false;
-      function finish(reason: string | undefined) {
-        if (done) return;
-        done = true;
-        sink.signal.removeEventListener('abort', onAbort);
-        void chain.then(() => resolve(reason));
-      }
+    await this.exclusive(args.project, 'down', async () => {
+      if ((await this.projectContainers(args.project)) === 0) throw new BerthError('NOT_FOUND', `There is no compose project ${args.project}.`);
+      const run = await streamCompose(cmd, ['-p', args.project, 'down', '--remove-orphans', ...(args.removeVolumes ? ['--volumes'] : [])], sink, { env: this.env });
+      if (run.failure && !sink.signal.aborted) throw new BerthError('COMMAND_FAILED', `compose down failed: ${run.failure}`);
     });
   }
+}
+
+function expandHome(raw: string): string {
+  return raw === '~' || raw.startsWith('~/') ? join(homedir(), raw.slice(1)) : raw;
 }

@@ -278,6 +278,32 @@ export interface ComposeStatus {
   reason?: string; // why not, and what to install
 }
 
+/** A service of a compose project as Compose sees it; `not created` when the files declare it and it has no container. */
+export interface ComposeServiceRow {
+  service: string;
+  state: 'running' | 'paused' | 'restarting' | 'exited' | 'created' | 'dead' | 'removing' | 'not created';
+  /** Its containers (replicas). */
+  containers: number;
+  /** Compose's words, e.g. "Up 2 minutes (healthy)". */
+  status?: string;
+  health?: string;
+  exitCode?: number;
+}
+
+/** A compose project: how it was brought up and its services. */
+export interface ComposeProjectInfo {
+  project: string;
+  files: string[];
+  envFile?: string;
+  profiles: string[];
+  workingDir: string;
+  /** Where that came from: Berth's own record of its up, or the labels of the project's containers (started elsewhere). */
+  source: 'berth' | 'labels';
+  services: ComposeServiceRow[];
+  /** Why the files could not be read (moved, broken): the services are then only those with containers. */
+  problem?: string;
+}
+
 export type EngineState = 'connecting' | 'up' | 'unreachable';
 
 export interface EngineStatus {

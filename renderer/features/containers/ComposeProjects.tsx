@@ -5,7 +5,7 @@ import type { TableGroups } from '../../components/Table';
 import { containerAction, removeContainers } from '../../stores/actions';
 import { composeDown, loadComposeStatus, toggleProject, useCompose } from '../../stores/compose';
 import { containers } from '../../stores/resources';
-import { showProjectLogs } from '../../stores/ui';
+import { openDialog, showProjectLogs } from '../../stores/ui';
 
 /**
  * A compose project's own line in the containers list: fold, name (a click shows only it), state,
@@ -15,6 +15,7 @@ import { showProjectLogs } from '../../stores/ui';
 function ProjectLine({ name, collapsed }: { name: string; collapsed: boolean }) {
   const rows = containers.use(useShallow((s) => s.items.filter((c) => c.composeProject === name)));
   const canDown = useCompose((s) => s.status?.available === true && !s.running);
+  const hasCompose = useCompose((s) => s.status?.available === true);
   const ids = rows.map((r) => r.id);
   const running = rows.filter((r) => r.state === 'running').length;
   const unhealthy = rows.filter((r) => r.health === 'unhealthy').length;
@@ -33,6 +34,11 @@ function ProjectLine({ name, collapsed }: { name: string; collapsed: boolean }) 
         <button onClick={() => showProjectLogs(name)} aria-label={`Logs of ${name}`}>
           Logs
         </button>
+        {hasCompose && (
+          <button onClick={() => openDialog({ kind: 'compose-project', project: name })} aria-label={`Compose services of ${name}`}>
+            Services
+          </button>
+        )}
         {running < rows.length && (
           <button onClick={() => void containerAction(ids, 'start')} aria-label={`Start ${name}`}>
             Start

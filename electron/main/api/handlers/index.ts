@@ -82,6 +82,8 @@ export function createHandlers(s: Services): Handlers {
     'containers.files.list': ({ id, path }) => s.files.list(id, path),
 
     'compose.status': ({ recheck }) => s.compose.status(recheck),
+    'compose.profiles': (args) => s.compose.profiles(args),
+    'compose.project': ({ project }) => s.compose.project(project),
 
     'images.list': () => s.images.list(),
     'images.inspect': ({ id }) => s.images.inspect(id),
