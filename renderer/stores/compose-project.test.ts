@@ -26,4 +26,24 @@ describe('the compose project dialog’s data', () => {
     expect(t.calls).toHaveLength(2);
     expect(useComposeProject.getState()).toEqual({});
   });
+
+  it('shows an answer under pushes that come faster than it answers (each answer used, reads one at a time)', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const answers: (() => void)[] = [];
+    t = fakeTransport(() => {
+      most = Math.max(most, ++inFlight);
+      return new Promise((resolve) => answers.push(() => (inFlight--, resolve({ ok: true, value: info(`seen ${answers.length}`) }))));
+    });
+    connectApi(t);
+    const off = watchComposeProject('shop');
+    for (let i = 0; i < 5; i++) {
+      t.push('containers:changed', { ids: [] }); // a push before each answer
+      await expect.poll(() => answers.length).toBe(i + 1);
+      answers[i]!();
+      await expect.poll(() => useComposeProject.getState().info?.services[0]?.state).toBe(`seen ${i + 1}`); // shown, though pushes came meanwhile
+    }
+    expect(most).toBe(1);
+    off();
+  });
 });

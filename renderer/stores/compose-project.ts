@@ -6,6 +6,7 @@
 import { create } from 'zustand';
 import type { ComposeProjectInfo } from '../../electron/shared/models';
 import { api } from '../api';
+import { coalesced } from '../lib/coalesce';
 
 export interface ComposeProjectView {
   project?: string;
@@ -15,26 +16,31 @@ export interface ComposeProjectView {
 
 export const useComposeProject = create<ComposeProjectView>(() => ({}));
 
-let asked = 0; // the last question asked: an older answer is dropped
-
-export async function loadComposeProject(project: string): Promise<void> {
-  const mine = ++asked;
-  if (useComposeProject.getState().project !== project) useComposeProject.setState({ project, info: undefined, error: undefined }, true);
+/** Reads one project's data into the store, unless the dialog closed or turned to another project meanwhile. */
+async function read(project: string, open: () => boolean): Promise<void> {
   try {
     const info = await api().call('compose.project', { project });
-    if (mine === asked) useComposeProject.setState({ info, error: undefined });
+    if (open()) useComposeProject.setState({ info, error: undefined });
   } catch (e) {
-    if (mine === asked) useComposeProject.setState({ error: (e as Error).message });
+    if (open()) useComposeProject.setState({ error: (e as Error).message });
   }
 }
 
-/** For the dialog's effect: reads the project now and after each change of containers; returns the disposer. */
+/**
+ * For the dialog's effect: reads the project now and after each change of containers; returns the disposer.
+ * The reads are coalesced (one at a time, one more after it for every push meanwhile, each answer used): a
+ * project's containers push faster than `compose.project` (two Compose runs) answers, and keeping only the
+ * latest asked would show nothing while they churn.
+ */
 export function watchComposeProject(project: string): () => void {
-  void loadComposeProject(project);
-  const off = api().on('containers:changed', () => void loadComposeProject(project));
+  let open = true;
+  useComposeProject.setState({ project }, true);
+  const load = coalesced(() => read(project, () => open));
+  void load();
+  const off = api().on('containers:changed', () => void load());
   return () => {
+    open = false;
     off();
-    asked++;
     useComposeProject.setState({}, true);
   };
 }
