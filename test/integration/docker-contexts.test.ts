@@ -3,7 +3,7 @@
  * resolved as the CLI orders them, listed by Berth's core under their names, and chosen in Berth
  * without a byte of the CLI's config.json changing. One points at the test engine's socket.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { contextMetaDir } from '../../electron/main/engine/docker-config';
 import { activeDockerHost, vmDockerHost } from '../../electron/main/services/contexts';
 import { loadSettings, settingsSchema } from '../../electron/main/settings';
 import { engine, waitFor } from '../support/engine';
+import { CLI } from '../support/node-process';
 
 const docker = engine();
 const home = mkdtempSync(join(tmpdir(), 'berth-docker-contexts-'));
@@ -94,5 +95,28 @@ describe("the docker CLI's contexts in Berth", () => {
     expect(host).toBe(vmDockerHost(env));
     const vmCore = createCore({ dockerHost: host, env: aliasEnv, settingsFile: join(home, 'other-settings.json'), runDir: join(home, 'berth', 'run') }); // what threw before, and made `berth start` exit 1
     vmCore.dispose();
+  });
+
+  it('berth serve, with the current context an ssh alias Berth cannot read yet: says so, serves with the VM, does not exit', async () => {
+    const berthHome = join(home, 'serve');
+    mkdirSync(berthHome);
+    writeFileSync(join(berthHome, 'settings.json'), JSON.stringify({ preferences: { startVm: false } }));
+    cli('context', 'use', 'alias');
+    const served = spawn(process.execPath, [CLI, 'serve'], { env: { ...env, BERTH_HOME: berthHome } });
+    try {
+      let out = '';
+      served.stdout.on('data', (d: Buffer) => (out += d));
+      served.stderr.on('data', (d: Buffer) => (out += d));
+      await new Promise<void>((done, fail) => {
+        served.once('exit', (code) => fail(new Error(`berth serve exited ${code}: ${out}`)));
+        served.stdout.on('data', () => /http:\/\/127\.0\.0\.1:\d+/.test(out) && done());
+      });
+      expect(out).toContain(`berth: currentContext in ${configFile} names "alias", which Berth cannot use: Berth cannot use the address ssh://some-alias yet`);
+      expect(out).toContain('Berth uses its VM instead.');
+      expect(out).toContain(`engine ${vmDockerHost({ BERTH_HOME: berthHome })}`);
+    } finally {
+      served.kill('SIGKILL');
+      cli('context', 'use', 'harness');
+    }
   });
 });

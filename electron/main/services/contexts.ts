@@ -129,6 +129,11 @@ export function activeContextName(settings: Settings, env: NodeJS.ProcessEnv): s
   return engineList(settings, env).resolution.name;
 }
 
+/** What a start prints: what Berth could not read of the docker CLI's files, and the engine Berth uses instead. */
+export function engineReport(settings: Settings, env: NodeJS.ProcessEnv): string[] {
+  return engineList(settings, env).problems;
+}
+
 /** The address of the context in use: never throws, and always one Berth can use. */
 export function activeDockerHost(settings: Settings, env: NodeJS.ProcessEnv): string {
   const { contexts } = engineList(settings, env);
