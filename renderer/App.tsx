@@ -75,21 +75,30 @@ function NavItem({ item, active }: { item: (typeof NAV)[number]; active: boolean
   );
 }
 
+/** The engine in use, and why (chosen in Berth, from DOCKER_CONTEXT, ...); one Berth cannot use is listed, not choosable. */
 function ContextPicker() {
   const contexts = useContexts((s) => s.contexts);
-  const active = contexts.find((c) => c.active)?.name ?? '';
+  const current = contexts.find((c) => c.active);
   if (contexts.length < 2) return null;
   return (
-    <label className="theme-pick">
-      Engine
-      <select aria-label="Engine in use" value={active} onChange={(e) => void switchContext(e.target.value)}>
-        {contexts.map((c) => (
-          <option key={c.name} value={c.name}>
-            {c.name}
-          </option>
-        ))}
-      </select>
-    </label>
+    <div className="context-pick">
+      <label className="theme-pick">
+        Engine
+        <select aria-label="Engine in use" aria-describedby="engine-why" value={current?.name ?? ''} onChange={(e) => void switchContext(e.target.value)}>
+          {contexts.map((c) => (
+            <option key={c.name} value={c.name} disabled={!!c.problem} title={[c.description, c.host, c.problem].filter(Boolean).join(' · ')}>
+              {c.name}
+              {c.problem ? ' (cannot be used)' : ''}
+            </option>
+          ))}
+        </select>
+      </label>
+      {current?.why && (
+        <p className="muted small" id="engine-why">
+          {current.why}
+        </p>
+      )}
+    </div>
   );
 }
 

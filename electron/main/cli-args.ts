@@ -15,7 +15,7 @@ export const USAGE = (vmUsage: string) => `usage: berth <command> [options]
 ${vmUsage}
   help [command]          this text, or one command's (also: --help, -h)
   --version, -v           the version of Berth
-Environment: BERTH_DOCKER_HOST / DOCKER_HOST (engine address), BERTH_HOME (data dir), BERTH_PORT (the port for start and serve)`;
+Environment: BERTH_DOCKER_HOST / DOCKER_HOST / DOCKER_CONTEXT (the engine), DOCKER_CONFIG (the docker CLI's contexts), BERTH_HOME (data dir), BERTH_PORT (the port for start and serve)`;
 
 export type CliCommand = { run: 'start' | 'serve'; port: number } | { run: 'open'; port: number; hash: string } | { run: 'vm'; args: string[] } | { run: 'help'; topic?: string } | { run: 'version' };
 

@@ -12,7 +12,7 @@ import { dataDir, paths } from './paths';
 import { installProcessGuard } from './process-guard';
 import { startServer } from './server/server';
 import { loadSettings, settingsReport } from './settings';
-import { activeDockerHost, vmDockerHost } from './services/contexts';
+import { activeDockerHost, engineReport, vmDockerHost } from './services/contexts';
 import type { Preferences } from '../shared/api-contract';
 import type { VmInfo } from '../shared/models';
 import type { Core } from './core';
@@ -48,7 +48,7 @@ async function serve(port: number, hash = ''): Promise<void> {
     return;
   }
   const loaded = await loadSettings(paths.settings());
-  for (const line of settingsReport(loaded)) console.warn(`berth: ${line}`);
+  for (const line of [...settingsReport(loaded), ...engineReport(loaded.settings, process.env)]) console.warn(`berth: ${line}`);
   const dockerHost = activeDockerHost(loaded.settings, process.env);
   const core = createCore({ dockerHost, startVm: loaded.settings.preferences.startVm });
   const stopLogging = dockerHost === vmDockerHost(process.env) ? logVmSteps(core, loaded.settings.preferences.startVm) : () => undefined;

@@ -21,7 +21,7 @@ import type {
   ComposeProjectInfo,
   DiskUsage,
   ContextProbe,
-  EngineContext,
+  EngineList,
   HistoryLayer,
   ImageDetail,
   NetworkDetail,
@@ -217,12 +217,12 @@ export const requests = {
   /** Looks for the engine in use again now, instead of at the next retry; resolves with the outcome. */
   'engine.retry': request<EngineStatus>()(none),
 
-  /** The engines Berth can switch between; "default" is the one from the environment or settings. */
-  'contexts.list': request<EngineContext[]>()(none),
+  /** The engines Berth can switch between: its own and every docker CLI context, the one in use with why; what Berth could not read, in words. */
+  'contexts.list': request<EngineList>()(none),
   /** Switches every view to another engine (kept in the settings). */
   'contexts.use': request<void>()(z.object({ name: z.string().min(1).max(64) }).strict()),
-  'contexts.add': request<EngineContext[]>()(z.object({ name: contextName, host: z.string().trim().min(1).max(1024) }).strict()),
-  'contexts.remove': request<EngineContext[]>()(z.object({ name: z.string().min(1).max(64) }).strict()),
+  'contexts.add': request<EngineList>()(z.object({ name: contextName, host: z.string().trim().min(1).max(1024) }).strict()),
+  'contexts.remove': request<EngineList>()(z.object({ name: z.string().min(1).max(64) }).strict()),
   /** Which engines answer now (a ping each, 1.5 s at most): what the unreachable banner offers. */
   'contexts.probe': request<ContextProbe[]>()(none),
 

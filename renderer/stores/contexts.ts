@@ -1,10 +1,22 @@
 /** The engines Berth can switch between, and switching: every view follows the active one. */
 import { create } from 'zustand';
-import { VM_CONTEXT, type ContextProbe, type EngineContext } from '../../electron/shared/models';
+import { VM_CONTEXT, type ContextProbe, type EngineContext, type EngineList } from '../../electron/shared/models';
 import { api, whenConnected } from '../api';
 import { closeDetail, toast } from './ui';
 
-export const useContexts = create<{ contexts: EngineContext[]; error?: string; probes?: ContextProbe[]; probing?: boolean }>(() => ({ contexts: [] }));
+export const useContexts = create<{
+  contexts: EngineContext[];
+  /** What Berth could not read of the docker CLI's config and contexts, in words. */
+  problems: string[];
+  error?: string;
+  probes?: ContextProbe[];
+  probing?: boolean;
+}>(() => ({
+  contexts: [],
+  problems: [],
+}));
+
+const listed = ({ contexts, problems }: EngineList) => ({ contexts, problems });
 
 export { VM_CONTEXT };
 export const useVmInUse = () => useContexts((s) => s.contexts.some((c) => c.name === VM_CONTEXT && c.active));
@@ -23,7 +35,7 @@ export async function probeContexts(): Promise<void> {
 
 export async function loadContexts(): Promise<void> {
   try {
-    useContexts.setState({ contexts: await api().call('contexts.list'), error: undefined });
+    useContexts.setState({ ...listed(await api().call('contexts.list')), error: undefined });
   } catch (e) {
     useContexts.setState({ error: (e as Error).message });
   }
@@ -49,7 +61,7 @@ export async function switchContext(name: string): Promise<void> {
 /** Returns the error text for the form, or undefined when added. */
 export async function addContext(name: string, host: string): Promise<string | undefined> {
   try {
-    useContexts.setState({ contexts: await api().call('contexts.add', { name, host }) });
+    useContexts.setState(listed(await api().call('contexts.add', { name, host })));
     return undefined;
   } catch (e) {
     return (e as Error).message;
@@ -58,7 +70,7 @@ export async function addContext(name: string, host: string): Promise<string | u
 
 export async function removeContext(name: string): Promise<void> {
   try {
-    useContexts.setState({ contexts: await api().call('contexts.remove', { name }) });
+    useContexts.setState(listed(await api().call('contexts.remove', { name })));
   } catch (e) {
     toast({ kind: 'error', title: `Could not remove ${name}`, message: (e as Error).message });
   }

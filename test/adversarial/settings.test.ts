@@ -46,7 +46,7 @@ describe('a damaged settings file', () => {
       vm: { cpus: 4, memoryMiB: 4096, diskGiB: 64, autoPauseMinutes: 5 },
       engine: {},
     });
-    expect(await t.call('contexts.list')).toMatchObject({ ok: true, value: [{ name: 'default' }, { name: 'berth-vm' }, ...ENGINES] });
+    expect(await t.call('contexts.list')).toMatchObject({ ok: true, value: { contexts: [{ name: 'default' }, { name: 'berth-vm' }, ...ENGINES] } });
     expect(readFileSync(copy).equals(Buffer.from(original))).toBe(true);
     expect(leftovers().sort()).toEqual([copy.split('/').pop(), 'settings.json'].sort());
   });

@@ -11,10 +11,13 @@ describe('contexts', () => {
   it('adds an engine, switches every service to it and back, and keeps the choice in the settings', async () => {
     expect(await t.call('contexts.list')).toEqual({
       ok: true,
-      value: [
-        { name: 'default', host: docker.dockerHost, active: true, builtIn: true },
-        { name: 'berth-vm', host: `unix://${join(TEST_DATA_DIR, 'run/docker.sock')}`, active: false, builtIn: true }, // the Berth VM's forwarded socket
-      ],
+      value: {
+        contexts: [
+          { name: 'default', host: docker.dockerHost, active: true, builtIn: true, source: 'docker-cli', description: expect.stringContaining('BERTH_DOCKER_HOST'), why: 'from BERTH_DOCKER_HOST' },
+          { name: 'berth-vm', host: `unix://${join(TEST_DATA_DIR, 'run/docker.sock')}`, active: false, builtIn: true, source: 'berth', description: 'The Berth VM' }, // the Berth VM's forwarded socket
+        ],
+        problems: [],
+      },
     });
     expect(await t.call('contexts.add', { name: 'nowhere', host: 'unix:///tmp/berth-no-such-engine.sock' })).toMatchObject({ ok: true });
     expect(await t.call('contexts.add', { name: 'bad', host: 'http://x' })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', hint: expect.stringContaining('ssh://') } });
@@ -39,10 +42,12 @@ describe('contexts', () => {
     expect(await t.call('contexts.remove', { name: 'berth-vm' })).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: 'The "berth-vm" context is built in and cannot be removed.' } });
     expect(await t.call('contexts.remove', { name: 'nowhere' })).toMatchObject({
       ok: true,
-      value: [
-        { name: 'default', active: true },
-        { name: 'berth-vm', active: false },
-      ],
+      value: {
+        contexts: [
+          { name: 'default', active: true },
+          { name: 'berth-vm', active: false },
+        ],
+      },
     });
     expect(await t.call('contexts.use', { name: 'nowhere' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });

@@ -5,7 +5,7 @@ import { createCore } from '../core';
 import { claimInstance } from '../instance-lock';
 import { paths } from '../paths';
 import { installProcessGuard } from '../process-guard';
-import { activeDockerHost } from '../services/contexts';
+import { activeDockerHost, engineReport } from '../services/contexts';
 import { loadSettings, settingsReport } from '../settings';
 import { HIDDEN_ARG, runShell } from './main';
 import { linkIn } from './links';
@@ -30,7 +30,7 @@ void (async () => {
   const loaded = await loadSettings(paths.settings());
   electron.app.removeListener('open-url', keepLink);
   const argv = launchLink ? [...process.argv, launchLink] : process.argv;
-  for (const line of settingsReport(loaded)) console.warn(`berth: ${line}`);
+  for (const line of [...settingsReport(loaded), ...engineReport(loaded.settings, process.env)]) console.warn(`berth: ${line}`);
   runShell(electron, {
     // Called once the app is ready: safeStorage (the OS keychain) works only from then on.
     createCore: () => {

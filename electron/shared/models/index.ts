@@ -247,16 +247,30 @@ export interface CleanupPlan {
   kept?: { id: string; name: string; reason: string }[];
 }
 
-/** An engine Berth can switch to. */
+/** An engine Berth can switch to: one of Berth's own (its VM, the ones added in Berth) or a context of the docker CLI. */
 export interface EngineContext {
   name: string;
-  host: string; // DOCKER_HOST-style address
+  host: string; // DOCKER_HOST-style address, as written
   active: boolean;
-  /** "default": from BERTH_DOCKER_HOST / DOCKER_HOST / settings; cannot be removed. */
+  /** Not removable in Berth: the VM, and every context of the docker CLI ("default" included). */
   builtIn: boolean;
+  /** Berth's own (the VM, an engine added in Berth), or a context of the docker CLI (its `default` and every one under contexts/meta). */
+  source: 'berth' | 'docker-cli';
+  /** The context's description (its meta.json's Metadata.Description). */
+  description?: string;
+  /** Why Berth cannot use it (TLS, npipe, an address it cannot read), in words; such a one cannot be chosen. */
+  problem?: string;
+  /** On the active one: why it is the engine in use ("chosen in Berth", "from DOCKER_CONTEXT", ...). */
+  why?: string;
 }
 
-/** The built-in contexts: the engine the environment names, and the Berth VM's. */
+/** The engines, and what Berth could not read of the docker CLI's config and contexts (each naming its file or context). */
+export interface EngineList {
+  contexts: EngineContext[];
+  problems: string[];
+}
+
+/** The built-in contexts: the docker CLI's default (DOCKER_HOST, else the platform's socket), and the Berth VM's. */
 export const DEFAULT_CONTEXT = 'default';
 export const VM_CONTEXT = 'berth-vm';
 

@@ -62,7 +62,7 @@ function PreferenceSwitch({ name, label, help }: { name: Switch; label: string; 
 
 /** Settings: the engines (contexts) Berth can switch between, the VM's resources, the desktop app, the theme. */
 export function SettingsView() {
-  const { contexts, error: listError } = useContexts(useShallow((s) => ({ contexts: s.contexts, error: s.error })));
+  const { contexts, problems: cliProblems, error: listError } = useContexts(useShallow((s) => ({ contexts: s.contexts, problems: s.problems, error: s.error })));
   const { prefs, problems } = usePreferences(useShallow((s) => ({ prefs: s.prefs, problems: s.problems })));
   useEffect(() => void loadPreferences(), []);
   const [name, setName] = useState('');
@@ -85,7 +85,23 @@ export function SettingsView() {
       <p className="muted small">
         Every view follows the engine in use. Addresses: unix:///path/to/docker.sock, tcp://host:port, or ssh://user@host[:port][/path/to/docker.sock] (the host key must be in ~/.ssh/known_hosts).
       </p>
+      <p className="muted small">
+        The docker CLI’s contexts are listed by their names, read from its config folder (never written: choosing one here leaves the CLI’s current context as it is). Unless you choose in Berth, the
+        engine in use is the docker CLI’s: DOCKER_HOST, then DOCKER_CONTEXT, then its current context; with none of them, the Berth VM.
+      </p>
       {listError && <p className="list-error">{listError}</p>}
+      {cliProblems.length > 0 && (
+        <section className="banner banner-info" role="status" aria-label="Docker CLI problems">
+          <p>
+            <strong>Berth could not use everything in the docker CLI’s config</strong>:
+          </p>
+          <ul>
+            {cliProblems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        </section>
+      )}
       <div className="table-wrap">
         <table aria-label="Engines">
           <thead>
@@ -99,12 +115,21 @@ export function SettingsView() {
             {contexts.map((c) => (
               <tr key={c.name}>
                 <td>
-                  <strong>{c.name}</strong> {c.active && <Badge label="in use" />}
+                  <strong>{c.name}</strong> {c.active && <Badge label="in use" />} {c.source === 'docker-cli' && <Badge label="docker CLI" />}
+                  {c.description && <div className="muted small">{c.description}</div>}
                 </td>
-                <td className="mono">{c.host}</td>
+                <td>
+                  <span className="mono">{c.host}</span>
+                  {c.active && c.why && <div className="muted small">In use: {c.why}</div>}
+                  {c.problem && (
+                    <div className="form-error small" role="note" aria-label={`${c.name}: cannot be used`}>
+                      {c.problem}
+                    </div>
+                  )}
+                </td>
                 <td className="col-actions">
                   <span className="row-actions">
-                    {!c.active && (
+                    {!c.active && !c.problem && (
                       <button onClick={() => void switchContext(c.name)} aria-label={`Use ${c.name}`}>
                         Use
                       </button>

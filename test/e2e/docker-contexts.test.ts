@@ -1,0 +1,76 @@
+/**
+ * The docker CLI's contexts in Chromium: made by the real `docker context create` in the test
+ * core's DOCKER_CONFIG, shown in the engine picker and Settings under their names, the one in use
+ * with why; a TLS context and a malformed meta.json said in words; a choice leaves config.json alone.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { contextMetaDir } from '../../electron/main/engine/docker-config';
+import { ARTIFACTS, openDashboard } from '../support/browser';
+import { engine, TEST_DATA_DIR, uniq } from '../support/engine';
+import { TEST_IMAGE } from '../support/test-image';
+
+const docker = engine();
+const ui = openDashboard({ width: 1280, height: 900 });
+const nav = (name: RegExp | string) => ui.page.locator('nav').getByRole('button', { name });
+const config = join(TEST_DATA_DIR, 'docker-config'); // the test core's (support/engine.ts)
+const cli = (...args: string[]) => execFileSync('docker', args, { env: { PATH: process.env.PATH, HOME: TEST_DATA_DIR, DOCKER_CONFIG: config }, encoding: 'utf8' });
+
+describe("the docker CLI's contexts in the engine picker", () => {
+  it('lists them under their names with description and address, says what Berth cannot use, and a choice leaves the CLI alone', async () => {
+    const name = uniq('ctx-cli');
+    docker.cli(['create', '--name', name, TEST_IMAGE]);
+    cli('context', 'create', 'harness', '--description', 'the test engine', '--docker', `host=${docker.dockerHost}`);
+    const ca = join(TEST_DATA_DIR, 'ca.pem');
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(TEST_DATA_DIR, 'ca.key'), '-out', ca, '-subj', '/CN=berth-test-ca', '-days', '1'],
+      { stdio: 'ignore' },
+    );
+    cli('context', 'create', 'tlsbox', '--docker', `host=tcp://127.0.0.1:2376,ca=${ca}`);
+    cli('context', 'use', 'harness');
+    cli('context', 'use', 'default'); // config.json as the CLI writes it, with its own choice: default
+    const broken = join(contextMetaDir('broken', { DOCKER_CONFIG: config }), 'meta.json');
+    mkdirSync(join(broken, '..'), { recursive: true });
+    writeFileSync(broken, '{"Name": "broken", "Endpoints": ');
+    const before = readFileSync(join(config, 'config.json'));
+
+    await ui.page.reload();
+    const picker = ui.page.getByLabel('Engine in use');
+    await expect.poll(() => picker.locator('option').allTextContents()).toEqual(['default', 'berth-vm', 'harness', 'tlsbox (cannot be used)']);
+    expect(await picker.locator('option[value="tlsbox"]').isDisabled()).toBe(true);
+    await ui.page.locator('#engine-why').getByText('from BERTH_DOCKER_HOST').waitFor(); // the test core's engine: why it is the one in use
+
+    await nav('Settings').click();
+    const table = ui.page.getByRole('table', { name: 'Engines' });
+    const harness = table.getByRole('row', { name: /harness/ });
+    await harness.getByText('the test engine').waitFor();
+    await harness.getByText(docker.dockerHost).waitFor();
+    await harness.getByText('docker CLI').waitFor();
+    await table
+      .getByRole('note', { name: 'tlsbox: cannot be used' })
+      .getByText(/^TLS contexts are not supported yet/)
+      .waitFor();
+    expect(
+      await table
+        .getByRole('row', { name: /tlsbox/ })
+        .getByRole('button', { name: 'Use tlsbox' })
+        .count(),
+    ).toBe(0);
+    const problems = ui.page.getByRole('status', { name: 'Docker CLI problems' });
+    await problems.getByText(`A docker CLI context cannot be read: ${broken} is not valid JSON`, { exact: false }).waitFor();
+    await ui.page.screenshot({ path: `${ARTIFACTS}/e2e-docker-contexts.png` });
+
+    await picker.selectOption('harness');
+    await ui.page.locator('#engine-why').getByText('chosen in Berth').waitFor();
+    await harness.getByText('In use: chosen in Berth').waitFor();
+    await nav(/^Containers/).click();
+    await ui.page.getByRole('button', { name, exact: true }).waitFor(); // the same engine, reached through the CLI's context
+    expect(readFileSync(join(config, 'config.json')).equals(before)).toBe(true);
+    expect(cli('context', 'show').trim()).toBe('default');
+    docker.cli(['rm', '-f', name]);
+    expect(ui.pageErrors).toEqual([]);
+  });
+});
