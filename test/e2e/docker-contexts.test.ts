@@ -11,6 +11,7 @@ import { contextMetaDir } from '../../electron/main/engine/docker-config';
 import { ARTIFACTS, openDashboard } from '../support/browser';
 import { engine, TEST_DATA_DIR, uniq } from '../support/engine';
 import { TEST_IMAGE } from '../support/test-image';
+import { makeTestCa } from '../support/test-ca';
 
 const docker = engine();
 const ui = openDashboard({ width: 1280, height: 900 });
@@ -23,12 +24,7 @@ describe("the docker CLI's contexts in the engine picker", () => {
     const name = uniq('ctx-cli');
     docker.cli(['create', '--name', name, TEST_IMAGE]);
     cli('context', 'create', 'harness', '--description', 'the test engine', '--docker', `host=${docker.dockerHost}`);
-    const ca = join(TEST_DATA_DIR, 'ca.pem');
-    execFileSync(
-      'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(TEST_DATA_DIR, 'ca.key'), '-out', ca, '-subj', '/CN=berth-test-ca', '-days', '1'],
-      { stdio: 'ignore' },
-    );
+    const ca = makeTestCa(TEST_DATA_DIR);
     cli('context', 'create', 'tlsbox', '--docker', `host=tcp://127.0.0.1:2376,ca=${ca}`);
     cli('context', 'use', 'harness');
     cli('context', 'use', 'default'); // config.json as the CLI writes it, with its own choice: default

@@ -14,6 +14,7 @@ import { activeDockerHost, vmDockerHost } from '../../electron/main/services/con
 import { loadSettings, settingsSchema } from '../../electron/main/settings';
 import { engine, waitFor } from '../support/engine';
 import { CLI } from '../support/node-process';
+import { makeTestCa } from '../support/test-ca';
 
 const docker = engine();
 const home = mkdtempSync(join(tmpdir(), 'berth-docker-contexts-'));
@@ -29,12 +30,7 @@ let before: Buffer;
 beforeAll(() => {
   cli('context', 'create', 'harness', '--description', 'the test engine', '--docker', `host=${docker.dockerHost}`);
   cli('context', 'create', 'nowhere', '--docker', 'host=unix:///tmp/berth-no-such-engine.sock');
-  const ca = join(home, 'ca.pem');
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(home, 'ca.key'), '-out', ca, '-subj', '/CN=berth-test-ca', '-days', '1'],
-    { stdio: 'ignore' },
-  );
+  const ca = makeTestCa(home);
   cli('context', 'create', 'tlsbox', '--docker', `host=tcp://127.0.0.1:2376,ca=${ca}`);
   cli('context', 'use', 'harness');
   const broken = contextMetaDir('broken', { DOCKER_CONFIG: config });
