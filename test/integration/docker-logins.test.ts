@@ -74,6 +74,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const ref of made) docker.try(['rmi', ref]);
   core?.dispose();
   vi.restoreAllMocks();
   await registry?.stop();
@@ -81,9 +82,11 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
+const made: string[] = []; // tags of the shared test image: left, they would be its first tag in other files' lists
 const tagged = (name: string) => {
   const ref = `${registry.address}/shared/${name}:${uniq('t')}`;
   docker.cli(['tag', TEST_IMAGE, ref]);
+  made.push(ref);
   return ref;
 };
 const config = () => readFileSync(configFile, 'utf8');
