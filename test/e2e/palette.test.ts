@@ -136,6 +136,7 @@ describe('the keyboard in Chromium', () => {
     made.push(['rmi', own]);
     const tag = page.getByRole('button', { name: `Tag ${own}…` });
     await images.click();
+    await page.evaluate(() => document.querySelectorAll<HTMLElement>('.toast button[aria-label="Dismiss"]').forEach((b) => b.click())); // the first test's: they would join the dialog
     await tag.focus();
     await page.keyboard.press('Enter');
     const form = page.getByRole('dialog', { name: `Tag ${own}` });
@@ -148,14 +149,14 @@ describe('the keyboard in Chromium', () => {
     });
     expect(behind).toBe(false);
     const stops = await form.evaluate((d) => [...d.querySelectorAll<HTMLElement>('input, button, select, textarea, [tabindex]')].filter((e) => !e.matches(':disabled') && e.tabIndex >= 0).length);
-    const seen = new Set<string>();
+    const visited: number[] = [];
     for (let i = 0; i < stops * 2 + 1; i++) {
       await page.keyboard.press('Tab');
-      const where = await form.evaluate((d) => (d.contains(document.activeElement) ? (document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? '') : 'outside'));
-      expect(where).not.toBe('outside');
-      seen.add(where);
+      const at = await form.evaluate((d) => [...d.querySelectorAll('*')].indexOf(document.activeElement!)); // -1: outside the dialog
+      expect(at).toBeGreaterThanOrEqual(0);
+      visited.push(at);
     }
-    expect(seen.size).toBe(stops); // each stop, twice round, and never out to the page
+    expect(new Set(visited).size).toBe(stops); // each stop, twice round, and never out to the page
     for (let i = 0; i < stops + 1; i++) await page.keyboard.press('Shift+Tab');
     expect(await form.evaluate((d) => d.contains(document.activeElement))).toBe(true);
     await page.keyboard.press('Escape');
