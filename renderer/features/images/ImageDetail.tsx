@@ -19,7 +19,7 @@ export function ImageDetail({ id: asked }: { id: string }) {
   const row = images.use((s) => s.items.find(rowFor(asked)));
   const loaded = useLoaded(loadImage, asked, row);
   const i = loaded.data;
-  const title = i?.tags[0] ?? (i ? shortId(i.id) : asked);
+  const title = i ? (i.tags.includes(asked) ? asked : (i.tags[0] ?? shortId(i.id))) : asked; // the tag the link names, when it is one
   return (
     <section className="view detail">
       <DetailHeader
