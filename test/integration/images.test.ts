@@ -63,8 +63,10 @@ describe('images through the API', () => {
     for (const t of tags) expect(docker.try(['image', 'inspect', t]).status, t).toBe(0);
 
     docker.cli(['rm', user]);
-    expect(await call('images.remove', { ids: ['berth-test/two'] })).toMatchObject({ value: [{ ok: false }] }); // a name is no id: nothing forced
-    for (const t of tags) expect(docker.try(['image', 'inspect', t]).status, t).toBe(0);
+    expect(await call('images.remove', { ids: [tags[1]!] })).toMatchObject({ ok: true, value: [{ ok: true }] }); // a tag is no id: only it goes
+    expect(docker.try(['image', 'inspect', tags[1]!]).status).not.toBe(0);
+    for (const t of [id, tags[0]!]) expect(docker.try(['image', 'inspect', t]).status, t).toBe(0);
+    docker.cli(['tag', id, tags[1]!]);
     expect(await call('images.remove', { ids: [id.replace(/^sha256:/, '').slice(0, 12)] })).toMatchObject({ ok: true, value: [{ ok: true }] });
     for (const t of [id, ...tags]) expect(docker.try(['image', 'inspect', t]).status, t).not.toBe(0);
   });
