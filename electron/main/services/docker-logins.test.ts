@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { fakeHelper } from '../../../test/support/fake-credential-helper';
@@ -84,6 +84,33 @@ describe('logins kept by a credential helper', () => {
     expect(await logins.remove('reg:5000')).toBe(true);
     expect(fake.store()).toEqual({});
     expect(JSON.parse(read())).toEqual({ auths: {}, credsStore: 'fake', proxies: { default: {} } });
+  });
+
+  it('a helper that fails costs only its own logins in the list, the others listed and the failure logged', async () => {
+    const fake = fakeHelper(tempDir('helper'));
+    const { logins } = setup(JSON.stringify({ credsStore: 'fake', credHelpers: { 'gone.example.com': 'gone' } }), { PATH: fake.path });
+    await logins.save('reg:5000', 'me', 'pw');
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      expect((await logins.list()).map((l) => l.server)).toEqual(['reg:5000']);
+      expect(String(warn.mock.calls[0]?.[0])).toContain('docker-credential-gone');
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('what the docker CLI writes into config.json while a helper stores the login is kept', async () => {
+    const dir = tempDir('helper');
+    const { file, read, logins } = setup(JSON.stringify({ credsStore: 'slow', auths: {} }), { PATH: `${dir}:${process.env.PATH ?? ''}` });
+    // A helper during whose store the CLI switches its context (what `docker context use` writes).
+    const helper = join(dir, 'docker-credential-slow');
+    writeFileSync(
+      helper,
+      `#!/usr/bin/env node\nlet i = '';\nprocess.stdin.on('data', (d) => (i += d)).on('end', () => {\n  const fs = require('fs');\n  const c = JSON.parse(fs.readFileSync(${JSON.stringify(file)}, 'utf8'));\n  fs.writeFileSync(${JSON.stringify(file)}, JSON.stringify({ ...c, currentContext: 'lab' }));\n});\n`,
+    );
+    chmodSync(helper, 0o755);
+    await logins.save('reg:5000', 'me', 'pw');
+    expect(JSON.parse(read())).toEqual({ credsStore: 'slow', auths: { 'reg:5000': {} }, currentContext: 'lab' });
   });
 
   it('credHelpers names the helper for its registry before credsStore; a missing one is said, naming it', async () => {

@@ -105,9 +105,12 @@ export class DockerLogins {
       const a = entryAuth(entry, key);
       if (a && !this.storeOf(read, server).helper) found.set(server, { server, username: a.username ?? TOKEN_USERNAME, store: { kind: 'config', file: read.file } });
     }
+    // A helper that fails (missing, logged out, offline) costs only its own logins, as with the docker CLI: the rest are listed.
+    const skip = (e: unknown) => console.warn(`berth: a docker credential helper could not be read: ${(e as Error).message}`);
     const general = this.storeOf(read, '');
     if (general.helper) {
-      for (const [key, username] of Object.entries(await general.helper.list())) {
+      const listed = await general.helper.list().catch((e: unknown) => (skip(e), {}));
+      for (const [key, username] of Object.entries(listed)) {
         const server = normaliseServer(key);
         if (this.storeOf(read, server).helper?.name === general.helper.name) found.set(server, { server, username, store: general.store });
       }
@@ -116,7 +119,7 @@ export class DockerLogins {
     for (const key of perRegistry) {
       const server = normaliseServer(key);
       const { helper, store } = this.storeOf(read, server);
-      const c = await helper?.get(configKey(server));
+      const c = await helper?.get(configKey(server)).catch((e: unknown) => void skip(e));
       if (c) found.set(server, { server, username: c.username, store });
     }
     return [...found.values()].sort((a, b) => a.server.localeCompare(b.server));
@@ -127,25 +130,28 @@ export class DockerLogins {
     const read = await readDockerConfig(this.file, 'log in again');
     const key = configKey(server);
     const { helper, store } = this.storeOf(read, server);
-    const rest = Object.fromEntries(Object.entries(auths(read)).filter(([k]) => normaliseServer(k) !== normaliseServer(server)));
+    const others = (r: ConfigRead) => Object.fromEntries(Object.entries(auths(r)).filter(([k]) => normaliseServer(k) !== normaliseServer(server)));
     if (helper) {
       await helper.store(key, username, password);
-      await this.write(read, { ...rest, [key]: {} }); // as the CLI does: a name without secrets, any old unencrypted entry gone
+      // Read again: the helper may take a while (a passphrase), and the CLI may have written meanwhile.
+      const now = await readDockerConfig(this.file, 'log in again');
+      await this.write(now, { ...others(now), [key]: {} }); // as the CLI does: a name without secrets, any old unencrypted entry gone
     } else {
-      await this.write(read, { ...rest, [key]: { auth: Buffer.from(`${username}:${password}`, 'utf8').toString('base64') } });
+      await this.write(read, { ...others(read), [key]: { auth: Buffer.from(`${username}:${password}`, 'utf8').toString('base64') } });
     }
     return store;
   }
 
   /** Forgets the login for `server` in its helper and in `auths`; false when the config had none. */
   async remove(server: string): Promise<boolean> {
-    const read = await readDockerConfig(this.file, 'log out again');
+    let read = await readDockerConfig(this.file, 'log out again');
     const key = configKey(server);
     const { helper } = this.storeOf(read, server);
     let had = false;
     if (helper && (await helper.get(key))) {
       await helper.erase(key);
       had = true;
+      read = await readDockerConfig(this.file, 'log out again'); // again: the CLI may have written while the helper worked
     }
     const all = auths(read);
     const rest = Object.fromEntries(Object.entries(all).filter(([k]) => normaliseServer(k) !== normaliseServer(server)));
