@@ -45,4 +45,13 @@ describe("Berth's own logins from before (registries.json) are kept", () => {
     expect(await logins.list()).toEqual([{ server: 'third:5000', username: 'x', store: { kind: 'config', file: config } }]);
     expect(existsSync(berthFile)).toBe(true);
   });
+
+  it("a logout whose docker-config helper is missing still removes Berth's own copy, and says the failure", async () => {
+    const { config, logins, old } = setup();
+    await old.save('reg:5000', 'before', 'old-pw');
+    mkdirSync(dirname(config), { recursive: true });
+    writeFileSync(config, JSON.stringify({ credsStore: 'nowhere-to-be-found' }));
+    await expect(logins.remove('reg:5000')).rejects.toMatchObject({ code: 'UNAVAILABLE', message: expect.stringContaining('docker-credential-nowhere-to-be-found') });
+    expect(await old.list()).toEqual([]);
+  });
 });

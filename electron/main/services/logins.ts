@@ -66,9 +66,14 @@ export class LoginsService {
   /** Forgets the login everywhere Berth finds one; false when there was none. */
   remove(server: string): Promise<boolean> {
     return this.serial(async () => {
-      const shared = await this.docker.remove(server);
+      // Berth's own copy goes even when the docker config's helper fails; that failure is still said.
+      const shared = await this.docker.remove(server).then(
+        (had) => ({ had }),
+        (failed: unknown) => ({ had: false, failed }),
+      );
       const own = await this.berth.remove(server);
-      return shared || own;
+      if ('failed' in shared) throw shared.failed;
+      return shared.had || own;
     });
   }
 }
