@@ -164,6 +164,14 @@ describe('confirmations say the right number', () => {
     });
     expect(await asked(() => removeImages(['i1']))).toEqual({ title: 'Remove 1 image?', body: 'web:1 will be untagged and deleted. A container uses it.', option: 'Force: even if containers use it' });
     expect((await asked(() => removeImages(['i2']))).body).toBe('db:1 will be untagged and deleted. 2 containers use it.');
+    images.use.setState({ items: [{ id: 'i3', tags: ['api:1', 'api:latest', 'reg:5000/api:1'], digests: [], size: 1, created: 0, containers: 0, dangling: false }] });
+    expect((await asked(() => removeImages(['i3']))).body).toBe('api:1, api:latest and reg:5000/api:1 will be untagged and deleted.'); // every tag it loses
+    images.use.setState({
+      items: [
+        { id: 'i1', tags: ['web:1'], digests: [], size: 1, created: 0, containers: 1, dangling: false },
+        { id: 'i2', tags: ['db:1'], digests: [], size: 1, created: 0, containers: 2, dangling: false },
+      ],
+    });
     expect(await asked(() => removeImages(['i1', 'i2']))).toEqual({
       title: 'Remove 2 images?',
       body: '2 images will be untagged and deleted: web:1, db:1. Some of them are used by containers.',

@@ -101,15 +101,18 @@ export const removeOpenContainer = (id: string, opened = id) => removeOpen(remov
 // ---- images
 export async function removeImages(ids: string[]): Promise<string[]> {
   const labels = images.label;
-  const users = images.use
-    .getState()
-    .items.filter((i) => ids.includes(i.id) && i.containers > 0)
-    .reduce((n, i) => n + i.containers, 0);
+  const items = images.use.getState().items;
+  // An image removed by id loses every tag: the confirm names them all.
+  const allTags = (id: string) => {
+    const tags = items.find((i) => i.id === id)?.tags ?? [];
+    return tags.length > 1 ? `${tags.slice(0, -1).join(', ')} and ${tags.at(-1)}` : labels(id);
+  };
+  const users = items.filter((i) => ids.includes(i.id) && i.containers > 0).reduce((n, i) => n + i.containers, 0);
   const inUse = !users ? '' : ids.length > 1 ? ' Some of them are used by containers.' : users === 1 ? ' A container uses it.' : ` ${users} containers use it.`;
   const answer = await confirm({
     title: `Remove ${plural(ids.length, 'image')}?`,
     body: `${sentence(
-      ids.map(labels),
+      ids.map(allTags),
       'image',
       (n) => `${n} will be untagged and deleted.`,
       (n) => `${n} will be untagged and deleted`,
