@@ -1,5 +1,5 @@
 import { useLayoutEffect, useRef, type ReactNode } from 'react';
-import { useFocusReturn, useFocusTrap } from './focus';
+import { useFocusTrap } from './focus';
 
 interface Props {
   label: string;
@@ -20,11 +20,11 @@ export function Modal({ label, onClose, className, children }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
   const closing = useRef(onClose);
   closing.current = onClose;
-  useFocusReturn();
   useFocusTrap(ref);
   // Open before the content's own effects run, so that they can focus a field in it.
   useLayoutEffect(() => {
     const d = ref.current;
+    const before = document.activeElement instanceof HTMLElement ? document.activeElement : undefined; // the opener
     if (d && !d.open) d.showModal();
     // Closed by the browser without a `cancel` (a second Escape with no user activation between): the state follows.
     const closed = () => closing.current();
@@ -32,6 +32,7 @@ export function Modal({ label, onClose, className, children }: Props) {
     return () => {
       d?.removeEventListener('close', closed);
       if (d?.open) d.close(); // unmounted by the state: not a close to report
+      if (before?.isConnected) before.focus({ preventScroll: true }); // after the close: the page is no longer inert
     };
   }, []);
   return (

@@ -1,18 +1,5 @@
-/** Focus for modal layers (dialogs, the palette): back where it was when they close, and kept inside while open. */
-import { useEffect, useLayoutEffect, type RefObject } from 'react';
-
-/**
- * On unmount, focuses again what had the focus at mount (the button that opened the dialog), if it is still there.
- * A layout effect: it notes the focus before any effect of the layer's content moves it in.
- */
-export function useFocusReturn(): void {
-  useLayoutEffect(() => {
-    const before = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
-    return () => {
-      if (before?.isConnected) before.focus({ preventScroll: true });
-    };
-  }, []);
-}
+/** Focus for modal layers (dialogs, the palette): kept inside the top one while it is open (Modal gives it back on close). */
+import { useEffect, type RefObject } from 'react';
 
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
