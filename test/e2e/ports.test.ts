@@ -36,7 +36,10 @@ describe('ports in Chromium', () => {
     await tab.close();
 
     await ui.page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
-    await row.getByRole('button', { name: `Copy the address of port ${udp}/udp` }).click();
+    await row
+      .getByRole('button', { name: new RegExp(`^Copy the address of port ${udp}/udp( on \\S+)? of ${name}$`) })
+      .first()
+      .click();
     await ui.page
       .getByRole('status')
       .filter({ hasText: `Copied 127.0.0.1:${udp}` })

@@ -37,7 +37,7 @@ function Ports({ c }: { c: ContainerSummary }) {
             )}
             <button
               className="icon"
-              aria-label={`Copy the address of port ${p.publicPort}${p.type === 'tcp' ? '' : `/${p.type}`}`}
+              aria-label={`Copy the address of port ${p.publicPort}${p.type === 'tcp' ? '' : `/${p.type}`}${p.ip && p.ip !== '0.0.0.0' ? ` on ${p.ip}` : ''} of ${c.name}`} // names its row, and its address when IPv4 and IPv6 both have it
               title="Copy host:port"
               onClick={() => void copyPortAddress(c.id, p)}
             >
