@@ -14,7 +14,7 @@ describe('a compose project read back', () => {
     expect(parsePs('not json')).toEqual([]);
   });
 
-  it('lists every declared service, not created ones too, then ones only the engine has; a replica that runs says the state', () => {
+  it('lists every declared service, not created ones too, and ones only the engine has, by name; a replica that runs says the state', () => {
     const rows = serviceRows(
       ['web', 'db', 'cache'],
       [
@@ -25,10 +25,10 @@ describe('a compose project read back', () => {
       ],
     );
     expect(rows).toEqual([
-      { service: 'web', state: 'running', containers: 2, status: 'Up' },
-      { service: 'db', state: 'created', containers: 1 },
       { service: 'cache', state: 'not created', containers: 0 },
+      { service: 'db', state: 'created', containers: 1 },
       { service: 'old', state: 'exited', containers: 1, exitCode: 0 },
+      { service: 'web', state: 'running', containers: 2, status: 'Up' },
     ]);
   });
 

@@ -50,16 +50,18 @@ export function psEntry(service: string, state: string, status?: string): PsEntr
   return { service, state: known, ...(status ? { status } : {}) };
 }
 
-/** Every service the files declare (in their order) and every one with a container, each once, with its state. */
+/** Every service the files declare and every one with a container, each once, by name (Compose prints them in no fixed order), with its state. */
 export function serviceRows(declared: string[], ps: PsEntry[]): ComposeServiceRow[] {
   const names = [...declared, ...ps.map((p) => p.service).filter((s) => !declared.includes(s))];
-  return [...new Set(names)].map((service) => {
-    const mine = ps.filter((p) => p.service === service).sort((a, b) => RANK[a.state]! - RANK[b.state]!);
-    const top = mine[0];
-    if (!top) return { service, state: 'not created', containers: 0 };
-    const { state, status, health, exitCode } = top;
-    return { service, state, containers: mine.length, ...(status ? { status } : {}), ...(health ? { health } : {}), ...(exitCode !== undefined ? { exitCode } : {}) };
-  });
+  return [...new Set(names)]
+    .sort((a, b) => a.localeCompare(b))
+    .map((service) => {
+      const mine = ps.filter((p) => p.service === service).sort((a, b) => RANK[a.state]! - RANK[b.state]!);
+      const top = mine[0];
+      if (!top) return { service, state: 'not created', containers: 0 };
+      const { state, status, health, exitCode } = top;
+      return { service, state, containers: mine.length, ...(status ? { status } : {}), ...(health ? { health } : {}), ...(exitCode !== undefined ? { exitCode } : {}) };
+    });
 }
 
 /** How a project started elsewhere was brought up, from one of its containers' labels (profiles are not labelled). */
