@@ -11,6 +11,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 export const dockerConfigDir = (env: NodeJS.ProcessEnv = process.env, home = homedir()) => env.DOCKER_CONFIG || join(home, '.docker');
+/** The docker CLI's config.json (DOCKER_CONFIG honoured). */
+export const dockerConfigFile = (env: NodeJS.ProcessEnv = process.env, home = homedir()) => join(dockerConfigDir(env, home), 'config.json');
 
 const contextHash = (name: string) => createHash('sha256').update(name).digest('hex');
 
@@ -62,7 +64,7 @@ function readJson(file: string): Read | undefined {
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 export function readDockerConfig(env: NodeJS.ProcessEnv = process.env, home = homedir()): DockerConfigFile {
-  const file = join(dockerConfigDir(env, home), 'config.json');
+  const file = dockerConfigFile(env, home);
   const read = readJson(file);
   if (!read) return { file };
   if ('problem' in read) return { file, problem: read.problem };

@@ -14,18 +14,16 @@
  */
 import { constants } from 'node:fs';
 import { chmod, copyFile, mkdir, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { BerthError } from '../../shared/errors';
 import { writeFileAtomic } from '../data-lock';
 import { dockerConfigBackup, replacedDockerContext } from '../paths';
-import { dockerConfigDir } from '../engine/docker-config';
+import { dockerConfigDir, dockerConfigFile } from '../engine/docker-config';
 import { readDockerConfig, withMember, type ConfigRead } from './docker-config-file';
 import { berthContextOwner, CONTEXT_NAME, FOREIGN_CONTEXT_NEXT_STEP, foreignContextMessage, metaFile, writeDockerContext } from '../vm/docker-context';
 import { vmDockerHost } from './contexts';
 import { loadSettings, updateSettings } from '../settings';
 
-/** The docker CLI's config file in this environment. */
-export const dockerConfigFile = (env: NodeJS.ProcessEnv = process.env) => join(dockerConfigDir(env), 'config.json');
 /** Where the config file as it was before Berth's first change is kept (beside it, mode 0600). */
 export { dockerConfigBackup };
 

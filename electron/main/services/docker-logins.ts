@@ -11,12 +11,11 @@
  * changes only the `auths` member in the file's text (one atomic rename; a symlink's target is
  * written), so every other key stays as it was.
  */
-import { join } from 'node:path';
 import { BerthError } from '../../shared/errors';
 import { normaliseServer } from '../../shared/image-ref';
 import type { LoginStore } from '../../shared/models';
 import { writeFileAtomic } from '../data-lock';
-import { dockerConfigDir } from '../engine/docker-config';
+import { dockerConfigFile } from '../engine/docker-config';
 import { readDockerConfig, withMember, type ConfigRead } from './docker-config-file';
 import { CredentialHelper } from './credential-helper';
 
@@ -43,7 +42,7 @@ export class DockerLogins {
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
   get file(): string {
-    return join(dockerConfigDir(this.env), 'config.json');
+    return dockerConfigFile(this.env);
   }
 
   private warn(text: string): void {
