@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { contextMetaDir, listDockerContexts, readDockerConfig } from './docker-config';
+import { contextMetaDir, listDockerContexts, scanDockerConfig } from './docker-config';
 
 let dir = '';
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,21 +19,21 @@ function meta(env: NodeJS.ProcessEnv, name: string, body: unknown = { Name: name
 describe("the docker CLI's config.json", () => {
   it('gives its currentContext, or nothing when missing, and honours DOCKER_CONFIG', () => {
     const env = fresh();
-    expect(readDockerConfig(env)).toEqual({ file: join(dir, 'config.json') });
+    expect(scanDockerConfig(env)).toEqual({ file: join(dir, 'config.json') });
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ auths: {}, currentContext: 'lab' }));
-    expect(readDockerConfig(env)).toEqual({ file: join(dir, 'config.json'), currentContext: 'lab' });
-    expect(readDockerConfig({}, '/nowhere-home')).toEqual({ file: '/nowhere-home/.docker/config.json' });
+    expect(scanDockerConfig(env)).toEqual({ file: join(dir, 'config.json'), currentContext: 'lab' });
+    expect(scanDockerConfig({}, '/nowhere-home')).toEqual({ file: '/nowhere-home/.docker/config.json' });
   });
 
   it('says in words, naming the file, when it is not JSON or not an object or currentContext is no string', () => {
     const env = fresh();
     const file = join(dir, 'config.json');
     writeFileSync(file, '{ "currentContext": ');
-    expect(readDockerConfig(env).problem).toMatch(new RegExp(`^${file} is not valid JSON \\(`));
+    expect(scanDockerConfig(env).problem).toMatch(new RegExp(`^${file} is not valid JSON \\(`));
     writeFileSync(file, '[1]');
-    expect(readDockerConfig(env)).toEqual({ file, problem: `${file} is not a JSON object` });
+    expect(scanDockerConfig(env)).toEqual({ file, problem: `${file} is not a JSON object` });
     writeFileSync(file, '{"currentContext": 3}');
-    expect(readDockerConfig(env)).toEqual({ file, problem: `${file}: "currentContext" is not a string` });
+    expect(scanDockerConfig(env)).toEqual({ file, problem: `${file}: "currentContext" is not a string` });
   });
 });
 

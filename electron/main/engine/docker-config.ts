@@ -63,7 +63,11 @@ function readJson(file: string): Read | undefined {
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
-export function readDockerConfig(env: NodeJS.ProcessEnv = process.env, home = homedir()): DockerConfigFile {
+/**
+ * What engine resolution needs of config.json (`currentContext`), read leniently: a broken file is a `problem` in
+ * words, never a throw. Editing it is `services/docker-config-file.ts`' `readDockerConfig`, which refuses such a file.
+ */
+export function scanDockerConfig(env: NodeJS.ProcessEnv = process.env, home = homedir()): DockerConfigFile {
   const file = dockerConfigFile(env, home);
   const read = readJson(file);
   if (!read) return { file };

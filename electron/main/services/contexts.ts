@@ -13,7 +13,7 @@
  */
 import { BerthError } from '../../shared/errors';
 import { DEFAULT_CONTEXT, VM_CONTEXT, type ContextProbe, type EngineContext, type EngineList } from '../../shared/models';
-import { dockerConfigDir, listDockerContexts, readDockerConfig, type DockerConfigFile } from '../engine/docker-config';
+import { dockerConfigDir, listDockerContexts, scanDockerConfig, type DockerConfigFile } from '../engine/docker-config';
 import { DEFAULT_DOCKER_HOST, parseDockerHost } from '../engine/endpoint';
 import { probeEngine } from '../engine/probe';
 import type { EventHub } from '../event-hub';
@@ -114,7 +114,7 @@ function resolve(settings: Settings, env: NodeJS.ProcessEnv, config: DockerConfi
 }
 
 /** The engines and the one in use, as the picker shows them. */
-export function engineList(settings: Settings, env: NodeJS.ProcessEnv, config = readDockerConfig(env)): EngineList & { resolution: Resolution } {
+export function engineList(settings: Settings, env: NodeJS.ProcessEnv, config = scanDockerConfig(env)): EngineList & { resolution: Resolution } {
   const { list, problems } = entries(settings, env, config);
   const resolution = resolve(settings, env, config, list);
   return {
@@ -156,7 +156,7 @@ export class ContextsService {
       hub: EventHub;
     },
   ) {
-    this.configAtLaunch = readDockerConfig(opts.env);
+    this.configAtLaunch = scanDockerConfig(opts.env);
   }
 
   private async settings(): Promise<Settings> {
