@@ -48,10 +48,14 @@ describe('the engine in use, as the docker CLI orders it', () => {
     expect(inUse(settings(), base)).toEqual({ name: 'lab', host: 'unix:///run/lab.sock', why: `from currentContext in ${file}` });
   });
 
-  it('takes "default" as the CLI does: DOCKER_HOST, else the platform socket, not the VM', () => {
+  it('takes DOCKER_CONTEXT=default as the CLI does: DOCKER_HOST, else the platform socket, not the VM', () => {
     expect(inUse(settings(), { ...base, DOCKER_CONTEXT: 'default' })).toMatchObject({ name: 'default', host: 'unix:///var/run/docker.sock' });
+  });
+
+  it('takes currentContext "default" as none, as the CLI does (it writes none for `docker context use default`)', () => {
     useContext('default');
-    expect(inUse(settings(), base)).toMatchObject({ name: 'default', host: 'unix:///var/run/docker.sock' });
+    expect(inUse(settings(), base)).toMatchObject({ name: 'berth-vm', host: vmHost });
+    expect(inUse(settings({ engine: { host: 'tcp://c:2375' } }), base)).toMatchObject({ name: 'default', host: 'tcp://c:2375', why: 'from engine.host in Berth’s settings' });
   });
 
   it("keeps Berth's own names for an engine: BERTH_DOCKER_HOST before DOCKER_HOST, engine.host after currentContext", () => {

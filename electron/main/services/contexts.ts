@@ -108,7 +108,8 @@ function resolve(settings: Settings, env: NodeJS.ProcessEnv, config: DockerConfi
   if (env.BERTH_DOCKER_HOST) return pick(DEFAULT_CONTEXT, 'BERTH_DOCKER_HOST');
   if (env.DOCKER_HOST) return pick(DEFAULT_CONTEXT, 'DOCKER_HOST');
   if (env.DOCKER_CONTEXT) return pick(env.DOCKER_CONTEXT, 'DOCKER_CONTEXT');
-  if (config.currentContext) return pick(config.currentContext, `currentContext in ${config.file}`);
+  // The CLI stores "default" as no currentContext (`docker context use default` writes none), so the two are one here too.
+  if (config.currentContext && config.currentContext !== DEFAULT_CONTEXT) return pick(config.currentContext, `currentContext in ${config.file}`);
   if (settings.engine.host) return pick(DEFAULT_CONTEXT, 'engine.host in Berth’s settings');
   return { name: VM_CONTEXT, why: "Berth's default: no DOCKER_HOST, DOCKER_CONTEXT or currentContext names another engine" };
 }
