@@ -45,6 +45,11 @@ describe('berth vm (mock VM)', () => {
       expect(berth('bogus')).toMatchObject({ status: 2, stdout: '', stderr: 'berth: Unknown command: berth vm bogus.\nSee `berth vm --help`.\n' });
       expect(berth('status', '--help')).toMatchObject({ status: 0, stdout: expect.stringContaining('usage: berth vm <command>') });
       expect(berth('stop', '--json')).toMatchObject({ status: 0, stdout: expect.stringMatching(/^\{"state":"stopped"/) });
+      // A failed start with --json is one object too: the error, as a script can parse it.
+      const failed = spawnSync(process.execPath, ['dist/main/cli.cjs', 'vm', 'start', '--json'], { env: { ...env, BERTH_VM_MOCK_FAIL: 'the disk is on fire' }, encoding: 'utf8', timeout: 30_000 });
+      expect(failed.status).toBe(1);
+      expect(JSON.parse(failed.stdout)).toEqual({ error: { code: 'COMMAND_FAILED', message: 'the disk is on fire', hint: 'The output above says what went wrong.' } });
+      expect(failed.stderr).toBe('berth: the disk is on fire\nThe output above says what went wrong.\n');
     } finally {
       berth('stop'); // a failed assertion must not leave the daemon running (its folder is removed next)
     }

@@ -134,6 +134,19 @@ export async function vmCommand(args: string[], env: NodeJS.ProcessEnv = process
   }
   if (sub !== 'ssh' && !Object.hasOwn(OPTIONS, sub)) throw new UsageError(`Unknown command: berth vm ${sub}.`, 'See `berth vm --help`.');
   const opts = sub === 'ssh' ? {} : readOptions(sub, rest);
+  if (!opts.json) return runVm(sub, rest, opts, env);
+  // --json: a failure is one object too, `{"error":{...}}` on stdout, so a script parses every outcome.
+  try {
+    return await runVm(sub, rest, opts, env);
+  } catch (e) {
+    const err = e as Error & { code?: unknown; hint?: unknown };
+    const code = typeof err.code === 'string' ? err.code : 'INTERNAL';
+    console.log(JSON.stringify({ error: { code, message: err.message, ...(typeof err.hint === 'string' ? { hint: err.hint } : {}) } }));
+    throw e;
+  }
+}
+
+async function runVm(sub: string, rest: string[], opts: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv): Promise<number> {
   const client = new VmClient({ env });
   const show = (info: VmInfo) => console.log(opts.json ? JSON.stringify(info) : describe(info));
   switch (sub) {
