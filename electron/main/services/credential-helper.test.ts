@@ -1,5 +1,9 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeHelper } from '../../../test/support/fake-credential-helper';
+import { procStat } from '../../../test/support/proc';
+import { until } from '../../../test/support/waits';
 import { tempDir } from '../../../test/support/temp';
 import { CredentialHelper } from './credential-helper';
 
@@ -42,6 +46,17 @@ describe('the credential-helper protocol, against a fake helper', () => {
     const fake = fakeHelper(tempDir('helper'));
     const h = new CredentialHelper('fake', SOURCE, { ...process.env, PATH: fake.path, FAKE_HELPER_HANG: '1' }, 300);
     await expect(h.list()).rejects.toMatchObject({ code: 'COMMAND_FAILED', message: expect.stringContaining('did not answer in 0.3 s') });
+  });
+
+  it('a helper that does not answer is stopped with what it started (pass runs gpg), even one holding its output open', async () => {
+    const dir = tempDir('helper');
+    const pidFile = join(dir, 'grandchild.pid');
+    // Like pass: a program of its own, which holds the helper's stdout open while it waits.
+    writeFileSync(join(dir, 'docker-credential-slow'), `#!/bin/sh\nsleep 600 &\necho $! > ${pidFile}\nwait\n`, { mode: 0o755 });
+    const h = new CredentialHelper('slow', SOURCE, { ...process.env, PATH: `${dir}:${process.env.PATH}` }, 300);
+    await expect(h.list()).rejects.toMatchObject({ code: 'COMMAND_FAILED', message: expect.stringContaining('did not answer in 0.3 s') });
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    await until(() => [undefined, 'Z'].includes(procStat(pid)?.fields[0])); // gone (or a zombie: dead, not yet reaped)
   });
 
   it('a name that is not a helper name (a path) is not run', async () => {

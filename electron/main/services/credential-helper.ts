@@ -88,6 +88,10 @@ export class CredentialHelper {
     });
   }
 
+  private timeoutFailure(action: string): BerthError {
+    return this.failure(action, `it did not answer in ${this.timeoutMs / 1000} s (is it waiting for a passphrase or an unlock?)`);
+  }
+
   /** Runs one action; its stdout, or undefined for a login it does not have (when that is no fault). */
   private run(action: string, input: string, opts: { notFoundOk?: boolean; secret?: string } = {}): Promise<string | undefined> {
     if (!NAME.test(this.name)) {
@@ -101,13 +105,22 @@ export class CredentialHelper {
       let settled = false; // a child that cannot start says so by 'error', and may still 'close'
       const resolve = (v: string | undefined) => void (!settled && ((settled = true), resolveOnce(v)));
       const reject = (e: BerthError) => void (!settled && ((settled = true), rejectOnce(e)));
-      const child = spawn(this.program, [action], { env: this.env, stdio: ['pipe', 'pipe', 'pipe'] });
+      // Its own process group: a helper runs others (pass runs gpg), and a timeout stops them all.
+      const child = spawn(this.program, [action], { env: this.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
       let out = '';
       let err = '';
       let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
-        child.kill('SIGKILL');
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          child.kill('SIGKILL'); // the group is gone already
+        }
+        // Said now, not at 'close': a grandchild that left the group may still hold the pipes.
+        child.stdout.destroy();
+        child.stderr.destroy();
+        reject(this.timeoutFailure(action));
       }, this.timeoutMs);
       child.stdout.on('data', (d: Buffer) => void (out.length < MAX_OUTPUT && (out += d.toString('utf8'))));
       child.stderr.on('data', (d: Buffer) => void (err.length < MAX_OUTPUT && (err += d.toString('utf8'))));
@@ -124,7 +137,7 @@ export class CredentialHelper {
       });
       child.on('close', (code, signal) => {
         clearTimeout(timer);
-        if (timedOut) return reject(this.failure(action, `it did not answer in ${this.timeoutMs / 1000} s (is it waiting for a passphrase or an unlock?)`));
+        if (timedOut) return reject(this.timeoutFailure(action));
         if (code === 0) return resolve(out);
         const words = redact((out.trim() || err.trim()).split('\n')[0]!.slice(0, 300), opts.secret);
         if (opts.notFoundOk && words.includes(NOT_FOUND)) return resolve(undefined);
