@@ -291,7 +291,7 @@ export const requests = {
   /** Registries Berth keeps a login for (never the password). */
   'registries.list': request<RegistryLogin[]>()(none),
   /** Where a new login is kept: the docker config's credential helper, or its `auths` (unencrypted). */
-  'registries.store': request<LoginStore>()(none),
+  'registries.store': request<LoginStore>()(z.object({ server: registryHost.optional() }).strict()),
   /** Checks the credentials with the registry (through the engine), then keeps them as `docker login` does; says where. */
   'registries.login': request<LoginStore>()(z.object({ server: registryHost, username: z.string().min(1).max(256), password: z.string().min(1).max(4096) }).strict()),
   /** The repositories a registry lists (`/v2/_catalog`), read from this computer with Berth's login for it. */

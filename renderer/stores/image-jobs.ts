@@ -218,15 +218,28 @@ export async function loadHistory(id: string): Promise<void> {
 }
 
 // ---- registries
-/** The logins (no password), and where a new one would be kept. */
+/** The logins (no password), and where a new one for the registry typed would be kept (loadLoginTarget). */
 export const useRegistries = create<{ logins: RegistryLogin[]; target?: LoginStore; error?: string }>(() => ({ logins: [] }));
 
 export async function loadRegistries(): Promise<void> {
   try {
-    const [logins, target] = await Promise.all([api().call('registries.list'), api().call('registries.store')]);
-    useRegistries.setState({ logins, target, error: undefined });
+    const logins = await api().call('registries.list');
+    useRegistries.setState({ logins, error: undefined });
   } catch (e) {
     useRegistries.setState({ error: (e as Error).message });
+  }
+}
+
+let targetAsked = 0;
+/** Where a login for the registry being typed would go: its own credential helper may differ from the others'. */
+export async function loadLoginTarget(server: string): Promise<void> {
+  const asked = ++targetAsked;
+  const host = server.trim();
+  try {
+    const target = await api().call('registries.store', /^[a-zA-Z0-9.:[\]-]{1,256}$/.test(host) ? { server: host } : {});
+    if (asked === targetAsked) useRegistries.setState({ target }); // a later keystroke's answer is the one that counts
+  } catch {
+    // the list's own load says what is wrong with the config; the words shown stay as they were
   }
 }
 

@@ -7,13 +7,13 @@
  * gate it opens, so each state is seen for sure, not raced.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LayerProgress } from '../../electron/shared/models';
 import { ARTIFACTS, openDashboard } from '../support/browser';
-import { engine, madeByFile, uniq } from '../support/engine';
+import { engine, madeByFile, TEST_DATA_DIR, uniq } from '../support/engine';
 import { startRegistry, type Registry } from '../support/registry';
 import { tempDir } from '../support/temp';
 import { TEST_IMAGE } from '../support/test-image';
@@ -143,7 +143,18 @@ describe('background jobs in Chromium', () => {
       .getByRole('note', { name: 'Stored unencrypted' })
       .getByText(/^Your password will be stored unencrypted in .*config\.json/)
       .waitFor();
+    // A registry with a helper of its own (credHelpers) is said as kept by it, once typed.
+    const configFile = join(TEST_DATA_DIR, 'docker-config', 'config.json');
+    const before = existsSync(configFile) ? readFileSync(configFile, 'utf8') : undefined;
+    mkdirSync(dirname(configFile), { recursive: true });
+    writeFileSync(configFile, JSON.stringify({ ...(before ? (JSON.parse(before) as object) : {}), credHelpers: { 'secure.example.com': 'pass' } }));
+    await logins.getByLabel('Registry').fill('secure.example.com');
+    await logins.getByText(/^Logins are checked with the registry, then kept by docker-credential-pass \(named in .*config\.json\)/).waitFor();
+    expect(await logins.getByRole('note', { name: 'Stored unencrypted' }).count()).toBe(0);
+    if (before === undefined) rmSync(configFile);
+    else writeFileSync(configFile, before);
     await logins.getByLabel('Registry').fill(registry.address);
+    await logins.getByRole('note', { name: 'Stored unencrypted' }).waitFor();
     await logins.getByLabel('Username').fill('berth');
     await logins.getByLabel('Password or token').fill('jobs-s3cret');
     await logins.getByRole('button', { name: 'Log in' }).click();

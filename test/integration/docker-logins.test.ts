@@ -171,6 +171,10 @@ describe('a helper or a config Berth cannot use', () => {
     writeFileSync(join(bin, 'docker-credential-broken'), '#!/bin/sh\ncat >/dev/null\necho "the keyring is locked"\nexit 1\n');
     chmodSync(join(bin, 'docker-credential-broken'), 0o755);
     writeFileSync(configFile, JSON.stringify({ credHelpers: { [registry.address]: 'broken' } }));
+    // Where a login would go is said per registry: this one's helper, else the file.
+    expect(await ok('registries.store', { server: registry.address })).toEqual({ kind: 'helper', helper: 'docker-credential-broken', file: configFile });
+    expect(await ok('registries.store', { server: 'other.example.com' })).toEqual({ kind: 'config', file: configFile });
+    expect(await call('registries.store', { server: 'not a host/..' })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
     expect(await stream('images.pull', { ref })).toMatchObject({
       code: 'COMMAND_FAILED',
       message: expect.stringContaining(`docker-credential-broken (credHelpers["${registry.address}"] in ${configFile}) failed to get a login: it ended with exit 1: the keyring is locked`),

@@ -86,6 +86,17 @@ describe('logins kept by a credential helper', () => {
     expect(JSON.parse(read())).toEqual({ auths: {}, credsStore: 'fake', proxies: { default: {} } });
   });
 
+  it('credHelpers: a login for that registry goes to its helper, and the dialog says so for it alone', async () => {
+    const fake = fakeHelper(tempDir('helper'));
+    const { file, read, logins } = setup(JSON.stringify({ auths: {}, credHelpers: { 'reg:5000': 'fake' } }), { PATH: fake.path });
+    expect(await logins.target('reg:5000')).toEqual({ kind: 'helper', helper: 'docker-credential-fake', file });
+    expect(await logins.target('other.example.com')).toEqual({ kind: 'config', file });
+    expect(await logins.target()).toEqual({ kind: 'config', file }); // no registry typed yet: where most logins go
+    expect(await logins.save('reg:5000', 'me', 'pw')).toEqual({ kind: 'helper', helper: 'docker-credential-fake', file });
+    expect(fake.store()).toEqual({ 'reg:5000': { Username: 'me', Secret: 'pw' } });
+    expect(JSON.parse(read())).toEqual({ auths: { 'reg:5000': {} }, credHelpers: { 'reg:5000': 'fake' } });
+  });
+
   it('a helper that fails costs only its own logins in the list, the others listed and the failure logged', async () => {
     const fake = fakeHelper(tempDir('helper'));
     const { logins } = setup(JSON.stringify({ credsStore: 'fake', credHelpers: { 'gone.example.com': 'gone' } }), { PATH: fake.path });

@@ -73,10 +73,10 @@ export class DockerLogins {
     return { helper: new CredentialHelper(name, source, this.env), store: { kind: 'helper', helper: `docker-credential-${name}`, file: read.file } };
   }
 
-  /** Where a new login would go (credsStore, else the file): what the login dialog says. */
-  async target(): Promise<LoginStore> {
+  /** Where a new login for `server` would go (its credHelpers entry, else credsStore, else the file): what the login dialog says. */
+  async target(server = ''): Promise<LoginStore> {
     const read = await this.readForLookup();
-    return read ? this.storeOf(read, '').store : { kind: 'config', file: this.file };
+    return read ? this.storeOf(read, server).store : { kind: 'config', file: this.file };
   }
 
   /** The engine's auth for `server` from the docker config, when it has one. A helper that is missing or fails is said (BerthError). */

@@ -140,9 +140,9 @@ export class RegistriesService {
     return this.logins.list();
   }
 
-  /** Where a new login is kept (a credential helper, or unencrypted in the docker config). */
-  store() {
-    return this.logins.target();
+  /** Where a new login for `server` is kept (a credential helper, or unencrypted in the docker config). */
+  store(server?: string) {
+    return this.logins.target(server);
   }
 
   /** Checks the login with the registry, then keeps it where the docker CLI keeps logins; resolves to where that is. */

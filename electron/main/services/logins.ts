@@ -38,9 +38,9 @@ export class LoginsService {
     return [...shared, ...own].sort((a, b) => a.server.localeCompare(b.server));
   }
 
-  /** Where a new login goes: what the login dialog says before one is made. */
-  target(): Promise<LoginStore> {
-    return this.docker.target();
+  /** Where a new login for `server` goes: what the login dialog says before one is made. */
+  target(server?: string): Promise<LoginStore> {
+    return this.docker.target(server);
   }
 
   /** The engine's auth for a registry: the docker config's, else Berth's own. */

@@ -5,7 +5,21 @@ import { Dialog } from '../../components/Dialog';
 import { formatBytes, shortId } from '../../lib/format';
 import { keptWhere, newLoginWords } from '../../lib/login-store';
 import { totals } from '../../lib/progress';
-import { cancelJob, loadHistory, loadRegistries, loginRegistry, logoutRegistry, resetJob, tagImage, useHistory, useJob, useRegistries, watchJob, type JobKind } from '../../stores/image-jobs';
+import {
+  cancelJob,
+  loadHistory,
+  loadLoginTarget,
+  loadRegistries,
+  loginRegistry,
+  logoutRegistry,
+  resetJob,
+  tagImage,
+  useHistory,
+  useJob,
+  useRegistries,
+  watchJob,
+  type JobKind,
+} from '../../stores/image-jobs';
 import { formReady, resetImageJobForm, submitImageJob, updateImageJobForm, useImageJobForm } from '../../stores/image-job-form';
 import { images } from '../../stores/resources';
 import { closeDialog, openDialog } from '../../stores/ui';
@@ -206,6 +220,10 @@ export function RegistriesDialog() {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   useEffect(() => void loadRegistries(), []);
+  useEffect(() => {
+    const t = setTimeout(() => void loadLoginTarget(server), server ? 250 : 0); // said for the registry typed, once typing pauses
+    return () => clearTimeout(t);
+  }, [server]);
   const { busy, error, submit } = useSubmit(async () => {
     const e = await loginRegistry(server.trim(), username, password);
     if (!e) setPassword('');

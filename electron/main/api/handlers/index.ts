@@ -93,7 +93,7 @@ export function createHandlers(s: Services): Handlers {
     'images.detail': ({ id }) => s.images.detail(id),
 
     'registries.list': () => s.registries.list(),
-    'registries.store': () => s.registries.store(),
+    'registries.store': (a) => s.registries.store(a.server),
     'registries.login': ({ server, username, password }) => s.registries.login(server, username, password),
     'registries.logout': ({ server }) => s.registries.logout(server),
     'registries.catalog': ({ server }) => s.registryBrowser.catalog(server),
