@@ -246,6 +246,8 @@ export const requests = {
   /** The engine's inspect JSON, for the Inspect tab's text (no view reads it: the facts are `containers.detail`). */
   'containers.inspect': request<unknown>()(z.object({ id: ref }).strict()),
   'containers.detail': request<ContainerDetail>()(z.object({ id: ref }).strict()),
+  /** The Inspect tab's both: the JSON as text and its facts, from one read of the engine. */
+  'containers.inspectView': request<{ json: unknown; detail: ContainerDetail }>()(z.object({ id: ref }).strict()),
   'containers.health': request<HealthReport>()(z.object({ id: ref }).strict()),
   /** The run spec that makes a container like this one ("run again", "copy as docker run"). */
   'containers.runSpec': request<{ spec: RunSpecInput; left: string[] }>()(z.object({ id: ref }).strict()),

@@ -17,8 +17,8 @@ export const useInspect = create<InspectState>(() => ({}));
 export async function loadInspect(id: string): Promise<void> {
   useInspect.setState((s) => (s.id === id ? { error: undefined } : { id, data: undefined, summary: undefined, error: undefined }));
   try {
-    const [data, detail] = await Promise.all([api().call('containers.inspect', { id }), api().call('containers.detail', { id })]);
-    if (useInspect.getState().id === id) useInspect.setState({ data, summary: inspectSummary(detail) });
+    const { json, detail } = await api().call('containers.inspectView', { id });
+    if (useInspect.getState().id === id) useInspect.setState({ data: json, summary: inspectSummary(detail) });
   } catch (e) {
     if (useInspect.getState().id === id) useInspect.setState({ error: (e as Error).message });
   }

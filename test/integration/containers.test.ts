@@ -90,6 +90,11 @@ describe('containers through the API', () => {
     expect(reply.ok).toBe(true);
     expect((reply as { value: { Config: { Env: string[] } } }).value.Config.Env).toContain('HELLO=world');
     expect(await call('containers.inspect', { id: 'nope-nope' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    // The Inspect tab's view: the same JSON and its facts, from one read.
+    const view = (await call('containers.inspectView', { id })) as { ok: true; value: { json: { Config: { Env: string[] } }; detail: { env: unknown } } };
+    expect(view.value.json.Config.Env).toContain('HELLO=world');
+    expect(view.value.detail.env).toContain('HELLO=world');
+    expect(await call('containers.inspectView', { id: 'nope-nope' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
   it('says what a container was run with as a typed detail, from the real engine', async () => {

@@ -93,6 +93,12 @@ export class ContainersService {
     return toContainerDetail(await this.docker.getContainer(id).inspect());
   }
 
+  /** The inspect JSON and its facts from one read: the Inspect tab shows both. */
+  async inspectView(id: string): Promise<{ json: unknown; detail: ContainerDetail }> {
+    const json = await this.docker.getContainer(id).inspect();
+    return { json, detail: toContainerDetail(json) };
+  }
+
   /** The run spec that makes a container like this one ("run again", "copy as docker run"), and the settings it cannot say. */
   async runSpec(id: string): Promise<{ spec: RunSpecInput; left: string[] }> {
     const c = await this.docker.getContainer(id).inspect();

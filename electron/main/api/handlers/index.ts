@@ -71,6 +71,7 @@ export function createHandlers(s: Services): Handlers {
     'containers.list': () => s.containers.list(),
     'containers.inspect': ({ id }) => s.containers.inspect(id),
     'containers.detail': ({ id }) => s.containers.detail(id),
+    'containers.inspectView': ({ id }) => s.containers.inspectView(id),
     'containers.health': ({ id }) => s.containers.health(id),
     'containers.runSpec': ({ id }) => s.containers.runSpec(id),
     'containers.rename': ({ id, name }) => s.containers.rename(id, name),
