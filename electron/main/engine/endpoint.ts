@@ -1,9 +1,11 @@
 /** Where the engine is: a DOCKER_HOST-style string turned into connection options. */
 import { BerthError } from '../../shared/errors';
+import type { EngineTls } from '../../shared/models';
 
 export type EngineEndpoint =
   | { kind: 'unix'; socketPath: string }
-  | { kind: 'tcp'; host: string; port: number }
+  /** `tls`: over TLS with these files (DOCKER_TLS_VERIFY, a context's material); the address alone never says. */
+  | { kind: 'tcp'; host: string; port: number; tls?: EngineTls }
   /** A remote engine over SSH: its socket (default /var/run/docker.sock) forwarded to a local one. */
   | { kind: 'ssh'; username: string; host: string; port: number; socketPath: string };
 
