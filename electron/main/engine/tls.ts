@@ -145,10 +145,9 @@ export function explainTlsError(e: unknown, address: string, t: EngineTls | unde
     return unreachable(`The engine's certificate is not made out to the address ${address}: ${message}`, 'Reach the engine by a name or IP its certificate lists.');
   if (/WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|HTTP_REQUEST/.test(code) || /wrong version number|packet length too long|http request/i.test(message))
     return unreachable(`The engine at ${address} answered in plain HTTP, not TLS.`, 'Unset DOCKER_TLS_VERIFY and DOCKER_TLS for this address, or serve the engine with --tlsverify.');
-  if (/CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE/.test(code) && !t.cert)
-    return unreachable(`The engine at ${address} asks for a client certificate, and Berth has none (no cert.pem and key.pem in ${t.dir}).`, hintFor(t));
-  if (/ALERT_BAD_CERTIFICATE|ALERT_UNKNOWN_CA|CERTIFICATE_REQUIRED|ALERT_CERTIFICATE_UNKNOWN|ALERT_DECRYPT_ERROR/.test(code))
-    return unreachable(`The engine at ${address} refused Berth's client certificate ${t.cert ?? ''}: it trusts no CA that signed it (${code}).`.replace(' :', ':'), hintFor(t));
+  const refused = /ALERT_BAD_CERTIFICATE|ALERT_UNKNOWN_CA|CERTIFICATE_REQUIRED|ALERT_CERTIFICATE_UNKNOWN|ALERT_DECRYPT_ERROR|ALERT_HANDSHAKE_FAILURE/.test(code);
+  if (refused && !t.cert) return unreachable(`The engine at ${address} asks for a client certificate, and Berth has none (no cert.pem and key.pem in ${t.dir}).`, hintFor(t));
+  if (refused) return unreachable(`The engine at ${address} refused Berth's client certificate ${t.cert ?? ''}: it trusts no CA that signed it (${code}).`.replace(' :', ':'), hintFor(t));
   if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || /\bSSL\b|\bTLS\b/.test(message))
     return unreachable(`The TLS handshake with the engine at ${address} failed: ${message || code}.`, hintFor(t));
   return undefined;
