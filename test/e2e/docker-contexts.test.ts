@@ -1,10 +1,11 @@
 /**
  * The docker CLI's contexts in Chromium: made by the real `docker context create` in the test
  * core's DOCKER_CONFIG, shown in the engine picker and Settings under their names, the one in use
- * with why; a TLS context and a malformed meta.json said in words; a choice leaves config.json alone.
+ * with why; a TLS context listed as usable with its files, one whose key.pem is gone and a
+ * malformed meta.json said in words; a choice leaves config.json alone.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contextMetaDir } from '../../electron/main/engine/docker-config';
@@ -26,6 +27,10 @@ describe("the docker CLI's contexts in the engine picker", () => {
     cli('context', 'create', 'harness', '--description', 'the test engine', '--docker', `host=${docker.dockerHost}`);
     const ca = makeTestCa(TEST_DATA_DIR);
     cli('context', 'create', 'tlsbox', '--docker', `host=tcp://127.0.0.1:2376,ca=${ca}`);
+    // a client pair (the CA's own certificate and key will do) whose key.pem then goes missing
+    cli('context', 'create', 'lostkey', '--docker', `host=tcp://127.0.0.1:2376,ca=${ca},cert=${ca},key=${join(TEST_DATA_DIR, 'ca.key')}`);
+    const lostKey = join(config, 'contexts', 'tls', contextMetaDir('lostkey', { DOCKER_CONFIG: config }).split('/').pop()!, 'docker', 'key.pem');
+    unlinkSync(lostKey);
     cli('context', 'use', 'harness');
     cli('context', 'use', 'default'); // config.json as the CLI writes it, with its own choice: default
     const broken = join(contextMetaDir('broken', { DOCKER_CONFIG: config }), 'meta.json');
@@ -35,8 +40,9 @@ describe("the docker CLI's contexts in the engine picker", () => {
 
     await ui.page.reload();
     const picker = ui.page.getByLabel('Engine in use');
-    await expect.poll(() => picker.locator('option').allTextContents()).toEqual(['default', 'berth-vm', 'harness', 'tlsbox (cannot be used)']);
-    expect(await picker.locator('option[value="tlsbox"]').isDisabled()).toBe(true);
+    await expect.poll(() => picker.locator('option').allTextContents()).toEqual(['default', 'berth-vm', 'harness', 'lostkey (TLS) (cannot be used)', 'tlsbox (TLS)']);
+    expect(await picker.locator('option[value="tlsbox"]').isDisabled()).toBe(false);
+    expect(await picker.locator('option[value="lostkey"]').isDisabled()).toBe(true);
     await ui.page.locator('#engine-why').getByText('from BERTH_DOCKER_HOST').waitFor(); // the test core's engine: why it is the one in use
 
     await nav('Settings').click();
@@ -45,14 +51,14 @@ describe("the docker CLI's contexts in the engine picker", () => {
     await harness.getByText('the test engine').waitFor();
     await harness.getByText(docker.dockerHost).waitFor();
     await harness.getByText('docker CLI').waitFor();
-    await table
-      .getByRole('note', { name: 'tlsbox: cannot be used' })
-      .getByText(/^TLS contexts are not supported yet/)
-      .waitFor();
+    const tlsbox = table.getByRole('row', { name: /tlsbox/ });
+    await tlsbox.getByText(/^TLS, verified against .*\/contexts\/tls\/[0-9a-f]{64}\/docker\/ca\.pem$/).waitFor();
+    await tlsbox.getByRole('button', { name: 'Use tlsbox' }).waitFor();
+    await table.getByRole('note', { name: 'lostkey: cannot be used' }).getByText(`The client key ${lostKey} does not exist`, { exact: false }).waitFor();
     expect(
       await table
-        .getByRole('row', { name: /tlsbox/ })
-        .getByRole('button', { name: 'Use tlsbox' })
+        .getByRole('row', { name: /lostkey/ })
+        .getByRole('button', { name: 'Use lostkey' })
         .count(),
     ).toBe(0);
     const problems = ui.page.getByRole('status', { name: 'Docker CLI problems' });
