@@ -2,16 +2,16 @@
  * A real dockerd serving TLS on 127.0.0.1 (`--tlsverify`, certificates made here with openssl),
  * beside the suite's shared engine (no iptables, no bridge, so the two do not fight). Berth reaches
  * it through DOCKER_HOST + DOCKER_TLS_VERIFY + DOCKER_CERT_PATH and through a TLS context made by
- * the real `docker context create`: lists, a run and its logs, and the docker CLI Berth runs (the
- * host terminal's and Compose's environment). A wrong CA, a missing key, no client certificate, a
+ * the real `docker context create`: lists, a run and its logs, the docker CLI Berth runs (the host
+ * terminal's environment) and a Compose up and down. A wrong CA, a missing key, no client certificate, a
  * plain address for a TLS engine and a TLS address for a plain server, an expired engine
  * certificate: each refused in words. What it leaves is counted: no socket, process or folder.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,6 +74,11 @@ function certPath(name: string, files: string[], ca = set.ca): string {
   return d;
 }
 
+/** Every file under `dir` with its bytes (base64). */
+function snapshot(dir: string): Record<string, string> {
+  return Object.fromEntries((readdirSync(dir, { recursive: true }) as string[]).filter((f) => statSync(join(dir, f)).isFile()).map((f) => [f, readFileSync(join(dir, f)).toString('base64')]));
+}
+
 /** Established tcp connections to the TLS engine's port in this namespace. */
 function connectionsToEngine(): number {
   const hex = port.toString(16).toUpperCase().padStart(4, '0');
@@ -119,7 +124,7 @@ afterAll(async () => {
 }, 60_000);
 
 describe('a dockerd serving TLS', () => {
-  it('DOCKER_HOST with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH: lists, a run and its logs, and the docker CLI Berth runs', async () => {
+  it('DOCKER_HOST with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH: lists, a run and its logs, the docker CLI and Compose Berth runs', async () => {
     const tlsEnv = { ...env, DOCKER_HOST: address, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: set.certPath };
     const active = activeEngine(settings, tlsEnv); // as `berth start` does
     expect(active).toEqual({
@@ -137,10 +142,19 @@ describe('a dockerd serving TLS', () => {
     expect(await c.router.handle('contexts.probe')).toMatchObject({ ok: true, value: expect.arrayContaining([expect.objectContaining({ name: 'default', answers: true })]) });
     // What compose and the host terminal are given reaches the engine through the real docker CLI.
     expect(cli(['ps', '-a', '--format', '{{.Names}}'], engineCliEnv({ ...env, PATH: process.env.PATH }, address, active.tls))).toContain('tls-env-run');
+    const project = join(home, 'tls-project');
+    mkdirSync(project);
+    writeFileSync(join(project, 'compose.yaml'), JSON.stringify({ services: { once: { image: TEST_IMAGE, pull_policy: 'never', network_mode: 'none', command: ['echo', 'composed over tls'] } } }));
+    const out: string[] = [];
+    expect(await c.router.openStream('compose.up', { files: [project], project: 'tlsproj' }, async (l) => void out.push(l as string)).done).toBeUndefined();
+    expect(dockerd.cli(['ps', '-a', '--filter', 'label=com.docker.compose.project=tlsproj', '--format', '{{.Names}}'])).toBe('tlsproj-once-1');
+    expect(await c.router.openStream('compose.down', { project: 'tlsproj' }, async () => undefined).done).toBeUndefined();
+    expect(dockerd.cli(['ps', '-a', '--filter', 'label=com.docker.compose.project=tlsproj', '-q'])).toBe('');
   });
 
   it('a TLS context made by `docker context create`: listed as usable with TLS, chosen in Berth from the shared engine, used', async () => {
     cli(['context', 'create', 'tlsbox', '--docker', `host=${address},ca=${set.ca},cert=${join(set.certPath, 'cert.pem')},key=${join(set.certPath, 'key.pem')}`]);
+    const before = snapshot(config);
     const c = core(shared.dockerHost, undefined);
     await waitFor(() => c.engine.getStatus().state === 'up' || undefined, 10_000, 'shared engine up');
     const listed = (await c.router.handle('contexts.list')) as { ok: true; value: { contexts: { name: string; tls?: EngineTls; problem?: string }[] } };
@@ -152,6 +166,7 @@ describe('a dockerd serving TLS', () => {
     expect(await runAndLog(c, 'tls-context-run', 'hello from a context')).toEqual(['hello from a context']);
     // DOCKER_CONTEXT names it at start, too
     expect(activeEngine(settings, { ...env, DOCKER_CONTEXT: 'tlsbox' })).toEqual({ dockerHost: address, tls: box!.tls });
+    expect(snapshot(config)).toEqual(before); // the CLI's files, byte for byte: read, never written
   });
 
   it('a wrong CA is refused in words naming the CA file: in the probe, the engine status and the docker CLI agrees', async () => {
@@ -227,6 +242,13 @@ describe('a dockerd serving TLS', () => {
       await waitFor(() => c.engine.getStatus().state === 'unreachable' || undefined, 10_000, 'refused');
       expect(c.engine.getStatus().reason).toBe(`The engine at tcp://127.0.0.1:${at(plain)} answered in plain HTTP, not TLS.`);
       c.dispose();
+      // A server that takes the connection and never answers the handshake: the probe's deadline, its socket ended.
+      // It reads (and drops) the hello, so it sees the client go.
+      const silent = createNetServer((s) => void s.resume()).listen(0, '127.0.0.1');
+      await new Promise((r) => silent.once('listening', r));
+      expect(await probeEngine({ kind: 'tcp', host: '127.0.0.1', port: (silent.address() as AddressInfo).port, tls }, 500)).toEqual({ answers: false, reason: 'no answer in 0.5 s' });
+      await waitFor(() => new Promise<number>((r) => silent.getConnections((_e, n) => r(n))).then((n) => n === 0 || undefined), 5000, 'the silent server has no connection left');
+      silent.close();
     } finally {
       plain.close();
       expired.close();
