@@ -220,6 +220,9 @@ describe('a dockerd serving TLS', () => {
       reason: expect.stringMatching(new RegExp(`^The engine at ${address} refused Berth's client certificate ${stranger.cert}: it trusts no CA that signed it`)),
     });
     expect(await probeEngine({ kind: 'tcp', host: '127.0.0.1', port })).toEqual({ answers: false, reason: `The engine at ${address} speaks TLS, and Berth reached it in plain tcp.` });
+    const plain = core(address, undefined);
+    await waitFor(() => plain.engine.getStatus().state === 'unreachable' || undefined, 10_000, 'refused');
+    expect(plain.engine.getStatus().reason).toBe(`The engine at ${address} speaks TLS, and Berth reached it in plain tcp.`);
   });
 
   it('a TLS address for a plain HTTP server, and an engine certificate that expired: said in words', async () => {
