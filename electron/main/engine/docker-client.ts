@@ -20,7 +20,8 @@
  *   whatever the request names, and ended when its call is given up (a deadline, a 3xx).
  * - Every stream handed out has an 'error' listener, so an engine error is never unhandled.
  * - A tcp:// engine over TLS gets a TLS socket from here too (tls.ts), its files read once per
- *   connection; a failed handshake becomes an ENGINE_UNREACHABLE in words (an unknown CA named, say).
+ *   connection (one gone since makes every call fail with its name); a failed handshake becomes an
+ *   ENGINE_UNREACHABLE in words (an unknown CA named, say).
  */
 import type { IncomingMessage } from 'node:http';
 import { createConnection, type Socket } from 'node:net';
@@ -91,7 +92,9 @@ export class DockerClient {
   /** For a tcp:// engine: its address and TLS files, to say a failed handshake in words. */
   private readonly tcp?: { address: string; tls?: EngineTls };
 
-  /** Throws a BerthError naming the file when the endpoint's TLS files cannot be used. */
+  /** Why every call fails: the endpoint's TLS files cannot be used (gone since they were listed), naming the file. */
+  private readonly tlsFailure?: BerthError;
+
   constructor(
     endpoint: LocalEndpoint,
     private readonly watch: EngineWatch,
@@ -101,7 +104,13 @@ export class DockerClient {
     this.docker = endpoint.kind === 'unix' ? new Dockerode({ socketPath: endpoint.socketPath }) : new Dockerode({ host: endpoint.host, port: endpoint.port, protocol: 'http' });
     if (endpoint.kind === 'tcp') this.tcp = { address: `tcp://${endpoint.host}:${endpoint.port}`, ...(endpoint.tls ? { tls: endpoint.tls } : {}) };
     // Read once per connection (a switch reads them again); the modem speaks http over the TLS socket made here.
-    const material = endpoint.kind === 'tcp' && endpoint.tls ? loadTls(endpoint.tls, this.tcp!.address) : undefined;
+    let material: TlsMaterial | undefined;
+    try {
+      material = endpoint.kind === 'tcp' && endpoint.tls ? loadTls(endpoint.tls, this.tcp!.address) : undefined;
+    } catch (e) {
+      const err = e as BerthError; // the engine is then unreachable, for this reason, rather than Berth failing to start
+      this.tlsFailure = new BerthError('ENGINE_UNREACHABLE', err.message, err.hint ? { hint: err.hint } : {});
+    }
     const modem = this.docker.modem as unknown as ModemInternals;
     const dial = modem.dial.bind(modem);
     const buildRequest = modem.buildRequest.bind(modem);
@@ -140,7 +149,7 @@ export class DockerClient {
       }
     };
     const isPing = what.endsWith(' /_ping');
-    const refusal = isPing ? undefined : this.watch.refusal();
+    const refusal = this.tlsFailure ?? (isPing ? undefined : this.watch.refusal());
     if (refusal) return queueMicrotask(() => callback(refusal, null));
     const ms = deadlineFor(options, this.deadlines);
     const abort = new AbortController();
