@@ -1,4 +1,5 @@
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,6 +97,19 @@ describe('the files read, each problem naming its file', () => {
       chmodSync(join(junk, 'ca.pem'), 0);
       expect(readTls({ verify: true, dir: junk, ca: join(junk, 'ca.pem') })).toEqual({ problem: expect.stringMatching(/cannot be read \(EACCES\)/) });
     }
+    // Hostile files: a FIFO (would block), a device (endless), a folder, one too big for a PEM file.
+    const odd = folder('odd', {});
+    execFileSync('mkfifo', [join(odd, 'fifo.pem')]);
+    symlinkSync('/dev/zero', join(odd, 'zero.pem'));
+    mkdirSync(join(odd, 'dir.pem'));
+    writeFileSync(join(odd, 'big.pem'), Buffer.alloc(2 * 1024 * 1024, 'A'));
+    for (const [f, why] of [
+      ['fifo.pem', 'is not a regular file'],
+      ['zero.pem', 'is not a regular file'],
+      ['dir.pem', 'is not a regular file'],
+      ['big.pem', 'is 2097152 bytes, more than a PEM file holds (at most 1048576)'],
+    ])
+      expect(readTls({ verify: true, dir: odd, ca: join(odd, f!) })).toEqual({ problem: `The CA certificate ${join(odd, f!)} ${why}: it is the CA the engine's certificate is verified against.` });
     expect(() => loadTls({ verify: true, dir: empty, ca: join(empty, 'ca.pem') }, 'tcp://127.0.0.1:2376')).toThrow(
       expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^Berth cannot reach tcp:\/\/127\.0\.0\.1:2376 over TLS: The CA certificate .*ca\.pem does not exist/) }),
     );

@@ -7,7 +7,7 @@
  * said in words too (an unknown CA, an expired certificate, plain HTTP behind a TLS address).
  */
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
@@ -15,6 +15,9 @@ import { BerthError } from '../../shared/errors';
 import type { EngineTls } from '../../shared/models';
 
 export type { EngineTls };
+
+/** A CA bundle is some kB; a file past this is no PEM file (and is not read). */
+const MAX_PEM = 1024 * 1024;
 
 /** The bytes of an engine's TLS files. */
 export interface TlsMaterial {
@@ -38,11 +41,19 @@ export function tlsFilesIn(dir: string, verify: boolean, opts: { caRequired: boo
 /** Reads and checks the files: the bytes, or why not in words naming the file. */
 export function readTls(t: EngineTls, now = Date.now()): { material: TlsMaterial } | { problem: string } {
   const read = (file: string, what: string): Buffer | string => {
+    let fd: number | undefined;
     try {
-      return readFileSync(file);
+      // Never blocks on a FIFO, never reads /dev/zero: a regular file of at most MAX_PEM bytes.
+      fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+      const st = fstatSync(fd);
+      if (!st.isFile()) return `${what} ${file} is not a regular file`;
+      if (st.size > MAX_PEM) return `${what} ${file} is ${st.size} bytes, more than a PEM file holds (at most ${MAX_PEM})`;
+      return readFileSync(fd);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       return code === 'ENOENT' ? `${what} ${file} does not exist` : `${what} ${file} cannot be read (${code ?? (e as Error).message})`;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
     }
   };
   const material: TlsMaterial = { verify: t.verify };
