@@ -222,7 +222,7 @@ describe('a dockerd serving TLS', () => {
     expect(await probeEngine({ kind: 'tcp', host: '127.0.0.1', port })).toEqual({ answers: false, reason: `The engine at ${address} speaks TLS, and Berth reached it in plain tcp.` });
     const plain = core(address, undefined);
     await waitFor(() => plain.engine.getStatus().state === 'unreachable' || undefined, 10_000, 'refused');
-    expect(plain.engine.getStatus().reason).toBe(`The engine at ${address} speaks TLS, and Berth reached it in plain tcp.`);
+    expect(plain.engine.getStatus().reason).toBe(`The engine at ${address} speaks TLS, and Berth reached it in plain tcp`); // the banner adds the stop
   });
 
   it('a TLS address for a plain HTTP server, and an engine certificate that expired: said in words', async () => {
@@ -243,7 +243,7 @@ describe('a dockerd serving TLS', () => {
       });
       const c = core(`tcp://127.0.0.1:${at(plain)}`, tls);
       await waitFor(() => c.engine.getStatus().state === 'unreachable' || undefined, 10_000, 'refused');
-      expect(c.engine.getStatus().reason).toBe(`The engine at tcp://127.0.0.1:${at(plain)} answered in plain HTTP, not TLS.`);
+      expect(c.engine.getStatus().reason).toBe(`The engine at tcp://127.0.0.1:${at(plain)} answered in plain HTTP, not TLS`);
       c.dispose();
       // A server that takes the connection and never answers the handshake: the probe's deadline, its socket ended.
       // It reads (and drops) the hello, so it sees the client go.
