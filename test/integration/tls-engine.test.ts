@@ -167,6 +167,14 @@ describe('a dockerd serving TLS', () => {
     // DOCKER_CONTEXT names it at start, too
     expect(activeEngine(settings, { ...env, DOCKER_CONTEXT: 'tlsbox' })).toEqual({ dockerHost: address, tls: box!.tls });
     expect(snapshot(config)).toEqual(before); // the CLI's files, byte for byte: read, never written
+    // SkipTLSVerify: TLS with the client pair, the engine's certificate not checked (no CA given)
+    cli(['context', 'create', 'skipbox', '--docker', `host=${address},cert=${join(set.certPath, 'cert.pem')},key=${join(set.certPath, 'key.pem')},skip-tls-verify=true`]);
+    const skip = engineList(settings, env).contexts.find((x) => x.name === 'skipbox')!;
+    expect(skip.tls).toMatchObject({ verify: false, cert: expect.stringMatching(/cert\.pem$/) });
+    expect(skip.tls!.ca).toBeUndefined();
+    expect(await probeEngine({ kind: 'tcp', host: '127.0.0.1', port, tls: skip.tls! })).toEqual({ answers: true });
+    // By name: localhost is on the engine's certificate too
+    expect(await probeEngine({ kind: 'tcp', host: 'localhost', port, tls: box!.tls! })).toEqual({ answers: true });
   });
 
   it('a wrong CA is refused in words naming the CA file: in the probe, the engine status and the docker CLI agrees', async () => {
@@ -241,6 +249,15 @@ describe('a dockerd serving TLS', () => {
         answers: false,
         reason: `The engine at tcp://127.0.0.1:${at(expired)} presented a certificate that has expired.`,
       });
+      // A certificate from the right CA, made out to another name
+      const elsewhere = signCert(set.caDir, join(home, 'elsewhere'), 'elsewhere', { san: 'DNS:engine.example' });
+      const misnamed = createHttpsServer({ cert: readFileSync(elsewhere.cert), key: readFileSync(elsewhere.key) }, (_q, r) => r.end('OK')).listen(0, '127.0.0.1');
+      await new Promise((r) => misnamed.once('listening', r));
+      expect(await probeEngine({ kind: 'tcp', host: '127.0.0.1', port: at(misnamed), tls })).toEqual({
+        answers: false,
+        reason: expect.stringMatching(new RegExp(`^The engine's certificate is not made out to the address tcp://127\\.0\\.0\\.1:${at(misnamed)}: .*IP: 127\\.0\\.0\\.1 is not in the cert's list`)),
+      });
+      misnamed.close();
       const c = core(`tcp://127.0.0.1:${at(plain)}`, tls);
       await waitFor(() => c.engine.getStatus().state === 'unreachable' || undefined, 10_000, 'refused');
       expect(c.engine.getStatus().reason).toBe(`The engine at tcp://127.0.0.1:${at(plain)} answered in plain HTTP, not TLS`);
