@@ -83,7 +83,7 @@ interface VmLink {
 /** One engine with everything that talks to it. */
 function connect(dockerHost: string, tls: EngineTls | undefined, hub: EventHub, opts: CoreOptions, logins: LoginsService, vm: VmLink) {
   const env = opts.env ?? process.env;
-  const parsed = parseDockerHost(dockerHost);
+  const parsed = parseDockerHost(dockerHost, tls ? 2376 : 2375);
   const endpoint: EngineEndpoint = parsed.kind === 'tcp' && tls ? { ...parsed, tls } : parsed;
   // An ssh:// engine is reached through a local socket forwarded over SSH; the rest of Berth (and
   // the docker CLI in the host terminal) uses that socket like any local engine.

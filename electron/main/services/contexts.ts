@@ -210,7 +210,7 @@ export class ContextsService {
     return Promise.all(
       (await this.list()).contexts.map(async ({ name, host, active, problem, tls }): Promise<ContextProbe> => {
         if (problem) return { name, host, active, answers: false, reason: problem };
-        const endpoint = parseDockerHost(host);
+        const endpoint = parseDockerHost(host, tls ? 2376 : 2375);
         if (endpoint.kind === 'ssh') return { name, host, active, answers: null };
         return { name, host, active, ...(await probeEngine(endpoint.kind === 'tcp' && tls ? { ...endpoint, tls } : endpoint)) };
       }),
