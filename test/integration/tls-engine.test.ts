@@ -233,7 +233,7 @@ describe('a dockerd serving TLS', () => {
     expect(plain.engine.getStatus().reason).toBe(`The engine at ${address} speaks TLS, and Berth reached it in plain tcp`); // the banner adds the stop
   });
 
-  it('a TLS address for a plain HTTP server, and an engine certificate that expired: said in words', async () => {
+  it('a TLS address for a plain HTTP server, an expired engine certificate, one for another name, a silent server: said in words', async () => {
     const plain = createHttpServer((_q, s) => s.end('OK')).listen(0, '127.0.0.1');
     const old = signCert(set.caDir, join(home, 'old-server'), 'old', { san: 'IP:127.0.0.1', expired: true });
     const expired = createHttpsServer({ cert: readFileSync(old.cert), key: readFileSync(old.key) }, (_q, s) => s.end('OK')).listen(0, '127.0.0.1');
