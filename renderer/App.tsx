@@ -27,6 +27,7 @@ import { ThemeSelect } from './features/settings/ThemeSelect';
 import { HostTerminalView } from './features/terminal/HostTerminalView';
 import { JobsView } from './features/jobs/JobsView';
 import { runningCount, useJobs } from './stores/jobs';
+import { tlsWords } from './lib/engine-tls';
 
 const NAV: { id: View; label: string; useCount?: () => number | string }[] = [
   { id: 'containers', label: 'Containers', useCount: () => containers.use((s) => s.items.length) },
@@ -86,8 +87,9 @@ function ContextPicker() {
         Engine
         <select aria-label="Engine in use" aria-describedby="engine-why" value={current?.name ?? ''} onChange={(e) => void switchContext(e.target.value)}>
           {contexts.map((c) => (
-            <option key={c.name} value={c.name} disabled={!!c.problem} title={[c.description, c.host, c.problem].filter(Boolean).join(' · ')}>
+            <option key={c.name} value={c.name} disabled={!!c.problem} title={[c.description, c.host, c.tls && tlsWords(c.tls), c.problem].filter(Boolean).join(' · ')}>
               {c.name}
+              {c.tls ? ' (TLS)' : ''}
               {c.problem ? ' (cannot be used)' : ''}
             </option>
           ))}

@@ -12,7 +12,7 @@ import { dataDir, paths } from './paths';
 import { installProcessGuard } from './process-guard';
 import { startServer } from './server/server';
 import { loadSettings, settingsReport } from './settings';
-import { activeDockerHost, engineReport, vmDockerHost } from './services/contexts';
+import { activeEngine, engineReport, vmDockerHost } from './services/contexts';
 import type { Preferences } from '../shared/api-contract';
 import type { VmInfo } from '../shared/models';
 import type { Core } from './core';
@@ -49,8 +49,9 @@ async function serve(port: number, hash = ''): Promise<void> {
   }
   const loaded = await loadSettings(paths.settings());
   for (const line of [...settingsReport(loaded), ...engineReport(loaded.settings, process.env)]) console.warn(`berth: ${line}`);
-  const dockerHost = activeDockerHost(loaded.settings, process.env);
-  const core = createCore({ dockerHost, startVm: loaded.settings.preferences.startVm });
+  const active = activeEngine(loaded.settings, process.env);
+  const dockerHost = active.dockerHost;
+  const core = createCore({ ...active, startVm: loaded.settings.preferences.startVm });
   const stopLogging = dockerHost === vmDockerHost(process.env) ? logVmSteps(core, loaded.settings.preferences.startVm) : () => undefined;
   const server = await startServer({ router: core.router, hub: core.hub, staticDir: join(__dirname, '../renderer'), port }).catch(async (e: unknown) => {
     core.dispose();

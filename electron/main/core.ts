@@ -41,7 +41,7 @@ import { HostShellService } from './terminal/host-shell';
 import { VolumesService } from './services/volumes';
 import { VmService } from './services/vm';
 import { stoppedInfo, VmClient } from './vm/client';
-import type { VmInfo } from '../shared/models';
+import type { EngineTls, VmInfo } from '../shared/models';
 
 export interface Core {
   hub: EventHub;
@@ -49,12 +49,14 @@ export interface Core {
   readonly engine: EngineConnection;
   router: Router;
   /** Switches every service to another engine; lists reload through the pushes that follow. */
-  use(dockerHost: string): void;
+  use(dockerHost: string, tls?: EngineTls): void;
   dispose(): void;
 }
 
 export interface CoreOptions {
   dockerHost: string;
+  /** For a tcp:// engine over TLS: its files (DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, or a context's). */
+  tls?: EngineTls;
   engine?: EngineConnectionOptions;
   /** Where registry logins are kept (default: in Berth's data folder). */
   registriesFile?: string;
@@ -79,9 +81,10 @@ interface VmLink {
 }
 
 /** One engine with everything that talks to it. */
-function connect(dockerHost: string, hub: EventHub, opts: CoreOptions, logins: LoginsService, vm: VmLink) {
+function connect(dockerHost: string, tls: EngineTls | undefined, hub: EventHub, opts: CoreOptions, logins: LoginsService, vm: VmLink) {
   const env = opts.env ?? process.env;
-  const endpoint = parseDockerHost(dockerHost);
+  const parsed = parseDockerHost(dockerHost, tls ? 2376 : 2375);
+  const endpoint: EngineEndpoint = parsed.kind === 'tcp' && tls ? { ...parsed, tls } : parsed;
   // An ssh:// engine is reached through a local socket forwarded over SSH; the rest of Berth (and
   // the docker CLI in the host terminal) uses that socket like any local engine.
   const tunnel = endpoint.kind === 'ssh' ? sshTunnelFor(endpoint, join(opts.runDir ?? paths.run(env), socketName(dockerHost)), env, homedir()) : undefined;
@@ -111,8 +114,8 @@ function connect(dockerHost: string, hub: EventHub, opts: CoreOptions, logins: L
     files,
     composeLogs: new ComposeLogsService(docker, hub),
     volumeTransfer: new VolumeTransferService(docker, files),
-    compose: new ComposeService(docker, { dockerHost: formatEndpoint(local), memory: new ComposeMemory(paths.composeProjects(env)) }),
-    hostShell: new HostShellService(formatEndpoint(local), spawnPty),
+    compose: new ComposeService(docker, { dockerHost: formatEndpoint(local), ...(local.kind === 'tcp' && local.tls ? { tls: local.tls } : {}), memory: new ComposeMemory(paths.composeProjects(env)) }),
+    hostShell: new HostShellService(formatEndpoint(local), spawnPty, local.kind === 'tcp' ? local.tls : undefined),
   };
   const start = () => {
     if (!tunnel) return engine.start();
@@ -140,9 +143,9 @@ export function createCore(opts: CoreOptions): Core {
   const vmClient = new VmClient({ env, ...(opts.vmCliPath ? { cliPath: opts.vmCliPath } : {}) });
   // Paused (auto-pause) counts as running: the engine's socket is there and a call resumes the VM.
   const vmLink: VmLink = { running: () => ['running', 'paused'].includes(vm?.status().state ?? ''), status: () => vm?.status() ?? stoppedInfo(), trim: () => vmClient.trim() };
-  let current = connect(opts.dockerHost, hub, opts, logins, vmLink);
-  const use = (dockerHost: string) => {
-    const next = connect(dockerHost, hub, opts, logins, vmLink); // throws on a bad address: nothing changes then
+  let current = connect(opts.dockerHost, opts.tls, hub, opts, logins, vmLink);
+  const use = (dockerHost: string, tls?: EngineTls) => {
+    const next = connect(dockerHost, tls, hub, opts, logins, vmLink); // throws on a bad address or TLS file: nothing changes then
     current.dispose();
     current = next;
     Object.assign(services, next.services); // the handlers read the services at call time

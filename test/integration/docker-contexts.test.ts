@@ -59,15 +59,19 @@ describe("the docker CLI's contexts in Berth", () => {
       expect.objectContaining({ name: 'berth-vm', host: vmDockerHost(env), active: false, source: 'berth' }),
       { name: 'harness', host: docker.dockerHost, active: true, builtIn: true, source: 'docker-cli', description: 'the test engine', why: `from currentContext in ${configFile}` },
       { name: 'nowhere', host: 'unix:///tmp/berth-no-such-engine.sock', active: false, builtIn: true, source: 'docker-cli' },
-      expect.objectContaining({ name: 'tlsbox', host: 'tcp://127.0.0.1:2376', problem: expect.stringMatching(/^TLS contexts are not supported yet/) }),
+      // its ca.pem in contexts/tls/<sha256 of the name>/docker/: usable over TLS (test/integration/tls-engine.test.ts reaches one)
+      {
+        name: 'tlsbox',
+        host: 'tcp://127.0.0.1:2376',
+        active: false,
+        builtIn: true,
+        source: 'docker-cli',
+        tls: { verify: true, dir: expect.stringMatching(/\/contexts\/tls\/[0-9a-f]{64}\/docker$/), ca: expect.stringMatching(/ca\.pem$/) },
+      },
     ]);
     expect(problems).toEqual([expect.stringMatching(new RegExp(`^A docker CLI context cannot be read: ${contextMetaDir('broken', { DOCKER_CONFIG: config })}/meta\\.json is not valid JSON`))]);
     expect(await core.router.handle('containers.list')).toMatchObject({ ok: true });
 
-    expect(await core.router.handle('contexts.use', { name: 'tlsbox' })).toMatchObject({
-      ok: false,
-      error: { code: 'CONFLICT', message: expect.stringContaining('TLS contexts are not supported yet') },
-    });
     expect(await core.router.handle('contexts.use', { name: 'nowhere' })).toMatchObject({ ok: true });
     await waitFor(() => core!.engine.getStatus().state === 'unreachable' || undefined, 10_000, 'unreachable');
     expect(core.engine.getStatus().endpoint).toBe('unix:///tmp/berth-no-such-engine.sock');

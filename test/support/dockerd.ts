@@ -16,6 +16,8 @@ export interface DockerdOptions {
    * a file, so it answers from this namespace all the same.
    */
   ownNetns?: boolean;
+  /** More dockerd flags (a TLS tcp listener, say); with a tcp one beside the shared engine, add `--iptables=false --ip6tables=false --bridge=none`. */
+  args?: string[];
 }
 
 export class PrivateDockerd {
@@ -64,6 +66,7 @@ export class PrivateDockerd {
       this.pidFile,
       '--host',
       this.dockerHost,
+      ...(this.opts.args ?? []),
     ];
     // In its own namespace the loopback starts down; `exec` keeps the child's pid dockerd's own.
     const child = this.opts.ownNetns

@@ -267,3 +267,15 @@ describe('DockerClient: a socket per call, ended with it', () => {
     }
   });
 });
+
+describe('a tcp engine over TLS', () => {
+  it('TLS files gone since they were listed: every call, the ping too, fails at once naming the file, and no socket is opened', async () => {
+    const client = new DockerClient({ kind: 'tcp', host: '127.0.0.1', port: 2376, tls: { verify: true, dir: '/nonexistent', ca: '/nonexistent/ca.pem' } }, watch());
+    for (const call of [() => client.docker.ping(), () => client.docker.listContainers()])
+      await expect(call()).rejects.toMatchObject({
+        code: 'ENGINE_UNREACHABLE',
+        message: "Berth cannot reach tcp://127.0.0.1:2376 over TLS: The CA certificate /nonexistent/ca.pem does not exist: it is the CA the engine's certificate is verified against.",
+      });
+    expect(connects).toEqual([]);
+  });
+});

@@ -19,12 +19,17 @@
  *   becomes a typed error here; and every request's socket is made here, to the engine's address
  *   whatever the request names, and ended when its call is given up (a deadline, a 3xx).
  * - Every stream handed out has an 'error' listener, so an engine error is never unhandled.
+ * - A tcp:// engine over TLS gets a TLS socket from here too (tls.ts), its files read once per
+ *   connection (one gone since makes every call fail with its name); a failed handshake becomes an
+ *   ENGINE_UNREACHABLE in words (an unknown CA named, say).
  */
 import type { IncomingMessage } from 'node:http';
 import { createConnection, type Socket } from 'node:net';
 import Dockerode from 'dockerode';
 import type DockerModem from 'docker-modem';
 import { BerthError } from '../../shared/errors';
+import type { EngineTls } from '../../shared/models';
+import { connectTls, explainTlsError, loadTls, type TlsMaterial } from './tls';
 
 /** How long the engine gets, in ms. */
 export interface Deadlines {
@@ -50,7 +55,7 @@ export interface EngineWatch {
   slow(): void;
 }
 
-export type LocalEndpoint = { kind: 'unix'; socketPath: string } | { kind: 'tcp'; host: string; port: number };
+export type LocalEndpoint = { kind: 'unix'; socketPath: string } | { kind: 'tcp'; host: string; port: number; tls?: EngineTls };
 
 type Callback = NonNullable<Parameters<DockerModem['dial']>[1]>;
 type Dial = (options: DockerModem.DialOptions, callback: Callback) => void;
@@ -84,6 +89,11 @@ export class DockerClient {
   private readonly waiting = new Map<(e: BerthError) => void, number | undefined>();
   private readonly deadlines: Deadlines;
   private lastAnswer = 0;
+  /** For a tcp:// engine: its address and TLS files, to say a failed handshake in words. */
+  private readonly tcp?: { address: string; tls?: EngineTls };
+
+  /** Why every call fails: the endpoint's TLS files cannot be used (gone since they were listed), naming the file. */
+  private readonly tlsFailure?: BerthError;
 
   constructor(
     endpoint: LocalEndpoint,
@@ -92,6 +102,15 @@ export class DockerClient {
   ) {
     this.deadlines = { ...DEFAULT_DEADLINES, ...deadlines };
     this.docker = endpoint.kind === 'unix' ? new Dockerode({ socketPath: endpoint.socketPath }) : new Dockerode({ host: endpoint.host, port: endpoint.port, protocol: 'http' });
+    if (endpoint.kind === 'tcp') this.tcp = { address: `tcp://${endpoint.host}:${endpoint.port}`, ...(endpoint.tls ? { tls: endpoint.tls } : {}) };
+    // Read once per connection (a switch reads them again); the modem speaks http over the TLS socket made here.
+    let material: TlsMaterial | undefined;
+    try {
+      material = endpoint.kind === 'tcp' && endpoint.tls ? loadTls(endpoint.tls, this.tcp!.address) : undefined;
+    } catch (e) {
+      const err = e as BerthError; // the engine is then unreachable, for this reason, rather than Berth failing to start
+      this.tlsFailure = new BerthError('ENGINE_UNREACHABLE', err.message, err.hint ? { hint: err.hint } : {});
+    }
     const modem = this.docker.modem as unknown as ModemInternals;
     const dial = modem.dial.bind(modem);
     const buildRequest = modem.buildRequest.bind(modem);
@@ -99,7 +118,7 @@ export class DockerClient {
     modem.buildRequest = (options, context, data, callback) => {
       const signal = options.signal as AbortSignal | undefined;
       // A node:http request with createConnection and no agent uses that function for its socket.
-      buildRequest(Object.assign(options, { maxRedirects: 0, createConnection: () => connectTo(endpoint, signal) }), context, data, callback);
+      buildRequest(Object.assign(options, { maxRedirects: 0, createConnection: () => connectTo(endpoint, signal, material) }), context, data, callback);
     };
   }
 
@@ -130,7 +149,7 @@ export class DockerClient {
       }
     };
     const isPing = what.endsWith(' /_ping');
-    const refusal = isPing ? undefined : this.watch.refusal();
+    const refusal = this.tlsFailure ?? (isPing ? undefined : this.watch.refusal());
     if (refusal) return queueMicrotask(() => callback(refusal, null));
     const ms = deadlineFor(options, this.deadlines);
     const abort = new AbortController();
@@ -148,7 +167,7 @@ export class DockerClient {
       this.waiting.delete(fail);
       if (err) {
         abort.abort(); // frees the socket of a request the engine will not finish (a 3xx it sent, a hang)
-        return callback(typed(err, what), null);
+        return callback(this.tcp ? (explainTlsError(err, this.tcp.address, this.tcp.tls) ?? typed(err, what)) : typed(err, what), null);
       }
       if (isStreamLike(result)) guard(result, what);
       callback(null, result);
@@ -168,8 +187,9 @@ export class DockerClient {
 }
 
 /** A socket to the engine, destroyed when `signal` aborts: node:http stops listening to a request's signal once it is sent. */
-function connectTo(endpoint: LocalEndpoint, signal: AbortSignal | undefined): Socket {
-  const socket = endpoint.kind === 'unix' ? createConnection({ path: endpoint.socketPath }) : createConnection({ host: endpoint.host, port: endpoint.port });
+export function connectTo(endpoint: LocalEndpoint, signal: AbortSignal | undefined, tls?: TlsMaterial): Socket {
+  const socket =
+    endpoint.kind === 'unix' ? createConnection({ path: endpoint.socketPath }) : tls ? connectTls(endpoint.host, endpoint.port, tls) : createConnection({ host: endpoint.host, port: endpoint.port });
   if (signal) {
     const end = () => socket.destroy();
     if (signal.aborted) end();

@@ -49,10 +49,10 @@ describe("the docker CLI's contexts", () => {
     meta(env, 'insecure', { Name: 'insecure', Metadata: {}, Endpoints: { docker: { Host: 'tcp://10.0.0.2:2376', SkipTLSVerify: true } } });
     mkdirSync(join(dir, 'contexts', 'meta', 'empty-folder'));
     expect(listDockerContexts(env).map(({ name, description, host, tls }) => ({ name, description, host, tls }))).toEqual([
-      { name: 'insecure', description: undefined, host: 'tcp://10.0.0.2:2376', tls: true },
-      { name: 'lab', description: 'my lab', host: 'unix:///run/lab.sock', tls: false },
-      { name: 'secure', description: undefined, host: 'tcp://10.0.0.1:2376', tls: true },
-      { name: 'zeta', description: undefined, host: 'unix:///run/zeta.sock', tls: false },
+      { name: 'insecure', description: undefined, host: 'tcp://10.0.0.2:2376', tls: { verify: false, dir: expect.stringMatching(/\/contexts\/tls\/[0-9a-f]{64}\/docker$/) } },
+      { name: 'lab', description: 'my lab', host: 'unix:///run/lab.sock', tls: undefined },
+      { name: 'secure', description: undefined, host: 'tcp://10.0.0.1:2376', tls: { verify: true, dir: tlsDir, ca: join(tlsDir, 'ca.pem') } },
+      { name: 'zeta', description: undefined, host: 'unix:///run/zeta.sock', tls: undefined },
     ]);
   });
 
@@ -65,7 +65,7 @@ describe("the docker CLI's contexts", () => {
     const noHost = meta(env, 'nohost', { Name: 'nohost', Metadata: {}, Endpoints: {} });
     const list = listDockerContexts(env);
     expect(list.map((c) => c.name)).toEqual(['good', 'nohost', undefined, undefined]);
-    expect(list.find((c) => c.file === noHost)).toEqual({ file: noHost, name: 'nohost', tls: false });
+    expect(list.find((c) => c.file === noHost)).toEqual({ file: noHost, name: 'nohost' });
     expect(list.find((c) => c.file === broken)!.problem).toMatch(new RegExp(`^${broken} is not valid JSON \\(`));
     expect(list.find((c) => c.file === nameless)!.problem).toBe(`${nameless} has no "Name": it is not a docker context as the docker CLI writes one`);
   });

@@ -9,6 +9,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { EngineTls } from '../../shared/models';
+import { tlsFilesIn } from './tls';
 
 export const dockerConfigDir = (env: NodeJS.ProcessEnv = process.env, home = homedir()) => env.DOCKER_CONFIG || join(home, '.docker');
 /** The docker CLI's config.json (DOCKER_CONFIG honoured). */
@@ -36,8 +38,8 @@ export interface DockerCliContext {
   description?: string;
   /** Its docker endpoint's Host, when it has one. */
   host?: string;
-  /** It has TLS material (contexts/tls/<hash>/docker/*.pem) or asks for TLS without verification. */
-  tls: boolean;
+  /** Its TLS: material in contexts/tls/<hash>/docker/ (ca.pem, cert.pem, key.pem), or SkipTLSVerify; none: plain. */
+  tls?: EngineTls;
   /** Why Berth cannot read it, in words naming the file. */
   problem?: string;
 }
@@ -83,15 +85,18 @@ function readContext(dir: string): DockerCliContext | undefined {
   const file = join(dir, 'meta.json');
   const read = readJson(file);
   if (!read) return undefined; // a folder without meta.json is no context (the CLI skips it too)
-  if ('problem' in read) return { file, tls: false, problem: read.problem };
+  if ('problem' in read) return { file, problem: read.problem };
   const meta = read.value;
-  if (!isObject(meta) || typeof meta.Name !== 'string' || !meta.Name) return { file, tls: false, problem: `${file} has no "Name": it is not a docker context as the docker CLI writes one` };
+  if (!isObject(meta) || typeof meta.Name !== 'string' || !meta.Name) return { file, problem: `${file} has no "Name": it is not a docker context as the docker CLI writes one` };
   const name = meta.Name;
   const description = isObject(meta.Metadata) && typeof meta.Metadata.Description === 'string' ? meta.Metadata.Description : undefined;
   const docker = isObject(meta.Endpoints) ? meta.Endpoints.docker : undefined;
   const host = isObject(docker) && typeof docker.Host === 'string' && docker.Host ? docker.Host : undefined;
-  const tls = (isObject(docker) && docker.SkipTLSVerify === true) || hasTlsMaterial(join(dir, '..', '..', 'tls', contextHash(name), 'docker'));
-  return { file, name, ...(description ? { description } : {}), ...(host ? { host } : {}), tls };
+  const skipVerify = isObject(docker) && docker.SkipTLSVerify === true;
+  const tlsDir = join(dir, '..', '..', 'tls', contextHash(name), 'docker');
+  // As the CLI: TLS when the context has material or skips verification; its CA only when ca.pem is there (else the system's).
+  const tls = skipVerify || hasTlsMaterial(tlsDir) ? tlsFilesIn(tlsDir, !skipVerify, { caRequired: false }) : undefined;
+  return { file, name, ...(description ? { description } : {}), ...(host ? { host } : {}), ...(tls ? { tls } : {}) };
 }
 
 function hasTlsMaterial(dir: string): boolean {
@@ -100,6 +105,18 @@ function hasTlsMaterial(dir: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * TLS for the "default" context's tcp:// address from the environment, as the docker CLI reads it:
+ * DOCKER_TLS_VERIFY set to any non-empty value verifies the engine against DOCKER_CERT_PATH's ca.pem
+ * (which must be there); else DOCKER_TLS, non-empty, is TLS without verification. DOCKER_CERT_PATH
+ * defaults to the docker config folder; its cert.pem and key.pem are used when there. Undefined: plain tcp.
+ */
+export function tlsFromEnv(env: NodeJS.ProcessEnv = process.env, home = homedir()): EngineTls | undefined {
+  const verify = !!env.DOCKER_TLS_VERIFY;
+  if (!verify && !env.DOCKER_TLS) return undefined;
+  return tlsFilesIn(env.DOCKER_CERT_PATH || dockerConfigDir(env, home), verify, { caRequired: true });
 }
 
 /** Every context under the docker config's contexts/meta/, by name (as `docker context ls` orders them), the unreadable ones last. */

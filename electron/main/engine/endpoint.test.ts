@@ -7,6 +7,9 @@ describe('engine endpoint', () => {
     expect(parseDockerHost('/tmp/d.sock')).toEqual({ kind: 'unix', socketPath: '/tmp/d.sock' });
     expect(parseDockerHost('tcp://127.0.0.1:2375')).toEqual({ kind: 'tcp', host: '127.0.0.1', port: 2375 });
     expect(formatEndpoint(parseDockerHost('tcp://h:1/'))).toBe('tcp://h:1');
+    // no port: the docker CLI's 2375, and 2376 over TLS
+    expect(parseDockerHost('tcp://h')).toEqual({ kind: 'tcp', host: 'h', port: 2375 });
+    expect(parseDockerHost('tcp://h/', 2376)).toEqual({ kind: 'tcp', host: 'h', port: 2376 });
   });
 
   it('parses ssh://user@host[:port][/socket] and prints it back', () => {

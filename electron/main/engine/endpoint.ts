@@ -1,16 +1,19 @@
 /** Where the engine is: a DOCKER_HOST-style string turned into connection options. */
 import { BerthError } from '../../shared/errors';
+import type { EngineTls } from '../../shared/models';
 
 export type EngineEndpoint =
   | { kind: 'unix'; socketPath: string }
-  | { kind: 'tcp'; host: string; port: number }
+  /** `tls`: over TLS with these files (DOCKER_TLS_VERIFY, a context's material); the address alone never says. */
+  | { kind: 'tcp'; host: string; port: number; tls?: EngineTls }
   /** A remote engine over SSH: its socket (default /var/run/docker.sock) forwarded to a local one. */
   | { kind: 'ssh'; username: string; host: string; port: number; socketPath: string };
 
 export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
 const FORMS = { hint: 'Use unix:///path/to/docker.sock, tcp://host:port or ssh://user@host[:port][/path/to/docker.sock].' };
 
-export function parseDockerHost(value: string): EngineEndpoint {
+/** `tcpPort`: a tcp:// address's port when it names none (the docker CLI's 2375, or 2376 over TLS). */
+export function parseDockerHost(value: string, tcpPort = 2375): EngineEndpoint {
   const v = value.trim();
   if (v.startsWith('unix://')) {
     const socketPath = v.slice('unix://'.length);
@@ -23,8 +26,9 @@ export function parseDockerHost(value: string): EngineEndpoint {
     const port = ssh[3] ? Number(ssh[3]) : 22;
     if (port > 0 && port < 65536) return { kind: 'ssh', username: ssh[1]!, host: ssh[2]!.replace(/^\[|\]$/g, ''), port, socketPath: ssh[4] && ssh[4] !== '/' ? ssh[4] : '/var/run/docker.sock' };
   }
-  const m = /^tcp:\/\/([^:/]+):(\d{1,5})\/?$/.exec(v);
-  if (m && Number(m[2]) > 0 && Number(m[2]) < 65536) return { kind: 'tcp', host: m[1]!, port: Number(m[2]) };
+  const m = /^tcp:\/\/([^:/]+)(?::(\d{1,5}))?\/?$/.exec(v);
+  const port = m && (m[2] ? Number(m[2]) : tcpPort);
+  if (m && port && port > 0 && port < 65536) return { kind: 'tcp', host: m[1]!, port };
   throw new BerthError('INVALID_ARGUMENT', `Unsupported engine address "${value}"`, FORMS);
 }
 

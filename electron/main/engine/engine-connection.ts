@@ -299,7 +299,7 @@ function describe(e: unknown): string {
   if (err?.code === 'ECONNREFUSED') return 'connection refused: the engine is not running';
   if (err?.code === 'EACCES') return 'permission denied on the engine socket';
   if (typeof err?.statusCode === 'number') return engineMessage(err);
-  return err?.message ?? String(e);
+  return (err?.message ?? String(e)).replace(/\.$/, ''); // the banner ends the reason itself (a TLS failure's sentence has its own stop)
 }
 
 function isTimeout(e: unknown): boolean {

@@ -15,7 +15,8 @@ import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { BerthError } from '../../shared/errors';
-import type { ComposeProjectInfo, ComposeStatus } from '../../shared/models';
+import type { ComposeProjectInfo, ComposeStatus, EngineTls } from '../../shared/models';
+import { engineCliEnv } from '../engine/tls';
 import type { StreamSink } from '../stream-sink';
 import { runCompose, streamCompose, type ComposeCommand, type ComposeResult } from './compose-cli';
 import type { ComposeMemory } from './compose-memory';
@@ -64,6 +65,8 @@ export function sourceArgs(src: ComposeSource, project?: string): string[] {
 export interface ComposeOptions {
   /** DOCKER_HOST for the CLI: the engine Berth is connected to. */
   dockerHost: string;
+  /** The engine's TLS files, passed on as DOCKER_CERT_PATH and DOCKER_TLS_VERIFY (or DOCKER_TLS). */
+  tls?: EngineTls;
   /** Commands to try in order; BERTH_COMPOSE (a path to a compose binary) goes first when set. */
   candidates?: ComposeCommand[];
   env?: NodeJS.ProcessEnv;
@@ -89,7 +92,7 @@ export class ComposeService {
     opts: ComposeOptions,
   ) {
     const env = opts.env ?? process.env;
-    this.env = { ...env, DOCKER_HOST: opts.dockerHost, COMPOSE_ANSI: 'never', COMPOSE_PROGRESS: 'plain' };
+    this.env = { ...engineCliEnv(env, opts.dockerHost, opts.tls), COMPOSE_ANSI: 'never', COMPOSE_PROGRESS: 'plain' };
     this.memory = opts.memory;
     this.candidates = [...(env.BERTH_COMPOSE ? [[env.BERTH_COMPOSE]] : []), ...(opts.candidates ?? DEFAULT_CANDIDATES)];
   }

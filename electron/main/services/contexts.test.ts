@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { contextMetaDir } from '../engine/docker-config';
 import { EventHub } from '../event-hub';
-import { activeContextName, activeDockerHost, ContextsService, engineList, unusable } from './contexts';
+import { activeContextName, activeDockerHost, activeEngine, ContextsService, engineList, unusable } from './contexts';
 import { settingsSchema } from '../settings';
 
 let dir = '';
@@ -85,11 +85,14 @@ describe('the engine in use, as the docker CLI orders it', () => {
 });
 
 describe('what Berth cannot use, said in words', () => {
-  it('names the endpoints Berth cannot use yet: npipe, tcp with TLS, an address it cannot read', () => {
+  it('names the endpoints Berth cannot use yet: npipe, tcp with TLS files missing, an address it cannot read', () => {
     expect(unusable('unix:///run/x.sock')).toBeUndefined();
     expect(unusable('tcp://h:2375')).toBeUndefined();
     expect(unusable('npipe:////./pipe/docker_engine')).toBe('Its endpoint npipe:////./pipe/docker_engine is a Windows named pipe, which Berth cannot use yet.');
-    expect(unusable('tcp://h:2376', true)).toMatch(/^TLS contexts are not supported yet/);
+    expect(unusable('tcp://h:2376', { verify: true, dir, ca: join(dir, 'ca.pem') })).toBe(
+      `The CA certificate ${join(dir, 'ca.pem')} does not exist: it is the CA the engine's certificate is verified against.`,
+    );
+    expect(unusable('tcp://h:2376', { verify: false, dir })).toBeUndefined();
     expect(unusable('ssh://alias')).toMatch(/^Berth cannot use the address ssh:\/\/alias yet: Unsupported engine address/);
     expect(unusable(undefined)).toMatch(/no docker endpoint/);
   });
@@ -124,6 +127,35 @@ describe('what Berth cannot use, said in words', () => {
       expect.stringMatching(new RegExp(`^A docker CLI context cannot be read: ${bad} is not valid JSON`)),
     ]);
     expect(readFileSync(join(base.DOCKER_CONFIG, 'config.json'), 'utf8')).toBe('{ not json');
+  });
+});
+
+describe('engines over TLS', () => {
+  const pem = '-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n';
+  it('DOCKER_HOST with DOCKER_TLS_VERIFY: "default" carries its files; a missing ca.pem makes it unusable, naming the file', () => {
+    const certs = join(dir, 'certs');
+    mkdirSync(certs);
+    const env = { ...base, DOCKER_HOST: 'tcp://127.0.0.1:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs };
+    expect(activeDockerHost(settings(), env)).toBe(vmHost);
+    expect(engineList(settings(), env).problems).toEqual([
+      `DOCKER_HOST names "default", which Berth cannot use: The CA certificate ${join(certs, 'ca.pem')} does not exist: it is the CA the engine's certificate is verified against. Berth uses its VM instead.`,
+    ]);
+    writeFileSync(join(certs, 'ca.pem'), pem);
+    expect(activeEngine(settings(), env)).toEqual({ dockerHost: 'tcp://127.0.0.1:2376', tls: { verify: true, dir: certs, ca: join(certs, 'ca.pem') } });
+    // TLS goes with tcp:// only
+    expect(activeEngine(settings(), { ...env, DOCKER_HOST: 'unix:///run/x.sock' })).toEqual({ dockerHost: 'unix:///run/x.sock' });
+  });
+
+  it("a CLI context's TLS folder: listed with its files and usable; chosen, the core gets them", async () => {
+    cliContext('secure', 'tcp://10.0.0.1:2376');
+    const tlsDir = join(contextMetaDir('secure', base), '..', '..', 'tls', contextMetaDir('secure', base).split('/').pop()!, 'docker');
+    mkdirSync(tlsDir, { recursive: true });
+    writeFileSync(join(tlsDir, 'ca.pem'), pem);
+    const listed = engineList(settings(), base).contexts.find((c) => c.name === 'secure');
+    expect(listed).toEqual({ name: 'secure', host: 'tcp://10.0.0.1:2376', active: false, builtIn: true, source: 'docker-cli', tls: { verify: true, dir: tlsDir, ca: join(tlsDir, 'ca.pem') } });
+    const used: unknown[] = [];
+    await new ContextsService({ settingsFile: join(dir, 'settings.json'), env: base, use: (h, t) => used.push([h, t]), hub: new EventHub() }).use('secure');
+    expect(used).toEqual([['tcp://10.0.0.1:2376', listed!.tls]]);
   });
 });
 

@@ -7,15 +7,17 @@
  * The engine in use: the one chosen in Berth (kept in the settings), else the docker CLI's order:
  * DOCKER_HOST, DOCKER_CONTEXT, `currentContext` in config.json; else Berth's own default, the VM.
  * (BERTH_DOCKER_HOST, before DOCKER_HOST, and `engine.host` in the settings, after currentContext,
- * are Berth's own ways to name "default"'s address.) One named that Berth cannot use (missing,
- * TLS, npipe, unreadable) is said in words and the VM is used instead: a bad file never stops a
+ * are Berth's own ways to name "default"'s address; DOCKER_TLS_VERIFY / DOCKER_TLS / DOCKER_CERT_PATH
+ * give its TLS, a CLI context's own TLS folder its.) One named that Berth cannot use (missing, TLS
+ * files missing or unreadable, npipe, unreadable) is said in words and the VM is used instead: a bad file never stops a
  * start. Switching rebuilds every service on the new engine (Core.use) and tells every window.
  */
 import { BerthError } from '../../shared/errors';
-import { DEFAULT_CONTEXT, VM_CONTEXT, type ContextProbe, type EngineContext, type EngineList } from '../../shared/models';
-import { dockerConfigDir, listDockerContexts, scanDockerConfig, type DockerConfigFile } from '../engine/docker-config';
+import { DEFAULT_CONTEXT, VM_CONTEXT, type ContextProbe, type EngineContext, type EngineList, type EngineTls } from '../../shared/models';
+import { dockerConfigDir, listDockerContexts, scanDockerConfig, tlsFromEnv, type DockerConfigFile } from '../engine/docker-config';
 import { DEFAULT_DOCKER_HOST, parseDockerHost } from '../engine/endpoint';
 import { probeEngine } from '../engine/probe';
+import { tlsProblem } from '../engine/tls';
 import type { EventHub } from '../event-hub';
 import { paths } from '../paths';
 import { CONTEXT_NAME as DOCKER_CLI_BERTH_CONTEXT } from '../vm/docker-context';
@@ -28,13 +30,12 @@ export const vmDockerHost = (env: NodeJS.ProcessEnv) => `unix://${paths.vmDocker
 type Entry = Omit<EngineContext, 'active' | 'why'>;
 
 /** Why Berth cannot use this address yet, in words; undefined when it can. */
-export function unusable(host: string | undefined, tls = false): string | undefined {
+export function unusable(host: string | undefined, tls?: EngineTls): string | undefined {
   if (!host) return 'It has no docker endpoint (no Endpoints.docker.Host in its meta.json).';
   if (host.startsWith('npipe://')) return `Its endpoint ${host} is a Windows named pipe, which Berth cannot use yet.`;
-  if (tls && host.startsWith('tcp://')) return `TLS contexts are not supported yet: this one reaches ${host} with TLS (certificates or SkipTLSVerify), and Berth speaks only plain tcp:// today.`;
   try {
     parseDockerHost(host);
-    return undefined;
+    return tls && tlsProblem(tls);
   } catch (e) {
     const err = e as BerthError;
     return `Berth cannot use the address ${host} yet: ${err.message}.${err.hint ? ` ${err.hint}` : ''}`;
@@ -50,8 +51,14 @@ function defaultEntry(settings: Settings, env: NodeJS.ProcessEnv): Entry {
       : settings.engine.host
         ? [settings.engine.host, 'engine.host in Berth’s settings']
         : [DEFAULT_DOCKER_HOST, 'The platform’s default socket'];
-  const problem = unusable(host);
-  return { name: DEFAULT_CONTEXT, host, builtIn: true, source: 'docker-cli', description, ...(problem ? { problem } : {}) };
+  const tls = tcpTls(host, tlsFromEnv(env));
+  const problem = unusable(host, tls);
+  return { name: DEFAULT_CONTEXT, host, builtIn: true, source: 'docker-cli', description, ...(tls ? { tls } : {}), ...(problem ? { problem } : {}) };
+}
+
+/** TLS goes with tcp:// addresses only (the CLI would try it over a unix socket too, and fail). */
+function tcpTls(host: string | undefined, tls: EngineTls | undefined): EngineTls | undefined {
+  return tls && host?.startsWith('tcp://') ? tls : undefined;
 }
 
 /** Every engine, in the picker's order (default, the VM, Berth's own, the CLI's by name), and what could not be read. */
@@ -77,8 +84,17 @@ function entries(settings: Settings, env: NodeJS.ProcessEnv, config: DockerConfi
       problems.push(`The docker CLI's context "${c.name}" (${c.file}) has the name of one of Berth's engines, so only Berth's is listed.`);
       continue;
     }
-    const problem = unusable(c.host, c.tls);
-    list.push({ name: c.name, host: c.host ?? '', builtIn: true, source: 'docker-cli', ...(c.description ? { description: c.description } : {}), ...(problem ? { problem } : {}) });
+    const tls = tcpTls(c.host, c.tls);
+    const problem = unusable(c.host, tls);
+    list.push({
+      name: c.name,
+      host: c.host ?? '',
+      builtIn: true,
+      source: 'docker-cli',
+      ...(c.description ? { description: c.description } : {}),
+      ...(tls ? { tls } : {}),
+      ...(problem ? { problem } : {}),
+    });
   }
   return { list, problems };
 }
@@ -137,8 +153,13 @@ export function engineReport(settings: Settings, env: NodeJS.ProcessEnv): string
 
 /** The address of the context in use: never throws, and always one Berth can use. */
 export function activeDockerHost(settings: Settings, env: NodeJS.ProcessEnv): string {
-  const { contexts } = engineList(settings, env);
-  return contexts.find((c) => c.active)!.host;
+  return activeEngine(settings, env).dockerHost;
+}
+
+/** The address of the context in use and its TLS files, as createCore takes them: never throws, and always one Berth can use. */
+export function activeEngine(settings: Settings, env: NodeJS.ProcessEnv): { dockerHost: string; tls?: EngineTls } {
+  const { host, tls } = engineList(settings, env).contexts.find((c) => c.active)!;
+  return tls ? { dockerHost: host, tls } : { dockerHost: host };
 }
 
 export class ContextsService {
@@ -152,8 +173,8 @@ export class ContextsService {
     private readonly opts: {
       settingsFile: string;
       env: NodeJS.ProcessEnv;
-      /** Switches the core to the engine at this address. */
-      use: (dockerHost: string) => void;
+      /** Switches the core to the engine at this address (over TLS with these files). */
+      use: (dockerHost: string, tls?: EngineTls) => void;
       hub: EventHub;
     },
   ) {
@@ -179,7 +200,7 @@ export class ContextsService {
     const ctx = this.view(s).contexts.find((c) => c.name === name);
     if (!ctx) throw new BerthError('NOT_FOUND', `There is no context named "${name}".`);
     if (ctx.problem) throw new BerthError('CONFLICT', `Berth cannot use "${name}": ${ctx.problem}`, { hint: 'Choose another engine.' });
-    this.opts.use(ctx.host);
+    this.opts.use(ctx.host, ctx.tls);
     await updateSettings(this.opts.settingsFile, (cur) => ({ ...cur, activeContext: name }));
     this.opts.hub.emit('contexts:changed', { active: name });
   }
@@ -187,11 +208,11 @@ export class ContextsService {
   /** Pings every context's engine at once; ssh:// ones are not checked (a probe would open a tunnel). */
   async probe(): Promise<ContextProbe[]> {
     return Promise.all(
-      (await this.list()).contexts.map(async ({ name, host, active, problem }): Promise<ContextProbe> => {
+      (await this.list()).contexts.map(async ({ name, host, active, problem, tls }): Promise<ContextProbe> => {
         if (problem) return { name, host, active, answers: false, reason: problem };
-        const endpoint = parseDockerHost(host);
+        const endpoint = parseDockerHost(host, tls ? 2376 : 2375);
         if (endpoint.kind === 'ssh') return { name, host, active, answers: null };
-        return { name, host, active, ...(await probeEngine(endpoint)) };
+        return { name, host, active, ...(await probeEngine(endpoint.kind === 'tcp' && tls ? { ...endpoint, tls } : endpoint)) };
       }),
     );
   }

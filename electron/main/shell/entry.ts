@@ -5,7 +5,7 @@ import { createCore } from '../core';
 import { claimInstance } from '../instance-lock';
 import { paths } from '../paths';
 import { installProcessGuard } from '../process-guard';
-import { activeDockerHost, engineReport } from '../services/contexts';
+import { activeEngine, engineReport } from '../services/contexts';
 import { loadSettings, settingsReport } from '../settings';
 import { HIDDEN_ARG, runShell } from './main';
 import { linkIn } from './links';
@@ -37,7 +37,7 @@ void (async () => {
       const { safeStorage } = electron;
       const keychain = safeStorage.isEncryptionAvailable() && (process.platform !== 'linux' || safeStorage.getSelectedStorageBackend() !== 'basic_text');
       return createCore({
-        dockerHost: activeDockerHost(loaded.settings, process.env),
+        ...activeEngine(loaded.settings, process.env),
         startVm: loaded.settings.preferences.startVm,
         ...(keychain ? { secrets: { seal: (p: string) => safeStorage.encryptString(p).toString('base64'), open: (s: string) => safeStorage.decryptString(Buffer.from(s, 'base64')) } } : {}),
       });

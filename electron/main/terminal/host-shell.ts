@@ -1,5 +1,5 @@
 /**
- * The host terminal: the user's shell in a pty (node-pty) with DOCKER_HOST pointing at the
+ * The host terminal: the user's shell in a pty (node-pty) with DOCKER_HOST (and the TLS variables) pointing at the
  * engine Berth is connected to, so `docker ...` typed there talks to the same engine.
  */
 import { existsSync } from 'node:fs';
@@ -7,6 +7,8 @@ import { homedir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IPty } from 'node-pty';
 import type { TerminalInput } from '../../shared/api-contract';
+import type { EngineTls } from '../../shared/models';
+import { engineCliEnv } from '../engine/tls';
 import type { StreamSink } from '../stream-sink';
 import { HANGUP_GRACE_MS } from './exec-hangup';
 import { pipeTerminal } from './flow';
@@ -22,11 +24,13 @@ export class HostShellService {
   constructor(
     private readonly dockerHost: string,
     private readonly spawn: SpawnPty,
+    /** The engine's TLS files, passed on as the docker CLI reads them. */
+    private readonly tls?: EngineTls,
   ) {}
 
   async shell(size: { cols: number; rows: number }, sink: StreamSink<string, TerminalInput>): Promise<void> {
     if (sink.signal.aborted) return;
-    const env = { ...(process.env as Record<string, string>), DOCKER_HOST: this.dockerHost, TERM: 'xterm-256color' };
+    const env = { ...(engineCliEnv(process.env, this.dockerHost, this.tls) as Record<string, string>), TERM: 'xterm-256color' };
     const pty = this.spawn(hostShell(process.env), [], { ...size, cwd: homedir(), env, name: 'xterm-256color' });
     let exited = false;
     let ended: (() => void) | undefined;

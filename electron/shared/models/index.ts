@@ -258,10 +258,25 @@ export interface EngineContext {
   source: 'berth' | 'docker-cli';
   /** The context's description (its meta.json's Metadata.Description). */
   description?: string;
-  /** Why Berth cannot use it (TLS, npipe, an address it cannot read), in words; such a one cannot be chosen. */
+  /** It reaches a tcp:// engine over TLS (DOCKER_TLS_VERIFY / DOCKER_TLS, or the context's TLS material). */
+  tls?: EngineTls;
+  /** Why Berth cannot use it (TLS material missing or unreadable, npipe, an address it cannot read), in words; such a one cannot be chosen. */
   problem?: string;
   /** On the active one: why it is the engine in use ("chosen in Berth", "from DOCKER_CONTEXT", ...). */
   why?: string;
+}
+
+/** How an engine is reached over TLS: the files (paths, never their content) and whether its certificate is verified. */
+export interface EngineTls {
+  /** Checks the engine's certificate (against `ca`, else the system's CAs); false: DOCKER_TLS or SkipTLSVerify. */
+  verify: boolean;
+  /** The folder the files are in, as DOCKER_CERT_PATH names one (ca.pem, cert.pem, key.pem). */
+  dir: string;
+  /** The CA to verify the engine with; none: the system's CAs (a context without ca.pem). */
+  ca?: string;
+  /** The client certificate and its key, given together or not at all. */
+  cert?: string;
+  key?: string;
 }
 
 /** The engines, and what Berth could not read of the docker CLI's config and contexts (each naming its file or context). */

@@ -1,6 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Badge } from '../../components/Badge';
+import { tlsWords } from '../../lib/engine-tls';
 import { addContext, removeContext, switchContext, useContexts } from '../../stores/contexts';
 import { ThemeSelect } from './ThemeSelect';
 import { isForeignContextRefusal, loadPreferences, replaceDockerContext, updatePreferences, usePreferences, type Preferences, type SettingsProblems } from '../../stores/preferences';
@@ -115,11 +116,12 @@ export function SettingsView() {
             {contexts.map((c) => (
               <tr key={c.name}>
                 <td>
-                  <strong>{c.name}</strong> {c.active && <Badge label="in use" />} {c.source === 'docker-cli' && <Badge label="docker CLI" />}
+                  <strong>{c.name}</strong> {c.active && <Badge label="in use" />} {c.source === 'docker-cli' && <Badge label="docker CLI" />} {c.tls && <Badge label="TLS" title={tlsWords(c.tls)} />}
                   {c.description && <div className="muted small">{c.description}</div>}
                 </td>
                 <td>
                   <span className="mono">{c.host}</span>
+                  {c.tls && <div className="muted small">{tlsWords(c.tls)}</div>}
                   {c.active && c.why && <div className="muted small">In use: {c.why}</div>}
                   {c.problem && (
                     <div className="form-error small" role="note" aria-label={`${c.name}: cannot be used`}>
