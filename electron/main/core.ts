@@ -33,6 +33,8 @@ import { RegistryLogins, type SecretCodec } from './services/registry-logins';
 import { RegistryBrowser } from './services/registry-browser';
 import { paths } from './paths';
 import { NetworksService } from './services/networks';
+import { BerthError } from '../shared/errors';
+import { openEngineAt, SwarmService, type EngineOpener } from './services/swarm';
 import { RunService } from './services/run';
 import { PortsService } from './services/ports';
 import { spawn as spawnPty } from 'node-pty';
@@ -79,7 +81,7 @@ interface VmLink {
 }
 
 /** One engine with everything that talks to it. */
-function connect(dockerHost: string, hub: EventHub, opts: CoreOptions, logins: LoginsService, vm: VmLink) {
+function connect(dockerHost: string, hub: EventHub, opts: CoreOptions, logins: LoginsService, vm: VmLink, openEngine: EngineOpener) {
   const env = opts.env ?? process.env;
   const endpoint = parseDockerHost(dockerHost);
   // An ssh:// engine is reached through a local socket forwarded over SSH; the rest of Berth (and
@@ -105,6 +107,7 @@ function connect(dockerHost: string, hub: EventHub, opts: CoreOptions, logins: L
     disk: new DiskService(docker, isVm ? new VmDiskService({ file: paths.vmDataDisk(env), status: vm.status, trim: vm.trim, wake: () => docker.ping() }) : undefined),
     volumes: new VolumesService(docker),
     networks: new NetworksService(docker),
+    swarm: new SwarmService(docker, openEngine),
     run: new RunService(docker, endpoint.kind === 'unix', (ref) => imageTransfer.pullQuietly(ref)),
     ports: new PortsService(docker, endpoint, tunnel && ((host, port) => tunnel.forwardPort(host, port))),
     exec: new ExecService(docker),
@@ -140,9 +143,17 @@ export function createCore(opts: CoreOptions): Core {
   const vmClient = new VmClient({ env, ...(opts.vmCliPath ? { cliPath: opts.vmCliPath } : {}) });
   // Paused (auto-pause) counts as running: the engine's socket is there and a call resumes the VM.
   const vmLink: VmLink = { running: () => ['running', 'paused'].includes(vm?.status().state ?? ''), status: () => vm?.status() ?? stoppedInfo(), trim: () => vmClient.trim() };
-  let current = connect(opts.dockerHost, hub, opts, logins, vmLink);
+  // Another engine Berth has, by its context name, for one call (joining it to a swarm).
+  const openEngine: EngineOpener = async (name) => {
+    const ctx = (await services.contexts.list()).contexts.find((c) => c.name === name);
+    if (!ctx) throw new BerthError('NOT_FOUND', `Berth has no engine named "${name}".`, { hint: 'Add it in Settings → Engines, or pick one from the list.' });
+    if (ctx.problem) throw new BerthError('CONFLICT', `Berth cannot use the engine "${name}": ${ctx.problem}`);
+    if (ctx.active) throw new BerthError('CONFLICT', `"${name}" is the engine in use: it is this swarm's own node.`, { hint: 'Pick another engine to add.' });
+    return openEngineAt(name, ctx.host);
+  };
+  let current = connect(opts.dockerHost, hub, opts, logins, vmLink, openEngine);
   const use = (dockerHost: string) => {
-    const next = connect(dockerHost, hub, opts, logins, vmLink); // throws on a bad address: nothing changes then
+    const next = connect(dockerHost, hub, opts, logins, vmLink, openEngine); // throws on a bad address: nothing changes then
     current.dispose();
     current = next;
     Object.assign(services, next.services); // the handlers read the services at call time

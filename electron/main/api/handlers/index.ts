@@ -11,6 +11,7 @@ import type { RegistryBrowser } from '../../services/registry-browser';
 import type { DiskService } from '../../services/disk';
 import type { VolumesService } from '../../services/volumes';
 import type { NetworksService } from '../../services/networks';
+import type { SwarmService } from '../../services/swarm';
 import type { RunService } from '../../services/run';
 import type { PortsService } from '../../services/ports';
 import type { ComposeService } from '../../services/compose';
@@ -35,6 +36,7 @@ export interface Services {
   disk: DiskService;
   volumes: VolumesService;
   networks: NetworksService;
+  swarm: SwarmService;
   run: RunService;
   ports: PortsService;
   exec: ExecService;
@@ -122,6 +124,16 @@ export function createHandlers(s: Services): Handlers {
     'networks.connect': ({ network, container }) => s.networks.connect(network, container),
     'networks.disconnect': ({ network, container, force }) => s.networks.disconnect(network, container, force),
     'networks.prune': () => s.networks.prune(),
+
+    'swarm.info': () => s.swarm.info(),
+    'swarm.init': ({ advertiseAddr }) => s.swarm.init(advertiseAddr),
+    'swarm.joinTokens': () => s.swarm.joinTokens(),
+    'swarm.join': ({ remoteAddr, token, advertiseAddr }) => s.swarm.join(remoteAddr, token, advertiseAddr),
+    'swarm.addEngine': ({ context, role, advertiseAddr }) => s.swarm.addEngine(context, role, advertiseAddr),
+    'swarm.leave': ({ force }) => s.swarm.leave(force),
+    'nodes.list': () => s.swarm.nodes(),
+    'nodes.update': ({ id, ...change }) => s.swarm.updateNode(id, change),
+    'nodes.remove': ({ id, force }) => s.swarm.removeNode(id, force),
 
     'jobs.report': async ({ jobs }) => s.jobs.report(jobs),
   };
