@@ -585,6 +585,7 @@ export interface Events {
   'images:changed': { ids: string[] };
   'volumes:changed': { ids: string[] };
   'networks:changed': { ids: string[] };
+  'swarm:changed': { ids: string[] };
   /** The renderer's last `jobs.report` (the shell lists the running ones in the tray). */
   'jobs:changed': { jobs: JobReport[] };
   /** Cancel this job (the tray asks; the renderer that runs it does it). */

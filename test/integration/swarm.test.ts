@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/main/core';
 import type { JoinTokens, SwarmNode, SwarmState } from '../../electron/shared/models';
-import { testCore, waitFor } from '../support/engine';
+import { nextEvent, testCore, waitFor } from '../support/engine';
 import { startSwarmMachines, type SwarmMachines } from '../support/swarm-cluster';
 import { TEST_IMAGE } from '../support/test-image';
 
@@ -110,7 +110,9 @@ describe('a swarm of three real engines, made and run from Berth', { timeout: 18
 
   it('drains, pauses and activates a node, edits its labels, promotes and demotes it', async () => {
     const id = (await ok<SwarmNode[]>('nodes.list')).find((n) => n.hostname === 'node2')!.id;
+    const pushed = nextEvent(core, 'swarm:changed', () => true, 10_000); // the engine's node event, pushed to every window
     expect(await ok<SwarmNode>('nodes.update', { id, availability: 'drain' })).toMatchObject({ availability: 'drain' });
+    await pushed;
     expect(await ok<SwarmNode>('nodes.update', { id, availability: 'pause' })).toMatchObject({ availability: 'pause' });
     expect(await ok<SwarmNode>('nodes.update', { id, availability: 'active', labels: { zone: 'b', 'com.example.disk': 'ssd' } })).toMatchObject({
       availability: 'active',
