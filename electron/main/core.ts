@@ -35,6 +35,7 @@ import { paths } from './paths';
 import { NetworksService } from './services/networks';
 import { BerthError } from '../shared/errors';
 import { openEngineAt, SwarmService, type EngineOpener } from './services/swarm';
+import { SwarmServicesService } from './services/swarm-services';
 import { RunService } from './services/run';
 import { PortsService } from './services/ports';
 import { spawn as spawnPty } from 'node-pty';
@@ -108,6 +109,7 @@ function connect(dockerHost: string, hub: EventHub, opts: CoreOptions, logins: L
     volumes: new VolumesService(docker),
     networks: new NetworksService(docker),
     swarm: new SwarmService(docker, openEngine),
+    swarmServices: new SwarmServicesService(docker),
     run: new RunService(docker, endpoint.kind === 'unix', (ref) => imageTransfer.pullQuietly(ref)),
     ports: new PortsService(docker, endpoint, tunnel && ((host, port) => tunnel.forwardPort(host, port))),
     exec: new ExecService(docker),

@@ -12,6 +12,8 @@ import { absPath, runSpec, userSpec, type RunSpecInput } from './run-spec';
 import type {
   ContainerDetail,
   JoinTokens,
+  ServiceSummary,
+  TaskInfo,
   SwarmNode,
   SwarmState,
   ContainerSummary,
@@ -121,6 +123,35 @@ const joinToken = z
   .max(200)
   .regex(/^[A-Za-z0-9-]+$/, 'must be a join token, as `docker swarm join-token` prints it (SWMTKN-1-…)');
 const nodeRole = z.enum(['worker', 'manager']);
+const port = z.number().int().min(1).max(65535);
+/** A swarm service from the Run dialog's fields that apply to one. */
+const serviceSpecInput = z
+  .object({
+    name: z.string().min(1).max(63).regex(NAME_RE, 'must start with a letter or digit, then letters, digits, "_", "." or "-"'),
+    image: imageReference,
+    mode: z.enum(['replicated', 'global']).default('replicated'),
+    replicas: z.number().int().min(0).max(1000).optional(),
+    command: z.array(z.string().max(4096)).max(256).optional(),
+    env: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .max(32768)
+          .regex(/^[^=\s][^=]*=/, 'must be NAME=value'),
+      )
+      .max(1000)
+      .optional(),
+    ports: z
+      .array(z.object({ target: port, published: port.optional(), protocol: z.enum(['tcp', 'udp']).optional(), mode: z.enum(['ingress', 'host']).optional() }).strict())
+      .max(100)
+      .optional(),
+    networks: z.array(ref).max(20).optional(),
+    constraints: z.array(z.string().min(1).max(512)).max(50).optional(),
+    maxPerNode: z.number().int().min(1).max(1000).optional(),
+    labels: z.record(z.string().min(1).max(255), z.string().max(4096)).optional(),
+  })
+  .strict();
 /** A label key, as the engine takes them (com.example.zone). */
 const labelKey = z
   .string()
@@ -386,6 +417,13 @@ export const requests = {
       .strict(),
   ),
   'nodes.remove': request<void>()(z.object({ id: ref, force: z.boolean().default(false) }).strict()),
+  'services.list': request<ServiceSummary[]>()(none),
+  'services.create': request<ServiceSummary>()(serviceSpecInput),
+  'services.scale': request<ServiceSummary>()(z.object({ id: ref, replicas: z.number().int().min(0).max(1000) }).strict()),
+  'services.setImage': request<ServiceSummary>()(z.object({ id: ref, image: imageReference }).strict()),
+  'services.rollback': request<ServiceSummary>()(z.object({ id: ref }).strict()),
+  'services.remove': request<void>()(z.object({ id: ref }).strict()),
+  'services.tasks': request<TaskInfo[]>()(z.object({ id: ref }).strict()),
 
   /** The renderer's jobs, running and recent, whole (each change replaces the last report): for the tray and the desktop app's OS notifications. */
   'jobs.report': request<void>()(z.object({ jobs: z.array(jobReport).max(JOBS_KEPT) }).strict()),

@@ -56,3 +56,61 @@ export interface JoinTokens {
   /** Where a joining engine reaches this swarm's managers (host:port). */
   managerAddrs: string[];
 }
+
+export interface ServicePort {
+  target: number;
+  published?: number;
+  protocol: 'tcp' | 'udp' | 'sctp';
+  /** ingress: the routing mesh (every node); host: only the nodes running a task. */
+  mode: 'ingress' | 'host';
+}
+
+export interface ServiceSummary {
+  id: string;
+  name: string;
+  image: string;
+  mode: 'replicated' | 'global';
+  /** Tasks running now / wanted (for global: one per eligible node). */
+  running: number;
+  desired: number;
+  ports: ServicePort[];
+  /** A rolling update or rollback and how it goes (updating, completed, paused, rollback_started, ...). */
+  update?: { state: string; message?: string };
+  /** The stack it belongs to (com.docker.stack.namespace), like a compose project. */
+  stack?: string;
+  created?: number;
+  updated?: number;
+  /** Its object version: an update names it. */
+  version: number;
+}
+
+export interface TaskInfo {
+  id: string;
+  slot?: number;
+  nodeId?: string;
+  node?: string;
+  image: string;
+  desiredState: string;
+  state: string;
+  message?: string;
+  error?: string;
+  /** When it reached its state (ms). */
+  since?: number;
+  containerId?: string;
+}
+
+/** What the Run dialog's fields give a service. */
+export interface ServiceSpecInput {
+  name: string;
+  image: string;
+  mode: 'replicated' | 'global';
+  replicas?: number;
+  command?: string[];
+  env?: string[];
+  ports?: { target: number; published?: number; protocol?: 'tcp' | 'udp'; mode?: 'ingress' | 'host' }[];
+  networks?: string[];
+  constraints?: string[];
+  /** At most this many tasks on one node (replicated). */
+  maxPerNode?: number;
+  labels?: Record<string, string>;
+}

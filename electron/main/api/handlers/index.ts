@@ -12,6 +12,7 @@ import type { DiskService } from '../../services/disk';
 import type { VolumesService } from '../../services/volumes';
 import type { NetworksService } from '../../services/networks';
 import type { SwarmService } from '../../services/swarm';
+import type { SwarmServicesService } from '../../services/swarm-services';
 import type { RunService } from '../../services/run';
 import type { PortsService } from '../../services/ports';
 import type { ComposeService } from '../../services/compose';
@@ -37,6 +38,7 @@ export interface Services {
   volumes: VolumesService;
   networks: NetworksService;
   swarm: SwarmService;
+  swarmServices: SwarmServicesService;
   run: RunService;
   ports: PortsService;
   exec: ExecService;
@@ -134,6 +136,13 @@ export function createHandlers(s: Services): Handlers {
     'nodes.list': () => s.swarm.nodes(),
     'nodes.update': ({ id, ...change }) => s.swarm.updateNode(id, change),
     'nodes.remove': ({ id, force }) => s.swarm.removeNode(id, force),
+    'services.list': () => s.swarmServices.list(),
+    'services.create': (spec) => s.swarmServices.create(spec),
+    'services.scale': ({ id, replicas }) => s.swarmServices.scale(id, replicas),
+    'services.setImage': ({ id, image }) => s.swarmServices.setImage(id, image),
+    'services.rollback': ({ id }) => s.swarmServices.rollback(id),
+    'services.remove': ({ id }) => s.swarmServices.remove(id),
+    'services.tasks': ({ id }) => s.swarmServices.tasks(id),
 
     'jobs.report': async ({ jobs }) => s.jobs.report(jobs),
   };
