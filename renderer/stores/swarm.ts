@@ -4,7 +4,7 @@
  * (`swarm:changed`), on reconnect and on a switch of engine.
  */
 import { create } from 'zustand';
-import type { JoinTokens, NodeAvailability, NodeRole, SwarmNode, SwarmState } from '../../electron/shared/models';
+import type { JoinTokens, NodeAvailability, NodeRole, ServiceSpecInput, ServiceSummary, SwarmNode, SwarmState, TaskInfo } from '../../electron/shared/models';
 import { api, whenConnected } from '../api';
 import { coalesced } from '../lib/coalesce';
 import { confirm, refusalOf, toast, type Refusal } from './ui';
@@ -15,17 +15,24 @@ export interface SwarmPage {
   error?: string;
   /** Shown once asked for (they let anyone join); gone again on Hide or another engine. */
   tokens?: JoinTokens;
-  /** A node action in flight, by node id: its buttons wait. */
+  /** A node or service action in flight, by id: its buttons wait. */
   busy: string[];
+  services: ServiceSummary[];
+  /** The service whose tasks are shown, and them. */
+  tasksOf?: string;
+  tasks: TaskInfo[];
 }
 
-export const useSwarm = create<SwarmPage>(() => ({ nodes: [], busy: [] }));
+export const useSwarm = create<SwarmPage>(() => ({ nodes: [], busy: [], services: [], tasks: [] }));
 
 export const loadSwarm = coalesced(async () => {
   try {
     const state = await api().call('swarm.info');
-    const nodes = state.state === 'active' && state.manager ? await api().call('nodes.list') : [];
-    useSwarm.setState({ state, nodes, error: undefined, ...(state.manager ? {} : { tokens: undefined }) });
+    const manager = state.state === 'active' && state.manager;
+    const [nodes, services] = manager ? await Promise.all([api().call('nodes.list'), api().call('services.list')]) : [[], []];
+    const tasksOf = useSwarm.getState().tasksOf;
+    const tasks = manager && tasksOf && services.some((s) => s.id === tasksOf) ? await api().call('services.tasks', { id: tasksOf }) : [];
+    useSwarm.setState({ state, nodes, services, tasks, error: undefined, ...(state.manager ? {} : { tokens: undefined }), ...(tasks.length ? {} : { tasksOf: undefined }) });
   } catch (e) {
     useSwarm.setState({ error: (e as Error).message });
   }
@@ -35,7 +42,7 @@ whenConnected((client) => {
   client.on('swarm:changed', () => void loadSwarm());
   client.onConnection((up) => up && void loadSwarm());
   client.on('contexts:changed', () => {
-    useSwarm.setState({ state: undefined, nodes: [], tokens: undefined, error: undefined });
+    useSwarm.setState({ state: undefined, nodes: [], services: [], tasks: [], tasksOf: undefined, tokens: undefined, error: undefined });
     void loadSwarm();
   });
 });
@@ -115,4 +122,55 @@ export async function removeNode(node: SwarmNode): Promise<void> {
   if (!answer.ok) return;
   const r = await act(() => api().call('nodes.remove', { id: node.id, force: answer.option }));
   if (r) toast({ kind: 'error', title: `${node.hostname} was not removed`, message: r.message, ...(r.hint ? { hint: r.hint } : {}) });
+}
+
+// ---- services
+
+export const createService = (spec: ServiceSpecInput) =>
+  act(async () => {
+    const made = await api().call('services.create', spec);
+    toast({
+      kind: 'success',
+      title: `Service ${made.name} made`,
+      message: `${made.mode === 'global' ? 'One task on every node' : `${made.desired} task${made.desired === 1 ? '' : 's'}`}; the managers place them.`,
+    });
+  });
+
+/** One service action from its row; said in a toast when refused. */
+async function serviceAction(s: ServiceSummary, what: string, call: () => Promise<unknown>): Promise<Refusal | undefined> {
+  useSwarm.setState((st) => ({ busy: [...st.busy, s.id] }));
+  try {
+    const r = await act(call);
+    if (r) toast({ kind: 'error', title: `${s.name}: ${what} refused`, message: r.message, ...(r.hint ? { hint: r.hint } : {}) });
+    return r;
+  } finally {
+    useSwarm.setState((st) => ({ busy: st.busy.filter((id) => id !== s.id) }));
+  }
+}
+
+export const scaleService = (s: ServiceSummary, replicas: number) => serviceAction(s, 'scale', () => api().call('services.scale', { id: s.id, replicas }));
+export const setServiceImage = (s: ServiceSummary, image: string) => serviceAction(s, 'update', () => api().call('services.setImage', { id: s.id, image }));
+export const rollbackService = (s: ServiceSummary) => serviceAction(s, 'rollback', () => api().call('services.rollback', { id: s.id }));
+
+export async function removeService(s: ServiceSummary): Promise<void> {
+  const answer = await confirm({
+    title: `Remove the service ${s.name}?`,
+    body: `Its ${s.running} running task${s.running === 1 ? '' : 's'} stop on every node.`,
+    confirmLabel: 'Remove',
+    danger: true,
+  });
+  if (answer.ok) await serviceAction(s, 'removal', () => api().call('services.remove', { id: s.id }));
+}
+
+/** Shows (or hides, when shown) a service's tasks. */
+export async function toggleTasks(id: string): Promise<void> {
+  if (useSwarm.getState().tasksOf === id) return void useSwarm.setState({ tasksOf: undefined, tasks: [] });
+  useSwarm.setState({ tasksOf: id, tasks: [] });
+  try {
+    const tasks = await api().call('services.tasks', { id });
+    if (useSwarm.getState().tasksOf === id) useSwarm.setState({ tasks });
+  } catch (e) {
+    const r = refusalOf(e);
+    toast({ kind: 'error', title: 'The tasks could not be read', message: r.message });
+  }
 }

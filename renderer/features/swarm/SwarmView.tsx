@@ -10,6 +10,7 @@ import { formatBytes, shortId } from '../../lib/format';
 import { useContexts } from '../../stores/contexts';
 import { addEngine, hideTokens, initSwarm, joinSwarm, leaveSwarm, loadSwarm, removeNode, showTokens, updateNode, useSwarm } from '../../stores/swarm';
 import type { Refusal } from '../../stores/ui';
+import { ServicesPanel } from './ServicesPanel';
 
 const ADDR_HELP = 'An address of this engine’s machine that the other nodes reach (an IP or an interface name such as eth0). Berth never picks one for you.';
 
@@ -349,6 +350,7 @@ export function SwarmView({ stale }: { stale: boolean }) {
             <AddEngine />
           </div>
           <Nodes nodes={nodes} stale={stale} />
+          <ServicesPanel stale={stale} />
         </>
       )}
     </section>
