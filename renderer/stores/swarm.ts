@@ -126,6 +126,13 @@ export async function removeNode(node: SwarmNode): Promise<void> {
 
 // ---- services
 
+/**
+ * Whether a service is still on its way (tasks starting or stopping, an update or rollback going):
+ * the engine pushes no event for a task's state, so the page asks again meanwhile (SwarmView).
+ */
+export const converging = (s: SwarmPage) =>
+  s.services.some((x) => x.running !== x.desired || /^(updating|rollback_started)$/.test(x.update?.state ?? '')) || (!!s.tasksOf && s.tasks.some((t) => t.state !== t.desiredState));
+
 export const createService = (spec: ServiceSpecInput) =>
   act(async () => {
     const made = await api().call('services.create', spec);

@@ -10,6 +10,7 @@ import { startServer, type RunningServer } from '../../electron/main/server/serv
 import { ARTIFACTS, launchChromium } from '../support/chromium';
 import { testCore, waitFor } from '../support/engine';
 import { startSwarmMachines, type SwarmMachines } from '../support/swarm-cluster';
+import { TEST_IMAGE } from '../support/test-image';
 
 let cluster: SwarmMachines;
 let core: Core;
@@ -78,6 +79,30 @@ describe('the Swarm page', { timeout: 180_000 }, () => {
     const row = nodes.getByRole('row', { name: 'node2' });
     await row.getByText('worker').waitFor();
     await state.getByText(/a swarm of 2 nodes/).waitFor();
+
+    // A service made from the form spreads over both nodes; scaled down; its tasks name their nodes.
+    const create = page.getByRole('form', { name: 'Create a service' });
+    await create.getByLabel('Name').fill('web');
+    await create.getByLabel('Image').fill(TEST_IMAGE);
+    await create.getByLabel('Replicas').fill('2');
+    await create.getByLabel('Ports').fill('8080:http');
+    await create.getByRole('button', { name: 'Create' }).click();
+    await create.getByRole('alert').getByText('"8080:http" is not a port: write published:target, e.g. 8080:80, 8080:80/udp or 8080:80@host.').waitFor();
+    await create.getByLabel('Ports').fill('');
+    await create.getByLabel('Command').fill(`sh -c "trap 'exit 0' TERM; while :; do sleep 1; done"`);
+    await create.getByRole('button', { name: 'Create' }).click();
+    const web = page.getByRole('table', { name: 'Services' }).getByRole('row', { name: 'web' });
+    await web.getByLabel('Tasks running').getByText('2/2').waitFor({ timeout: 60_000 });
+    await web.getByRole('button', { name: 'Tasks of web' }).click();
+    const tasks = page.getByRole('table', { name: 'Tasks of web' });
+    await expect.poll(async () => (await tasks.locator('tbody tr td:nth-child(2)').allTextContents()).sort(), { timeout: 30_000 }).toEqual(['node1', 'node2']);
+    await web.getByLabel('Replicas of web').fill('1');
+    await web.getByRole('button', { name: 'Scale web' }).click();
+    await web.getByLabel('Tasks running').getByText('1/1').waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: `${ARTIFACTS}/swarm-services.png` });
+    await web.getByRole('button', { name: 'Remove web' }).click();
+    await page.getByRole('dialog', { name: 'Remove the service web?' }).getByRole('button', { name: 'Remove' }).click();
+    await page.getByRole('table', { name: 'Services' }).getByText('No services yet.').waitFor();
 
     await row.getByRole('button', { name: 'Drain node2' }).click();
     await row.getByRole('cell', { name: 'drain', exact: true }).waitFor();

@@ -8,7 +8,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { NodeRole, SwarmNode } from '../../../electron/shared/models';
 import { formatBytes, shortId } from '../../lib/format';
 import { useContexts } from '../../stores/contexts';
-import { addEngine, hideTokens, initSwarm, joinSwarm, leaveSwarm, loadSwarm, removeNode, showTokens, updateNode, useSwarm } from '../../stores/swarm';
+import { addEngine, converging, hideTokens, initSwarm, joinSwarm, leaveSwarm, loadSwarm, removeNode, showTokens, updateNode, useSwarm } from '../../stores/swarm';
 import type { Refusal } from '../../stores/ui';
 import { ServicesPanel } from './ServicesPanel';
 
@@ -311,6 +311,12 @@ export function SwarmView({ stale }: { stale: boolean }) {
   const { state, nodes, error } = useSwarm(useShallow((s) => ({ state: s.state, nodes: s.nodes, error: s.error })));
   const engine = useContexts((s) => s.contexts.find((c) => c.active)?.name ?? 'this engine');
   useEffect(() => void loadSwarm(), []);
+  const moving = useSwarm(converging);
+  useEffect(() => {
+    if (!moving || stale) return;
+    const t = setInterval(() => void loadSwarm(), 2000); // only while something converges: see `converging`
+    return () => clearInterval(t);
+  }, [moving, stale]);
   const inSwarm = state && state.state !== 'inactive';
   return (
     <section className="view">
