@@ -13,6 +13,8 @@ import { useVm } from './stores/vm';
 import { switchContext, useContexts, useVmInUse } from './stores/contexts';
 import { ImagesView } from './features/images/ImagesView';
 import { NetworksView } from './features/networks/NetworksView';
+import { SwarmView } from './features/swarm/SwarmView';
+import { useSwarm } from './stores/swarm';
 import { VolumesView } from './features/volumes/VolumesView';
 import { VolumeDetail } from './features/volumes/VolumeDetail';
 import { ImageDetail } from './features/images/ImageDetail';
@@ -34,6 +36,7 @@ const NAV: { id: View; label: string; useCount?: () => number | string }[] = [
   { id: 'images', label: 'Images', useCount: () => images.use((s) => s.items.length) },
   { id: 'volumes', label: 'Volumes', useCount: () => volumes.use((s) => s.items.length) },
   { id: 'networks', label: 'Networks', useCount: () => networks.use((s) => s.items.length) },
+  { id: 'swarm', label: 'Swarm', useCount: () => useSwarm((s) => (s.state?.state === 'active' ? (s.state.manager ? `${s.nodes.length} nodes` : 'worker') : '')) },
   { id: 'resources', label: 'Resources' },
   { id: 'jobs', label: 'Jobs', useCount: () => useJobs((s) => runningCount(s.jobs) || '') }, // running ones only
   { id: 'disk', label: 'Disk usage' },
@@ -47,6 +50,7 @@ const VIEWS: Record<View, (p: { stale: boolean }) => ReactNode> = {
   images: ImagesView,
   volumes: VolumesView,
   networks: NetworksView,
+  swarm: SwarmView,
   resources: ResourcesView,
   jobs: JobsView,
   disk: DiskView,

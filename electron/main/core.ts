@@ -33,6 +33,9 @@ import { RegistryLogins, type SecretCodec } from './services/registry-logins';
 import { RegistryBrowser } from './services/registry-browser';
 import { paths } from './paths';
 import { NetworksService } from './services/networks';
+import { BerthError } from '../shared/errors';
+import { openEngineAt, SwarmService, type EngineOpener } from './services/swarm';
+import { SwarmServicesService } from './services/swarm-services';
 import { RunService } from './services/run';
 import { PortsService } from './services/ports';
 import { spawn as spawnPty } from 'node-pty';
@@ -81,7 +84,7 @@ interface VmLink {
 }
 
 /** One engine with everything that talks to it. */
-function connect(dockerHost: string, tls: EngineTls | undefined, hub: EventHub, opts: CoreOptions, logins: LoginsService, vm: VmLink) {
+function connect(dockerHost: string, tls: EngineTls | undefined, hub: EventHub, opts: CoreOptions, logins: LoginsService, vm: VmLink, openEngine: EngineOpener) {
   const env = opts.env ?? process.env;
   const parsed = parseDockerHost(dockerHost, tls ? 2376 : 2375);
   const endpoint: EngineEndpoint = parsed.kind === 'tcp' && tls ? { ...parsed, tls } : parsed;
@@ -108,6 +111,8 @@ function connect(dockerHost: string, tls: EngineTls | undefined, hub: EventHub, 
     disk: new DiskService(docker, isVm ? new VmDiskService({ file: paths.vmDataDisk(env), status: vm.status, trim: vm.trim, wake: () => docker.ping() }) : undefined),
     volumes: new VolumesService(docker),
     networks: new NetworksService(docker),
+    swarm: new SwarmService(docker, openEngine),
+    swarmServices: new SwarmServicesService(docker),
     run: new RunService(docker, endpoint.kind === 'unix', (ref) => imageTransfer.pullQuietly(ref)),
     ports: new PortsService(docker, endpoint, tunnel && ((host, port) => tunnel.forwardPort(host, port))),
     exec: new ExecService(docker),
@@ -143,9 +148,17 @@ export function createCore(opts: CoreOptions): Core {
   const vmClient = new VmClient({ env, ...(opts.vmCliPath ? { cliPath: opts.vmCliPath } : {}) });
   // Paused (auto-pause) counts as running: the engine's socket is there and a call resumes the VM.
   const vmLink: VmLink = { running: () => ['running', 'paused'].includes(vm?.status().state ?? ''), status: () => vm?.status() ?? stoppedInfo(), trim: () => vmClient.trim() };
-  let current = connect(opts.dockerHost, opts.tls, hub, opts, logins, vmLink);
+  // Another engine Berth has, by its context name, for one call (joining it to a swarm).
+  const openEngine: EngineOpener = async (name) => {
+    const ctx = (await services.contexts.list()).contexts.find((c) => c.name === name);
+    if (!ctx) throw new BerthError('NOT_FOUND', `Berth has no engine named "${name}".`, { hint: 'Add it in Settings → Engines, or pick one from the list.' });
+    if (ctx.problem) throw new BerthError('CONFLICT', `Berth cannot use the engine "${name}": ${ctx.problem}`);
+    if (ctx.active) throw new BerthError('CONFLICT', `"${name}" is the engine in use: it is this swarm's own node.`, { hint: 'Pick another engine to add.' });
+    return openEngineAt(name, ctx.host, ctx.tls);
+  };
+  let current = connect(opts.dockerHost, opts.tls, hub, opts, logins, vmLink, openEngine);
   const use = (dockerHost: string, tls?: EngineTls) => {
-    const next = connect(dockerHost, tls, hub, opts, logins, vmLink); // throws on a bad address or TLS file: nothing changes then
+    const next = connect(dockerHost, tls, hub, opts, logins, vmLink, openEngine); // throws on a bad address or TLS file: nothing changes then
     current.dispose();
     current = next;
     Object.assign(services, next.services); // the handlers read the services at call time

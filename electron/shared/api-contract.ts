@@ -11,6 +11,11 @@ import { JOB_KINDS, JOB_STATUSES, JOBS_KEPT, type JobReport } from './jobs';
 import { absPath, runSpec, userSpec, type RunSpecInput } from './run-spec';
 import type {
   ContainerDetail,
+  JoinTokens,
+  ServiceSummary,
+  TaskInfo,
+  SwarmNode,
+  SwarmState,
   ContainerSummary,
   HealthChange,
   HealthReport,
@@ -104,6 +109,55 @@ const repositoryPath = z
   .max(255)
   .regex(/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/, 'must be a repository name in lower case, e.g. team/app');
 const none = z.object({}).strict();
+/** A swarm address: an IP or interface name, with a port or not (192.168.1.5, eth0, 10.0.0.2:2377, [fd00::1]:2377). */
+const swarmAddr = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9.:[\]%_-]+$/, 'must be an address or interface name, e.g. 192.168.1.5, eth0 or 10.0.0.2:2377');
+/** A swarm join token: SWMTKN-1-<hash>-<secret>. */
+const joinToken = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9-]+$/, 'must be a join token, as `docker swarm join-token` prints it (SWMTKN-1-…)');
+const nodeRole = z.enum(['worker', 'manager']);
+const port = z.number().int().min(1).max(65535);
+/** A swarm service from the Run dialog's fields that apply to one. */
+const serviceSpecInput = z
+  .object({
+    name: z.string().min(1).max(63).regex(NAME_RE, 'must start with a letter or digit, then letters, digits, "_", "." or "-"'),
+    image: imageReference,
+    mode: z.enum(['replicated', 'global']).default('replicated'),
+    replicas: z.number().int().min(0).max(1000).optional(),
+    command: z.array(z.string().max(4096)).max(256).optional(),
+    env: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .max(32768)
+          .regex(/^[^=\s][^=]*=/, 'must be NAME=value'),
+      )
+      .max(1000)
+      .optional(),
+    ports: z
+      .array(z.object({ target: port, published: port.optional(), protocol: z.enum(['tcp', 'udp']).optional(), mode: z.enum(['ingress', 'host']).optional() }).strict())
+      .max(100)
+      .optional(),
+    networks: z.array(ref).max(20).optional(),
+    constraints: z.array(z.string().min(1).max(512)).max(50).optional(),
+    maxPerNode: z.number().int().min(1).max(1000).optional(),
+    labels: z.record(z.string().min(1).max(255), z.string().max(4096)).optional(),
+  })
+  .strict();
+/** A label key, as the engine takes them (com.example.zone). */
+const labelKey = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[A-Za-z0-9._/-]+$/, 'must be a label key of letters, digits, dots, dashes, slashes');
 /** An absolute path inside a container. */
 const containerPath = z
   .string()
@@ -344,6 +398,33 @@ export const requests = {
   'networks.disconnect': request<void>()(z.object({ network: ref, container: ref, force: z.boolean().default(false) }).strict()),
   'networks.prune': request<PruneReport>()(none),
 
+  // Swarm mode on the engine in use (a manager for the node calls).
+  'swarm.info': request<SwarmState>()(none),
+  'swarm.init': request<SwarmState>()(z.object({ advertiseAddr: swarmAddr }).strict()),
+  'swarm.joinTokens': request<JoinTokens>()(none),
+  'swarm.join': request<SwarmState>()(z.object({ remoteAddr: swarmAddr, token: joinToken, advertiseAddr: swarmAddr }).strict()),
+  'swarm.addEngine': request<SwarmNode>()(z.object({ context: z.string().min(1).max(200), role: nodeRole, advertiseAddr: swarmAddr }).strict()),
+  'swarm.leave': request<SwarmState>()(z.object({ force: z.boolean().default(false) }).strict()),
+  'nodes.list': request<SwarmNode[]>()(none),
+  'nodes.update': request<SwarmNode>()(
+    z
+      .object({
+        id: ref,
+        availability: z.enum(['active', 'pause', 'drain']).optional(),
+        role: nodeRole.optional(),
+        labels: z.record(labelKey, z.string().max(4096)).optional(),
+      })
+      .strict(),
+  ),
+  'nodes.remove': request<void>()(z.object({ id: ref, force: z.boolean().default(false) }).strict()),
+  'services.list': request<ServiceSummary[]>()(none),
+  'services.create': request<ServiceSummary>()(serviceSpecInput),
+  'services.scale': request<ServiceSummary>()(z.object({ id: ref, replicas: z.number().int().min(0).max(1000) }).strict()),
+  'services.setImage': request<ServiceSummary>()(z.object({ id: ref, image: imageReference }).strict()),
+  'services.rollback': request<ServiceSummary>()(z.object({ id: ref }).strict()),
+  'services.remove': request<void>()(z.object({ id: ref }).strict()),
+  'services.tasks': request<TaskInfo[]>()(z.object({ id: ref }).strict()),
+
   /** The renderer's jobs, running and recent, whole (each change replaces the last report): for the tray and the desktop app's OS notifications. */
   'jobs.report': request<void>()(z.object({ jobs: z.array(jobReport).max(JOBS_KEPT) }).strict()),
 } as const;
@@ -542,6 +623,7 @@ export interface Events {
   'images:changed': { ids: string[] };
   'volumes:changed': { ids: string[] };
   'networks:changed': { ids: string[] };
+  'swarm:changed': { ids: string[] };
   /** The renderer's last `jobs.report` (the shell lists the running ones in the tray). */
   'jobs:changed': { jobs: JobReport[] };
   /** Cancel this job (the tray asks; the renderer that runs it does it). */

@@ -4,7 +4,7 @@
  * berth://app/ page) and in browser mode. Parsing takes anything (a link typed by hand, a
  * hostile page's URL): what it cannot read is the containers list, never an error.
  */
-export const VIEWS = ['containers', 'images', 'volumes', 'networks', 'resources', 'jobs', 'disk', 'terminal', 'vm', 'settings'] as const;
+export const VIEWS = ['containers', 'images', 'volumes', 'networks', 'swarm', 'resources', 'jobs', 'disk', 'terminal', 'vm', 'settings'] as const;
 export type View = (typeof VIEWS)[number];
 export const CONTAINER_TABS = ['logs', 'terminal', 'files', 'stats', 'health', 'inspect'] as const;
 export type ContainerTab = (typeof CONTAINER_TABS)[number];

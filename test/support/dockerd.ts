@@ -18,6 +18,12 @@ export interface DockerdOptions {
   ownNetns?: boolean;
   /** More dockerd flags (a TLS tcp listener, say); with a tcp one beside the shared engine, add `--iptables=false --ip6tables=false --bridge=none`. */
   args?: string[];
+  /**
+   * Runs dockerd in this named network namespace (`ip netns add`; entered with nsenter, which,
+   * unlike `ip netns exec`, keeps the host's /sys and so its cgroups), with this host name (its
+   * own UTS namespace): a swarm node of the test's own network.
+   */
+  netns?: { name: string; hostname: string };
 }
 
 export class PrivateDockerd {
@@ -69,9 +75,16 @@ export class PrivateDockerd {
       ...(this.opts.args ?? []),
     ];
     // In its own namespace the loopback starts down; `exec` keeps the child's pid dockerd's own.
-    const child = this.opts.ownNetns
-      ? spawn('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec dockerd "$@"', 'dockerd', ...args], { stdio: ['ignore', log, log], detached: true, env: this.env })
-      : spawn('dockerd', args, { stdio: ['ignore', log, log], detached: true, env: this.env });
+    const netns = this.opts.netns;
+    const child = netns
+      ? spawn('nsenter', [`--net=/run/netns/${netns.name}`, 'unshare', '-u', 'sh', '-c', 'hostname "$0" && exec dockerd "$@"', netns.hostname, ...args], {
+          stdio: ['ignore', log, log],
+          detached: true,
+          env: this.env,
+        })
+      : this.opts.ownNetns
+        ? spawn('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec dockerd "$@"', 'dockerd', ...args], { stdio: ['ignore', log, log], detached: true, env: this.env })
+        : spawn('dockerd', args, { stdio: ['ignore', log, log], detached: true, env: this.env });
     child.unref();
     let exited: number | null = null;
     child.on('exit', (code) => (exited = code ?? -1));

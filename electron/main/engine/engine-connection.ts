@@ -42,7 +42,7 @@ export interface EngineConnectionOptions {
   holdRetries?: () => boolean;
 }
 
-const ALL_KINDS = ['containers', 'images', 'volumes', 'networks'] as const;
+const ALL_KINDS = ['containers', 'images', 'volumes', 'networks', 'swarm'] as const;
 /** Pings missed in a row before the engine counts as hung: a busy engine may miss one. */
 const MISSES_FOR_HUNG = 2;
 /** An engine event is a few hundred bytes; a "line" past this is not one and is dropped. */

@@ -13,6 +13,9 @@ describe('event table', () => {
     [{ Type: 'image', Action: 'tag' }, ['images']],
     [{ Type: 'volume', Action: 'mount' }, ['volumes']],
     [{ Type: 'network', Action: 'connect' }, ['networks', 'containers']],
+    [{ Type: 'node', Action: 'update' }, ['swarm']],
+    [{ Type: 'service', Action: 'create' }, ['swarm']],
+    [{ Type: 'secret', Action: 'remove' }, ['swarm']],
     [{ Type: 'plugin', Action: 'enable' }, []],
     [{}, []],
     // Hostile names find nothing of Object's prototype; odd types are no event.

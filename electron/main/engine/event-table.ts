@@ -19,6 +19,10 @@ export const EVENT_TABLE: Record<string, ActionTable> = {
   image: { '*': ['images'] },
   volume: { '*': ['volumes'] },
   network: { connect: ['networks', 'containers'], disconnect: ['networks', 'containers'], '*': ['networks'] },
+  node: { '*': ['swarm'] },
+  service: { '*': ['swarm'] },
+  secret: { '*': ['swarm'] },
+  config: { '*': ['swarm'] },
 };
 
 /**

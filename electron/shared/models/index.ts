@@ -350,7 +350,8 @@ export interface PruneReport {
   spaceReclaimed: number;
 }
 
-export type ResourceKind = 'containers' | 'images' | 'volumes' | 'networks';
+/** What a push says changed; `swarm`: its nodes, services, secrets or configs (a manager's events). */
+export type ResourceKind = 'containers' | 'images' | 'volumes' | 'networks' | 'swarm';
 
 /** paused: auto-paused while idle (no container running, no API call); the next call resumes it. */
 export type VmState = 'stopped' | 'starting' | 'running' | 'paused' | 'stopping' | 'error';
@@ -395,3 +396,4 @@ export interface VmInfo extends VmStatus {
 }
 export * from './usage';
 export * from './container-detail';
+export * from './swarm';

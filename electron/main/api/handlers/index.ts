@@ -11,6 +11,8 @@ import type { RegistryBrowser } from '../../services/registry-browser';
 import type { DiskService } from '../../services/disk';
 import type { VolumesService } from '../../services/volumes';
 import type { NetworksService } from '../../services/networks';
+import type { SwarmService } from '../../services/swarm';
+import type { SwarmServicesService } from '../../services/swarm-services';
 import type { RunService } from '../../services/run';
 import type { PortsService } from '../../services/ports';
 import type { ComposeService } from '../../services/compose';
@@ -35,6 +37,8 @@ export interface Services {
   disk: DiskService;
   volumes: VolumesService;
   networks: NetworksService;
+  swarm: SwarmService;
+  swarmServices: SwarmServicesService;
   run: RunService;
   ports: PortsService;
   exec: ExecService;
@@ -122,6 +126,23 @@ export function createHandlers(s: Services): Handlers {
     'networks.connect': ({ network, container }) => s.networks.connect(network, container),
     'networks.disconnect': ({ network, container, force }) => s.networks.disconnect(network, container, force),
     'networks.prune': () => s.networks.prune(),
+
+    'swarm.info': () => s.swarm.info(),
+    'swarm.init': ({ advertiseAddr }) => s.swarm.init(advertiseAddr),
+    'swarm.joinTokens': () => s.swarm.joinTokens(),
+    'swarm.join': ({ remoteAddr, token, advertiseAddr }) => s.swarm.join(remoteAddr, token, advertiseAddr),
+    'swarm.addEngine': ({ context, role, advertiseAddr }) => s.swarm.addEngine(context, role, advertiseAddr),
+    'swarm.leave': ({ force }) => s.swarm.leave(force),
+    'nodes.list': () => s.swarm.nodes(),
+    'nodes.update': ({ id, ...change }) => s.swarm.updateNode(id, change),
+    'nodes.remove': ({ id, force }) => s.swarm.removeNode(id, force),
+    'services.list': () => s.swarmServices.list(),
+    'services.create': (spec) => s.swarmServices.create(spec),
+    'services.scale': ({ id, replicas }) => s.swarmServices.scale(id, replicas),
+    'services.setImage': ({ id, image }) => s.swarmServices.setImage(id, image),
+    'services.rollback': ({ id }) => s.swarmServices.rollback(id),
+    'services.remove': ({ id }) => s.swarmServices.remove(id),
+    'services.tasks': ({ id }) => s.swarmServices.tasks(id),
 
     'jobs.report': async ({ jobs }) => s.jobs.report(jobs),
   };

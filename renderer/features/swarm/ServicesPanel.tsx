@@ -1,0 +1,236 @@
+/**
+ * A manager's services: made from the fields of a run that apply to one, listed with tasks running
+ * of wanted, ports and the rolling update's state; scaled, given a new image, rolled back, removed;
+ * each one's tasks with the node it runs on and what became of it.
+ */
+import { useState, type FormEvent } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { ServicePort, ServiceSpecInput, ServiceSummary } from '../../../electron/shared/models';
+import { relativeTime, shortId } from '../../lib/format';
+import { parsePort, words } from '../../lib/service-form';
+import { createService, removeService, rollbackService, scaleService, setServiceImage, toggleTasks, useSwarm } from '../../stores/swarm';
+import type { Refusal } from '../../stores/ui';
+
+const portText = (p: ServicePort) => `${p.published ?? '?'}→${p.target}/${p.protocol}${p.mode === 'host' ? ' (host)' : ''}`;
+
+function CreateService() {
+  const [name, setName] = useState('');
+  const [image, setImage] = useState('');
+  const [mode, setMode] = useState<'replicated' | 'global'>('replicated');
+  const [replicas, setReplicas] = useState('1');
+  const [ports, setPorts] = useState('');
+  const [command, setCommand] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [refusal, setRefusal] = useState<Refusal>();
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const parsed = ports
+      .split(',')
+      .filter((p) => p.trim())
+      .map((p) => [p, parsePort(p)] as const);
+    const bad = parsed.find(([, p]) => !p);
+    if (bad) return setRefusal({ message: `"${bad[0].trim()}" is not a port: write published:target, e.g. 8080:80, 8080:80/udp or 8080:80@host.` });
+    setBusy(true);
+    setRefusal(undefined);
+    const spec: ServiceSpecInput = {
+      name: name.trim(),
+      image: image.trim(),
+      mode,
+      ...(mode === 'replicated' ? { replicas: Number(replicas) || 0 } : {}),
+      ...(parsed.length ? { ports: parsed.map(([, p]) => p!) } : {}),
+      ...(command.trim() ? { command: words(command) } : {}),
+    };
+    void createService(spec)
+      .then((r) => {
+        setRefusal(r);
+        if (!r) setName('');
+      })
+      .finally(() => setBusy(false));
+  };
+  return (
+    <form className="stat-card" aria-label="Create a service" onSubmit={submit}>
+      <strong>Create a service</strong>
+      <label>
+        Name
+        <input value={name} onChange={(e) => setName(e.target.value)} placeholder="web" autoComplete="off" />
+      </label>
+      <label>
+        Image
+        <input className="mono" value={image} onChange={(e) => setImage(e.target.value)} placeholder="nginx:1.27" spellCheck={false} />
+      </label>
+      <label>
+        Mode
+        <select value={mode} onChange={(e) => setMode(e.target.value as 'replicated' | 'global')}>
+          <option value="replicated">replicated</option>
+          <option value="global">global (one per node)</option>
+        </select>
+      </label>
+      {mode === 'replicated' && (
+        <label>
+          Replicas
+          <input type="number" min={0} max={1000} value={replicas} onChange={(e) => setReplicas(e.target.value)} />
+        </label>
+      )}
+      <label>
+        Ports
+        <input className="mono" value={ports} onChange={(e) => setPorts(e.target.value)} placeholder="8080:80, 53:53/udp, 9000:9000@host" spellCheck={false} />
+      </label>
+      <label>
+        Command
+        <input className="mono" value={command} onChange={(e) => setCommand(e.target.value)} placeholder="(the image's own)" spellCheck={false} />
+      </label>
+      {refusal && (
+        <div className="form-error" role="alert">
+          <p>{refusal.message}</p>
+          {refusal.hint && <p className="hint">{refusal.hint}</p>}
+        </div>
+      )}
+      <button type="submit" disabled={busy || !name.trim() || !image.trim()}>
+        {busy ? 'Creating…' : 'Create'}
+      </button>
+    </form>
+  );
+}
+
+function ServiceRow({ s }: { s: ServiceSummary }) {
+  const busy = useSwarm((st) => st.busy.includes(s.id));
+  const shown = useSwarm((st) => st.tasksOf === s.id);
+  const [replicas, setReplicas] = useState(String(s.desired));
+  const [image, setImage] = useState(s.image);
+  return (
+    <tr aria-label={s.name}>
+      <td>
+        <strong>{s.name}</strong>
+        <div className="muted mono small">
+          {shortId(s.id)}
+          {s.stack ? ` · stack ${s.stack}` : ''}
+        </div>
+      </td>
+      <td className="mono">{s.image}</td>
+      <td>{s.mode}</td>
+      <td aria-label="Tasks running">
+        {s.running}/{s.desired}
+      </td>
+      <td className="mono">{s.ports.map(portText).join(', ') || '—'}</td>
+      <td title={s.update?.message}>{s.update ? s.update.state.replace(/_/g, ' ') : '—'}</td>
+      <td className="nowrap">{relativeTime(s.updated)}</td>
+      <td className="col-actions">
+        <span className="row-actions">
+          {s.mode === 'replicated' && (
+            <form
+              onSubmit={(e) => {
+                e.preventDefault();
+                void scaleService(s, Number(replicas) || 0);
+              }}
+            >
+              <input type="number" min={0} max={1000} value={replicas} onChange={(e) => setReplicas(e.target.value)} aria-label={`Replicas of ${s.name}`} className="narrow" />
+              <button type="submit" disabled={busy} aria-label={`Scale ${s.name}`}>
+                Scale
+              </button>
+            </form>
+          )}
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              void setServiceImage(s, image.trim());
+            }}
+          >
+            <input className="mono" value={image} onChange={(e) => setImage(e.target.value)} aria-label={`Image of ${s.name}`} spellCheck={false} />
+            <button type="submit" disabled={busy || !image.trim() || image.trim() === s.image} aria-label={`Update ${s.name}`}>
+              Update
+            </button>
+          </form>
+          <button disabled={busy} onClick={() => void rollbackService(s)} aria-label={`Roll back ${s.name}`}>
+            Roll back
+          </button>
+          <button onClick={() => void toggleTasks(s.id)} aria-expanded={shown} aria-label={`Tasks of ${s.name}`}>
+            Tasks
+          </button>
+          <button className="danger" disabled={busy} onClick={() => void removeService(s)} aria-label={`Remove ${s.name}`}>
+            Remove
+          </button>
+        </span>
+      </td>
+    </tr>
+  );
+}
+
+function Tasks() {
+  const { tasksOf, tasks, services } = useSwarm(useShallow((s) => ({ tasksOf: s.tasksOf, tasks: s.tasks, services: s.services })));
+  const service = services.find((s) => s.id === tasksOf);
+  if (!service) return null;
+  return (
+    <div className="table-wrap">
+      <table aria-label={`Tasks of ${service.name}`}>
+        <thead>
+          <tr>
+            <th>Task</th>
+            <th>Node</th>
+            <th>Image</th>
+            <th>Wanted</th>
+            <th>State</th>
+            <th>Since</th>
+            <th>Error</th>
+          </tr>
+        </thead>
+        <tbody>
+          {tasks.map((t) => (
+            <tr key={t.id}>
+              <td className="mono">
+                {service.name}.{t.slot ?? shortId(t.nodeId ?? '')} <span className="muted">{shortId(t.id)}</span>
+              </td>
+              <td>{t.node ?? '—'}</td>
+              <td className="mono">{t.image}</td>
+              <td>{t.desiredState}</td>
+              <td title={t.message}>{t.state}</td>
+              <td className="nowrap">{relativeTime(t.since)}</td>
+              <td>{t.error ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function ServicesPanel({ stale }: { stale: boolean }) {
+  const services = useSwarm((s) => s.services);
+  return (
+    <>
+      <h2>Services</h2>
+      <div className="stats-grid">
+        <CreateService />
+      </div>
+      <div className={`table-wrap${stale ? ' stale' : ''}`}>
+        <table aria-label="Services">
+          <thead>
+            <tr>
+              <th>Service</th>
+              <th>Image</th>
+              <th>Mode</th>
+              <th>Running</th>
+              <th>Ports</th>
+              <th>Update</th>
+              <th>Changed</th>
+              <th className="col-actions" />
+            </tr>
+          </thead>
+          <tbody>
+            {services.length === 0 && (
+              <tr>
+                <td colSpan={8} className="muted">
+                  No services yet.
+                </td>
+              </tr>
+            )}
+            {/* keyed by version: after a change its fields start from what the service is now */}
+            {services.map((s) => (
+              <ServiceRow key={`${s.id}:${s.version}`} s={s} />
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <Tasks />
+    </>
+  );
+}
