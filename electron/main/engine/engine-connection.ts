@@ -13,7 +13,7 @@
  */
 import type Dockerode from 'dockerode';
 import type { Readable } from 'node:stream';
-import type { EngineStatus, ResourceKind } from '../../shared/models';
+import type { EngineProduct, EngineStatus, ResourceKind } from '../../shared/models';
 import { changedEvent } from '../../shared/api-contract';
 import { BerthError } from '../../shared/errors';
 import type { EventHub } from '../event-hub';
@@ -148,7 +148,7 @@ export class EngineConnection {
       if (this.disposed) return void stream.destroy();
       this.attach(stream);
       this.retryDelay = this.opts.retryMinMs;
-      this.setStatus({ state: 'up', version: version.Version, reason: undefined, notAnswering: undefined });
+      this.setStatus({ state: 'up', version: version.Version, product: productOf(version), reason: undefined, notAnswering: undefined });
       // Whatever happened while we were away: every list refreshes once.
       for (const kind of ALL_KINDS) this.coalescer.add(kind);
     } catch (e) {
@@ -272,7 +272,7 @@ export class EngineConnection {
 
   private markDown(reason: string, notAnswering = false): void {
     if (this.status.state === 'unreachable' && this.status.reason === reason) return;
-    this.setStatus({ state: 'unreachable', reason, version: undefined, notAnswering: notAnswering || undefined });
+    this.setStatus({ state: 'unreachable', reason, version: undefined, product: undefined, notAnswering: notAnswering || undefined });
   }
 
   private scheduleRetry(): void {
@@ -304,4 +304,9 @@ function describe(e: unknown): string {
 
 function isTimeout(e: unknown): boolean {
   return e instanceof BerthError && e.code === 'ENGINE_TIMEOUT';
+}
+
+/** Podman's service names itself in /version's Components ("Podman Engine"); dockerd says "Engine". */
+export function productOf(version: { Components?: { Name?: string }[] }): EngineProduct {
+  return version.Components?.some((c) => c.Name === 'Podman Engine') ? 'podman' : 'docker';
 }
