@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineStatus } from '../../shared/models';
 import { engineLike, FakeEngine } from '../../../test/support/fake-engine';
 import { EventHub } from '../event-hub';
-import { EngineConnection, productOf } from './engine-connection';
+import { EngineConnection } from './engine-connection';
+import { productOf } from './product';
 
 async function until(cond: () => boolean, ms = 5000): Promise<void> {
   const end = Date.now() + ms;

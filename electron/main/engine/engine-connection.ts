@@ -13,7 +13,8 @@
  */
 import type Dockerode from 'dockerode';
 import type { Readable } from 'node:stream';
-import type { EngineProduct, EngineStatus, ResourceKind } from '../../shared/models';
+import type { EngineStatus, ResourceKind } from '../../shared/models';
+import { productOf } from './product';
 import { changedEvent } from '../../shared/api-contract';
 import { BerthError } from '../../shared/errors';
 import type { EventHub } from '../event-hub';
@@ -304,9 +305,4 @@ function describe(e: unknown): string {
 
 function isTimeout(e: unknown): boolean {
   return e instanceof BerthError && e.code === 'ENGINE_TIMEOUT';
-}
-
-/** Podman's service names itself in /version's Components ("Podman Engine"); dockerd says "Engine". */
-export function productOf(version: { Components?: { Name?: string }[] }): EngineProduct {
-  return version.Components?.some((c) => c.Name === 'Podman Engine') ? 'podman' : 'docker';
 }
