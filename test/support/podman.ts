@@ -141,6 +141,8 @@ export class PrivatePodman {
   /**
    * Removes every container (stopping their conmons), stops the service, unmounts what is left and
    * removes the folder. Returns what it had to clean by force: processes killed and mounts undone.
+   * Podman 4.3 leaves a conmon pair behind for each exec session (its own `podman exec` too), which
+   * outlives the container: those are the processes killed here.
    */
   async stop(): Promise<{ killed: number; unmounted: number }> {
     if (this.child?.exitCode === null && this.child.signalCode === null) {
