@@ -42,4 +42,21 @@ describe('the dashboard on Podman', () => {
     await ui.page.screenshot({ path: `${ARTIFACTS}/e2e-podman-logs.png` });
     expect(ui.pageErrors).toEqual([]);
   });
+
+  it("says on the Health tab that Podman's checks need systemd", async () => {
+    const name = uniq('e2e-pod-health');
+    podman.cli(['run', '-d', '--name', name, '--health-cmd', 'true', '--health-interval', '1s', TEST_IMAGE, 'sleep', '600']);
+    await ui.page
+      .locator('nav')
+      .getByRole('button', { name: /^Containers/ })
+      .click();
+    await ui.page.getByRole('button', { name, exact: true }).click();
+    await ui.page.getByRole('heading', { name }).waitFor();
+    await ui.page.getByRole('tab', { name: 'Health' }).click();
+    await ui.page
+      .getByRole('note')
+      .getByText(/^Podman runs health checks from systemd timers/)
+      .waitFor();
+    expect(ui.pageErrors).toEqual([]);
+  });
 });
