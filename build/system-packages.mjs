@@ -6,7 +6,7 @@
 //         the tools `npm run vm:build` makes its image with.
 //   test  the app's, plus what the tests use: Debian's docker.io (a private dockerd and the docker CLI),
 //         chromium, busybox-static, docker-registry, openssh-server, and golang-docker-credential-helpers
-//         with pass and gnupg (a real credential helper); and from Debian 13, which
+//         with pass and gnupg (a real credential helper), podman (a Podman service); and from Debian 13, which
 //         Debian 12 lacks: the Compose v2 CLI plugin (installed), a standalone buildx (unpacked in
 //         /opt/berth/buildx only: installed, it would make every `docker build` of the suite a
 //         BuildKit one) and dockerd 26 (unpacked in /opt/berth/docker-26, never over the system's).
@@ -27,7 +27,7 @@ const arm = process.arch === 'arm64';
 export const DEBIAN_PACKAGES = {
   // g++, make, python3: `npm ci` compiles node-pty (no Linux prebuilds), so the README runs this set first.
   app: ['g++', 'make', 'python3', arm ? 'qemu-system-arm' : 'qemu-system-x86', 'qemu-utils', 'debootstrap', 'squashfs-tools', 'kmod'],
-  test: ['docker.io', 'chromium', 'busybox-static', 'docker-registry', 'openssh-server', 'golang-docker-credential-helpers', 'pass', 'gnupg'],
+  test: ['docker.io', 'chromium', 'busybox-static', 'docker-registry', 'openssh-server', 'golang-docker-credential-helpers', 'pass', 'gnupg', 'podman'],
 };
 /** What each Debian 13 part is, for messages. */
 export const trixiePart = (part, places = defaultPlaces()) =>

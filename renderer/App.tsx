@@ -9,6 +9,7 @@ import { DiskView } from './features/disk/DiskView';
 import { SettingsView } from './features/settings/SettingsView';
 import { ResourcesView } from './features/resources/ResourcesView';
 import { VmView } from './features/vm/VmView';
+import { engineLabel } from '../electron/shared/models';
 import { useVm } from './stores/vm';
 import { switchContext, useContexts, useVmInUse } from './stores/contexts';
 import { ImagesView } from './features/images/ImagesView';
@@ -116,7 +117,7 @@ function EngineFooter() {
   return (
     <div className="engine-footer" title={status?.endpoint}>
       <span className={`dot dot-${state}`} />
-      {state === 'up' ? `Engine ${status?.version ?? ''}` : booting ? 'VM starting…' : state === 'connecting' ? 'Connecting…' : status?.notAnswering ? 'Engine not answering' : 'Engine unreachable'}
+      {state === 'up' ? engineLabel(status ?? {}) : booting ? 'VM starting…' : state === 'connecting' ? 'Connecting…' : status?.notAnswering ? 'Engine not answering' : 'Engine unreachable'}
     </div>
   );
 }

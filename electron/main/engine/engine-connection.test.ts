@@ -5,6 +5,7 @@ import type { EngineStatus } from '../../shared/models';
 import { engineLike, FakeEngine } from '../../../test/support/fake-engine';
 import { EventHub } from '../event-hub';
 import { EngineConnection } from './engine-connection';
+import { productOf } from './product';
 
 async function until(cond: () => boolean, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
@@ -132,5 +133,13 @@ describe('an engine known to be absent (the Berth VM, stopped)', () => {
     held = false;
     conn.nudge();
     await until(() => pings >= 3); // looked again, and retries once more as it is not held now
+  });
+});
+
+describe('which engine answers', () => {
+  it("tells Podman's service by its /version Components, anything else is Docker", () => {
+    expect(productOf({ Components: [{ Name: 'Podman Engine' }, { Name: 'Conmon' }] })).toBe('podman');
+    expect(productOf({ Components: [{ Name: 'Engine' }, { Name: 'containerd' }] })).toBe('docker');
+    expect(productOf({})).toBe('docker');
   });
 });

@@ -14,6 +14,7 @@
 import type Dockerode from 'dockerode';
 import type { Readable } from 'node:stream';
 import type { EngineStatus, ResourceKind } from '../../shared/models';
+import { productOf } from './product';
 import { changedEvent } from '../../shared/api-contract';
 import { BerthError } from '../../shared/errors';
 import type { EventHub } from '../event-hub';
@@ -148,7 +149,7 @@ export class EngineConnection {
       if (this.disposed) return void stream.destroy();
       this.attach(stream);
       this.retryDelay = this.opts.retryMinMs;
-      this.setStatus({ state: 'up', version: version.Version, reason: undefined, notAnswering: undefined });
+      this.setStatus({ state: 'up', version: version.Version, product: productOf(version), reason: undefined, notAnswering: undefined });
       // Whatever happened while we were away: every list refreshes once.
       for (const kind of ALL_KINDS) this.coalescer.add(kind);
     } catch (e) {
@@ -272,7 +273,7 @@ export class EngineConnection {
 
   private markDown(reason: string, notAnswering = false): void {
     if (this.status.state === 'unreachable' && this.status.reason === reason) return;
-    this.setStatus({ state: 'unreachable', reason, version: undefined, notAnswering: notAnswering || undefined });
+    this.setStatus({ state: 'unreachable', reason, version: undefined, product: undefined, notAnswering: notAnswering || undefined });
   }
 
   private scheduleRetry(): void {

@@ -15,6 +15,13 @@ describe('engine error mapping', () => {
     [modem(403, 'bridge is a pre-defined network and cannot be removed'), 'CONFLICT'],
     [modem(409, 'Conflict. The container name "/web" is already in use by container "abc". You have to remove (or rename) that container to be able to reuse that name.'), 'CONFLICT'],
     [modem(500, 'driver failed'), 'ENGINE_ERROR'],
+    [
+      modem(
+        500,
+        'container create: creating container storage: the container name "p2" is already in use by 6603. You have to remove that container to be able to reuse that name: that name is already in use',
+      ),
+      'CONFLICT',
+    ], // Podman's service
   ])('%# maps to %s with the engine reason', (err, code) => {
     const e = toBerthError(err);
     expect(e.code).toBe(code);
@@ -25,6 +32,13 @@ describe('engine error mapping', () => {
     [modem(409, 'You cannot remove a running container abc. Stop the container before attempting removal or force remove'), 'Stop it first, or use force.'],
     [modem(409, 'Conflict. The container name "/web" is already in use by container "abc".'), 'Pick another name, or remove the one that has it.'],
     [modem(409, 'network with name n1 already exists'), 'Pick another name, or remove the one that has it.'],
+    [
+      modem(
+        500,
+        'container create: creating container storage: the container name "p2" is already in use by 6603. You have to remove that container to be able to reuse that name: that name is already in use',
+      ),
+      'Pick another name, or remove the one that has it.',
+    ],
     [modem(403, 'bridge is a pre-defined network and cannot be removed'), 'It clashes with something that exists; the reason above says what.'],
   ])('%# a conflict gets the hint that fits it', (err, hint) => {
     expect(toBerthError(err).hint).toBe(hint);

@@ -26,6 +26,8 @@ function codeFor(status: number, message: string): ErrorCode {
   if (status === 400) return 'INVALID_ARGUMENT';
   if (status === 404) return 'NOT_FOUND';
   if (status === 403 || status === 409) return inUse ? 'IN_USE' : 'CONFLICT';
+  // Podman's service answers a taken name with 500 where dockerd says 409 ("... is already in use by <id>. You have to remove ...").
+  if (status === 500 && /name .* is already in use by /i.test(message)) return 'CONFLICT';
   return 'ENGINE_ERROR';
 }
 

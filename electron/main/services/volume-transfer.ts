@@ -14,6 +14,7 @@ import type { Readable } from 'node:stream';
 import { BerthError } from '../../shared/errors';
 import type { FolderListing, TransferProgress } from '../../shared/models';
 import type { StreamSink } from '../stream-sink';
+import { productOf } from '../engine/product';
 import { checkTarFile } from '../engine/tar-check';
 import { receiveToFile, sendFile, withStream } from './transfer';
 import { normalisePath, type FilesService } from './files';
@@ -41,6 +42,15 @@ export class VolumeTransferService {
 
   /** Runs `fn` on a helper that mounts the volume at MOUNT, removed after. */
   private async withHelper<T>(volume: string, fn: (c: Dockerode.Container) => Promise<T>): Promise<T> {
+    // Podman's archive API shows a created container's own files but not its volumes': the helper would read as empty.
+    if (productOf(await this.docker.version()) === 'podman')
+      throw new BerthError(
+        'UNAVAILABLE',
+        'Podman does not show a volume\u2019s files to Berth (its archive API leaves out the volumes of a container that is not running), so a volume cannot be browsed, exported, imported or cloned on Podman.',
+        {
+          hint: 'Open the Files tab of a running container that mounts the volume instead.',
+        },
+      );
     const helper = await this.docker.createContainer({
       name: `berth-volume-${randomBytes(4).toString('hex')}`,
       Image: await this.helperImage(),

@@ -335,10 +335,17 @@ export interface ComposeProjectInfo {
 
 export type EngineState = 'connecting' | 'up' | 'unreachable';
 
+export type EngineProduct = 'docker' | 'podman';
+
+/** What the footer and banners call an engine: "Podman 4.3.1", or "Engine 24.0.5" for Docker. */
+export const engineLabel = (s: { product?: EngineProduct; version?: string }): string => `${s.product === 'podman' ? 'Podman' : 'Engine'} ${s.version ?? ''}`.trim();
+
 export interface EngineStatus {
   state: EngineState;
   endpoint: string;
   version?: string;
+  /** Which engine answers (from /version's Components): Podman's Docker-compatible service differs in places. */
+  product?: EngineProduct;
   reason?: string; // why unreachable
   /** Unreachable because the engine takes requests but answers none (hung or overloaded), not because it is gone. */
   notAnswering?: boolean;

@@ -3,12 +3,14 @@ import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Badge } from '../../components/Badge';
 import { failingWords } from '../../lib/format';
+import { useEngine } from '../../stores/engine';
 import { useHealthReport, watchHealth } from '../../stores/health';
 
 const seconds = (ms: number) => `${(ms / 1000).toLocaleString(undefined, { maximumFractionDigits: 1 })} s`;
 
 export function HealthTab({ id }: { id: string }) {
   const { report, error } = useHealthReport(useShallow((s) => ({ report: s.report, error: s.error })));
+  const podman = useEngine((s) => s.status?.product === 'podman');
   useEffect(() => watchHealth(id), [id]);
   if (error) return <p className="list-error">Could not read its health: {error}</p>;
   if (!report) return <p className="muted">Loading…</p>;
@@ -43,6 +45,11 @@ export function HealthTab({ id }: { id: string }) {
           </dd>
         </div>
       </dl>
+      {podman && report.probes.length === 0 && (
+        <p className="muted" role="note">
+          Podman runs health checks from systemd timers: where Podman&apos;s host has no systemd, they never run and the health stays &quot;starting&quot;.
+        </p>
+      )}
       {report.probes.length === 0 ? (
         <p className="muted">No check has run yet.</p>
       ) : (
