@@ -109,8 +109,12 @@ describe('compose lifecycle', () => {
     expect(states(name)).toEqual([]);
     expect(volumes(name)).toEqual([`${name}_data`]);
     expect((await run('compose.up', { files: [dir], project: name })).error).toBeUndefined();
-    // started from a folder Berth's process is not in: Compose finds the project by its files
-    const down = await run('compose.down', { project: name, removeVolumes: true });
+    // Berth's own folder holds another, broken compose file: down reads the project's files, not that one.
+    const { dir: stray } = project({});
+    writeFileSync(join(stray, 'compose.yaml'), 'services: [oops\n');
+    const cwd = process.cwd();
+    process.chdir(stray);
+    const down = await run('compose.down', { project: name, removeVolumes: true }).finally(() => process.chdir(cwd));
     expect(down.error).toBeUndefined();
     expect(down.lines.join('\n')).toMatch(/Volume .*_data\s+Removed/);
     expect(volumes(name)).toEqual([]);
