@@ -184,6 +184,12 @@ export const composeProfile = z
   .min(1)
   .max(128)
   .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must start with a letter or digit and use only letters, digits, "_", "." and "-"');
+/** A Compose service name, by Compose's own rule. */
+export const composeService = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must start with a letter or digit and use only letters, digits, "_", "." and "-"');
 /** A compose project's model: its files in order (a folder stands for its compose file), an env file. */
 const composeSource = {
   files: z.array(hostPath).min(1, 'must name at least one compose file').max(32),
@@ -526,6 +532,12 @@ export const streams = {
   ),
   /** `compose down` of a project by name; named volumes are removed only with `removeVolumes`. */
   'compose.down': stream<string>()(z.object({ project: projectName, removeVolumes: z.boolean().default(false) }).strict()),
+  /** `compose start|stop|restart <service>` of one service of a project, run with the project's files; streams Compose's output lines. */
+  'compose.service': stream<string>()(z.object({ project: projectName, service: composeService, action: z.enum(['start', 'stop', 'restart']) }).strict()),
+  /** `compose pull` (images that are not built) or `compose build` of a project, streaming Compose's output lines; cancellable. */
+  'compose.images': stream<string>()(z.object({ project: projectName, verb: z.enum(['pull', 'build']) }).strict()),
+  /** `compose watch` of a project until cancelled, streaming its output lines; refused without `develop.watch`. */
+  'compose.watch': stream<string>()(z.object({ project: projectName }).strict()),
   /** A volume's files as a tar (paths from the volume's top), in pieces of bytes. */
   'volumes.export': stream<Uint8Array>()(z.object({ name: ref }).strict()),
   /** A file or folder of a volume as a tar. */

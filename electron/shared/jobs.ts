@@ -3,7 +3,23 @@
  * notifications all say them: the kinds, the words, and what the renderer reports to the main
  * process (a running job's share done, an ended one's result). Pure: no node or DOM.
  */
-export const JOB_KINDS = ['pull', 'push', 'build', 'load', 'save', 'compose-up', 'compose-down', 'download', 'upload', 'export', 'volume-export', 'volume-import', 'volume-clone'] as const;
+export const JOB_KINDS = [
+  'pull',
+  'push',
+  'build',
+  'load',
+  'save',
+  'compose-up',
+  'compose-down',
+  'compose-service',
+  'compose-images',
+  'download',
+  'upload',
+  'export',
+  'volume-export',
+  'volume-import',
+  'volume-clone',
+] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 export const JOB_STATUSES = ['running', 'done', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -30,6 +46,8 @@ const DOING: Record<JobKind, string> = {
   save: 'Saving',
   'compose-up': 'Compose up of',
   'compose-down': 'Taking down',
+  'compose-service': 'Running compose',
+  'compose-images': 'Running compose',
   download: 'Downloading',
   upload: 'Uploading',
   export: 'Exporting',
@@ -45,6 +63,8 @@ const DONE: Record<JobKind, string> = {
   save: 'Saved',
   'compose-up': 'Compose project is up:',
   'compose-down': 'Took down',
+  'compose-service': 'Compose ran',
+  'compose-images': 'Compose ran',
   download: 'Downloaded',
   upload: 'Uploaded',
   export: 'Exported',
@@ -60,6 +80,8 @@ const NOUN: Record<JobKind, string> = {
   save: 'save',
   'compose-up': 'compose up',
   'compose-down': 'compose down',
+  'compose-service': 'compose run',
+  'compose-images': 'compose run',
   download: 'download',
   upload: 'upload',
   export: 'export',

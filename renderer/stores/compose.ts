@@ -17,10 +17,12 @@ const RECENT_KEY = 'berth.composeFiles';
 
 export interface ComposeState {
   status?: ComposeStatus;
-  running?: 'up' | 'down';
+  running?: RunKind;
   output: string[];
   /** Which run the output is of (the up dialog shows only an up's). */
-  outputOf?: 'up' | 'down';
+  outputOf?: RunKind;
+  /** What the last run of a project's service or images was, in words ("restart web"), and its project. */
+  lastRun?: { project: string; what: string; error?: string; done: boolean };
   /** What the last `up` was started with (a reopened dialog shows it), and its failure. */
   upArgs?: ComposeUpArgs;
   upError?: string;
@@ -62,7 +64,14 @@ let handle: { cancel(): void } | undefined;
 let runningJob: number | undefined;
 let settle: ((error: string) => void) | undefined; // the run's promise, resolved by a cancel
 
-type Run = { kind: 'compose-up'; args: ComposeUpArgs } | { kind: 'compose-down'; args: { project: string; removeVolumes: boolean } };
+/** What runs: up, down, one service's start/stop/restart, or pull/build of a project's images. */
+export type RunKind = 'up' | 'down' | 'service' | 'images';
+type Run =
+  | { kind: 'compose-up'; args: ComposeUpArgs }
+  | { kind: 'compose-down'; args: { project: string; removeVolumes: boolean } }
+  | { kind: 'compose-service'; args: StreamArgsOf<'compose.service'> }
+  | { kind: 'compose-images'; args: StreamArgsOf<'compose.images'> };
+const KIND = { 'compose-up': 'up', 'compose-down': 'down', 'compose-service': 'service', 'compose-images': 'images' } as const;
 
 /**
  * One compose run at a time, a job in the jobs registry; resolves to the error text, or undefined
@@ -75,7 +84,7 @@ function runCompose(run: Run, target: string, again: () => unknown): Promise<str
     if (useUi.getState().dialog?.kind !== 'compose-up') toast({ kind: 'error', title: `Could not start ${run.kind.replace('-', ' ')} of ${target}`, message: refusal });
     return Promise.resolve(refusal);
   }
-  const kind = run.kind === 'compose-up' ? 'up' : 'down';
+  const kind = KIND[run.kind];
   useCompose.setState({ running: kind, output: [], outputOf: kind, ...(run.kind === 'compose-up' ? { upArgs: run.args, upError: undefined } : {}) });
   const id = startJob(run.kind, target, run.args, {
     cancel: cancelCompose,
@@ -96,7 +105,14 @@ function runCompose(run: Run, target: string, again: () => unknown): Promise<str
       endJob(id, error ? { error } : kind === 'up' ? { announce: true } : {});
       resolve(error?.message);
     };
-    handle = run.kind === 'compose-up' ? api().stream('compose.up', run.args, { onData, onEnd }) : api().stream('compose.down', run.args, { onData, onEnd });
+    handle =
+      run.kind === 'compose-up'
+        ? api().stream('compose.up', run.args, { onData, onEnd })
+        : run.kind === 'compose-down'
+          ? api().stream('compose.down', run.args, { onData, onEnd })
+          : run.kind === 'compose-service'
+            ? api().stream('compose.service', run.args, { onData, onEnd })
+            : api().stream('compose.images', run.args, { onData, onEnd });
   });
 }
 
@@ -151,3 +167,23 @@ export async function composeDown(project: string, removeVolumes = false): Promi
 /** The run itself, once confirmed; its end is said in a toast. */
 const downProject = (project: string, removeVolumes: boolean): Promise<string | undefined> =>
   runCompose({ kind: 'compose-down', args: { project, removeVolumes } }, project, () => composeDown(project, removeVolumes));
+
+/** What a service or images run is, in words: "restart web", "pull". */
+const runWords = (run: Extract<Run, { kind: 'compose-service' | 'compose-images' }>) => (run.kind === 'compose-service' ? `${run.args.action} ${run.args.service}` : run.args.verb);
+
+/** Runs a project's service or images action as a job; the project dialog shows its output and outcome. */
+async function projectRun(run: Extract<Run, { kind: 'compose-service' | 'compose-images' }>): Promise<string | undefined> {
+  const project = run.args.project;
+  const what = runWords(run);
+  const busy = useCompose.getState().running;
+  if (!busy) useCompose.setState({ lastRun: { project, what, done: false } });
+  const error = await runCompose(run, `${what} (${project})`, () => projectRun(run));
+  if (!busy) useCompose.setState({ lastRun: { project, what, done: true, ...(error ? { error } : {}) } });
+  return error;
+}
+
+/** `compose start|stop|restart <service>` of a project. */
+export const composeServiceAction = (project: string, service: string, action: 'start' | 'stop' | 'restart') => projectRun({ kind: 'compose-service', args: { project, service, action } });
+
+/** `compose pull` or `compose build` of a project. */
+export const composeImages = (project: string, verb: 'pull' | 'build') => projectRun({ kind: 'compose-images', args: { project, verb } });

@@ -20,6 +20,9 @@ export interface ComposeResult {
   spawnError?: string;
 }
 
+/** Terminal control sequences (CSI), which Compose writes even with COMPOSE_ANSI=never. */
+const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
+
 /** After SIGINT, how long Compose gets to stop what it does before its process group is killed. */
 export const GRACE_MS = 10_000;
 
@@ -84,7 +87,8 @@ export function streamCompose(
       stream.on('data', (data: Buffer) => split.push(data).forEach((p) => emit(p.text)));
       stream.on('end', () => split.flush().forEach((p) => emit(p.text)));
     };
-    const emit = (line: string) => {
+    const emit = (raw: string) => {
+      const line = raw.replace(ANSI, ''); // COMPOSE_ANSI=never still clears lines (`watch`)
       tail.push(line);
       if (tail.length > 20) tail.shift();
       chain = chain.then(() => sink.write(line));

@@ -86,13 +86,17 @@ export class ComposeService {
   /** Projects with an up or down running, and which. */
   private readonly busy = new Map<string, string>();
   private readonly memory?: ComposeMemory;
+  /** Projects with a `compose watch` running. */
+  private readonly watching = new Set<string>();
 
   constructor(
     private readonly docker: Dockerode,
     opts: ComposeOptions,
   ) {
     const env = opts.env ?? process.env;
-    this.env = { ...engineCliEnv(env, opts.dockerHost, opts.tls), COMPOSE_ANSI: 'never', COMPOSE_PROGRESS: 'plain' };
+    // Compose reads its project from these when set; Berth's own environment must not choose it.
+    const { COMPOSE_FILE: _f, COMPOSE_PROFILES: _p, COMPOSE_PROJECT_NAME: _n, COMPOSE_ENV_FILES: _e, COMPOSE_PATH_SEPARATOR: _s, ...own } = env;
+    this.env = { ...engineCliEnv(own, opts.dockerHost, opts.tls), COMPOSE_ANSI: 'never', COMPOSE_PROGRESS: 'plain' };
     this.memory = opts.memory;
     this.candidates = [...(env.BERTH_COMPOSE ? [[env.BERTH_COMPOSE]] : []), ...(opts.candidates ?? DEFAULT_CANDIDATES)];
   }
@@ -163,16 +167,7 @@ export class ComposeService {
     const fail = reasonOf;
     const checked = await runCompose(cmd, [...sourceArgs(src, project), 'config', '--quiet'], { env: this.env, cwd });
     if (checked.code !== 0) {
-      let reason = fail(checked);
-      if (/^yaml: /.test(reason)) {
-        for (const file of src.files) {
-          const alone = await runCompose(cmd, [`--file=${file}`, 'config', '--quiet', '--no-consistency', '--no-interpolate'], { env: this.env, cwd });
-          if (alone.code !== 0 && /^yaml: /.test(fail(alone))) {
-            reason = `${file}: ${fail(alone)}`;
-            break;
-          }
-        }
-      }
+      const reason = await this.whereBroken(cmd, src.files, cwd, fail(checked));
       throw new BerthError('COMMAND_FAILED', `The compose files do not load: ${reason}`, { hint: 'Fix the file where Compose says and try again; nothing was started.' });
     }
     const listed = await runCompose(cmd, [...sourceArgs({ ...src, profiles: [] }, project), 'config', '--profiles'], { env: this.env, cwd });
@@ -184,6 +179,16 @@ export class ComposeService {
       throw new BerthError('INVALID_ARGUMENT', `The project has no profile ${unknown.join(', ')}: ${has}.`, { hint: 'Choose among the profiles the files declare; nothing was started.' });
     }
     return profiles;
+  }
+
+  /** Compose's reason, with the file it is in for a YAML error (Compose does not name it: each file is loaded alone to find it). */
+  private async whereBroken(cmd: ComposeCommand, files: string[], cwd: string, reason: string): Promise<string> {
+    if (!/^yaml: /.test(reason)) return reason;
+    for (const file of files) {
+      const alone = await runCompose(cmd, [`--file=${file}`, 'config', '--quiet', '--no-consistency', '--no-interpolate'], { env: this.env, cwd });
+      if (alone.code !== 0 && /^yaml: /.test(reasonOf(alone))) return `${file}: ${reasonOf(alone)}`;
+    }
+    return reason;
   }
 
   /** The profiles the files declare (`config --profiles`), after Compose's check of the files. */
@@ -258,17 +263,35 @@ export class ComposeService {
   }
 
   /**
-   * A project's services with their state, not created ones included (`config --services` joined
-   * with `ps --all --format json`), run with the files, env file and profiles it was brought up
-   * with: Berth's record of its up, or its containers' labels when it was started elsewhere (or
-   * from other files since).
+   * How a project is run: Berth's record of its up, or its containers' labels when it was started
+   * elsewhere (or from other files since); undefined when neither knows it.
    */
-  async project(project: string): Promise<ComposeProjectInfo> {
-    const cmd = await this.command();
+  private async howOf(project: string) {
     const list = await this.docker.listContainers({ all: true, filters: { label: [`${PROJECT_LABEL}=${project}`] } });
     const remembered = await this.memory?.get(project);
     const labelled = list.map((c) => sourceFromLabels(c.Labels ?? {})).find((x) => x !== undefined);
-    const how = labelled && (!remembered || labelled.files.join('\n') !== remembered.files.join('\n')) ? { ...labelled, profiles: [] } : remembered;
+    const how = labelled && (!remembered || labelled.files.join('\n') !== remembered.files.join('\n')) ? { ...labelled, profiles: [] as string[] } : remembered;
+    return { list, how, source: how && how === remembered ? ('berth' as const) : ('labels' as const) };
+  }
+
+  /** The global options and folder to run Compose for a known project, checked to be there. */
+  private async runAs(project: string): Promise<{ args: string[]; cwd: string; files: string[] }> {
+    const { how } = await this.howOf(project);
+    if (!how) throw new BerthError('NOT_FOUND', `There is no compose project ${project}: it has no containers, and Berth did not bring it up.`);
+    if (!(await stat(how.workingDir).catch(() => undefined))?.isDirectory()) {
+      throw new BerthError('NOT_FOUND', `The folder of compose project ${project}, ${how.workingDir}, is not there any more.`, { hint: 'Bring the project up again from its files.' });
+    }
+    return { args: sourceArgs({ files: how.files, ...(how.envFile ? { envFile: how.envFile } : {}), profiles: how.profiles }, project), cwd: how.workingDir, files: how.files };
+  }
+
+  /**
+   * A project's services with their state, not created ones included (`config --services` joined
+   * with `ps --all --format json`), run with the files, env file and profiles it was brought up
+   * with (see howOf).
+   */
+  async project(project: string): Promise<ComposeProjectInfo> {
+    const cmd = await this.command();
+    const { list, how, source } = await this.howOf(project);
     if (!how) throw new BerthError('NOT_FOUND', `There is no compose project ${project}: it has no containers, and Berth did not bring it up.`);
     const info = {
       project,
@@ -276,7 +299,7 @@ export class ComposeService {
       ...(how.envFile ? { envFile: how.envFile } : {}),
       profiles: how.profiles,
       workingDir: how.workingDir,
-      source: how === remembered ? 'berth' : 'labels',
+      source,
     } as const;
     const engineOnly = () =>
       serviceRows(
@@ -292,14 +315,108 @@ export class ComposeService {
     return { ...info, services: serviceRows(declared.stdout.split('\n').filter(Boolean), parsePs(ps.stdout)) };
   }
 
-  /** `down` of a project (by name: Compose finds its containers by label); volumes only when asked. */
+  /**
+   * `down` of a project, run with its files, env file and folder (so `--volumes` finds the named
+   * volumes the files declare); by name alone when neither Berth nor its labels know the files.
+   * Volumes only when asked.
+   */
   async down(args: { project: string; removeVolumes: boolean }, sink: StreamSink<string>): Promise<void> {
     const cmd = await this.command();
     await this.exclusive(args.project, 'down', async () => {
       if ((await this.projectContainers(args.project)) === 0) throw new BerthError('NOT_FOUND', `There is no compose project ${args.project}.`);
-      const run = await streamCompose(cmd, ['-p', args.project, 'down', '--remove-orphans', ...(args.removeVolumes ? ['--volumes'] : [])], sink, { env: this.env });
+      const as = await this.runAs(args.project).catch(() => ({ args: ['-p', args.project], cwd: undefined }));
+      const run = await streamCompose(cmd, [...as.args, 'down', '--remove-orphans', ...(args.removeVolumes ? ['--volumes'] : [])], sink, { env: this.env, ...(as.cwd ? { cwd: as.cwd } : {}) });
       if (run.failure && !sink.signal.aborted) throw new BerthError('COMMAND_FAILED', `compose down failed: ${run.failure}`);
     });
+  }
+
+  /** The services the project's files declare (`config --services`), or Compose's error in words. */
+  private async declared(cmd: ComposeCommand, project: string, as: { args: string[]; cwd: string; files: string[] }): Promise<string[]> {
+    const r = await runCompose(cmd, [...as.args, 'config', '--services'], { env: this.env, cwd: as.cwd });
+    if (r.code !== 0)
+      throw new BerthError('COMMAND_FAILED', `The compose files of ${project} do not load: ${await this.whereBroken(cmd, as.files, as.cwd, reasonOf(r))}`, {
+        hint: 'Fix the file where Compose says and try again; nothing was changed.',
+      });
+    return r.stdout
+      .split('\n')
+      .filter(Boolean)
+      .sort((a, b) => a.localeCompare(b));
+  }
+
+  /** `start`, `stop` or `restart` of one service of a project, streaming Compose's output lines. */
+  async service(args: { project: string; service: string; action: 'start' | 'stop' | 'restart' }, sink: StreamSink<string>): Promise<void> {
+    const cmd = await this.command();
+    const as = await this.runAs(args.project);
+    const services = await this.declared(cmd, args.project, as);
+    if (!services.includes(args.service)) {
+      throw new BerthError('NOT_FOUND', `Compose project ${args.project} has no service ${args.service}: its services are ${services.join(', ') || 'none'}.`);
+    }
+    await this.exclusive(args.project, `${args.action} ${args.service}`, async () => {
+      const run = await streamCompose(cmd, [...as.args, args.action, args.service], sink, { env: this.env, cwd: as.cwd });
+      if (sink.signal.aborted) return;
+      if (run.failure) throw new BerthError('COMMAND_FAILED', `compose ${args.action} ${args.service} failed: ${run.failure}`);
+      // Compose's start of a service with no container says nothing and succeeds: say so.
+      if (args.action !== 'stop' && (await this.serviceContainers(args.project, args.service)) === 0) {
+        throw new BerthError('NOT_FOUND', `Service ${args.service} of ${args.project} has no container to ${args.action}.`, { hint: 'Bring the project up (compose up) to create it.' });
+      }
+    });
+  }
+
+  private async serviceContainers(project: string, service: string): Promise<number> {
+    const list = await this.docker.listContainers({ all: true, filters: { label: [`${PROJECT_LABEL}=${project}`, `com.docker.compose.service=${service}`] } });
+    return list.length;
+  }
+
+  /**
+   * `pull` or `build` of a project's images, streaming Compose's output. A cancel stops Compose and
+   * every process it started (its process group); an image is tagged only once whole, so nothing
+   * half-made is left.
+   */
+  async images(args: { project: string; verb: 'pull' | 'build' }, sink: StreamSink<string>): Promise<void> {
+    const cmd = await this.command();
+    const as = await this.runAs(args.project);
+    await this.declared(cmd, args.project, as);
+    await this.exclusive(args.project, args.verb, async () => {
+      const run = await streamCompose(cmd, [...as.args, args.verb, ...(args.verb === 'pull' ? ['--ignore-buildable'] : [])], sink, { env: this.env, cwd: as.cwd });
+      if (run.failure && !sink.signal.aborted) throw new BerthError('COMMAND_FAILED', `compose ${args.verb} of ${args.project} failed: ${run.failure}`);
+    });
+  }
+
+  /**
+   * `compose watch` of a project until cancelled, streaming its output; the cancel ends it and its
+   * children (its process group). Refused for a project whose services have no `develop.watch`,
+   * and while a watch of it runs.
+   */
+  async watch(args: { project: string }, sink: StreamSink<string>): Promise<void> {
+    const cmd = await this.command();
+    if (this.watching.has(args.project)) throw new BerthError('CONFLICT', `compose watch of ${args.project} is running already.`, { hint: 'Stop it first; one watch of a project at a time.' });
+    this.watching.add(args.project);
+    try {
+      const as = await this.runAs(args.project);
+      const model = await runCompose(cmd, [...as.args, 'config', '--format', 'json'], { env: this.env, cwd: as.cwd });
+      if (model.code !== 0) await this.declared(cmd, args.project, as); // says why, with the file
+      if (!watchedServices(model.stdout).length) {
+        throw new BerthError('INVALID_ARGUMENT', `No service of ${args.project} says what to watch.`, {
+          hint: 'Add a develop.watch section (action sync, rebuild or sync+restart) to a service in its compose file.',
+        });
+      }
+      const run = await streamCompose(cmd, [...as.args, 'watch'], sink, { env: this.env, cwd: as.cwd, graceMs: 5_000 });
+      if (run.failure && !sink.signal.aborted) throw new BerthError('COMMAND_FAILED', `compose watch of ${args.project} ended: ${run.failure}`);
+    } finally {
+      this.watching.delete(args.project);
+    }
+  }
+}
+
+/** The services of a `config --format json` model that have a `develop.watch` rule. */
+export function watchedServices(json: string): string[] {
+  try {
+    const model = JSON.parse(json) as { services?: Record<string, { develop?: { watch?: unknown[] } }> };
+    return Object.entries(model.services ?? {})
+      .filter(([, s]) => Array.isArray(s?.develop?.watch) && s.develop.watch.length > 0)
+      .map(([name]) => name);
+  } catch {
+    return [];
   }
 }
 
