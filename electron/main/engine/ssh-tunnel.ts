@@ -19,6 +19,8 @@ import { fingerprint } from './ssh-keys';
 import { SshPortForwards } from './ssh-port-forwards';
 import { Spare } from './spare';
 import { BerthError } from '../../shared/errors';
+import type { RefusedHostKey } from '../../shared/models';
+import { knownHostsName, trustHostKey } from './known-hosts';
 
 export interface SshTarget {
   host: string;
@@ -304,6 +306,33 @@ export class SshTunnel {
           ),
       ),
     );
+  }
+
+  /** The refused host key, as the engine status shows it. */
+  get refusedHostKeyInfo(): RefusedHostKey | undefined {
+    const r = this.refusedHostKey;
+    const { host, port } = this.opts.target;
+    return r && { host: knownHostsName(this.opts.knownHosts?.name ?? host, port), fingerprint: r.fingerprint, changed: r.changed };
+  }
+
+  /**
+   * The user's "trust this host": the refused key, if it is the one they were shown and no other
+   * key is known for the host, is appended to known_hosts and pinned; the next connect uses it.
+   */
+  trustRefusedHostKey(fingerprint: string): void {
+    const r = this.refusedHostKey;
+    const { host, port } = this.opts.target;
+    if (!r || r.fingerprint !== fingerprint)
+      throw new BerthError('CONFLICT', `${host}:${port} did not present the key ${fingerprint}: nothing was trusted.`, { hint: 'Retry the connection and check the key it shows.' });
+    if (r.changed)
+      throw new BerthError('CONFLICT', `The key of ${host}:${port} changed: Berth does not replace a known host key.`, {
+        hint: "Check with the host's owner; if the new key is right, remove the old one (ssh-keygen -R) and connect again.",
+      });
+    if (!this.opts.knownHosts) throw new BerthError('INTERNAL', 'No known_hosts file to trust the key in.');
+    trustHostKey(this.opts.knownHosts.file, this.opts.knownHosts.name, port, r.key);
+    this.opts.hostKeys.push(fingerprint);
+    this.refusedHostKey = undefined;
+    this.lastError = undefined;
   }
 
   /** Spare channels ready and still usable (for tests: a remote end that closed is seen here). */
