@@ -11,6 +11,7 @@ import { formatEndpoint, parseDockerHost, type EngineEndpoint } from './engine/e
 import { socketName, sshTunnelFor } from './engine/ssh-config';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { BerthError } from '../shared/errors';
 import { toBerthError } from './engine/engine-errors';
 import { EventHub } from './event-hub';
 import { JobsBoardService } from './services/jobs-board';
@@ -33,7 +34,6 @@ import { RegistryLogins, type SecretCodec } from './services/registry-logins';
 import { RegistryBrowser } from './services/registry-browser';
 import { paths } from './paths';
 import { NetworksService } from './services/networks';
-import { BerthError } from '../shared/errors';
 import { openEngineAt, SwarmService, type EngineOpener } from './services/swarm';
 import { SwarmServicesService } from './services/swarm-services';
 import { RunService } from './services/run';
@@ -95,12 +95,23 @@ function connect(dockerHost: string, tls: EngineTls | undefined, hub: EventHub, 
   // The VM's engine is there only while the VM runs: no retries while it is not (its changes nudge).
   const isVm = dockerHost === vmDockerHost(env);
   const holdRetries = isVm ? () => !vm.running() : () => false;
-  const engine = new EngineConnection(local, hub, { ...opts.engine, display: formatEndpoint(endpoint), failureReason: () => tunnel?.lastError, holdRetries });
+  const engine = new EngineConnection(local, hub, {
+    ...opts.engine,
+    display: formatEndpoint(endpoint),
+    failureReason: () => tunnel?.lastError,
+    refusedHostKey: () => tunnel?.refusedHostKeyInfo,
+    holdRetries,
+  });
   const docker = engine.docker;
   const imageTransfer = new ImageTransferService(docker, logins);
   const files = new FilesService(docker);
   const services = {
     engine,
+    trustHostKey: async (fingerprint: string) => {
+      if (!tunnel) throw new BerthError('CONFLICT', 'The engine in use is not reached over SSH: there is no host key to trust.');
+      tunnel.trustRefusedHostKey(fingerprint);
+      return engine.retry();
+    },
     containers: new ContainersService(docker),
     usage: new UsageService(docker, { hub, ...(isVm ? { vm: process.platform === 'linux' ? { reader: () => processUsageReader(paths.vmPid(env)) } : {} } : {}) }),
     images: new ImagesService(docker),

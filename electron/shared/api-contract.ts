@@ -276,6 +276,8 @@ export const requests = {
   'engine.status': request<EngineStatus>()(none),
   /** Looks for the engine in use again now, instead of at the next retry; resolves with the outcome. */
   'engine.retry': request<EngineStatus>()(none),
+  /** "Trust this host": the ssh:// engine's refused host key (the fingerprint the user was shown) goes into known_hosts; then connects. */
+  'engine.trustHostKey': request<EngineStatus>()(z.object({ fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/) }).strict()),
 
   /** The engines Berth can switch between: its own and every docker CLI context, the one in use with why; what Berth could not read, in words. */
   'contexts.list': request<EngineList>()(none),

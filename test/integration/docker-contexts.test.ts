@@ -89,7 +89,7 @@ describe("the docker CLI's contexts in Berth", () => {
     expect(activeDockerHost(settings, { ...env, DOCKER_CONTEXT: 'nowhere' })).toBe('unix:///tmp/berth-no-such-engine.sock');
     expect(activeDockerHost(settings, { ...env, DOCKER_HOST: docker.dockerHost, DOCKER_CONTEXT: 'nowhere' })).toBe(docker.dockerHost);
     expect(activeDockerHost(settings, { ...env, DOCKER_CONTEXT: 'missing' })).toBe(vmDockerHost(env));
-    cli('context', 'create', 'alias', '--docker', 'host=ssh://some-alias');
+    cli('context', 'create', 'alias', '--docker', 'host=ssh://some-alias:0'); // port 0: an address Berth cannot use
     const aliasEnv = { ...env, DOCKER_CONTEXT: 'alias' };
     const host = activeDockerHost(settings, aliasEnv);
     expect(host).toBe(vmDockerHost(env));
@@ -111,7 +111,7 @@ describe("the docker CLI's contexts in Berth", () => {
         served.once('exit', (code) => fail(new Error(`berth serve exited ${code}: ${out}`)));
         served.stdout.on('data', () => /http:\/\/127\.0\.0\.1:\d+/.test(out) && done());
       });
-      expect(out).toContain(`berth: currentContext in ${configFile} names "alias", which Berth cannot use: Berth cannot use the address ssh://some-alias yet`);
+      expect(out).toContain(`berth: currentContext in ${configFile} names "alias", which Berth cannot use: Berth cannot use the address ssh://some-alias:0 yet`);
       expect(out).toContain('Berth uses its VM instead.');
       expect(out).toContain(`engine ${vmDockerHost({ BERTH_HOME: berthHome })}`);
     } finally {

@@ -3,7 +3,7 @@
  * host key and authorized_keys in a temp folder, root login by key only, streamlocal forwarding on.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,10 +18,19 @@ export interface Sshd {
   hostKey: string;
   /** A private key the server accepts for root. */
   clientKey: string;
+  /** The server's host public key, as a known_hosts line's "type base64" part. */
+  hostPublicKey: string;
+  /** What sshd logged so far (-e: its log on stderr). */
+  log(): string;
   stop(): Promise<void>;
 }
 
-export async function startSshd(): Promise<Sshd> {
+export interface SshdOptions {
+  /** More public keys (OpenSSH lines) root may log in with. */
+  authorizedKeys?: string[];
+}
+
+export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
   if (!existsSync(SSHD)) throw new Error(`${SSHD} not found: apt-get install openssh-server (npm test does: node build/system-packages.mjs test)`);
   const dir = mkdtempSync(join(tmpdir(), 'berth-sshd-'));
   mkdirSync('/run/sshd', { recursive: true }); // privilege separation directory
@@ -30,7 +39,7 @@ export async function startSshd(): Promise<Sshd> {
   if (keygen.status !== 0) throw new Error(`ssh-keygen failed: ${keygen.stderr}`);
   const hostKey = spawnSync('ssh-keygen', ['-l', '-f', `${hostKeyFile}.pub`], { encoding: 'utf8' }).stdout.split(' ')[1]!;
   const client = generateKeyPair('berth-test');
-  writeFileSync(join(dir, 'authorized_keys'), `${client.publicKey}\n`);
+  writeFileSync(join(dir, 'authorized_keys'), [client.publicKey, ...(opts.authorizedKeys ?? [])].join('\n') + '\n');
   const port = await freePort();
   writeFileSync(
     join(dir, 'sshd_config'),
@@ -45,6 +54,7 @@ export async function startSshd(): Promise<Sshd> {
       'UsePAM no',
       'StrictModes no',
       'AllowStreamLocalForwarding yes',
+      'LogLevel VERBOSE', // "Accepted publickey for root ... ED25519 SHA256:..." names the key that logged in
     ].join('\n') + '\n',
   );
   const child: ChildProcess = spawn(SSHD, ['-D', '-e', '-f', join(dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -58,10 +68,13 @@ export async function startSshd(): Promise<Sshd> {
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+  const hostPublicKey = readFileSync(`${hostKeyFile}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
   return {
     port,
     hostKey,
     clientKey: client.privateKey,
+    hostPublicKey,
+    log: () => log,
     stop: async () => {
       if (child.exitCode === null) {
         child.kill();

@@ -12,13 +12,15 @@ describe('engine endpoint', () => {
     expect(parseDockerHost('tcp://h/', 2376)).toEqual({ kind: 'tcp', host: 'h', port: 2376 });
   });
 
-  it('parses ssh://user@host[:port][/socket] and prints it back', () => {
-    expect(parseDockerHost('ssh://me@build.example.com')).toEqual({ kind: 'ssh', username: 'me', host: 'build.example.com', port: 22, socketPath: '/var/run/docker.sock' });
+  it('parses ssh://[user@]host[:port][/socket] and prints it back', () => {
+    expect(parseDockerHost('ssh://me@build.example.com')).toEqual({ kind: 'ssh', username: 'me', host: 'build.example.com', socketPath: '/var/run/docker.sock' });
+    // No user or port: the ~/.ssh/config's (or the local user and 22), resolved at connect time.
+    expect(parseDockerHost('ssh://build_box')).toEqual({ kind: 'ssh', host: 'build_box', socketPath: '/var/run/docker.sock' });
     expect(parseDockerHost('ssh://root@127.0.0.1:2222/run/user/1000/docker.sock')).toEqual({ kind: 'ssh', username: 'root', host: '127.0.0.1', port: 2222, socketPath: '/run/user/1000/docker.sock' });
-    for (const v of ['ssh://me@h', 'ssh://me@h:2222', 'ssh://me@[::1]:22/x.sock']) expect(formatEndpoint(parseDockerHost(v))).toBe(v.replace(':22/', '/'));
+    for (const v of ['ssh://me@h', 'ssh://h', 'ssh://me@h:2222', 'ssh://me@[::1]:22/x.sock']) expect(formatEndpoint(parseDockerHost(v))).toBe(v);
   });
 
-  it.each(['unix://relative.sock', 'ssh://host', 'ssh://me@host:0', 'tcp://h:0', 'tcp://h:99999', 'nonsense'])('refuses %s with a hint', (v) => {
+  it.each(['unix://relative.sock', 'ssh://', 'ssh://me@', 'ssh://-oProxyCommand', 'ssh://me@host:0', 'tcp://h:0', 'tcp://h:99999', 'nonsense'])('refuses %s with a hint', (v) => {
     expect(() => parseDockerHost(v)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', hint: expect.stringMatching(/unix:\/\/\/path/) }));
   });
 });

@@ -13,7 +13,7 @@
  */
 import type Dockerode from 'dockerode';
 import type { Readable } from 'node:stream';
-import type { EngineStatus, ResourceKind } from '../../shared/models';
+import type { EngineStatus, RefusedHostKey, ResourceKind } from '../../shared/models';
 import { productOf } from './product';
 import { changedEvent } from '../../shared/api-contract';
 import { BerthError } from '../../shared/errors';
@@ -36,6 +36,8 @@ export interface EngineConnectionOptions {
   display?: string;
   /** A better reason than the socket's when the engine cannot be reached (the SSH tunnel's). */
   failureReason?: () => string | undefined;
+  /** The SSH host key the tunnel refused, shown while unreachable (a "trust this host" step). */
+  refusedHostKey?: () => RefusedHostKey | undefined;
   /**
    * True while the engine is known to be absent until something says otherwise (the Berth VM,
    * stopped): no retries meanwhile, so an idle Berth does nothing; `nudge()` looks again.
@@ -86,6 +88,7 @@ export class EngineConnection {
       coalesceMs: 100,
       display: formatEndpoint(endpoint),
       failureReason: () => undefined,
+      refusedHostKey: () => undefined,
       holdRetries: () => false,
       ...opts,
     };
@@ -98,7 +101,8 @@ export class EngineConnection {
   }
 
   getStatus(): EngineStatus {
-    return { ...this.status };
+    const hostKey = this.status.state === 'unreachable' ? this.opts.refusedHostKey?.() : undefined;
+    return { ...this.status, ...(hostKey ? { hostKey } : {}) };
   }
 
   start(): void {

@@ -1,12 +1,16 @@
 /**
- * What an ssh:// engine needs from this machine, found the way OpenSSH finds it: the host key in
- * ~/.ssh/known_hosts (plain or hashed entries), the user's key (~/.ssh/id_ed25519, id_ecdsa,
- * id_rsa) or the agent. BERTH_SSH_KEY and BERTH_SSH_HOST_KEY override both.
+ * What an ssh:// engine needs from this machine, found the way OpenSSH finds it: the host (and its
+ * user, port, keys) as `ssh -G` resolves it, the host key in the UserKnownHostsFile (plain or
+ * hashed entries), the agent and the key files. BERTH_SSH_KEY, BERTH_SSH_HOST_KEY and
+ * BERTH_SSH_CONFIG (an `ssh -F` file) override them.
  */
 import { createHash, createHmac } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { utils } from 'ssh2';
+import { BerthError } from '../../shared/errors';
 import type { EngineEndpoint } from './endpoint';
+import { findSsh, resolveSshHost } from './ssh-resolve';
 import { fingerprint } from './ssh-keys';
 import { SshTunnel } from './ssh-tunnel';
 
@@ -31,15 +35,50 @@ export function knownHostKeys(knownHosts: string, host: string, port: number): s
   return out;
 }
 
+/**
+ * The tunnel for an ssh:// engine, its host resolved as `ssh` resolves it (ssh-resolve.ts): the
+ * agent first, then the config's IdentityFiles in order (passphrase-protected ones are left to the
+ * agent: Berth asks for no passphrase); the host key checked against the UserKnownHostsFile(s).
+ */
 export function sshTunnelFor(endpoint: Extract<EngineEndpoint, { kind: 'ssh' }>, localSocket: string, env: NodeJS.ProcessEnv, home: string): SshTunnel {
-  const keyFile = env.BERTH_SSH_KEY ?? ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((f) => join(home, '.ssh', f)).find((f) => existsSync(f));
-  const known = existsSync(join(home, '.ssh', 'known_hosts')) ? readFileSync(join(home, '.ssh', 'known_hosts'), 'utf8') : '';
-  const hostKeys = env.BERTH_SSH_HOST_KEY ? [env.BERTH_SSH_HOST_KEY] : knownHostKeys(known, endpoint.host, endpoint.port);
+  try {
+    return resolvedTunnel(endpoint, localSocket, env, home);
+  } catch (e) {
+    // A config ssh refuses, a key file that cannot be read, a jump host: said on every connect, not thrown here.
+    const refuse = e instanceof BerthError ? e : new BerthError('ENGINE_UNREACHABLE', `Cannot prepare the SSH connection to ${endpoint.host}: ${(e as Error).message}`);
+    const target = { host: endpoint.host, port: endpoint.port ?? 22, username: endpoint.username ?? '', remoteSocket: endpoint.socketPath };
+    return new SshTunnel({ target, hostKeys: [], localSocket, refuse });
+  }
+}
+
+function resolvedTunnel(endpoint: Extract<EngineEndpoint, { kind: 'ssh' }>, localSocket: string, env: NodeJS.ProcessEnv, home: string): SshTunnel {
+  const host = resolveSshHost(
+    endpoint.host,
+    { ...(endpoint.username ? { user: endpoint.username } : {}), ...(endpoint.port ? { port: endpoint.port } : {}) },
+    { home, ...(env.BERTH_SSH_CONFIG ? { configFile: env.BERTH_SSH_CONFIG } : {}), sshBinary: findSsh(env) },
+  );
+  if (host.proxyJump) {
+    throw new BerthError('ENGINE_UNREACHABLE', `${endpoint.host} is reached through the jump host ${host.proxyJump} (ProxyJump), which Berth cannot do yet.`, {
+      hint: 'Forward the engine socket yourself (ssh -L /tmp/docker.sock:/var/run/docker.sock host) and use unix:///tmp/docker.sock.',
+    });
+  }
+  const files = env.BERTH_SSH_KEY ? [env.BERTH_SSH_KEY] : host.identityFiles;
+  const keys: Buffer[] = [];
+  const lockedKeys: string[] = [];
+  for (const file of files) {
+    const key = readFileSync(file);
+    const parsed = utils.parseKey(key);
+    if (!(parsed instanceof Error)) keys.push(key);
+    else if (/passphrase/i.test(parsed.message)) lockedKeys.push(file);
+  }
+  const hostKeys = env.BERTH_SSH_HOST_KEY ? [env.BERTH_SSH_HOST_KEY] : host.knownHostsFiles.flatMap((f) => (existsSync(f) ? knownHostKeys(readFileSync(f, 'utf8'), host.hostKeyAlias, host.port) : []));
   return new SshTunnel({
-    target: { host: endpoint.host, port: endpoint.port, username: endpoint.username, remoteSocket: endpoint.socketPath },
-    ...(keyFile ? { privateKey: readFileSync(keyFile) } : { agent: env.SSH_AUTH_SOCK }),
+    target: { host: host.hostname, port: host.port, username: host.user, remoteSocket: endpoint.socketPath },
+    auth: { ...(env.SSH_AUTH_SOCK ? { agent: env.SSH_AUTH_SOCK } : {}), keys },
+    lockedKeys,
     hostKeys,
     localSocket,
+    knownHosts: { file: host.knownHostsFiles[0] ?? join(home, '.ssh', 'known_hosts'), name: host.hostKeyAlias },
   });
 }
 

@@ -14,11 +14,13 @@
 import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
-import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
+import { Client, type AgentAuthMethod, type AuthMethod, type ClientChannel, type ConnectConfig, type PublicKeyAuthMethod } from 'ssh2';
 import { fingerprint } from './ssh-keys';
 import { SshPortForwards } from './ssh-port-forwards';
 import { Spare } from './spare';
 import { BerthError } from '../../shared/errors';
+import type { RefusedHostKey } from '../../shared/models';
+import { knownHostsName, trustHostKey } from './known-hosts';
 
 export interface SshTarget {
   host: string;
@@ -33,10 +35,18 @@ export interface SshTunnelOptions {
   /** OpenSSH private key; else the agent at `agent` (SSH_AUTH_SOCK). */
   privateKey?: string | Buffer;
   agent?: string;
+  /** Tried in order, as OpenSSH does: the agent, then each key (overrides privateKey/agent). */
+  auth?: { agent?: string; keys: Buffer[] };
+  /** Key files skipped as passphrase-protected (the hint says to add them to the agent). */
+  lockedKeys?: string[];
   /** Fingerprints the host key may have, as OpenSSH prints them ("SHA256:..."). None: nothing is trusted. */
   hostKeys: string[];
   /** Where the local end listens. */
   localSocket: string;
+  /** Why this engine cannot be reached at all (its ssh config could not be read, ...): every connect fails with it. */
+  refuse?: BerthError;
+  /** Where trustHostKey() files a refused unknown key (the first UserKnownHostsFile) and under what name. */
+  knownHosts?: { file: string; name: string };
   readyTimeoutMs?: number;
   /** Unanswered keepalives (one per 15 s) before the connection counts as dropped (ssh2's default: 3). */
   keepaliveCountMax?: number;
@@ -89,6 +99,8 @@ export class SshTunnel {
   private readonly spare: Spare<Forwarded>;
   /** Why the last SSH connection failed, in words (undefined once one succeeded). */
   lastError: string | undefined;
+  /** The host key the last refused connection was shown, and why it was refused. */
+  refusedHostKey: { key: Buffer; fingerprint: string; changed: boolean } | undefined;
 
   constructor(private readonly opts: SshTunnelOptions) {
     this.spare = new Spare<Forwarded>({
@@ -135,12 +147,17 @@ export class SshTunnel {
   connect(): Promise<Client> {
     if (this.client) return Promise.resolve(this.client);
     if (this.connecting) return this.connecting;
+    if (this.opts.refuse) {
+      this.lastError = this.opts.refuse.message;
+      return Promise.reject(this.opts.refuse);
+    }
     const { target } = this.opts;
     const where = `${target.username}@${target.host}:${target.port}`;
     const closes = this.closes;
     this.connecting = new Promise<Client>((resolve, reject) => {
       const c = new Client();
       let seenKey: string | undefined;
+      let seenBlob: Buffer | undefined;
       let ready = false;
       const fail = (message: string, hint?: string) => {
         if (this.closes === closes) {
@@ -160,13 +177,24 @@ export class SshTunnel {
         ...(this.opts.keepaliveCountMax !== undefined ? { keepaliveCountMax: this.opts.keepaliveCountMax } : {}),
         hostVerifier: (key: Buffer) => {
           seenKey = fingerprint(key);
+          seenBlob = key;
           return this.opts.hostKeys.includes(seenKey);
         },
-        ...(this.opts.privateKey ? { privateKey: this.opts.privateKey } : { agent: this.opts.agent }),
+        ...(this.opts.auth
+          ? {
+              authHandler: <AuthMethod[]>[
+                ...(this.opts.auth.agent ? [{ type: 'agent', username: target.username, agent: this.opts.auth.agent } as AgentAuthMethod] : []),
+                ...this.opts.auth.keys.map((key): PublicKeyAuthMethod => ({ type: 'publickey', username: target.username, key })),
+              ],
+            }
+          : this.opts.privateKey
+            ? { privateKey: this.opts.privateKey }
+            : { agent: this.opts.agent }),
       };
       c.once('ready', () => {
         if (this.closes !== closes) return fail('The SSH tunnel was closed while it connected.'); // no client (and keepalive timer) left behind
         ready = true;
+        this.refusedHostKey = undefined;
         this.abortConnect = undefined;
         c.setNoDelay(true); // API calls are small writes: no Nagle delay on them
         this.client = c;
@@ -181,14 +209,24 @@ export class SshTunnel {
           return;
         }
         if (seenKey && !this.opts.hostKeys.includes(seenKey)) {
+          if (this.closes === closes) this.refusedHostKey = { key: seenBlob!, fingerprint: seenKey, changed: this.opts.hostKeys.length > 0 };
           fail(
             this.opts.hostKeys.length
               ? `Host key of ${target.host}:${target.port} is ${seenKey}, not the pinned ${this.opts.hostKeys.join(' or ')}: refusing to connect.`
-              : `Host key of ${target.host}:${target.port} (${seenKey}) is not known. Connect once with ssh to add it to ~/.ssh/known_hosts, or set BERTH_SSH_HOST_KEY to it.`,
-            'A host key that changed can mean another machine answers at that address: check it before you trust the new key.',
+              : `The host ${target.host}:${target.port} presented the key ${seenKey}, which is not in your known_hosts: refusing to connect.`,
+            this.opts.hostKeys.length
+              ? 'A host key that changed can mean another machine answers at that address: check it before you trust the new key (ssh-keygen -R removes the old one).'
+              : "Check the fingerprint with the host's owner, then trust this host (Berth adds it to known_hosts), or connect once with ssh.",
           );
-        } else if (e.level === 'client-authentication') fail(`SSH login as ${where} was refused (${e.message}).`, "Check the user name, and that the host's authorized_keys has your key.");
-        else fail(`Cannot reach ${where} over SSH: ${e.message}`);
+        } else if (e.level === 'client-authentication') {
+          const locked = this.opts.lockedKeys ?? [];
+          fail(
+            `SSH login as ${where} was refused (${e.message}).`,
+            locked.length
+              ? `Your key ${locked.join(', ')} has a passphrase, which Berth does not ask for: add it to your agent: ssh-add ${locked[0]}`
+              : "Check the user name, and that the host's authorized_keys has your key (or that your agent holds it: ssh-add -l).",
+          );
+        } else fail(`Cannot reach ${where} over SSH: ${e.message}`);
       });
       c.on('close', () => {
         if (this.client === c) this.client = undefined;
@@ -268,6 +306,33 @@ export class SshTunnel {
           ),
       ),
     );
+  }
+
+  /** The refused host key, as the engine status shows it. */
+  get refusedHostKeyInfo(): RefusedHostKey | undefined {
+    const r = this.refusedHostKey;
+    const { host, port } = this.opts.target;
+    return r && { host: knownHostsName(this.opts.knownHosts?.name ?? host, port), fingerprint: r.fingerprint, changed: r.changed };
+  }
+
+  /**
+   * The user's "trust this host": the refused key, if it is the one they were shown and no other
+   * key is known for the host, is appended to known_hosts and pinned; the next connect uses it.
+   */
+  trustRefusedHostKey(fingerprint: string): void {
+    const r = this.refusedHostKey;
+    const { host, port } = this.opts.target;
+    if (!r || r.fingerprint !== fingerprint)
+      throw new BerthError('CONFLICT', `${host}:${port} did not present the key ${fingerprint}: nothing was trusted.`, { hint: 'Retry the connection and check the key it shows.' });
+    if (r.changed)
+      throw new BerthError('CONFLICT', `The key of ${host}:${port} changed: Berth does not replace a known host key.`, {
+        hint: "Check with the host's owner; if the new key is right, remove the old one (ssh-keygen -R) and connect again.",
+      });
+    if (!this.opts.knownHosts) throw new BerthError('INTERNAL', 'No known_hosts file to trust the key in.');
+    trustHostKey(this.opts.knownHosts.file, this.opts.knownHosts.name, port, r.key);
+    this.opts.hostKeys.push(fingerprint);
+    this.refusedHostKey = undefined;
+    this.lastError = undefined;
   }
 
   /** Spare channels ready and still usable (for tests: a remote end that closed is seen here). */

@@ -62,7 +62,7 @@ export class PortsService {
         on,
         port,
         e.host,
-        `Berth does not forward it: a port Berth opens here is open to every user of this computer. Forward it yourself: ssh -L ${port}:${hostPort(on, port)} ${e.username}@${e.host}`,
+        `Berth does not forward it: a port Berth opens here is open to every user of this computer. Forward it yourself: ssh -L ${port}:${hostPort(on, port)} ${e.username ? `${e.username}@` : ''}${e.host}`,
       );
     if (!this.forward) throw new BerthError('INTERNAL', 'No SSH tunnel to forward the port through.');
     try {

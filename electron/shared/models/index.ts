@@ -349,7 +349,18 @@ export interface EngineStatus {
   reason?: string; // why unreachable
   /** Unreachable because the engine takes requests but answers none (hung or overloaded), not because it is gone. */
   notAnswering?: boolean;
+  /** Unreachable because the SSH host's key is not the known one: the key shown, for a "trust this host" step (none when it changed). */
+  hostKey?: RefusedHostKey;
   since: number; // unix ms of the last state change
+}
+
+export interface RefusedHostKey {
+  /** As known_hosts names it: "host" or "[host]:port". */
+  host: string;
+  /** As OpenSSH prints it: "SHA256:...". */
+  fingerprint: string;
+  /** True: known_hosts has another key for this host (refused hard, nothing to trust). */
+  changed: boolean;
 }
 
 export interface PruneReport {

@@ -9,7 +9,7 @@ import type { EngineStatus, VmInfo } from '../../../electron/shared/models';
 import { bootView } from '../../lib/boot-progress';
 import { relativeTime } from '../../lib/format';
 import { probeContexts, switchContext, useContexts, useVmInUse, VM_CONTEXT } from '../../stores/contexts';
-import { retryEngine, useEngine } from '../../stores/engine';
+import { retryEngine, trustHostKey, useEngine } from '../../stores/engine';
 import { setView } from '../../stores/ui';
 import { startVmAndUse, useVm } from '../../stores/vm';
 
@@ -91,6 +91,38 @@ function Fixes({ status, vm, vmInUse }: { status: EngineStatus; vm?: VmInfo; vmI
   );
 }
 
+/** An SSH host key Berth refused: an unknown one can be trusted here (never silently); a changed one cannot. */
+function HostKey({ hostKey }: { hostKey: NonNullable<EngineStatus['hostKey']> }) {
+  const trustError = useEngine((s) => s.trustError);
+  const [trusting, setTrusting] = useState(false);
+  if (hostKey.changed) {
+    return (
+      <p role="alert" aria-label="Host key changed">
+        <strong>The host key of {hostKey.host} has changed</strong>: it presented <span className="mono">{hostKey.fingerprint}</span>, not the key in your known_hosts. Someone may be answering in its
+        place; Berth will not connect. If the host was really re-installed, remove the old key (<span className="mono">ssh-keygen -R '{hostKey.host}'</span>) and retry.
+      </p>
+    );
+  }
+  return (
+    <div role="group" aria-label="Unknown host key">
+      <p>
+        The host <strong>{hostKey.host}</strong> presented the key <span className="mono">{hostKey.fingerprint}</span>, which is not in your known_hosts. Check it with the host's owner (
+        <span className="mono">ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub</span> there) before you trust it.
+      </p>
+      <button
+        disabled={trusting}
+        onClick={() => {
+          setTrusting(true);
+          void trustHostKey(hostKey.fingerprint).finally(() => setTrusting(false));
+        }}
+      >
+        {trusting ? 'Connecting…' : 'Trust and connect'}
+      </button>
+      {trustError && <p className="small">{trustError}</p>}
+    </div>
+  );
+}
+
 export function EngineBanner() {
   const { status, connected } = useEngine(useShallow((s) => ({ status: s.status, connected: s.connected })));
   const vm = useVm((s) => s.info);
@@ -144,6 +176,7 @@ export function EngineBanner() {
   return (
     <div className="banner banner-bad" role="alert" data-engine-state={status.state}>
       <p>{why}</p>
+      {status.hostKey && <HostKey hostKey={status.hostKey} />}
       <Fixes status={status} {...(vm ? { vm } : {})} vmInUse={vmInUse} />
     </div>
   );

@@ -1,5 +1,6 @@
 /** Thin handlers: the router validated the arguments; each one calls a service. */
 import type { Handlers, StreamHandlers } from '../router';
+import type { EngineStatus } from '../../../shared/models';
 import type { EngineConnection } from '../../engine/engine-connection';
 import type { ContainersService } from '../../services/containers';
 import type { UsageService } from '../../services/usage';
@@ -26,6 +27,8 @@ import type { HostShellService } from '../../terminal/host-shell';
 
 export interface Services {
   engine: EngineConnection;
+  /** "Trust this host" for an ssh:// engine whose host key was refused as unknown. */
+  trustHostKey: (fingerprint: string) => Promise<EngineStatus>;
   containers: ContainersService;
   usage: UsageService;
   composeLogs: ComposeLogsService;
@@ -55,6 +58,7 @@ export function createHandlers(s: Services): Handlers {
   return {
     'engine.status': async () => s.engine.getStatus(),
     'engine.retry': () => s.engine.retry(),
+    'engine.trustHostKey': ({ fingerprint }) => s.trustHostKey(fingerprint),
 
     'contexts.list': () => s.contexts.list(),
     'contexts.use': ({ name }) => s.contexts.use(name),
