@@ -68,8 +68,8 @@ export class BuildProgress {
     return [...this.steps.values()].sort((a, b) => a.number - b.number);
   }
 
-  /** Steps still running when the build stopped (a cancel): they did not finish. */
-  stopped(): BuildStep[] {
-    return this.list().map((s) => (s.state === 'running' ? { ...s, state: 'error' as const, error: 'cancelled' } : s));
+  /** The steps once the build failed: those still running did not finish. */
+  failed(): BuildStep[] {
+    return this.list().map((s) => (s.state === 'running' || s.state === 'waiting' ? { ...s, state: 'error' as const } : s));
   }
 }

@@ -124,6 +124,10 @@ export class ImageTransferService {
       const stream = (await this.docker.buildImage(context, options)) as unknown as Readable;
       const progress = new BuildProgress();
       let imageId: string | undefined;
+      const failed = async (e: unknown) => {
+        if (!sink.signal.aborted) await sink.write({ steps: progress.failed() });
+        throw e;
+      };
       await withStream(stream, sink.signal, () =>
         readJsonStream(
           stream,
@@ -141,7 +145,7 @@ export class ImageTransferService {
             if (text || changed) await sink.write({ ...(text ? { text } : {}), ...(changed ? { steps: progress.list() } : {}) });
           },
           (message) => new BerthError('COMMAND_FAILED', message, buildHint(message)),
-        ),
+        ).catch(failed),
       );
       if (imageId && !sink.signal.aborted) await sink.write({ imageId, steps: progress.list() });
     } finally {
