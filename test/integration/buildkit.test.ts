@@ -40,6 +40,19 @@ const tag = (name: string) => {
   made.push(t);
   return t;
 };
+/** Runs `fn` with TMPDIR a fresh folder (where Berth would stage files); what it left there. */
+async function withTmp<T>(fn: () => Promise<T>): Promise<[T, string[]]> {
+  const dir = tempDir('tmpdir');
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = dir;
+  try {
+    const r = await fn();
+    return [r, readdirSync(dir)];
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+  }
+}
 const run = (image: string, ...cmd: string[]) => docker.cli(['run', '--rm', image, ...cmd]);
 
 describe('BuildKit builds', () => {
@@ -104,19 +117,20 @@ describe('BuildKit builds', () => {
       ].join('\n'),
     });
     const image = tag('secret');
-    const tmpBefore = readdirSync(tmpdir()).length;
-    const b = await build({
-      context: ctx,
-      tags: [image],
-      secrets: [
-        { id: 'typed', value: typed },
-        { id: 'filed', file: secretFile },
-      ],
-    });
+    const [b, staged] = await withTmp(() =>
+      build({
+        context: ctx,
+        tags: [image],
+        secrets: [
+          { id: 'typed', value: typed },
+          { id: 'filed', file: secretFile },
+        ],
+      }),
+    );
     expect(b.error).toBeUndefined();
+    expect(staged).toEqual([]); // nothing staged on disk
     expect(run(image, 'cat', '/typed-len').trim()).toBe(String(typed.length));
     expect(run(image, 'cat', '/filed-len').trim()).toBe(String(fromFile.length));
-    expect(readdirSync(tmpdir()).length).toBe(tmpBefore); // nothing staged on disk
     for (const out of [docker.cli(['history', '--no-trunc', image]), docker.cli(['image', 'inspect', image]), b.log]) {
       expect(out).not.toContain(typed);
       expect(out).not.toContain(fromFile);
@@ -172,7 +186,9 @@ describe('BuildKit builds', () => {
     const marker = uniq('sleep');
     const ctx = context({ Dockerfile: `FROM ${TEST_IMAGE}\nRUN echo ${marker} && sleep 300\n` });
     const image = tag('cancel');
-    const tmpBefore = readdirSync(tmpdir()).length;
+    const tmp = tempDir('tmpdir');
+    const savedTmp = process.env.TMPDIR;
+    process.env.TMPDIR = tmp; // what Berth would stage goes here
     const fdsBefore = readdirSync('/proc/self/fd').length;
     const chunks: BuildEvent[] = [];
     const s = t.core.router.openStream('images.build', { context: ctx, tags: [image] }, async (c) => void chunks.push(c as BuildEvent));
@@ -183,7 +199,9 @@ describe('BuildKit builds', () => {
     await waitFor(() => !execFileSync('ps', ['-eo', 'args']).toString().includes(`echo ${marker}`) || undefined, 30_000, 'the RUN process to end');
     expect(docker.cli(['ps', '-a', '--format', '{{.Command}}'])).not.toContain(marker);
     expect(docker.try(['image', 'inspect', image]).status).not.toBe(0);
-    expect(readdirSync(tmpdir()).length).toBe(tmpBefore);
+    if (savedTmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = savedTmp;
+    expect(readdirSync(tmp)).toEqual([]);
     // the build request and the session's connection are closed
     await waitFor(() => readdirSync('/proc/self/fd').length <= fdsBefore || undefined, 10_000, 'the sockets to close');
   });
