@@ -166,6 +166,12 @@ const containerPath = z
   .refine((p) => p.startsWith('/'), 'must be an absolute path (starting with "/")')
   .refine((p) => !p.includes('\0'), 'must not contain NUL');
 /** A path on the machine Berth runs on: absolute, or starting at the home folder (~). */
+/** A BuildKit secret's id, as `RUN --mount=type=secret,id=...` names it. */
+const secretId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9_.-]+$/, 'must be letters, digits, ".", "_" or "-"');
 const hostPath = z
   .string()
   .min(1)
@@ -564,7 +570,7 @@ export const streams = {
   'images.pull': stream<LayerProgress[]>()(z.object({ ref: reference }).strict()),
   /** Pushes a tag to its registry (with the login Berth keeps for it), per-layer progress. */
   'images.push': stream<LayerProgress[]>()(z.object({ ref: reference }).strict()),
-  /** Builds from a folder on this machine (.dockerignore honoured); output lines, then the image id. */
+  /** Builds with the engine's BuildKit from a folder on this machine (ignore files honoured); log text and steps, then the image id. */
   'images.build': stream<BuildEvent>()(
     z
       .object({
@@ -593,6 +599,12 @@ export const streams = {
           .regex(/^[A-Za-z0-9_.-]+$/, 'must be a stage name')
           .optional(),
         noCache: z.boolean().default(false),
+        /** For `RUN --mount=type=secret,id=<id>`: typed (`value`) or read from a file on this machine (`file`); kept in memory only. */
+        secrets: z
+          .array(z.union([z.object({ id: secretId, value: z.string().max(500_000) }).strict(), z.object({ id: secretId, file: hostPath }).strict()]))
+          .max(50)
+          .refine((xs) => new Set(xs.map((x) => x.id)).size === xs.length, 'each secret id once')
+          .default([]),
       })
       .strict(),
   ),

@@ -2,7 +2,19 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { connectApi } from '../api';
 import { fakeTransport, type FakeTransport } from '../api/fake-transport';
 import { cancelJob, resetJob } from './image-jobs';
-import { buildRequest, formReady, parseBuildArgs, parseTags, resetImageJobForm, submitImageJob, updateImageJobForm, useImageJobForm } from './image-job-form';
+import {
+  addSecretRow,
+  buildRequest,
+  removeSecretRow,
+  updateSecretRow,
+  formReady,
+  parseBuildArgs,
+  parseTags,
+  resetImageJobForm,
+  submitImageJob,
+  updateImageJobForm,
+  useImageJobForm,
+} from './image-job-form';
 
 let t: FakeTransport;
 
@@ -29,9 +41,24 @@ describe('image job form', () => {
   it('builds with the trimmed fields, leaving blank optional ones out', () => {
     resetImageJobForm();
     updateImageJobForm({ context: ' /home/me/app ', tags: 'app:dev', buildArgs: 'A=1', noCache: true });
-    expect(buildRequest(useImageJobForm.getState())).toEqual({ context: '/home/me/app', tags: ['app:dev'], buildArgs: { A: '1' }, noCache: true });
+    expect(buildRequest(useImageJobForm.getState())).toEqual({ context: '/home/me/app', tags: ['app:dev'], buildArgs: { A: '1' }, noCache: true, secrets: [] });
     updateImageJobForm({ dockerfile: ' docker/Dockerfile.dev ', target: ' test ' });
     expect(buildRequest(useImageJobForm.getState())).toMatchObject({ dockerfile: 'docker/Dockerfile.dev', target: 'test' });
+  });
+
+  it('sends each secret typed or as a file, rows without an id left out', () => {
+    resetImageJobForm();
+    addSecretRow();
+    addSecretRow();
+    addSecretRow();
+    updateSecretRow(0, { id: ' npm ', value: ' tok en ' });
+    updateSecretRow(1, { id: 'key', from: 'file', value: ' /home/me/key ' });
+    removeSecretRow(2);
+    addSecretRow(); // blank: not sent
+    expect(buildRequest(useImageJobForm.getState()).secrets).toEqual([
+      { id: 'npm', value: ' tok en ' },
+      { id: 'key', file: '/home/me/key' },
+    ]);
   });
 
   it('is ready once it names what its job needs', () => {
@@ -47,9 +74,9 @@ describe('image job form', () => {
   });
 
   it('opens fresh with the reference it was opened for', () => {
-    updateImageJobForm({ context: '/old', buildArgs: 'A=1', noCache: true });
+    updateImageJobForm({ context: '/old', buildArgs: 'A=1', noCache: true, secrets: [{ id: 'x', from: 'typed', value: 'v' }] });
     resetImageJobForm('registry:5000/team/app:v1');
-    expect(useImageJobForm.getState()).toEqual({ ref: 'registry:5000/team/app:v1', context: '', dockerfile: '', tags: '', buildArgs: '', target: '', noCache: false });
+    expect(useImageJobForm.getState()).toEqual({ ref: 'registry:5000/team/app:v1', context: '', dockerfile: '', tags: '', buildArgs: '', target: '', noCache: false, secrets: [] });
   });
 
   it('starts the build with what the form says', () => {

@@ -7,6 +7,12 @@ import { create } from 'zustand';
 import type { StreamArgsOf } from '../../electron/shared/api-contract';
 import { buildImage, loadImages, pullImage, pushImage, saveImage, type JobKind } from './image-jobs';
 
+export interface SecretRow {
+  id: string;
+  from: 'typed' | 'file';
+  value: string; // the secret (typed) or the file's path
+}
+
 export interface ImageJobForm {
   /** The image reference (pull, push) or id (save). */
   ref: string;
@@ -19,11 +25,13 @@ export interface ImageJobForm {
   buildArgs: string;
   target: string;
   noCache: boolean;
+  /** Build: secrets for `RUN --mount=type=secret,id=...`, typed or a file's path on this machine. */
+  secrets: SecretRow[];
   /** Load: the archive picked. */
   file?: File;
 }
 
-const empty = (ref = ''): ImageJobForm => ({ ref, context: '', dockerfile: '', tags: '', buildArgs: '', target: '', noCache: false });
+const empty = (ref = ''): ImageJobForm => ({ ref, context: '', dockerfile: '', tags: '', buildArgs: '', target: '', noCache: false, secrets: [] });
 
 export const useImageJobForm = create<ImageJobForm>(() => empty());
 
@@ -54,8 +62,13 @@ export function buildRequest(f: ImageJobForm): StreamArgsOf<'images.build'> {
     buildArgs: parseBuildArgs(f.buildArgs),
     ...(f.target.trim() ? { target: f.target.trim() } : {}),
     noCache: f.noCache,
+    secrets: f.secrets.filter((s) => s.id.trim()).map((s) => (s.from === 'typed' ? { id: s.id.trim(), value: s.value } : { id: s.id.trim(), file: s.value.trim() })),
   };
 }
+
+export const addSecretRow = () => useImageJobForm.setState((f) => ({ secrets: [...f.secrets, { id: '', from: 'typed', value: '' }] }));
+export const updateSecretRow = (i: number, patch: Partial<SecretRow>) => useImageJobForm.setState((f) => ({ secrets: f.secrets.map((s, j) => (j === i ? { ...s, ...patch } : s)) }));
+export const removeSecretRow = (i: number) => useImageJobForm.setState((f) => ({ secrets: f.secrets.filter((_, j) => j !== i) }));
 
 /** Whether the form says enough to start its job. */
 export function formReady(kind: JobKind, f: ImageJobForm): boolean {

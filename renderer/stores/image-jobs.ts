@@ -8,7 +8,7 @@
  */
 import { create } from 'zustand';
 import type { ChunkOf, StreamArgsOf } from '../../electron/shared/api-contract';
-import type { HistoryLayer, LoginStore, RegistryLogin } from '../../electron/shared/models';
+import type { BuildStep, HistoryLayer, LoginStore, RegistryLogin } from '../../electron/shared/models';
 import { api } from '../api';
 import { receiveBlob, sendBlob } from '../api/transfers';
 import { saveBlob } from '../lib/save-blob';
@@ -30,6 +30,8 @@ export interface JobState {
   status: 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
   progress: ProgressState;
   output: string[];
+  /** Build: BuildKit's steps so far (the dialog shows them as a tree per stage). */
+  steps: BuildStep[];
   bytes?: number;
   total?: number;
   imageId?: string;
@@ -37,7 +39,7 @@ export interface JobState {
   error?: string;
 }
 
-const idle = (): JobState => ({ status: 'idle', progress: emptyProgress(), output: [] });
+const idle = (): JobState => ({ status: 'idle', progress: emptyProgress(), output: [], steps: [] });
 export const useJob = create<JobState>(idle);
 
 let cancelCurrent: (() => void) | undefined;
@@ -117,8 +119,9 @@ export function buildImage(args: StreamArgsOf<'images.build'>): Promise<boolean>
   return new Promise((resolve) => {
     let carry = '';
     const h = api().stream('images.build', args, {
-      onData: ({ text, imageId }) => {
+      onData: ({ text, imageId, steps }) => {
         if (imageId) useJob.setState({ imageId });
+        if (steps) useJob.setState({ steps });
         if (!text) return;
         const lines = (carry + text).split('\n');
         carry = lines.pop()!;

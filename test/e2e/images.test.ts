@@ -13,6 +13,10 @@ const ui = openDashboard({ width: 1280, height: 900 });
 let registry: Registry;
 beforeAll(async () => void (registry = await startRegistry()));
 afterAll(() => registry?.stop());
+const made: string[] = [];
+afterAll(() => {
+  for (const tag of made) docker.try(['rmi', '-f', tag]);
+});
 
 async function images() {
   await ui.page
@@ -25,20 +29,36 @@ const dialog = (name: string) => ui.page.getByRole('dialog', { name });
 describe('images in Chromium', () => {
   it('builds an image from a folder, shows the output, and its history lists the instructions', async () => {
     const ctx = tempDir('e2e-build');
-    writeFileSync(join(ctx, 'Dockerfile'), `FROM ${TEST_IMAGE}\nARG FLAVOUR=plain\nRUN echo "$FLAVOUR" > /flavour\nLABEL made.by=berth\n`);
+    writeFileSync(
+      join(ctx, 'Dockerfile'),
+      `FROM ${TEST_IMAGE}\nARG FLAVOUR=plain\nRUN echo "$FLAVOUR" > /flavour\nRUN --mount=type=secret,id=tok wc -c < /run/secrets/tok > /toklen\nLABEL made.by=berth\n`,
+    );
+    const secret = `typed-secret-${uniq('s')}`;
     const tag = `berth-e2e/built:${uniq('t')}`;
+    made.push(tag);
     await images();
     await ui.page.getByRole('button', { name: 'Build…' }).click();
     const d = dialog('Build image');
     await d.getByLabel('Folder with the Dockerfile').fill(ctx);
     await d.getByLabel('Tags').fill(tag);
     await d.getByLabel('Build args').fill('FLAVOUR=mint');
+    await d.getByRole('button', { name: 'Add secret' }).click();
+    await d.getByLabel('Secret 1 id').fill('tok');
+    await d.getByLabel('Secret 1 value').fill(secret);
     await d.getByRole('button', { name: 'Build', exact: true }).click();
     await d
       .getByRole('status')
       .getByText(/^Built [0-9a-f]{12}$/)
       .waitFor({ timeout: 30_000 });
-    expect(await d.getByLabel('Build output').textContent()).toMatch(/Step 3\/4 : RUN echo "\$FLAVOUR" > \/flavour/);
+    // the steps as a tree, each done with its time
+    const steps = d.getByRole('tree', { name: 'Build steps' });
+    const run = steps.locator('li[data-state]').filter({ hasText: 'RUN echo "mint" > /flavour' });
+    expect(await run.getAttribute('data-state')).toBe('done');
+    expect(await run.textContent()).toMatch(/done.*\d+(\.\d)?s/);
+    expect(await steps.locator('li[data-state]').filter({ hasText: '/run/secrets/tok' }).getAttribute('data-state')).toBe('done');
+    expect(await d.textContent()).not.toContain(secret);
+    expect(docker.cli(['run', '--rm', tag, 'cat', '/toklen']).trim()).toBe(String(secret.length));
+    expect(docker.cli(['history', '--no-trunc', tag])).not.toContain(secret);
     await ui.page.screenshot({ path: `${ARTIFACTS}/e2e-build.png` });
     await d.getByRole('button', { name: 'Cancel' }).click();
     expect(docker.cli(['run', '--rm', tag, 'cat', '/flavour'])).toBe('mint');
@@ -47,6 +67,7 @@ describe('images in Chromium', () => {
     const h = dialog(`History of ${tag}`);
     await h.getByText('LABEL made.by=berth').waitFor();
     await h.getByText('RUN echo "$FLAVOUR" > /flavour   # FLAVOUR=mint').waitFor();
+    expect(await h.textContent()).not.toContain(secret);
     await ui.page.screenshot({ path: `${ARTIFACTS}/e2e-history.png` });
     await h.getByRole('button', { name: 'Close' }).click();
 

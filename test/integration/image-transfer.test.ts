@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, statSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,7 +53,7 @@ describe('images through a real registry', () => {
     const repo = `${registry.address}/berth/${uniq('app')}`;
     const build = await collect<BuildEvent>('images.build', { context: buildContext(), tags: [`${repo}:v1`], buildArgs: { GREETING: 'hello' }, target: 'final' });
     expect(build.error).toBeUndefined();
-    expect(build.chunks.map((c) => c.text ?? '').join('')).toMatch(/Step \d+\/\d+ : COPY \. \/ctx/);
+    expect(build.chunks.flatMap((c) => c.steps ?? []).map((s) => s.name)).toContain('[final 1/1] COPY . /ctx');
     const imageId = build.chunks.at(-1)?.imageId;
     expect(imageId).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(docker.cli(['run', '--rm', `${repo}:v1`])).toBe('hello');
@@ -66,7 +67,7 @@ describe('images through a real registry', () => {
 
     const history = (await ok('images.history', { id: imageId })) as { createdBy: string; size: number }[];
     expect(history[0]!.createdBy).toBe('CMD ["cat" "/greeting"]');
-    expect(history.map((h) => h.createdBy)).toEqual(expect.arrayContaining([expect.stringMatching(/^COPY dir:\w+ in \/ctx$/), 'RUN echo "$GREETING" > /greeting   # GREETING=hello']));
+    expect(history.map((h) => h.createdBy)).toEqual(expect.arrayContaining(['COPY . /ctx', 'RUN echo "$GREETING" > /greeting   # GREETING=hello']));
 
     await ok('images.tag', { id: imageId, tag: `${repo}:v2` });
     expect(docker.cli(['image', 'inspect', '-f', '{{.Id}}', `${repo}:v2`])).toBe(imageId);
@@ -80,7 +81,8 @@ describe('images through a real registry', () => {
     expect(docker.try(['image', 'inspect', `${repo}:v2`]).status).not.toBe(0);
     const pull = await collect<LayerProgress[]>('images.pull', { ref: `${repo}:v2` });
     expect(pull.error).toBeUndefined();
-    expect(statuses(pull.chunks)).toContain('Pull complete');
+    // BuildKit's cache still holds the built layers, so the engine may have them already
+    expect(statuses(pull.chunks)).toEqual(expect.arrayContaining([expect.stringMatching(/^(Pull complete|Already exists)$/)]));
     expect(statuses(pull.chunks).at(-1)).toMatch(/Downloaded newer image|Image is up to date/);
     expect(docker.cli(['run', '--rm', `${repo}:v2`])).toBe('hello');
   });
@@ -117,7 +119,7 @@ describe('images through a real registry', () => {
     const ctx = buildContext();
     const tag = `berth-test/fails:${uniq('t')}`;
     const build = await collect<BuildEvent>('images.build', { context: ctx, tags: [tag], target: 'unused' });
-    expect(build.error).toMatchObject({ code: 'COMMAND_FAILED', message: expect.stringMatching(/returned a non-zero code: 1/) });
+    expect(build.error).toMatchObject({ code: 'COMMAND_FAILED', message: expect.stringMatching(/exit code: 1/) });
     expect(docker.try(['image', 'inspect', tag]).status).not.toBe(0);
     expect(docker.cli(['ps', '-a', '--filter', 'status=exited', '--format', '{{.Image}}'])).not.toContain(tag);
     expect((await collect('images.build', { context: join(ctx, 'nope') })).error).toMatchObject({ code: 'NOT_FOUND' });
@@ -129,11 +131,15 @@ describe('images through a real registry', () => {
     writeFileSync(join(ctx, 'Dockerfile'), `FROM ${TEST_IMAGE}\nRUN sleep 300\n`);
     const tag = `berth-test/cancelled:${uniq('t')}`;
     const out: string[] = [];
-    const s = t.core.router.openStream('images.build', { context: ctx, tags: [tag] }, async (c) => void out.push((c as BuildEvent).text ?? ''));
-    await waitFor(() => out.join('').includes('Running in') || undefined, 20_000, 'the RUN step');
+    const s = t.core.router.openStream(
+      'images.build',
+      { context: ctx, tags: [tag] },
+      async (c) => void out.push(...((c as BuildEvent).steps ?? []).filter((s) => s.state === 'running').map((s) => s.name)),
+    );
+    await waitFor(() => out.join('').includes('RUN sleep 300') || undefined, 20_000, 'the RUN step');
     s.cancel();
     expect(await s.done).toBeUndefined();
-    await waitFor(() => docker.cli(['ps', '-a', '--format', '{{.Command}}']).includes('sleep 300') === false || undefined, 20_000, 'build container removed');
+    await waitFor(() => !execFileSync('ps', ['-eo', 'args']).toString().includes('sleep 300') || undefined, 20_000, 'the RUN process to end');
     expect(docker.try(['image', 'inspect', tag]).status).not.toBe(0);
   });
 

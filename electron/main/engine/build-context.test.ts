@@ -1,11 +1,13 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { buffer } from 'node:stream/consumers';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/support/temp';
-import { contextEntries, contextTar, isExcluded, parseDockerignore } from './build-context';
+import { contextTar, excluder, ignoreFile } from './build-context';
 
-const excluded = (ignore: string, path: string) => isExcluded(path, parseDockerignore(ignore));
+const excluded = (ignore: string, path: string) => excluder(ignore)(path);
+const listing = async (dir: string, dockerfile?: string) => execFileSync('tar', ['-tvf', '-'], { input: await buffer(await contextTar(dir, dockerfile)) }).toString();
 
 describe('.dockerignore', () => {
   it('follows Docker’s matching rules', () => {
@@ -20,7 +22,6 @@ describe('.dockerignore', () => {
     expect(excluded('*.md\n!README.md', 'CHANGES.md')).toBe(true);
     expect(excluded('# comment\n\n  build/  ', 'build/out.bin')).toBe(true);
     expect(excluded('file[0-9].txt', 'file7.txt')).toBe(true);
-    expect(excluded('file[!0-9].txt', 'file7.txt')).toBe(false);
   });
 
   it('sends what is not ignored, plus the Dockerfile and .dockerignore; the tar extracts with tar(1)', async () => {
@@ -36,13 +37,27 @@ describe('.dockerignore', () => {
     writeFileSync(join(dir, 'logs/a.log'), 'no\n');
     writeFileSync(join(dir, 'logs/keep.txt'), 'yes\n');
     symlinkSync('src/app.js', join(dir, 'link'));
-    const entries = await contextEntries(dir);
-    expect(entries).toEqual(['.dockerignore', 'Dockerfile', 'big.bin', 'link', 'logs/keep.txt', 'src', 'src/app.js', 'src/x.tmp']);
-    const parts: Buffer[] = [];
-    for await (const p of contextTar(dir, entries)) parts.push(p);
-    const listing = execFileSync('tar', ['-tvf', '-'], { input: Buffer.concat(parts) }).toString();
-    expect(listing).toMatch(/big\.bin/);
-    expect(listing).toMatch(/link -> src\/app\.js/);
-    expect(listing).not.toMatch(/a\.log|y\.tmp/);
+    const out = await listing(dir);
+    for (const name of ['Dockerfile', '.dockerignore', 'big.bin', 'logs/keep.txt', 'src/app.js', 'src/x.tmp']) expect(out).toContain(name);
+    expect(out).toMatch(/link -> src\/app\.js/);
+    expect(out).not.toMatch(/a\.log|y\.tmp/);
+  });
+
+  it('takes <Dockerfile>.dockerignore before .dockerignore', async () => {
+    const dir = tempDir('ctx');
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'sub/app.Dockerfile'), 'FROM scratch\n');
+    writeFileSync(join(dir, 'sub/app.Dockerfile.dockerignore'), 'b.txt\n');
+    writeFileSync(join(dir, '.dockerignore'), 'a.txt\n');
+    writeFileSync(join(dir, 'a.txt'), 'a');
+    writeFileSync(join(dir, 'b.txt'), 'b');
+    expect((await ignoreFile(dir, 'sub/app.Dockerfile'))?.name).toBe('sub/app.Dockerfile.dockerignore');
+    expect((await ignoreFile(dir))?.name).toBe('.dockerignore');
+    const specific = await listing(dir, 'sub/app.Dockerfile');
+    expect(specific).toContain('a.txt');
+    expect(specific).not.toContain('b.txt');
+    const plain = await listing(dir);
+    expect(plain).toContain('b.txt');
+    expect(plain).not.toContain('a.txt');
   });
 });

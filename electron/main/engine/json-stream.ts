@@ -44,23 +44,24 @@ export function toLayerProgress(m: EngineMessage): LayerProgress | undefined {
  */
 export async function readJsonStream(stream: Readable, onBatch: (messages: EngineMessage[]) => Promise<void>, mapError: (message: string) => BerthError = registryError): Promise<void> {
   const lines = new LineSplitter(MAX_JSON_LINE);
-  const parse = (batch: string[]): EngineMessage[] => {
+  // the messages before an error line still reach onBatch (a build's last status names the failed step)
+  const parse = (batch: string[]): { out: EngineMessage[]; error?: BerthError } => {
     if (lines.skipped) throw new BerthError('ENGINE_ERROR', `The engine sent a progress message of over ${MAX_JSON_LINE / 1024 / 1024} MiB; that is no progress message, so Berth stopped reading.`);
     const out: EngineMessage[] = [];
     for (const line of batch) {
       if (!line.trim()) continue;
       const m = parseMessage(line);
-      if (m.error || m.errorDetail?.message) throw mapError((m.errorDetail?.message ?? m.error)!.trim());
+      if (m.error || m.errorDetail?.message) return { out, error: mapError((m.errorDetail?.message ?? m.error)!.trim()) };
       out.push(m);
     }
-    return out;
+    return { out };
   };
-  for await (const data of stream) {
-    const batch = parse(lines.push(data as Buffer));
-    if (batch.length) await onBatch(batch);
-  }
-  const rest = parse(lines.flush());
-  if (rest.length) await onBatch(rest);
+  const take = async ({ out, error }: { out: EngineMessage[]; error?: BerthError }) => {
+    if (out.length) await onBatch(out);
+    if (error) throw error;
+  };
+  for await (const data of stream) await take(parse(lines.push(data as Buffer)));
+  await take(parse(lines.flush()));
 }
 
 function parseMessage(line: string): EngineMessage {

@@ -4,7 +4,7 @@
  * the engine request makes the engine abort a pull, push or build).
  */
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -13,7 +13,9 @@ import { BerthError } from '../../shared/errors';
 import { parseReference, repository } from '../../shared/image-ref';
 import type { BuildEvent, LayerProgress, TransferProgress } from '../../shared/models';
 import type { StreamSink } from '../stream-sink';
-import { contextEntries, contextTar } from '../engine/build-context';
+import { contextTar } from '../engine/build-context';
+import { BuildProgress, decodeStatus } from '../engine/build-progress';
+import { openBuildSession } from '../engine/build-session';
 import { engineMessage } from '../engine/engine-errors';
 import { readJsonStream, registryError, toLayerProgress, type EngineMessage } from '../engine/json-stream';
 import { receiveToFile, sendFile, withStream } from './transfer';
@@ -27,6 +29,31 @@ export interface BuildArgs {
   buildArgs: Record<string, string>;
   target?: string;
   noCache: boolean;
+  secrets?: BuildSecret[];
+}
+
+/** A build secret: typed, or read from a file on this machine when the build starts. */
+export type BuildSecret = { id: string; value: string } | { id: string; file: string };
+
+async function readSecrets(list: BuildSecret[]): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  for (const s of list) {
+    if ('value' in s) out.set(s.id, Buffer.from(s.value, 'utf8'));
+    else {
+      const data = await readFile(s.file).catch(() => {
+        throw new BerthError('NOT_FOUND', `The file ${s.file} for secret "${s.id}" cannot be read.`);
+      });
+      out.set(s.id, data);
+    }
+  }
+  return out;
+}
+
+/** What to tell the user about a failed build, beside BuildKit's message (which names the line). */
+function buildHint(message: string): { hint: string } | undefined {
+  if (/secret .* not found|secret.*required/i.test(message)) return { hint: 'Give the secret in the build dialog, under the id the Dockerfile names.' };
+  if (/dockerfile parse error|unknown instruction/i.test(message)) return { hint: 'Fix the Dockerfile at that line and build again.' };
+  return undefined;
 }
 
 export class ImageTransferService {
@@ -63,7 +90,12 @@ export class ImageTransferService {
     await withStream(stream, sink.signal, () => readJsonStream(stream, (ms) => sendProgress(ms, sink)));
   }
 
-  /** Builds from a folder on this machine; streams the output; the last chunk carries the image id. */
+  /**
+   * Builds with the engine's BuildKit (POST /build?version=2): the context goes as a tar (tar-fs,
+   * the ignore file applied), secrets through a session from memory. Streams the log text and the
+   * steps; the last chunk carries the image id. A cancel closes the request (BuildKit stops the
+   * build) and the session.
+   */
   async build(args: BuildArgs, sink: StreamSink<BuildEvent>): Promise<void> {
     const dockerfile = args.dockerfile ?? 'Dockerfile';
     const st = await stat(args.context).catch(() => undefined);
@@ -72,33 +104,54 @@ export class ImageTransferService {
       throw new BerthError('NOT_FOUND', `${args.context} has no ${dockerfile}.`);
     }
     for (const t of args.tags) parseReference(t);
-    const entries = await contextEntries(args.context, dockerfile);
-    const options = {
-      t: args.tags, // several t= parameters: the engine tags the result with each
-      dockerfile,
-      buildargs: args.buildArgs,
-      ...(args.target ? { target: args.target } : {}),
-      nocache: args.noCache,
-      rm: true,
-      forcerm: true, // failed steps leave no intermediate containers behind
-    } as unknown as Dockerode.ImageBuildOptions;
-    const context = Readable.from(contextTar(args.context, entries)) as unknown as NodeJS.ReadableStream;
-    const stream = (await this.docker.buildImage(context, options)) as unknown as Readable;
-    let imageId: string | undefined;
-    await withStream(stream, sink.signal, () =>
-      readJsonStream(
-        stream,
-        async (ms) => {
-          for (const m of ms) {
-            if (m.aux?.ID) imageId = m.aux.ID;
-            const text = m.stream ?? (m.status ? `${m.id ? `${m.id}: ` : ''}${m.status}\n` : undefined);
-            if (text) await sink.write({ text });
-          }
-        },
-        (message) => new BerthError('COMMAND_FAILED', message),
-      ),
-    );
-    if (imageId && !sink.signal.aborted) await sink.write({ imageId });
+    const secrets = await readSecrets(args.secrets ?? []);
+    if (sink.signal.aborted) return;
+    const session = await openBuildSession(this.docker, secrets);
+    const context = await contextTar(args.context, dockerfile);
+    try {
+      const options = {
+        version: 2, // a number: dockerode opens its own (Auth-only) session for the string "2"
+        session: session.id,
+        t: args.tags, // several t= parameters: the engine tags the result with each
+        dockerfile,
+        buildargs: args.buildArgs,
+        ...(args.target ? { target: args.target } : {}),
+        nocache: args.noCache,
+        rm: true,
+        forcerm: true,
+      } as unknown as Dockerode.ImageBuildOptions;
+      if (sink.signal.aborted) return;
+      const stream = (await this.docker.buildImage(context, options)) as unknown as Readable;
+      const progress = new BuildProgress();
+      let imageId: string | undefined;
+      const failed = async (e: unknown) => {
+        if (!sink.signal.aborted) await sink.write({ steps: progress.failed() });
+        throw e;
+      };
+      await withStream(stream, sink.signal, () =>
+        readJsonStream(
+          stream,
+          async (ms) => {
+            let text = '';
+            let changed = false;
+            for (const m of ms) {
+              const aux: unknown = m.aux;
+              if (m.id === 'moby.buildkit.trace' && typeof aux === 'string') {
+                text += progress.add(decodeStatus(aux));
+                changed = true;
+              } else if (m.id === 'moby.image.id' && m.aux?.ID) imageId = m.aux.ID;
+              else if (m.stream) text += m.stream;
+            }
+            if (text || changed) await sink.write({ ...(text ? { text } : {}), ...(changed ? { steps: progress.list() } : {}) });
+          },
+          (message) => new BerthError('COMMAND_FAILED', message, buildHint(message)),
+        ).catch(failed),
+      );
+      if (imageId && !sink.signal.aborted) await sink.write({ imageId, steps: progress.list() });
+    } finally {
+      context.destroy();
+      session.close();
+    }
   }
 
   /** `docker save` of the images as a tar, in pieces. */

@@ -9,7 +9,10 @@ describe('image helpers', () => {
     expect(instruction('/bin/sh -c #(nop)  CMD ["sh"]')).toBe('CMD ["sh"]');
     expect(instruction('/bin/sh -c apk add curl')).toBe('RUN apk add curl');
     expect(instruction('|2 A=1 B=x y /bin/sh -c make')).toBe('RUN make   # A=1 B=x y');
-    expect(instruction('RUN /bin/sh -c echo hi # buildkit')).toBe('RUN /bin/sh -c echo hi # buildkit');
+    expect(instruction('RUN /bin/sh -c echo hi # buildkit')).toBe('RUN echo hi');
+    expect(instruction('RUN |1 GREETING=hello /bin/sh -c echo "$GREETING" # buildkit')).toBe('RUN echo "$GREETING"   # GREETING=hello');
+    expect(instruction('COPY . /ctx # buildkit')).toBe('COPY . /ctx');
+    expect(instruction('RUN --mount=type=secret,id=x /bin/sh -c make # buildkit')).toBe('RUN --mount=type=secret,id=x /bin/sh -c make');
   });
 
   it('names Docker Hub one way and keeps other registries as host:port', () => {

@@ -117,15 +117,21 @@ const asList = (v: string | string[] | null | undefined): string[] => (v == null
 /**
  * The Dockerfile line behind a history entry. The classic builder writes "/bin/sh -c #(nop) "
  * before non-RUN instructions, "/bin/sh -c " for RUN, and "|<n> K=V ... " first when build args
- * were in effect (shown after the command here).
+ * were in effect (shown after the command here). BuildKit writes the instruction itself ("RUN
+ * |<n> K=V /bin/sh -c ...", "COPY . /app") and " # buildkit" after it.
  */
 export function instruction(createdBy: string): string {
-  const args = /^\|(\d+) (.*?)(?=\/bin\/sh -c )/.exec(createdBy);
-  const rest = args ? createdBy.slice(args[0].length) : createdBy;
-  const line = rest
-    .replace(/^\/bin\/sh -c #\(nop\)\s*/, '')
-    .replace(/^\/bin\/sh -c /, 'RUN ')
-    .trim();
+  const bk = /^(.*?) # buildkit$/s.exec(createdBy);
+  if (bk && !bk[1]!.startsWith('RUN ')) return bk[1]!.trim(); // BuildKit's text is the instruction
+  const text = bk ? bk[1]!.slice(4) : createdBy;
+  const args = /^\|(\d+) (.*?)(?=\/bin\/sh -c )/.exec(text);
+  const rest = args ? text.slice(args[0].length) : text;
+  const line = bk
+    ? `RUN ${rest.replace(/^\/bin\/sh -c /, '').trim()}`
+    : rest
+        .replace(/^\/bin\/sh -c #\(nop\)\s*/, '')
+        .replace(/^\/bin\/sh -c /, 'RUN ')
+        .trim();
   return args ? `${line}   # ${args[2]!.trim()}` : line;
 }
 

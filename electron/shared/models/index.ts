@@ -135,9 +135,22 @@ export interface LayerProgress {
   total?: number;
 }
 
-/** Build output: text lines while it runs, the image id at the end. */
+/** One step of a BuildKit build (a vertex of its graph): what it runs, its state and times. */
+export interface BuildStep {
+  id: string; // BuildKit's digest of the step
+  number: number; // "#n", as in the docker CLI's plain progress and in the log lines
+  name: string; // "[build 2/4] RUN make"
+  parents: string[]; // ids of the steps it takes input from
+  state: 'waiting' | 'running' | 'cached' | 'done' | 'error';
+  startedAt?: number; // ms since the epoch (engine clock)
+  completedAt?: number;
+  error?: string;
+}
+
+/** Build output: log text and the steps so far while it runs, the image id at the end. */
 export interface BuildEvent {
   text?: string;
+  steps?: BuildStep[];
   imageId?: string;
 }
 

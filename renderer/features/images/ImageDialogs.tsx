@@ -20,7 +20,8 @@ import {
   watchJob,
   type JobKind,
 } from '../../stores/image-jobs';
-import { formReady, resetImageJobForm, submitImageJob, updateImageJobForm, useImageJobForm } from '../../stores/image-job-form';
+import { addSecretRow, formReady, removeSecretRow, resetImageJobForm, submitImageJob, updateImageJobForm, updateSecretRow, useImageJobForm } from '../../stores/image-job-form';
+import { BuildSteps } from './BuildSteps';
 import { images } from '../../stores/resources';
 import { closeDialog, openDialog } from '../../stores/ui';
 import { LayersTable } from './LayersTable';
@@ -68,6 +69,7 @@ function Progress() {
           </span>
         </div>
       )}
+      {job.steps.length > 0 && <BuildSteps steps={job.steps} />}
       {job.output.length > 0 && (
         <pre className="compose-output" aria-label="Build output" ref={pre} tabIndex={0}>
           {job.output.join('\n')}
@@ -169,6 +171,36 @@ export function ImageJobDialog({ kind, initial }: { kind: JobKind; initial?: str
           <label className="check">
             <input type="checkbox" checked={form.noCache} onChange={(e) => set({ noCache: e.target.checked })} /> No cache
           </label>
+          <fieldset className="build-secrets" aria-label="Build secrets">
+            <legend>
+              Secrets <span className="muted">(RUN --mount=type=secret,id=…; kept in memory, never in the image)</span>
+            </legend>
+            {form.secrets.map((sec, i) => (
+              <div className="toolbar-actions" key={i}>
+                <input className="mono" aria-label={`Secret ${i + 1} id`} value={sec.id} onChange={(e) => updateSecretRow(i, { id: e.target.value })} placeholder="id" spellCheck={false} />
+                <select aria-label={`Secret ${i + 1} source`} value={sec.from} onChange={(e) => updateSecretRow(i, { from: e.target.value as 'typed' | 'file' })}>
+                  <option value="typed">Typed</option>
+                  <option value="file">From a file</option>
+                </select>
+                <input
+                  className="mono"
+                  aria-label={`Secret ${i + 1} ${sec.from === 'typed' ? 'value' : 'file'}`}
+                  type={sec.from === 'typed' ? 'password' : 'text'}
+                  autoComplete="off"
+                  value={sec.value}
+                  onChange={(e) => updateSecretRow(i, { value: e.target.value })}
+                  placeholder={sec.from === 'typed' ? 'value' : '/home/me/.npmrc'}
+                  spellCheck={false}
+                />
+                <button type="button" onClick={() => removeSecretRow(i)} aria-label={`Remove secret ${i + 1}`}>
+                  Remove
+                </button>
+              </div>
+            ))}
+            <button type="button" onClick={addSecretRow}>
+              Add secret
+            </button>
+          </fieldset>
         </div>
       )}
       {running && (
