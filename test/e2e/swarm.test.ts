@@ -9,7 +9,7 @@ import type { Core } from '../../electron/main/core';
 import { startServer, type RunningServer } from '../../electron/main/server/server';
 import { ARTIFACTS, launchChromium } from '../support/chromium';
 import { testCore, waitFor } from '../support/engine';
-import { startSwarmMachines, type SwarmMachines } from '../support/swarm-cluster';
+import { endSwarmTest, startSwarmMachines, type SwarmMachines } from '../support/swarm-cluster';
 import { TEST_IMAGE } from '../support/test-image';
 
 let cluster: SwarmMachines;
@@ -36,10 +36,7 @@ describe('the Swarm page', { timeout: 180_000 }, () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
-    await core?.router.handle('contexts.remove', { name: 'node2' });
-    core?.dispose();
-    await cluster?.end();
-    expect(cluster.leftovers()).toEqual({ netns: [], processes: [], mounts: [] });
+    await endSwarmTest(core, cluster, ['node2']);
   }, 120_000);
 
   it('makes a swarm, shows its tokens when asked, adds the other engine, drains and labels it, and leaves', async () => {

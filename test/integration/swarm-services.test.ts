@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/main/core';
 import type { ServiceSummary, SwarmNode, TaskInfo } from '../../electron/shared/models';
 import { testCore, waitFor } from '../support/engine';
-import { startSwarmMachines, type SwarmMachines } from '../support/swarm-cluster';
+import { endSwarmTest, startSwarmMachines, type SwarmMachines } from '../support/swarm-cluster';
 import { TEST_IMAGE } from '../support/test-image';
 
 let cluster: SwarmMachines;
@@ -45,12 +45,7 @@ describe('swarm services on three real engines', { timeout: 240_000 }, () => {
     await waitFor(async () => ((await ok<SwarmNode[]>('nodes.list')).every((n) => n.status === 'ready') ? true : undefined), 30_000, 'three ready nodes');
   }, 240_000);
 
-  afterAll(async () => {
-    for (const name of ['node2', 'node3']) await core?.router.handle('contexts.remove', { name });
-    core?.dispose();
-    await cluster?.end();
-    expect(cluster.leftovers()).toEqual({ netns: [], processes: [], mounts: [] });
-  }, 120_000);
+  afterAll(() => endSwarmTest(core, cluster, ['node2', 'node3']), 120_000);
 
   it('scaled to 3, a service runs one task on each node, and its published port answers on every node', async () => {
     const web = await ok<ServiceSummary>('services.create', {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/main/core';
 import type { JoinTokens, SwarmNode, SwarmState } from '../../electron/shared/models';
 import { nextEvent, testCore, waitFor } from '../support/engine';
-import { startSwarmMachines, type SwarmMachines } from '../support/swarm-cluster';
+import { endSwarmTest, startSwarmMachines, type SwarmMachines } from '../support/swarm-cluster';
 import { TEST_IMAGE } from '../support/test-image';
 
 let cluster: SwarmMachines;
@@ -32,12 +32,7 @@ describe('a swarm of three real engines, made and run from Berth', { timeout: 18
     await ok('contexts.add', { name: 'node3', host: m(2).engine.dockerHost });
   }, 180_000);
 
-  afterAll(async () => {
-    for (const name of ['node2', 'node3']) await core?.router.handle('contexts.remove', { name });
-    core?.dispose();
-    await cluster?.end();
-    expect(cluster.leftovers()).toEqual({ netns: [], processes: [], mounts: [] });
-  }, 120_000);
+  afterAll(() => endSwarmTest(core, cluster, ['node2', 'node3']), 120_000);
 
   it('makes a swarm on node1 at the address it is told, and says why it cannot twice', async () => {
     expect(await ok<SwarmState>('swarm.info')).toMatchObject({ state: 'inactive', manager: false });

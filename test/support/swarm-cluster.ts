@@ -9,6 +9,8 @@
  * "ipvs is not enabled in your kernel"); overlay networks (vxlan) and host-mode published ports do.
  */
 import { spawnSync } from 'node:child_process';
+import { expect } from 'vitest';
+import type { Core } from '../../electron/main/core';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { DOCKER_CURRENT, endCurrent } from './current-dockerd';
@@ -100,4 +102,13 @@ export async function startSwarmMachines(n = 3): Promise<SwarmMachines> {
       };
     },
   };
+}
+
+/** After a file: Berth's engines for the machines forgotten, its core gone, the machines ended; the file fails if any of them is left. */
+export async function endSwarmTest(core: Core | undefined, cluster: SwarmMachines | undefined, contexts: string[]): Promise<void> {
+  for (const name of contexts) await core?.router.handle('contexts.remove', { name });
+  core?.dispose();
+  if (!cluster) return;
+  await cluster.end();
+  expect(cluster.leftovers()).toEqual({ netns: [], processes: [], mounts: [] });
 }
