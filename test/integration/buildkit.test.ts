@@ -149,6 +149,19 @@ describe('BuildKit builds', () => {
     expect(missing.error).toMatchObject({ code: 'COMMAND_FAILED', message: expect.stringMatching(/secret nope|nope/) });
     const unreadable = await build({ context: ctx, secrets: [{ id: 'filed', file: join(tmpdir(), 'no-such-secret') }] });
     expect(unreadable.error).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('no-such-secret') });
+    // A FIFO (which would block the read forever) and a file past BuildKit's 500 KiB: refused in words, at once.
+    const fifo = join(tempDir('fifo'), 'secret.fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect((await build({ context: ctx, secrets: [{ id: 'filed', file: fifo }] })).error).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: `The file ${fifo} for secret "filed" is not a regular file.`,
+    });
+    const big = join(tempDir('big'), 'secret');
+    writeFileSync(big, Buffer.alloc(600 * 1024, 1));
+    expect((await build({ context: ctx, secrets: [{ id: 'filed', file: big }] })).error).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringContaining('a build secret is at most 512000'),
+    });
   });
 
   it('.dockerignore, and <Dockerfile>.dockerignore before it', async () => {

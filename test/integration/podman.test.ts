@@ -5,8 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/main/core';
-import type { ContainerSummary, ImageSummary, LogLine, NetworkSummary, VolumeSummary } from '../../electron/shared/models';
+import type { BuildEvent, ContainerSummary, ImageSummary, LogLine, NetworkSummary, VolumeSummary } from '../../electron/shared/models';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { testCore, uniq, waitFor } from '../support/engine';
+import { tempDir } from '../support/temp';
 import { PrivatePodman } from '../support/podman';
 import { TEST_IMAGE } from '../support/test-image';
 
@@ -131,6 +134,24 @@ describe('Berth on a Podman service', () => {
     expect(detail.config.cmd).toEqual(['/bin/sh']);
     expect(await value('images.remove', { ids: [named] })).toEqual([{ id: named, ok: true }]);
     expect(lines(podman.cli(['images', '--format', '{{.Repository}}:{{.Tag}}']))).not.toContain(named);
+  });
+
+  it("builds with Podman's own builder (it has no BuildKit session); a build secret is refused in words", async () => {
+    const dir = tempDir('pod-build');
+    writeFileSync(join(dir, 'Dockerfile'), `FROM ${TEST_IMAGE}\nRUN echo built-on-podman > /built\n`);
+    const tag = `berth-test/${uniq('pod-built')}:x`;
+    const build = async (args: Record<string, unknown>) => {
+      const chunks: BuildEvent[] = [];
+      const s = core!.router.openStream('images.build', { context: dir, tags: [tag], ...args }, async (c) => void chunks.push(c as BuildEvent));
+      return { error: await s.done, chunks };
+    };
+    const ok = await build({});
+    expect(ok.error).toBeUndefined();
+    expect(ok.chunks.at(-1)?.imageId).toBeTruthy();
+    expect(podman.cli(['run', '--rm', tag, 'cat', '/built']).trim()).toBe('built-on-podman');
+    podman.cli(['rmi', tag]);
+    const refused = await build({ secrets: [{ id: 's', value: 'x' }] });
+    expect(refused.error).toMatchObject({ code: 'UNAVAILABLE', message: expect.stringContaining('Podman does not take build secrets') });
   });
 
   it('creates and removes volumes; a taken volume name is a conflict', async () => {

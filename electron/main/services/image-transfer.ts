@@ -3,8 +3,8 @@
  * from a tar. Every one streams through the contract and stops when the client cancels (closing
  * the engine request makes the engine abort a pull, push or build).
  */
-import { createReadStream } from 'node:fs';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { constants, createReadStream } from 'node:fs';
+import { mkdtemp, open, rm, stat, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -16,6 +16,7 @@ import type { StreamSink } from '../stream-sink';
 import { contextTar } from '../engine/build-context';
 import { BuildProgress, decodeStatus } from '../engine/build-progress';
 import { openBuildSession } from '../engine/build-session';
+import { productOf } from '../engine/product';
 import { engineMessage } from '../engine/engine-errors';
 import { readJsonStream, registryError, toLayerProgress, type EngineMessage } from '../engine/json-stream';
 import { receiveToFile, sendFile, withStream } from './transfer';
@@ -35,17 +36,29 @@ export interface BuildArgs {
 /** A build secret: typed, or read from a file on this machine when the build starts. */
 export type BuildSecret = { id: string; value: string } | { id: string; file: string };
 
+/** BuildKit's own limit on a secret's size. */
+const MAX_SECRET = 500 * 1024;
+
+/** A secret file's bytes: a regular file of at most MAX_SECRET, never a FIFO (which would block) or a device. */
+async function readSecretFile(id: string, file: string): Promise<Buffer> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    const st = await handle.stat();
+    if (!st.isFile()) throw new BerthError('INVALID_ARGUMENT', `The file ${file} for secret "${id}" is not a regular file.`);
+    if (st.size > MAX_SECRET) throw new BerthError('INVALID_ARGUMENT', `The file ${file} for secret "${id}" is ${st.size} bytes; a build secret is at most ${MAX_SECRET}.`);
+    return await handle.readFile();
+  } catch (e) {
+    if (e instanceof BerthError) throw e;
+    throw new BerthError('NOT_FOUND', `The file ${file} for secret "${id}" cannot be read.`);
+  } finally {
+    await handle?.close();
+  }
+}
+
 async function readSecrets(list: BuildSecret[]): Promise<Map<string, Buffer>> {
   const out = new Map<string, Buffer>();
-  for (const s of list) {
-    if ('value' in s) out.set(s.id, Buffer.from(s.value, 'utf8'));
-    else {
-      const data = await readFile(s.file).catch(() => {
-        throw new BerthError('NOT_FOUND', `The file ${s.file} for secret "${s.id}" cannot be read.`);
-      });
-      out.set(s.id, data);
-    }
-  }
+  for (const s of list) out.set(s.id, 'value' in s ? Buffer.from(s.value, 'utf8') : await readSecretFile(s.id, s.file));
   return out;
 }
 
@@ -106,12 +119,18 @@ export class ImageTransferService {
     for (const t of args.tags) parseReference(t);
     const secrets = await readSecrets(args.secrets ?? []);
     if (sink.signal.aborted) return;
-    const session = await openBuildSession(this.docker, secrets);
+    // Podman's Docker API has no BuildKit (no /session): its own builder, and no secrets, said so.
+    const podman = productOf(await this.docker.version()) === 'podman';
+    if (podman && secrets.size) {
+      throw new BerthError('UNAVAILABLE', 'Podman does not take build secrets through its Docker API: it has no BuildKit session.', {
+        hint: 'Build without secrets here, or with `podman build --secret` in a terminal.',
+      });
+    }
     const context = await contextTar(args.context, dockerfile);
+    const session = podman ? undefined : await openBuildSession(this.docker, secrets).catch((e: unknown) => (context.destroy(), Promise.reject(e)));
     try {
       const options = {
-        version: 2, // a number: dockerode opens its own (Auth-only) session for the string "2"
-        session: session.id,
+        ...(session ? { version: 2, session: session.id } : {}), // version: a number (dockerode opens its own Auth-only session for the string "2")
         t: args.tags, // several t= parameters: the engine tags the result with each
         dockerfile,
         buildargs: args.buildArgs,
@@ -139,7 +158,8 @@ export class ImageTransferService {
               if (m.id === 'moby.buildkit.trace' && typeof aux === 'string') {
                 text += progress.add(decodeStatus(aux));
                 changed = true;
-              } else if (m.id === 'moby.image.id' && m.aux?.ID) imageId = m.aux.ID;
+              } else if (m.aux?.ID && (m.id === 'moby.image.id' || !m.id))
+                imageId = m.aux.ID; // BuildKit's, or the classic builder's
               else if (m.stream) text += m.stream;
             }
             if (text || changed) await sink.write({ ...(text ? { text } : {}), ...(changed ? { steps: progress.list() } : {}) });
@@ -150,7 +170,7 @@ export class ImageTransferService {
       if (imageId && !sink.signal.aborted) await sink.write({ imageId, steps: progress.list() });
     } finally {
       context.destroy();
-      session.close();
+      session?.close();
     }
   }
 
