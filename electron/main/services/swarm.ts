@@ -233,11 +233,16 @@ export class SwarmService {
       throw swarmError(e, `The node ${current.Description?.Hostname ?? id} could not be changed`);
     }
     const state = await this.info();
+    // This engine demoted: it is a worker now, and a worker reads no node. What was asked is done.
+    if (id === state.nodeId && change.role === 'worker') return toSwarmNode({ ...current, Spec: spec }, state.nodeId);
     // A role change is done when the managers' Raft group has it: a demote right after a promote
     // is refused by the engine until then ("can't find manager in raft memberlist").
     const deadline = Date.now() + ROLE_MS;
+    let last = toSwarmNode({ ...current, Spec: spec }, state.nodeId);
     for (;;) {
-      const now = toSwarmNode((await node.inspect()) as NodeInfo, state.nodeId);
+      const read = (await node.inspect().catch(() => undefined)) as NodeInfo | undefined;
+      if (!read) return last; // the change was made; only its settling could not be watched
+      const now = (last = toSwarmNode(read, state.nodeId));
       const settled = !change.role || (change.role === 'manager' ? now.reachability === 'reachable' : now.reachability === undefined);
       if (settled || Date.now() > deadline) return now;
       await new Promise((r) => setTimeout(r, 250));
