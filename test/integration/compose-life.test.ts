@@ -118,6 +118,12 @@ describe('compose lifecycle', () => {
     expect(down.error).toBeUndefined();
     expect(down.lines.join('\n')).toMatch(/Volume .*_data\s+Removed/);
     expect(volumes(name)).toEqual([]);
+
+    // Its own file broken since the up: down still takes the project down, by its name.
+    expect((await run('compose.up', { files: [dir], project: name })).error).toBeUndefined();
+    writeFileSync(join(dir, 'compose.yaml'), 'services:\n  web:\n    image: [oops\n');
+    expect((await run('compose.down', { project: name, removeVolumes: true })).error).toBeUndefined();
+    expect(states(name)).toEqual([]);
   });
 
   it('pull takes images from a registry; build builds; a cancelled build leaves no process and keeps the old image', async () => {

@@ -325,7 +325,12 @@ export class ComposeService {
     await this.exclusive(args.project, 'down', async () => {
       if ((await this.projectContainers(args.project)) === 0) throw new BerthError('NOT_FOUND', `There is no compose project ${args.project}.`);
       const as = await this.runAs(args.project).catch(() => ({ args: ['-p', args.project], cwd: undefined }));
-      const run = await streamCompose(cmd, [...as.args, 'down', '--remove-orphans', ...(args.removeVolumes ? ['--volumes'] : [])], sink, { env: this.env, ...(as.cwd ? { cwd: as.cwd } : {}) });
+      const downArgs = ['down', '--remove-orphans', ...(args.removeVolumes ? ['--volumes'] : [])];
+      let run = await streamCompose(cmd, [...as.args, ...downArgs], sink, { env: this.env, ...(as.cwd ? { cwd: as.cwd } : {}) });
+      // Its files gone or broken since: by name alone, as before (Compose finds the containers by label).
+      if (run.failure && !sink.signal.aborted && as.cwd !== undefined && (await this.projectContainers(args.project)) > 0) {
+        run = await streamCompose(cmd, ['-p', args.project, ...downArgs], sink, { env: this.env });
+      }
       if (run.failure && !sink.signal.aborted) throw new BerthError('COMMAND_FAILED', `compose down failed: ${run.failure}`);
     });
   }
