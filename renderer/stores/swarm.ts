@@ -25,14 +25,20 @@ export interface SwarmPage {
 
 export const useSwarm = create<SwarmPage>(() => ({ nodes: [], busy: [], services: [], tasks: [] }));
 
+/** Bumped on a switch of engine: an answer asked of the old one is not shown. */
+let engineGeneration = 0;
+
 export const loadSwarm = coalesced(async () => {
   try {
     const state = await api().call('swarm.info');
     const manager = state.state === 'active' && state.manager;
     const [nodes, services] = manager ? await Promise.all([api().call('nodes.list'), api().call('services.list')]) : [[], []];
     const tasksOf = useSwarm.getState().tasksOf;
-    const tasks = manager && tasksOf && services.some((s) => s.id === tasksOf) ? await api().call('services.tasks', { id: tasksOf }) : [];
-    useSwarm.setState({ state, nodes, services, tasks, error: undefined, ...(state.manager ? {} : { tokens: undefined }), ...(tasks.length ? {} : { tasksOf: undefined }) });
+    const shown = manager && !!tasksOf && services.some((s) => s.id === tasksOf);
+    const tasks = shown ? await api().call('services.tasks', { id: tasksOf }) : [];
+    // Another service's tasks asked for meanwhile: these are not its; a service gone closes its panel.
+    const still = useSwarm.getState().tasksOf === tasksOf;
+    useSwarm.setState({ state, nodes, services, error: undefined, ...(state.manager ? {} : { tokens: undefined }), ...(still ? { tasks, ...(shown ? {} : { tasksOf: undefined }) } : {}) });
   } catch (e) {
     useSwarm.setState({ error: (e as Error).message });
   }
@@ -42,6 +48,7 @@ whenConnected((client) => {
   client.on('swarm:changed', () => void loadSwarm());
   client.onConnection((up) => up && void loadSwarm());
   client.on('contexts:changed', () => {
+    engineGeneration++;
     useSwarm.setState({ state: undefined, nodes: [], services: [], tasks: [], tasksOf: undefined, tokens: undefined, error: undefined });
     void loadSwarm();
   });
@@ -89,8 +96,10 @@ export async function leaveSwarm(): Promise<void> {
 }
 
 export async function showTokens(): Promise<void> {
+  const asked = engineGeneration;
   try {
-    useSwarm.setState({ tokens: await api().call('swarm.joinTokens') });
+    const tokens = await api().call('swarm.joinTokens');
+    if (asked === engineGeneration) useSwarm.setState({ tokens }); // not another engine's swarm's
   } catch (e) {
     const r = refusalOf(e);
     toast({ kind: 'error', title: 'The join tokens could not be read', message: r.message, ...(r.hint ? { hint: r.hint } : {}) });
