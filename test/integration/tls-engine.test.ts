@@ -1,6 +1,6 @@
 /**
  * A real dockerd serving TLS on 127.0.0.1 (`--tlsverify`, certificates made here with openssl),
- * beside the suite's shared engine (no iptables, no bridge, so the two do not fight). Berth reaches
+ * beside the suite's shared engine (no iptables, a bridge of its own, so the two do not fight). Berth reaches
  * it through DOCKER_HOST + DOCKER_TLS_VERIFY + DOCKER_CERT_PATH and through a TLS context made by
  * the real `docker context create`: lists, a run and its logs, the docker CLI Berth runs (the host
  * terminal's environment) and a Compose up and down. A wrong CA, a missing key, no client certificate, a
@@ -35,6 +35,7 @@ const set = makeTlsSet(join(home, 'tls'));
 let port = 0;
 let address = '';
 let dockerd: PrivateDockerd;
+const BRIDGE = `btls${process.pid % 100000}`;
 const cores: Core[] = [];
 /** Nothing in the environment names an engine or TLS but what a test adds. */
 const env: NodeJS.ProcessEnv = {
@@ -104,8 +105,11 @@ beforeAll(async () => {
   PrivateDockerd.assertAvailable();
   port = await freePort();
   address = `tcp://127.0.0.1:${port}`;
+  // A bridge of its own: with --bridge=none dockerd deletes docker0, the shared engine's bridge, in this namespace.
+  execFileSync('ip', ['link', 'add', BRIDGE, 'type', 'bridge']);
+  execFileSync('ip', ['addr', 'add', '10.251.77.1/24', 'dev', BRIDGE]);
   dockerd = new PrivateDockerd(join(home, 'engine'), {
-    args: ['--iptables=false', '--ip6tables=false', '--bridge=none', '--tlsverify', '--tlscacert', set.ca, '--tlscert', set.server.cert, '--tlskey', set.server.key, '--host', address],
+    args: ['--iptables=false', '--ip6tables=false', `--bridge=${BRIDGE}`, '--tlsverify', '--tlscacert', set.ca, '--tlscert', set.server.cert, '--tlskey', set.server.key, '--host', address],
   });
   await dockerd.start();
   buildBusybox(dockerd); // over its unix socket, which the harness keeps
@@ -118,6 +122,9 @@ afterAll(async () => {
   await dockerd.stop();
   const left = dockerd.processes();
   dockerd.remove();
+  execFileSync('ip', ['link', 'del', BRIDGE]);
+  // The shared engine's bridge is still there: the next file's containers get their network.
+  expect(execFileSync('ip', ['-o', 'link', 'show', 'docker0'], { encoding: 'utf8' })).toContain('docker0');
   rmSync(home, { recursive: true, force: true });
   expect(left).toEqual([]);
   expect(existsSync(home)).toBe(false);
