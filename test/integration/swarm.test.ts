@@ -136,6 +136,7 @@ describe('a swarm of three real engines, made and run from Berth', { timeout: 18
     } finally {
       m(0).engine.cli(['service', 'rm', 'pinned']);
     }
+    await waitFor(() => (m(1).engine.cli(['ps', '-aq', '--filter', 'name=pinned']) ? undefined : true), 60_000, 'the task gone from node2');
 
     // node2 leaves (from its own side, as its user would), and is down for the managers; then it can go.
     m(1).engine.cli(['swarm', 'leave']);

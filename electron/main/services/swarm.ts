@@ -258,18 +258,17 @@ export class SwarmService {
     const node = (await this.nodes()).find((n) => n.id === id || n.hostname === id);
     if (!node) throw new BerthError('NOT_FOUND', `The swarm has no node ${id}.`);
     if (node.id === state.nodeId) throw new BerthError('CONFLICT', 'This is the node Berth is talking to: it cannot remove itself.', { hint: 'Leave the swarm instead (Swarm → Leave).' });
-    if (!force) {
+    // A node that is down runs nothing, whatever the managers still list for it (they reschedule): it can go, as with `docker node rm`.
+    if (!force && node.status !== 'down') {
       const tasks = (await this.docker.listTasks({ filters: JSON.stringify({ node: [node.id], 'desired-state': ['running'] }) })) as unknown as unknown[];
       if (tasks.length) {
         throw new BerthError('IN_USE', `The node ${node.hostname} (${node.id.slice(0, 12)}) still runs ${tasks.length} task${tasks.length === 1 ? '' : 's'}.`, {
           hint: 'Drain it first, so its tasks move to other nodes; or remove it with force.',
         });
       }
-      if (node.status !== 'down') {
-        throw new BerthError('CONFLICT', `The node ${node.hostname} (${node.id.slice(0, 12)}) is still ${node.status}: only a node that is down can be removed.`, {
-          hint: 'Have that engine leave the swarm first, or remove it with force.',
-        });
-      }
+      throw new BerthError('CONFLICT', `The node ${node.hostname} (${node.id.slice(0, 12)}) is still ${node.status}: only a node that is down can be removed.`, {
+        hint: 'Have that engine leave the swarm first, or remove it with force.',
+      });
     }
     try {
       await this.docker.getNode(node.id).remove({ force });
