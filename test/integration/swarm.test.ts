@@ -139,6 +139,8 @@ describe('a swarm of three real engines, made and run from Berth', { timeout: 18
     await waitFor(() => (m(1).engine.cli(['ps', '-aq', '--filter', 'name=pinned']) ? undefined : true), 60_000, 'the task gone from node2');
 
     // node2 leaves (from its own side, as its user would), and is down for the managers; then it can go.
+    // Its own engine learns of its demotion (earlier) a moment after the managers: until then it would refuse.
+    await waitFor(() => (m(1).engine.cli(['info', '--format', '{{.Swarm.ControlAvailable}}']) === 'false' ? true : undefined), 60_000, 'node2 a worker by its own account');
     m(1).engine.cli(['swarm', 'leave']);
     await waitFor(async () => ((await ok<SwarmNode[]>('nodes.list')).find((n) => n.id === node2.id)?.status === 'down' ? true : undefined), 60_000, 'node2 down');
     await ok('nodes.remove', { id: node2.id });
