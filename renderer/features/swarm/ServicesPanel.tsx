@@ -3,13 +3,13 @@
  * of wanted, ports and the rolling update's state; scaled, given a new image, rolled back, removed;
  * each one's tasks with the node it runs on and what became of it.
  */
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ServicePort, ServiceSpecInput, ServiceSummary } from '../../../electron/shared/models';
 import { relativeTime, shortId } from '../../lib/format';
 import { parsePort, words } from '../../lib/service-form';
 import { createService, removeService, rollbackService, scaleService, setServiceImage, toggleTasks, useSwarm } from '../../stores/swarm';
-import type { Refusal } from '../../stores/ui';
+import { Refused, useAction } from './SwarmForms';
 
 const portText = (p: ServicePort) => `${p.published ?? '?'}→${p.target}/${p.protocol}${p.mode === 'host' ? ' (host)' : ''}`;
 
@@ -20,18 +20,13 @@ function CreateService() {
   const [replicas, setReplicas] = useState('1');
   const [ports, setPorts] = useState('');
   const [command, setCommand] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [refusal, setRefusal] = useState<Refusal>();
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const { busy, refusal, submit } = useAction(async () => {
     const parsed = ports
       .split(',')
       .filter((p) => p.trim())
       .map((p) => [p, parsePort(p)] as const);
     const bad = parsed.find(([, p]) => !p);
-    if (bad) return setRefusal({ message: `"${bad[0].trim()}" is not a port: write published:target, e.g. 8080:80, 8080:80/udp or 8080:80@host.` });
-    setBusy(true);
-    setRefusal(undefined);
+    if (bad) return { message: `"${bad[0].trim()}" is not a port: write published:target, e.g. 8080:80, 8080:80/udp or 8080:80@host.` };
     const spec: ServiceSpecInput = {
       name: name.trim(),
       image: image.trim(),
@@ -40,13 +35,10 @@ function CreateService() {
       ...(parsed.length ? { ports: parsed.map(([, p]) => p!) } : {}),
       ...(command.trim() ? { command: words(command) } : {}),
     };
-    void createService(spec)
-      .then((r) => {
-        setRefusal(r);
-        if (!r) setName('');
-      })
-      .finally(() => setBusy(false));
-  };
+    const r = await createService(spec);
+    if (!r) setName('');
+    return r;
+  });
   return (
     <form className="stat-card" aria-label="Create a service" onSubmit={submit}>
       <strong>Create a service</strong>
@@ -79,12 +71,7 @@ function CreateService() {
         Command
         <input className="mono" value={command} onChange={(e) => setCommand(e.target.value)} placeholder="(the image's own)" spellCheck={false} />
       </label>
-      {refusal && (
-        <div className="form-error" role="alert">
-          <p>{refusal.message}</p>
-          {refusal.hint && <p className="hint">{refusal.hint}</p>}
-        </div>
-      )}
+      <Refused r={refusal} />
       <button type="submit" disabled={busy || !name.trim() || !image.trim()}>
         {busy ? 'Creating…' : 'Create'}
       </button>
