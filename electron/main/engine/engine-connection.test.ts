@@ -26,12 +26,12 @@ afterEach(async () => {
   engine = undefined;
 });
 
-/** A connection with short deadlines (a ping gets 150 ms; a call waiting 50 ms asks for one), and every status it reports. */
-async function connect(fake: FakeEngine) {
+/** A connection with short deadlines (a ping gets 150 ms unless told; a call waiting 50 ms asks for one), and every status it reports. */
+async function connect(fake: FakeEngine, pingTimeoutMs = 150) {
   const hub = new EventHub();
   const statuses: EngineStatus[] = [];
   hub.on((name, payload) => name === 'engine:status' && statuses.push(payload as EngineStatus));
-  conn = new EngineConnection({ kind: 'unix', socketPath: fake.socketPath }, hub, { pingTimeoutMs: 150, retryMinMs: 20, deadlines: { slowMs: 50 } });
+  conn = new EngineConnection({ kind: 'unix', socketPath: fake.socketPath }, hub, { pingTimeoutMs, retryMinMs: 20, deadlines: { slowMs: 50 } });
   conn.start();
   await until(() => conn!.getStatus().state === 'up');
   return { conn, statuses };
@@ -42,10 +42,12 @@ describe('a slow engine is not a hung one', () => {
     let pings = 0;
     engine = await new FakeEngine((req, res) => {
       if (req.url?.startsWith('/_ping') && ++pings === 2) return; // the watchdog's first ping: never answered
-      if (req.url?.startsWith('/containers/json')) return void setTimeout(() => json(res, [{ Id: 'busy' }]), 600);
+      if (req.url?.startsWith('/containers/json')) return void setTimeout(() => json(res, [{ Id: 'busy' }]), 2500);
       engineLike(() => json(res, {}))(req, res);
     }).listen();
-    const { conn, statuses } = await connect(engine);
+    // A ping gets 1 s here: on a loaded machine an answered ping can take longer than 150 ms, and
+    // two late ones in a row would be (rightly) "not answering".
+    const { conn, statuses } = await connect(engine, 1000);
     expect(await conn.docker.listContainers()).toEqual([{ Id: 'busy' }]);
     expect(pings).toBeGreaterThanOrEqual(3); // the missed one, then one answered
     expect(statuses.filter((s) => s.notAnswering)).toEqual([]);
