@@ -12,7 +12,12 @@ describe('where a login is kept, in words', () => {
     });
     expect(newLoginWords({ kind: 'helper', helper: 'docker-credential-pass', file: '/h/.docker/config.json' })).toMatchObject({
       warning: false,
-      text: expect.stringContaining('kept by docker-credential-pass'),
+      text: expect.stringContaining('kept by docker-credential-pass (named in /h/.docker/config.json)'),
+    });
+    // The CLI's own pick, where the config names no store: said as such, not as named there.
+    expect(newLoginWords({ kind: 'helper', helper: 'docker-credential-pass', file: '/h/.docker/config.json', picked: true })).toEqual({
+      warning: false,
+      text: expect.stringMatching(/kept by docker-credential-pass, the docker CLI's own pick: \/h\/\.docker\/config\.json names no store/),
     });
   });
 });

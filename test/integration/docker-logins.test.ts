@@ -108,19 +108,44 @@ describe('plain auths (no helper)', () => {
     expect(await stream('images.pull', { ref })).toMatchObject({ code: 'REGISTRY_AUTH' });
   });
 
-  it('a login made in Berth serves the real `docker push`, every other key of config.json kept as it was; the store is said unencrypted', async () => {
+  it('a login made in Berth beside an old plain one serves the real `docker push`, every other key of config.json kept as it was; the store is said unencrypted', async () => {
     mkdirSync(configDir, { recursive: true });
-    const before = '{\n\t"auths": {},\n\t"psFormat": "table {{.ID}}",\n\t"detachKeys": "ctrl-e,e",\n\t"proxies": {\n\t\t"default": {\n\t\t\t"noProxy": "127.0.0.1"\n\t\t}\n\t}\n}\n';
+    // A login already in the file: the CLI then picks no default store, and neither does Berth.
+    const old = `"auths": {\n\t\t"old.example.com": {\n\t\t\t"auth": "${Buffer.from('old:plain').toString('base64')}"\n\t\t}\n\t}`;
+    const before = `{\n\t${old},\n\t"psFormat": "table {{.ID}}",\n\t"detachKeys": "ctrl-e,e",\n\t"proxies": {\n\t\t"default": {\n\t\t\t"noProxy": "127.0.0.1"\n\t\t}\n\t}\n}\n`;
     writeFileSync(configFile, before, { mode: 0o600 });
     expect(await ok('registries.store')).toEqual({ kind: 'config', file: configFile });
     expect(await ok('registries.login', { server: registry.address, ...user })).toEqual({ kind: 'config', file: configFile });
     const auth = Buffer.from(`berth:${PASSWORD}`).toString('base64');
-    expect(config()).toBe(before.replace('"auths": {}', `"auths": {\n\t\t"${registry.address}": {\n\t\t\t"auth": "${auth}"\n\t\t}\n\t}`));
+    expect(config()).toBe(before.replace(old, `${old.slice(0, -3)},\n\t\t"${registry.address}": {\n\t\t\t"auth": "${auth}"\n\t\t}\n\t}`));
     const ref = tagged('from-berth');
-    expect(cli(['push', ref])).toMatchObject({ status: 0 });
+    expect(cli(['push', ref], { withPass: true })).toMatchObject({ status: 0 });
     await ok('registries.logout', { server: registry.address });
     expect(config()).toBe(before);
-    expect(cli(['push', tagged('after-logout')]).out).toMatch(/no basic auth credentials|unauthorized/);
+    expect(cli(['push', tagged('after-logout')], { withPass: true }).out).toMatch(/no basic auth credentials|unauthorized/);
+  });
+});
+
+describe("no store named: the docker CLI's own pick, the real docker-credential-pass", () => {
+  it('with no login setup in config.json, the CLI and Berth both keep a login in pass and name it in the config', async () => {
+    rmSync(configDir, { recursive: true, force: true });
+    mkdirSync(configDir);
+    writeFileSync(configFile, '{}', { mode: 0o600 });
+    expect(cli(['login', '-u', user.username, '--password-stdin', registry.address], { input: PASSWORD, withPass: true })).toMatchObject({ status: 0 });
+    const byCli = JSON.parse(config());
+    expect(byCli).toEqual({ auths: { [registry.address]: {} }, credsStore: 'pass' });
+    expect(cli(['logout', registry.address], { withPass: true })).toMatchObject({ status: 0 });
+    expect(JSON.parse(pass('list').stdout)).toEqual({});
+
+    writeFileSync(configFile, '{}', { mode: 0o600 });
+    expect(await ok('registries.store')).toEqual({ kind: 'helper', helper: 'docker-credential-pass', file: configFile, picked: true });
+    expect(await ok('registries.login', { server: registry.address, ...user })).toEqual({ kind: 'helper', helper: 'docker-credential-pass', file: configFile, picked: true });
+    expect(JSON.parse(config())).toEqual(byCli);
+    expect(JSON.parse(pass('get', registry.address).stdout)).toEqual({ ServerURL: registry.address, Username: 'berth', Secret: PASSWORD });
+    const ref = tagged('default-store');
+    expect(cli(['push', ref], { withPass: true })).toMatchObject({ status: 0 });
+    await ok('registries.logout', { server: registry.address });
+    expect(JSON.parse(pass('list').stdout)).toEqual({});
   });
 });
 

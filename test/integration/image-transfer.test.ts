@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildEvent, CleanupKind, CleanupPlan, LayerProgress, RegistryLogin } from '../../electron/shared/models';
 import { UPLOAD_PIECE } from '../../electron/shared/transfer';
-import { connectedCore, engine, TEST_DATA_DIR, TEST_REGISTRIES_FILE, uniq, waitFor } from '../support/engine';
+import { connectedCore, engine, TEST_DOCKER_CONFIG, TEST_DOCKER_CONFIG_SEED, TEST_REGISTRIES_FILE, uniq, waitFor } from '../support/engine';
 import { freePort } from '../support/ports';
 import { startRegistry, type Registry } from '../support/registry';
 import { tempDir } from '../support/temp';
@@ -183,10 +183,10 @@ describe('registry logins', () => {
     expect(await ok('registries.list')).toEqual([]);
 
     await ok('registries.login', { server: registry.address, ...user });
-    const config = join(TEST_DATA_DIR, 'docker-config', 'config.json'); // the test core's DOCKER_CONFIG, with no helper named
+    const config = join(TEST_DOCKER_CONFIG, 'config.json'); // the test core's DOCKER_CONFIG, with no helper named
     expect((await ok('registries.list')) as RegistryLogin[]).toEqual([{ server: registry.address, username: 'berth', store: { kind: 'config', file: config } }]);
     expect(statSync(config).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(readFileSync(config, 'utf8'))).toEqual({ auths: { [registry.address]: { auth: Buffer.from('berth:s3cret-pass').toString('base64') } } });
+    expect(JSON.parse(readFileSync(config, 'utf8'))).toEqual({ auths: { ...TEST_DOCKER_CONFIG_SEED.auths, [registry.address]: { auth: Buffer.from('berth:s3cret-pass').toString('base64') } } });
     expect(existsSync(TEST_REGISTRIES_FILE)).toBe(false); // Berth's own file gets no new login
 
     const push = await collect<LayerProgress[]>('images.push', { ref });

@@ -1,5 +1,5 @@
 /** What a test file uses: the shared private engine and a Berth core connected to it. */
-import { rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { createCore, type Core } from '../../electron/main/core';
@@ -17,8 +17,24 @@ export const TEST_DATA_DIR = join(inject('dockerdDir'), `berth-data-${process.pi
 export const TEST_REGISTRIES_FILE = join(TEST_DATA_DIR, 'registries.json');
 export const TEST_SETTINGS_FILE = join(TEST_DATA_DIR, 'settings.json');
 
+/**
+ * The test cores' docker config, made at first with an old login's name in `auths` (no secret), so
+ * logins stay in the file itself. This machine has Debian's pass and docker-credential-pass (for
+ * the helper tests) but no password store: given a config with no login setup at all, the docker
+ * CLI, and Berth with it, would pick pass and fail ("pass not initialized").
+ */
+export const TEST_DOCKER_CONFIG = join(TEST_DATA_DIR, 'docker-config');
+export const TEST_DOCKER_CONFIG_SEED = { auths: { 'old.registry.invalid': {} } };
+function seedDockerConfig(): void {
+  const file = join(TEST_DOCKER_CONFIG, 'config.json');
+  if (existsSync(file)) return;
+  mkdirSync(TEST_DOCKER_CONFIG, { recursive: true });
+  writeFileSync(file, JSON.stringify(TEST_DOCKER_CONFIG_SEED, null, '\t'), { mode: 0o600 });
+}
+
 /** A core with a fast retry, for tests that stop and start the engine. `env` adds to (or blanks) its environment. */
 export function testCore(dockerHost = engine().dockerHost, env: NodeJS.ProcessEnv = {}): Core {
+  if (env.DOCKER_CONFIG === undefined) seedDockerConfig();
   return createCore({
     dockerHost: env.BERTH_DOCKER_HOST === '' ? vmDockerHost({ BERTH_HOME: TEST_DATA_DIR }) : dockerHost,
     engine: { retryMinMs: 100, retryMaxMs: 500, coalesceMs: 50 },
@@ -33,7 +49,7 @@ export function testCore(dockerHost = engine().dockerHost, env: NodeJS.ProcessEn
       BERTH_VM: 'mock',
       BERTH_VM_MOCK_BOOT_MS: '150',
       BERTH_VM_MOCK_ENGINE: dockerHost,
-      DOCKER_CONFIG: join(TEST_DATA_DIR, 'docker-config'),
+      DOCKER_CONFIG: TEST_DOCKER_CONFIG,
       ...env,
     },
     vmCliPath: join(__dirname, '../../dist/main/cli.cjs'),

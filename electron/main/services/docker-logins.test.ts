@@ -3,15 +3,18 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { fakeHelper } from '../../../test/support/fake-credential-helper';
 import { tempDir } from '../../../test/support/temp';
-import { DockerLogins } from './docker-logins';
+import { defaultStore, DockerLogins } from './docker-logins';
 
-/** A docker config folder with `text` as its config.json (none when undefined). */
+/** A PATH with no helper on it: else this machine's docker-credential-pass would be the CLI's default store. */
+const NO_HELPERS = '/nonexistent';
+
+/** A docker config folder with `text` as its config.json (none when undefined); no helper on PATH unless `env` says. */
 function setup(text?: string, env: NodeJS.ProcessEnv = {}) {
   const dir = tempDir('docker-logins');
   const file = join(dir, 'config.json');
   if (text !== undefined) writeFileSync(file, text, { mode: 0o640 });
   const read = () => readFileSync(file, 'utf8');
-  return { dir, file, read, logins: new DockerLogins({ ...process.env, ...env, DOCKER_CONFIG: dir }) };
+  return { dir, file, read, logins: new DockerLogins({ ...process.env, PATH: NO_HELPERS, ...env, DOCKER_CONFIG: dir }) };
 }
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const CLI_CONFIG = '{\n\t"auths": {},\n\t"currentContext": "lab",\n\t"plugins": {\n\t\t"debug": {\n\t\t\t"hooks": "exec"\n\t\t}\n\t},\n\t"aliases": {\n\t\t"builder": "buildx"\n\t}\n}\n';
@@ -138,5 +141,63 @@ describe('logins kept by a credential helper', () => {
     const { logins } = setup(JSON.stringify({ credsStore: 'fake' }), { PATH: fake.path });
     await logins.save('docker.io', '<token>', 'refresh-token');
     expect(await logins.auth('docker.io')).toEqual({ identitytoken: 'refresh-token', serveraddress: 'https://index.docker.io/v1/' });
+  });
+});
+
+describe("no store named: the docker CLI's own pick (checked against the CLI 26.1 and 28.2)", () => {
+  /** A PATH of one folder: node (for the fake helpers), the helpers named, and a `pass` program if asked. */
+  function bin(helpers: string[], opts: { pass?: boolean; fail?: boolean } = {}) {
+    const dir = tempDir('default-store');
+    symlinkSync(process.execPath, join(dir, 'node'));
+    const fakes = Object.fromEntries(helpers.map((name) => [name, fakeHelper(dir, name)]));
+    if (opts.pass) writeFileSync(join(dir, 'pass'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+    return { env: { PATH: dir, ...(opts.fail ? { FAKE_HELPER_FAIL: 'pass not initialized' } : {}) }, fakes };
+  }
+
+  it('with `pass` installed and docker-credential-pass on PATH, a login goes to pass and the config names it, as `docker login` does', async () => {
+    const { env } = bin(['pass'], { pass: true });
+    writeFileSync(join(env.PATH, 'docker-credential-secretservice'), '#!/bin/sh\necho not this one; exit 1\n', { mode: 0o755 }); // installed too, not picked
+    for (const text of [undefined, '{}', '{\n\t"auths": {},\n\t"psFormat": "x"\n}']) {
+      const { file, read, logins } = setup(text, env);
+      expect(await logins.target('reg:5000')).toEqual({ kind: 'helper', helper: 'docker-credential-pass', file, picked: true });
+      expect(await logins.save('reg:5000', 'me', 'pw')).toEqual({ kind: 'helper', helper: 'docker-credential-pass', file, picked: true });
+      expect(await logins.target('reg:5000')).toEqual({ kind: 'helper', helper: 'docker-credential-pass', file }); // named now
+      expect(JSON.parse(read())).toEqual({ ...(text ? JSON.parse(text) : {}), auths: { 'reg:5000': {} }, credsStore: 'pass' });
+      expect(await logins.auth('reg:5000')).toEqual({ username: 'me', password: 'pw', serveraddress: 'reg:5000' });
+      expect(await logins.remove('reg:5000')).toBe(true);
+    }
+  }, 30_000); // a dozen runs of the fake helpers (node)
+
+  it('without `pass` the pick is secretservice; a pick whose helper is not installed, or any login setup in the config, keeps the file', async () => {
+    const noPass = bin(['pass', 'secretservice']);
+    expect(await setup('{}', noPass.env).logins.target()).toMatchObject({ kind: 'helper', helper: 'docker-credential-secretservice' });
+    const noHelper = bin(['secretservice'], { pass: true }); // the CLI looks only for its pick's helper
+    expect(await setup('{}', noHelper.env).logins.target()).toMatchObject({ kind: 'config' });
+    const both = bin(['pass'], { pass: true });
+    for (const text of ['{"auths": {"old.example.com": {}}}', '{"credHelpers": {"other.example.com": "pass"}}']) {
+      const { read, logins } = setup(text, both.env);
+      expect(await logins.target('reg:5000')).toMatchObject({ kind: 'config' });
+      await logins.save('reg:5000', 'me', 'pw');
+      expect(JSON.parse(read()).auths['reg:5000']).toEqual({ auth: b64('me:pw') });
+      expect(JSON.parse(read()).credsStore).toBeUndefined();
+    }
+    expect(both.fakes.pass!.calls()).toBe('');
+  }, 30_000);
+
+  it('a pick that fails (pass with no password store) is said as the default store; the config is left as it was', async () => {
+    const { env } = bin(['pass'], { pass: true, fail: true });
+    const { read, logins } = setup('{"psFormat": "x"}', env);
+    await expect(logins.save('reg:5000', 'me', 'pw')).rejects.toMatchObject({
+      code: 'COMMAND_FAILED',
+      message: expect.stringMatching(/docker-credential-pass \(the docker CLI's default store: .*config\.json names none.*\) failed to store a login: .*pass not initialized/),
+    });
+    expect(read()).toBe('{"psFormat": "x"}');
+  });
+
+  it('macOS picks osxkeychain and Windows wincred, when installed', () => {
+    const { env } = bin(['osxkeychain']);
+    expect(defaultStore(env, 'darwin')).toBe('osxkeychain');
+    expect(defaultStore(env, 'win32')).toBeUndefined();
+    expect(defaultStore(env, 'linux')).toBeUndefined();
   });
 });

@@ -18,6 +18,7 @@ import { writeFileAtomic } from '../data-lock';
 import { dockerConfigFile } from '../engine/docker-config';
 import { readDockerConfig, withMember, type ConfigRead } from './docker-config-file';
 import { CredentialHelper } from './credential-helper';
+import { findOnPath } from '../vm/which';
 
 /** What the engine's X-Registry-Auth carries: a username and password, or an identity token. */
 export interface RegistryAuth {
@@ -62,15 +63,23 @@ export class DockerLogins {
   }
 
   /** Where a login for `server` is kept by this config: its helper, or the file itself. */
-  private storeOf(read: ConfigRead, server: string): { helper?: CredentialHelper; store: LoginStore } {
+  private storeOf(read: ConfigRead, server: string): { helper?: CredentialHelper; store: LoginStore; detected?: string } {
     const helpers = read.json.credHelpers;
     const host = normaliseServer(server);
     const perRegistry =
       helpers && typeof helpers === 'object' ? Object.entries(helpers as Record<string, unknown>).find(([k, v]) => typeof v === 'string' && v && normaliseServer(k) === host) : undefined;
-    const name = perRegistry ? (perRegistry[1] as string) : typeof read.json.credsStore === 'string' && read.json.credsStore ? read.json.credsStore : undefined;
+    const named = perRegistry ? (perRegistry[1] as string) : typeof read.json.credsStore === 'string' && read.json.credsStore ? read.json.credsStore : undefined;
+    const detected = named || containsAuth(read) ? undefined : defaultStore(this.env);
+    const name = named ?? detected;
     if (!name) return { store: { kind: 'config', file: read.file } };
-    const source = `${perRegistry ? `credHelpers["${perRegistry[0]}"]` : 'credsStore'} in ${read.file}`;
-    return { helper: new CredentialHelper(name, source, this.env), store: { kind: 'helper', helper: `docker-credential-${name}`, file: read.file } };
+    const source = detected
+      ? `the docker CLI's default store: ${read.file} names none yet, and docker-credential-${detected} is installed`
+      : `${perRegistry ? `credHelpers["${perRegistry[0]}"]` : 'credsStore'} in ${read.file}`;
+    return {
+      helper: new CredentialHelper(name, source, this.env),
+      store: { kind: 'helper', helper: `docker-credential-${name}`, file: read.file, ...(detected ? { picked: true as const } : {}) },
+      detected,
+    };
   }
 
   /** Where a new login for `server` would go (its credHelpers entry, else credsStore, else the file): what the login dialog says. */
@@ -128,13 +137,15 @@ export class DockerLogins {
   async save(server: string, username: string, password: string): Promise<LoginStore> {
     const read = await readDockerConfig(this.file, 'log in again');
     const key = configKey(server);
-    const { helper, store } = this.storeOf(read, server);
+    const { helper, store, detected } = this.storeOf(read, server);
     const others = (r: ConfigRead) => Object.fromEntries(Object.entries(auths(r)).filter(([k]) => normaliseServer(k) !== normaliseServer(server)));
     if (helper) {
       await helper.store(key, username, password);
       // Read again: the helper may take a while (a passphrase), and the CLI may have written meanwhile.
       const now = await readDockerConfig(this.file, 'log in again');
-      await this.write(now, { ...others(now), [key]: {} }); // as the CLI does: a name without secrets, any old unencrypted entry gone
+      // As the CLI does: a name without secrets, any old unencrypted entry gone; a store it picked by
+      // itself is written down, so the next read (Berth's or the CLI's) keeps using it.
+      await this.write(now, { ...others(now), [key]: {} }, detected && !now.json.credsStore ? detected : undefined);
     } else {
       await this.write(read, { ...others(read), [key]: { auth: Buffer.from(`${username}:${password}`, 'utf8').toString('base64') } });
     }
@@ -161,9 +172,10 @@ export class DockerLogins {
     return had;
   }
 
-  private async write(read: ConfigRead, next: Record<string, AuthEntry>): Promise<void> {
+  private async write(read: ConfigRead, next: Record<string, AuthEntry>, credsStore?: string): Promise<void> {
     try {
-      await writeFileAtomic(read.file, withMember(read.text, 'auths', next), read.mode ?? 0o600);
+      const text = withMember(read.text, 'auths', next);
+      await writeFileAtomic(read.file, credsStore ? withMember(text, 'credsStore', credsStore) : text, read.mode ?? 0o600);
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       throw new BerthError('COMMAND_FAILED', `Berth could not write the docker CLI's config file ${read.file} (${err.code ?? err.message}).`, {
@@ -171,6 +183,25 @@ export class DockerLogins {
       });
     }
   }
+}
+
+/**
+ * The docker CLI's own pick when the config holds no login setup at all (no credsStore, no
+ * credHelpers, no auths: its ContainsAuth): on Linux docker-credential-pass if `pass` is installed,
+ * else docker-credential-secretservice; osxkeychain on macOS, wincred on Windows; none when that
+ * helper is not on PATH. Checked against the CLI (26.1 and 28.2): with an empty config.json,
+ * `docker login` stores through pass and writes `"credsStore": "pass"`.
+ */
+export function defaultStore(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string | undefined {
+  const name = platform === 'darwin' ? 'osxkeychain' : platform === 'win32' ? 'wincred' : findOnPath('pass', env) ? 'pass' : 'secretservice';
+  return findOnPath(`docker-credential-${name}${platform === 'win32' ? '.exe' : ''}`, env) ? name : undefined;
+}
+
+/** The CLI's ContainsAuth: any store named, any per-registry helper, any `auths` entry. */
+function containsAuth(read: ConfigRead): boolean {
+  const { credsStore, credHelpers, auths: entries } = read.json;
+  const size = (v: unknown) => (v && typeof v === 'object' ? Object.keys(v).length : 0);
+  return (typeof credsStore === 'string' && credsStore !== '') || size(credHelpers) > 0 || size(entries) > 0;
 }
 
 /** The config's `auths`, only its entries that are objects. */

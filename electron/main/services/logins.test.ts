@@ -6,11 +6,14 @@ import { DockerLogins } from './docker-logins';
 import { LoginsService } from './logins';
 import { RegistryLogins } from './registry-logins';
 
+/** A PATH with no credential helper on it (this machine's docker-credential-pass would be the CLI's default store). */
+const NO_HELPERS = '/nonexistent';
+
 function setup() {
   const dir = tempDir('logins');
   const berthFile = join(dir, 'berth', 'registries.json');
   const config = join(dir, 'docker', 'config.json');
-  const logins = new LoginsService(new DockerLogins({ ...process.env, DOCKER_CONFIG: join(dir, 'docker') }), new RegistryLogins(berthFile), berthFile);
+  const logins = new LoginsService(new DockerLogins({ ...process.env, PATH: NO_HELPERS, DOCKER_CONFIG: join(dir, 'docker') }), new RegistryLogins(berthFile), berthFile);
   return { berthFile, config, logins, old: new RegistryLogins(berthFile) };
 }
 

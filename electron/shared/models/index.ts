@@ -210,7 +210,8 @@ export interface RegistryLogin {
  * `auths` itself (unencrypted, base64), or in Berth's own file (logins made before Berth shared
  * the docker CLI's; read, never written).
  */
-export type LoginStore = { kind: 'helper'; helper: string; file: string } | { kind: 'config'; file: string } | { kind: 'berth'; file: string };
+/** `picked`: the docker CLI's own default store, as the config names none (a login made names it there). */
+export type LoginStore = { kind: 'helper'; helper: string; file: string; picked?: true } | { kind: 'config'; file: string } | { kind: 'berth'; file: string };
 
 /** A registry's repositories or a repository's tags, as read; `more` when it had more than Berth reads (10,000). */
 export interface RegistryListing {
