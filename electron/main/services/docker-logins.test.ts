@@ -192,6 +192,16 @@ describe("no store named: the docker CLI's own pick (checked against the CLI 26.
       message: expect.stringMatching(/docker-credential-pass \(the docker CLI's default store: .*config\.json names none.*\) failed to store a login: .*pass not initialized/),
     });
     expect(read()).toBe('{"psFormat": "x"}');
+    // Read, it costs only its logins (a pull goes on without one), said once in the log.
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      expect(await logins.auth('reg:5000')).toBeUndefined();
+      expect(await logins.auth('reg:5000')).toBeUndefined();
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]![0])).toMatch(/docker-credential-pass .* failed to get a login: .*Berth goes on without a login from it/);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('macOS picks osxkeychain and Windows wincred, when installed', () => {

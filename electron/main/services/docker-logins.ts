@@ -93,9 +93,15 @@ export class DockerLogins {
     const read = await this.readForLookup();
     if (!read) return undefined;
     const key = configKey(server);
-    const { helper } = this.storeOf(read, server);
+    const { helper, detected } = this.storeOf(read, server);
     if (helper) {
-      const c = await helper.get(key);
+      // A store the CLI would pick by itself that cannot be read (secretservice with no D-Bus
+      // session, on a server) costs only its logins: the pull goes on without one, said once.
+      const c = await helper.get(key).catch((e: unknown) => {
+        if (!detected) throw e;
+        this.warn(`${(e as Error).message} Berth goes on without a login from it.`);
+        return undefined;
+      });
       if (!c) return undefined;
       return c.username === TOKEN_USERNAME ? { identitytoken: c.secret, serveraddress: key } : { username: c.username, password: c.secret, serveraddress: key };
     }
