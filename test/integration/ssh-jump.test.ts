@@ -21,7 +21,7 @@ import { createCore } from '../../electron/main/core';
 import { engine, waitFor } from '../support/engine';
 import { makeJumpNet, type JumpNet } from '../support/jump-net';
 import { makeKey, startAgent } from '../support/ssh-agent';
-import { startSshd, type Sshd } from '../support/sshd';
+import { childrenOf, startSshd, type Sshd } from '../support/sshd';
 import { tempDir } from '../support/temp';
 
 const docker = engine();
@@ -140,6 +140,21 @@ describe('ProxyJump (real sshds; the engine host reachable only through the jump
       await t.close();
     }
     expect(existsSync(join(h.dir, 'engine.sock'))).toBe(false);
+  });
+
+  it('the jump host dropping the connection takes it down whole; the next call connects again through it', async () => {
+    const t = await open(`ssh://target${remoteSocket}`, home(['Host target', '  ProxyJump jumpbox']));
+    try {
+      expect(await version(t)).toBeTruthy();
+      const before = logins(target).length;
+      for (const pid of childrenOf(jump.pid)) process.kill(pid, 'SIGTERM');
+      await waitFor(() => target.sessions() === 0 && !t.connected, 10_000, 'the connection to end at both ends');
+      expect(await version(t)).toBeTruthy();
+      expect(logins(target).length).toBe(before + 1);
+      expect(jump.sessions()).toBe(1);
+    } finally {
+      await t.close();
+    }
   });
 
   it('ProxyJump ssh://user@host:port with no Host block: the agent logs in at the jump host', async () => {

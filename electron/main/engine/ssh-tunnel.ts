@@ -316,6 +316,11 @@ export class SshTunnel {
     this.lastError = undefined;
   }
 
+  /** Whether an SSH connection is up now (for tests: a drop is seen here once ssh2 has closed it). */
+  get connected(): boolean {
+    return this.client !== undefined;
+  }
+
   /** Spare channels ready and still usable (for tests: a remote end that closed is seen here). */
   get usableSpares(): number {
     return this.spare.usableCount;
