@@ -5,9 +5,9 @@
  * Each hop logs in with its own key (or the agent) and is checked against its own known_hosts. The
  * hostile cases: a dead hop, a hop that says nothing, a hop that refuses the login, an unknown key
  * at the second hop (trusted through the API), loops, a chain pointing at itself, very long chains,
- * a ProxyCommand, a close while connecting. After each: no sshd session, no socket of ours left.
+ * a close while connecting, a jump host that drops; ProxyCommand (ssh -W) and its failures. After each: no sshd session, no socket of ours left.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -82,7 +82,7 @@ function home(blocks: string[] = [], known: { jump?: boolean; jumpInner?: boolea
   writeFileSync(
     config,
     [
-      ...blocks,
+      ...blocks.map((l) => l.replace('{config}', config)),
       'Host jumpbox',
       `  HostName ${net.jump}`,
       '  User root',
@@ -113,6 +113,11 @@ async function open(url: string, h: ReturnType<typeof home>, env: NodeJS.Process
 const version = async (t: SshTunnel) => (await new Dockerode({ socketPath: t.endpoint.slice('unix://'.length) }).version()).ApiVersion;
 /** The logins an sshd logged: [user, from address, key fingerprint]. */
 const logins = (s: Sshd) => [...s.log().matchAll(/Accepted publickey for (\S+) from (\S+) port \d+ ssh2: \S+ (SHA256:\S+)/g)].map((m) => m.slice(1, 4));
+/** Processes whose command line has `marker`. */
+const processesWith = (marker: string) =>
+  execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.includes(marker) && !l.startsWith('ps ')).length;
 const connectionsTo = (s: Sshd) => [...s.log().matchAll(/Connection from /g)].length;
 
 describe('ProxyJump (real sshds; the engine host reachable only through the jump host)', () => {
@@ -303,16 +308,38 @@ describe('ProxyJump (real sshds; the engine host reachable only through the jump
     }
   });
 
-  it('an unknown key at the engine host behind a jump host: refused naming it; a ProxyCommand: refused in words', async () => {
+  it('an unknown key at the engine host behind a jump host: refused naming it', async () => {
     const t = await open(`ssh://target${remoteSocket}`, home(['Host target', '  ProxyJump jumpbox'], { jump: true }));
     await expect(t.connect()).rejects.toMatchObject({ message: `The host ${net.target}:22 presented the key ${target.hostKey}, which is not in your known_hosts: refusing to connect.` });
     expect(t.refusedHostKeyInfo).toEqual({ host: net.target, fingerprint: target.hostKey, changed: false });
     await t.close();
-    const cmd = await open(`ssh://target${remoteSocket}`, home(['Host target', `  ProxyCommand ssh -W %h:%p jumpbox`]));
-    await expect(cmd.connect()).rejects.toMatchObject({
-      message: 'target is reached through a ProxyCommand (ssh -W %h:%p jumpbox), which Berth does not run.',
-      hint: expect.stringContaining('ProxyJump'),
+  });
+
+  it('ProxyCommand (ssh -W through the jump host) works and is ended with the engine; one that fails or says nothing is said in words, and ended', async () => {
+    const running = (marker: string) => processesWith(marker);
+    const t = await open(`ssh://target${remoteSocket}`, home(['Host target', '  ProxyCommand ssh -F {config} -o BatchMode=yes -W %h:%p jumpbox']));
+    try {
+      expect(await version(t)).toBeTruthy();
+      expect(logins(target).at(-1)).toEqual(['root', net.jumpInner, fp(targetKey)]);
+      expect(running(`-W ${net.target}:22 jumpbox`)).toBe(1);
+    } finally {
+      await t.close();
+    }
+    await waitFor(() => running(`-W ${net.target}:22 jumpbox`) === 0, 10_000, 'the ProxyCommand to end');
+
+    const failing = await open(`ssh://target${remoteSocket}`, home(['Host target', "  ProxyCommand sh -c 'echo no way to %h >&2; exit 3'"]));
+    await expect(failing.connect()).rejects.toMatchObject({
+      message: `The ProxyCommand of root@${net.target}:22 (sh -c 'echo no way to ${net.target} >&2; exit 3') exited with code 3: no way to ${net.target}.`,
     });
-    await cmd.close();
+    await failing.close();
+
+    const silent = await open(`ssh://target${remoteSocket}`, home(['Host target', '  ProxyCommand sleep 6017', '  ConnectTimeout 1']));
+    await expect(silent.connect()).rejects.toMatchObject({ message: `Cannot reach root@${net.target}:22 over SSH: no SSH greeting within 1 s.` });
+    await silent.close();
+    await waitFor(() => running('sleep 6017') === 0, 10_000, 'the silent ProxyCommand to be killed');
+
+    const later = await open(`ssh://target${remoteSocket}`, home(['Host target', '  ProxyJump jumpbox,pc', 'Host pc', `  HostName ${net.target}`, '  ProxyCommand nc %h %p']));
+    await expect(later.connect()).rejects.toMatchObject({ message: 'pc has a ProxyCommand (nc %h %p) and is reached through a jump host: ssh refuses both.' });
+    await later.close();
   });
 });

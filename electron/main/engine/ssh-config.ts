@@ -14,6 +14,7 @@ import type { EngineEndpoint } from './endpoint';
 import { findSsh, resolveSshHost, type ResolvedSshHost } from './ssh-resolve';
 import type { SshHop } from './ssh-hop';
 import { jumpChain } from './ssh-jump';
+import { expandProxyCommand } from './ssh-proxy-command';
 import { fingerprint } from './ssh-keys';
 import { SshTunnel } from './ssh-tunnel';
 
@@ -61,6 +62,11 @@ function resolvedTunnel(endpoint: Extract<EngineEndpoint, { kind: 'ssh' }>, loca
   const agent = env.SSH_AUTH_SOCK ? { agent: env.SSH_AUTH_SOCK } : {};
   const target = login(host, env.BERTH_SSH_KEY ? [env.BERTH_SSH_KEY] : host.identityFiles, home, agent);
   if (env.BERTH_SSH_HOST_KEY) target.hostKeys = [env.BERTH_SSH_HOST_KEY];
+  // The first hop's ProxyCommand, its tokens as that hop's (%n: the name as written).
+  const first = chain[0] ? { host: chain[0].host, alias: chain[0].spec.host } : { host, alias: endpoint.host };
+  const proxyCommand = first.host.proxyCommand && expandProxyCommand(first.host.proxyCommand, { host: first.host.hostname, port: first.host.port, user: first.host.user, alias: first.alias });
+  const jumps: SshHop[] = chain.map((hop) => ({ ...login(hop.host, hop.host.identityFiles, home, agent), written: hop.spec.written }));
+  if (proxyCommand) (jumps[0] ?? target).proxyCommand = proxyCommand;
   return new SshTunnel({
     target: { host: host.hostname, port: host.port, username: host.user, remoteSocket: endpoint.socketPath },
     auth: target.auth!,
@@ -69,7 +75,8 @@ function resolvedTunnel(endpoint: Extract<EngineEndpoint, { kind: 'ssh' }>, loca
     localSocket,
     knownHosts: target.knownHosts!,
     ...(target.readyTimeoutMs ? { readyTimeoutMs: target.readyTimeoutMs } : {}),
-    jumps: chain.map((hop) => ({ ...login(hop.host, hop.host.identityFiles, home, agent), written: hop.spec.written })),
+    ...(target.proxyCommand ? { proxyCommand: target.proxyCommand } : {}),
+    jumps,
   });
 }
 

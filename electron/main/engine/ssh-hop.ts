@@ -3,12 +3,15 @@
  * makes it: the first hop over TCP, each next one over a `direct-tcpip` channel the hop before it
  * opens (`forwardOut`), its own ssh2 Client on that stream. Each hop's host key is checked against
  * its own known_hosts entries and each logs in with its own user and keys; a failure names the hop.
- * Whatever fails or is aborted, every client made so far is ended: no socket or channel is left.
+ * The first hop may be reached through a ProxyCommand instead of TCP (ssh-proxy-command.ts).
+ * Whatever fails or is aborted, every client made so far is ended (and the command killed): no
+ * socket, channel or process is left.
  */
 import type { Duplex } from 'node:stream';
 import { Client, type AgentAuthMethod, type AuthMethod, type ClientChannel, type ConnectConfig, type PublicKeyAuthMethod } from 'ssh2';
 import { BerthError } from '../../shared/errors';
 import { fingerprint } from './ssh-keys';
+import { startProxyCommand } from './ssh-proxy-command';
 
 export interface SshHop {
   host: string;
@@ -29,6 +32,8 @@ export interface SshHop {
   readyTimeoutMs?: number;
   /** The hop as the config wrote it ("bastion", "me@jump:2222"), for messages. */
   written?: string;
+  /** The first hop only: the command (tokens expanded) whose stdin/stdout reach it (ProxyCommand). */
+  proxyCommand?: string;
 }
 
 /** A host key a hop presented that is not (or not the one) in its known_hosts. */
@@ -74,15 +79,25 @@ const closedWhileConnecting = () => new HopError('The SSH tunnel was closed whil
  */
 export async function openChain(hops: SshHop[], o: ChainOptions): Promise<Client[]> {
   const clients: Client[] = [];
+  const command = hops[0]!.proxyCommand;
+  const proxy = command ? startProxyCommand(command) : undefined;
   const endAll = () => {
     for (const c of [...clients].reverse()) c.end();
+    proxy?.kill();
   };
   try {
-    let sock: Duplex | undefined;
+    let sock: Duplex | undefined = proxy?.sock;
     for (let i = 0; i < hops.length; i++) {
       if (o.signal.aborted) throw closedWhileConnecting();
       if (i > 0) sock = await channelTo(clients[i - 1]!, hops, i, o.signal);
-      clients.push(await connectHop(hops, i, sock, o));
+      clients.push(
+        await connectHop(hops, i, sock, o).catch(async (e: unknown) => {
+          // The command ended before the login: its own words say why.
+          if (i === 0 && proxy && !(e instanceof HopError && e.refused) && (await proxy.whenExited(1000)))
+            throw new HopError(`The ProxyCommand of ${hopName(hops, 0)} (${command}) ${proxy.said()}.`, 'Run the command in a terminal to see what it does (ssh -G shows the ProxyCommand ssh reads).');
+          throw e;
+        }),
+      );
     }
   } catch (e) {
     endAll();

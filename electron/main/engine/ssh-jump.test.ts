@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { jumpChain, MAX_HOPS, parseProxyJump, type JumpSpec } from './ssh-jump';
+import { expandProxyCommand } from './ssh-proxy-command';
 import type { ResolvedSshHost } from './ssh-resolve';
 
 const host = (hostname: string, extra: Partial<ResolvedSshHost> = {}): ResolvedSshHost => ({
@@ -50,8 +51,16 @@ describe('the jump chain', () => {
     expect(jumpChain(host('t', { proxyJump: Array(MAX_HOPS).fill('p').join(',') }), 't', resolve)).toHaveLength(MAX_HOPS);
   });
 
-  it('refuses a ProxyCommand on the way', () => {
+  it("takes the first hop's ProxyCommand (it is run to reach it), refuses one further on", () => {
     configs.pc = { proxyCommand: 'nc %h %p' };
-    expect(() => jumpChain(host('t', { proxyJump: 'pc' }), 't', resolve)).toThrow('pc is reached through a ProxyCommand (nc %h %p), which Berth does not run.');
+    expect(jumpChain(host('t', { proxyJump: 'pc,a' }), 't', resolve).map((h) => h.host.hostname)).toEqual(['pc', 'a']);
+    expect(() => jumpChain(host('t', { proxyJump: 'a,pc' }), 't', resolve)).toThrow('pc has a ProxyCommand (nc %h %p) and is reached through a jump host: ssh refuses both.');
+  });
+});
+
+describe('ProxyCommand tokens', () => {
+  it('expands %h %p %r %n %% as ssh does, refuses others', () => {
+    expect(expandProxyCommand('ssh -W %h:%p -l %r %n 100%%', { host: '10.0.0.1', port: 2222, user: 'me', alias: 'box' })).toBe('ssh -W 10.0.0.1:2222 -l me box 100%');
+    expect(() => expandProxyCommand('x %C', { host: 'h', port: 22, user: 'u', alias: 'a' })).toThrow('has the token %C, which Berth does not expand');
   });
 });

@@ -5,7 +5,8 @@
  * known_hosts) with the user and port written in the ProxyJump winning, and only the FIRST hop's own
  * ProxyJump is followed (the later hops' are overridden by the -J). A chain that comes back to a
  * hop it is already expanding (a loop, OpenSSH would spawn ssh without end) and a chain longer
- * than MAX_HOPS are refused in words before anything connects.
+ * than MAX_HOPS are refused in words before anything connects. Only the first hop may have a
+ * ProxyCommand (it is run to reach it).
  */
 import { BerthError } from '../../shared/errors';
 import type { ResolvedSshHost } from './ssh-resolve';
@@ -77,10 +78,12 @@ export function jumpChain(target: ResolvedSshHost, targetName: string, resolve: 
   };
   const chain = expand(target, [identity(target)], [targetName]);
   if (chain.length > MAX_HOPS) throw tooLong(targetName);
-  const withCommand = [...chain.map((h) => ({ name: h.spec.written, host: h.host })), { name: targetName, host: target }].find((h) => h.host.proxyCommand);
+  // The first hop's ProxyCommand is how it is reached (ssh-proxy-command.ts); a later hop is reached
+  // through the one before it, and OpenSSH refuses a ProxyCommand beside the ProxyJump there too.
+  const withCommand = [...chain.map((h) => ({ name: h.spec.written, host: h.host })), { name: targetName, host: target }].slice(1).find((h) => h.host.proxyCommand);
   if (withCommand)
-    throw new BerthError('ENGINE_UNREACHABLE', `${withCommand.name} is reached through a ProxyCommand (${withCommand.host.proxyCommand}), which Berth does not run.`, {
-      hint: 'Use ProxyJump instead where the command is an ssh -W to a jump host, or forward the engine socket yourself (ssh -L /tmp/docker.sock:/var/run/docker.sock host) and use unix:///tmp/docker.sock.',
+    throw new BerthError('ENGINE_UNREACHABLE', `${withCommand.name} has a ProxyCommand (${withCommand.host.proxyCommand}) and is reached through a jump host: ssh refuses both.`, {
+      hint: 'Keep one of ProxyJump and ProxyCommand for it (ssh -G shows what ssh reads).',
     });
   return chain;
 }

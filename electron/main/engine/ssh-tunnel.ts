@@ -46,6 +46,8 @@ export interface SshTunnelOptions {
   localSocket: string;
   /** The jump hosts to go through, in order (ProxyJump), each with its own login and host keys. */
   jumps?: SshHop[];
+  /** With no jump hosts: the command (tokens expanded) whose stdin/stdout reach the host (ProxyCommand). */
+  proxyCommand?: string;
   /** Why this engine cannot be reached at all (its ssh config could not be read, ...): every connect fails with it. */
   refuse?: BerthError;
   /** Where trustHostKey() files a refused unknown key (the first UserKnownHostsFile) and under what name. */
@@ -199,7 +201,7 @@ export class SshTunnel {
 
   /** The logins made for a connection: the jump hosts in order, then the engine's host. */
   private get hops(): SshHop[] {
-    const { target, privateKey, agent, auth, lockedKeys, hostKeys, knownHosts, readyTimeoutMs } = this.opts;
+    const { target, privateKey, agent, auth, lockedKeys, hostKeys, knownHosts, readyTimeoutMs, proxyCommand } = this.opts;
     const last: SshHop = {
       host: target.host,
       port: target.port,
@@ -211,6 +213,7 @@ export class SshTunnel {
       ...(lockedKeys ? { lockedKeys } : {}),
       ...(knownHosts ? { knownHosts } : {}),
       ...(readyTimeoutMs !== undefined ? { readyTimeoutMs } : {}),
+      ...(proxyCommand ? { proxyCommand } : {}),
     };
     return [...(this.opts.jumps ?? []), last];
   }
