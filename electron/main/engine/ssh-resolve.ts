@@ -3,7 +3,8 @@
  * installed: it alone applies every Host, Match and Include rule of ~/.ssh/config (and the system
  * file) the way `ssh` itself would, so `ssh://alias` means here what it means in a terminal. Without
  * it, a small reader of ~/.ssh/config takes Host blocks (exact names and * ? patterns) with HostName,
- * User, Port, IdentityFile, ProxyJump and UserKnownHostsFile; Match and Include are not read there.
+ * User, Port, IdentityFile, ProxyJump, ProxyCommand, ConnectTimeout and UserKnownHostsFile; Match and
+ * Include are not read there.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
