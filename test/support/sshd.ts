@@ -3,17 +3,20 @@
  * host key and authorized_keys in a temp folder, root login by key only, streamlocal forwarding on.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair } from '../../electron/main/engine/ssh-keys';
 import { freePort } from './ports';
+import { procStat } from './proc';
 
 export const SSHD = '/usr/sbin/sshd';
 
 export interface Sshd {
   port: number;
+  /** The sshd that listens (each connection is a child of it while it lasts). */
+  pid: number;
   /** The server's host key fingerprint, as `ssh-keygen -lf` prints it. */
   hostKey: string;
   /** A private key the server accepts for root. */
@@ -22,12 +25,16 @@ export interface Sshd {
   hostPublicKey: string;
   /** What sshd logged so far (-e: its log on stderr). */
   log(): string;
+  /** Connections it serves now (its child processes). */
+  sessions(): number;
   stop(): Promise<void>;
 }
 
 export interface SshdOptions {
   /** More public keys (OpenSSH lines) root may log in with. */
   authorizedKeys?: string[];
+  /** A network namespace (by name, made by the test) to run in, listening on all its addresses, port 22. */
+  netns?: string;
 }
 
 export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
@@ -40,11 +47,11 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
   const hostKey = spawnSync('ssh-keygen', ['-l', '-f', `${hostKeyFile}.pub`], { encoding: 'utf8' }).stdout.split(' ')[1]!;
   const client = generateKeyPair('berth-test');
   writeFileSync(join(dir, 'authorized_keys'), [client.publicKey, ...(opts.authorizedKeys ?? [])].join('\n') + '\n');
-  const port = await freePort();
+  const port = opts.netns ? 22 : await freePort();
   writeFileSync(
     join(dir, 'sshd_config'),
     [
-      `ListenAddress 127.0.0.1:${port}`,
+      opts.netns ? 'ListenAddress 0.0.0.0:22' : `ListenAddress 127.0.0.1:${port}`,
       `HostKey ${hostKeyFile}`,
       `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
       `PidFile ${join(dir, 'sshd.pid')}`,
@@ -57,11 +64,16 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
       'LogLevel VERBOSE', // "Accepted publickey for root ... ED25519 SHA256:..." names the key that logged in
     ].join('\n') + '\n',
   );
-  const child: ChildProcess = spawn(SSHD, ['-D', '-e', '-f', join(dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const args = ['-D', '-e', '-f', join(dir, 'sshd_config')];
+  // nsenter enters the namespace and execs sshd (no fork): the child is the sshd.
+  const child: ChildProcess = opts.netns
+    ? spawn('nsenter', [`--net=/run/netns/${opts.netns}`, SSHD, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
+    : spawn(SSHD, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
   const deadline = Date.now() + 10_000;
-  while (!(await canConnect(port))) {
+  // In a namespace of its own it may not be reachable from here at all: its log says when it listens.
+  while (!(opts.netns ? /Server listening on 0\.0\.0\.0 port 22/.test(log) : await canConnect(port))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill();
       throw new Error(`sshd did not start: ${log}`);
@@ -74,7 +86,9 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
     hostKey,
     clientKey: client.privateKey,
     hostPublicKey,
+    pid: child.pid!,
     log: () => log,
+    sessions: () => childrenOf(child.pid!).length,
     stop: async () => {
       if (child.exitCode === null) {
         child.kill();
@@ -83,6 +97,14 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The processes whose parent is `pid`. */
+export function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((p) => procStat(p)?.fields[1] === String(pid));
 }
 
 function canConnect(port: number): Promise<boolean> {

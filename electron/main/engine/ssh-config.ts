@@ -1,8 +1,9 @@
 /**
  * What an ssh:// engine needs from this machine, found the way OpenSSH finds it: the host (and its
  * user, port, keys) as `ssh -G` resolves it, the host key in the UserKnownHostsFile (plain or
- * hashed entries), the agent and the key files. BERTH_SSH_KEY, BERTH_SSH_HOST_KEY and
- * BERTH_SSH_CONFIG (an `ssh -F` file) override them.
+ * hashed entries), the agent and the key files; each ProxyJump hop the same way (ssh-jump.ts).
+ * BERTH_SSH_KEY and BERTH_SSH_HOST_KEY override them for the engine's host, BERTH_SSH_CONFIG (an
+ * `ssh -F` file) for every hop.
  */
 import { createHash, createHmac } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,7 +11,10 @@ import { join } from 'node:path';
 import { utils } from 'ssh2';
 import { BerthError } from '../../shared/errors';
 import type { EngineEndpoint } from './endpoint';
-import { findSsh, resolveSshHost } from './ssh-resolve';
+import { findSsh, resolveSshHost, type ResolvedSshHost } from './ssh-resolve';
+import type { SshHop } from './ssh-hop';
+import { jumpChain } from './ssh-jump';
+import { expandProxyCommand } from './ssh-proxy-command';
 import { fingerprint } from './ssh-keys';
 import { SshTunnel } from './ssh-tunnel';
 
@@ -44,7 +48,7 @@ export function sshTunnelFor(endpoint: Extract<EngineEndpoint, { kind: 'ssh' }>,
   try {
     return resolvedTunnel(endpoint, localSocket, env, home);
   } catch (e) {
-    // A config ssh refuses, a key file that cannot be read, a jump host: said on every connect, not thrown here.
+    // A config ssh refuses, a key file that cannot be read, a ProxyJump loop: said on every connect, not thrown here.
     const refuse = e instanceof BerthError ? e : new BerthError('ENGINE_UNREACHABLE', `Cannot prepare the SSH connection to ${endpoint.host}: ${(e as Error).message}`);
     const target = { host: endpoint.host, port: endpoint.port ?? 22, username: endpoint.username ?? '', remoteSocket: endpoint.socketPath };
     return new SshTunnel({ target, hostKeys: [], localSocket, refuse });
@@ -52,17 +56,32 @@ export function sshTunnelFor(endpoint: Extract<EngineEndpoint, { kind: 'ssh' }>,
 }
 
 function resolvedTunnel(endpoint: Extract<EngineEndpoint, { kind: 'ssh' }>, localSocket: string, env: NodeJS.ProcessEnv, home: string): SshTunnel {
-  const host = resolveSshHost(
-    endpoint.host,
-    { ...(endpoint.username ? { user: endpoint.username } : {}), ...(endpoint.port ? { port: endpoint.port } : {}) },
-    { home, ...(env.BERTH_SSH_CONFIG ? { configFile: env.BERTH_SSH_CONFIG } : {}), sshBinary: findSsh(env) },
-  );
-  if (host.proxyJump) {
-    throw new BerthError('ENGINE_UNREACHABLE', `${endpoint.host} is reached through the jump host ${host.proxyJump} (ProxyJump), which Berth cannot do yet.`, {
-      hint: 'Forward the engine socket yourself (ssh -L /tmp/docker.sock:/var/run/docker.sock host) and use unix:///tmp/docker.sock.',
-    });
-  }
-  const files = env.BERTH_SSH_KEY ? [env.BERTH_SSH_KEY] : host.identityFiles;
+  const resolveOpts = { home, ...(env.BERTH_SSH_CONFIG ? { configFile: env.BERTH_SSH_CONFIG } : {}), sshBinary: findSsh(env) };
+  const host = resolveSshHost(endpoint.host, { ...(endpoint.username ? { user: endpoint.username } : {}), ...(endpoint.port ? { port: endpoint.port } : {}) }, resolveOpts);
+  const chain = jumpChain(host, endpoint.host, (spec) => resolveSshHost(spec.host, { ...(spec.user ? { user: spec.user } : {}), ...(spec.port ? { port: spec.port } : {}) }, resolveOpts));
+  const agent = env.SSH_AUTH_SOCK ? { agent: env.SSH_AUTH_SOCK } : {};
+  const target = login(host, env.BERTH_SSH_KEY ? [env.BERTH_SSH_KEY] : host.identityFiles, home, agent);
+  if (env.BERTH_SSH_HOST_KEY) target.hostKeys = [env.BERTH_SSH_HOST_KEY];
+  // The first hop's ProxyCommand, its tokens as that hop's (%n: the name as written).
+  const first = chain[0] ? { host: chain[0].host, alias: chain[0].spec.host } : { host, alias: endpoint.host };
+  const proxyCommand = first.host.proxyCommand && expandProxyCommand(first.host.proxyCommand, { host: first.host.hostname, port: first.host.port, user: first.host.user, alias: first.alias });
+  const jumps: SshHop[] = chain.map((hop) => ({ ...login(hop.host, hop.host.identityFiles, home, agent), written: hop.spec.written }));
+  if (proxyCommand) (jumps[0] ?? target).proxyCommand = proxyCommand;
+  return new SshTunnel({
+    target: { host: host.hostname, port: host.port, username: host.user, remoteSocket: endpoint.socketPath },
+    auth: target.auth!,
+    lockedKeys: target.lockedKeys!,
+    hostKeys: target.hostKeys,
+    localSocket,
+    knownHosts: target.knownHosts!,
+    ...(target.readyTimeoutMs ? { readyTimeoutMs: target.readyTimeoutMs } : {}),
+    ...(target.proxyCommand ? { proxyCommand: target.proxyCommand } : {}),
+    jumps,
+  });
+}
+
+/** One hop's login as its own config says: the agent, then its key files; its host keys from its known_hosts. */
+function login(host: ResolvedSshHost, files: string[], home: string, agent: { agent?: string }): SshHop {
   const keys: Buffer[] = [];
   const lockedKeys: string[] = [];
   for (const file of files) {
@@ -71,15 +90,16 @@ function resolvedTunnel(endpoint: Extract<EngineEndpoint, { kind: 'ssh' }>, loca
     if (!(parsed instanceof Error)) keys.push(key);
     else if (/passphrase/i.test(parsed.message)) lockedKeys.push(file);
   }
-  const hostKeys = env.BERTH_SSH_HOST_KEY ? [env.BERTH_SSH_HOST_KEY] : host.knownHostsFiles.flatMap((f) => (existsSync(f) ? knownHostKeys(readFileSync(f, 'utf8'), host.hostKeyAlias, host.port) : []));
-  return new SshTunnel({
-    target: { host: host.hostname, port: host.port, username: host.user, remoteSocket: endpoint.socketPath },
-    auth: { ...(env.SSH_AUTH_SOCK ? { agent: env.SSH_AUTH_SOCK } : {}), keys },
+  return {
+    host: host.hostname,
+    port: host.port,
+    username: host.user,
+    auth: { ...agent, keys },
     lockedKeys,
-    hostKeys,
-    localSocket,
+    hostKeys: host.knownHostsFiles.flatMap((f) => (existsSync(f) ? knownHostKeys(readFileSync(f, 'utf8'), host.hostKeyAlias, host.port) : [])),
     knownHosts: { file: host.knownHostsFiles[0] ?? join(home, '.ssh', 'known_hosts'), name: host.hostKeyAlias },
-  });
+    ...(host.connectTimeout ? { readyTimeoutMs: host.connectTimeout * 1000 } : {}),
+  };
 }
 
 /** A short stable name for an endpoint's local socket. */

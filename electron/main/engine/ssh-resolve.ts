@@ -3,7 +3,8 @@
  * installed: it alone applies every Host, Match and Include rule of ~/.ssh/config (and the system
  * file) the way `ssh` itself would, so `ssh://alias` means here what it means in a terminal. Without
  * it, a small reader of ~/.ssh/config takes Host blocks (exact names and * ? patterns) with HostName,
- * User, Port, IdentityFile, ProxyJump and UserKnownHostsFile; Match and Include are not read there.
+ * User, Port, IdentityFile, ProxyJump, ProxyCommand, ConnectTimeout and UserKnownHostsFile; Match and
+ * Include are not read there.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -18,8 +19,12 @@ export interface ResolvedSshHost {
   port: number;
   /** Key files to try after the agent, in order (only those that exist). */
   identityFiles: string[];
-  /** One jump host ("user@host:port"), or none. */
+  /** The jump hosts as written ("bastion", "me@jump:2222,ssh://b"), or none ("none" is none). */
   proxyJump?: string;
+  /** A ProxyCommand, which Berth does not run (said in words). */
+  proxyCommand?: string;
+  /** ConnectTimeout in seconds, if set. */
+  connectTimeout?: number;
   /** Where host keys are looked up and a trusted one is written (the first). */
   knownHostsFiles: string[];
   /** The name host keys are filed under (HostKeyAlias, else the hostname). */
@@ -50,12 +55,16 @@ export function parseSshG(output: string, home: string): ResolvedSshHost {
   const port = Number(one('port') ?? 22);
   const jump = one('proxyjump');
   const alias = one('hostkeyalias');
+  const command = one('proxycommand');
+  const timeout = Number(one('connecttimeout'));
   return {
     user: one('user') ?? userInfo().username,
     hostname,
     port: Number.isInteger(port) && port > 0 && port < 65536 ? port : 22,
     identityFiles: (values.get('identityfile') ?? []).map((f) => expandHome(f, home)),
     ...(jump && jump !== 'none' ? { proxyJump: jump } : {}),
+    ...(command && command !== 'none' ? { proxyCommand: command } : {}),
+    ...(Number.isInteger(timeout) && timeout > 0 ? { connectTimeout: timeout } : {}),
     knownHostsFiles: (one('userknownhostsfile') ?? '~/.ssh/known_hosts')
       .split(/\s+/)
       .filter(Boolean)

@@ -1,7 +1,8 @@
 /**
  * An engine reached over SSH (ssh2): a local unix socket (0600) whose every connection is
  * forwarded to the remote docker.sock through one SSH connection (OpenSSH streamlocal
- * forwarding). The remote host key must match the pinned fingerprint, or nothing is sent. The SSH
+ * forwarding), made through jump hosts if there are any (ProxyJump: ssh-hop.ts). Each host key
+ * must match a pinned fingerprint, or nothing is sent. The SSH
  * connection is made on first use and again after it drops, so an engine that comes back is found
  * by the engine connection's own retries.
  *
@@ -14,8 +15,8 @@
 import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
-import { Client, type AgentAuthMethod, type AuthMethod, type ClientChannel, type ConnectConfig, type PublicKeyAuthMethod } from 'ssh2';
-import { fingerprint } from './ssh-keys';
+import type { Client, ClientChannel } from 'ssh2';
+import { HopError, openChain, type RefusedKey, type SshHop } from './ssh-hop';
 import { SshPortForwards } from './ssh-port-forwards';
 import { Spare } from './spare';
 import { BerthError } from '../../shared/errors';
@@ -43,6 +44,10 @@ export interface SshTunnelOptions {
   hostKeys: string[];
   /** Where the local end listens. */
   localSocket: string;
+  /** The jump hosts to go through, in order (ProxyJump), each with its own login and host keys. */
+  jumps?: SshHop[];
+  /** With no jump hosts: the command (tokens expanded) whose stdin/stdout reach the host (ProxyCommand). */
+  proxyCommand?: string;
   /** Why this engine cannot be reached at all (its ssh config could not be read, ...): every connect fails with it. */
   refuse?: BerthError;
   /** Where trustHostKey() files a refused unknown key (the first UserKnownHostsFile) and under what name. */
@@ -100,7 +105,9 @@ export class SshTunnel {
   /** Why the last SSH connection failed, in words (undefined once one succeeded). */
   lastError: string | undefined;
   /** The host key the last refused connection was shown, and why it was refused. */
-  refusedHostKey: { key: Buffer; fingerprint: string; changed: boolean } | undefined;
+  refusedHostKey: RefusedKey | undefined;
+  /** The clients of the connection in use: the jump hosts', then the engine host's (this.client). */
+  private chain: Client[] = [];
 
   constructor(private readonly opts: SshTunnelOptions) {
     this.spare = new Spare<Forwarded>({
@@ -151,89 +158,64 @@ export class SshTunnel {
       this.lastError = this.opts.refuse.message;
       return Promise.reject(this.opts.refuse);
     }
-    const { target } = this.opts;
-    const where = `${target.username}@${target.host}:${target.port}`;
     const closes = this.closes;
-    this.connecting = new Promise<Client>((resolve, reject) => {
-      const c = new Client();
-      let seenKey: string | undefined;
-      let seenBlob: Buffer | undefined;
-      let ready = false;
-      const fail = (message: string, hint?: string) => {
-        if (this.closes === closes) {
-          this.lastError = message;
-          this.connecting = undefined;
-        } // else: a later connect's own
-        c.end();
-        reject(new BerthError('ENGINE_UNREACHABLE', message, hint ? { hint } : {}));
-      };
-      this.abortConnect = () => fail('The SSH tunnel was closed while it connected.');
-      const config: ConnectConfig = {
-        host: target.host,
-        port: target.port,
-        username: target.username,
-        readyTimeout: this.opts.readyTimeoutMs ?? 10_000,
-        keepaliveInterval: 15_000,
-        ...(this.opts.keepaliveCountMax !== undefined ? { keepaliveCountMax: this.opts.keepaliveCountMax } : {}),
-        hostVerifier: (key: Buffer) => {
-          seenKey = fingerprint(key);
-          seenBlob = key;
-          return this.opts.hostKeys.includes(seenKey);
-        },
-        ...(this.opts.auth
-          ? {
-              authHandler: <AuthMethod[]>[
-                ...(this.opts.auth.agent ? [{ type: 'agent', username: target.username, agent: this.opts.auth.agent } as AgentAuthMethod] : []),
-                ...this.opts.auth.keys.map((key): PublicKeyAuthMethod => ({ type: 'publickey', username: target.username, key })),
-              ],
-            }
-          : this.opts.privateKey
-            ? { privateKey: this.opts.privateKey }
-            : { agent: this.opts.agent }),
-      };
-      c.once('ready', () => {
-        if (this.closes !== closes) return fail('The SSH tunnel was closed while it connected.'); // no client (and keepalive timer) left behind
-        ready = true;
+    const abort = new AbortController();
+    this.abortConnect = () => abort.abort();
+    const hops = this.hops;
+    this.connecting = openChain(hops, { signal: abort.signal, ...(this.opts.keepaliveCountMax !== undefined ? { keepaliveCountMax: this.opts.keepaliveCountMax } : {}) }).then(
+      (clients) => {
+        const c = clients.at(-1)!;
+        if (this.closes !== closes) {
+          // closed while it connected: no client (and keepalive timer) left behind
+          for (const k of clients) k.end();
+          throw new BerthError('ENGINE_UNREACHABLE', 'The SSH tunnel was closed while it connected.');
+        }
         this.refusedHostKey = undefined;
         this.abortConnect = undefined;
-        c.setNoDelay(true); // API calls are small writes: no Nagle delay on them
         this.client = c;
+        this.chain = clients;
         this.connecting = undefined;
         this.lastError = undefined;
-        resolve(c);
-      });
-      c.on('error', (e: Error & { level?: string }) => {
-        if (ready) {
-          // A drop after the login: the next use reconnects ('close' follows and clears it).
-          this.lastError = `The SSH connection to ${where} failed: ${e.message}`;
-          return;
-        }
-        if (seenKey && !this.opts.hostKeys.includes(seenKey)) {
-          if (this.closes === closes) this.refusedHostKey = { key: seenBlob!, fingerprint: seenKey, changed: this.opts.hostKeys.length > 0 };
-          fail(
-            this.opts.hostKeys.length
-              ? `Host key of ${target.host}:${target.port} is ${seenKey}, not the pinned ${this.opts.hostKeys.join(' or ')}: refusing to connect.`
-              : `The host ${target.host}:${target.port} presented the key ${seenKey}, which is not in your known_hosts: refusing to connect.`,
-            this.opts.hostKeys.length
-              ? 'A host key that changed can mean another machine answers at that address: check it before you trust the new key (ssh-keygen -R removes the old one).'
-              : "Check the fingerprint with the host's owner, then trust this host (Berth adds it to known_hosts), or connect once with ssh.",
-          );
-        } else if (e.level === 'client-authentication') {
-          const locked = this.opts.lockedKeys ?? [];
-          fail(
-            `SSH login as ${where} was refused (${e.message}).`,
-            locked.length
-              ? `Your key ${locked.join(', ')} has a passphrase, which Berth does not ask for: add it to your agent: ssh-add ${locked[0]}`
-              : "Check the user name, and that the host's authorized_keys has your key (or that your agent holds it: ssh-add -l).",
-          );
-        } else fail(`Cannot reach ${where} over SSH: ${e.message}`);
-      });
-      c.on('close', () => {
-        if (this.client === c) this.client = undefined;
-      });
-      c.connect(config);
-    });
+        const where = `${this.opts.target.username}@${this.opts.target.host}:${this.opts.target.port}`;
+        // A drop after the login: the next use reconnects ('close' follows and clears it).
+        for (const k of clients) k.on('error', (e: Error) => (this.lastError = `The SSH connection to ${where} failed: ${e.message}`));
+        c.once('close', () => {
+          if (this.client === c) {
+            this.client = undefined;
+            this.chain = [];
+          }
+        });
+        return c;
+      },
+      (e: unknown) => {
+        if (this.closes === closes) {
+          this.lastError = (e as Error).message;
+          this.connecting = undefined;
+          if (e instanceof HopError && e.refused) this.refusedHostKey = e.refused;
+        } // else: a later connect's own
+        throw e;
+      },
+    );
     return this.connecting;
+  }
+
+  /** The logins made for a connection: the jump hosts in order, then the engine's host. */
+  private get hops(): SshHop[] {
+    const { target, privateKey, agent, auth, lockedKeys, hostKeys, knownHosts, readyTimeoutMs, proxyCommand } = this.opts;
+    const last: SshHop = {
+      host: target.host,
+      port: target.port,
+      username: target.username,
+      hostKeys,
+      ...(privateKey !== undefined ? { privateKey } : {}),
+      ...(agent !== undefined ? { agent } : {}),
+      ...(auth ? { auth } : {}),
+      ...(lockedKeys ? { lockedKeys } : {}),
+      ...(knownHosts ? { knownHosts } : {}),
+      ...(readyTimeoutMs !== undefined ? { readyTimeoutMs } : {}),
+      ...(proxyCommand ? { proxyCommand } : {}),
+    };
+    return [...(this.opts.jumps ?? []), last];
   }
 
   private async forward(sock: Socket): Promise<void> {
@@ -308,31 +290,38 @@ export class SshTunnel {
     );
   }
 
-  /** The refused host key, as the engine status shows it. */
+  /** The refused host key, as the engine status shows it (of the hop that refused: a jump host or the engine's host). */
   get refusedHostKeyInfo(): RefusedHostKey | undefined {
     const r = this.refusedHostKey;
-    const { host, port } = this.opts.target;
-    return r && { host: knownHostsName(this.opts.knownHosts?.name ?? host, port), fingerprint: r.fingerprint, changed: r.changed };
+    if (!r) return undefined;
+    const hop = this.hops[r.hop]!;
+    return { host: knownHostsName(hop.knownHosts?.name ?? hop.host, hop.port), fingerprint: r.fingerprint, changed: r.changed };
   }
 
   /**
    * The user's "trust this host": the refused key, if it is the one they were shown and no other
-   * key is known for the host, is appended to known_hosts and pinned; the next connect uses it.
+   * key is known for the host, is appended to that hop's known_hosts and pinned; the next connect uses it.
    */
   trustRefusedHostKey(fingerprint: string): void {
     const r = this.refusedHostKey;
-    const { host, port } = this.opts.target;
+    const hop = r ? this.hops[r.hop]! : this.hops.at(-1)!;
+    const { host, port } = hop;
     if (!r || r.fingerprint !== fingerprint)
       throw new BerthError('CONFLICT', `${host}:${port} did not present the key ${fingerprint}: nothing was trusted.`, { hint: 'Retry the connection and check the key it shows.' });
     if (r.changed)
       throw new BerthError('CONFLICT', `The key of ${host}:${port} changed: Berth does not replace a known host key.`, {
         hint: "Check with the host's owner; if the new key is right, remove the old one (ssh-keygen -R) and connect again.",
       });
-    if (!this.opts.knownHosts) throw new BerthError('INTERNAL', 'No known_hosts file to trust the key in.');
-    trustHostKey(this.opts.knownHosts.file, this.opts.knownHosts.name, port, r.key);
-    this.opts.hostKeys.push(fingerprint);
+    if (!hop.knownHosts) throw new BerthError('INTERNAL', 'No known_hosts file to trust the key in.');
+    trustHostKey(hop.knownHosts.file, hop.knownHosts.name, port, r.key);
+    hop.hostKeys.push(fingerprint);
     this.refusedHostKey = undefined;
     this.lastError = undefined;
+  }
+
+  /** Whether an SSH connection is up now (for tests: a drop is seen here once ssh2 has closed it). */
+  get connected(): boolean {
+    return this.client !== undefined;
   }
 
   /** Spare channels ready and still usable (for tests: a remote end that closed is seen here). */
@@ -385,6 +374,8 @@ export class SshTunnel {
     for (const s of this.sockets) s.destroy();
     this.portForwards.close();
     this.spare.close();
+    for (const c of [...this.chain].reverse()) c.end();
+    this.chain = [];
     this.client?.end();
     this.client = undefined;
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
