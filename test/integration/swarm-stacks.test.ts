@@ -9,6 +9,7 @@
  * Ports are published in host mode and the service is reached by its tasks' addresses
  * (endpoint_mode dnsrr): this kernel has no IPVS, which the ingress mesh and service VIPs need.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -204,6 +205,10 @@ describe('swarm stacks on three real engines', { timeout: 300_000 }, () => {
       hint: expect.stringContaining('Make the secret nope first'),
     });
 
+    const noNetwork = file('nonet.yaml', `version: "3.8"\nservices:\n  web:\n    image: ${TEST_IMAGE}\n    networks: [front]\nnetworks:\n  front: {external: true}\n`);
+    const r7 = await stream('stacks.deploy', { name: 'bad7', files: [noNetwork] });
+    expect(r7.error).toMatchObject({ code: 'COMMAND_FAILED', message: expect.stringContaining('the file uses the external network "front", and the swarm has no overlay network of that name') });
+
     // A service name too long for the engine: the services made before it are taken back too.
     const long = 'a'.repeat(60);
     const tooLong = file(
@@ -220,8 +225,50 @@ describe('swarm stacks on three real engines', { timeout: 300_000 }, () => {
     const r6 = await stream('stacks.deploy', { name: 'bad6', files: [join(dir, 'none.yaml')] });
     expect(r6.error).toMatchObject({ code: 'NOT_FOUND', message: `There is no file or folder ${join(dir, 'none.yaml')} on this machine.` });
 
-    for (const stack of ['bad1', 'bad2', 'bad3', 'bad4']) for (const m of cluster.machines) expect(leftOn(m, stack, m === cluster.machines[0])).toEqual([]);
+    for (const stack of ['bad1', 'bad2', 'bad3', 'bad4', 'bad7']) for (const m of cluster.machines) expect(leftOn(m, stack, m === cluster.machines[0])).toEqual([]);
     expect((await ok<StackSummary[]>('stacks.list')).map((s) => s.name)).toEqual(['shop']);
+  });
+
+  it('a redeploy that fails takes back only what it made: the stack runs on as it was', async () => {
+    const broken = stackFile(V2).replace('networks:\n  back:', `  ${'a'.repeat(60)}:\n    image: ${TEST_IMAGE}\n    networks: [extra]\nnetworks:\n  extra: {driver: overlay}\n  back:`);
+    const r = await stream('stacks.deploy', { name: 'shop', files: [file('shop-broken.yaml', broken)] });
+    expect(r.lines).toContain('Creating network shop_extra');
+    expect(r.error).toMatchObject({ code: 'COMMAND_FAILED', message: expect.stringContaining('name must be 63 characters or fewer') });
+    expect(r.error!.message).toContain('Berth removed what the deploy had made (1 network).');
+    expect(r.error!.message).not.toContain('were updated'); // the services it went through were left as they were
+    const shop = await ok<StackDetail>('stacks.get', { name: 'shop' });
+    expect(shop.networks).toEqual(['shop_back']);
+    expect(shop.services.map((s) => [s.name, s.image, `${s.running}/${s.desired}`])).toEqual([
+      ['shop_probe', TEST_IMAGE, '1/1'],
+      ['shop_web', V2, '3/3'],
+    ]);
+  });
+
+  it('one deploy of a stack at a time; a cancelled deploy of a new stack leaves nothing', async () => {
+    const small = file('small.yaml', `version: "3.8"\nservices:\n  idle:\n    image: ${TEST_IMAGE}\n    command: ["sh", "-c", "${IDLE}"]\n    networks: [n]\nnetworks:\n  n: {driver: overlay}\n`);
+    const [a, b] = await Promise.all([stream('stacks.deploy', { name: 'twice', files: [small] }), stream('stacks.deploy', { name: 'twice', files: [small] })]);
+    const refused = [a, b].filter((x) => x.error);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]!.error).toMatchObject({ code: 'CONFLICT', message: 'A deploy of the stack twice is running; wait for it to end or cancel it.' });
+    expect((await ok<StackDetail>('stacks.get', { name: 'twice' })).services.map((s) => `${s.name} ${s.running}/${s.desired}`)).toEqual(['twice_idle 1/1']);
+    expect((await stream('stacks.remove', { name: 'twice' })).error).toBeUndefined();
+
+    // Cancelled as its first line comes: the CLI is stopped (or had not started), and what it made is taken back.
+    for (let i = 0; i < 3; i++) {
+      const lines: string[] = [];
+      const s = core.router.openStream('stacks.deploy', { name: 'gone', files: [small] }, async (l) => {
+        lines.push(l as string);
+        s.cancel();
+      });
+      await s.done;
+      await waitFor(() => (cluster.machines[0]!.engine.cli(['service', 'ls', '-q', '--filter', `label=${NS}=gone`]).trim() === '' ? true : undefined), 30_000, 'no service of gone');
+      await waitFor(() => (leftOn(cluster.machines[0]!, 'gone').length === 0 ? true : undefined), 30_000, 'nothing of gone');
+    }
+    for (const m of cluster.machines.slice(1)) await waitFor(() => (leftOn(m, 'gone', false).length === 0 ? true : undefined), 30_000, `nothing of gone on ${m.hostname}`);
+    const clis = spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter((l) => /stack (deploy|rm|config).*(gone|twice)/.test(l));
+    expect(clis).toEqual([]);
   });
 
   it('a worker refuses to deploy, in words', async () => {

@@ -41,7 +41,8 @@ export interface StacksOptions {
 
 /** What a stack has on the swarm, by id (services with the version and update they were at). */
 interface Objects {
-  services: Map<string, { name: string; version: number; updateStarted: string }>;
+  /** Each with its spec (as JSON: a redeploy bumps the version of a service it leaves as it was) and the update it was at. */
+  services: Map<string, { name: string; spec: string; updateStarted: string }>;
   networks: Map<string, string>;
   secrets: Map<string, string>;
   configs: Map<string, string>;
@@ -263,13 +264,13 @@ export class SwarmStacksService {
   private async objects(name: string): Promise<Objects> {
     const filters = { label: [`${NS}=${name}`] };
     const [services, networks, secrets, configs] = await Promise.all([
-      this.docker.listServices({ filters }) as Promise<unknown> as Promise<{ ID: string; Version?: { Index?: number }; Spec?: { Name?: string }; UpdateStatus?: { StartedAt?: string } }[]>,
+      this.docker.listServices({ filters }) as Promise<unknown> as Promise<{ ID: string; Spec?: { Name?: string }; UpdateStatus?: { StartedAt?: string } }[]>,
       this.docker.listNetworks({ filters }) as Promise<{ Id: string; Name: string; Scope?: string }[]>,
       this.docker.listSecrets({ filters }) as Promise<unknown> as Promise<{ ID: string; Spec?: { Name?: string } }[]>,
       this.docker.listConfigs({ filters }) as Promise<unknown> as Promise<{ ID: string; Spec?: { Name?: string } }[]>,
     ]);
     return {
-      services: new Map(services.map((s) => [s.ID, { name: s.Spec?.Name ?? s.ID, version: s.Version?.Index ?? 0, updateStarted: s.UpdateStatus?.StartedAt ?? '' }])),
+      services: new Map(services.map((s) => [s.ID, { name: s.Spec?.Name ?? s.ID, spec: JSON.stringify(s.Spec ?? {}), updateStarted: s.UpdateStatus?.StartedAt ?? '' }])),
       networks: new Map(networks.filter((n) => n.Scope === 'swarm').map((n) => [n.Id, n.Name])),
       secrets: new Map(secrets.map((s) => [s.ID, s.Spec?.Name ?? s.ID])),
       configs: new Map(configs.map((c) => [c.ID, c.Spec?.Name ?? c.ID])),
@@ -402,7 +403,7 @@ export class SwarmStacksService {
         if (sink.signal.aborted) return;
         const said = run.lines.filter((l) => !chatter(l)).pop() ?? run.failure!;
         const why = deployReason(said);
-        const updated = [...now.services].filter(([id, s]) => before.services.has(id) && before.services.get(id)!.version !== s.version).map(([, s]) => s.name);
+        const updated = [...now.services].filter(([id, s]) => before.services.has(id) && before.services.get(id)!.spec !== s.spec).map(([, s]) => s.name);
         const undone = back.left.length
           ? ` Berth could not remove ${back.left.join(', ')}: remove ${back.left.length === 1 ? 'it' : 'them'} by hand.`
           : back.removed
@@ -426,14 +427,14 @@ export class SwarmStacksService {
       if (sink.signal.aborted) return;
       const raw = (await this.docker.listServices({ filters: { label: [`${NS}=${name}`] } })) as unknown as {
         ID: string;
-        Version?: { Index?: number };
+        Spec?: unknown;
         UpdateStatus?: { StartedAt?: string; State?: string; Message?: string };
       }[];
       const all = (await this.services.list()).filter((s) => s.stack === name);
       // A service this deploy changed: its update counts once the engine has started one (a few seconds at most).
       const pending = raw.filter((r) => {
         const was = before.services.get(r.ID);
-        if (!was || was.version === (r.Version?.Index ?? 0)) return false;
+        if (!was || was.spec === JSON.stringify(r.Spec ?? {})) return false;
         return (r.UpdateStatus?.StartedAt ?? '') === was.updateStarted && Date.now() - started < 3000;
       });
       const failed = raw.find((r) => {
