@@ -76,6 +76,7 @@ export async function toggleStack(name: string): Promise<void> {
 
 let handle: { cancel(): void } | undefined;
 let runningJob: number | undefined;
+let settle: ((done: boolean) => void) | undefined; // the run's promise, resolved by a cancel
 
 /** One deploy or removal at a time from this window; resolves once it ended (the failure, if any, is in the store). */
 function run(verb: 'deploy' | 'remove', name: string, files: string[] | undefined, again: () => unknown): Promise<boolean> {
@@ -91,11 +92,13 @@ function run(verb: 'deploy' | 'remove', name: string, files: string[] | undefine
   const id = startJob(verb === 'deploy' ? 'stack-deploy' : 'stack-remove', name, { name, files }, { cancel: cancelStackRun, retry: () => void again() });
   runningJob = id;
   return new Promise((resolve) => {
+    settle = resolve;
     const onData = (line: string) => useStacks.setState((s) => ({ output: [...s.output.slice(-(STACK_OUTPUT_LINES - 1)), line] }));
     const onEnd = (error?: Error & { hint?: string }) => {
-      if (runningJob !== id) return resolve(false); // cancelled meanwhile
+      if (runningJob !== id) return; // cancelled meanwhile: settled then
       handle = undefined;
       runningJob = undefined;
+      settle = undefined;
       useStacks.setState({ running: undefined, ...(error ? { failure: { message: error.message, ...(error.hint ? { hint: error.hint } : {}) } } : {}) });
       endJob(id, error ? { error } : {});
       void loadStacks();
@@ -113,6 +116,8 @@ export function cancelStackRun(): void {
   runningJob = undefined;
   useStacks.setState({ running: undefined });
   if (id) endJob(id, { cancelled: true });
+  settle?.(false);
+  settle = undefined;
 }
 
 /** `docker stack deploy` of the files as `name`; the files are kept for Redeploy once it worked. */
