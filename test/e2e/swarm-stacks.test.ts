@@ -15,6 +15,7 @@ import { startServer, type RunningServer } from '../../electron/main/server/serv
 import { ARTIFACTS, launchChromium } from '../support/chromium';
 import { testCore, waitFor } from '../support/engine';
 import { endSwarmTest, startSwarmMachines, type SwarmMachines } from '../support/swarm-cluster';
+import { DOCKER_CURRENT } from '../support/current-dockerd';
 import { TEST_IMAGE } from '../support/test-image';
 
 let cluster: SwarmMachines;
@@ -23,6 +24,8 @@ let server: RunningServer;
 let browser: Browser;
 let page: Page;
 let dir: string;
+/** The docker CLI of the engines' own release (Debian 13's 26, which npm test unpacks): the system's 20.10 has no `stack config`. */
+const CLI_ENV = { BERTH_DOCKER_CLI: join(DOCKER_CURRENT, 'usr/bin/docker') };
 const errors: string[] = [];
 
 async function ok<T>(method: string, args?: unknown): Promise<T> {
@@ -38,7 +41,7 @@ describe('stacks on the Swarm page', { timeout: 240_000 }, () => {
     cluster = await startSwarmMachines(2);
     const [one, two] = cluster.machines;
     dir = mkdtempSync(join(tmpdir(), 'berth-stacks-e2e-'));
-    core = testCore(one!.engine.dockerHost);
+    core = testCore(one!.engine.dockerHost, CLI_ENV);
     await waitFor(() => core.engine.getStatus().state === 'up', 20_000, 'node1 up');
     await ok('swarm.init', { advertiseAddr: one!.addr });
     await ok('contexts.add', { name: 'node2', host: two!.engine.dockerHost });

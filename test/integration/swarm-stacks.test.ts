@@ -19,11 +19,14 @@ import type { ErrorPayload } from '../../electron/shared/errors';
 import type { StackDetail, StackSummary, SwarmNode } from '../../electron/shared/models';
 import { testCore, waitFor } from '../support/engine';
 import { endSwarmTest, startSwarmMachines, type SwarmMachine, type SwarmMachines } from '../support/swarm-cluster';
+import { DOCKER_CURRENT } from '../support/current-dockerd';
 import { TEST_IMAGE } from '../support/test-image';
 
 let cluster: SwarmMachines;
 let core: Core;
 let dir: string;
+/** The docker CLI of the engines' own release (Debian 13's 26, which npm test unpacks): the system's 20.10 has no `stack config`. */
+const CLI_ENV = { BERTH_DOCKER_CLI: join(DOCKER_CURRENT, 'usr/bin/docker') };
 const V2 = 'berth-test/busybox:v2';
 const NS = 'com.docker.stack.namespace';
 
@@ -111,7 +114,7 @@ describe('swarm stacks on three real engines', { timeout: 300_000 }, () => {
     dir = mkdtempSync(join(tmpdir(), 'berth-stacks-'));
     file('pw.txt', 'hunter2-stack\n');
     file('app.conf', 'colour=blue\n');
-    core = testCore(one!.engine.dockerHost);
+    core = testCore(one!.engine.dockerHost, CLI_ENV);
     await waitFor(() => core.engine.getStatus().state === 'up', 20_000, 'node1 up');
     await ok('swarm.init', { advertiseAddr: one!.addr });
     await ok('contexts.add', { name: 'node2', host: two!.engine.dockerHost });
@@ -194,10 +197,10 @@ describe('swarm stacks on three real engines', { timeout: 300_000 }, () => {
     // The CLI makes the network and the config, then stops at the secret: Berth takes them back.
     const external = file(
       'external.yaml',
-      `version: "3.8"\nservices:\n  web:\n    image: ${TEST_IMAGE}\n    command: ["sh", "-c", "${IDLE}"]\n    networks: [n]\n    secrets: [nope]\n    configs: [c]\nnetworks:\n  n: {driver: overlay}\nsecrets:\n  nope: {external: true}\nconfigs:\n  c: {file: ./app.conf}\n`,
+      `version: "3.8"\nservices:\n  web:\n    image: ${TEST_IMAGE}\n    command: ["sh", "-c", "${IDLE}"]\n    networks: [net]\n    secrets: [nope]\n    configs: [c]\nnetworks:\n  net: {driver: overlay}\nsecrets:\n  nope: {external: true}\nconfigs:\n  c: {file: ./app.conf}\n`,
     );
     const r3 = await stream('stacks.deploy', { name: 'bad3', files: [external] });
-    expect(r3.lines).toEqual(expect.arrayContaining(['Creating network bad3_n', 'Creating config bad3_c']));
+    expect(r3.lines).toEqual(expect.arrayContaining(['Creating network bad3_net', 'Creating config bad3_c']));
     expect(r3.error).toMatchObject({
       code: 'COMMAND_FAILED',
       message:
@@ -213,7 +216,7 @@ describe('swarm stacks on three real engines', { timeout: 300_000 }, () => {
     const long = 'a'.repeat(60);
     const tooLong = file(
       'long.yaml',
-      `version: "3.8"\nservices:\n  ok:\n    image: ${TEST_IMAGE}\n    command: ["sh", "-c", "${IDLE}"]\n    networks: [n]\n  ${long}:\n    image: ${TEST_IMAGE}\n    networks: [n]\nnetworks:\n  n: {driver: overlay}\n`,
+      `version: "3.8"\nservices:\n  ok:\n    image: ${TEST_IMAGE}\n    command: ["sh", "-c", "${IDLE}"]\n    networks: [net]\n  ${long}:\n    image: ${TEST_IMAGE}\n    networks: [net]\nnetworks:\n  net: {driver: overlay}\n`,
     );
     const r4 = await stream('stacks.deploy', { name: 'bad4', files: [tooLong] });
     expect(r4.error).toMatchObject({ code: 'COMMAND_FAILED', message: expect.stringContaining('name must be 63 characters or fewer') });
@@ -245,7 +248,7 @@ describe('swarm stacks on three real engines', { timeout: 300_000 }, () => {
   });
 
   it('one deploy of a stack at a time; a cancelled deploy of a new stack leaves nothing', async () => {
-    const small = file('small.yaml', `version: "3.8"\nservices:\n  idle:\n    image: ${TEST_IMAGE}\n    command: ["sh", "-c", "${IDLE}"]\n    networks: [n]\nnetworks:\n  n: {driver: overlay}\n`);
+    const small = file('small.yaml', `version: "3.8"\nservices:\n  idle:\n    image: ${TEST_IMAGE}\n    command: ["sh", "-c", "${IDLE}"]\n    networks: [net]\nnetworks:\n  net: {driver: overlay}\n`);
     const [a, b] = await Promise.all([stream('stacks.deploy', { name: 'twice', files: [small] }), stream('stacks.deploy', { name: 'twice', files: [small] })]);
     const refused = [a, b].filter((x) => x.error);
     expect(refused).toHaveLength(1);
@@ -272,7 +275,7 @@ describe('swarm stacks on three real engines', { timeout: 300_000 }, () => {
   });
 
   it('a worker refuses to deploy, in words', async () => {
-    const worker = testCore(cluster.machines[1]!.engine.dockerHost);
+    const worker = testCore(cluster.machines[1]!.engine.dockerHost, CLI_ENV);
     try {
       await waitFor(() => worker.engine.getStatus().state === 'up', 20_000, 'node2 up');
       const r = await stream('stacks.deploy', { name: 'elsewhere', files: [join(dir, 'stack.yaml')] }, worker);

@@ -16,6 +16,7 @@ describe('stack file errors in words', () => {
     expect(placeError('yaml: line 4: did not find expected key', text)).toEqual({ line: 4, words: 'did not find expected key' });
     expect(placeError('services.web Additional property colour is not allowed', text)).toEqual({ line: 5, words: 'services.web Additional property colour is not allowed' });
     expect(placeError('services.db.image must be a string', text)).toEqual({ words: 'services.db.image must be a string' }); // "image" is there twice
+    expect(placeError('non-string key in networks: false', text).words).toContain('put the name under networks in quotes');
     expect(placeError('something else', text)).toEqual({ words: 'something else' });
   });
 

@@ -92,6 +92,8 @@ export function lineOfKey(text: string, key: string): number | undefined {
 export function placeError(reason: string, text: string): { line?: number; words: string } {
   const yaml = /^yaml: line (\d+): (.*)$/.exec(reason);
   if (yaml) return { line: Number(yaml[1]), words: yaml[2]! };
+  const bool = /^non-string key in (\S+): (true|false)$/.exec(reason);
+  if (bool) return { words: `${reason} (the CLI's YAML reads a bare y, n, yes, no, on or off as ${bool[2]}: put the name under ${bool[1]} in quotes)` };
   const extra = /Additional property (\S+) is not allowed/.exec(reason);
   const path = /^(\S+\.\S+) /.exec(reason);
   const key = extra?.[1] ?? path?.[1]?.split('.').pop();
