@@ -36,6 +36,7 @@ import { paths } from './paths';
 import { NetworksService } from './services/networks';
 import { openEngineAt, SwarmService, type EngineOpener } from './services/swarm';
 import { SwarmServicesService } from './services/swarm-services';
+import { SwarmStacksService } from './services/swarm-stacks';
 import { RunService } from './services/run';
 import { PortsService } from './services/ports';
 import { spawn as spawnPty } from 'node-pty';
@@ -124,6 +125,7 @@ function connect(dockerHost: string, tls: EngineTls | undefined, hub: EventHub, 
     networks: new NetworksService(docker),
     swarm: new SwarmService(docker, openEngine),
     swarmServices: new SwarmServicesService(docker),
+    stacks: new SwarmStacksService(docker, { dockerHost: formatEndpoint(local), ...(local.kind === 'tcp' && local.tls ? { tls: local.tls } : {}), env }),
     run: new RunService(docker, endpoint.kind === 'unix', (ref) => imageTransfer.pullQuietly(ref)),
     ports: new PortsService(docker, endpoint, tunnel && ((host, port) => tunnel.forwardPort(host, port))),
     exec: new ExecService(docker),

@@ -19,6 +19,8 @@ export const JOB_KINDS = [
   'volume-export',
   'volume-import',
   'volume-clone',
+  'stack-deploy',
+  'stack-remove',
 ] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 export const JOB_STATUSES = ['running', 'done', 'failed', 'cancelled'] as const;
@@ -54,6 +56,8 @@ const DOING: Record<JobKind, string> = {
   'volume-export': 'Exporting the volume',
   'volume-import': 'Importing into the volume',
   'volume-clone': 'Cloning the volume',
+  'stack-deploy': 'Deploying the stack',
+  'stack-remove': 'Removing the stack',
 };
 const DONE: Record<JobKind, string> = {
   pull: 'Pulled',
@@ -71,6 +75,8 @@ const DONE: Record<JobKind, string> = {
   'volume-export': 'Exported the volume',
   'volume-import': 'Imported into the volume',
   'volume-clone': 'Cloned the volume',
+  'stack-deploy': 'Deployed the stack',
+  'stack-remove': 'Removed the stack',
 };
 const NOUN: Record<JobKind, string> = {
   pull: 'pull',
@@ -88,6 +94,8 @@ const NOUN: Record<JobKind, string> = {
   'volume-export': 'export',
   'volume-import': 'import',
   'volume-clone': 'clone',
+  'stack-deploy': 'deploy',
+  'stack-remove': 'removal',
 };
 
 /** "Pulling busybox", for a running job. */

@@ -429,3 +429,4 @@ export interface VmInfo extends VmStatus {
 export * from './usage';
 export * from './container-detail';
 export * from './swarm';
+export * from './stacks';

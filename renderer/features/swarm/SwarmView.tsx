@@ -9,6 +9,7 @@ import { useContexts } from '../../stores/contexts';
 import { converging, leaveSwarm, loadSwarm, useSwarm } from '../../stores/swarm';
 import { Nodes } from './NodesTable';
 import { ServicesPanel } from './ServicesPanel';
+import { StacksPanel } from './StacksPanel';
 import { AddEngine, JoinSwarm, JoinTokens, MakeSwarm } from './SwarmForms';
 
 export function SwarmView({ stale }: { stale: boolean }) {
@@ -60,6 +61,7 @@ export function SwarmView({ stale }: { stale: boolean }) {
             <AddEngine />
           </div>
           <Nodes nodes={nodes} stale={stale} />
+          <StacksPanel stale={stale} />
           <ServicesPanel stale={stale} />
         </>
       )}

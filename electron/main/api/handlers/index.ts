@@ -14,6 +14,7 @@ import type { VolumesService } from '../../services/volumes';
 import type { NetworksService } from '../../services/networks';
 import type { SwarmService } from '../../services/swarm';
 import type { SwarmServicesService } from '../../services/swarm-services';
+import type { SwarmStacksService } from '../../services/swarm-stacks';
 import type { RunService } from '../../services/run';
 import type { PortsService } from '../../services/ports';
 import type { ComposeService } from '../../services/compose';
@@ -42,6 +43,7 @@ export interface Services {
   networks: NetworksService;
   swarm: SwarmService;
   swarmServices: SwarmServicesService;
+  stacks: SwarmStacksService;
   run: RunService;
   ports: PortsService;
   exec: ExecService;
@@ -147,6 +149,8 @@ export function createHandlers(s: Services): Handlers {
     'services.rollback': ({ id }) => s.swarmServices.rollback(id),
     'services.remove': ({ id }) => s.swarmServices.remove(id),
     'services.tasks': ({ id }) => s.swarmServices.tasks(id),
+    'stacks.list': () => s.stacks.list(),
+    'stacks.get': ({ name }) => s.stacks.get(name),
 
     'jobs.report': async ({ jobs }) => s.jobs.report(jobs),
   };
@@ -177,5 +181,7 @@ export function createStreamHandlers(s: Services): StreamHandlers {
     'images.save': ({ ids }, sink) => s.imageTransfer.save(ids, sink),
     'images.load': ({ size }, sink) => s.imageTransfer.load(size, sink),
     'host.shell': (size, sink) => s.hostShell.shell(size, sink),
+    'stacks.deploy': (args, sink) => s.stacks.deploy(args, sink),
+    'stacks.remove': ({ name }, sink) => s.stacks.remove(name, sink),
   };
 }
