@@ -36,6 +36,8 @@ import { paths } from './paths';
 import { NetworksService } from './services/networks';
 import { openEngineAt, SwarmService, type EngineOpener } from './services/swarm';
 import { SwarmServicesService } from './services/swarm-services';
+import { SwarmSecretsService } from './services/swarm-secrets';
+import { SwarmNetworksService } from './services/swarm-networks';
 import { RunService } from './services/run';
 import { PortsService } from './services/ports';
 import { spawn as spawnPty } from 'node-pty';
@@ -124,6 +126,8 @@ function connect(dockerHost: string, tls: EngineTls | undefined, hub: EventHub, 
     networks: new NetworksService(docker),
     swarm: new SwarmService(docker, openEngine),
     swarmServices: new SwarmServicesService(docker),
+    swarmSecrets: new SwarmSecretsService(docker),
+    swarmNetworks: new SwarmNetworksService(docker),
     run: new RunService(docker, endpoint.kind === 'unix', (ref) => imageTransfer.pullQuietly(ref)),
     ports: new PortsService(docker, endpoint, tunnel && ((host, port) => tunnel.forwardPort(host, port))),
     exec: new ExecService(docker),

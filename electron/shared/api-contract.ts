@@ -9,6 +9,7 @@ import { imageIdOrReference, imageReference, ipAddress } from './validation';
 import { UPLOAD_PIECE } from './transfer';
 import { JOB_KINDS, JOB_STATUSES, JOBS_KEPT, type JobReport } from './jobs';
 import { absPath, runSpec, userSpec, type RunSpecInput } from './run-spec';
+import { swarmSecretRequests } from './swarm-secrets-contract';
 import type {
   ContainerDetail,
   JoinTokens,
@@ -438,6 +439,7 @@ export const requests = {
   'services.rollback': request<ServiceSummary>()(z.object({ id: ref }).strict()),
   'services.remove': request<void>()(z.object({ id: ref }).strict()),
   'services.tasks': request<TaskInfo[]>()(z.object({ id: ref }).strict()),
+  ...swarmSecretRequests, // secrets, configs, overlay networks
 
   /** The renderer's jobs, running and recent, whole (each change replaces the last report): for the tray and the desktop app's OS notifications. */
   'jobs.report': request<void>()(z.object({ jobs: z.array(jobReport).max(JOBS_KEPT) }).strict()),

@@ -428,3 +428,4 @@ export interface VmInfo extends VmStatus {
 export * from './usage';
 export * from './container-detail';
 export * from './swarm';
+export * from './swarm-secrets';

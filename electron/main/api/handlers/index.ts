@@ -14,6 +14,9 @@ import type { VolumesService } from '../../services/volumes';
 import type { NetworksService } from '../../services/networks';
 import type { SwarmService } from '../../services/swarm';
 import type { SwarmServicesService } from '../../services/swarm-services';
+import type { SwarmSecretsService } from '../../services/swarm-secrets';
+import type { SwarmNetworksService } from '../../services/swarm-networks';
+import { swarmSecretHandlers } from './swarm-secrets';
 import type { RunService } from '../../services/run';
 import type { PortsService } from '../../services/ports';
 import type { ComposeService } from '../../services/compose';
@@ -42,6 +45,8 @@ export interface Services {
   networks: NetworksService;
   swarm: SwarmService;
   swarmServices: SwarmServicesService;
+  swarmSecrets: SwarmSecretsService;
+  swarmNetworks: SwarmNetworksService;
   run: RunService;
   ports: PortsService;
   exec: ExecService;
@@ -147,6 +152,7 @@ export function createHandlers(s: Services): Handlers {
     'services.rollback': ({ id }) => s.swarmServices.rollback(id),
     'services.remove': ({ id }) => s.swarmServices.remove(id),
     'services.tasks': ({ id }) => s.swarmServices.tasks(id),
+    ...swarmSecretHandlers(s),
 
     'jobs.report': async ({ jobs }) => s.jobs.report(jobs),
   };
