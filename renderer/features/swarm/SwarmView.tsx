@@ -9,6 +9,8 @@ import { useContexts } from '../../stores/contexts';
 import { converging, leaveSwarm, loadSwarm, useSwarm } from '../../stores/swarm';
 import { Nodes } from './NodesTable';
 import { ServicesPanel } from './ServicesPanel';
+import { NetworksPanel } from './NetworksPanel';
+import { SecretsPanel } from './SecretsPanel';
 import { AddEngine, JoinSwarm, JoinTokens, MakeSwarm } from './SwarmForms';
 
 export function SwarmView({ stale }: { stale: boolean }) {
@@ -61,6 +63,8 @@ export function SwarmView({ stale }: { stale: boolean }) {
           </div>
           <Nodes nodes={nodes} stale={stale} />
           <ServicesPanel stale={stale} />
+          <SecretsPanel stale={stale} />
+          <NetworksPanel stale={stale} />
         </>
       )}
     </section>
