@@ -88,11 +88,13 @@ describe('swarm secrets, configs and overlay networks on three real engines', { 
     await ok('secrets.create', { kind: 'secret', name: 'api_key', file });
 
     const svc = await ok<ServiceSummary>('services.create', { name: 'app', image: TEST_IMAGE, replicas: 3, maxPerNode: 1, command: SLEEP });
-    const attached = await ok<SwarmData>('secrets.attach', { kind: 'secret', name: 'db_pass', service: 'app' });
-    expect(attached.usedBy).toEqual([{ serviceId: svc.id, service: 'app', target: '/run/secrets/db_pass' }]);
-    expect((await ok<SwarmData>('secrets.attach', { kind: 'secret', name: 'api_key', service: 'app', target: 'key.txt' })).usedBy).toEqual([
-      { serviceId: svc.id, service: 'app', target: '/run/secrets/key.txt' },
+    // Both at once: each reads the service at one version, and the one the engine refuses as out of sequence is done again.
+    const [attached, other] = await Promise.all([
+      ok<SwarmData>('secrets.attach', { kind: 'secret', name: 'db_pass', service: 'app' }),
+      ok<SwarmData>('secrets.attach', { kind: 'secret', name: 'api_key', service: 'app', target: 'key.txt' }),
     ]);
+    expect(attached.usedBy).toEqual([{ serviceId: svc.id, service: 'app', target: '/run/secrets/db_pass' }]);
+    expect(other.usedBy).toEqual([{ serviceId: svc.id, service: 'app', target: '/run/secrets/key.txt' }]);
 
     // Each attach is a rolling update: wait for the tasks that have both.
     const tasks = await waitFor(
@@ -109,6 +111,23 @@ describe('swarm secrets, configs and overlay networks on three real engines', { 
       expect(engine.cli(['exec', t.containerId!, 'cat', '/run/secrets/db_pass'])).toBe(VALUE);
       expect(engine.cli(['exec', t.containerId!, 'cat', '/run/secrets/key.txt'])).toBe(FILE_VALUE.trim());
     }
+
+    // Bytes, not text: a file of every byte value arrives as it is.
+    const bin = join(dir, 'binary');
+    const bytes = Buffer.from(Array.from({ length: 512 }, (_, i) => i % 256));
+    writeFileSync(bin, bytes);
+    await ok('secrets.create', { kind: 'secret', name: 'bin', file: bin });
+    await ok('secrets.attach', { kind: 'secret', name: 'bin', service: 'app' });
+    await waitFor(
+      async () => {
+        const r = await threeRunning(svc.id);
+        return r.every((t) => machineOf(t).engine.try(['exec', t.containerId!, 'base64', '/run/secrets/bin']).out.replace(/\s/g, '') === bytes.toString('base64')) ? true : undefined;
+      },
+      120_000,
+      'every task with the binary secret',
+    );
+    await ok('secrets.detach', { kind: 'secret', name: 'bin', service: 'app' });
+    await ok('secrets.remove', { kind: 'secret', name: 'bin' });
 
     // Nothing Berth's API returns holds either value, nor even its base64.
     const onNode1 = tasks.find((t) => t.node === 'node1')!;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSubnet, toOverlay } from './swarm-networks';
-import { mountPath, toSwarmData } from './swarm-secrets';
+import { mountPath, SwarmSecretsService, toSwarmData } from './swarm-secrets';
 
 describe('secrets and configs as listed', () => {
   it('names the services that mount one, and where', () => {
@@ -68,5 +68,31 @@ describe('overlay subnets', () => {
       ],
       nodes: ['node1'],
     });
+  });
+});
+
+describe('giving a secret to a service', () => {
+  it('reads the service again and updates it again when another change got in between', async () => {
+    let version = 7;
+    const updates: { version: number; secrets: unknown }[] = [];
+    const service = () => ({ ID: 's1', Version: { Index: version }, Spec: { Name: 'web', TaskTemplate: { ContainerSpec: { Image: 'x', Secrets: [] } } } });
+    const docker = {
+      listSecrets: async () => [{ ID: 'x', Spec: { Name: 'pw' } }],
+      listConfigs: async () => [],
+      listServices: async () => [service()],
+      getService: () => ({
+        inspect: async () => service(),
+        update: async (o: { _query: { version: number }; _body: { TaskTemplate: { ContainerSpec: { Secrets: unknown } } } }) => {
+          updates.push({ version: o._query.version, secrets: o._body.TaskTemplate.ContainerSpec.Secrets });
+          if (updates.length === 1) {
+            version = 8; // someone else's change landed first
+            throw Object.assign(new Error('(HTTP code 500) server error'), { statusCode: 500, json: { message: 'rpc error: code = Unknown desc = update out of sequence' } });
+          }
+        },
+      }),
+    };
+    await new SwarmSecretsService(docker as never).attach('secret', 'pw', 'web');
+    expect(updates.map((u) => u.version)).toEqual([7, 8]);
+    expect(updates[1]!.secrets).toEqual([{ File: { Name: 'pw', UID: '0', GID: '0', Mode: 0o444 }, SecretID: 'x', SecretName: 'pw' }]);
   });
 });

@@ -110,6 +110,20 @@ function tooBig(kind: SwarmDataKind, size: number, path?: string): BerthError {
   );
 }
 
+/**
+ * Runs a read-check-update of a service again when another change got in between (the engine
+ * refuses an update at an old version: "update out of sequence"); its checks see the new spec.
+ */
+async function whileOutOfSequence<T>(attempt: () => Promise<T>, tries = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (e) {
+      if (i >= tries || !(e instanceof BerthError) || !/out of sequence/i.test(e.message)) throw e;
+    }
+  }
+}
+
 export class SwarmSecretsService {
   constructor(private readonly docker: Dockerode) {}
 
@@ -189,7 +203,11 @@ export class SwarmSecretsService {
   }
 
   /** Mounts it in a service's tasks at `target` (a secret: /run/secrets/<name> by default; a config: an absolute path, /<name> by default). */
-  async attach(kind: SwarmDataKind, name: string, serviceId: string, target?: string): Promise<SwarmData> {
+  attach(kind: SwarmDataKind, name: string, serviceId: string, target?: string): Promise<SwarmData> {
+    return whileOutOfSequence(() => this.attachOnce(kind, name, serviceId, target));
+  }
+
+  private async attachOnce(kind: SwarmDataKind, name: string, serviceId: string, target?: string): Promise<SwarmData> {
     const data = await this.find(kind, name);
     const service = await this.rawService(serviceId);
     const serviceName = service.Spec?.Name ?? serviceId;
@@ -220,7 +238,11 @@ export class SwarmSecretsService {
   }
 
   /** Takes it out of a service's tasks (a rolling update of the service). */
-  async detach(kind: SwarmDataKind, name: string, serviceId: string): Promise<SwarmData> {
+  detach(kind: SwarmDataKind, name: string, serviceId: string): Promise<SwarmData> {
+    return whileOutOfSequence(() => this.detachOnce(kind, name, serviceId));
+  }
+
+  private async detachOnce(kind: SwarmDataKind, name: string, serviceId: string): Promise<SwarmData> {
     const data = await this.find(kind, name);
     const service = await this.rawService(serviceId);
     const serviceName = service.Spec?.Name ?? serviceId;
