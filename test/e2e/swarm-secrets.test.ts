@@ -21,6 +21,8 @@ let server: RunningServer;
 let browser: Browser;
 let page: Page;
 const errors: string[] = [];
+/** Every frame Berth's backend sent this page. */
+const received: string[] = [];
 const VALUE = `typed-${process.pid}-never-on-screen`;
 
 async function ok<T>(method: string, args?: unknown): Promise<T> {
@@ -41,6 +43,7 @@ describe('secrets and overlay networks on the Swarm page', { timeout: 180_000 },
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.on('pageerror', (e) => errors.push(e.message));
+    page.on('websocket', (ws) => ws.on('framereceived', (f) => received.push(typeof f.payload === 'string' ? f.payload : f.payload.toString('latin1'))));
     await page.goto(server.url);
   }, 180_000);
 
@@ -95,6 +98,8 @@ describe('secrets and overlay networks on the Swarm page', { timeout: 180_000 },
     );
     expect(read).toBe(VALUE);
     expect(await page.content()).not.toContain(VALUE);
+    expect(received.length).toBeGreaterThan(10);
+    expect(received.join('\n')).not.toContain(VALUE); // sent once, never sent back
 
     // In use: refused in words naming the service.
     await row.getByRole('button', { name: 'Remove db_pass' }).click();

@@ -199,6 +199,18 @@ describe('swarm secrets, configs and overlay networks on three real engines', { 
     chmodSync(bigFile, 0o000); // root reads it anyway: only the size refuses it
     expect(await ok<SwarmData[]>('secrets.list')).toEqual(before);
 
+    // A worker keeps none of these: said in words.
+    const worker = testCore(cluster.machines[1]!.engine.dockerHost);
+    try {
+      await waitFor(() => worker.engine.getStatus().state === 'up', 20_000, 'node2 up');
+      for (const method of ['secrets.list', 'overlays.list']) {
+        expect(await worker.router.handle(method, {})).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringContaining('this engine is not a swarm manager') } });
+      }
+      expect(await worker.router.handle('secrets.create', { kind: 'secret', name: 'w', value: VALUE })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    } finally {
+      worker.dispose();
+    }
+
     // Right under the engine's limit is taken, and then removed.
     await ok('secrets.create', { kind: 'secret', name: 'limit', value: 'x'.repeat(500 * 1024 - 1) });
     await ok('secrets.remove', { kind: 'secret', name: 'limit' });

@@ -107,11 +107,12 @@ export class SwarmNetworksService {
   }
 
   async list(): Promise<OverlayNetwork[]> {
+    const doing = 'The overlay networks could not be listed';
     const [nets, services, tasks, nodes] = await Promise.all([
       this.networks(),
-      this.docker.listServices().catch((e: unknown) => Promise.reject(netError(e, 'The services could not be listed'))),
-      this.docker.listTasks({ filters: JSON.stringify({ 'desired-state': ['running'] }) }),
-      this.docker.listNodes(),
+      this.docker.listServices().catch((e: unknown) => Promise.reject(netError(e, doing))),
+      this.docker.listTasks({ filters: JSON.stringify({ 'desired-state': ['running'] }) }).catch((e: unknown) => Promise.reject(netError(e, doing))),
+      this.docker.listNodes().catch((e: unknown) => Promise.reject(netError(e, doing))),
     ]);
     const hostnames = new Map((nodes as { ID: string; Description?: { Hostname?: string } }[]).map((n) => [n.ID, n.Description?.Hostname ?? n.ID]));
     return nets
