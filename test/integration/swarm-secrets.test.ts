@@ -156,13 +156,17 @@ describe('swarm secrets, configs and overlay networks on three real engines', { 
       ok: false,
       error: { code: 'CONFLICT', message: 'The service app already mounts the secret db_pass at /run/secrets/db_pass.' },
     });
+    // A secret may go at an absolute path too, mounted with the config in the same update's wake.
+    await ok('secrets.create', { kind: 'secret', name: 'abs', value: VALUE });
+    expect((await ok<SwarmData>('secrets.attach', { kind: 'secret', name: 'abs', service: 'app', target: '/etc/app/abs' })).usedBy.map((u) => u.target)).toEqual(['/etc/app/abs']);
     const used = await ok<SwarmData>('secrets.attach', { kind: 'config', name: 'app_conf', service: 'app', target: '/etc/app/app.conf' });
     expect(used.usedBy.map((u) => u.target)).toEqual(['/etc/app/app.conf']);
     const svc = (await ok<ServiceSummary[]>('services.list')).find((s) => s.name === 'app')!;
     await waitFor(
       async () => {
         const r = await threeRunning(svc.id);
-        return r.every((t) => machineOf(t).engine.try(['exec', t.containerId!, 'cat', '/etc/app/app.conf']).out === 'listen=8080') ? true : undefined;
+        const read = (t: TaskInfo, path: string) => machineOf(t).engine.try(['exec', t.containerId!, 'cat', path]).out;
+        return r.every((t) => read(t, '/etc/app/app.conf') === 'listen=8080' && read(t, '/etc/app/abs') === VALUE) ? true : undefined;
       },
       120_000,
       'every task with the config',
@@ -230,6 +234,8 @@ describe('swarm secrets, configs and overlay networks on three real engines', { 
       error: { code: 'IN_USE', message: 'The secret db_pass is in use by the service app.' },
     });
     expect(await call('secrets.remove', { kind: 'config', name: 'app_conf' })).toMatchObject({ ok: false, error: { code: 'IN_USE', message: 'The config app_conf is in use by the service app.' } });
+    await ok('secrets.detach', { kind: 'secret', name: 'abs', service: 'app' });
+    await ok('secrets.remove', { kind: 'secret', name: 'abs' });
     expect((await ok<SwarmData>('secrets.detach', { kind: 'secret', name: 'db_pass', service: 'app' })).usedBy).toEqual([]);
     expect(await call('secrets.detach', { kind: 'secret', name: 'db_pass', service: 'app' })).toMatchObject({
       ok: false,
