@@ -37,6 +37,8 @@ import { NetworksService } from './services/networks';
 import { openEngineAt, SwarmService, type EngineOpener } from './services/swarm';
 import { SwarmServicesService } from './services/swarm-services';
 import { SwarmStacksService } from './services/swarm-stacks';
+import { SwarmSecretsService } from './services/swarm-secrets';
+import { SwarmNetworksService } from './services/swarm-networks';
 import { RunService } from './services/run';
 import { PortsService } from './services/ports';
 import { spawn as spawnPty } from 'node-pty';
@@ -126,6 +128,8 @@ function connect(dockerHost: string, tls: EngineTls | undefined, hub: EventHub, 
     swarm: new SwarmService(docker, openEngine),
     swarmServices: new SwarmServicesService(docker),
     stacks: new SwarmStacksService(docker, { dockerHost: formatEndpoint(local), ...(local.kind === 'tcp' && local.tls ? { tls: local.tls } : {}), env }),
+    swarmSecrets: new SwarmSecretsService(docker),
+    swarmNetworks: new SwarmNetworksService(docker),
     run: new RunService(docker, endpoint.kind === 'unix', (ref) => imageTransfer.pullQuietly(ref)),
     ports: new PortsService(docker, endpoint, tunnel && ((host, port) => tunnel.forwardPort(host, port))),
     exec: new ExecService(docker),

@@ -10,6 +10,7 @@ import { UPLOAD_PIECE } from './transfer';
 import { JOB_KINDS, JOB_STATUSES, JOBS_KEPT, type JobReport } from './jobs';
 import { absPath, runSpec, userSpec, type RunSpecInput } from './run-spec';
 import { stackRequests, stackStreams } from './stacks-contract';
+import { swarmSecretRequests } from './swarm-secrets-contract';
 import type {
   ContainerDetail,
   JoinTokens,
@@ -440,6 +441,7 @@ export const requests = {
   'services.remove': request<void>()(z.object({ id: ref }).strict()),
   'services.tasks': request<TaskInfo[]>()(z.object({ id: ref }).strict()),
   ...stackRequests,
+  ...swarmSecretRequests, // secrets, configs, overlay networks
 
   /** The renderer's jobs, running and recent, whole (each change replaces the last report): for the tray and the desktop app's OS notifications. */
   'jobs.report': request<void>()(z.object({ jobs: z.array(jobReport).max(JOBS_KEPT) }).strict()),

@@ -430,3 +430,4 @@ export * from './usage';
 export * from './container-detail';
 export * from './swarm';
 export * from './stacks';
+export * from './swarm-secrets';

@@ -10,6 +10,8 @@ import { converging, leaveSwarm, loadSwarm, useSwarm } from '../../stores/swarm'
 import { Nodes } from './NodesTable';
 import { ServicesPanel } from './ServicesPanel';
 import { StacksPanel } from './StacksPanel';
+import { NetworksPanel } from './NetworksPanel';
+import { SecretsPanel } from './SecretsPanel';
 import { AddEngine, JoinSwarm, JoinTokens, MakeSwarm } from './SwarmForms';
 
 export function SwarmView({ stale }: { stale: boolean }) {
@@ -63,6 +65,8 @@ export function SwarmView({ stale }: { stale: boolean }) {
           <Nodes nodes={nodes} stale={stale} />
           <StacksPanel stale={stale} />
           <ServicesPanel stale={stale} />
+          <SecretsPanel stale={stale} />
+          <NetworksPanel stale={stale} />
         </>
       )}
     </section>

@@ -15,6 +15,9 @@ import type { NetworksService } from '../../services/networks';
 import type { SwarmService } from '../../services/swarm';
 import type { SwarmServicesService } from '../../services/swarm-services';
 import type { SwarmStacksService } from '../../services/swarm-stacks';
+import type { SwarmSecretsService } from '../../services/swarm-secrets';
+import type { SwarmNetworksService } from '../../services/swarm-networks';
+import { swarmSecretHandlers } from './swarm-secrets';
 import type { RunService } from '../../services/run';
 import type { PortsService } from '../../services/ports';
 import type { ComposeService } from '../../services/compose';
@@ -44,6 +47,8 @@ export interface Services {
   swarm: SwarmService;
   swarmServices: SwarmServicesService;
   stacks: SwarmStacksService;
+  swarmSecrets: SwarmSecretsService;
+  swarmNetworks: SwarmNetworksService;
   run: RunService;
   ports: PortsService;
   exec: ExecService;
@@ -151,6 +156,7 @@ export function createHandlers(s: Services): Handlers {
     'services.tasks': ({ id }) => s.swarmServices.tasks(id),
     'stacks.list': () => s.stacks.list(),
     'stacks.get': ({ name }) => s.stacks.get(name),
+    ...swarmSecretHandlers(s),
 
     'jobs.report': async ({ jobs }) => s.jobs.report(jobs),
   };
