@@ -18,6 +18,7 @@ import { JobsBoardService } from './services/jobs-board';
 import { ContainersService } from './services/containers';
 import { UsageService } from './services/usage';
 import { ComposeLogsService } from './services/compose-logs';
+import { SwarmServiceLogsService } from './services/swarm-service-logs';
 import { VolumeTransferService } from './services/volume-transfer';
 import { processUsageReader } from './vm/process-usage';
 import { DockerCliService } from './services/docker-cli';
@@ -130,6 +131,7 @@ function connect(dockerHost: string, tls: EngineTls | undefined, hub: EventHub, 
     stacks: new SwarmStacksService(docker, { dockerHost: formatEndpoint(local), ...(local.kind === 'tcp' && local.tls ? { tls: local.tls } : {}), env }),
     swarmSecrets: new SwarmSecretsService(docker),
     swarmNetworks: new SwarmNetworksService(docker),
+    serviceLogs: new SwarmServiceLogsService(docker, hub),
     run: new RunService(docker, endpoint.kind === 'unix', (ref) => imageTransfer.pullQuietly(ref)),
     ports: new PortsService(docker, endpoint, tunnel && ((host, port) => tunnel.forwardPort(host, port))),
     exec: new ExecService(docker),

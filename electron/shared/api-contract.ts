@@ -8,7 +8,7 @@ import type { ErrorPayload } from './errors';
 import { imageIdOrReference, imageReference, ipAddress } from './validation';
 import { UPLOAD_PIECE } from './transfer';
 import { JOB_KINDS, JOB_STATUSES, JOBS_KEPT, type JobReport } from './jobs';
-import { absPath, runSpec, userSpec, type RunSpecInput } from './run-spec';
+import { absPath, mountSpec, runSpec, userSpec, type RunSpecInput } from './run-spec';
 import { stackRequests, stackStreams } from './stacks-contract';
 import { swarmSecretRequests } from './swarm-secrets-contract';
 import type {
@@ -152,6 +152,66 @@ const serviceSpecInput = z
     constraints: z.array(z.string().min(1).max(512)).max(50).optional(),
     maxPerNode: z.number().int().min(1).max(1000).optional(),
     labels: z.record(z.string().min(1).max(255), z.string().max(4096)).optional(),
+    entrypoint: z.array(z.string().max(65536)).max(1024).optional(),
+    mounts: z.array(mountSpec).max(100).optional(),
+    /** When a task that ended is started again (docker run's restart policy, as a service says it). */
+    restart: z
+      .object({ condition: z.enum(['none', 'on-failure', 'any']), maxAttempts: z.number().int().min(0).max(1000).optional() })
+      .strict()
+      .optional(),
+    cpus: z.number().positive().max(1024).optional(), // a limit per task
+    memoryBytes: z
+      .number()
+      .int()
+      .min(6 * 1024 * 1024)
+      .optional(),
+    user: userSpec.optional(),
+    workdir: absPath.optional(),
+    hostname: z
+      .string()
+      .max(64)
+      .regex(/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/, 'must be letters, digits, "-" and "."')
+      .optional(),
+    readOnly: z.boolean().optional(),
+    init: z.boolean().optional(),
+    tty: z.boolean().optional(),
+    capAdd: z
+      .array(z.string().regex(/^(CAP_)?[A-Z_]+$|^ALL$/))
+      .max(64)
+      .optional(),
+    capDrop: z
+      .array(z.string().regex(/^(CAP_)?[A-Z_]+$|^ALL$/))
+      .max(64)
+      .optional(),
+    hosts: z
+      .array(
+        z
+          .object({
+            host: z
+              .string()
+              .min(1)
+              .max(253)
+              .regex(/^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?$/),
+            ip: ipAddress,
+          })
+          .strict(),
+      )
+      .max(100)
+      .optional(),
+    health: z
+      .union([
+        z.literal('none'),
+        z
+          .object({
+            command: z.string().trim().min(1).max(65536),
+            intervalMs: z.number().int().min(1).max(86_400_000).optional(),
+            timeoutMs: z.number().int().min(1).max(86_400_000).optional(),
+            startPeriodMs: z.number().int().min(1).max(86_400_000).optional(),
+            retries: z.number().int().min(1).max(1000).optional(),
+          })
+          .strict(),
+      ])
+      .optional(),
   })
   .strict();
 /** A label key, as the engine takes them (com.example.zone). */
@@ -538,6 +598,21 @@ export const streams = {
         tail: z.union([z.literal('all'), z.number().int().min(0).max(10_000_000)]).default(1000), // per container, as `docker compose logs --tail`
         since: z.number().int().min(0).optional(),
         until: z.number().int().min(1).optional(),
+      })
+      .strict()
+      .refine((o) => !(o.since && o.until && o.until <= o.since), { message: 'must be after since', path: ['until'] }),
+  ),
+  /** A swarm service's logs merged over all its tasks, each line named by its task and node (web.2@node3); then new lines live. */
+  'services.logs': stream<LogLine[]>()(
+    z
+      .object({
+        id: ref,
+        follow: z.boolean().default(true),
+        tail: z.union([z.literal('all'), z.number().int().min(0).max(10_000_000)]).default(1000), // per task, as `docker service logs --tail`
+        since: z.number().int().min(0).optional(),
+        until: z.number().int().min(1).optional(),
+        task: ref.optional(), // only this task's lines (its id)
+        node: ref.optional(), // only the lines of tasks on this node (its id or host name)
       })
       .strict()
       .refine((o) => !(o.since && o.until && o.until <= o.since), { message: 'must be after since', path: ['until'] }),

@@ -17,8 +17,8 @@ const UPDATE_MS = 50;
 
 export type TailOption = 1000 | 10_000 | 'all';
 
-/** Whose log the view shows: one container's, or a compose project's merged. */
-export type LogTarget = { container: string } | { project: string };
+/** Whose log the view shows: one container's, a compose project's merged, or a swarm service's merged over its tasks (of one task or node only, when set). */
+export type LogTarget = { container: string } | { project: string } | { service: string; task?: string; node?: string };
 
 export interface LogsState {
   target?: LogTarget;
@@ -137,6 +137,9 @@ function noteSources(lines: LogLine[]): void {
 export const openLogs = (containerId: string) => openTarget({ container: containerId });
 /** A compose project's logs: all its containers merged in time order, each line named by its service. */
 export const openProjectLogs = (project: string) => openTarget({ project });
+/** A swarm service's logs: all its tasks merged, each line named by its task and node; of one task or one node when set. */
+export const openServiceLogs = (service: string, only: { task?: string; node?: string } = {}) =>
+  openTarget({ service, ...(only.task ? { task: only.task } : {}), ...(only.node ? { node: only.node } : {}) });
 
 function openTarget(target: LogTarget): void {
   closeLogs();
@@ -170,7 +173,12 @@ function openTarget(target: LogTarget): void {
       publish();
     },
   };
-  stream = 'project' in target ? api().stream('compose.logs', { project: target.project, ...range }, handlers) : api().stream('containers.logs', { id: target.container, ...range }, handlers);
+  stream =
+    'project' in target
+      ? api().stream('compose.logs', { project: target.project, ...range }, handlers)
+      : 'service' in target
+        ? api().stream('services.logs', { id: target.service, ...(target.task ? { task: target.task } : {}), ...(target.node ? { node: target.node } : {}), ...range }, handlers)
+        : api().stream('containers.logs', { id: target.container, ...range }, handlers);
 }
 
 export function closeLogs(): void {

@@ -4,10 +4,14 @@
  * (`swarm:changed`), on reconnect and on a switch of engine.
  */
 import { create } from 'zustand';
-import type { JoinTokens, NodeAvailability, NodeRole, ServiceSpecInput, ServiceSummary, SwarmNode, SwarmState, TaskInfo } from '../../electron/shared/models';
+import type { JoinTokens, NodeAvailability, NodeRole, ServiceSummary, SwarmNode, SwarmState, TaskInfo } from '../../electron/shared/models';
 import { api, whenConnected } from '../api';
 import { coalesced } from '../lib/coalesce';
-import { confirm, refusalOf, toast, type Refusal } from './ui';
+import { runSpecToService, type ServiceChoice } from '../lib/service-form';
+import { openRunDialog, useRunForm } from './run-form';
+import { formToSpec } from './run-form-spec';
+import type { RunForm } from './run-fields';
+import { closeDialog, confirm, refusalOf, toast, type Refusal } from './ui';
 
 export interface SwarmPage {
   state?: SwarmState;
@@ -21,9 +25,23 @@ export interface SwarmPage {
   /** The service whose tasks are shown, and them. */
   tasksOf?: string;
   tasks: TaskInfo[];
+  /** The service whose merged logs are shown (its name kept: a service removed meanwhile is still named), its tasks for the filter, and the filter. */
+  logsOf?: { id: string; name: string };
+  logTasks: TaskInfo[];
+  logFilter: { task?: string; node?: string };
+  /** The Run dialog on a manager: whether it makes a service instead of a container, and how it runs. */
+  runAsService: { on: boolean; mode: 'replicated' | 'global'; replicas: string; publish: 'ingress' | 'host' };
 }
 
-export const useSwarm = create<SwarmPage>(() => ({ nodes: [], busy: [], services: [], tasks: [] }));
+export const useSwarm = create<SwarmPage>(() => ({
+  nodes: [],
+  busy: [],
+  services: [],
+  tasks: [],
+  logTasks: [],
+  logFilter: {},
+  runAsService: { on: false, mode: 'replicated', replicas: '1', publish: 'ingress' },
+}));
 
 /** Bumped on a switch of engine: an answer asked of the old one is not shown. */
 let engineGeneration = 0;
@@ -49,7 +67,7 @@ whenConnected((client) => {
   client.onConnection((up) => up && void loadSwarm());
   client.on('contexts:changed', () => {
     engineGeneration++;
-    useSwarm.setState({ state: undefined, nodes: [], services: [], tasks: [], tasksOf: undefined, tokens: undefined, error: undefined });
+    useSwarm.setState({ state: undefined, nodes: [], services: [], tasks: [], tasksOf: undefined, tokens: undefined, error: undefined, logsOf: undefined, logTasks: [], logFilter: {} });
     void loadSwarm();
   });
 });
@@ -142,16 +160,6 @@ export async function removeNode(node: SwarmNode): Promise<void> {
 export const converging = (s: SwarmPage) =>
   s.services.some((x) => x.running !== x.desired || /^(updating|rollback_started)$/.test(x.update?.state ?? '')) || (!!s.tasksOf && s.tasks.some((t) => t.state !== t.desiredState));
 
-export const createService = (spec: ServiceSpecInput) =>
-  act(async () => {
-    const made = await api().call('services.create', spec);
-    toast({
-      kind: 'success',
-      title: `Service ${made.name} made`,
-      message: `${made.mode === 'global' ? 'One task on every node' : `${made.desired} task${made.desired === 1 ? '' : 's'}`}; the managers place them.`,
-    });
-  });
-
 /** One service action from its row; said in a toast when refused. */
 async function serviceAction(s: ServiceSummary, what: string, call: () => Promise<unknown>): Promise<Refusal | undefined> {
   useSwarm.setState((st) => ({ busy: [...st.busy, s.id] }));
@@ -188,5 +196,79 @@ export async function toggleTasks(id: string): Promise<void> {
   } catch (e) {
     const r = refusalOf(e);
     toast({ kind: 'error', title: 'The tasks could not be read', message: r.message });
+  }
+}
+
+/** Shows (or hides, when shown) a service's logs merged over its tasks; the task filter lists its tasks. */
+export async function toggleServiceLogs(s: { id: string; name: string }): Promise<void> {
+  if (useSwarm.getState().logsOf?.id === s.id) return void useSwarm.setState({ logsOf: undefined, logTasks: [], logFilter: {} });
+  useSwarm.setState({ logsOf: { id: s.id, name: s.name }, logTasks: [], logFilter: {} });
+  await refreshLogTasks();
+}
+
+/** The shown service's tasks again (a scale or an update makes new ones). */
+export async function refreshLogTasks(): Promise<void> {
+  const of = useSwarm.getState().logsOf;
+  if (!of) return;
+  try {
+    const tasks = await api().call('services.tasks', { id: of.id });
+    if (useSwarm.getState().logsOf?.id === of.id) useSwarm.setState({ logTasks: tasks });
+  } catch {
+    // removed meanwhile: the log says so
+  }
+}
+
+export const setServiceLogFilter = (logFilter: { task?: string; node?: string }) => useSwarm.setState({ logFilter });
+
+// ---- the Run dialog as a service
+
+export const setRunAsService = (patch: Partial<SwarmPage['runAsService']>) => useSwarm.setState((s) => ({ runAsService: { ...s.runAsService, ...patch } }));
+
+/** The Run dialog, set to make a service (Services → Create a service). */
+export function openServiceRun(): void {
+  openRunDialog();
+  setRunAsService({ on: true });
+}
+
+const choiceOf = (r: SwarmPage['runAsService']): ServiceChoice => ({ mode: r.mode, replicas: Math.max(0, Math.floor(Number(r.replicas) || 0)), publish: r.publish });
+
+/** What the form would make as a service: the fields that do not apply and the notes, or why it cannot yet. */
+export function serviceRunPreview(form: RunForm, r: SwarmPage['runAsService']): { notApplied: string[]; notes: string[] } | { error: string } {
+  const spec = formToSpec(form);
+  if ('error' in spec) return { error: spec.error };
+  const mapped = runSpecToService({ ...spec.spec, name: spec.spec.name ?? 'unnamed' }, choiceOf(r)); // what applies does not hang on the name
+  return 'error' in mapped ? { error: mapped.error } : mapped;
+}
+
+function refuseRun(message: string, field?: string, hint?: string): void {
+  useRunForm.setState((s) => ({ error: { message, ...(field ? { field } : {}), ...(hint ? { hint } : {}) }, errorSeq: s.errorSeq + 1 }));
+}
+
+/** Run as a service: the same form read the same way (formToSpec), mapped by service-form; what does not apply is said in the toast too. */
+export async function submitServiceRun(): Promise<void> {
+  const { form } = useRunForm.getState();
+  const spec = formToSpec(form);
+  if ('error' in spec) return refuseRun(spec.error, spec.field);
+  const r = useSwarm.getState().runAsService;
+  if (r.mode === 'replicated' && !/^\d+$/.test(r.replicas.trim())) return refuseRun('Replicas: must be a whole number, 0 or more.');
+  const mapped = runSpecToService(spec.spec, choiceOf(r));
+  if ('error' in mapped) return refuseRun(mapped.error, mapped.field);
+  useRunForm.setState({ busy: true, error: undefined });
+  try {
+    const made = await api().call('services.create', mapped.input);
+    const left = mapped.notApplied.length ? ` Not applied (they do not apply to a service): ${mapped.notApplied.map((n) => n.split(':')[0]).join(', ')}.` : '';
+    toast({
+      kind: 'success',
+      title: `Service ${made.name} made`,
+      message: `${made.mode === 'global' ? 'One task on every node' : `${made.desired} task${made.desired === 1 ? '' : 's'}`}; the managers place them.${left}`,
+    });
+    setRunAsService({ on: false });
+    closeDialog();
+  } catch (e) {
+    const err = refusalOf(e);
+    refuseRun(err.message, /name/i.test(err.message) ? 'name' : undefined, err.hint);
+  } finally {
+    useRunForm.setState({ busy: false });
+    await loadSwarm();
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The Swarm page in Chromium, on two real engines in namespaces of their own (support/swarm-cluster):
  * a swarm made at the address typed, the join tokens masked until shown, the second engine added
- * in a click, a node drained and labelled, a refused removal said, and the swarm left.
+ * in a click, a service run from the Run dialog and its logs merged over both nodes, a node drained
+ * and labelled, a refused removal said, and the swarm left.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,19 +78,47 @@ describe('the Swarm page', { timeout: 180_000 }, () => {
     await row.getByText('worker').waitFor();
     await state.getByText(/a swarm of 2 nodes/).waitFor();
 
-    // A service made from the form spreads over both nodes; scaled down; its tasks name their nodes.
-    const create = page.getByRole('form', { name: 'Create a service' });
-    await create.getByLabel('Name').fill('web');
-    await create.getByLabel('Image').fill(TEST_IMAGE);
-    await create.getByLabel('Replicas').fill('2');
-    await create.getByLabel('Ports').fill('8080:http');
-    await create.getByRole('button', { name: 'Create' }).click();
-    await create.getByRole('alert').getByText('"8080:http" is not a port: write published:target, e.g. 8080:80, 8080:80/udp or 8080:80@host.').waitFor();
-    await create.getByLabel('Ports').fill('');
-    await create.getByLabel('Command').fill(`sh -c "trap 'exit 0' TERM; while :; do sleep 1; done"`);
-    await create.getByRole('button', { name: 'Create' }).click();
+    // A service made from the Run dialog spreads over both nodes: what does not apply to a service is said, not dropped silently.
+    await page.getByRole('button', { name: 'Create a service…' }).click();
+    const run = page.getByRole('dialog', { name: 'Run a swarm service' });
+    expect(await run.getByLabel('Run as a swarm service (this engine is a swarm manager)').isChecked()).toBe(true);
+    await run.getByLabel('Image', { exact: true }).fill(TEST_IMAGE);
+    await run.getByLabel('Command', { exact: true }).fill(`sh -c "trap 'exit 0' TERM; while :; do echo tick; sleep 0.5; done"`);
+    await run.getByLabel('Replicas').fill('2');
+    await run.getByLabel('Publish ports').selectOption('host');
+    await run.getByLabel('Privileged (--privileged)').check();
+    await run
+      .getByLabel('Fields that do not apply')
+      .getByText(/^Privileged \(--privileged\): a service’s tasks cannot be privileged/)
+      .waitFor();
+    await run.getByRole('button', { name: 'Create service' }).click();
+    await run.getByText('Name: a service needs one (its tasks are named after it).').waitFor();
+    await run.getByLabel('Name', { exact: true }).fill('web');
+    await run.getByRole('button', { name: 'Create service' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Service web made' })
+      .getByText(/Not applied \(they do not apply to a service\): Privileged \(--privileged\)/)
+      .waitFor();
     const web = page.getByRole('table', { name: 'Services' }).getByRole('row', { name: 'web' });
     await web.getByLabel('Tasks running').getByText('2/2').waitFor({ timeout: 60_000 });
+    // Its logs, merged over both tasks, each line named by its task and node.
+    await web.getByRole('button', { name: 'Logs of web' }).click();
+    const logs = page.getByRole('region', { name: 'Logs of web' });
+    for (const node of ['node1', 'node2'])
+      await logs
+        .getByRole('group', { name: 'Tasks in the log' })
+        .getByText(new RegExp(`web\\.[12]@${node}`))
+        .waitFor({ timeout: 30_000 });
+    await logs
+      .getByText(/web\.[12]@node2 +\| tick/)
+      .first()
+      .waitFor();
+    await logs.getByLabel('Only the node').selectOption({ label: 'node1' });
+    await expect.poll(async () => new Set((await logs.locator('.log-source').allTextContents()).map((t) => t.replace(/[●|\s]/g, '').split('@')[1])), { timeout: 30_000 }).toEqual(new Set(['node1']));
+    await page.screenshot({ path: `${ARTIFACTS}/swarm-service-logs.png` });
+    await logs.getByRole('button', { name: 'Close the logs of web' }).click();
+    await logs.waitFor({ state: 'detached' });
     await web.getByRole('button', { name: 'Tasks of web' }).click();
     const tasks = page.getByRole('table', { name: 'Tasks of web' });
     await expect.poll(async () => (await tasks.locator('tbody tr td:nth-child(2)').allTextContents()).sort(), { timeout: 30_000 }).toEqual(['node1', 'node2']);

@@ -25,6 +25,8 @@ export interface Frame {
   data: Buffer;
   /** A frame (a log message) starts with this piece. */
   start: boolean;
+  /** The frame (the message) ends with this piece. */
+  end?: boolean;
 }
 
 /** Splits multiplexed frames into their payload, piece by piece as it arrives (never holding a frame whole). */
@@ -58,9 +60,9 @@ export class FrameDemuxer {
         continue;
       }
       const n = Math.min(this.left, data.length - off);
-      out.push({ stream: this.stream, data: data.subarray(off, off + n), start: this.first });
-      this.first = false;
       this.left -= n;
+      out.push({ stream: this.stream, data: data.subarray(off, off + n), start: this.first, ...(this.left === 0 ? { end: true } : {}) });
+      this.first = false;
       off += n;
     }
     return out;
@@ -240,26 +242,49 @@ const TS = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z) /;
 const TS_ROOM = 40;
 /** The engine's log copier cuts a line that has no newline into messages of this many bytes. */
 const PARTIAL_MESSAGE = 16 * 1024;
+/** The most a message's details (`details=1`: "k=v,k=v ", URL-encoded, after the timestamp) may take. */
+const DETAILS_ROOM = 8 * 1024;
+
+/** A line with the details of the message it starts in (a service's log: its task and node). */
+export interface DetailedLine extends LogLine {
+  details?: string;
+}
 
 /**
  * One output stream of a container: takes the timestamp off each message and splits the text
  * into lines, each stamped with the time of the message it starts in.
  */
 class StreamLines {
-  private readonly lines = new LinePieces({ redraw: true });
+  private lines = new LinePieces({ redraw: true });
   private head: Buffer | undefined; // the start of a message, held until its timestamp can be told
   private atStart = true;
   private count = 0; // raw: bytes of the current message
   private time: string | undefined; // of the message being read
   private lineTime: string | undefined; // of the message the held part of a line started in
+  private details: string | undefined; // of the message being read (with `withDetails`)
+  /**
+   * With details, messages of several sources (a service's tasks) interleave: each source's line
+   * that a message left open (a long line's piece, a last line with no newline) is held apart.
+   */
+  private held = new Map<string, { lines: LinePieces; lineTime: string | undefined }>();
 
   constructor(
     private readonly kind: StreamKind,
     /** A TTY's raw stream: message boundaries are found (after a newline, or every PARTIAL_MESSAGE bytes), not framed. */
     private readonly raw: boolean,
+    /** Each message has its details after the timestamp (`details=1`): taken out, and put on its lines. */
+    private readonly withDetails = false,
   ) {}
 
-  push(data: Buffer, start: boolean, out: LogLine[]): void {
+  /** `end`: the frame (a message) ends with `data`. */
+  push(data: Buffer, start: boolean, out: LogLine[], end = false): void {
+    this.pushData(data, start, out);
+    // With details (a service's log, whose stream stays open), a message shorter than the copier's
+    // cut that ends with no newline is a last line (its task ended): it is not held for more.
+    if (end && this.withDetails && !this.raw && !this.atStart && this.count < PARTIAL_MESSAGE && this.lines.pending) this.text(this.lines.flush(), out);
+  }
+
+  private pushData(data: Buffer, start: boolean, out: LogLine[]): void {
     if (start) this.atStart = true;
     let off = 0;
     let nl = -1; // raw: the next newline at or after `off`, found once per push
@@ -277,10 +302,24 @@ class StreamLines {
           return;
         }
         const m = TS.exec(data.toString('latin1', off, off + room));
+        let skip = m ? m[0].length : 0;
+        this.details = undefined;
+        if (m && this.withDetails) {
+          const sp = data.indexOf(0x20, off + skip);
+          if (sp < 0 && data.length - off < DETAILS_ROOM) {
+            this.head = Buffer.from(data.subarray(off)); // the details go on in the next read
+            return;
+          }
+          if (sp >= 0 && sp - off - skip <= DETAILS_ROOM) {
+            this.details = data.toString('latin1', off + skip, sp);
+            skip = sp + 1 - off;
+          }
+        }
         this.time = m?.[1];
+        if (this.withDetails) this.switchTo(this.details ?? '');
         this.atStart = false;
         this.count = 0;
-        if (m) off += m[0].length;
+        off += skip;
         continue;
       }
       let end = data.length;
@@ -291,7 +330,7 @@ class StreamLines {
         if (lineEnd) end = nl + 1;
         this.count += end - off;
         if (lineEnd || this.count === PARTIAL_MESSAGE) this.atStart = true;
-      }
+      } else this.count += end - off;
       this.text(this.lines.pushRange(data, off, end), out);
       off = end;
     }
@@ -302,16 +341,45 @@ class StreamLines {
       const head = this.head;
       this.head = undefined;
       this.time = TS.exec(head.toString('latin1'))?.[1];
-      this.text(this.lines.push(head.subarray(this.time ? this.time.length + 1 : 0)), out);
+      let skip = this.time ? this.time.length + 1 : 0;
+      if (this.time && this.withDetails) {
+        const sp = head.indexOf(0x20, skip);
+        this.details = head.toString('latin1', skip, sp < 0 ? head.length : sp);
+        skip = sp < 0 ? head.length : sp + 1;
+      }
+      if (this.withDetails) this.switchTo(this.details ?? '');
+      this.text(this.lines.push(head.subarray(skip)), out);
     }
-    this.text(this.lines.flush(), out);
+    if (this.withDetails) {
+      this.switchTo(undefined);
+      for (const [details, h] of this.held) {
+        this.details = details;
+        this.lines = h.lines;
+        this.lineTime = h.lineTime;
+        this.text(this.lines.flush(), out);
+      }
+      this.held.clear();
+    } else this.text(this.lines.flush(), out);
+  }
+
+  /** Puts the open line of the source read so far aside, and takes up `details`' (undefined: none). */
+  private current: string | undefined;
+  private switchTo(details: string | undefined): void {
+    if (details === this.current) return;
+    if (this.current !== undefined && this.lines.pending) this.held.set(this.current, { lines: this.lines, lineTime: this.lineTime });
+    this.current = details;
+    const h = details === undefined ? undefined : this.held.get(details);
+    if (h) this.held.delete(details!);
+    this.lines = h?.lines ?? new LinePieces({ redraw: true });
+    this.lineTime = h?.lineTime;
   }
 
   private text(pieces: LinePiece[], out: LogLine[]): void {
-    for (const line of pieces as LogLine[]) {
+    for (const line of pieces as DetailedLine[]) {
       const time = this.lineTime ?? this.time;
       if (time) line.time = time;
       if (this.kind === 'stderr') line.err = true;
+      if (this.withDetails && this.details !== undefined) line.details = this.details;
       out.push(line);
       this.lineTime = undefined;
     }
@@ -324,20 +392,22 @@ export class LogDecoder {
   private readonly demux: FrameDemuxer | undefined;
   private readonly streams: Record<StreamKind, StreamLines>;
 
-  constructor(tty: boolean) {
+  constructor(tty: boolean, opts: { details?: boolean } = {}) {
     this.demux = tty ? undefined : new FrameDemuxer();
-    this.streams = { stdout: new StreamLines('stdout', tty), stderr: new StreamLines('stderr', tty) };
+    const d = !!opts.details;
+    this.streams = { stdout: new StreamLines('stdout', tty, d), stderr: new StreamLines('stderr', tty, d) };
   }
 
-  push(data: Buffer): LogLine[] {
-    const out: LogLine[] = [];
+  /** The lines of the bytes so far (each a DetailedLine when made with `details`). */
+  push(data: Buffer): DetailedLine[] {
+    const out: DetailedLine[] = [];
     if (!this.demux) this.streams.stdout.push(data, false, out);
-    else for (const f of this.demux.push(data)) this.streams[f.stream].push(f.data, f.start, out);
+    else for (const f of this.demux.push(data)) this.streams[f.stream].push(f.data, f.start, out, f.end);
     return out;
   }
 
-  flush(): LogLine[] {
-    const out: LogLine[] = [];
+  flush(): DetailedLine[] {
+    const out: DetailedLine[] = [];
     this.streams.stdout.flush(out);
     this.streams.stderr.flush(out);
     return out;

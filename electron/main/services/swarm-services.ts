@@ -94,18 +94,58 @@ export function toTaskInfo(t: TaskRaw, hostnames: Map<string, string>): TaskInfo
   };
 }
 
+const ns = (ms?: number) => (ms === undefined ? undefined : ms * 1_000_000);
+
+/** The task's container: what runs, as who, where, with what. */
+function containerSpec(input: ServiceSpecInput): Record<string, unknown> {
+  const h = input.health;
+  const entries: [string, unknown][] = [
+    ['Image', input.image],
+    ['Command', input.entrypoint?.length ? input.entrypoint : undefined],
+    ['Args', input.command?.length ? input.command : undefined],
+    ['Env', input.env?.length ? input.env : undefined],
+    ['User', input.user],
+    ['Dir', input.workdir],
+    ['Hostname', input.hostname],
+    ['ReadOnly', input.readOnly || undefined],
+    ['Init', input.init || undefined],
+    ['TTY', input.tty || undefined],
+    ['CapabilityAdd', input.capAdd?.length ? input.capAdd : undefined],
+    ['CapabilityDrop', input.capDrop?.length ? input.capDrop : undefined],
+    ['Hosts', input.hosts?.length ? input.hosts.map((e) => `${e.ip} ${e.host}`) : undefined],
+    [
+      'Mounts',
+      input.mounts?.length
+        ? input.mounts.map((m) =>
+            m.type === 'tmpfs'
+              ? { Type: 'tmpfs', Target: m.target, ...(m.sizeBytes ? { TmpfsOptions: { SizeBytes: m.sizeBytes } } : {}) }
+              : { Type: m.type, ...(m.source ? { Source: m.source } : {}), Target: m.target, ReadOnly: !!m.readOnly },
+          )
+        : undefined,
+    ],
+    [
+      'Healthcheck',
+      h === 'none'
+        ? { Test: ['NONE'] }
+        : h
+          ? { Test: ['CMD-SHELL', h.command], Interval: ns(h.intervalMs), Timeout: ns(h.timeoutMs), StartPeriod: ns(h.startPeriodMs), Retries: h.retries }
+          : undefined,
+    ],
+  ];
+  return JSON.parse(JSON.stringify(Object.fromEntries(entries.filter(([, v]) => v !== undefined)))) as Record<string, unknown>;
+}
+
 /** The engine's spec for what the dialog gave. */
 export function serviceSpec(input: ServiceSpecInput): Record<string, unknown> {
   if (input.mode === 'global' && input.replicas !== undefined) throw new BerthError('INVALID_ARGUMENT', 'A global service runs one task on every node: it takes no replica count.');
+  const limits = { ...(input.cpus ? { NanoCPUs: Math.round(input.cpus * 1e9) } : {}), ...(input.memoryBytes ? { MemoryBytes: input.memoryBytes } : {}) };
   return {
     Name: input.name,
     ...(input.labels ? { Labels: input.labels } : {}),
     TaskTemplate: {
-      ContainerSpec: {
-        Image: input.image,
-        ...(input.command?.length ? { Args: input.command } : {}),
-        ...(input.env?.length ? { Env: input.env } : {}),
-      },
+      ContainerSpec: containerSpec(input),
+      ...(Object.keys(limits).length ? { Resources: { Limits: limits } } : {}),
+      ...(input.restart ? { RestartPolicy: { Condition: input.restart.condition, ...(input.restart.maxAttempts !== undefined ? { MaxAttempts: input.restart.maxAttempts } : {}) } } : {}),
       ...(input.constraints?.length || input.maxPerNode
         ? { Placement: { ...(input.constraints?.length ? { Constraints: input.constraints } : {}), ...(input.maxPerNode ? { MaxReplicas: input.maxPerNode } : {}) } }
         : {}),

@@ -113,4 +113,25 @@ export interface ServiceSpecInput {
   /** At most this many tasks on one node (replicated). */
   maxPerNode?: number;
   labels?: Record<string, string>;
+  /** The image's entrypoint replaced (docker run --entrypoint); `command` is its arguments. */
+  entrypoint?: string[];
+  mounts?: (
+    | { type: 'volume'; source?: string; target: string; readOnly?: boolean }
+    | { type: 'bind'; source: string; target: string; readOnly?: boolean }
+    | { type: 'tmpfs'; target: string; sizeBytes?: number }
+  )[];
+  restart?: { condition: 'none' | 'on-failure' | 'any'; maxAttempts?: number };
+  /** Limits per task. */
+  cpus?: number;
+  memoryBytes?: number;
+  user?: string;
+  workdir?: string;
+  hostname?: string;
+  readOnly?: boolean;
+  init?: boolean;
+  tty?: boolean;
+  capAdd?: string[];
+  capDrop?: string[];
+  hosts?: { host: string; ip: string }[];
+  health?: 'none' | { command: string; intervalMs?: number; timeoutMs?: number; startPeriodMs?: number; retries?: number };
 }

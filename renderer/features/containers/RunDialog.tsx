@@ -6,6 +6,7 @@ import { networks } from '../../stores/resources';
 import { fieldDomId, type RunForm } from '../../stores/run-fields';
 import { addRow, submitRun, updateForm, useRunForm } from '../../stores/run-form';
 import { commandPreview } from '../../stores/run-form-spec';
+import { serviceRunPreview, setRunAsService, submitServiceRun, useSwarm } from '../../stores/swarm';
 import { closeDialog } from '../../stores/ui';
 import { ImageField } from './ImageField';
 import { EnvFilePicker, KeyValueRows, MountRowFields, PortRowFields, SelectField, TextField } from './RunFields';
@@ -54,14 +55,93 @@ function useFocusRefusal() {
   }, [seq]);
 }
 
+/** On a swarm manager: run the form as a service instead, with its mode, replicas and port publishing; and what of the form does not apply to one, said. */
+function AsService() {
+  const manager = useSwarm((s) => s.state?.state === 'active' && !!s.state.manager);
+  const r = useSwarm((s) => s.runAsService);
+  const form = useRunForm((s) => s.form);
+  useEffect(() => () => setRunAsService({ on: false }), []); // the next Run dialog starts as a container's
+  if (!manager) return null;
+  const preview = r.on ? serviceRunPreview(form, r) : undefined;
+  return (
+    <fieldset className="run-section" aria-label="Swarm service">
+      <legend>Swarm</legend>
+      <label className="check">
+        <input type="checkbox" checked={r.on} onChange={(e) => setRunAsService({ on: e.target.checked })} /> Run as a swarm service (this engine is a swarm manager)
+      </label>
+      {r.on && (
+        <>
+          <div className="run-grid">
+            <div className="field">
+              <label>
+                Service mode
+                <select value={r.mode} onChange={(e) => setRunAsService({ mode: e.target.value as 'replicated' | 'global' })}>
+                  <option value="replicated">replicated</option>
+                  <option value="global">global (one task on every node)</option>
+                </select>
+              </label>
+            </div>
+            {r.mode === 'replicated' && (
+              <div className="field">
+                <label>
+                  Replicas
+                  <input type="number" min={0} max={1000} value={r.replicas} onChange={(e) => setRunAsService({ replicas: e.target.value })} />
+                </label>
+              </div>
+            )}
+            <div className="field">
+              <label>
+                Publish ports
+                <select value={r.publish} onChange={(e) => setRunAsService({ publish: e.target.value as 'ingress' | 'host' })}>
+                  <option value="ingress">ingress (on every node, the routing mesh)</option>
+                  <option value="host">host (on the nodes that run a task)</option>
+                </select>
+              </label>
+            </div>
+          </div>
+          {preview && 'notApplied' in preview && preview.notApplied.length > 0 && (
+            <div className="warning" role="note" aria-label="Fields that do not apply">
+              <p>These fields do not apply to a swarm service and are not used:</p>
+              <ul>
+                {preview.notApplied.map((n) => (
+                  <li key={n}>{n}</li>
+                ))}
+              </ul>
+            </div>
+          )}
+          {preview && 'notes' in preview && preview.notes.length > 0 && (
+            <ul className="muted small" aria-label="How the fields apply to a service">
+              {preview.notes.map((n) => (
+                <li key={n}>{n}</li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+    </fieldset>
+  );
+}
+
 export function RunDialog() {
   const { form, busy, error, errorSeq } = useRunForm(useShallow((s) => ({ form: s.form, busy: s.busy, error: s.error, errorSeq: s.errorSeq })));
   const networkNames = networks.use(useShallow((s) => s.items.map((n) => n.name)));
+  const asService = useSwarm((s) => s.runAsService.on && s.state?.state === 'active' && !!s.state.manager);
   const preview = commandPreview(form);
   useFocusRefusal();
   const general = error && !error.field ? error : undefined; // a refusal about no field in particular
   return (
-    <Dialog title="Run a container" submitLabel="Run" wide onClose={closeDialog} onSubmit={() => void submitRun()} busy={busy} error={general?.message} hint={general?.hint} errorKey={errorSeq}>
+    <Dialog
+      title={asService ? 'Run a swarm service' : 'Run a container'}
+      submitLabel={asService ? 'Create service' : 'Run'}
+      wide
+      onClose={closeDialog}
+      onSubmit={() => void (asService ? submitServiceRun() : submitRun())}
+      busy={busy}
+      error={general?.message}
+      hint={general?.hint}
+      errorKey={errorSeq}
+    >
+      <AsService />
       <div className="run-grid">
         <ImageField />
         <TextField label="Name" field="name" placeholder="optional" />
@@ -148,7 +228,7 @@ export function RunDialog() {
         <KeyValueRows list="labels" noun="Label" keyPlaceholder="key" />
       </Section>
 
-      <div className="preview" aria-label="Equivalent command">
+      <div className="preview" aria-label="Equivalent command" hidden={asService}>
         {'command' in preview ? <code>{preview.command}</code> : <span className="muted">{form.image.trim() ? preview.error : 'Enter an image to see the docker run command.'}</span>}
       </div>
     </Dialog>

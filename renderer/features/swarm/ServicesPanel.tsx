@@ -1,87 +1,21 @@
 /**
- * A manager's services: made from the fields of a run that apply to one, listed with tasks running
+ * A manager's services: made from the Run dialog's fields that apply to one, listed with tasks running
  * of wanted, ports and the rolling update's state; scaled, given a new image, rolled back, removed;
- * each one's tasks with the node it runs on and what became of it.
+ * each one's tasks with the node it runs on and what became of it, and its logs merged over its tasks.
  */
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { ServicePort, ServiceSpecInput, ServiceSummary } from '../../../electron/shared/models';
+import type { ServicePort, ServiceSummary } from '../../../electron/shared/models';
 import { relativeTime, shortId } from '../../lib/format';
-import { parsePort, words } from '../../lib/service-form';
-import { createService, removeService, rollbackService, scaleService, setServiceImage, toggleTasks, useSwarm } from '../../stores/swarm';
-import { Refused, useAction } from './SwarmForms';
+import { openServiceRun, removeService, rollbackService, scaleService, setServiceImage, toggleServiceLogs, toggleTasks, useSwarm } from '../../stores/swarm';
+import { ServiceLogs } from './ServiceLogs';
 
 const portText = (p: ServicePort) => `${p.published ?? '?'}→${p.target}/${p.protocol}${p.mode === 'host' ? ' (host)' : ''}`;
-
-function CreateService() {
-  const [name, setName] = useState('');
-  const [image, setImage] = useState('');
-  const [mode, setMode] = useState<'replicated' | 'global'>('replicated');
-  const [replicas, setReplicas] = useState('1');
-  const [ports, setPorts] = useState('');
-  const [command, setCommand] = useState('');
-  const { busy, refusal, submit } = useAction(async () => {
-    const parsed = ports
-      .split(',')
-      .filter((p) => p.trim())
-      .map((p) => [p, parsePort(p)] as const);
-    const bad = parsed.find(([, p]) => !p);
-    if (bad) return { message: `"${bad[0].trim()}" is not a port: write published:target, e.g. 8080:80, 8080:80/udp or 8080:80@host.` };
-    const spec: ServiceSpecInput = {
-      name: name.trim(),
-      image: image.trim(),
-      mode,
-      ...(mode === 'replicated' ? { replicas: Number(replicas) || 0 } : {}),
-      ...(parsed.length ? { ports: parsed.map(([, p]) => p!) } : {}),
-      ...(command.trim() ? { command: words(command) } : {}),
-    };
-    const r = await createService(spec);
-    if (!r) setName('');
-    return r;
-  });
-  return (
-    <form className="stat-card" aria-label="Create a service" onSubmit={submit}>
-      <strong>Create a service</strong>
-      <label>
-        Name
-        <input value={name} onChange={(e) => setName(e.target.value)} placeholder="web" autoComplete="off" />
-      </label>
-      <label>
-        Image
-        <input className="mono" value={image} onChange={(e) => setImage(e.target.value)} placeholder="nginx:1.27" spellCheck={false} />
-      </label>
-      <label>
-        Mode
-        <select value={mode} onChange={(e) => setMode(e.target.value as 'replicated' | 'global')}>
-          <option value="replicated">replicated</option>
-          <option value="global">global (one per node)</option>
-        </select>
-      </label>
-      {mode === 'replicated' && (
-        <label>
-          Replicas
-          <input type="number" min={0} max={1000} value={replicas} onChange={(e) => setReplicas(e.target.value)} />
-        </label>
-      )}
-      <label>
-        Ports
-        <input className="mono" value={ports} onChange={(e) => setPorts(e.target.value)} placeholder="8080:80, 53:53/udp, 9000:9000@host" spellCheck={false} />
-      </label>
-      <label>
-        Command
-        <input className="mono" value={command} onChange={(e) => setCommand(e.target.value)} placeholder="(the image's own)" spellCheck={false} />
-      </label>
-      <Refused r={refusal} />
-      <button type="submit" disabled={busy || !name.trim() || !image.trim()}>
-        {busy ? 'Creating…' : 'Create'}
-      </button>
-    </form>
-  );
-}
 
 function ServiceRow({ s }: { s: ServiceSummary }) {
   const busy = useSwarm((st) => st.busy.includes(s.id));
   const shown = useSwarm((st) => st.tasksOf === s.id);
+  const logs = useSwarm((st) => st.logsOf?.id === s.id);
   const [replicas, setReplicas] = useState(String(s.desired));
   const [image, setImage] = useState(s.image);
   return (
@@ -132,6 +66,9 @@ function ServiceRow({ s }: { s: ServiceSummary }) {
           </button>
           <button onClick={() => void toggleTasks(s.id)} aria-expanded={shown} aria-label={`Tasks of ${s.name}`}>
             Tasks
+          </button>
+          <button onClick={() => void toggleServiceLogs(s)} aria-expanded={logs} aria-label={`Logs of ${s.name}`}>
+            Logs
           </button>
           <button className="danger" disabled={busy} onClick={() => void removeService(s)} aria-label={`Remove ${s.name}`}>
             Remove
@@ -184,11 +121,14 @@ export function ServicesPanel({ stale }: { stale: boolean }) {
   const services = useSwarm((s) => s.services);
   return (
     <>
-      <h2>Services</h2>
-      <div className="stats-grid">
-        <CreateService />
-      </div>
-      <div className={`table-wrap${stale ? ' stale' : ''}`}>
+      <h2>
+        Services{' '}
+        <button onClick={openServiceRun} className="primary small">
+          Create a service…
+        </button>
+      </h2>
+      <p className="muted small">A service is made from the Run dialog’s fields that apply to one; the dialog says which do not.</p>
+      <div className={`table-wrap services-wrap${stale ? ' stale' : ''}`}>
         <table aria-label="Services">
           <thead>
             <tr>
@@ -218,6 +158,7 @@ export function ServicesPanel({ stale }: { stale: boolean }) {
         </table>
       </div>
       <Tasks />
+      <ServiceLogs />
     </>
   );
 }

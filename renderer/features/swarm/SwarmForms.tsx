@@ -1,7 +1,8 @@
 /** The Swarm page's forms: make a swarm, join one by token, the join tokens (masked until shown), add an engine. */
 import { useState, type FormEvent } from 'react';
 import type { NodeRole } from '../../../electron/shared/models';
-import { useContexts } from '../../stores/contexts';
+import { useContexts, VM_CONTEXT } from '../../stores/contexts';
+import { useVm } from '../../stores/vm';
 import { addEngine, hideTokens, initSwarm, joinSwarm, showTokens, useSwarm } from '../../stores/swarm';
 import type { Refusal } from '../../stores/ui';
 
@@ -122,15 +123,22 @@ export function JoinTokens() {
 
 export function AddEngine() {
   const contexts = useContexts((s) => s.contexts);
-  const choices = contexts.filter((c) => !c.active && !c.problem);
+  const vmStopped = useVm((s) => !!s.info && s.info.state !== 'running');
+  // The Berth VM, when not running, cannot join: it is left out and said so.
+  const choices = contexts.filter((c) => !c.active && !c.problem && !(c.name === VM_CONTEXT && vmStopped));
+  const vmLeftOut = vmStopped && contexts.some((c) => c.name === VM_CONTEXT && !c.active);
   const [context, setContext] = useState('');
   const [role, setRole] = useState<NodeRole>('worker');
   const [addr, setAddr] = useState('');
-  const picked = context || choices[0]?.name || '';
+  const picked = choices.some((c) => c.name === context) ? context : choices[0]?.name || '';
+  const chosen = contexts.find((c) => c.name === picked);
+  // A join token sent to a plain tcp:// engine crosses the network unencrypted: anyone on the way can join the swarm with it.
+  const plain = !!chosen && /^tcp:\/\//.test(chosen.host) && !chosen.tls;
   const { busy, refusal, submit } = useAction(() => addEngine(picked, role, addr.trim()));
   return (
     <form className="stat-card" aria-label="Add an engine" onSubmit={submit}>
       <strong>Add an engine</strong>
+      {vmLeftOut && <p className="muted small">The Berth VM is not listed: it is stopped. Start it (Berth VM) to add it.</p>}
       {choices.length === 0 ? (
         <p className="muted small">Berth has no other engine to add. Add one in Settings → Engines, or join one with a token from its own machine.</p>
       ) : (
@@ -156,6 +164,12 @@ export function AddEngine() {
             Its advertise address
             <input className="mono" value={addr} onChange={(e) => setAddr(e.target.value)} placeholder="192.168.1.6 or eth0" spellCheck={false} />
           </label>
+          {plain && (
+            <p className="warning" role="note">
+              {picked} is reached over plain tcp:// without TLS: the join token goes to it unencrypted, and anyone who sees it on the way can join the swarm with it. Prefer an engine reached over TLS
+              or SSH.
+            </p>
+          )}
           <Refused r={refusal} />
           <button type="submit" disabled={busy || !picked || !addr.trim()}>
             {busy ? 'Joining…' : `Join ${picked}`}

@@ -6,6 +6,7 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useContexts } from '../../stores/contexts';
+import { useEngine } from '../../stores/engine';
 import { converging, leaveSwarm, loadSwarm, useSwarm } from '../../stores/swarm';
 import { Nodes } from './NodesTable';
 import { ServicesPanel } from './ServicesPanel';
@@ -25,6 +26,7 @@ export function SwarmView({ stale }: { stale: boolean }) {
     return () => clearInterval(t);
   }, [moving, stale]);
   const inSwarm = state && state.state !== 'inactive';
+  const podman = useEngine((s) => s.status?.product === 'podman');
   return (
     <section className="view">
       <header className="toolbar">
@@ -50,7 +52,12 @@ export function SwarmView({ stale }: { stale: boolean }) {
           {state.state === 'active' && !state.manager && ` Its managers: ${state.remoteManagers.map((m) => m.addr).join(', ') || 'none known'}. Nodes are listed on a manager.`}
         </p>
       )}
-      {state?.state === 'inactive' && (
+      {state?.state === 'inactive' && podman && (
+        <p className="muted" role="note">
+          {engine} is a Podman engine: Podman has no Swarm mode, so it can neither make nor join a swarm. Switch Berth to a Docker engine for Swarm.
+        </p>
+      )}
+      {state?.state === 'inactive' && !podman && (
         <div className="stats-grid">
           <MakeSwarm engine={engine} />
           <JoinSwarm />

@@ -5,6 +5,7 @@ import type { EngineConnection } from '../../engine/engine-connection';
 import type { ContainersService } from '../../services/containers';
 import type { UsageService } from '../../services/usage';
 import type { ComposeLogsService } from '../../services/compose-logs';
+import type { SwarmServiceLogsService } from '../../services/swarm-service-logs';
 import type { VolumeTransferService } from '../../services/volume-transfer';
 import type { ImagesService, RegistriesService } from '../../services/images';
 import type { ImageTransferService } from '../../services/image-transfer';
@@ -49,6 +50,7 @@ export interface Services {
   stacks: SwarmStacksService;
   swarmSecrets: SwarmSecretsService;
   swarmNetworks: SwarmNetworksService;
+  serviceLogs: SwarmServiceLogsService;
   run: RunService;
   ports: PortsService;
   exec: ExecService;
@@ -169,6 +171,7 @@ export function createStreamHandlers(s: Services): StreamHandlers {
     'containers.stats': ({ id }, sink) => s.containers.stats(id, sink),
     'containers.usage': (_, sink) => s.usage.watch(sink),
     'compose.logs': (args, sink) => s.composeLogs.logs(args, sink),
+    'services.logs': (args, sink) => s.serviceLogs.logs(args, sink),
     'volumes.export': ({ name }, sink) => s.volumeTransfer.export(name, sink),
     'volumes.import': (args, sink) => s.volumeTransfer.import(args, sink),
     'volumes.files.download': ({ name, path }, sink) => s.volumeTransfer.download(name, path, sink),
