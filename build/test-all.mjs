@@ -14,6 +14,7 @@
 //
 // The exit code is 1 when any job failed (or could not run because one it needs failed).
 // `node build/test-all.mjs <job>...` runs only those (and not what they need: build first yourself).
+// BERTH_TEST_JOBS=n runs n jobs at most at a time (1: one after another, in the order below).
 import { spawn } from 'node:child_process';
 
 const SYSTEM_SHARDS = 2;
@@ -41,8 +42,35 @@ const cpuOf = (out) => {
   return m ? (Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4])) * 1000 : undefined;
 };
 
+const slots = Math.max(1, Number(process.env.BERTH_TEST_JOBS) || Infinity);
+let running = 0;
+const queue = [];
+/** Waits for a free slot (BERTH_TEST_JOBS), first come first served. */
+function slot() {
+  if (running < slots) {
+    running++;
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => queue.push(resolve));
+}
+/** Hands the slot to the next job waiting, if any. */
+function release() {
+  const next = queue.shift();
+  if (next) next();
+  else running--;
+}
+
 /** Runs one job, its output line by line with its name in front. */
-function run(name, cmd) {
+async function run(name, cmd) {
+  await slot();
+  try {
+    return await runNow(name, cmd);
+  } finally {
+    release();
+  }
+}
+
+function runNow(name, cmd) {
   const started = Date.now();
   // `times` after the job: the CPU time of the processes it waited for (not the containers', whose
   // processes the engine's shims hold), which unlike the wall time hardly depends on what else runs.
