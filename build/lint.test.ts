@@ -10,7 +10,7 @@ const root = join(__dirname, '..');
 const eslint = new ESLint({ cwd: root });
 const rulesFired = async (file: string, code: string) => (await eslint.lintText(code, { filePath: join(root, file) }))[0]!.messages.map((m) => m.ruleId);
 
-describe('the lint rules', { timeout: 60_000 }, () => {
+describe('the lint rules', { timeout: 180_000 }, () => {
   it('refuse a promise nobody awaits or catches, and an async callback where a plain one is expected', async () => {
     const fired = await rulesFired('electron/main/paths.ts', "async function f(): Promise<void> {}\nexport function g(): void {\n  f();\n  process.once('SIGINT', f);\n  void f();\n}\n");
     expect(fired).toEqual(['@typescript-eslint/no-floating-promises', '@typescript-eslint/no-misused-promises']);

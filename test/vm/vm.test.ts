@@ -90,13 +90,13 @@ describe('the Berth VM (QEMU)', { timeout: 600_000 }, () => {
     expect(docker(['version', '--format', '{{.Server.Os}}'])).toBe('linux');
     // A current engine (Debian 13's docker.io), with BuildKit's buildx and Compose v2 inside.
     expect(docker(['version', '--format', '{{.Server.Version}}'])).toMatch(/^(2[6-9]|[3-9]\d)\./);
-    const plugins = spawnSync(process.execPath, [cliPath, 'vm', 'ssh', 'docker buildx version && docker compose version'], { env, encoding: 'utf8', timeout: 30_000 });
-    expect(plugins.stdout).toMatch(/github\.com\/docker\/buildx v?0\.\d+[\s\S]*Docker Compose version v?2\./);
+    const plugins = spawnSync(process.execPath, [cliPath, 'vm', 'ssh', 'docker buildx version && docker compose version'], { env, encoding: 'utf8', timeout: 120_000 });
+    expect(plugins.stdout, `${plugins.stderr}${plugins.error ?? ''}`).toMatch(/github\.com\/docker\/buildx v?0\.\d+[\s\S]*Docker Compose version v?2\./);
     // `berth vm verify` checks the image it booted against its manifest.
-    const verify = spawnSync(process.execPath, [cliPath, 'vm', 'verify'], { env, encoding: 'utf8', timeout: 60_000 });
+    const verify = spawnSync(process.execPath, [cliPath, 'vm', 'verify'], { env, encoding: 'utf8', timeout: 180_000 });
     expect({ status: verify.status, out: verify.stdout }).toEqual({ status: 0, out: expect.stringMatching(/ok {2}root\.img\n[\s\S]*matches its manifest/) });
     // `berth vm ssh` runs a command in the VM (pinned host key, per-install key).
-    const ssh = spawnSync(process.execPath, [cliPath, 'vm', 'ssh', 'cat', '/etc/hostname'], { env, encoding: 'utf8', timeout: 30_000 });
+    const ssh = spawnSync(process.execPath, [cliPath, 'vm', 'ssh', 'cat', '/etc/hostname'], { env, encoding: 'utf8', timeout: 120_000 });
     expect({ status: ssh.status, out: ssh.stdout.trim() }).toEqual({ status: 0, out: 'berth' });
     buildBusybox({ cli: (args, input) => docker(args, input) });
     // crun is the default runtime (a C program: under emulation a container starts sooner than with
