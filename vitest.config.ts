@@ -2,8 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 // unit: next to the source, no engine. system: integration, e2e and adversarial against one private dockerd
 // (test/support/global-setup.ts); files run one at a time because they share it. `npm test` runs the
-// system project in two halves side by side, each with a dockerd and a network namespace of its own, and
-// the vm project beside them (build/test-all.mjs): the time-outs leave room for a machine that busy.
+// system project in two halves, each with a dockerd and a network namespace of its own, and the vm
+// project, side by side where the machine has the cores (build/test-all.mjs): the time-outs leave room.
 export default defineConfig({
   test: {
     projects: [

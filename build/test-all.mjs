@@ -14,8 +14,12 @@
 //
 // The exit code is 1 when any job failed (or could not run because one it needs failed).
 // `node build/test-all.mjs <job>...` runs only those (and not what they need: build first yourself).
-// BERTH_TEST_JOBS=n runs n jobs at most at a time (1: one after another, in the order below).
+// BERTH_TEST_JOBS=n runs n jobs at most at a time (1: one after another, in the order below). Unset,
+// a machine with fewer than 4 cores runs them one after another: on the 2-core CI machine, side by
+// side, the e2e tests starved for CPU (a build's BuildKit session missed the engine's 5 s wait, a
+// Playwright wait its 30 s) and failed; each passed alone (2026-12-07).
 import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 
 const SYSTEM_SHARDS = 2;
 /** Runs in a network namespace of its own whose loopback is up. */
@@ -42,7 +46,7 @@ const cpuOf = (out) => {
   return m ? (Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4])) * 1000 : undefined;
 };
 
-const slots = Math.max(1, Number(process.env.BERTH_TEST_JOBS) || Infinity);
+const slots = Math.max(1, Number(process.env.BERTH_TEST_JOBS) || (availableParallelism() < 4 ? 1 : Infinity));
 let running = 0;
 const queue = [];
 /** Waits for a free slot (BERTH_TEST_JOBS), first come first served. */
