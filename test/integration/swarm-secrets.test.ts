@@ -13,9 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/main/core';
-import type { OverlayNetwork, ServiceSummary, SwarmData, SwarmNode, TaskInfo } from '../../electron/shared/models';
+import type { OverlayNetwork, ServiceSummary, SwarmData, TaskInfo } from '../../electron/shared/models';
 import { testCore, waitFor } from '../support/engine';
-import { endSwarmTest, startSwarmMachines, type SwarmMachine, type SwarmMachines } from '../support/swarm-cluster';
+import { endSwarmTest, formSwarm, startSwarmMachines, type SwarmMachine, type SwarmMachines } from '../support/swarm-cluster';
 import { TEST_IMAGE } from '../support/test-image';
 
 let cluster: SwarmMachines;
@@ -62,15 +62,10 @@ describe('swarm secrets, configs and overlay networks on three real engines', { 
     }
     dir = mkdtempSync(join(tmpdir(), 'berth-secrets-'));
     cluster = await startSwarmMachines(3);
-    const [one, two, three] = cluster.machines;
+    const [one] = cluster.machines;
     core = testCore(one!.engine.dockerHost);
     await waitFor(() => core.engine.getStatus().state === 'up', 20_000, 'node1 up');
-    await ok('swarm.init', { advertiseAddr: one!.addr });
-    await ok('contexts.add', { name: 'node2', host: two!.engine.dockerHost });
-    await ok('contexts.add', { name: 'node3', host: three!.engine.dockerHost });
-    await ok('swarm.addEngine', { context: 'node2', role: 'worker', advertiseAddr: two!.addr });
-    await ok('swarm.addEngine', { context: 'node3', role: 'worker', advertiseAddr: three!.addr });
-    await waitFor(async () => ((await ok<SwarmNode[]>('nodes.list')).every((n) => n.status === 'ready') ? true : undefined), 30_000, 'three ready nodes');
+    await formSwarm(core, cluster);
   }, 240_000);
 
   afterAll(async () => {

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/main/core';
 import type { LogLine, ServiceSummary, SwarmNode, TaskInfo } from '../../electron/shared/models';
 import { testCore, waitFor } from '../support/engine';
-import { endSwarmTest, startSwarmMachines, type SwarmMachines } from '../support/swarm-cluster';
+import { endSwarmTest, formSwarm, startSwarmMachines, type SwarmMachines } from '../support/swarm-cluster';
 import { TEST_IMAGE } from '../support/test-image';
 import { emptyForm, formToSpec } from '../../renderer/stores/run-form-spec';
 import { runSpecToService } from '../../renderer/lib/service-form';
@@ -44,7 +44,7 @@ const running = async (id: string) => (await ok<TaskInfo[]>('services.tasks', { 
 describe('swarm services on three real engines', { timeout: 240_000 }, () => {
   beforeAll(async () => {
     cluster = await startSwarmMachines(3);
-    const [one, two, three] = cluster.machines;
+    const [one] = cluster.machines;
     // A second image on every node, different from the first: what a rolling update moves to.
     for (const m of cluster.machines) {
       m.engine.cli(['create', '--name', 'v2-base', TEST_IMAGE]);
@@ -53,12 +53,7 @@ describe('swarm services on three real engines', { timeout: 240_000 }, () => {
     }
     core = testCore(one!.engine.dockerHost);
     await waitFor(() => core.engine.getStatus().state === 'up', 20_000, 'node1 up');
-    await ok('swarm.init', { advertiseAddr: one!.addr });
-    await ok('contexts.add', { name: 'node2', host: two!.engine.dockerHost });
-    await ok('contexts.add', { name: 'node3', host: three!.engine.dockerHost });
-    await ok('swarm.addEngine', { context: 'node2', role: 'worker', advertiseAddr: two!.addr });
-    await ok('swarm.addEngine', { context: 'node3', role: 'worker', advertiseAddr: three!.addr });
-    await waitFor(async () => ((await ok<SwarmNode[]>('nodes.list')).every((n) => n.status === 'ready') ? true : undefined), 30_000, 'three ready nodes');
+    await formSwarm(core, cluster);
   }, 240_000);
 
   afterAll(() => endSwarmTest(core, cluster, ['node2', 'node3']), 120_000);

@@ -16,9 +16,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/main/core';
 import type { ErrorPayload } from '../../electron/shared/errors';
-import type { StackDetail, StackSummary, SwarmNode } from '../../electron/shared/models';
+import type { StackDetail, StackSummary } from '../../electron/shared/models';
 import { testCore, waitFor } from '../support/engine';
-import { endSwarmTest, startSwarmMachines, type SwarmMachine, type SwarmMachines } from '../support/swarm-cluster';
+import { endSwarmTest, formSwarm, startSwarmMachines, type SwarmMachine, type SwarmMachines } from '../support/swarm-cluster';
 import { DOCKER_CURRENT } from '../support/current-dockerd';
 import { TEST_IMAGE } from '../support/test-image';
 
@@ -109,19 +109,14 @@ const body = (out: string) => out.split('\r\n\r\n').slice(1).join('').trim();
 describe('swarm stacks on three real engines', { timeout: 300_000 }, () => {
   beforeAll(async () => {
     cluster = await startSwarmMachines(3);
-    const [one, two, three] = cluster.machines;
+    const [one] = cluster.machines;
     for (const m of cluster.machines) m.engine.cli(['tag', TEST_IMAGE, V2]); // another name on every node: what the redeploy rolls to
     dir = mkdtempSync(join(tmpdir(), 'berth-stacks-'));
     file('pw.txt', 'hunter2-stack\n');
     file('app.conf', 'colour=blue\n');
     core = testCore(one!.engine.dockerHost, CLI_ENV);
     await waitFor(() => core.engine.getStatus().state === 'up', 20_000, 'node1 up');
-    await ok('swarm.init', { advertiseAddr: one!.addr });
-    await ok('contexts.add', { name: 'node2', host: two!.engine.dockerHost });
-    await ok('contexts.add', { name: 'node3', host: three!.engine.dockerHost });
-    await ok('swarm.addEngine', { context: 'node2', role: 'worker', advertiseAddr: two!.addr });
-    await ok('swarm.addEngine', { context: 'node3', role: 'worker', advertiseAddr: three!.addr });
-    await waitFor(async () => ((await ok<SwarmNode[]>('nodes.list')).every((n) => n.status === 'ready') ? true : undefined), 30_000, 'three ready nodes');
+    await formSwarm(core, cluster);
   }, 240_000);
 
   afterAll(async () => {

@@ -112,3 +112,30 @@ export async function endSwarmTest(core: Core | undefined, cluster: SwarmMachine
   await cluster.end();
   expect(cluster.leftovers()).toEqual({ netns: [], processes: [], mounts: [] });
 }
+
+/**
+ * A swarm of all the machines, made through Berth's API as a user would: `core` (on the first
+ * machine's engine) makes it, adds each other machine as an engine named `node<i>`, joins it as a
+ * worker, and waits until every node is ready. Resolves with the contexts added (for endSwarmTest).
+ */
+export async function formSwarm(core: Core, cluster: SwarmMachines): Promise<string[]> {
+  const ok = async (method: string, args?: unknown): Promise<unknown> => {
+    const r = await core.router.handle(method, args);
+    if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
+    return r.value;
+  };
+  const [first, ...others] = cluster.machines;
+  await ok('swarm.init', { advertiseAddr: first!.addr });
+  for (const m of others) {
+    await ok('contexts.add', { name: m.hostname, host: m.engine.dockerHost });
+    await ok('swarm.addEngine', { context: m.hostname, role: 'worker', advertiseAddr: m.addr });
+  }
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const nodes = (await ok('nodes.list')) as { status: string }[];
+    if (nodes.length === cluster.machines.length && nodes.every((n) => n.status === 'ready')) break;
+    if (Date.now() > deadline) throw new Error(`the swarm's nodes are not all ready: ${JSON.stringify(nodes)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return others.map((m) => m.hostname);
+}
