@@ -9,8 +9,8 @@ import type { OverlayNetwork, SwarmData, SwarmDataKind } from '../../electron/sh
 import { SWARM_DATA_MAX_BYTES } from '../../electron/shared/swarm-secrets-contract';
 import { api, whenConnected } from '../api';
 import { coalesced } from '../lib/coalesce';
-import { useSwarm } from './swarm';
-import { confirm, refusalOf, toast, type Refusal } from './ui';
+import { actThen, useSwarm } from './swarm';
+import { confirm, toast, type Refusal } from './ui';
 
 export interface SwarmDataPage {
   data: SwarmData[];
@@ -47,16 +47,7 @@ useSwarm.subscribe((s, before) => {
   if (s.state !== before.state || s.services !== before.services) void loadSwarmData();
 });
 
-async function act(call: () => Promise<unknown>): Promise<Refusal | undefined> {
-  try {
-    await call();
-    return undefined;
-  } catch (e) {
-    return refusalOf(e);
-  } finally {
-    await loadSwarmData();
-  }
-}
+const act = (call: () => Promise<unknown>) => actThen(loadSwarmData, call);
 
 async function rowAction(key: string, title: string, call: () => Promise<unknown>): Promise<Refusal | undefined> {
   useSwarmData.setState((s) => ({ busy: [...s.busy, key] }));

@@ -72,17 +72,20 @@ whenConnected((client) => {
   });
 });
 
-/** Runs one swarm call; a refusal (for its form) or undefined, the page reloaded either way. */
-async function act(call: () => Promise<unknown>): Promise<Refusal | undefined> {
+/** Runs one call; a refusal (for its form) or undefined, `reload` run either way. */
+export async function actThen(reload: () => Promise<unknown>, call: () => Promise<unknown>): Promise<Refusal | undefined> {
   try {
     await call();
     return undefined;
   } catch (e) {
     return refusalOf(e);
   } finally {
-    await loadSwarm();
+    await reload();
   }
 }
+
+/** Runs one swarm call; the page reloaded either way. */
+const act = (call: () => Promise<unknown>) => actThen(loadSwarm, call);
 
 export const initSwarm = (advertiseAddr: string) => act(() => api().call('swarm.init', { advertiseAddr }));
 
